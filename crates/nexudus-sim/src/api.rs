@@ -1,0 +1,722 @@
+//! The API's routes: auth, roles, throttling, validation, paging and injected faults.
+
+use std::cmp::Ordering;
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use axum::Router;
+use axum::body::{Body, Bytes};
+use axum::extract::{Path, Query, Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use chrono::{DateTime, Utc};
+use serde_json::{Value, json};
+
+use crate::Sim;
+use crate::serve::ConnKill;
+use crate::state::{Grant, RequestRecord, SimState};
+use crate::validate::{self, CHECKIN_FIELDS, FAILED_CHECKIN_FIELDS, FieldError, ID_FIELD};
+use crate::world::Refusal;
+
+type Shared = Arc<Sim>;
+
+pub(crate) fn router(sim: Shared) -> Router {
+    Router::new()
+        .route("/api/token", post(token))
+        .route("/api/spaces/coworkers", get(list_coworkers))
+        .route("/api/spaces/coworkers/{id}", get(get_coworker))
+        .route(
+            "/api/spaces/checkins",
+            get(list_checkins).post(create_checkin).put(update_checkin),
+        )
+        .route(
+            "/api/spaces/checkins/{id}",
+            get(get_checkin).delete(delete_checkin),
+        )
+        .route(
+            "/api/spaces/failedcheckins",
+            post(create_failed).put(update_failed),
+        )
+        .route("/api/spaces/failedcheckins/{id}", get(get_failed))
+        .route("/api/spaces/teams", get(list_teams))
+        .route("/api/sys/businesses", get(list_businesses))
+        .fallback(not_found)
+        .layer(middleware::from_fn_with_state(
+            Arc::clone(&sim),
+            faults_and_log,
+        ))
+        .with_state(sim)
+}
+
+fn json_response(status: StatusCode, body: &Value) -> Response {
+    (
+        status,
+        [(header::CONTENT_TYPE, "application/json; charset=utf-8")],
+        body.to_string(),
+    )
+        .into_response()
+}
+
+fn message(status: StatusCode, text: &str) -> Response {
+    json_response(status, &json!({ "Message": text }))
+}
+
+async fn not_found() -> Response {
+    message(
+        StatusCode::NOT_FOUND,
+        "No HTTP resource was found that matches the request URI.",
+    )
+}
+
+// ---- faults and the request log ------------------------------------------------------------
+
+async fn faults_and_log(State(sim): State<Shared>, request: Request, next: Next) -> Response {
+    let method = request.method().clone();
+    let path = request.uri().path().to_owned();
+    let query = request.uri().query().unwrap_or_default().to_owned();
+    let faultable = path.starts_with("/api/spaces/");
+    let write = method != Method::GET;
+    let kill = request.extensions().get::<ConnKill>().cloned();
+
+    // Keep the JSON body of API writes for the log (the token form has a password: never kept).
+    let (request, body) = if faultable && write {
+        let (parts, body) = request.into_parts();
+        let bytes = axum::body::to_bytes(body, 16 * 1024 * 1024)
+            .await
+            .unwrap_or_default();
+        let logged = serde_json::from_slice::<Value>(&bytes).ok();
+        (Request::from_parts(parts, Body::from(bytes)), logged)
+    } else {
+        (request, None)
+    };
+
+    let (latency, reset, error) = {
+        let mut st = sim.lock();
+        let f = st.faults.clone();
+        let reset = faultable && st.draw(f.reset_rate);
+        let error = faultable && !reset && st.draw(f.error_rate);
+        (if faultable { f.latency_ms } else { 0 }, reset, error)
+    };
+    let log = |status: u16, fault: Option<&str>, body: Option<Value>| {
+        let mut st = sim.lock();
+        let at = st.now();
+        st.record(RequestRecord {
+            at,
+            method: method.to_string(),
+            path: path.clone(),
+            query: query.clone(),
+            status,
+            fault: fault.map(str::to_owned),
+            body,
+        });
+    };
+    if latency > 0 {
+        tokio::time::sleep(Duration::from_millis(latency)).await;
+    }
+    if reset {
+        if let Some(kill) = &kill {
+            log(0, Some("reset"), body);
+            kill.kill(true);
+            return std::future::pending().await;
+        }
+    }
+    if error {
+        log(500, Some("error"), body);
+        return message(StatusCode::INTERNAL_SERVER_ERROR, "An error has occurred.");
+    }
+
+    let response = next.run(request).await;
+    let status = response.status();
+    let (dropped, malformed) = {
+        let mut st = sim.lock();
+        let f = st.faults.clone();
+        let dropped = faultable
+            && write
+            && status == StatusCode::OK
+            && kill.is_some()
+            && st.draw(f.drop_rate);
+        let malformed = faultable && !dropped && st.draw(f.malformed_rate);
+        (dropped, malformed)
+    };
+    if dropped {
+        log(status.as_u16(), Some("drop"), body);
+        if let Some(kill) = &kill {
+            kill.kill(false);
+        }
+        return std::future::pending().await;
+    }
+    if malformed {
+        log(status.as_u16(), Some("malformed"), body);
+        let (parts, original) = response.into_parts();
+        let bytes = axum::body::to_bytes(original, usize::MAX)
+            .await
+            .unwrap_or_default();
+        let cut = bytes.slice(..bytes.len() / 2);
+        let mut broken = Response::from_parts(parts, Body::from(cut));
+        broken.headers_mut().remove(header::CONTENT_LENGTH);
+        return broken;
+    }
+    log(status.as_u16(), None, body);
+    response
+}
+
+// ---- auth, roles, throttle -----------------------------------------------------------------
+
+/// Who is calling, once admitted.
+struct Caller {
+    email: String,
+}
+
+/// Checks the bearer token (401), the role (403) and the throttle (409), in that order.
+fn admit(
+    st: &mut SimState,
+    headers: &HeaderMap,
+    role: &str,
+    write: bool,
+) -> Result<Caller, Response> {
+    let denied = || {
+        message(
+            StatusCode::UNAUTHORIZED,
+            "Authorization has been denied for this request.",
+        )
+    };
+    let token = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| {
+            v.strip_prefix("Bearer ")
+                .or_else(|| v.strip_prefix("bearer "))
+        })
+        .ok_or_else(denied)?;
+    let now = st.now();
+    let grant = st
+        .auth
+        .bearer(token.trim(), now)
+        .cloned()
+        .ok_or_else(denied)?;
+    let user = &st.auth.users[grant.user];
+    if !user.has_role(role) {
+        return Err(message(
+            StatusCode::FORBIDDEN,
+            &format!("The user does not have the {role} role."),
+        ));
+    }
+    let email = user.email.clone();
+    if !st.throttle.admit(&grant.client, write, Instant::now()) {
+        let mut r = json_response(
+            StatusCode::CONFLICT,
+            &json!({ "Message": "Too many requests. Please slow down.", "WasSuccessful": false }),
+        );
+        r.headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+        return Err(r);
+    }
+    Ok(Caller { email })
+}
+
+async fn token(State(sim): State<Shared>, headers: HeaderMap, body: Bytes) -> Response {
+    let refused = |error: &str, description: &str| {
+        json_response(
+            StatusCode::BAD_REQUEST,
+            &json!({ "error": error, "error_description": description }),
+        )
+    };
+    let form_encoded = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+    if !form_encoded {
+        return refused(
+            "unsupported_grant_type",
+            "The body must be application/x-www-form-urlencoded.",
+        );
+    }
+    let Ok(form) = serde_urlencoded::from_bytes::<HashMap<String, String>>(&body) else {
+        return refused("unsupported_grant_type", "The body cannot be read.");
+    };
+    let mut st = sim.lock();
+    let now = st.now();
+    let grant = match form.get("grant_type").map(String::as_str) {
+        Some("password") => st.auth.password_grant(&form, now),
+        Some("refresh_token") => st.auth.refresh_grant(&form, now),
+        _ => return refused("unsupported_grant_type", "The grant type is not supported."),
+    };
+    match grant {
+        Grant::Issued {
+            access,
+            refresh,
+            expires_in,
+        } => json_response(
+            StatusCode::OK,
+            &json!({
+                "access_token": access,
+                "token_type": "bearer",
+                "expires_in": expires_in,
+                "refresh_token": refresh,
+            }),
+        ),
+        Grant::Refused { error, description } => refused(error, description),
+    }
+}
+
+// ---- paged search --------------------------------------------------------------------------
+
+/// Query parameters of a list, with typed readers that fail as a 400 naming the parameter.
+struct Params(HashMap<String, String>);
+
+impl Params {
+    fn get(&self, name: &str) -> Option<&str> {
+        self.0
+            .get(name)
+            .map(String::as_str)
+            .filter(|v| !v.trim().is_empty())
+    }
+
+    fn int(&self, name: &str) -> Result<Option<i64>, FieldError> {
+        self.get(name)
+            .map(|v| {
+                v.trim()
+                    .parse()
+                    .map_err(|_| FieldError::new(name, "is not a valid integer", json!(v)))
+            })
+            .transpose()
+    }
+
+    fn bool(&self, name: &str) -> Result<Option<bool>, FieldError> {
+        self.get(name)
+            .map(|v| {
+                v.trim()
+                    .to_ascii_lowercase()
+                    .parse()
+                    .map_err(|_| FieldError::new(name, "is not a valid boolean", json!(v)))
+            })
+            .transpose()
+    }
+
+    fn time(&self, name: &str) -> Result<Option<DateTime<Utc>>, FieldError> {
+        self.get(name)
+            .map(|v| {
+                validate::parse_instant(v.trim())
+                    .ok_or_else(|| FieldError::new(name, "is not a valid date", json!(v)))
+            })
+            .transpose()
+    }
+
+    /// `from_X` / `to_X` as an inclusive range check.
+    fn range(
+        &self,
+        field: &str,
+    ) -> Result<impl Fn(Option<DateTime<Utc>>) -> bool + use<>, FieldError> {
+        let from = self.time(&format!("from_{field}"))?;
+        let to = self.time(&format!("to_{field}"))?;
+        Ok(move |t: Option<DateTime<Utc>>| match (from, to) {
+            (None, None) => true,
+            _ => t.is_some_and(|t| from.is_none_or(|f| t >= f) && to.is_none_or(|e| t <= e)),
+        })
+    }
+
+    fn contains(&self, name: &str) -> impl Fn(Option<&str>) -> bool + use<> {
+        let needle = self.get(name).map(str::to_lowercase);
+        move |v| {
+            needle
+                .as_ref()
+                .is_none_or(|n| v.is_some_and(|v| v.to_lowercase().contains(n.as_str())))
+        }
+    }
+}
+
+fn bad_params(error: FieldError) -> Response {
+    json_response(StatusCode::BAD_REQUEST, &validate::error_body(&[error]))
+}
+
+/// Orders, pages and wraps records (given in Id order) in the paging envelope.
+fn paged<T>(
+    rows: Vec<&T>,
+    params: &Params,
+    to_json: impl Fn(&T) -> Value,
+) -> Result<Value, FieldError> {
+    let page = params.int("page")?.unwrap_or(1).max(1) as usize;
+    let size = params.int("size")?.map_or(25, |s| s.clamp(1, 1000)) as usize;
+    let order = params.get("orderBy").unwrap_or("Id").to_owned();
+    let descending = match params.get("dir").map(str::to_ascii_lowercase).as_deref() {
+        None | Some("ascending" | "asc" | "1" | "0") => false,
+        Some("descending" | "desc" | "-1") => true,
+        Some(other) => {
+            return Err(FieldError::new(
+                "dir",
+                "is not a valid sort direction",
+                json!(other),
+            ));
+        }
+    };
+    let total = rows.len();
+    let start = (page - 1) * size;
+    let records: Vec<Value> = if order.eq_ignore_ascii_case("Id") {
+        let mut rows = rows;
+        if descending {
+            rows.reverse();
+        }
+        rows.into_iter()
+            .skip(start)
+            .take(size)
+            .map(&to_json)
+            .collect()
+    } else {
+        let mut all: Vec<Value> = rows.into_iter().map(&to_json).collect();
+        all.sort_by(|a, b| {
+            let o = compare(&a[order.as_str()], &b[order.as_str()]);
+            if descending { o.reverse() } else { o }
+        });
+        all.into_iter().skip(start).take(size).collect()
+    };
+    let pages = total.div_ceil(size);
+    Ok(json!({
+        "Records": records,
+        "CurrentPage": page,
+        "CurrentPageSize": size,
+        "CurrentOrderField": order,
+        "CurrentSortDirection": if descending { "Descending" } else { "Ascending" },
+        "FirstItem": if start < total { start + 1 } else { 0 },
+        "LastItem": (start + size).min(total),
+        "TotalItems": total,
+        "TotalPages": pages,
+        "HasNextPage": page < pages,
+        "HasPreviousPage": page > 1,
+    }))
+}
+
+/// Orders JSON values: null first, then numbers, then text (case-insensitive), then the rest.
+fn compare(a: &Value, b: &Value) -> Ordering {
+    match (a, b) {
+        (Value::Null, Value::Null) => Ordering::Equal,
+        (Value::Null, _) => Ordering::Less,
+        (_, Value::Null) => Ordering::Greater,
+        (Value::Number(x), Value::Number(y)) => x
+            .as_f64()
+            .unwrap_or_default()
+            .partial_cmp(&y.as_f64().unwrap_or_default())
+            .unwrap_or(Ordering::Equal),
+        (Value::String(x), Value::String(y)) => x.to_lowercase().cmp(&y.to_lowercase()),
+        (Value::Bool(x), Value::Bool(y)) => x.cmp(y),
+        _ => a.to_string().cmp(&b.to_string()),
+    }
+}
+
+fn list_response(result: Result<Value, FieldError>) -> Response {
+    match result {
+        Ok(body) => json_response(StatusCode::OK, &body),
+        Err(e) => bad_params(e),
+    }
+}
+
+async fn list_coworkers(
+    State(sim): State<Shared>,
+    headers: HeaderMap,
+    Query(query): Query<HashMap<String, String>>,
+) -> Response {
+    let mut st = sim.lock();
+    if let Err(r) = admit(&mut st, &headers, "Coworker-List", false) {
+        return r;
+    }
+    let p = Params(query);
+    let run = || -> Result<Value, FieldError> {
+        let name = p.contains("Coworker_FullName");
+        let email = p.contains("Coworker_Email");
+        let company = p.contains("Coworker_CompanyName");
+        let active = p.bool("Coworker_Active")?;
+        let home = p.int("Coworker_InvoicingBusiness")?;
+        let updated = p.range("Coworker_UpdatedOn")?;
+        let created = p.range("Coworker_CreatedOn")?;
+        let rows = st
+            .world
+            .coworkers
+            .values()
+            .filter(|c| {
+                name(Some(&c.full_name))
+                    && email(Some(&c.email))
+                    && company(c.company_name.as_deref())
+                    && active.is_none_or(|a| c.active == a)
+                    && home.is_none_or(|h| c.invoicing_business_id == h)
+                    && updated(Some(c.updated_on))
+                    && created(Some(c.created_on))
+            })
+            .collect();
+        paged(rows, &p, |c| st.world.coworker_json(c, false))
+    };
+    list_response(run())
+}
+
+async fn list_checkins(
+    State(sim): State<Shared>,
+    headers: HeaderMap,
+    Query(query): Query<HashMap<String, String>>,
+) -> Response {
+    let mut st = sim.lock();
+    if let Err(r) = admit(&mut st, &headers, "Checkin-List", false) {
+        return r;
+    }
+    let p = Params(query);
+    let run = || -> Result<Value, FieldError> {
+        let coworker = p.int("Checkin_Coworker")?;
+        let business = p.int("Checkin_Business")?;
+        let source = p.int("Checkin_Source")?;
+        let system_id = p.get("Checkin_SystemId").map(str::to_owned);
+        let from = p.range("Checkin_FromTime")?;
+        let to = p.range("Checkin_ToTime")?;
+        let updated = p.range("Checkin_UpdatedOn")?;
+        let rows = st
+            .world
+            .checkins
+            .values()
+            .filter(|c| {
+                coworker.is_none_or(|v| c.coworker_id == Some(v))
+                    && business.is_none_or(|v| c.business_id == v)
+                    && source.is_none_or(|v| c.source == v)
+                    && system_id
+                        .as_ref()
+                        .is_none_or(|v| c.system_id.as_ref() == Some(v))
+                    && from(Some(c.from_time))
+                    && to(c.to_time)
+                    && updated(Some(c.updated_on))
+            })
+            .collect();
+        paged(rows, &p, |c| st.world.checkin_json(c))
+    };
+    list_response(run())
+}
+
+async fn list_teams(
+    State(sim): State<Shared>,
+    headers: HeaderMap,
+    Query(query): Query<HashMap<String, String>>,
+) -> Response {
+    let mut st = sim.lock();
+    if let Err(r) = admit(&mut st, &headers, "Team-List", false) {
+        return r;
+    }
+    let p = Params(query);
+    list_response(paged(
+        st.world.teams.iter().collect(),
+        &p,
+        crate::records::Team::to_json,
+    ))
+}
+
+async fn list_businesses(
+    State(sim): State<Shared>,
+    headers: HeaderMap,
+    Query(query): Query<HashMap<String, String>>,
+) -> Response {
+    let mut st = sim.lock();
+    if let Err(r) = admit(&mut st, &headers, "Business-List", false) {
+        return r;
+    }
+    let p = Params(query);
+    list_response(paged(
+        st.world.businesses.iter().collect(),
+        &p,
+        crate::records::Business::to_json,
+    ))
+}
+
+// ---- one record ----------------------------------------------------------------------------
+
+fn record_id(raw: &str) -> Option<i64> {
+    raw.trim().parse().ok()
+}
+
+async fn get_coworker(
+    State(sim): State<Shared>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
+    let mut st = sim.lock();
+    if let Err(r) = admit(&mut st, &headers, "Coworker-Read", false) {
+        return r;
+    }
+    match record_id(&id).and_then(|id| st.world.coworkers.get(&id)) {
+        Some(c) => json_response(StatusCode::OK, &st.world.coworker_json(c, true)),
+        None => message(StatusCode::NOT_FOUND, "Coworker not found"),
+    }
+}
+
+async fn get_checkin(
+    State(sim): State<Shared>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
+    let mut st = sim.lock();
+    if let Err(r) = admit(&mut st, &headers, "Checkin-Read", false) {
+        return r;
+    }
+    match record_id(&id).and_then(|id| st.world.checkins.get(&id)) {
+        Some(c) => json_response(StatusCode::OK, &st.world.checkin_json(c)),
+        None => message(StatusCode::NOT_FOUND, "Checkin not found"),
+    }
+}
+
+async fn get_failed(
+    State(sim): State<Shared>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
+    let mut st = sim.lock();
+    if let Err(r) = admit(&mut st, &headers, "FailedCheckin-Read", false) {
+        return r;
+    }
+    match record_id(&id).and_then(|id| st.world.failed_checkins.get(&id)) {
+        Some(f) => json_response(StatusCode::OK, &st.world.failed_json(f)),
+        None => message(StatusCode::NOT_FOUND, "FailedCheckin not found"),
+    }
+}
+
+// ---- writes --------------------------------------------------------------------------------
+
+/// The success envelope, as in the seeds.
+fn envelope(entity: &str, verb: &str, id: i64, by: &str, now: DateTime<Utc>) -> Response {
+    json_response(
+        StatusCode::OK,
+        &json!({
+            "Status": 200,
+            "Message": format!("{entity} was successfully {verb}."),
+            "Value": { "Id": id },
+            "OpenInDialog": false,
+            "OpenInWindow": false,
+            "RedirectURL": null,
+            "JavaScript": null,
+            "UpdatedOn": crate::records::utc(&now),
+            "UpdatedBy": by,
+            "Errors": null,
+            "WasSuccessful": true,
+        }),
+    )
+}
+
+fn refusal(r: Refusal) -> Response {
+    match r {
+        Refusal::Invalid(errors) => {
+            json_response(StatusCode::BAD_REQUEST, &validate::error_body(&errors))
+        }
+        Refusal::Rule(errors) => {
+            let mut body = validate::error_body(&errors);
+            body["Status"] = json!(200);
+            json_response(StatusCode::OK, &body)
+        }
+    }
+}
+
+/// What a write does to the world once its body has passed the checks.
+type Apply =
+    fn(&mut crate::world::World, &validate::Checked, &str, DateTime<Utc>) -> Result<i64, Refusal>;
+
+/// The shared path of every POST and PUT: admit, read JSON, check fields, apply, answer.
+fn write(
+    sim: &Shared,
+    headers: &HeaderMap,
+    body: &Bytes,
+    role: &str,
+    fields: &[validate::Field],
+    put: bool,
+    entity: &str,
+    apply: Apply,
+) -> Response {
+    let mut st = sim.lock();
+    let caller = match admit(&mut st, headers, role, true) {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let Ok(json) = serde_json::from_slice::<Value>(body) else {
+        return refusal(Refusal::Invalid(vec![FieldError::new(
+            "Body",
+            "is not valid JSON",
+            Value::Null,
+        )]));
+    };
+    let checked = match validate::check(&json, fields, put.then_some(ID_FIELD)) {
+        Ok(c) => c,
+        Err(errors) => return refusal(Refusal::Invalid(errors)),
+    };
+    let now = st.now();
+    match apply(&mut st.world, &checked, &caller.email, now) {
+        Ok(id) => envelope(
+            entity,
+            if put { "updated" } else { "created" },
+            id,
+            &caller.email,
+            now,
+        ),
+        Err(r) => refusal(r),
+    }
+}
+
+async fn create_checkin(State(sim): State<Shared>, headers: HeaderMap, body: Bytes) -> Response {
+    write(
+        &sim,
+        &headers,
+        &body,
+        "Checkin-Create",
+        CHECKIN_FIELDS,
+        false,
+        "Checkin",
+        crate::world::World::create_checkin,
+    )
+}
+
+async fn update_checkin(State(sim): State<Shared>, headers: HeaderMap, body: Bytes) -> Response {
+    write(
+        &sim,
+        &headers,
+        &body,
+        "Checkin-Edit",
+        CHECKIN_FIELDS,
+        true,
+        "Checkin",
+        crate::world::World::update_checkin,
+    )
+}
+
+async fn create_failed(State(sim): State<Shared>, headers: HeaderMap, body: Bytes) -> Response {
+    write(
+        &sim,
+        &headers,
+        &body,
+        "FailedCheckin-Create",
+        FAILED_CHECKIN_FIELDS,
+        false,
+        "FailedCheckin",
+        crate::world::World::create_failed,
+    )
+}
+
+async fn update_failed(State(sim): State<Shared>, headers: HeaderMap, body: Bytes) -> Response {
+    write(
+        &sim,
+        &headers,
+        &body,
+        "FailedCheckin-Edit",
+        FAILED_CHECKIN_FIELDS,
+        true,
+        "FailedCheckin",
+        crate::world::World::update_failed,
+    )
+}
+
+async fn delete_checkin(
+    State(sim): State<Shared>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
+    let mut st = sim.lock();
+    let caller = match admit(&mut st, &headers, "Checkin-Delete", true) {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let now = st.now();
+    match record_id(&id).and_then(|id| st.world.checkins.remove(&id)) {
+        Some(c) => envelope("Checkin", "deleted", c.id, &caller.email, now),
+        None => message(StatusCode::NOT_FOUND, "Checkin not found"),
+    }
+}

@@ -1,0 +1,268 @@
+//! A faithful local Nexudus Spaces API.
+//!
+//! Same paths, fields, envelopes, validation messages, roles, paging and throttling as the
+//! contract in `shared/nexudus-api.md`, plus fault injection and seeded demo members. Tests start
+//! it in-process on an ephemeral loopback port; the kiosk's demo mode runs against it; the
+//! `nexudus-sim` binary serves it on a port of your choice.
+//!
+//! ```no_run
+//! # async fn demo() -> std::io::Result<()> {
+//! let sim = nexudus_sim::Simulator::start(nexudus_sim::SimConfig::default()).await?;
+//! println!("{}", sim.base_url());
+//! # Ok(()) }
+//! ```
+
+mod admin;
+mod api;
+pub mod records;
+pub mod seed;
+mod serve;
+mod state;
+pub mod validate;
+pub mod world;
+
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use chrono::Duration;
+use serde::Deserialize;
+use serde_json::{Value, json};
+use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
+
+pub use state::{
+    DEMO_EMAIL, DEMO_PASSWORD, Faults, KIOSK_ROLES, RequestRecord, SimUser, ThrottleConfig, Window,
+    default_users,
+};
+
+use state::{Auth, SimState};
+use world::World;
+
+/// How to start a simulator.
+#[derive(Debug, Clone)]
+pub struct SimConfig {
+    /// `127.0.0.1:0` picks a free port.
+    pub addr: SocketAddr,
+    pub members: usize,
+    pub seed: u64,
+    pub users: Vec<SimUser>,
+    pub throttle: ThrottleConfig,
+    pub faults: Faults,
+    pub access_token_ttl: Duration,
+    pub refresh_token_ttl: Duration,
+    /// Serve the test-only `/_sim/` admin API.
+    pub admin_api: bool,
+}
+
+impl Default for SimConfig {
+    fn default() -> Self {
+        Self {
+            addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+            members: 200,
+            seed: 1,
+            users: default_users(),
+            throttle: ThrottleConfig::default(),
+            faults: Faults::default(),
+            access_token_ttl: Duration::seconds(604_799),
+            refresh_token_ttl: Duration::days(15),
+            admin_api: true,
+        }
+    }
+}
+
+/// A change to a member, made upstream (as staff would in Nexudus). Bumps `UpdatedOn`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct CoworkerPatch {
+    pub full_name: Option<String>,
+    pub active: Option<bool>,
+    pub tariff_name: Option<Option<String>>,
+    pub access_pincode: Option<Option<String>>,
+    pub access_card_id: Option<Option<String>>,
+    pub businesses: Option<Vec<i64>>,
+    pub teams: Option<Vec<i64>>,
+}
+
+/// The simulator's shared state.
+#[derive(Debug)]
+pub struct Sim {
+    state: Mutex<SimState>,
+}
+
+impl Sim {
+    fn new(config: &SimConfig) -> Self {
+        let auth = Auth {
+            users: config.users.clone(),
+            access: std::collections::HashMap::new(),
+            refresh: std::collections::HashMap::new(),
+            access_ttl: config.access_token_ttl,
+            refresh_ttl: config.refresh_token_ttl,
+        };
+        let world = World::seeded(config.members, config.seed);
+        Self {
+            state: Mutex::new(SimState::new(
+                world,
+                auth,
+                config.throttle.clone(),
+                config.faults.clone(),
+                config.seed,
+            )),
+        }
+    }
+
+    pub(crate) fn lock(&self) -> MutexGuard<'_, SimState> {
+        // A panic while holding the lock leaves data that is still consistent enough for a test
+        // double; keep serving rather than poisoning every later request.
+        self.state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Everything the inspection endpoint shows.
+    pub fn inspect(&self) -> Value {
+        let st = self.lock();
+        json!({
+            "checkins": st.world.checkins.values().map(|c| st.world.checkin_json(c)).collect::<Vec<_>>(),
+            "failed_checkins": st.world.failed_checkins.values().map(|f| st.world.failed_json(f)).collect::<Vec<_>>(),
+            "requests": st.log.iter().collect::<Vec<_>>(),
+        })
+    }
+
+    pub fn update_coworker(&self, id: i64, change: &CoworkerPatch) -> bool {
+        let mut st = self.lock();
+        let now = st.now();
+        let Some(c) = st.world.coworkers.get_mut(&id) else {
+            return false;
+        };
+        if let Some(v) = &change.full_name {
+            c.full_name.clone_from(v);
+        }
+        if let Some(v) = change.active {
+            c.active = v;
+        }
+        if let Some(v) = &change.tariff_name {
+            c.tariff_name.clone_from(v);
+        }
+        if let Some(v) = &change.access_pincode {
+            c.access_pincode.clone_from(v);
+        }
+        if let Some(v) = &change.access_card_id {
+            c.access_card_id.clone_from(v);
+        }
+        if let Some(v) = &change.businesses {
+            c.businesses.clone_from(v);
+        }
+        if let Some(v) = &change.teams {
+            c.teams.clone_from(v);
+        }
+        c.updated_on = now;
+        true
+    }
+}
+
+/// Starts simulators.
+#[derive(Debug)]
+pub struct Simulator;
+
+impl Simulator {
+    /// Binds the address and serves in the background until the handle is stopped or dropped.
+    pub async fn start(config: SimConfig) -> std::io::Result<SimHandle> {
+        let listener = TcpListener::bind(config.addr).await?;
+        let addr = listener.local_addr()?;
+        let sim = Arc::new(Sim::new(&config));
+        let mut app = api::router(Arc::clone(&sim));
+        if config.admin_api {
+            app = app.merge(admin::router(Arc::clone(&sim)));
+        }
+        let stop = CancellationToken::new();
+        tokio::spawn(serve::serve(listener, app, stop.clone()));
+        Ok(SimHandle { addr, sim, stop })
+    }
+}
+
+/// A running simulator. Dropping it stops it.
+#[derive(Debug)]
+pub struct SimHandle {
+    addr: SocketAddr,
+    sim: Arc<Sim>,
+    stop: CancellationToken,
+}
+
+impl SimHandle {
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// `http://127.0.0.1:PORT/`
+    pub fn base_url(&self) -> String {
+        format!("http://{}/", self.addr)
+    }
+
+    /// Stops accepting and closes every open connection.
+    pub fn stop(&self) {
+        self.stop.cancel();
+    }
+
+    pub fn sim(&self) -> &Sim {
+        &self.sim
+    }
+
+    pub fn checkins(&self) -> Vec<records::Checkin> {
+        self.sim.lock().world.checkins.values().cloned().collect()
+    }
+
+    pub fn failed_checkins(&self) -> Vec<records::FailedCheckin> {
+        self.sim
+            .lock()
+            .world
+            .failed_checkins
+            .values()
+            .cloned()
+            .collect()
+    }
+
+    pub fn coworkers(&self) -> Vec<records::Coworker> {
+        self.sim.lock().world.coworkers.values().cloned().collect()
+    }
+
+    pub fn businesses(&self) -> Vec<records::Business> {
+        self.sim.lock().world.businesses.clone()
+    }
+
+    pub fn requests(&self) -> Vec<RequestRecord> {
+        self.sim.lock().log.iter().cloned().collect()
+    }
+
+    pub fn set_faults(&self, faults: Faults) {
+        self.sim.lock().faults = faults;
+    }
+
+    pub fn set_throttle(&self, throttle: ThrottleConfig) {
+        self.sim.lock().throttle.set(throttle);
+    }
+
+    /// Ends the sessions of one user, or of all: their kiosks must log in again.
+    pub fn revoke_tokens(&self, email: Option<&str>) {
+        self.sim.lock().auth.revoke(email);
+    }
+
+    /// Makes every access token expire now (refresh tokens stay good).
+    pub fn expire_access_tokens(&self) {
+        self.sim.lock().auth.expire_access();
+    }
+
+    pub fn update_coworker(&self, id: i64, change: &CoworkerPatch) -> bool {
+        self.sim.update_coworker(id, change)
+    }
+
+    /// Moves the simulator's clock by `offset` from real time.
+    pub fn set_clock_offset(&self, offset: Duration) {
+        self.sim.lock().clock_offset = offset;
+    }
+}
+
+impl Drop for SimHandle {
+    fn drop(&mut self) {
+        self.stop.cancel();
+    }
+}

@@ -1,0 +1,385 @@
+//! Seeded demo data: the same seed gives the same locations, teams and members.
+
+use std::collections::HashSet;
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use chrono_tz::Tz;
+use rand::rngs::StdRng;
+use rand::seq::IndexedRandom;
+use rand::{Rng, SeedableRng};
+use uuid::Uuid;
+
+use crate::records::{Business, Coworker, Team};
+
+const FIRST_NAMES: &[&str] = &[
+    "Ana",
+    "José",
+    "Zoë",
+    "Siobhán",
+    "Björn",
+    "Chloé",
+    "Łukasz",
+    "Mohammed",
+    "Aisha",
+    "Wei",
+    "Hiroshi",
+    "Priya",
+    "Olúwaseun",
+    "Søren",
+    "Renée",
+    "Ángel",
+    "Maria",
+    "Maria",
+    "John",
+    "John",
+    "Sarah",
+    "Sarah",
+    "David",
+    "Emma",
+    "Liam",
+    "Noah",
+    "Olivia",
+    "Fatima",
+    "Nguyễn Thị",
+    "Mateo",
+    "Élodie",
+    "Jürgen",
+    "Ingrid",
+    "Kwame",
+    "Dmitri",
+    "Yasmin",
+    "Tomás",
+    "Agnieszka",
+    "Carlos",
+    "Sofía",
+    "Amélie",
+    "Niamh",
+    "Raphaël",
+    "Jean-Baptiste",
+    "Anne-Marie",
+    "Oğuz",
+    "Çağla",
+    "Ravi",
+    "Mei",
+    "Lars",
+    "Eva",
+    "Ben",
+    "Lucía",
+    "Ömer",
+    "Zsófia",
+    "Ilse",
+    "Kai",
+    "Ines",
+    "Theo",
+    "Nora",
+];
+
+const LAST_NAMES: &[&str] = &[
+    "García",
+    "Smith",
+    "Müller",
+    "O'Brien",
+    "Nakamura",
+    "Kowalski",
+    "Dubois",
+    "Rossi",
+    "Silva",
+    "Johansson",
+    "Ng",
+    "Patel",
+    "Okafor",
+    "Fernández",
+    "van der Berg",
+    "MacLeod",
+    "Ó Súilleabháin",
+    "Schröder",
+    "Lefèvre",
+    "Nowak",
+    "Ivanova",
+    "Yılmaz",
+    "Haddad",
+    "Kim",
+    "Chen",
+    "Andersen",
+    "Brown",
+    "Wilson",
+    "Taylor",
+    "Martin",
+    "Moreau",
+    "Costa",
+    "Novák",
+    "Szabó",
+    "Bianchi",
+    "Hansen",
+    "de la Cruz",
+    "Lindqvist",
+    "Łukasiewicz",
+    "Ahmed",
+    "Wright",
+    "Ødegaard",
+    "Jiménez",
+    "Zhang",
+];
+
+const LONG_NAMES: &[&str] = &[
+    "María del Carmen Fernández de la Vega-Santiago",
+    "Maximilian Alexander von Hohenzollern-Sigmaringen",
+    "Oluwadamilare Adebayo-Ogunlesi Williams",
+    "Anna-Katharina Schmidt-Leutheusser-Bergström",
+];
+
+const COMPANIES: &[&str] = &[
+    "Acme Studio",
+    "Brightwave Labs",
+    "Café Numérique",
+    "Nordlys Design",
+    "Kōhī Ventures",
+    "Greenleaf & Co",
+    "Pixel Foundry",
+    "Atelier Lumière",
+    "Blue Harbour Legal",
+    "Datenwerk GmbH",
+    "Sol y Sombra",
+    "Quantum Quill",
+    "Hearth Collective",
+    "Øresund Analytics",
+    "Mapleleaf Media",
+];
+
+const PLANS: &[&str] = &[
+    "Hot Desk",
+    "Dedicated Desk",
+    "Private Office",
+    "Virtual Office",
+    "10-Day Pass",
+    "Night Owl",
+];
+
+const TEAMS: &[&str] = &[
+    "Acme Studio",
+    "Brightwave Labs",
+    "Founders Circle",
+    "Design Guild",
+    "Remote Crew",
+    "Night Shift",
+];
+
+/// The seeded locations: different time zones, on purpose.
+pub fn businesses() -> Vec<Business> {
+    [
+        (1001, "Shoreditch Hub", chrono_tz::Europe::London),
+        (1002, "Lisbon Docks", chrono_tz::Europe::Lisbon),
+        (1003, "Brooklyn Loft", chrono_tz::America::New_York),
+        (1004, "Sydney Wharf", chrono_tz::Australia::Sydney),
+    ]
+    .into_iter()
+    .map(|(id, name, tz): (i64, &str, Tz)| Business {
+        id,
+        name: name.into(),
+        time_zone: tz,
+    })
+    .collect()
+}
+
+pub fn teams() -> Vec<Team> {
+    TEAMS
+        .iter()
+        .zip(2001..)
+        .map(|(name, id)| Team {
+            id,
+            name: (*name).into(),
+        })
+        .collect()
+}
+
+/// A stable instant the seeded `UpdatedOn` values lie before, so they are the same on every run
+/// and always in the past.
+fn epoch() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2025, 1, 1, 0, 0, 0).unwrap()
+}
+
+fn email_local(name: &str) -> String {
+    let folded: String = name
+        .chars()
+        .map(|c| match c {
+            'á' | 'à' | 'â' | 'ä' | 'ã' | 'Á' => 'a',
+            'é' | 'è' | 'ê' | 'ë' | 'É' => 'e',
+            'í' | 'ì' | 'î' | 'ï' => 'i',
+            'ó' | 'ò' | 'ô' | 'ö' | 'õ' | 'ø' | 'Ó' | 'Ø' | 'Ö' => 'o',
+            'ú' | 'ù' | 'û' | 'ü' => 'u',
+            'ç' | 'Ç' => 'c',
+            'ñ' => 'n',
+            'ł' | 'Ł' => 'l',
+            'ğ' => 'g',
+            'ş' => 's',
+            'ı' => 'i',
+            'ễ' | 'ị' => 'i',
+            other => other,
+        })
+        .collect();
+    folded
+        .to_lowercase()
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '.' })
+        .collect::<String>()
+        .split('.')
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(".")
+}
+
+/// `count` members for `seed`. About 10% have no plan, 7% are inactive, a third have a PIN and a
+/// quarter a card; PINs and card numbers are unique.
+pub fn coworkers(
+    count: usize,
+    seed: u64,
+    businesses: &[Business],
+    teams: &[Team],
+) -> Vec<Coworker> {
+    let mut rng = StdRng::seed_from_u64(seed);
+    let mut pins = HashSet::new();
+    let mut cards = HashSet::new();
+    let mut out = Vec::with_capacity(count);
+    // Four digits while they leave plenty of room; six for a large space.
+    let (pin_space, pin_width) = if count <= 9000 {
+        (10_000, 4)
+    } else {
+        (1_000_000, 6)
+    };
+    for index in 0..count {
+        let id = 100_001 + index as i64;
+        let full_name = if rng.random_ratio(1, 60) {
+            (*LONG_NAMES.choose(&mut rng).unwrap()).to_owned()
+        } else {
+            format!(
+                "{} {}",
+                FIRST_NAMES.choose(&mut rng).unwrap(),
+                LAST_NAMES.choose(&mut rng).unwrap()
+            )
+        };
+        let company = rng
+            .random_bool(0.6)
+            .then(|| (*COMPANIES.choose(&mut rng).unwrap()).to_owned());
+        let coworker_type = if company.is_some() && rng.random_ratio(1, 10) {
+            2
+        } else {
+            1
+        };
+        let home = businesses.choose(&mut rng).unwrap().id;
+        let mut member_of = vec![home];
+        if rng.random_ratio(1, 5) {
+            let other = businesses.choose(&mut rng).unwrap().id;
+            if other != home {
+                member_of.push(other);
+            }
+        }
+        let team_ids = if rng.random_ratio(1, 3) {
+            vec![teams.choose(&mut rng).unwrap().id]
+        } else {
+            vec![]
+        };
+        let access_pincode = rng.random_ratio(1, 3).then(|| {
+            loop {
+                let pin = format!("{:0pin_width$}", rng.random_range(0..pin_space));
+                if pins.insert(pin.clone()) {
+                    break pin;
+                }
+            }
+        });
+        let access_card_id = rng.random_ratio(1, 4).then(|| {
+            loop {
+                let card = format!("{:010}", rng.random_range(1_000_000_000u64..10_000_000_000));
+                if cards.insert(card.clone()) {
+                    break card;
+                }
+            }
+        });
+        let updated_on = epoch() - Duration::minutes(rng.random_range(0..90 * 24 * 60));
+        let created_on = updated_on - Duration::days(rng.random_range(0..700));
+        out.push(Coworker {
+            id,
+            unique_id: uuid::Builder::from_random_bytes(rng.random()).into_uuid(),
+            email: format!("{}.{id}@example.com", email_local(&full_name)),
+            full_name,
+            company_name: company,
+            active: !rng.random_ratio(7, 100),
+            coworker_type,
+            tariff_name: (!rng.random_ratio(1, 10))
+                .then(|| (*PLANS.choose(&mut rng).unwrap()).to_owned()),
+            invoicing_business_id: home,
+            teams: team_ids,
+            businesses: member_of,
+            access_pincode,
+            access_card_id,
+            profile_is_public: rng.random_bool(0.8),
+            created_on,
+            updated_on,
+        });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_same_seed_gives_the_same_members() {
+        let (b, t) = (businesses(), teams());
+        assert_eq!(coworkers(300, 7, &b, &t), coworkers(300, 7, &b, &t));
+        assert_ne!(coworkers(300, 7, &b, &t), coworkers(300, 8, &b, &t));
+    }
+
+    #[test]
+    fn members_are_varied_as_a_real_space() {
+        let (b, t) = (businesses(), teams());
+        let members = coworkers(2000, 1, &b, &t);
+        let share = |f: &dyn Fn(&Coworker) -> bool| {
+            members.iter().filter(|m| f(m)).count() * 100 / members.len()
+        };
+        assert!((3..=12).contains(&share(&|m| !m.active)), "some inactive");
+        assert!(
+            (5..=15).contains(&share(&|m| m.tariff_name.is_none())),
+            "some without a plan"
+        );
+        assert!(
+            share(&|m| m.access_pincode.is_some()) >= 25,
+            "many with a PIN"
+        );
+        assert!(
+            share(&|m| m.access_card_id.is_some()) >= 15,
+            "some with a card"
+        );
+        assert!(
+            members.iter().any(|m| m.full_name.chars().count() > 40),
+            "long names exist"
+        );
+        assert!(
+            members.iter().any(|m| !m.full_name.is_ascii()),
+            "accented names exist"
+        );
+        let pins: HashSet<_> = members
+            .iter()
+            .filter_map(|m| m.access_pincode.as_ref())
+            .collect();
+        assert_eq!(
+            pins.len(),
+            members
+                .iter()
+                .filter(|m| m.access_pincode.is_some())
+                .count(),
+            "PINs are unique"
+        );
+        assert!(
+            members
+                .iter()
+                .all(|m| m.email.is_ascii() && m.email.contains('@'))
+        );
+    }
+
+    #[test]
+    fn a_hundred_thousand_members_are_quick_to_make() {
+        let (b, t) = (businesses(), teams());
+        assert_eq!(coworkers(100_000, 3, &b, &t).len(), 100_000);
+    }
+}

@@ -1,0 +1,80 @@
+//! The accept loop. Each connection can be killed from inside a handler, which is how the
+//! simulator drops an answer after committing a write, or resets a connection: what a real
+//! network does to a kiosk, and what axum's own `serve` cannot do on request.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use hyper::body::Incoming;
+use hyper::server::conn::http1;
+use hyper_util::rt::TokioIo;
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::Notify;
+use tokio_util::sync::CancellationToken;
+use tower::ServiceExt;
+use tracing::debug;
+
+/// Put in every request's extensions: closes the request's connection with no answer.
+#[derive(Debug, Clone, Default)]
+pub struct ConnKill {
+    notify: Arc<Notify>,
+    reset: Arc<AtomicBool>,
+}
+
+impl ConnKill {
+    /// Closes the connection; with `reset`, abortively (TCP RST) rather than with a FIN.
+    pub fn kill(&self, reset: bool) {
+        self.reset.store(reset, Ordering::SeqCst);
+        self.notify.notify_one();
+    }
+}
+
+/// Serves `app` on `listener` until `stop` is cancelled; then every open connection is closed.
+pub async fn serve(listener: TcpListener, app: axum::Router, stop: CancellationToken) {
+    loop {
+        let stream = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => stream,
+                Err(e) => {
+                    debug!(error = %e, "accept failed");
+                    tokio::time::sleep(Duration::from_millis(10)).await;
+                    continue;
+                }
+            },
+            () = stop.cancelled() => return,
+        };
+        tokio::spawn(connection(stream, app.clone(), stop.clone()));
+    }
+}
+
+async fn connection(stream: TcpStream, app: axum::Router, stop: CancellationToken) {
+    let _ = stream.set_nodelay(true);
+    // A second handle on the socket, to set SO_LINGER 0 (an RST on close) if asked to reset.
+    let Ok(twin) = stream.into_std().and_then(|s| Ok((s.try_clone()?, s))) else {
+        return;
+    };
+    let (twin, std_stream) = twin;
+    let Ok(stream) = TcpStream::from_std(std_stream) else {
+        return;
+    };
+    let kill = ConnKill::default();
+    let service = {
+        let kill = kill.clone();
+        hyper::service::service_fn(move |mut request: hyper::Request<Incoming>| {
+            request.extensions_mut().insert(kill.clone());
+            app.clone().oneshot(request)
+        })
+    };
+    let conn = http1::Builder::new().serve_connection(TokioIo::new(stream), service);
+    tokio::select! {
+        _ = conn => {}
+        () = kill.notify.notified() => {
+            if kill.reset.load(Ordering::SeqCst) {
+                let _ = socket2::SockRef::from(&twin).set_linger(Some(Duration::ZERO));
+            }
+        }
+        () = stop.cancelled() => {}
+    }
+    drop(twin);
+}

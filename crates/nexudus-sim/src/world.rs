@@ -1,0 +1,262 @@
+//! The simulated account's data and the rules its writes follow.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+use crate::records::{Business, Checkin, Coworker, FailedCheckin, Team};
+use crate::seed;
+use crate::validate::{Checked, FieldError};
+
+/// Why a write was refused.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Refusal {
+    /// Field validation: HTTP 400 with the `Errors` array.
+    Invalid(Vec<FieldError>),
+    /// A business rule: HTTP 200 with `WasSuccessful: false`, as community clients report.
+    Rule(Vec<FieldError>),
+}
+
+/// Locations, teams, members, check-ins and failed check-ins.
+#[derive(Debug, Default)]
+pub struct World {
+    pub businesses: Vec<Business>,
+    pub teams: Vec<Team>,
+    pub coworkers: BTreeMap<i64, Coworker>,
+    pub checkins: BTreeMap<i64, Checkin>,
+    pub failed_checkins: BTreeMap<i64, FailedCheckin>,
+    next_checkin_id: i64,
+    next_failed_id: i64,
+}
+
+impl World {
+    /// The seeded world.
+    pub fn seeded(members: usize, seed: u64) -> Self {
+        let businesses = seed::businesses();
+        let teams = seed::teams();
+        let coworkers = seed::coworkers(members, seed, &businesses, &teams)
+            .into_iter()
+            .map(|c| (c.id, c))
+            .collect();
+        Self {
+            businesses,
+            teams,
+            coworkers,
+            checkins: BTreeMap::new(),
+            failed_checkins: BTreeMap::new(),
+            next_checkin_id: 87_000_001,
+            next_failed_id: 56_000_001,
+        }
+    }
+
+    pub fn business(&self, id: i64) -> Option<&Business> {
+        self.businesses.iter().find(|b| b.id == id)
+    }
+
+    pub fn business_name(&self, id: i64) -> Option<&str> {
+        self.business(id).map(|b| b.name.as_str())
+    }
+
+    pub fn coworker_name(&self, id: Option<i64>) -> Option<&str> {
+        id.and_then(|id| self.coworkers.get(&id))
+            .map(|c| c.full_name.as_str())
+    }
+
+    pub fn coworker_json(&self, c: &Coworker, detail: bool) -> Value {
+        c.to_json(self.business_name(c.invoicing_business_id), detail)
+    }
+
+    pub fn checkin_json(&self, c: &Checkin) -> Value {
+        c.to_json(
+            self.coworker_name(c.coworker_id),
+            self.business_name(c.business_id),
+        )
+    }
+
+    pub fn failed_json(&self, f: &FailedCheckin) -> Value {
+        f.to_json(
+            self.coworker_name(f.coworker_id),
+            self.business_name(f.business_id),
+        )
+    }
+
+    /// The wall-clock time at a location, for `...Local` fields the client left out.
+    fn local_time(&self, business_id: i64, t: DateTime<Utc>) -> Option<NaiveDateTime> {
+        self.business(business_id)
+            .map(|b| t.with_timezone(&b.time_zone).naive_local())
+    }
+
+    /// The checks every check-in and failed check-in write shares: the location exists
+    /// (validation), and the member, if named, exists (a business rule).
+    fn check_references(&self, body: &Checked) -> Result<(), Refusal> {
+        let business = body.int("BusinessId").unwrap_or_default();
+        if self.business(business).is_none() {
+            return Err(Refusal::Invalid(vec![FieldError::new(
+                "BusinessId",
+                "is not a valid location",
+                json!(business),
+            )]));
+        }
+        if let Some(coworker) = body.int("CoworkerId") {
+            if !self.coworkers.contains_key(&coworker) {
+                return Err(Refusal::Rule(vec![FieldError::new(
+                    "CoworkerId",
+                    "the customer does not exist",
+                    json!(coworker),
+                )]));
+            }
+        }
+        Ok(())
+    }
+
+    fn build_checkin(
+        &self,
+        id: i64,
+        unique_id: Uuid,
+        created_on: DateTime<Utc>,
+        body: &Checked,
+        by: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Checkin, Refusal> {
+        self.check_references(body)?;
+        let business_id = body.int("BusinessId").unwrap_or_default();
+        let from_time = body.instant("FromTime").unwrap_or(now);
+        let to_time = body.instant("ToTime");
+        if let Some(to) = to_time {
+            if to < from_time {
+                return Err(Refusal::Invalid(vec![FieldError::new(
+                    "ToTime",
+                    "must be later than FromTime",
+                    json!(crate::records::utc(&to)),
+                )]));
+            }
+        }
+        Ok(Checkin {
+            id,
+            unique_id,
+            business_id,
+            coworker_id: body.int("CoworkerId"),
+            from_time,
+            to_time,
+            from_time_local: body
+                .local("FromTimeLocal")
+                .or_else(|| self.local_time(business_id, from_time)),
+            to_time_local: body
+                .local("ToTimeLocal")
+                .or_else(|| to_time.and_then(|t| self.local_time(business_id, t))),
+            source: body.int("Source").unwrap_or(0),
+            counts_towards_plan_limits: body.bool("CountsTowardsPlanLimits"),
+            coworker_time_pass_guid: body.text("CoworkerTimePassGuid"),
+            auto_checkout: body.bool("AutoCheckout"),
+            last_activity: body.instant("LastActivity"),
+            mac_addresses: body.text("MacAddresses"),
+            teams_at_the_time_of_checkin: body.text("TeamsAtTheTimeOfCheckin"),
+            tariff_at_the_time_of_checkin: body.text("TariffAtTheTimeOfCheckin"),
+            validate_checkin_job_id: body.text("ValidateCheckinJobId"),
+            system_id: body.text("SystemId"),
+            created_on,
+            updated_on: now,
+            updated_by: by.to_owned(),
+        })
+    }
+
+    pub fn create_checkin(
+        &mut self,
+        body: &Checked,
+        by: &str,
+        now: DateTime<Utc>,
+    ) -> Result<i64, Refusal> {
+        let id = self.next_checkin_id;
+        let record = self.build_checkin(id, Uuid::new_v4(), now, body, by, now)?;
+        self.next_checkin_id += 1;
+        self.checkins.insert(id, record);
+        Ok(id)
+    }
+
+    /// A PUT replaces the record: every field not sent is cleared.
+    pub fn update_checkin(
+        &mut self,
+        body: &Checked,
+        by: &str,
+        now: DateTime<Utc>,
+    ) -> Result<i64, Refusal> {
+        let id = body.int("Id").unwrap_or_default();
+        let Some(old) = self.checkins.get(&id) else {
+            return Err(Refusal::Invalid(vec![FieldError::new(
+                "Id",
+                "Checkin not found",
+                json!(id),
+            )]));
+        };
+        let record = self.build_checkin(id, old.unique_id, old.created_on, body, by, now)?;
+        self.checkins.insert(id, record);
+        Ok(id)
+    }
+
+    fn build_failed(
+        &self,
+        id: i64,
+        unique_id: Uuid,
+        created_on: DateTime<Utc>,
+        body: &Checked,
+        by: &str,
+        now: DateTime<Utc>,
+    ) -> Result<FailedCheckin, Refusal> {
+        self.check_references(body)?;
+        let business_id = body.int("BusinessId").unwrap_or_default();
+        let attempt = body.instant("CheckinAttemptTime").unwrap_or(now);
+        Ok(FailedCheckin {
+            id,
+            unique_id,
+            business_id,
+            coworker_id: body.int("CoworkerId"),
+            checkin_attempt_time: attempt,
+            checkin_attempt_time_local: body
+                .local("CheckinAttemptTimeLocal")
+                .or_else(|| self.local_time(business_id, attempt)),
+            source: body.int("Source").unwrap_or(0),
+            mac_addresses: body.text("MacAddresses"),
+            teams_at_the_time_of_checkin: body.text("TeamsAtTheTimeOfCheckin"),
+            tariff_at_the_time_of_checkin: body.text("TariffAtTheTimeOfCheckin"),
+            description: body.text("Description"),
+            system_id: body.text("SystemId"),
+            created_on,
+            updated_on: now,
+            updated_by: by.to_owned(),
+        })
+    }
+
+    pub fn create_failed(
+        &mut self,
+        body: &Checked,
+        by: &str,
+        now: DateTime<Utc>,
+    ) -> Result<i64, Refusal> {
+        let id = self.next_failed_id;
+        let record = self.build_failed(id, Uuid::new_v4(), now, body, by, now)?;
+        self.next_failed_id += 1;
+        self.failed_checkins.insert(id, record);
+        Ok(id)
+    }
+
+    pub fn update_failed(
+        &mut self,
+        body: &Checked,
+        by: &str,
+        now: DateTime<Utc>,
+    ) -> Result<i64, Refusal> {
+        let id = body.int("Id").unwrap_or_default();
+        let Some(old) = self.failed_checkins.get(&id) else {
+            return Err(Refusal::Invalid(vec![FieldError::new(
+                "Id",
+                "FailedCheckin not found",
+                json!(id),
+            )]));
+        };
+        let record = self.build_failed(id, old.unique_id, old.created_on, body, by, now)?;
+        self.failed_checkins.insert(id, record);
+        Ok(id)
+    }
+}

@@ -1,0 +1,628 @@
+//! The HTTP client: auth, limits, paging and error classification in one place.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime};
+
+use futures::{Stream, TryStreamExt, stream};
+use reqwest::header::{HeaderMap, RETRY_AFTER};
+use reqwest::{Method, StatusCode};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use tracing::{debug, instrument, warn};
+use url::Url;
+
+use crate::auth::{AccessToken, Secret, TokenAnswer, TokenRefusal, TokenStore};
+use crate::error::{ApiError, LoginError};
+use crate::limits::{Limiter, Limits};
+use crate::model::{
+    Checkin, CheckinWrite, Coworker, FailedCheckin, FailedCheckinWrite, Page, WriteEnvelope,
+};
+use crate::query::{CheckinQuery, CoworkerQuery, ListQuery};
+
+/// How the client is set up.
+#[derive(Debug, Clone)]
+pub struct ClientConfig {
+    /// `https://spaces.nexudus.com` in production; the simulator's address in tests and demo.
+    pub base_url: Url,
+    /// This kiosk's own OAuth `client_id` (a GUID generated once and kept), so that two kiosks on
+    /// one account do not invalidate each other's refresh tokens.
+    pub client_id: Option<String>,
+    /// How long to wait for an answer.
+    pub timeout: Duration,
+    pub limits: Limits,
+    /// How often a throttled GET is tried again (GETs change nothing, so this is safe).
+    pub read_retries: u32,
+}
+
+impl ClientConfig {
+    pub fn new(base_url: &str) -> Result<Self, ApiError> {
+        let base_url = Url::parse(base_url)
+            .map_err(|e| ApiError::InvalidRequest(format!("bad base URL {base_url:?}: {e}")))?;
+        if base_url.cannot_be_a_base() {
+            return Err(ApiError::InvalidRequest(format!(
+                "{base_url} cannot be a base URL"
+            )));
+        }
+        Ok(Self {
+            base_url,
+            client_id: None,
+            timeout: Duration::from_secs(30),
+            limits: Limits::default(),
+            read_retries: 3,
+        })
+    }
+}
+
+/// The body and head of an answer, read whole.
+struct Answer {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: bytes::Bytes,
+}
+
+impl Answer {
+    fn snippet(&self) -> String {
+        let text = String::from_utf8_lossy(&self.body);
+        let text = text.trim();
+        if text.chars().count() > 200 {
+            format!("{}…", text.chars().take(200).collect::<String>())
+        } else {
+            text.to_owned()
+        }
+    }
+
+    fn json<T: DeserializeOwned>(&self) -> Result<T, ApiError> {
+        serde_json::from_slice(&self.body).map_err(|e| ApiError::Malformed {
+            status: self.status.as_u16(),
+            detail: format!("{e} in {:?}", self.snippet()),
+        })
+    }
+}
+
+/// A client of the Nexudus Spaces API. Cheap to share behind an `Arc`; every method takes `&self`.
+pub struct Client {
+    http: reqwest::Client,
+    config: ClientConfig,
+    limiter: Limiter,
+    tokens: Arc<dyn TokenStore>,
+    session: tokio::sync::Mutex<Option<AccessToken>>,
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Client")
+            .field("base_url", &self.config.base_url.as_str())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Client {
+    pub fn new(config: ClientConfig, tokens: Arc<dyn TokenStore>) -> Result<Self, ApiError> {
+        let http = reqwest::Client::builder()
+            .timeout(config.timeout)
+            .connect_timeout(config.timeout.min(Duration::from_secs(10)))
+            .user_agent(concat!("nexudus-kiosk/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| ApiError::InvalidRequest(format!("cannot build the HTTP client: {e}")))?;
+        Ok(Self {
+            http,
+            limiter: Limiter::new(&config.limits),
+            config,
+            tokens,
+            session: tokio::sync::Mutex::new(None),
+        })
+    }
+
+    pub fn base_url(&self) -> &Url {
+        &self.config.base_url
+    }
+
+    fn url(&self, path: &str) -> Result<Url, ApiError> {
+        self.config
+            .base_url
+            .join(path)
+            .map_err(|e| ApiError::InvalidRequest(format!("bad path {path:?}: {e}")))
+    }
+
+    // ---- auth ---------------------------------------------------------------------------------
+
+    /// Logs in with the password grant; keeps the refresh token in the token store.
+    #[instrument(skip_all, err)]
+    pub async fn login(
+        &self,
+        email: &str,
+        password: &Secret,
+        totp: Option<&str>,
+    ) -> Result<(), ApiError> {
+        let mut form = vec![
+            ("grant_type", "password"),
+            ("username", email),
+            ("password", password.expose()),
+        ];
+        if let Some(code) = totp.filter(|c| !c.is_empty()) {
+            form.push(("totp", code));
+        }
+        let token = self.token_request(&form).await?;
+        *self.session.lock().await = Some(token);
+        Ok(())
+    }
+
+    /// Forgets the session here and in the token store.
+    pub async fn logout(&self) -> Result<(), ApiError> {
+        *self.session.lock().await = None;
+        self.tokens
+            .clear()
+            .map_err(|e| ApiError::InvalidRequest(format!("cannot clear the stored session: {e}")))
+    }
+
+    /// Whether a session exists (in memory, or a refresh token in the store).
+    pub async fn has_session(&self) -> bool {
+        self.session.lock().await.is_some() || matches!(self.tokens.load(), Ok(Some(_)))
+    }
+
+    /// Sends a grant to `/api/token` and keeps what it answers.
+    async fn token_request(&self, form: &[(&str, &str)]) -> Result<AccessToken, ApiError> {
+        let mut form = form.to_vec();
+        if let Some(id) = &self.config.client_id {
+            form.push(("client_id", id));
+        }
+        let request = self.http.post(self.url("/api/token")?).form(&form);
+        let answer = self.execute(request).await?;
+        match answer.status {
+            s if s.is_success() => {
+                let granted: TokenAnswer = answer.json()?;
+                if let Some(refresh) = granted.refresh_token {
+                    self.tokens.save(&Secret::new(refresh)).map_err(|e| {
+                        ApiError::InvalidRequest(format!("cannot store the session: {e}"))
+                    })?;
+                }
+                Ok(AccessToken::new(
+                    granted.access_token,
+                    granted.expires_in,
+                    Instant::now(),
+                ))
+            }
+            StatusCode::BAD_REQUEST => {
+                let refusal: TokenRefusal = answer.json()?;
+                Err(ApiError::Login(LoginError::from_code(
+                    &refusal.error,
+                    refusal.error_description.unwrap_or_default(),
+                )))
+            }
+            _ => Err(status_error(&answer, "/api/token")),
+        }
+    }
+
+    /// A fresh access token: the one in memory, or one got with the stored refresh token.
+    async fn access_token(&self, force_refresh: bool) -> Result<Secret, ApiError> {
+        let mut session = self.session.lock().await;
+        if let Some(token) = session
+            .as_ref()
+            .filter(|t| !force_refresh && t.is_fresh(Instant::now()))
+        {
+            return Ok(token.token.clone());
+        }
+        let stored = self.tokens.load().map_err(|e| {
+            ApiError::InvalidRequest(format!("cannot read the stored session: {e}"))
+        })?;
+        let Some(refresh) = stored else {
+            *session = None;
+            return Err(ApiError::Unauthorized);
+        };
+        match self
+            .token_request(&[
+                ("grant_type", "refresh_token"),
+                ("refresh_token", refresh.expose()),
+            ])
+            .await
+        {
+            Ok(token) => {
+                let secret = token.token.clone();
+                *session = Some(token);
+                Ok(secret)
+            }
+            Err(ApiError::Login(reason)) => {
+                // The refresh token is dead: forget it, so the status says "needs login".
+                warn!(%reason, "the refresh token was refused; a staff member must log in again");
+                *session = None;
+                let _ = self.tokens.clear();
+                Err(ApiError::Unauthorized)
+            }
+            Err(other) => Err(other),
+        }
+    }
+
+    // ---- transport ----------------------------------------------------------------------------
+
+    async fn execute(&self, request: reqwest::RequestBuilder) -> Result<Answer, ApiError> {
+        let response = request.send().await.map_err(|e| self.transport_error(&e))?;
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = response
+            .bytes()
+            .await
+            .map_err(|e| self.transport_error(&e))?;
+        Ok(Answer {
+            status,
+            headers,
+            body,
+        })
+    }
+
+    fn transport_error(&self, e: &reqwest::Error) -> ApiError {
+        let mut text = e.to_string();
+        let mut source = std::error::Error::source(e);
+        while let Some(s) = source {
+            text.push_str(": ");
+            text.push_str(&s.to_string());
+            source = s.source();
+        }
+        if e.is_connect() {
+            ApiError::Connect(text)
+        } else if e.is_timeout() {
+            ApiError::Timeout(self.config.timeout)
+        } else if e.is_builder() {
+            ApiError::InvalidRequest(text)
+        } else {
+            ApiError::ConnectionLost(text)
+        }
+    }
+
+    /// One authorised call within the limits. A 401 refreshes the session once and tries once
+    /// more. Non-2xx answers come back as errors.
+    #[instrument(skip_all, fields(%method, path), err(level = "debug"))]
+    async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        query: &[(String, String)],
+        body: Option<&serde_json::Value>,
+    ) -> Result<Answer, ApiError> {
+        let url = self.url(path)?;
+        let write = method != Method::GET;
+        let mut refreshed = false;
+        loop {
+            self.limiter.acquire(write).await?;
+            let token = self.access_token(refreshed).await?;
+            let mut request = self
+                .http
+                .request(method.clone(), url.clone())
+                .bearer_auth(token.expose());
+            if !query.is_empty() {
+                request = request.query(query);
+            }
+            if let Some(body) = body {
+                request = request.json(body);
+            }
+            let answer = self.execute(request).await?;
+            if answer.status == StatusCode::UNAUTHORIZED && !refreshed {
+                debug!("401: refreshing the session once");
+                refreshed = true;
+                continue;
+            }
+            if answer.status.is_success() {
+                return Ok(answer);
+            }
+            return Err(status_error(&answer, path));
+        }
+    }
+
+    /// A GET, tried again (up to `read_retries` times) when the server throttles it.
+    async fn get<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        query: &[(String, String)],
+    ) -> Result<T, ApiError> {
+        let mut tries = 0;
+        loop {
+            match self.call(Method::GET, path, query, None).await {
+                Ok(answer) => return answer.json(),
+                Err(ApiError::Throttled { retry_after, .. })
+                    if tries < self.config.read_retries =>
+                {
+                    tries += 1;
+                    tokio::time::sleep(retry_after.min(Duration::from_secs(30))).await;
+                }
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
+    /// A POST or PUT: the envelope must say `WasSuccessful`, and carry the record's Id.
+    async fn write(
+        &self,
+        method: Method,
+        path: &str,
+        body: &impl Serialize,
+    ) -> Result<i64, ApiError> {
+        let body = serde_json::to_value(body)
+            .map_err(|e| ApiError::InvalidRequest(format!("cannot encode the body: {e}")))?;
+        let answer = self.call(method, path, &[], Some(&body)).await?;
+        let envelope: WriteEnvelope = answer.json()?;
+        if !envelope.was_successful {
+            return Err(validation_error(answer.status.as_u16(), envelope));
+        }
+        envelope.record_id().ok_or_else(|| ApiError::Malformed {
+            status: answer.status.as_u16(),
+            detail: "the envelope has no Value.Id".into(),
+        })
+    }
+
+    async fn page<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        query: &impl ListQuery,
+        page: u32,
+    ) -> Result<Page<T>, ApiError> {
+        let mut pairs = query.pairs();
+        pairs.push(("page".into(), page.to_string()));
+        self.get(path, &pairs).await
+    }
+
+    /// Every page of a paged search, from page 1 until the server says there is no next page.
+    fn pages<'a, T, Q>(
+        &'a self,
+        path: &'static str,
+        query: Q,
+    ) -> impl Stream<Item = Result<Page<T>, ApiError>> + 'a
+    where
+        T: DeserializeOwned + 'a,
+        Q: ListQuery + 'a,
+    {
+        let query = Arc::new(query);
+        stream::try_unfold(Some(1u32), move |next| {
+            let query = Arc::clone(&query);
+            async move {
+                let Some(number) = next else { return Ok(None) };
+                let page: Page<T> = self.page(path, query.as_ref(), number).await?;
+                let more = page.has_next_page && !page.records.is_empty();
+                Ok(Some((page, more.then_some(number + 1))))
+            }
+        })
+    }
+
+    // ---- coworkers ----------------------------------------------------------------------------
+
+    /// One page of members.
+    pub async fn coworkers_page(
+        &self,
+        query: &CoworkerQuery,
+        page: u32,
+    ) -> Result<Page<Coworker>, ApiError> {
+        self.page("/api/spaces/coworkers", query, page).await
+    }
+
+    /// Every page of members matching the query.
+    pub fn coworker_pages(
+        &self,
+        query: CoworkerQuery,
+    ) -> impl Stream<Item = Result<Page<Coworker>, ApiError>> + '_ {
+        self.pages("/api/spaces/coworkers", query)
+    }
+
+    /// Every member matching the query, one at a time.
+    pub fn coworkers(
+        &self,
+        query: CoworkerQuery,
+    ) -> impl Stream<Item = Result<Coworker, ApiError>> + '_ {
+        self.coworker_pages(query)
+            .map_ok(|page| stream::iter(page.records.into_iter().map(Ok)))
+            .try_flatten()
+    }
+
+    /// One member, with `Teams` and `Businesses`.
+    pub async fn coworker(&self, id: i64) -> Result<Coworker, ApiError> {
+        self.get(&format!("/api/spaces/coworkers/{id}"), &[]).await
+    }
+
+    // ---- check-ins ----------------------------------------------------------------------------
+
+    /// Creates a check-in; answers its Id.
+    pub async fn create_checkin(&self, checkin: &CheckinWrite) -> Result<i64, ApiError> {
+        if checkin.id.is_some() {
+            return Err(ApiError::InvalidRequest(
+                "a new check-in carries no Id".into(),
+            ));
+        }
+        self.write(Method::POST, "/api/spaces/checkins", checkin)
+            .await
+    }
+
+    /// Replaces a check-in with the whole record given.
+    pub async fn update_checkin(&self, checkin: &CheckinWrite) -> Result<i64, ApiError> {
+        if checkin.id.is_none() {
+            return Err(ApiError::InvalidRequest(
+                "an update needs the check-in's Id".into(),
+            ));
+        }
+        self.write(Method::PUT, "/api/spaces/checkins", checkin)
+            .await
+    }
+
+    pub async fn checkin(&self, id: i64) -> Result<Checkin, ApiError> {
+        self.get(&format!("/api/spaces/checkins/{id}"), &[]).await
+    }
+
+    /// One page of check-ins matching the query.
+    pub async fn checkins_page(
+        &self,
+        query: &CheckinQuery,
+        page: u32,
+    ) -> Result<Page<Checkin>, ApiError> {
+        self.page("/api/spaces/checkins", query, page).await
+    }
+
+    /// Every check-in matching the query.
+    pub fn checkins(
+        &self,
+        query: CheckinQuery,
+    ) -> impl Stream<Item = Result<Checkin, ApiError>> + '_ {
+        self.pages("/api/spaces/checkins", query)
+            .map_ok(|page: Page<Checkin>| stream::iter(page.records.into_iter().map(Ok)))
+            .try_flatten()
+    }
+
+    pub async fn delete_checkin(&self, id: i64) -> Result<(), ApiError> {
+        let answer = self
+            .call(
+                Method::DELETE,
+                &format!("/api/spaces/checkins/{id}"),
+                &[],
+                None,
+            )
+            .await?;
+        // An envelope, if there is one, may still refuse.
+        if let Ok(envelope) = serde_json::from_slice::<WriteEnvelope>(&answer.body) {
+            if !envelope.was_successful {
+                return Err(validation_error(answer.status.as_u16(), envelope));
+            }
+        }
+        Ok(())
+    }
+
+    // ---- failed check-ins ---------------------------------------------------------------------
+
+    /// Records a rejected attempt; answers its Id.
+    pub async fn create_failed_checkin(
+        &self,
+        failed: &FailedCheckinWrite,
+    ) -> Result<i64, ApiError> {
+        if failed.id.is_some() {
+            return Err(ApiError::InvalidRequest(
+                "a new failed check-in carries no Id".into(),
+            ));
+        }
+        self.write(Method::POST, "/api/spaces/failedcheckins", failed)
+            .await
+    }
+
+    pub async fn update_failed_checkin(
+        &self,
+        failed: &FailedCheckinWrite,
+    ) -> Result<i64, ApiError> {
+        if failed.id.is_none() {
+            return Err(ApiError::InvalidRequest(
+                "an update needs the failed check-in's Id".into(),
+            ));
+        }
+        self.write(Method::PUT, "/api/spaces/failedcheckins", failed)
+            .await
+    }
+
+    pub async fn failed_checkin(&self, id: i64) -> Result<FailedCheckin, ApiError> {
+        self.get(&format!("/api/spaces/failedcheckins/{id}"), &[])
+            .await
+    }
+}
+
+fn validation_error(status: u16, envelope: WriteEnvelope) -> ApiError {
+    let errors = envelope.errors.unwrap_or_default();
+    let message = envelope
+        .message
+        .filter(|m| !m.is_empty())
+        .unwrap_or_else(|| {
+            errors
+                .iter()
+                .map(|e| format!("{}: {}", e.property_name, e.message))
+                .collect::<Vec<_>>()
+                .join("; ")
+        });
+    ApiError::Validation {
+        status,
+        message,
+        errors,
+    }
+}
+
+/// The error a non-2xx answer stands for.
+fn status_error(answer: &Answer, path: &str) -> ApiError {
+    let status = answer.status.as_u16();
+    let message = || {
+        serde_json::from_slice::<serde_json::Value>(&answer.body)
+            .ok()
+            .and_then(|v| v.get("Message").and_then(|m| m.as_str()).map(str::to_owned))
+            .unwrap_or_else(|| answer.snippet())
+    };
+    match status {
+        400 => match serde_json::from_slice::<WriteEnvelope>(&answer.body) {
+            Ok(envelope) => validation_error(status, envelope),
+            Err(_) => ApiError::Validation {
+                status,
+                message: answer.snippet(),
+                errors: vec![],
+            },
+        },
+        401 => ApiError::Unauthorized,
+        403 => ApiError::Forbidden { message: message() },
+        404 => ApiError::NotFound {
+            what: path.to_owned(),
+        },
+        409 | 429 | 503 => ApiError::Throttled {
+            status,
+            retry_after: retry_after(&answer.headers),
+        },
+        500..=599 => ApiError::Server {
+            status,
+            message: message(),
+        },
+        _ => ApiError::UnexpectedStatus {
+            status,
+            message: message(),
+        },
+    }
+}
+
+/// `Retry-After` as seconds or an HTTP date; one second when absent or unreadable.
+fn retry_after(headers: &HeaderMap) -> Duration {
+    let fallback = Duration::from_secs(1);
+    let Some(text) = headers
+        .get(RETRY_AFTER)
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim)
+    else {
+        return fallback;
+    };
+    if let Ok(seconds) = text.parse::<u64>() {
+        return Duration::from_secs(seconds);
+    }
+    match httpdate::parse_http_date(text) {
+        Ok(when) => when
+            .duration_since(SystemTime::now())
+            .unwrap_or(Duration::ZERO),
+        Err(_) => fallback,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use reqwest::header::HeaderValue;
+
+    #[test]
+    fn retry_after_reads_seconds_and_dates() {
+        let mut h = HeaderMap::new();
+        assert_eq!(
+            retry_after(&h),
+            Duration::from_secs(1),
+            "absent means one second"
+        );
+        h.insert(RETRY_AFTER, HeaderValue::from_static("7"));
+        assert_eq!(retry_after(&h), Duration::from_secs(7));
+        let later = SystemTime::now() + Duration::from_secs(30);
+        h.insert(
+            RETRY_AFTER,
+            HeaderValue::from_str(&httpdate::fmt_http_date(later)).unwrap(),
+        );
+        let d = retry_after(&h);
+        assert!(
+            d > Duration::from_secs(27) && d <= Duration::from_secs(30),
+            "{d:?}"
+        );
+        h.insert(RETRY_AFTER, HeaderValue::from_static("soon"));
+        assert_eq!(
+            retry_after(&h),
+            Duration::from_secs(1),
+            "garbage falls back to one second"
+        );
+    }
+}

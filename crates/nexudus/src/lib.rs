@@ -1,0 +1,22 @@
+//! Typed client of the Nexudus Spaces API, as the check-in kiosk uses it.
+//!
+//! Knows HTTP, JSON, auth, paging, throttling and how to classify an error; knows nothing of
+//! SQLite or kiosks. The contract is `shared/nexudus-api.md`.
+
+pub mod auth;
+mod client;
+pub mod error;
+pub mod limits;
+pub mod model;
+pub mod query;
+pub mod time;
+
+pub use auth::{MemoryTokenStore, Secret, TokenStore};
+pub use client::{Client, ClientConfig};
+pub use error::{ApiError, LoginError};
+pub use limits::{Limits, Rate};
+pub use model::{
+    Checkin, CheckinWrite, Coworker, FailedCheckin, FailedCheckinWrite, FieldError, Page, Source,
+    WriteEnvelope,
+};
+pub use query::{CheckinQuery, CoworkerQuery, ListQuery, Paging, SortDirection};

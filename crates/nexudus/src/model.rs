@@ -1,0 +1,456 @@
+//! The API's records and envelopes, with the contract's exact PascalCase field names.
+//!
+//! Unknown fields in answers are ignored and absent optional fields read as `None`, so a server
+//! that adds fields never breaks the kiosk.
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use uuid::Uuid;
+
+use crate::time::{naive_opt, utc, utc_opt};
+
+/// How a check-in was made (`eCheckinSource`), sent as a number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Source {
+    #[default]
+    None,
+    Manual,
+    DoorAccess,
+    NetworkActivity,
+    /// A tap on the kiosk's tile grid.
+    Tile,
+    Sensor,
+    /// A value this client does not know yet; kept so that it can be written back unchanged.
+    Other(i64),
+}
+
+impl Source {
+    pub fn code(self) -> i64 {
+        match self {
+            Self::None => 0,
+            Self::Manual => 1,
+            Self::DoorAccess => 2,
+            Self::NetworkActivity => 3,
+            Self::Tile => 4,
+            Self::Sensor => 5,
+            Self::Other(n) => n,
+        }
+    }
+
+    pub fn from_code(code: i64) -> Self {
+        match code {
+            0 => Self::None,
+            1 => Self::Manual,
+            2 => Self::DoorAccess,
+            3 => Self::NetworkActivity,
+            4 => Self::Tile,
+            5 => Self::Sensor,
+            n => Self::Other(n),
+        }
+    }
+}
+
+impl Serialize for Source {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_i64(self.code())
+    }
+}
+
+impl<'de> Deserialize<'de> for Source {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Ok(Self::from_code(i64::deserialize(d)?))
+    }
+}
+
+/// A check-in as the server returns it.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Checkin {
+    pub id: i64,
+    #[serde(default)]
+    pub unique_id: Option<Uuid>,
+    pub business_id: i64,
+    #[serde(default)]
+    pub business_name: Option<String>,
+    #[serde(default)]
+    pub coworker_id: Option<i64>,
+    #[serde(default)]
+    pub coworker_full_name: Option<String>,
+    #[serde(with = "utc")]
+    pub from_time: DateTime<Utc>,
+    #[serde(default, with = "utc_opt")]
+    pub to_time: Option<DateTime<Utc>>,
+    #[serde(default, with = "naive_opt")]
+    pub from_time_local: Option<NaiveDateTime>,
+    #[serde(default, with = "naive_opt")]
+    pub to_time_local: Option<NaiveDateTime>,
+    #[serde(default)]
+    pub source: Source,
+    #[serde(default)]
+    pub counts_towards_plan_limits: Option<bool>,
+    #[serde(default)]
+    pub coworker_time_pass_guid: Option<String>,
+    #[serde(default)]
+    pub auto_checkout: Option<bool>,
+    #[serde(default, with = "utc_opt")]
+    pub last_activity: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub mac_addresses: Option<String>,
+    #[serde(default)]
+    pub teams_at_the_time_of_checkin: Option<String>,
+    #[serde(default)]
+    pub tariff_at_the_time_of_checkin: Option<String>,
+    #[serde(default)]
+    pub validate_checkin_job_id: Option<String>,
+    #[serde(default)]
+    pub system_id: Option<String>,
+    #[serde(default, with = "utc_opt")]
+    pub created_on: Option<DateTime<Utc>>,
+    #[serde(default, with = "utc_opt")]
+    pub updated_on: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub updated_by: Option<String>,
+    #[serde(default)]
+    pub is_new: Option<bool>,
+}
+
+/// The body of a check-in POST or PUT. A PUT replaces the record, so build it from everything
+/// the kiosk knows ([`CheckinWrite::from`] a read [`Checkin`]), never from a partial view.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct CheckinWrite {
+    /// Required on PUT, absent on POST.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
+    pub business_id: i64,
+    #[serde(with = "utc")]
+    pub from_time: DateTime<Utc>,
+    pub coworker_id: Option<i64>,
+    #[serde(with = "utc_opt")]
+    pub to_time: Option<DateTime<Utc>>,
+    #[serde(with = "naive_opt")]
+    pub from_time_local: Option<NaiveDateTime>,
+    #[serde(with = "naive_opt")]
+    pub to_time_local: Option<NaiveDateTime>,
+    /// Not among the documented POST fields (unverified whether writable); sent anyway.
+    pub source: Source,
+    pub counts_towards_plan_limits: Option<bool>,
+    pub coworker_time_pass_guid: Option<String>,
+    pub auto_checkout: Option<bool>,
+    #[serde(with = "utc_opt")]
+    pub last_activity: Option<DateTime<Utc>>,
+    pub mac_addresses: Option<String>,
+    pub teams_at_the_time_of_checkin: Option<String>,
+    pub tariff_at_the_time_of_checkin: Option<String>,
+    pub validate_checkin_job_id: Option<String>,
+    /// The kiosk's own id for the record, used to find it again after a lost answer.
+    pub system_id: Option<String>,
+}
+
+impl CheckinWrite {
+    /// A new check-in with only the required fields set.
+    pub fn new(business_id: i64, from_time: DateTime<Utc>) -> Self {
+        Self {
+            id: None,
+            business_id,
+            from_time,
+            coworker_id: None,
+            to_time: None,
+            from_time_local: None,
+            to_time_local: None,
+            source: Source::None,
+            counts_towards_plan_limits: None,
+            coworker_time_pass_guid: None,
+            auto_checkout: None,
+            last_activity: None,
+            mac_addresses: None,
+            teams_at_the_time_of_checkin: None,
+            tariff_at_the_time_of_checkin: None,
+            validate_checkin_job_id: None,
+            system_id: None,
+        }
+    }
+}
+
+impl From<&Checkin> for CheckinWrite {
+    fn from(c: &Checkin) -> Self {
+        Self {
+            id: Some(c.id),
+            business_id: c.business_id,
+            from_time: c.from_time,
+            coworker_id: c.coworker_id,
+            to_time: c.to_time,
+            from_time_local: c.from_time_local,
+            to_time_local: c.to_time_local,
+            source: c.source,
+            counts_towards_plan_limits: c.counts_towards_plan_limits,
+            coworker_time_pass_guid: c.coworker_time_pass_guid.clone(),
+            auto_checkout: c.auto_checkout,
+            last_activity: c.last_activity,
+            mac_addresses: c.mac_addresses.clone(),
+            teams_at_the_time_of_checkin: c.teams_at_the_time_of_checkin.clone(),
+            tariff_at_the_time_of_checkin: c.tariff_at_the_time_of_checkin.clone(),
+            validate_checkin_job_id: c.validate_checkin_job_id.clone(),
+            system_id: c.system_id.clone(),
+        }
+    }
+}
+
+/// A rejected check-in attempt as the server returns it.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct FailedCheckin {
+    pub id: i64,
+    #[serde(default)]
+    pub unique_id: Option<Uuid>,
+    pub business_id: i64,
+    #[serde(default)]
+    pub business_name: Option<String>,
+    #[serde(default)]
+    pub coworker_id: Option<i64>,
+    #[serde(default)]
+    pub coworker_full_name: Option<String>,
+    #[serde(with = "utc")]
+    pub checkin_attempt_time: DateTime<Utc>,
+    #[serde(default, with = "naive_opt")]
+    pub checkin_attempt_time_local: Option<NaiveDateTime>,
+    #[serde(default)]
+    pub source: Source,
+    #[serde(default)]
+    pub mac_addresses: Option<String>,
+    #[serde(default)]
+    pub teams_at_the_time_of_checkin: Option<String>,
+    #[serde(default)]
+    pub tariff_at_the_time_of_checkin: Option<String>,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub system_id: Option<String>,
+    #[serde(default, with = "utc_opt")]
+    pub created_on: Option<DateTime<Utc>>,
+    #[serde(default, with = "utc_opt")]
+    pub updated_on: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub updated_by: Option<String>,
+    #[serde(default)]
+    pub is_new: Option<bool>,
+}
+
+/// The body of a failed check-in POST or PUT.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct FailedCheckinWrite {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
+    pub business_id: i64,
+    #[serde(with = "utc")]
+    pub checkin_attempt_time: DateTime<Utc>,
+    #[serde(with = "naive_opt")]
+    pub checkin_attempt_time_local: Option<NaiveDateTime>,
+    pub coworker_id: Option<i64>,
+    pub source: Source,
+    pub mac_addresses: Option<String>,
+    pub teams_at_the_time_of_checkin: Option<String>,
+    pub tariff_at_the_time_of_checkin: Option<String>,
+    /// The reason staff read.
+    pub description: Option<String>,
+    pub system_id: Option<String>,
+}
+
+impl FailedCheckinWrite {
+    /// A new failed attempt with only the required fields set.
+    pub fn new(business_id: i64, checkin_attempt_time: DateTime<Utc>) -> Self {
+        Self {
+            id: None,
+            business_id,
+            checkin_attempt_time,
+            checkin_attempt_time_local: None,
+            coworker_id: None,
+            source: Source::None,
+            mac_addresses: None,
+            teams_at_the_time_of_checkin: None,
+            tariff_at_the_time_of_checkin: None,
+            description: None,
+            system_id: None,
+        }
+    }
+}
+
+impl From<&FailedCheckin> for FailedCheckinWrite {
+    fn from(f: &FailedCheckin) -> Self {
+        Self {
+            id: Some(f.id),
+            business_id: f.business_id,
+            checkin_attempt_time: f.checkin_attempt_time,
+            checkin_attempt_time_local: f.checkin_attempt_time_local,
+            coworker_id: f.coworker_id,
+            source: f.source,
+            mac_addresses: f.mac_addresses.clone(),
+            teams_at_the_time_of_checkin: f.teams_at_the_time_of_checkin.clone(),
+            tariff_at_the_time_of_checkin: f.tariff_at_the_time_of_checkin.clone(),
+            description: f.description.clone(),
+            system_id: f.system_id.clone(),
+        }
+    }
+}
+
+/// `CoworkerType`: 1 individual, 2 company.
+pub const COWORKER_TYPE_INDIVIDUAL: i64 = 1;
+/// See [`COWORKER_TYPE_INDIVIDUAL`].
+pub const COWORKER_TYPE_COMPANY: i64 = 2;
+
+/// A member (customer). `Teams` and `Businesses` are left out of list answers and present on
+/// one-record answers, hence `Option`.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Coworker {
+    pub id: i64,
+    #[serde(default)]
+    pub unique_id: Option<Uuid>,
+    #[serde(default)]
+    pub full_name: String,
+    #[serde(default)]
+    pub email: Option<String>,
+    #[serde(default)]
+    pub company_name: Option<String>,
+    #[serde(default)]
+    pub active: bool,
+    #[serde(default)]
+    pub coworker_type: Option<i64>,
+    #[serde(default)]
+    pub tariff_name: Option<String>,
+    #[serde(default)]
+    pub invoicing_business_id: Option<i64>,
+    #[serde(default)]
+    pub invoicing_business_name: Option<String>,
+    /// Team Ids; only on one-record answers.
+    #[serde(default)]
+    pub teams: Option<Vec<i64>>,
+    /// Location (business) Ids the member belongs to; only on one-record answers.
+    #[serde(default)]
+    pub businesses: Option<Vec<i64>>,
+    #[serde(default)]
+    pub access_pincode: Option<String>,
+    /// The access card number (not in the kiosk's contract; Nexudus's field for a card reader).
+    #[serde(default)]
+    pub access_card_id: Option<String>,
+    #[serde(default)]
+    pub profile_is_public: Option<bool>,
+    #[serde(default, with = "utc_opt")]
+    pub created_on: Option<DateTime<Utc>>,
+    #[serde(default, with = "utc_opt")]
+    pub updated_on: Option<DateTime<Utc>>,
+}
+
+/// One validation error of a write answer.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct FieldError {
+    #[serde(default)]
+    pub attempted_value: serde_json::Value,
+    #[serde(default)]
+    pub message: String,
+    #[serde(default)]
+    pub property_name: String,
+}
+
+/// The envelope every POST and PUT answers with.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct WriteEnvelope {
+    #[serde(default)]
+    pub status: Option<i64>,
+    #[serde(default)]
+    pub message: Option<String>,
+    #[serde(default)]
+    pub value: serde_json::Value,
+    #[serde(default)]
+    pub errors: Option<Vec<FieldError>>,
+    pub was_successful: bool,
+    #[serde(default, with = "utc_opt")]
+    pub updated_on: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub updated_by: Option<String>,
+}
+
+impl WriteEnvelope {
+    /// `Value.Id`, the Id of the created or updated record.
+    pub fn record_id(&self) -> Option<i64> {
+        self.value.get("Id").and_then(serde_json::Value::as_i64)
+    }
+}
+
+/// One page of a paged search.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Page<T> {
+    pub records: Vec<T>,
+    #[serde(default)]
+    pub current_page: u32,
+    #[serde(default)]
+    pub current_page_size: u32,
+    #[serde(default)]
+    pub current_order_field: Option<String>,
+    /// A number (1 / -1) or a word (`Ascending` / `Descending`), depending on the server's age.
+    #[serde(default)]
+    pub current_sort_direction: serde_json::Value,
+    #[serde(default)]
+    pub first_item: u64,
+    #[serde(default)]
+    pub last_item: u64,
+    #[serde(default)]
+    pub total_items: u64,
+    #[serde(default)]
+    pub total_pages: u32,
+    #[serde(default)]
+    pub has_next_page: bool,
+    #[serde(default)]
+    pub has_previous_page: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+    use serde_json::json;
+
+    #[test]
+    fn check_in_body_uses_contract_names_and_numeric_source() {
+        let mut c = CheckinWrite::new(7, Utc.with_ymd_and_hms(2025, 1, 15, 10, 30, 0).unwrap());
+        c.source = Source::Tile;
+        c.coworker_id = Some(42);
+        let v = serde_json::to_value(&c).unwrap();
+        assert_eq!(v["BusinessId"], 7);
+        assert_eq!(v["FromTime"], "2025-01-15T10:30:00Z");
+        assert_eq!(v["Source"], 4, "Source goes out as a number, 4 = Tile");
+        assert_eq!(v["CoworkerId"], 42);
+        assert!(v.get("Id").is_none(), "a POST carries no Id");
+    }
+
+    #[test]
+    fn reads_a_record_with_unknown_and_missing_fields() {
+        let v = json!({
+            "Id": 5, "BusinessId": 1, "FromTime": "2025-01-15T10:30:00Z", "Source": 9,
+            "SomethingNew": {"x": 1}
+        });
+        let c: Checkin = serde_json::from_value(v).unwrap();
+        assert_eq!(
+            c.source,
+            Source::Other(9),
+            "an unknown source is kept, not an error"
+        );
+        assert_eq!(c.to_time, None);
+        let back = CheckinWrite::from(&c);
+        assert_eq!(back.id, Some(5), "a PUT built from a record carries its Id");
+    }
+
+    #[test]
+    fn envelope_gives_the_record_id() {
+        let e: WriteEnvelope = serde_json::from_value(json!({
+            "Status": 200, "Message": "Checkin was successfully created.",
+            "Value": {"Id": 87_654_321}, "Errors": null, "WasSuccessful": true
+        }))
+        .unwrap();
+        assert_eq!(e.record_id(), Some(87_654_321));
+    }
+}

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Makes a fresh Debian/Ubuntu machine ready to build, run and test the kiosk.
+# Idempotent: what is already installed is skipped, so a second run takes a few seconds.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# System packages (see ../shared/toolchain.md): WebKitGTK and friends for the Tauri shell,
+# plus what the UI and window tests drive (Xvfb, WebKitWebDriver, Chromium).
+SYSTEM_PACKAGES=(
+  build-essential pkg-config libssl-dev file curl
+  libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev libayatana-appindicator3-dev
+  libsoup-3.0-dev libjavascriptcoregtk-4.1-dev libxdo-dev
+)
+
+missing=()
+for pkg in "${SYSTEM_PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed'; then
+    missing+=("$pkg")
+  fi
+done
+
+if ((${#missing[@]})); then
+  echo "setup: installing ${#missing[@]} system package(s): ${missing[*]}"
+  SUDO=""
+  if [ "$(id -u)" -ne 0 ]; then
+    command -v sudo >/dev/null || { echo "setup: need root or sudo to install ${missing[*]}" >&2; exit 1; }
+    SUDO="sudo"
+  fi
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# Rust components the checks use.
+if command -v rustup >/dev/null; then
+  for comp in rustfmt clippy; do
+    rustup component list --installed 2>/dev/null | grep -q "^$comp" || rustup component add "$comp"
+  done
+fi
+
+# Node packages of the UI, once it exists.
+if [ -f ui/package.json ]; then
+  if [ ! -d ui/node_modules ] || [ ui/package-lock.json -nt ui/node_modules/.package-lock.json ]; then
+    echo "setup: installing UI packages"
+    (cd ui && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+fi
+echo "setup: ready"
