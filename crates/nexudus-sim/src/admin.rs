@@ -101,10 +101,10 @@ async fn patch_coworker(
     body: Result<Json<CoworkerPatch>, JsonRejection>,
 ) -> Response {
     match body {
-        Ok(Json(change)) => match sim.update_coworker(id, &change) {
-            true => StatusCode::NO_CONTENT.into_response(),
-            false => StatusCode::NOT_FOUND.into_response(),
-        },
+        Ok(Json(change)) if sim.update_coworker(id, &change) => {
+            StatusCode::NO_CONTENT.into_response()
+        }
+        Ok(_) => StatusCode::NOT_FOUND.into_response(),
         Err(e) => bad(&e),
     }
 }

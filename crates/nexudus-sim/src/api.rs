@@ -116,12 +116,10 @@ async fn faults_and_log(State(sim): State<Shared>, request: Request, next: Next)
     if latency > 0 {
         tokio::time::sleep(Duration::from_millis(latency)).await;
     }
-    if reset {
-        if let Some(kill) = &kill {
-            log(0, Some("reset"), body);
-            kill.kill(true);
-            return std::future::pending().await;
-        }
+    if reset && let Some(kill) = &kill {
+        log(0, Some("reset"), body);
+        kill.kill(true);
+        return std::future::pending().await;
     }
     if error {
         log(500, Some("error"), body);
@@ -171,6 +169,10 @@ struct Caller {
 }
 
 /// Checks the bearer token (401), the role (403) and the throttle (409), in that order.
+#[allow(
+    clippy::result_large_err,
+    reason = "the refusal is the response itself, built once per request"
+)]
 fn admit(
     st: &mut SimState,
     headers: &HeaderMap,
@@ -608,21 +610,58 @@ fn refusal(r: Refusal) -> Response {
     }
 }
 
-/// What a write does to the world once its body has passed the checks.
-type Apply =
-    fn(&mut crate::world::World, &validate::Checked, &str, DateTime<Utc>) -> Result<i64, Refusal>;
+/// One kind of write: who may make it, what its body holds, and what it does.
+struct WriteKind {
+    role: &'static str,
+    fields: &'static [validate::Field],
+    put: bool,
+    entity: &'static str,
+    apply: fn(
+        &mut crate::world::World,
+        &validate::Checked,
+        &str,
+        DateTime<Utc>,
+    ) -> Result<i64, Refusal>,
+}
+
+const CREATE_CHECKIN: WriteKind = WriteKind {
+    role: "Checkin-Create",
+    fields: CHECKIN_FIELDS,
+    put: false,
+    entity: "Checkin",
+    apply: crate::world::World::create_checkin,
+};
+const UPDATE_CHECKIN: WriteKind = WriteKind {
+    role: "Checkin-Edit",
+    fields: CHECKIN_FIELDS,
+    put: true,
+    entity: "Checkin",
+    apply: crate::world::World::update_checkin,
+};
+const CREATE_FAILED: WriteKind = WriteKind {
+    role: "FailedCheckin-Create",
+    fields: FAILED_CHECKIN_FIELDS,
+    put: false,
+    entity: "FailedCheckin",
+    apply: crate::world::World::create_failed,
+};
+const UPDATE_FAILED: WriteKind = WriteKind {
+    role: "FailedCheckin-Edit",
+    fields: FAILED_CHECKIN_FIELDS,
+    put: true,
+    entity: "FailedCheckin",
+    apply: crate::world::World::update_failed,
+};
 
 /// The shared path of every POST and PUT: admit, read JSON, check fields, apply, answer.
-fn write(
-    sim: &Shared,
-    headers: &HeaderMap,
-    body: &Bytes,
-    role: &str,
-    fields: &[validate::Field],
-    put: bool,
-    entity: &str,
-    apply: Apply,
-) -> Response {
+fn write(sim: &Shared, headers: &HeaderMap, body: &Bytes, kind: &WriteKind) -> Response {
+    let WriteKind {
+        role,
+        fields,
+        put,
+        entity,
+        apply,
+    } = *kind;
     let mut st = sim.lock();
     let caller = match admit(&mut st, headers, role, true) {
         Ok(c) => c,
@@ -653,55 +692,19 @@ fn write(
 }
 
 async fn create_checkin(State(sim): State<Shared>, headers: HeaderMap, body: Bytes) -> Response {
-    write(
-        &sim,
-        &headers,
-        &body,
-        "Checkin-Create",
-        CHECKIN_FIELDS,
-        false,
-        "Checkin",
-        crate::world::World::create_checkin,
-    )
+    write(&sim, &headers, &body, &CREATE_CHECKIN)
 }
 
 async fn update_checkin(State(sim): State<Shared>, headers: HeaderMap, body: Bytes) -> Response {
-    write(
-        &sim,
-        &headers,
-        &body,
-        "Checkin-Edit",
-        CHECKIN_FIELDS,
-        true,
-        "Checkin",
-        crate::world::World::update_checkin,
-    )
+    write(&sim, &headers, &body, &UPDATE_CHECKIN)
 }
 
 async fn create_failed(State(sim): State<Shared>, headers: HeaderMap, body: Bytes) -> Response {
-    write(
-        &sim,
-        &headers,
-        &body,
-        "FailedCheckin-Create",
-        FAILED_CHECKIN_FIELDS,
-        false,
-        "FailedCheckin",
-        crate::world::World::create_failed,
-    )
+    write(&sim, &headers, &body, &CREATE_FAILED)
 }
 
 async fn update_failed(State(sim): State<Shared>, headers: HeaderMap, body: Bytes) -> Response {
-    write(
-        &sim,
-        &headers,
-        &body,
-        "FailedCheckin-Edit",
-        FAILED_CHECKIN_FIELDS,
-        true,
-        "FailedCheckin",
-        crate::world::World::update_failed,
-    )
+    write(&sim, &headers, &body, &UPDATE_FAILED)
 }
 
 async fn delete_checkin(

@@ -7,7 +7,6 @@ use chrono_tz::Tz;
 use rand::rngs::StdRng;
 use rand::seq::IndexedRandom;
 use rand::{Rng, SeedableRng};
-use uuid::Uuid;
 
 use crate::records::{Business, Coworker, Team};
 
@@ -204,7 +203,7 @@ fn email_local(name: &str) -> String {
         .map(|c| match c {
             'á' | 'à' | 'â' | 'ä' | 'ã' | 'Á' => 'a',
             'é' | 'è' | 'ê' | 'ë' | 'É' => 'e',
-            'í' | 'ì' | 'î' | 'ï' => 'i',
+            'í' | 'ì' | 'î' | 'ï' | 'ı' | 'ễ' | 'ị' => 'i',
             'ó' | 'ò' | 'ô' | 'ö' | 'õ' | 'ø' | 'Ó' | 'Ø' | 'Ö' => 'o',
             'ú' | 'ù' | 'û' | 'ü' => 'u',
             'ç' | 'Ç' => 'c',
@@ -212,8 +211,6 @@ fn email_local(name: &str) -> String {
             'ł' | 'Ł' => 'l',
             'ğ' => 'g',
             'ş' => 's',
-            'ı' => 'i',
-            'ễ' | 'ị' => 'i',
             other => other,
         })
         .collect();

@@ -189,13 +189,13 @@ impl Auth {
                 description: "The user name or password is incorrect.",
             };
         };
-        if let Some(code) = &self.users[user].totp {
-            if get("totp") != code {
-                return Grant::Refused {
-                    error: "two_factor_auth_check",
-                    description: "A two-factor authentication code is required.",
-                };
-            }
+        if let Some(code) = &self.users[user].totp
+            && get("totp") != code
+        {
+            return Grant::Refused {
+                error: "two_factor_auth_check",
+                description: "A two-factor authentication code is required.",
+            };
         }
         if self.users[user].must_reset_password {
             return Grant::Refused {
@@ -307,7 +307,7 @@ impl Throttle {
         if !self.config.enabled {
             return true;
         }
-        let windows = &self.config.writes.len() + self.config.reads.len();
+        let windows = self.config.writes.len() + self.config.reads.len();
         let seen = self
             .seen
             .entry(client.to_owned())

@@ -99,14 +99,14 @@ impl World {
                 json!(business),
             )]));
         }
-        if let Some(coworker) = body.int("CoworkerId") {
-            if !self.coworkers.contains_key(&coworker) {
-                return Err(Refusal::Rule(vec![FieldError::new(
-                    "CoworkerId",
-                    "the customer does not exist",
-                    json!(coworker),
-                )]));
-            }
+        if let Some(coworker) = body.int("CoworkerId")
+            && !self.coworkers.contains_key(&coworker)
+        {
+            return Err(Refusal::Rule(vec![FieldError::new(
+                "CoworkerId",
+                "the customer does not exist",
+                json!(coworker),
+            )]));
         }
         Ok(())
     }
@@ -124,14 +124,14 @@ impl World {
         let business_id = body.int("BusinessId").unwrap_or_default();
         let from_time = body.instant("FromTime").unwrap_or(now);
         let to_time = body.instant("ToTime");
-        if let Some(to) = to_time {
-            if to < from_time {
-                return Err(Refusal::Invalid(vec![FieldError::new(
-                    "ToTime",
-                    "must be later than FromTime",
-                    json!(crate::records::utc(&to)),
-                )]));
-            }
+        if let Some(to) = to_time
+            && to < from_time
+        {
+            return Err(Refusal::Invalid(vec![FieldError::new(
+                "ToTime",
+                "must be later than FromTime",
+                json!(crate::records::utc(&to)),
+            )]));
         }
         Ok(Checkin {
             id,

@@ -89,7 +89,7 @@ impl AccessToken {
         let margin = Duration::from_secs(60).min(lifetime / 2);
         Self {
             token: Secret::new(token),
-            refresh_after: now + lifetime - margin,
+            refresh_after: now + lifetime.saturating_sub(margin),
         }
     }
 

@@ -472,10 +472,10 @@ impl Client {
             )
             .await?;
         // An envelope, if there is one, may still refuse.
-        if let Ok(envelope) = serde_json::from_slice::<WriteEnvelope>(&answer.body) {
-            if !envelope.was_successful {
-                return Err(validation_error(answer.status.as_u16(), envelope));
-            }
+        if let Ok(envelope) = serde_json::from_slice::<WriteEnvelope>(&answer.body)
+            && !envelope.was_successful
+        {
+            return Err(validation_error(answer.status.as_u16(), envelope));
         }
         Ok(())
     }

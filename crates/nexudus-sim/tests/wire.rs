@@ -1,0 +1,721 @@
+//! The simulator on the wire, read with a plain HTTP client (not the kiosk's), so that what it
+//! answers is checked against the contract and the seeds field for field.
+
+use std::time::Duration;
+
+use nexudus_sim::{
+    DEMO_EMAIL, DEMO_PASSWORD, Faults, SimConfig, SimHandle, Simulator, ThrottleConfig, Window,
+};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+struct Wire {
+    sim: SimHandle,
+    http: reqwest::Client,
+    token: String,
+}
+
+impl Wire {
+    async fn start(config: SimConfig) -> Self {
+        let sim = Simulator::start(config).await.unwrap();
+        let http = reqwest::Client::new();
+        let mut w = Self {
+            sim,
+            http,
+            token: String::new(),
+        };
+        w.token = w.login(DEMO_EMAIL, DEMO_PASSWORD, "kiosk").await["access_token"]
+            .as_str()
+            .unwrap()
+            .into();
+        w
+    }
+
+    async fn quiet(members: usize) -> Self {
+        Self::start(SimConfig {
+            members,
+            throttle: ThrottleConfig {
+                enabled: false,
+                ..ThrottleConfig::default()
+            },
+            ..SimConfig::default()
+        })
+        .await
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{}", self.sim.base_url(), path.trim_start_matches('/'))
+    }
+
+    async fn login(&self, email: &str, password: &str, client_id: &str) -> Value {
+        let r = self
+            .http
+            .post(self.url("/api/token"))
+            .form(&[
+                ("grant_type", "password"),
+                ("username", email),
+                ("password", password),
+                ("client_id", client_id),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK);
+        r.json().await.unwrap()
+    }
+
+    async fn send(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
+        let mut r = self
+            .http
+            .request(method, self.url(path))
+            .bearer_auth(&self.token);
+        if let Some(b) = body {
+            r = r.json(&b);
+        }
+        let r = r.send().await.unwrap();
+        let status = r.status();
+        let text = r.text().await.unwrap();
+        (
+            status,
+            serde_json::from_str(&text).unwrap_or(Value::String(text)),
+        )
+    }
+
+    async fn get(&self, path: &str) -> (StatusCode, Value) {
+        self.send(reqwest::Method::GET, path, None).await
+    }
+
+    async fn post(&self, path: &str, body: Value) -> (StatusCode, Value) {
+        self.send(reqwest::Method::POST, path, Some(body)).await
+    }
+
+    async fn put(&self, path: &str, body: Value) -> (StatusCode, Value) {
+        self.send(reqwest::Method::PUT, path, Some(body)).await
+    }
+}
+
+fn keys(v: &Value) -> Vec<&str> {
+    v.as_object().unwrap().keys().map(String::as_str).collect()
+}
+
+#[tokio::test]
+async fn the_seed_examples_come_back_field_for_field() {
+    let w = Wire::quiet(10).await;
+    // The seeds' success envelope, with the record's own Id, time and user.
+    let (status, created) = w
+        .post(
+            "/api/spaces/checkins",
+            json!({"BusinessId": 1001, "FromTime": "2025-01-15T10:30:00Z"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        keys(&created),
+        [
+            "Status",
+            "Message",
+            "Value",
+            "OpenInDialog",
+            "OpenInWindow",
+            "RedirectURL",
+            "JavaScript",
+            "UpdatedOn",
+            "UpdatedBy",
+            "Errors",
+            "WasSuccessful"
+        ],
+        "the envelope's fields, in the seeds' order"
+    );
+    let id = created["Value"]["Id"].as_i64().unwrap();
+    let expected = json!({
+        "Status": 200, "Message": "Checkin was successfully created.", "Value": {"Id": id},
+        "OpenInDialog": false, "OpenInWindow": false, "RedirectURL": null, "JavaScript": null,
+        "UpdatedOn": created["UpdatedOn"], "UpdatedBy": DEMO_EMAIL, "Errors": null, "WasSuccessful": true
+    });
+    assert_eq!(created, expected);
+    let (_, updated) = w
+        .put(
+            "/api/spaces/checkins",
+            json!({"Id": id, "BusinessId": 1001, "FromTime": "2025-01-15T10:30:00Z"}),
+        )
+        .await;
+    assert_eq!(updated["Message"], "Checkin was successfully updated.");
+
+    // The seeds' 400 examples, exactly.
+    let missing = |field: &str| {
+        json!({
+            "Message": format!("{field}: is a required field"), "Value": null,
+            "Errors": [{"AttemptedValue": null, "Message": "is a required field", "PropertyName": field}],
+            "WasSuccessful": false
+        })
+    };
+    let (s, body) = w
+        .post("/api/spaces/checkins", json!({"BusinessId": 0}))
+        .await;
+    assert_eq!((s, body), (StatusCode::BAD_REQUEST, missing("FromTime")));
+    let (s, body) = w
+        .put("/api/spaces/checkins", json!({"BusinessId": 0, "Id": id}))
+        .await;
+    assert_eq!((s, body), (StatusCode::BAD_REQUEST, missing("FromTime")));
+    let (s, body) = w
+        .post("/api/spaces/failedcheckins", json!({"BusinessId": 0}))
+        .await;
+    assert_eq!(
+        (s, body),
+        (StatusCode::BAD_REQUEST, missing("CheckinAttemptTime"))
+    );
+    let (s, body) = w
+        .put(
+            "/api/spaces/failedcheckins",
+            json!({"BusinessId": 0, "Id": 87_654_321}),
+        )
+        .await;
+    assert_eq!(
+        (s, body),
+        (StatusCode::BAD_REQUEST, missing("CheckinAttemptTime"))
+    );
+
+    let (_, f) = w
+        .post(
+            "/api/spaces/failedcheckins",
+            json!({"BusinessId": 1001, "CheckinAttemptTime": "2025-01-15T10:30:00Z"}),
+        )
+        .await;
+    assert_eq!(f["Message"], "FailedCheckin was successfully created.");
+    let fid = f["Value"]["Id"].as_i64().unwrap();
+    let (_, f) = w
+        .put(
+            "/api/spaces/failedcheckins",
+            json!({"Id": fid, "BusinessId": 1001, "CheckinAttemptTime": "2025-01-15T10:30:00Z"}),
+        )
+        .await;
+    assert_eq!(f["Message"], "FailedCheckin was successfully updated.");
+}
+
+#[tokio::test]
+async fn wrong_types_unknown_ids_and_bad_json_are_refused_by_name() {
+    let w = Wire::quiet(10).await;
+    let (s, body) = w
+        .post(
+            "/api/spaces/checkins",
+            json!({"BusinessId": "abc", "FromTime": "2025-01-15T10:30:00Z"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    assert_eq!(body["Message"], "BusinessId: is not a valid integer");
+    assert_eq!(body["Errors"][0]["AttemptedValue"], "abc");
+    let (s, body) = w
+        .post(
+            "/api/spaces/checkins",
+            json!({"BusinessId": 1001, "FromTime": "noon"}),
+        )
+        .await;
+    assert_eq!(
+        (s, body["Errors"][0]["PropertyName"].clone()),
+        (StatusCode::BAD_REQUEST, json!("FromTime"))
+    );
+    let (s, body) = w
+        .put(
+            "/api/spaces/checkins",
+            json!({"Id": 1, "BusinessId": 1001, "FromTime": "2025-01-15T10:30:00Z"}),
+        )
+        .await;
+    assert_eq!(
+        (s, body["Errors"][0]["PropertyName"].clone()),
+        (StatusCode::BAD_REQUEST, json!("Id")),
+        "unknown Id refused"
+    );
+    let (s, body) = w
+        .post(
+            "/api/spaces/checkins",
+            json!({"BusinessId": 1001, "CoworkerId": 1, "FromTime": "2025-01-15T10:30:00Z"}),
+        )
+        .await;
+    assert_eq!(
+        (s, body["WasSuccessful"].clone()),
+        (StatusCode::OK, json!(false)),
+        "unknown member: a 200 that did not succeed"
+    );
+    let (s, body) = w
+        .post(
+            "/api/spaces/checkins",
+            json!({"BusinessId": 5, "FromTime": "2025-01-15T10:30:00Z"}),
+        )
+        .await;
+    assert_eq!(
+        (s, body["Errors"][0]["PropertyName"].clone()),
+        (StatusCode::BAD_REQUEST, json!("BusinessId")),
+        "unknown location refused"
+    );
+    let r = w
+        .http
+        .post(w.url("/api/spaces/checkins"))
+        .bearer_auth(&w.token)
+        .body("{not json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    let (s, body) = w.post("/api/spaces/checkins", json!({"BusinessId": 1001, "FromTime": "2025-01-15T10:30:00Z", "ToTime": "2025-01-15T09:00:00Z"})).await;
+    assert_eq!(
+        (s, body["Errors"][0]["PropertyName"].clone()),
+        (StatusCode::BAD_REQUEST, json!("ToTime"))
+    );
+    assert!(w.sim.checkins().is_empty(), "nothing refused was stored");
+    let (s, _) = w.get("/api/spaces/checkins/12345").await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn a_put_replaces_the_record_and_clears_what_it_leaves_out() {
+    let w = Wire::quiet(10).await;
+    let (_, c) = w.post("/api/spaces/checkins", json!({
+        "BusinessId": 1002, "CoworkerId": 100_001, "FromTime": "2025-01-15T10:30:00Z", "Source": 4,
+        "TariffAtTheTimeOfCheckin": "Hot Desk", "AutoCheckout": true
+    })).await;
+    let id = c["Value"]["Id"].as_i64().unwrap();
+    let (_, read) = w.get(&format!("/api/spaces/checkins/{id}")).await;
+    assert_eq!(read["Source"], 4);
+    assert_eq!(
+        read["FromTimeLocal"], "2025-01-15T10:30:00",
+        "Lisbon in winter is UTC: filled in when not sent"
+    );
+    assert_eq!(read["BusinessName"], "Lisbon Docks");
+    w.put("/api/spaces/checkins", json!({"Id": id, "BusinessId": 1002, "FromTime": "2025-01-15T10:30:00Z", "ToTime": "2025-01-15T12:00:00Z"})).await;
+    let (_, after) = w.get(&format!("/api/spaces/checkins/{id}")).await;
+    assert_eq!(after["ToTime"], "2025-01-15T12:00:00Z");
+    assert_eq!(
+        after["TariffAtTheTimeOfCheckin"],
+        Value::Null,
+        "a partial PUT clears fields: why the client sends whole records"
+    );
+    assert_eq!(after["Source"], 0, "Source defaults to 0 when not sent");
+    assert_eq!(after["CoworkerId"], Value::Null);
+}
+
+#[tokio::test]
+async fn paging_envelope_order_and_filters() {
+    let w = Wire::quiet(200).await;
+    let (_, p) = w.get("/api/spaces/coworkers?size=30&page=7").await;
+    assert_eq!(
+        [
+            &p["CurrentPage"],
+            &p["CurrentPageSize"],
+            &p["FirstItem"],
+            &p["LastItem"],
+            &p["TotalItems"],
+            &p["TotalPages"]
+        ],
+        [
+            &json!(7),
+            &json!(30),
+            &json!(181),
+            &json!(200),
+            &json!(200),
+            &json!(7)
+        ]
+    );
+    assert_eq!(
+        (p["HasNextPage"].clone(), p["HasPreviousPage"].clone()),
+        (json!(false), json!(true))
+    );
+    assert_eq!(p["Records"].as_array().unwrap().len(), 20);
+    assert!(
+        p["Records"][0].get("Teams").is_none() && p["Records"][0].get("Businesses").is_none(),
+        "left out of lists"
+    );
+    let (_, one) = w.get("/api/spaces/coworkers/100001").await;
+    assert!(
+        one["Teams"].is_array() && one["Businesses"].is_array(),
+        "present on one record"
+    );
+
+    let (_, p) = w.get("/api/spaces/coworkers").await;
+    assert_eq!(p["CurrentPageSize"], 25, "25 by default");
+    let (_, p) = w.get("/api/spaces/coworkers?size=5000").await;
+    assert_eq!(p["CurrentPageSize"], 1000, "at most 1000");
+    let (_, p) = w.get("/api/spaces/coworkers?page=99").await;
+    assert_eq!(p["Records"], json!([]));
+
+    for dir in ["Descending", "-1"] {
+        let (_, p) = w
+            .get(&format!("/api/spaces/coworkers?size=3&dir={dir}"))
+            .await;
+        assert_eq!(p["Records"][0]["Id"], 100_200, "dir={dir} sorts descending");
+        assert_eq!(p["CurrentSortDirection"], "Descending");
+    }
+    let (_, p) = w
+        .get("/api/spaces/coworkers?size=1000&orderBy=FullName&dir=Ascending")
+        .await;
+    let names: Vec<String> = p["Records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["FullName"].as_str().unwrap().to_lowercase())
+        .collect();
+    assert!(names.windows(2).all(|w| w[0] <= w[1]), "sorted by name");
+
+    let (_, p) = w
+        .get("/api/spaces/coworkers?size=1000&Coworker_FullName=mar")
+        .await;
+    let hits = p["Records"].as_array().unwrap();
+    assert!(
+        !hits.is_empty()
+            && hits.iter().all(|r| r["FullName"]
+                .as_str()
+                .unwrap()
+                .to_lowercase()
+                .contains("mar"))
+    );
+    let (_, p) = w
+        .get("/api/spaces/coworkers?Coworker_Active=false&size=1000")
+        .await;
+    assert!(
+        p["Records"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["Active"] == false)
+    );
+    let (_, p) = w
+        .get("/api/spaces/coworkers?from_Coworker_UpdatedOn=2030-01-01T00:00")
+        .await;
+    assert_eq!(
+        p["TotalItems"], 0,
+        "minute-precision range filters are understood"
+    );
+    let (s, body) = w.get("/api/spaces/checkins?Checkin_Coworker=abc").await;
+    assert_eq!(
+        (s, body["Errors"][0]["PropertyName"].clone()),
+        (StatusCode::BAD_REQUEST, json!("Checkin_Coworker"))
+    );
+}
+
+#[tokio::test]
+async fn auth_is_checked_on_every_call() {
+    let w = Wire::quiet(10).await;
+    let r = w
+        .http
+        .get(w.url("/api/spaces/coworkers"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED, "no token");
+    let r = w
+        .http
+        .get(w.url("/api/spaces/coworkers"))
+        .bearer_auth("made-up")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED, "unknown token");
+    let r = w
+        .http
+        .post(w.url("/api/token"))
+        .json(&json!({"grant_type": "password"}))
+        .send()
+        .await
+        .unwrap();
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(
+        body["error"], "unsupported_grant_type",
+        "a JSON body is refused"
+    );
+    let r = w
+        .http
+        .post(w.url("/api/token"))
+        .form(&[
+            ("grant_type", "password"),
+            ("username", DEMO_EMAIL),
+            ("password", "nope"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(r.json::<Value>().await.unwrap()["error"], "invalid_grant");
+
+    // Refresh: a new pair; the old refresh token of the same client_id is dead.
+    let first = w.login(DEMO_EMAIL, DEMO_PASSWORD, "tablet-1").await;
+    assert_eq!(first["token_type"], "bearer");
+    assert_eq!(first["expires_in"], 604_799);
+    let refresh = |token: Value| {
+        let http = w.http.clone();
+        let url = w.url("/api/token");
+        async move {
+            http.post(url)
+                .form(&[
+                    ("grant_type", "refresh_token"),
+                    ("refresh_token", token.as_str().unwrap()),
+                    ("client_id", "tablet-1"),
+                ])
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let second = refresh(first["refresh_token"].clone()).await;
+    assert_eq!(second.status(), StatusCode::OK);
+    let again = refresh(first["refresh_token"].clone()).await;
+    assert_eq!(
+        again.status(),
+        StatusCode::BAD_REQUEST,
+        "refreshing invalidated the earlier refresh token"
+    );
+
+    // Roles.
+    let reader = w
+        .login("reader@demo.nexudus-sim.local", "reader", "r")
+        .await;
+    let r = w
+        .http
+        .post(w.url("/api/spaces/checkins"))
+        .bearer_auth(reader["access_token"].as_str().unwrap())
+        .json(&json!({"BusinessId": 1001, "FromTime": "2025-01-15T10:30:00Z"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn throttling_answers_409_with_retry_after() {
+    let w = Wire::start(SimConfig {
+        members: 5,
+        throttle: ThrottleConfig {
+            enabled: true,
+            writes: vec![Window {
+                limit: 3,
+                seconds: 60.0,
+            }],
+            reads: vec![Window {
+                limit: 10,
+                seconds: 0.1,
+            }],
+        },
+        ..SimConfig::default()
+    })
+    .await;
+    let body = json!({"BusinessId": 1001, "FromTime": "2025-01-15T10:30:00Z"});
+    for _ in 0..3 {
+        assert_eq!(
+            w.post("/api/spaces/checkins", body.clone()).await.0,
+            StatusCode::OK
+        );
+    }
+    let r = w
+        .http
+        .post(w.url("/api/spaces/checkins"))
+        .bearer_auth(&w.token)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CONFLICT, "409, not 429");
+    assert_eq!(r.headers()["retry-after"], "1");
+    assert_eq!(
+        w.sim.checkins().len(),
+        3,
+        "a throttled write is not applied"
+    );
+    assert_eq!(
+        w.get("/api/spaces/coworkers").await.0,
+        StatusCode::OK,
+        "reads have their own window"
+    );
+
+    let defaults = ThrottleConfig::default();
+    assert!(defaults.enabled, "throttling is on by default");
+    assert_eq!(
+        defaults.writes,
+        vec![
+            Window {
+                limit: 60,
+                seconds: 60.0
+            },
+            Window {
+                limit: 2500,
+                seconds: 86_400.0
+            }
+        ]
+    );
+    assert_eq!(
+        defaults.reads,
+        vec![Window {
+            limit: 10,
+            seconds: 0.1
+        }]
+    );
+}
+
+async fn fault_pattern(seed: u64) -> Vec<u16> {
+    let w = Wire::start(SimConfig {
+        members: 5,
+        seed,
+        faults: Faults {
+            error_rate: 0.5,
+            ..Faults::default()
+        },
+        throttle: ThrottleConfig {
+            enabled: false,
+            ..ThrottleConfig::default()
+        },
+        ..SimConfig::default()
+    })
+    .await;
+    let mut statuses = Vec::new();
+    for _ in 0..40 {
+        statuses.push(w.get("/api/spaces/coworkers/100001").await.0.as_u16());
+    }
+    statuses
+}
+
+#[tokio::test]
+async fn faults_are_deterministic_for_a_seed() {
+    let a = fault_pattern(11).await;
+    assert_eq!(
+        a,
+        fault_pattern(11).await,
+        "the same seed fails the same requests"
+    );
+    assert_ne!(a, fault_pattern(12).await, "another seed, another pattern");
+    let errors = a.iter().filter(|s| **s == 500).count();
+    assert!(
+        (8..=32).contains(&errors),
+        "about half of 40 fail: {errors}"
+    );
+}
+
+#[tokio::test]
+async fn the_admin_api_steers_and_inspects() {
+    let w = Wire::quiet(10).await;
+    let admin = |m: reqwest::Method, p: &str| w.http.request(m, w.url(p));
+    let r = admin(reqwest::Method::PUT, "/_sim/faults")
+        .json(&json!({"error_rate": 1.0}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(
+        w.get("/api/spaces/coworkers/100001").await.0,
+        StatusCode::INTERNAL_SERVER_ERROR
+    );
+    admin(reqwest::Method::PUT, "/_sim/faults")
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap();
+    w.post(
+        "/api/spaces/checkins",
+        json!({"BusinessId": 1001, "FromTime": "2025-01-15T10:30:00Z"}),
+    )
+    .await;
+
+    let r = admin(reqwest::Method::PATCH, "/_sim/coworkers/100002")
+        .json(&json!({"active": false, "full_name": "Renamed"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    let (_, c) = w.get("/api/spaces/coworkers/100002").await;
+    assert_eq!(
+        (c["Active"].clone(), c["FullName"].clone()),
+        (json!(false), json!("Renamed"))
+    );
+
+    let state: Value = admin(reqwest::Method::GET, "/_sim/state")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(state["checkins"].as_array().unwrap().len(), 1);
+    let requests = state["requests"].as_array().unwrap();
+    assert!(
+        requests.iter().any(|r| r["fault"] == "error"),
+        "the log says which request got a fault"
+    );
+    assert!(
+        requests.iter().any(|r| r["body"]["BusinessId"] == 1001),
+        "the log keeps write bodies"
+    );
+    assert!(
+        !state.to_string().contains(DEMO_PASSWORD),
+        "no password in the log"
+    );
+
+    let r = admin(reqwest::Method::POST, "/_sim/tokens/revoke")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    assert_eq!(
+        w.get("/api/spaces/coworkers").await.0,
+        StatusCode::UNAUTHORIZED,
+        "revoked sessions are over"
+    );
+
+    let r = admin(reqwest::Method::PUT, "/_sim/throttle")
+        .json(&json!({"enabled": "yes"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        r.status(),
+        StatusCode::BAD_REQUEST,
+        "a bad admin body is refused, not guessed"
+    );
+}
+
+#[tokio::test]
+async fn a_hundred_thousand_members_page_quickly() {
+    let w = Wire::quiet(100_000).await;
+    let (s, p) = w.get("/api/spaces/coworkers?size=1000&page=100").await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(
+        (p["LastItem"].clone(), p["TotalPages"].clone()),
+        (json!(100_000), json!(100))
+    );
+}
+
+#[tokio::test]
+async fn the_binary_prints_its_url_and_demo_account_and_serves() {
+    use tokio::io::{AsyncBufReadExt, BufReader};
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_nexudus-sim"))
+        .args(["--port", "0", "--members", "30"])
+        .stdout(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let first = tokio::time::timeout(Duration::from_secs(20), lines.next_line())
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
+    let url = first.rsplit(' ').next().unwrap().to_owned();
+    assert!(url.starts_with("http://127.0.0.1:"), "{first}");
+    let second = lines.next_line().await.unwrap().unwrap();
+    assert!(
+        second.contains(DEMO_EMAIL) && second.contains(DEMO_PASSWORD),
+        "{second}"
+    );
+    let r = reqwest::Client::new()
+        .post(format!("{url}api/token"))
+        .form(&[
+            ("grant_type", "password"),
+            ("username", DEMO_EMAIL),
+            ("password", DEMO_PASSWORD),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    child.kill().await.unwrap();
+}
