@@ -16,6 +16,7 @@ use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 
 use crate::Sim;
+use crate::records::{Checkin, FailedCheckin};
 use crate::serve::ConnKill;
 use crate::state::{Grant, RequestRecord, SimState};
 use crate::validate::{self, CHECKIN_FIELDS, FAILED_CHECKIN_FIELDS, FieldError, ID_FIELD};
@@ -629,28 +630,28 @@ const CREATE_CHECKIN: WriteKind = WriteKind {
     fields: CHECKIN_FIELDS,
     put: false,
     entity: "Checkin",
-    apply: crate::world::World::create_checkin,
+    apply: crate::world::World::create::<Checkin>,
 };
 const UPDATE_CHECKIN: WriteKind = WriteKind {
     role: "Checkin-Edit",
     fields: CHECKIN_FIELDS,
     put: true,
     entity: "Checkin",
-    apply: crate::world::World::update_checkin,
+    apply: crate::world::World::update::<Checkin>,
 };
 const CREATE_FAILED: WriteKind = WriteKind {
     role: "FailedCheckin-Create",
     fields: FAILED_CHECKIN_FIELDS,
     put: false,
     entity: "FailedCheckin",
-    apply: crate::world::World::create_failed,
+    apply: crate::world::World::create::<FailedCheckin>,
 };
 const UPDATE_FAILED: WriteKind = WriteKind {
     role: "FailedCheckin-Edit",
     fields: FAILED_CHECKIN_FIELDS,
     put: true,
     entity: "FailedCheckin",
-    apply: crate::world::World::update_failed,
+    apply: crate::world::World::update::<FailedCheckin>,
 };
 
 /// The shared path of every POST and PUT: admit, read JSON, check fields, apply, answer.

@@ -111,18 +111,98 @@ impl World {
         Ok(())
     }
 
-    fn build_checkin(
-        &self,
-        id: i64,
-        unique_id: Uuid,
-        created_on: DateTime<Utc>,
+    /// Creates a record from a checked body; answers its Id.
+    pub fn create<R: Stored>(
+        &mut self,
         body: &Checked,
         by: &str,
         now: DateTime<Utc>,
-    ) -> Result<Checkin, Refusal> {
-        self.check_references(body)?;
+    ) -> Result<i64, Refusal> {
+        let id = *R::next_id(self);
+        let stamp = Stamp {
+            id,
+            unique_id: Uuid::new_v4(),
+            created_on: now,
+            by,
+            now,
+        };
+        let record = R::build(self, &stamp, body)?;
+        *R::next_id(self) += 1;
+        R::table(self).insert(id, record);
+        Ok(id)
+    }
+
+    /// A PUT replaces the record: every field not sent is cleared.
+    pub fn update<R: Stored>(
+        &mut self,
+        body: &Checked,
+        by: &str,
+        now: DateTime<Utc>,
+    ) -> Result<i64, Refusal> {
+        let id = body.int("Id").unwrap_or_default();
+        let Some((unique_id, created_on)) = R::table(self).get(&id).map(R::identity) else {
+            let message = format!("{} not found", R::ENTITY);
+            return Err(Refusal::Invalid(vec![FieldError::new(
+                "Id",
+                &message,
+                json!(id),
+            )]));
+        };
+        let record = R::build(
+            self,
+            &Stamp {
+                id,
+                unique_id,
+                created_on,
+                by,
+                now,
+            },
+            body,
+        )?;
+        R::table(self).insert(id, record);
+        Ok(id)
+    }
+}
+
+/// Who and when a write stamps on the record it makes.
+#[derive(Debug)]
+pub struct Stamp<'a> {
+    pub id: i64,
+    pub unique_id: Uuid,
+    pub created_on: DateTime<Utc>,
+    pub by: &'a str,
+    pub now: DateTime<Utc>,
+}
+
+/// A kind of record the API writes.
+pub trait Stored: Sized {
+    const ENTITY: &'static str;
+    fn table(world: &mut World) -> &mut BTreeMap<i64, Self>;
+    fn next_id(world: &mut World) -> &mut i64;
+    /// What a PUT keeps of the record it replaces.
+    fn identity(&self) -> (Uuid, DateTime<Utc>);
+    fn build(world: &World, stamp: &Stamp<'_>, body: &Checked) -> Result<Self, Refusal>;
+}
+
+impl Stored for Checkin {
+    const ENTITY: &'static str = "Checkin";
+
+    fn table(world: &mut World) -> &mut BTreeMap<i64, Self> {
+        &mut world.checkins
+    }
+
+    fn next_id(world: &mut World) -> &mut i64 {
+        &mut world.next_checkin_id
+    }
+
+    fn identity(&self) -> (Uuid, DateTime<Utc>) {
+        (self.unique_id, self.created_on)
+    }
+
+    fn build(world: &World, stamp: &Stamp<'_>, body: &Checked) -> Result<Self, Refusal> {
+        world.check_references(body)?;
         let business_id = body.int("BusinessId").unwrap_or_default();
-        let from_time = body.instant("FromTime").unwrap_or(now);
+        let from_time = body.instant("FromTime").unwrap_or(stamp.now);
         let to_time = body.instant("ToTime");
         if let Some(to) = to_time
             && to < from_time
@@ -134,18 +214,18 @@ impl World {
             )]));
         }
         Ok(Checkin {
-            id,
-            unique_id,
+            id: stamp.id,
+            unique_id: stamp.unique_id,
             business_id,
             coworker_id: body.int("CoworkerId"),
             from_time,
             to_time,
             from_time_local: body
                 .local("FromTimeLocal")
-                .or_else(|| self.local_time(business_id, from_time)),
+                .or_else(|| world.local_time(business_id, from_time)),
             to_time_local: body
                 .local("ToTimeLocal")
-                .or_else(|| to_time.and_then(|t| self.local_time(business_id, t))),
+                .or_else(|| to_time.and_then(|t| world.local_time(business_id, t))),
             source: body.int("Source").unwrap_or(0),
             counts_towards_plan_limits: body.bool("CountsTowardsPlanLimits"),
             coworker_time_pass_guid: body.text("CoworkerTimePassGuid"),
@@ -156,107 +236,50 @@ impl World {
             tariff_at_the_time_of_checkin: body.text("TariffAtTheTimeOfCheckin"),
             validate_checkin_job_id: body.text("ValidateCheckinJobId"),
             system_id: body.text("SystemId"),
-            created_on,
-            updated_on: now,
-            updated_by: by.to_owned(),
+            created_on: stamp.created_on,
+            updated_on: stamp.now,
+            updated_by: stamp.by.to_owned(),
         })
     }
+}
 
-    pub fn create_checkin(
-        &mut self,
-        body: &Checked,
-        by: &str,
-        now: DateTime<Utc>,
-    ) -> Result<i64, Refusal> {
-        let id = self.next_checkin_id;
-        let record = self.build_checkin(id, Uuid::new_v4(), now, body, by, now)?;
-        self.next_checkin_id += 1;
-        self.checkins.insert(id, record);
-        Ok(id)
+impl Stored for FailedCheckin {
+    const ENTITY: &'static str = "FailedCheckin";
+
+    fn table(world: &mut World) -> &mut BTreeMap<i64, Self> {
+        &mut world.failed_checkins
     }
 
-    /// A PUT replaces the record: every field not sent is cleared.
-    pub fn update_checkin(
-        &mut self,
-        body: &Checked,
-        by: &str,
-        now: DateTime<Utc>,
-    ) -> Result<i64, Refusal> {
-        let id = body.int("Id").unwrap_or_default();
-        let Some(old) = self.checkins.get(&id) else {
-            return Err(Refusal::Invalid(vec![FieldError::new(
-                "Id",
-                "Checkin not found",
-                json!(id),
-            )]));
-        };
-        let record = self.build_checkin(id, old.unique_id, old.created_on, body, by, now)?;
-        self.checkins.insert(id, record);
-        Ok(id)
+    fn next_id(world: &mut World) -> &mut i64 {
+        &mut world.next_failed_id
     }
 
-    fn build_failed(
-        &self,
-        id: i64,
-        unique_id: Uuid,
-        created_on: DateTime<Utc>,
-        body: &Checked,
-        by: &str,
-        now: DateTime<Utc>,
-    ) -> Result<FailedCheckin, Refusal> {
-        self.check_references(body)?;
+    fn identity(&self) -> (Uuid, DateTime<Utc>) {
+        (self.unique_id, self.created_on)
+    }
+
+    fn build(world: &World, stamp: &Stamp<'_>, body: &Checked) -> Result<Self, Refusal> {
+        world.check_references(body)?;
         let business_id = body.int("BusinessId").unwrap_or_default();
-        let attempt = body.instant("CheckinAttemptTime").unwrap_or(now);
+        let attempt = body.instant("CheckinAttemptTime").unwrap_or(stamp.now);
         Ok(FailedCheckin {
-            id,
-            unique_id,
+            id: stamp.id,
+            unique_id: stamp.unique_id,
             business_id,
             coworker_id: body.int("CoworkerId"),
             checkin_attempt_time: attempt,
             checkin_attempt_time_local: body
                 .local("CheckinAttemptTimeLocal")
-                .or_else(|| self.local_time(business_id, attempt)),
+                .or_else(|| world.local_time(business_id, attempt)),
             source: body.int("Source").unwrap_or(0),
             mac_addresses: body.text("MacAddresses"),
             teams_at_the_time_of_checkin: body.text("TeamsAtTheTimeOfCheckin"),
             tariff_at_the_time_of_checkin: body.text("TariffAtTheTimeOfCheckin"),
             description: body.text("Description"),
             system_id: body.text("SystemId"),
-            created_on,
-            updated_on: now,
-            updated_by: by.to_owned(),
+            created_on: stamp.created_on,
+            updated_on: stamp.now,
+            updated_by: stamp.by.to_owned(),
         })
-    }
-
-    pub fn create_failed(
-        &mut self,
-        body: &Checked,
-        by: &str,
-        now: DateTime<Utc>,
-    ) -> Result<i64, Refusal> {
-        let id = self.next_failed_id;
-        let record = self.build_failed(id, Uuid::new_v4(), now, body, by, now)?;
-        self.next_failed_id += 1;
-        self.failed_checkins.insert(id, record);
-        Ok(id)
-    }
-
-    pub fn update_failed(
-        &mut self,
-        body: &Checked,
-        by: &str,
-        now: DateTime<Utc>,
-    ) -> Result<i64, Refusal> {
-        let id = body.int("Id").unwrap_or_default();
-        let Some(old) = self.failed_checkins.get(&id) else {
-            return Err(Refusal::Invalid(vec![FieldError::new(
-                "Id",
-                "FailedCheckin not found",
-                json!(id),
-            )]));
-        };
-        let record = self.build_failed(id, old.unique_id, old.created_on, body, by, now)?;
-        self.failed_checkins.insert(id, record);
-        Ok(id)
     }
 }

@@ -719,3 +719,118 @@ async fn the_binary_prints_its_url_and_demo_account_and_serves() {
     assert_eq!(r.status(), StatusCode::OK);
     child.kill().await.unwrap();
 }
+
+#[tokio::test]
+async fn each_fault_kind_on_the_wire() {
+    let w = Wire::quiet(5).await;
+    let body = json!({"BusinessId": 1001, "FromTime": "2025-01-15T10:30:00Z"});
+    let post = || {
+        w.http
+            .post(w.url("/api/spaces/checkins"))
+            .bearer_auth(&w.token)
+            .json(&body)
+            .send()
+    };
+
+    // Drop: the write is committed, and the connection closes with no answer at all.
+    w.sim.set_faults(Faults {
+        drop_rate: 1.0,
+        ..Faults::default()
+    });
+    let e = post().await.expect_err("no answer");
+    assert!(!e.is_connect() && e.is_request(), "sent, then lost: {e:?}");
+    assert_eq!(
+        w.sim.checkins().len(),
+        1,
+        "committed before the answer was dropped"
+    );
+    assert_eq!(
+        w.get("/api/spaces/coworkers/100001").await.0,
+        StatusCode::OK,
+        "reads are never dropped"
+    );
+
+    // Reset: refused before processing.
+    w.sim.set_faults(Faults {
+        reset_rate: 1.0,
+        ..Faults::default()
+    });
+    assert!(post().await.is_err());
+    assert_eq!(w.sim.checkins().len(), 1, "a reset comes before processing");
+
+    // Malformed: processed, then half the answer.
+    w.sim.set_faults(Faults {
+        malformed_rate: 1.0,
+        ..Faults::default()
+    });
+    let r = post().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let text = r.text().await.unwrap();
+    assert!(
+        serde_json::from_str::<Value>(&text).is_err(),
+        "unreadable: {text}"
+    );
+    assert_eq!(
+        w.sim.checkins().len(),
+        2,
+        "the write behind a malformed answer was applied"
+    );
+
+    // Error: a 500, not processed.
+    w.sim.set_faults(Faults {
+        error_rate: 1.0,
+        ..Faults::default()
+    });
+    assert_eq!(
+        post().await.unwrap().status(),
+        StatusCode::INTERNAL_SERVER_ERROR
+    );
+    assert_eq!(w.sim.checkins().len(), 2);
+
+    // Latency: every API answer is late by at least the setting.
+    w.sim.set_faults(Faults {
+        latency_ms: 250,
+        ..Faults::default()
+    });
+    let started = std::time::Instant::now();
+    assert_eq!(
+        w.get("/api/spaces/coworkers/100001").await.0,
+        StatusCode::OK
+    );
+    assert!(started.elapsed() >= Duration::from_millis(250));
+
+    let faults: Vec<_> = w
+        .sim
+        .requests()
+        .iter()
+        .filter_map(|r| r.fault.clone())
+        .collect();
+    assert_eq!(
+        faults,
+        ["drop", "reset", "malformed", "error"],
+        "the log names each injected fault"
+    );
+}
+
+#[tokio::test]
+async fn locations_and_teams_are_listed() {
+    let w = Wire::quiet(5).await;
+    let (_, b) = w.get("/api/sys/businesses").await;
+    let zones: Vec<&str> = b["Records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["TimeZoneName"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        zones,
+        [
+            "Europe/London",
+            "Europe/Lisbon",
+            "America/New_York",
+            "Australia/Sydney"
+        ]
+    );
+    let (_, t) = w.get("/api/spaces/teams").await;
+    assert!(t["TotalItems"].as_u64().unwrap() >= 3);
+}

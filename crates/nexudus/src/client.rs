@@ -15,9 +15,10 @@ use crate::auth::{AccessToken, Secret, TokenAnswer, TokenRefusal, TokenStore};
 use crate::error::{ApiError, LoginError};
 use crate::limits::{Limiter, Limits};
 use crate::model::{
-    Checkin, CheckinWrite, Coworker, FailedCheckin, FailedCheckinWrite, Page, WriteEnvelope,
+    Business, Checkin, CheckinWrite, Coworker, FailedCheckin, FailedCheckinWrite, Page, Team,
+    WriteEnvelope,
 };
-use crate::query::{CheckinQuery, CoworkerQuery, ListQuery};
+use crate::query::{CheckinQuery, CoworkerQuery, ListQuery, Unfiltered};
 
 /// How the client is set up.
 #[derive(Debug, Clone)]
@@ -381,6 +382,21 @@ impl Client {
         })
     }
 
+    /// Every record of a paged search, one at a time.
+    fn records<'a, T, Q>(
+        &'a self,
+        path: &'static str,
+        query: Q,
+    ) -> impl Stream<Item = Result<T, ApiError>> + 'a
+    where
+        T: DeserializeOwned + 'a,
+        Q: ListQuery + 'a,
+    {
+        self.pages(path, query)
+            .map_ok(|page: Page<T>| stream::iter(page.records.into_iter().map(Ok)))
+            .try_flatten()
+    }
+
     // ---- coworkers ----------------------------------------------------------------------------
 
     /// One page of members.
@@ -405,14 +421,24 @@ impl Client {
         &self,
         query: CoworkerQuery,
     ) -> impl Stream<Item = Result<Coworker, ApiError>> + '_ {
-        self.coworker_pages(query)
-            .map_ok(|page| stream::iter(page.records.into_iter().map(Ok)))
-            .try_flatten()
+        self.records("/api/spaces/coworkers", query)
     }
 
     /// One member, with `Teams` and `Businesses`.
     pub async fn coworker(&self, id: i64) -> Result<Coworker, ApiError> {
         self.get(&format!("/api/spaces/coworkers/{id}"), &[]).await
+    }
+
+    // ---- locations and teams ----
+
+    /// Every location of the account.
+    pub fn businesses(&self) -> impl Stream<Item = Result<Business, ApiError>> + '_ {
+        self.records("/api/sys/businesses", Unfiltered::default())
+    }
+
+    /// Every team of the account.
+    pub fn teams(&self) -> impl Stream<Item = Result<Team, ApiError>> + '_ {
+        self.records("/api/spaces/teams", Unfiltered::default())
     }
 
     // ---- check-ins ----------------------------------------------------------------------------
@@ -457,9 +483,7 @@ impl Client {
         &self,
         query: CheckinQuery,
     ) -> impl Stream<Item = Result<Checkin, ApiError>> + '_ {
-        self.pages("/api/spaces/checkins", query)
-            .map_ok(|page: Page<Checkin>| stream::iter(page.records.into_iter().map(Ok)))
-            .try_flatten()
+        self.records("/api/spaces/checkins", query)
     }
 
     pub async fn delete_checkin(&self, id: i64) -> Result<(), ApiError> {

@@ -16,7 +16,7 @@ pub use client::{Client, ClientConfig};
 pub use error::{ApiError, LoginError};
 pub use limits::{Limits, Rate};
 pub use model::{
-    Checkin, CheckinWrite, Coworker, FailedCheckin, FailedCheckinWrite, FieldError, Page, Source,
-    WriteEnvelope,
+    Business, Checkin, CheckinWrite, Coworker, FailedCheckin, FailedCheckinWrite, FieldError, Page,
+    Source, Team, WriteEnvelope,
 };
-pub use query::{CheckinQuery, CoworkerQuery, ListQuery, Paging, SortDirection};
+pub use query::{CheckinQuery, CoworkerQuery, ListQuery, Paging, SortDirection, Unfiltered};

@@ -342,6 +342,28 @@ pub struct Coworker {
     pub updated_on: Option<DateTime<Utc>>,
 }
 
+/// A location (business). Not in the kiosk's contract: Nexudus's `GET /api/sys/businesses`,
+/// which the location picker needs.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Business {
+    pub id: i64,
+    #[serde(default)]
+    pub name: String,
+    /// The IANA time-zone name, where the server gives one.
+    #[serde(default)]
+    pub time_zone_name: Option<String>,
+}
+
+/// A team (`GET /api/spaces/teams`), for the team names a check-in records.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Team {
+    pub id: i64,
+    #[serde(default)]
+    pub name: String,
+}
+
 /// One validation error of a write answer.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "PascalCase")]

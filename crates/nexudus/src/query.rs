@@ -55,6 +55,18 @@ pub trait ListQuery {
     fn pairs(&self) -> Vec<(String, String)>;
 }
 
+/// A list with no filters: every record, page by page.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Unfiltered(pub Paging);
+
+impl ListQuery for Unfiltered {
+    fn pairs(&self) -> Vec<(String, String)> {
+        let mut p = Vec::new();
+        self.0.push(&mut p);
+        p
+    }
+}
+
 /// Filters of `GET /api/spaces/coworkers`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CoworkerQuery {

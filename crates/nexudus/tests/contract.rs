@@ -591,3 +591,14 @@ async fn a_stopped_simulator_is_offline() {
     let e = api.coworker(100_001).await.unwrap_err();
     assert!(e.is_transient() && !e.outcome_unknown(), "{e:?}");
 }
+
+#[tokio::test]
+async fn locations_and_teams_are_read_for_the_picker_and_the_records() {
+    let sim = sim(5).await;
+    let api = client(&sim).await;
+    let places: Vec<nexudus::Business> = api.businesses().try_collect().await.unwrap();
+    assert_eq!(places.len(), 4);
+    assert_eq!(places[0].time_zone_name.as_deref(), Some("Europe/London"));
+    let teams: Vec<nexudus::Team> = api.teams().try_collect().await.unwrap();
+    assert!(teams.iter().any(|t| t.name == "Design Guild"));
+}

@@ -28,6 +28,15 @@ fn token_answer(access: &str, refresh: &str) -> ResponseTemplate {
     }))
 }
 
+/// Answers every refresh grant with the same pair.
+async fn grant_refreshes(server: &MockServer) {
+    Mock::given(path("/api/token"))
+        .and(body_string_contains("grant_type=refresh_token"))
+        .respond_with(token_answer("A1", "R1"))
+        .mount(server)
+        .await;
+}
+
 /// A client already logged in (access token `A1`, refresh token `R1`).
 async fn logged_in(server: &MockServer) -> (Client, Arc<MemoryTokenStore>) {
     Mock::given(method("POST"))
@@ -292,11 +301,7 @@ async fn status_codes_map_to_their_classes() {
     let mut cfg = config(&server);
     cfg.read_retries = 0;
     let client = Client::new(cfg, store).unwrap();
-    Mock::given(path("/api/token"))
-        .and(body_string_contains("grant_type=refresh_token"))
-        .respond_with(token_answer("A1", "R1"))
-        .mount(&server)
-        .await;
+    grant_refreshes(&server).await;
     let cases: Vec<(u16, ResponseTemplate, Check)> = vec![
         (
             403,
@@ -420,11 +425,7 @@ async fn a_slow_answer_is_a_timeout_with_unknown_outcome() {
     let mut cfg = config(&server);
     cfg.timeout = Duration::from_millis(200);
     let client = Client::new(cfg, store).unwrap();
-    Mock::given(path("/api/token"))
-        .and(body_string_contains("grant_type=refresh_token"))
-        .respond_with(token_answer("A1", "R1"))
-        .mount(&server)
-        .await;
+    grant_refreshes(&server).await;
     Mock::given(method("POST"))
         .and(path("/api/spaces/checkins"))
         .respond_with(created(1).set_delay(Duration::from_secs(2)))
@@ -561,11 +562,7 @@ async fn the_limiter_spaces_writes_instead_of_sending_what_would_be_throttled() 
         max_wait: Duration::from_secs(5),
     };
     let client = Client::new(cfg, store).unwrap();
-    Mock::given(path("/api/token"))
-        .and(body_string_contains("grant_type=refresh_token"))
-        .respond_with(token_answer("A1", "R1"))
-        .mount(&server)
-        .await;
+    grant_refreshes(&server).await;
     Mock::given(method("POST"))
         .and(path("/api/spaces/checkins"))
         .respond_with(created(1))
