@@ -10,6 +10,7 @@ SYSTEM_PACKAGES=(
   build-essential pkg-config libssl-dev file curl
   libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev libayatana-appindicator3-dev
   libsoup-3.0-dev libjavascriptcoregtk-4.1-dev libxdo-dev
+  libdbus-1-dev
 )
 
 missing=()

@@ -28,6 +28,7 @@ pub(crate) fn router(sim: Shared) -> Router {
     Router::new()
         .route("/api/token", post(token))
         .route("/api/spaces/coworkers", get(list_coworkers))
+        .route("/api/spaces/coworkers/", get(batch_coworkers))
         .route("/api/spaces/coworkers/{id}", get(get_coworker))
         .route(
             "/api/spaces/checkins",
@@ -39,7 +40,7 @@ pub(crate) fn router(sim: Shared) -> Router {
         )
         .route(
             "/api/spaces/failedcheckins",
-            post(create_failed).put(update_failed),
+            get(list_failed).post(create_failed).put(update_failed),
         )
         .route("/api/spaces/failedcheckins/{id}", get(get_failed))
         .route("/api/spaces/teams", get(list_teams))
@@ -489,6 +490,73 @@ async fn list_checkins(
         paged(rows, &p, |c| st.world.checkin_json(c))
     };
     list_response(run())
+}
+
+async fn list_failed(
+    State(sim): State<Shared>,
+    headers: HeaderMap,
+    Query(query): Query<HashMap<String, String>>,
+) -> Response {
+    let mut st = sim.lock();
+    if let Err(r) = admit(&mut st, &headers, "FailedCheckin-List", false) {
+        return r;
+    }
+    let p = Params(query);
+    let run = || -> Result<Value, FieldError> {
+        let coworker = p.int("FailedCheckin_Coworker")?;
+        let business = p.int("FailedCheckin_Business")?;
+        let system_id = p.get("FailedCheckin_SystemId").map(str::to_owned);
+        let attempt = p.range("FailedCheckin_CheckinAttemptTime")?;
+        let rows = st
+            .world
+            .failed_checkins
+            .values()
+            .filter(|f| {
+                coworker.is_none_or(|v| f.coworker_id == Some(v))
+                    && business.is_none_or(|v| f.business_id == v)
+                    && system_id
+                        .as_ref()
+                        .is_none_or(|v| f.system_id.as_ref() == Some(v))
+                    && attempt(Some(f.checkin_attempt_time))
+            })
+            .collect();
+        paged(rows, &p, |f| st.world.failed_json(f))
+    };
+    list_response(run())
+}
+
+/// `GET /api/spaces/coworkers/?id=[1,2,3]`: whole records, as one-record answers have them.
+async fn batch_coworkers(
+    State(sim): State<Shared>,
+    headers: HeaderMap,
+    Query(query): Query<HashMap<String, String>>,
+) -> Response {
+    let mut st = sim.lock();
+    if let Err(r) = admit(&mut st, &headers, "Coworker-Read", false) {
+        return r;
+    }
+    let raw = query.get("id").map(String::as_str).unwrap_or_default();
+    let ids: Result<Vec<i64>, _> = raw
+        .trim()
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .split(',')
+        .filter(|s| !s.trim().is_empty())
+        .map(|s| s.trim().parse::<i64>())
+        .collect();
+    let Ok(ids) = ids else {
+        return bad_params(FieldError::new(
+            "id",
+            "is not a list of integers",
+            json!(raw),
+        ));
+    };
+    let records: Vec<Value> = ids
+        .iter()
+        .filter_map(|id| st.world.coworkers.get(id))
+        .map(|c| st.world.coworker_json(c, true))
+        .collect();
+    json_response(StatusCode::OK, &Value::Array(records))
 }
 
 async fn list_teams(

@@ -24,6 +24,7 @@ pub const KIOSK_ROLES: &[&str] = &[
     "FailedCheckin-Create",
     "FailedCheckin-Read",
     "FailedCheckin-Edit",
+    "FailedCheckin-List",
     "Team-List",
     "Business-List",
 ];

@@ -18,7 +18,7 @@ use crate::model::{
     Business, Checkin, CheckinWrite, Coworker, FailedCheckin, FailedCheckinWrite, Page, Team,
     WriteEnvelope,
 };
-use crate::query::{CheckinQuery, CoworkerQuery, ListQuery, Unfiltered};
+use crate::query::{CheckinQuery, CoworkerQuery, FailedCheckinQuery, ListQuery, Unfiltered};
 
 /// How the client is set up.
 #[derive(Debug, Clone)]
@@ -424,6 +424,20 @@ impl Client {
         self.records("/api/spaces/coworkers", query)
     }
 
+    /// Several members by Id in one request (`GET /api/spaces/coworkers/?id=[1,2,3]`), each
+    /// with `Teams` and `Businesses` as on a one-record answer. Unknown Ids are left out.
+    pub async fn coworkers_by_ids(&self, ids: &[i64]) -> Result<Vec<Coworker>, ApiError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+        self.get(
+            "/api/spaces/coworkers/",
+            &[("id".into(), format!("[{list}]"))],
+        )
+        .await
+    }
+
     /// One member, with `Teams` and `Businesses`.
     pub async fn coworker(&self, id: i64) -> Result<Coworker, ApiError> {
         self.get(&format!("/api/spaces/coworkers/{id}"), &[]).await
@@ -531,6 +545,14 @@ impl Client {
         }
         self.write(Method::PUT, "/api/spaces/failedcheckins", failed)
             .await
+    }
+
+    /// Every failed check-in matching the query.
+    pub fn failed_checkins(
+        &self,
+        query: FailedCheckinQuery,
+    ) -> impl Stream<Item = Result<FailedCheckin, ApiError>> + '_ {
+        self.records("/api/spaces/failedcheckins", query)
     }
 
     pub async fn failed_checkin(&self, id: i64) -> Result<FailedCheckin, ApiError> {

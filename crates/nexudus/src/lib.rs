@@ -19,4 +19,6 @@ pub use model::{
     Business, Checkin, CheckinWrite, Coworker, FailedCheckin, FailedCheckinWrite, FieldError, Page,
     Source, Team, WriteEnvelope,
 };
-pub use query::{CheckinQuery, CoworkerQuery, ListQuery, Paging, SortDirection, Unfiltered};
+pub use query::{
+    CheckinQuery, CoworkerQuery, FailedCheckinQuery, ListQuery, Paging, SortDirection, Unfiltered,
+};

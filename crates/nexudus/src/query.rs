@@ -138,6 +138,47 @@ impl ListQuery for CheckinQuery {
     }
 }
 
+/// Filters of `GET /api/spaces/failedcheckins` (not in the kiosk's contract; Nexudus lists every
+/// entity this way, and the kiosk needs it to look up a failed check-in whose answer was lost).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FailedCheckinQuery {
+    pub coworker_id: Option<i64>,
+    pub business_id: Option<i64>,
+    pub system_id: Option<String>,
+    pub attempt_after: Option<DateTime<Utc>>,
+    pub attempt_before: Option<DateTime<Utc>>,
+    pub paging: Paging,
+}
+
+impl ListQuery for FailedCheckinQuery {
+    fn pairs(&self) -> Vec<(String, String)> {
+        let mut p = Vec::new();
+        if let Some(v) = self.coworker_id {
+            p.push(("FailedCheckin_Coworker".into(), v.to_string()));
+        }
+        if let Some(v) = self.business_id {
+            p.push(("FailedCheckin_Business".into(), v.to_string()));
+        }
+        if let Some(v) = &self.system_id {
+            p.push(("FailedCheckin_SystemId".into(), v.clone()));
+        }
+        if let Some(t) = &self.attempt_after {
+            p.push((
+                "from_FailedCheckin_CheckinAttemptTime".into(),
+                format_filter_from(t),
+            ));
+        }
+        if let Some(t) = &self.attempt_before {
+            p.push((
+                "to_FailedCheckin_CheckinAttemptTime".into(),
+                format_filter_to(t),
+            ));
+        }
+        self.paging.push(&mut p);
+        p
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -602,3 +602,38 @@ async fn locations_and_teams_are_read_for_the_picker_and_the_records() {
     let teams: Vec<nexudus::Team> = api.teams().try_collect().await.unwrap();
     assert!(teams.iter().any(|t| t.name == "Design Guild"));
 }
+
+#[tokio::test]
+async fn members_come_in_batches_and_failed_check_ins_are_searchable() {
+    let sim = sim(30).await;
+    let api = client(&sim).await;
+    let batch = api
+        .coworkers_by_ids(&[100_003, 100_001, 999])
+        .await
+        .unwrap();
+    assert_eq!(
+        batch.iter().map(|c| c.id).collect::<Vec<_>>(),
+        vec![100_003, 100_001],
+        "unknown Ids left out"
+    );
+    assert!(
+        batch
+            .iter()
+            .all(|c| c.teams.is_some() && c.businesses.is_some()),
+        "whole records"
+    );
+    assert!(api.coworkers_by_ids(&[]).await.unwrap().is_empty());
+
+    let mut f = FailedCheckinWrite::new(HOME, Utc::now());
+    f.system_id = Some("fail-1".into());
+    let id = api.create_failed_checkin(&f).await.unwrap();
+    api.create_failed_checkin(&FailedCheckinWrite::new(HOME, Utc::now()))
+        .await
+        .unwrap();
+    let q = nexudus::FailedCheckinQuery {
+        system_id: Some("fail-1".into()),
+        ..Default::default()
+    };
+    let found: Vec<_> = api.failed_checkins(q).try_collect().await.unwrap();
+    assert_eq!(found.iter().map(|f| f.id).collect::<Vec<_>>(), vec![id]);
+}

@@ -1,0 +1,33 @@
+//! Domain events: every change the faces show, pushed instead of polled.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use crate::kiosk::TapOutcome;
+
+/// Whether the kiosk reaches Nexudus.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Connectivity {
+    Online,
+    Offline,
+    /// The session ended: a staff member must log in; taps keep queueing.
+    NeedsLogin,
+    /// No account: nothing to sync to.
+    NotConfigured,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Event {
+    /// A member tapped; the grid updates that member's tile.
+    Tapped { member_id: i64, outcome: TapOutcome },
+    /// The sync queue changed.
+    SyncProgress { pending: i64, parked: i64 },
+    Connectivity { state: Connectivity },
+    /// A sync round finished.
+    Synced { at: DateTime<Utc> },
+    /// The member cache or today's check-ins changed: reload the grid.
+    MembersChanged,
+    SettingsChanged,
+}

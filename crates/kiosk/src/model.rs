@@ -1,0 +1,179 @@
+//! The core's records, shared by the store, the rules and the sync engine.
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// A member as the cache holds it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Member {
+    pub id: i64,
+    pub full_name: String,
+    pub company: Option<String>,
+    pub active: bool,
+    pub plan: Option<String>,
+    pub home_location: Option<i64>,
+    /// Locations the member belongs to besides the home one (from one-record answers).
+    pub locations: Vec<i64>,
+    pub teams: Vec<i64>,
+    pub pin_hash: Option<Vec<u8>>,
+    pub card_hash: Option<Vec<u8>>,
+    pub updated_on: Option<DateTime<Utc>>,
+}
+
+impl Member {
+    /// Whether the member belongs to the location.
+    pub fn belongs_to(&self, location: i64) -> bool {
+        self.home_location == Some(location) || self.locations.contains(&location)
+    }
+}
+
+/// How a member identified themselves at the kiosk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TapMethod {
+    Tile,
+    Pin,
+    Card,
+}
+
+impl TapMethod {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Tile => "tile",
+            Self::Pin => "pin",
+            Self::Card => "card",
+        }
+    }
+}
+
+/// Who made a check-in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    /// This kiosk: it owns the record and syncs it.
+    Kiosk,
+    /// Read from the server: another kiosk, a door, staff.
+    Server,
+}
+
+impl Origin {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Kiosk => "kiosk",
+            Self::Server => "server",
+        }
+    }
+}
+
+/// A check-in as the kiosk holds it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CheckinRow {
+    pub local_id: Uuid,
+    pub nexudus_id: Option<i64>,
+    pub member_id: i64,
+    pub location_id: i64,
+    pub from_time: DateTime<Utc>,
+    pub from_time_local: Option<NaiveDateTime>,
+    pub to_time: Option<DateTime<Utc>>,
+    pub to_time_local: Option<NaiveDateTime>,
+    pub source: i64,
+    pub method: String,
+    pub auto_checkout: bool,
+    pub teams: Option<String>,
+    pub plan: Option<String>,
+    pub origin: Origin,
+    /// Server fields the kiosk does not own, kept so a PUT sends the whole record.
+    pub extra: serde_json::Value,
+}
+
+/// A rejected attempt as the kiosk holds it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FailedRow {
+    pub local_id: Uuid,
+    pub nexudus_id: Option<i64>,
+    pub member_id: Option<i64>,
+    pub location_id: i64,
+    pub attempt_time: DateTime<Utc>,
+    pub attempt_local: Option<NaiveDateTime>,
+    pub source: i64,
+    pub method: String,
+    pub reason: String,
+    pub description: String,
+    pub teams: Option<String>,
+    pub plan: Option<String>,
+}
+
+/// What an outbox entry sends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OutboxOp {
+    CreateCheckin,
+    CloseCheckin,
+    CreateFailed,
+}
+
+impl OutboxOp {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::CreateCheckin => "create_checkin",
+            Self::CloseCheckin => "close_checkin",
+            Self::CreateFailed => "create_failed",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "create_checkin" => Some(Self::CreateCheckin),
+            "close_checkin" => Some(Self::CloseCheckin),
+            "create_failed" => Some(Self::CreateFailed),
+            _ => None,
+        }
+    }
+}
+
+/// The state of an outbox entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OutboxStatus {
+    Pending,
+    Claimed,
+    Done,
+    /// Permanently refused by the server: waits for staff to retry or discard it.
+    Parked,
+}
+
+impl OutboxStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Claimed => "claimed",
+            Self::Done => "done",
+            Self::Parked => "parked",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "pending" => Some(Self::Pending),
+            "claimed" => Some(Self::Claimed),
+            "done" => Some(Self::Done),
+            "parked" => Some(Self::Parked),
+            _ => None,
+        }
+    }
+}
+
+/// One write waiting to be sent, or sent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OutboxEntry {
+    pub id: i64,
+    pub op: OutboxOp,
+    pub target: Uuid,
+    pub status: OutboxStatus,
+    pub attempts: i64,
+    pub next_attempt_at: DateTime<Utc>,
+    pub last_error: Option<String>,
+    /// A send may have reached the server: it must be looked up before it is sent again.
+    pub in_doubt: bool,
+    pub created_at: DateTime<Utc>,
+}

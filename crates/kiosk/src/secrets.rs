@@ -1,0 +1,240 @@
+//! Secrets kept outside SQLite: the refresh token and the device key that hashes member PINs
+//! and card numbers. The OS keyring where a keyring service runs; otherwise a file readable by
+//! the kiosk's user only (0600) in the data directory, with a warning in the log.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use hmac::{Hmac, Mac};
+use nexudus::{Secret, TokenStore, auth::StoreError};
+use sha2::Sha256;
+use tracing::warn;
+
+const SERVICE: &str = "nexudus-kiosk";
+
+#[derive(Debug)]
+enum Backend {
+    Keyring { account_prefix: String },
+    File(PathBuf),
+    Memory(Mutex<BTreeMap<String, String>>),
+}
+
+/// Where the kiosk keeps its secrets.
+#[derive(Debug)]
+pub struct SecretStore {
+    backend: Backend,
+}
+
+fn keyring_error(e: &keyring::Error) -> String {
+    format!("keyring: {e}")
+}
+
+impl SecretStore {
+    /// The OS keyring if one answers, else a 0600 file in `data_dir`.
+    pub fn open(data_dir: &Path) -> Self {
+        // One kiosk per data directory: name its entries after the directory.
+        let account_prefix = format!("{}", data_dir.display());
+        match keyring::Entry::new(SERVICE, &format!("{account_prefix}/probe")).and_then(|e| e.get_password()) {
+            Ok(_) | Err(keyring::Error::NoEntry) => Self { backend: Backend::Keyring { account_prefix } },
+            Err(e) => {
+                warn!(
+                    reason = %e,
+                    "no OS keyring service answers; keeping secrets in a file readable only by this user"
+                );
+                Self::file(data_dir)
+            }
+        }
+    }
+
+    /// Secrets in `data_dir/secrets.json`, mode 0600.
+    pub fn file(data_dir: &Path) -> Self {
+        Self { backend: Backend::File(data_dir.join("secrets.json")) }
+    }
+
+    /// Secrets that vanish with the process: tests and demo mode.
+    pub fn in_memory() -> Self {
+        Self { backend: Backend::Memory(Mutex::new(BTreeMap::new())) }
+    }
+
+    pub fn kind(&self) -> &'static str {
+        match self.backend {
+            Backend::Keyring { .. } => "keyring",
+            Backend::File(_) => "file",
+            Backend::Memory(_) => "memory",
+        }
+    }
+
+    fn read_file(path: &Path) -> Result<BTreeMap<String, String>, String> {
+        match std::fs::read(path) {
+            Ok(bytes) => serde_json::from_slice(&bytes).map_err(|e| format!("{} is damaged: {e}", path.display())),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(BTreeMap::new()),
+            Err(e) => Err(format!("cannot read {}: {e}", path.display())),
+        }
+    }
+
+    fn write_file(path: &Path, map: &BTreeMap<String, String>) -> Result<(), String> {
+        use std::io::Write;
+        let tmp = path.with_extension("json.tmp");
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create(true).truncate(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.mode(0o600);
+        }
+        let mut file = options.open(&tmp).map_err(|e| format!("cannot write {}: {e}", tmp.display()))?;
+        let bytes = serde_json::to_vec(map).map_err(|e| e.to_string())?;
+        file.write_all(&bytes).and_then(|()| file.sync_all()).map_err(|e| format!("cannot write {}: {e}", tmp.display()))?;
+        std::fs::rename(&tmp, path).map_err(|e| format!("cannot replace {}: {e}", path.display()))
+    }
+
+    pub fn get(&self, name: &str) -> Result<Option<String>, String> {
+        match &self.backend {
+            Backend::Keyring { account_prefix } => {
+                match keyring::Entry::new(SERVICE, &format!("{account_prefix}/{name}")).and_then(|e| e.get_password()) {
+                    Ok(v) => Ok(Some(v)),
+                    Err(keyring::Error::NoEntry) => Ok(None),
+                    Err(e) => Err(keyring_error(&e)),
+                }
+            }
+            Backend::File(path) => Ok(Self::read_file(path)?.get(name).cloned()),
+            Backend::Memory(map) => Ok(map.lock().unwrap().get(name).cloned()),
+        }
+    }
+
+    pub fn set(&self, name: &str, value: &str) -> Result<(), String> {
+        match &self.backend {
+            Backend::Keyring { account_prefix } => keyring::Entry::new(SERVICE, &format!("{account_prefix}/{name}"))
+                .and_then(|e| e.set_password(value))
+                .map_err(|e| keyring_error(&e)),
+            Backend::File(path) => {
+                let mut map = Self::read_file(path)?;
+                map.insert(name.to_owned(), value.to_owned());
+                Self::write_file(path, &map)
+            }
+            Backend::Memory(map) => {
+                map.lock().unwrap().insert(name.to_owned(), value.to_owned());
+                Ok(())
+            }
+        }
+    }
+
+    pub fn delete(&self, name: &str) -> Result<(), String> {
+        match &self.backend {
+            Backend::Keyring { account_prefix } => {
+                match keyring::Entry::new(SERVICE, &format!("{account_prefix}/{name}")).and_then(|e| e.delete_credential()) {
+                    Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
+                    Err(e) => Err(keyring_error(&e)),
+                }
+            }
+            Backend::File(path) => {
+                let mut map = Self::read_file(path)?;
+                if map.remove(name).is_some() {
+                    Self::write_file(path, &map)?;
+                }
+                Ok(())
+            }
+            Backend::Memory(map) => {
+                map.lock().unwrap().remove(name);
+                Ok(())
+            }
+        }
+    }
+
+    /// The device's own key for hashing member PINs and cards: made once, kept here.
+    pub fn device_key(&self) -> Result<DeviceKey, String> {
+        if let Some(hex) = self.get("device_key")? {
+            if let Some(key) = decode_hex(&hex) {
+                return Ok(DeviceKey(key));
+            }
+            warn!("the stored device key is unreadable; making a new one (member PINs are re-hashed on the next sync)");
+        }
+        let key: [u8; 32] = rand::random();
+        self.set("device_key", &encode_hex(&key))?;
+        Ok(DeviceKey(key))
+    }
+}
+
+fn encode_hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn decode_hex(text: &str) -> Option<[u8; 32]> {
+    let bytes: Option<Vec<u8>> =
+        (0..text.len()).step_by(2).map(|i| text.get(i..i + 2).and_then(|h| u8::from_str_radix(h, 16).ok())).collect();
+    bytes?.try_into().ok()
+}
+
+/// A key that turns PINs and card numbers into hashes the database alone cannot reverse.
+#[derive(Clone)]
+pub struct DeviceKey([u8; 32]);
+
+impl std::fmt::Debug for DeviceKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("DeviceKey(***)")
+    }
+}
+
+impl DeviceKey {
+    /// HMAC-SHA256 of a credential, labelled by its kind so a PIN never matches a card.
+    pub fn hash(&self, kind: &str, value: &str) -> Vec<u8> {
+        let mut mac = Hmac::<Sha256>::new_from_slice(&self.0).expect("any key length works for HMAC");
+        mac.update(kind.as_bytes());
+        mac.update(b":");
+        mac.update(value.trim().as_bytes());
+        mac.finalize().into_bytes().to_vec()
+    }
+}
+
+/// The refresh token, kept in the secret store: what the API client calls its token store.
+#[derive(Debug)]
+pub struct RefreshTokenStore(pub std::sync::Arc<SecretStore>);
+
+impl TokenStore for RefreshTokenStore {
+    fn load(&self) -> Result<Option<Secret>, StoreError> {
+        Ok(self.0.get("refresh_token")?.map(Secret::new))
+    }
+
+    fn save(&self, token: &Secret) -> Result<(), StoreError> {
+        Ok(self.0.set("refresh_token", token.expose())?)
+    }
+
+    fn clear(&self) -> Result<(), StoreError> {
+        Ok(self.0.delete("refresh_token")?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_file_store_is_private_and_survives_reopening() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SecretStore::file(dir.path());
+        store.set("refresh_token", "r-123").unwrap();
+        let key = store.device_key().unwrap();
+        let again = SecretStore::file(dir.path());
+        assert_eq!(again.get("refresh_token").unwrap().as_deref(), Some("r-123"));
+        assert_eq!(again.device_key().unwrap().hash("pin", "1234"), key.hash("pin", "1234"), "the same key");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(dir.path().join("secrets.json")).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600, "readable by the kiosk's user only");
+        }
+        again.delete("refresh_token").unwrap();
+        assert_eq!(store.get("refresh_token").unwrap(), None);
+    }
+
+    #[test]
+    fn credential_hashes_depend_on_kind_and_key() {
+        let a = SecretStore::in_memory().device_key().unwrap();
+        let b = SecretStore::in_memory().device_key().unwrap();
+        assert_eq!(a.hash("pin", "1234"), a.hash("pin", " 1234 "), "surrounding spaces do not matter");
+        assert_ne!(a.hash("pin", "1234"), a.hash("card", "1234"), "a PIN never matches a card");
+        assert_ne!(a.hash("pin", "1234"), b.hash("pin", "1234"), "another device, another hash");
+        assert!(!format!("{a:?}").contains(&encode_hex(&a.0)));
+    }
+}

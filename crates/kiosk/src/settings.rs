@@ -1,0 +1,129 @@
+//! The kiosk's settings, as staff set them in the staff panel.
+
+use serde::{Deserialize, Serialize};
+
+/// How much of a member's name the public grid shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PrivacyMode {
+    /// "Zoë Ødegaard"
+    #[default]
+    FullName,
+    /// "Zoë Ø."
+    FirstNameInitial,
+    /// "ZØ"
+    Initials,
+    /// No grid: a member types at least 3 letters of their name first.
+    SearchOnly,
+}
+
+/// When the kiosk checks members out by itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum AutoCheckoutRule {
+    /// At the location's daily cut-off, a wall-clock time in its time zone.
+    CutOff { hour: u32, minute: u32 },
+    /// A fixed time after checking in.
+    AfterHours { hours: u32 },
+}
+
+impl Default for AutoCheckoutRule {
+    fn default() -> Self {
+        Self::CutOff { hour: 23, minute: 0 }
+    }
+}
+
+/// The location the kiosk stands in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Location {
+    /// The Nexudus BusinessId.
+    pub id: i64,
+    pub name: String,
+    /// An IANA time zone, e.g. `Europe/London`.
+    pub time_zone: String,
+}
+
+impl Location {
+    pub fn tz(&self) -> chrono_tz::Tz {
+        self.time_zone.parse().unwrap_or(chrono_tz::UTC)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Settings {
+    pub location: Option<Location>,
+    pub auto_checkout: bool,
+    pub auto_checkout_rule: AutoCheckoutRule,
+    pub privacy: PrivacyMode,
+    /// A second tap of the same member within this many seconds is ignored.
+    pub double_tap_seconds: u32,
+    /// After this many idle seconds the screen goes back to the grid.
+    pub idle_timeout_seconds: u32,
+    /// Members without a plan may check in (the server may charge a pass).
+    pub pay_as_you_go: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            location: None,
+            auto_checkout: false,
+            auto_checkout_rule: AutoCheckoutRule::default(),
+            privacy: PrivacyMode::FullName,
+            double_tap_seconds: 5,
+            idle_timeout_seconds: 30,
+            pay_as_you_go: false,
+        }
+    }
+}
+
+impl Settings {
+    /// Checks values a face may send; answers what is wrong in words staff understand.
+    pub fn validate(&self) -> Result<(), String> {
+        if let Some(loc) = &self.location
+            && loc.time_zone.parse::<chrono_tz::Tz>().is_err()
+        {
+            return Err(format!("{:?} is not a time zone", loc.time_zone));
+        }
+        match self.auto_checkout_rule {
+            AutoCheckoutRule::CutOff { hour, minute } if hour > 23 || minute > 59 => {
+                return Err(format!("{hour:02}:{minute:02} is not a time of day"));
+            }
+            AutoCheckoutRule::AfterHours { hours } if hours == 0 || hours > 48 => {
+                return Err("auto-checkout after hours must be between 1 and 48".into());
+            }
+            _ => {}
+        }
+        if self.double_tap_seconds > 120 {
+            return Err("the double-tap window is at most 120 seconds".into());
+        }
+        if !(5..=3600).contains(&self.idle_timeout_seconds) {
+            return Err("the idle timeout is between 5 seconds and an hour".into());
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bad_values_are_refused_in_words() {
+        let mut s = Settings::default();
+        assert!(s.validate().is_ok());
+        s.location = Some(Location { id: 1, name: "x".into(), time_zone: "Mars/Olympus".into() });
+        assert!(s.validate().unwrap_err().contains("time zone"));
+        s.location = None;
+        s.auto_checkout_rule = AutoCheckoutRule::CutOff { hour: 25, minute: 0 };
+        assert!(s.validate().is_err());
+    }
+
+    #[test]
+    fn settings_saved_by_an_older_build_still_load() {
+        let s: Settings = serde_json::from_str(r#"{"auto_checkout": true}"#).unwrap();
+        assert!(s.auto_checkout);
+        assert_eq!(s.double_tap_seconds, 5, "new fields take their defaults");
+    }
+}
