@@ -50,36 +50,68 @@ mod tests {
         Utc.with_ymd_and_hms(y, m, d, h, min, 0).unwrap()
     }
 
-    const CUT_23: AutoCheckoutRule = AutoCheckoutRule::CutOff { hour: 23, minute: 0 };
+    const CUT_23: AutoCheckoutRule = AutoCheckoutRule::CutOff {
+        hour: 23,
+        minute: 0,
+    };
 
     #[test]
     fn the_cut_off_is_local_wall_clock_time() {
         // London winter: UTC+0; summer: UTC+1.
-        assert_eq!(due(utc(2025, 1, 15, 9, 0), CUT_23, London), utc(2025, 1, 15, 23, 0));
-        assert_eq!(due(utc(2025, 7, 15, 9, 0), CUT_23, London), utc(2025, 7, 15, 22, 0));
+        assert_eq!(
+            due(utc(2025, 1, 15, 9, 0), CUT_23, London),
+            utc(2025, 1, 15, 23, 0)
+        );
+        assert_eq!(
+            due(utc(2025, 7, 15, 9, 0), CUT_23, London),
+            utc(2025, 7, 15, 22, 0)
+        );
     }
 
     #[test]
     fn a_check_in_after_the_cut_off_closes_at_the_next_day_s() {
-        assert_eq!(due(utc(2025, 1, 15, 23, 30), CUT_23, London), utc(2025, 1, 16, 23, 0), "across midnight");
+        assert_eq!(
+            due(utc(2025, 1, 15, 23, 30), CUT_23, London),
+            utc(2025, 1, 16, 23, 0),
+            "across midnight"
+        );
     }
 
     #[test]
     fn dst_changes_move_the_instant_not_the_wall_clock() {
         // 2025-03-30: London springs forward at 01:00 UTC. A check-in on the 29th (UTC+0) is due
         // at 23:00 local on the 29th; one on the 30th (UTC+1) at 22:00 UTC.
-        assert_eq!(due(utc(2025, 3, 29, 10, 0), CUT_23, London), utc(2025, 3, 29, 23, 0));
-        assert_eq!(due(utc(2025, 3, 30, 10, 0), CUT_23, London), utc(2025, 3, 30, 22, 0));
+        assert_eq!(
+            due(utc(2025, 3, 29, 10, 0), CUT_23, London),
+            utc(2025, 3, 29, 23, 0)
+        );
+        assert_eq!(
+            due(utc(2025, 3, 30, 10, 0), CUT_23, London),
+            utc(2025, 3, 30, 22, 0)
+        );
         // A cut-off inside the gap (01:30 does not exist on the 30th) moves past the gap.
-        let in_gap = AutoCheckoutRule::CutOff { hour: 1, minute: 30 };
-        assert_eq!(due(utc(2025, 3, 29, 23, 0), in_gap, London), utc(2025, 3, 30, 1, 0));
+        let in_gap = AutoCheckoutRule::CutOff {
+            hour: 1,
+            minute: 30,
+        };
+        assert_eq!(
+            due(utc(2025, 3, 29, 23, 0), in_gap, London),
+            utc(2025, 3, 30, 1, 0)
+        );
         // Autumn: 01:30 happens twice on 2025-10-26; the first one counts.
-        assert_eq!(due(utc(2025, 10, 25, 23, 0), in_gap, London), utc(2025, 10, 26, 0, 30));
+        assert_eq!(
+            due(utc(2025, 10, 25, 23, 0), in_gap, London),
+            utc(2025, 10, 26, 0, 30)
+        );
     }
 
     #[test]
     fn after_hours_counts_elapsed_time() {
         let rule = AutoCheckoutRule::AfterHours { hours: 8 };
-        assert_eq!(due(utc(2025, 3, 30, 0, 0), rule, London), utc(2025, 3, 30, 8, 0), "eight real hours, DST or not");
+        assert_eq!(
+            due(utc(2025, 3, 30, 0, 0), rule, London),
+            utc(2025, 3, 30, 8, 0),
+            "eight real hours, DST or not"
+        );
     }
 }

@@ -5,9 +5,13 @@ use serde::Serialize;
 /// A failure of the store.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    #[error("the database was written by a newer version of the kiosk (schema {found}, this build knows {known}); update the kiosk")]
+    #[error(
+        "the database was written by a newer version of the kiosk (schema {found}, this build knows {known}); update the kiosk"
+    )]
     TooNew { found: i64, known: i64 },
-    #[error("the database file is damaged ({0}); it was left as it is for IT to inspect or restore")]
+    #[error(
+        "the database file is damaged ({0}); it was left as it is for IT to inspect or restore"
+    )]
     Corrupt(String),
     #[error("the disk is full: the check-in was not recorded")]
     DiskFull,
@@ -34,7 +38,9 @@ impl StoreError {
         use rusqlite::ffi::ErrorCode;
         match e.sqlite_error_code() {
             Some(ErrorCode::DiskFull) => Self::DiskFull,
-            Some(ErrorCode::DatabaseCorrupt | ErrorCode::NotADatabase) => Self::Corrupt(e.to_string()),
+            Some(ErrorCode::DatabaseCorrupt | ErrorCode::NotADatabase) => {
+                Self::Corrupt(e.to_string())
+            }
             _ => Self::Sqlite(e),
         }
     }
@@ -86,7 +92,10 @@ impl KioskError {
 
     /// The stable `{ code, message }` the UI shows; it never matches on message text.
     pub fn to_dto(&self) -> ErrorDto {
-        ErrorDto { code: self.code().to_owned(), message: self.to_string() }
+        ErrorDto {
+            code: self.code().to_owned(),
+            message: self.to_string(),
+        }
     }
 }
 

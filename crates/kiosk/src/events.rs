@@ -21,12 +21,22 @@ pub enum Connectivity {
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Event {
     /// A member tapped; the grid updates that member's tile.
-    Tapped { member_id: i64, outcome: TapOutcome },
+    Tapped {
+        member_id: i64,
+        outcome: TapOutcome,
+    },
     /// The sync queue changed.
-    SyncProgress { pending: i64, parked: i64 },
-    Connectivity { state: Connectivity },
+    SyncProgress {
+        pending: i64,
+        parked: i64,
+    },
+    Connectivity {
+        state: Connectivity,
+    },
     /// A sync round finished.
-    Synced { at: DateTime<Utc> },
+    Synced {
+        at: DateTime<Utc>,
+    },
     /// The member cache or today's check-ins changed: reload the grid.
     MembersChanged,
     SettingsChanged,

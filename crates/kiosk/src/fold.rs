@@ -8,7 +8,12 @@ pub fn fold(text: &str) -> String {
 /// Initials of a name: the first letter of the first and the last word (`Ana de la Cruz` -> `AC`).
 pub fn initials(name: &str) -> String {
     let words: Vec<&str> = name.split_whitespace().collect();
-    let first = |w: &str| w.chars().next().map(|c| c.to_uppercase().collect::<String>()).unwrap_or_default();
+    let first = |w: &str| {
+        w.chars()
+            .next()
+            .map(|c| c.to_uppercase().collect::<String>())
+            .unwrap_or_default()
+    };
     match words.as_slice() {
         [] => String::new(),
         [only] => first(only),

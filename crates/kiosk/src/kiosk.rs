@@ -78,9 +78,25 @@ pub struct Tile {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum TapOutcome {
-    Welcome { member_id: i64, first_name: String, at: DateTime<Utc>, at_local: String },
-    Goodbye { member_id: i64, first_name: String, at: DateTime<Utc>, at_local: String, minutes: i64 },
-    Rejected { member_id: i64, first_name: String, reason: Refusal, message: String },
+    Welcome {
+        member_id: i64,
+        first_name: String,
+        at: DateTime<Utc>,
+        at_local: String,
+    },
+    Goodbye {
+        member_id: i64,
+        first_name: String,
+        at: DateTime<Utc>,
+        at_local: String,
+        minutes: i64,
+    },
+    Rejected {
+        member_id: i64,
+        first_name: String,
+        reason: Refusal,
+        message: String,
+    },
     /// A second tap within the double-tap window: nothing recorded, the first answer stands.
     Ignored { member_id: i64 },
 }
@@ -119,7 +135,13 @@ pub fn display_name(full: &str, mode: PrivacyMode) -> String {
         PrivacyMode::FirstNameInitial => match words.as_slice() {
             [] => String::new(),
             [only] => (*only).to_owned(),
-            [head, .., last] => format!("{head} {}.", last.chars().next().map(|c| c.to_uppercase().collect::<String>()).unwrap_or_default()),
+            [head, .., last] => format!(
+                "{head} {}.",
+                last.chars()
+                    .next()
+                    .map(|c| c.to_uppercase().collect::<String>())
+                    .unwrap_or_default()
+            ),
         },
         PrivacyMode::Initials => crate::fold::initials(full),
     }
@@ -185,15 +207,24 @@ impl Inner {
 
     pub fn rebuild_index(&self) -> Result<(), StoreError> {
         let members = self.store.read(|tx| tx.members())?;
-        let location = self.settings.read().unwrap().location.as_ref().map(|l| l.id);
+        let location = self
+            .settings
+            .read()
+            .unwrap()
+            .location
+            .as_ref()
+            .map(|l| l.id);
         *self.index.write().unwrap() = MemberIndex::build(&members, location);
         Ok(())
     }
 
     pub fn emit_progress(&self) {
-        if let Ok((pending, parked)) =
-            self.store.read(|tx| Ok::<_, StoreError>((tx.outbox_pending_count()?, tx.outbox_count(OutboxStatus::Parked)?)))
-        {
+        if let Ok((pending, parked)) = self.store.read(|tx| {
+            Ok::<_, StoreError>((
+                tx.outbox_pending_count()?,
+                tx.outbox_count(OutboxStatus::Parked)?,
+            ))
+        }) {
             self.emit(Event::SyncProgress { pending, parked });
         }
     }
@@ -203,7 +234,10 @@ impl Inner {
         cfg.client_id = Some(self.client_id.clone());
         cfg.limits = self.config.limits.clone();
         cfg.timeout = self.config.request_timeout;
-        Ok(nexudus::Client::new(cfg, Arc::new(RefreshTokenStore(Arc::clone(&self.secrets))))?)
+        Ok(nexudus::Client::new(
+            cfg,
+            Arc::new(RefreshTokenStore(Arc::clone(&self.secrets))),
+        )?)
     }
 }
 
@@ -219,8 +253,9 @@ impl Kiosk {
     pub fn open(config: KioskConfig) -> Result<Self, KioskError> {
         let store = match &config.data_dir {
             Some(dir) => {
-                std::fs::create_dir_all(dir)
-                    .map_err(|e| KioskError::Invalid(format!("cannot create {}: {e}", dir.display())))?;
+                std::fs::create_dir_all(dir).map_err(|e| {
+                    KioskError::Invalid(format!("cannot create {}: {e}", dir.display()))
+                })?;
                 Store::open(&dir.join("kiosk.db"))?
             }
             None => Store::in_memory()?,
@@ -235,29 +270,36 @@ impl Kiosk {
         let (settings, client_id, api_base, requeued) = store.write(|tx| {
             let settings: Settings = tx
                 .get_setting(SETTINGS_KEY)?
-                .map(|s| serde_json::from_str(&s).map_err(|e| StoreError::Data(format!("settings: {e}"))))
+                .map(|s| {
+                    serde_json::from_str(&s).map_err(|e| StoreError::Data(format!("settings: {e}")))
+                })
                 .transpose()?
                 .unwrap_or_default();
-            let client_id = match tx.get_setting(CLIENT_ID_KEY)? {
-                Some(id) => id,
-                None => {
-                    let id = Uuid::new_v4().to_string();
-                    tx.set_setting(CLIENT_ID_KEY, &id)?;
-                    id
-                }
+            let client_id = if let Some(id) = tx.get_setting(CLIENT_ID_KEY)? {
+                id
+            } else {
+                let id = Uuid::new_v4().to_string();
+                tx.set_setting(CLIENT_ID_KEY, &id)?;
+                id
             };
             if tx.get_setting(STAFF_PIN_KEY)?.is_none()
                 && let Some(pin) = &config.initial_staff_pin
             {
                 staff_pin::validate(pin).map_err(KioskError::Invalid)?;
-                tx.set_setting(STAFF_PIN_KEY, &staff_pin::hash(pin).map_err(KioskError::Invalid)?)?;
+                tx.set_setting(
+                    STAFF_PIN_KEY,
+                    &staff_pin::hash(pin).map_err(KioskError::Invalid)?,
+                )?;
                 tx.audit(now, "staff_pin_set", "initial PIN from configuration")?;
             }
             let requeued = tx.requeue_claimed()?;
             Ok::<_, KioskError>((settings, client_id, tx.get_setting(API_BASE_KEY)?, requeued))
         })?;
         if requeued > 0 {
-            warn!(requeued, "sync entries left claimed by an earlier run are back in the queue");
+            warn!(
+                requeued,
+                "sync entries left claimed by an earlier run are back in the queue"
+            );
         }
         let (events, _) = broadcast::channel(1024);
         let inner = Arc::new(Inner {
@@ -296,16 +338,22 @@ impl Kiosk {
         self.inner.settings()
     }
 
-    fn location(&self) -> Result<Location, KioskError> {
-        self.inner.settings.read().unwrap().location.clone().ok_or(KioskError::NoLocation)
-    }
-
     // ---- members ------------------------------------------------------------------------------
 
-    fn tiles<'a>(&self, members: impl IntoIterator<Item = (i64, &'a str)>, settings: &Settings) -> Result<Vec<Tile>, KioskError> {
+    fn tiles<'a>(
+        &self,
+        members: impl IntoIterator<Item = (i64, &'a str)>,
+        settings: &Settings,
+    ) -> Result<Vec<Tile>, KioskError> {
         let location = settings.location.as_ref();
         let open: HashMap<i64, DateTime<Utc>> = match location {
-            Some(l) => self.inner.store.read(|tx| tx.open_checkins(l.id))?.into_iter().map(|c| (c.member_id, c.from_time)).collect(),
+            Some(l) => self
+                .inner
+                .store
+                .read(|tx| tx.open_checkins(l.id))?
+                .into_iter()
+                .map(|c| (c.member_id, c.from_time))
+                .collect(),
             None => HashMap::new(),
         };
         let tz = location.map_or(chrono_tz::UTC, Location::tz);
@@ -339,7 +387,10 @@ impl Kiosk {
     /// search-only mode nothing shows before 3 letters.
     pub fn search(&self, query: &str, limit: usize) -> Result<Vec<Tile>, KioskError> {
         let settings = self.settings();
-        let letters = crate::fold::fold(query).chars().filter(|c| c.is_alphanumeric()).count();
+        let letters = crate::fold::fold(query)
+            .chars()
+            .filter(|c| c.is_alphanumeric())
+            .count();
         if settings.privacy == PrivacyMode::SearchOnly && letters < 3 {
             return Ok(Vec::new());
         }
@@ -363,14 +414,22 @@ impl Kiosk {
     /// A PIN typed on the kiosk's pad.
     pub fn tap_pin(&self, pin: &str) -> Result<TapOutcome, KioskError> {
         let hash = self.inner.device_key.hash("pin", pin);
-        let member = self.inner.store.read(|tx| tx.member_by_pin(&hash))?.ok_or(KioskError::UnknownPin)?;
+        let member = self
+            .inner
+            .store
+            .read(|tx| tx.member_by_pin(&hash))?
+            .ok_or(KioskError::UnknownPin)?;
         self.tap_as(member.id, TapMethod::Pin)
     }
 
     /// A card number from a reader (a keyboard wedge types it and Enter).
     pub fn tap_card(&self, card: &str) -> Result<TapOutcome, KioskError> {
         let hash = self.inner.device_key.hash("card", card);
-        let member = self.inner.store.read(|tx| tx.member_by_card(&hash))?.ok_or(KioskError::UnknownCard)?;
+        let member = self
+            .inner
+            .store
+            .read(|tx| tx.member_by_card(&hash))?
+            .ok_or(KioskError::UnknownCard)?;
         self.tap_as(member.id, TapMethod::Card)
     }
 
@@ -389,7 +448,9 @@ impl Kiosk {
             }
         }
         let outcome = self.inner.store.write(|tx| {
-            let member = tx.member(member_id)?.ok_or(KioskError::UnknownMember(member_id))?;
+            let member = tx
+                .member(member_id)?
+                .ok_or(KioskError::UnknownMember(member_id))?;
             let first = first_name(&member.full_name);
             if let Some(open) = tx.open_checkin(member_id, location.id)? {
                 tx.close_checkin(open.local_id, now, Some(local_time(now, tz)))?;
@@ -424,7 +485,12 @@ impl Kiosk {
                     };
                     tx.insert_checkin(&row, now)?;
                     tx.enqueue(OutboxOp::CreateCheckin, row.local_id, now)?;
-                    Ok(TapOutcome::Welcome { member_id, first_name: first, at: now, at_local: hh_mm(now, tz) })
+                    Ok(TapOutcome::Welcome {
+                        member_id,
+                        first_name: first,
+                        at: now,
+                        at_local: hh_mm(now, tz),
+                    })
                 }
                 Err(reason) => {
                     let row = FailedRow {
@@ -452,8 +518,15 @@ impl Kiosk {
                 }
             }
         })?;
-        self.inner.recent_taps.lock().unwrap().insert(member_id, now);
-        self.inner.emit(Event::Tapped { member_id, outcome: outcome.clone() });
+        self.inner
+            .recent_taps
+            .lock()
+            .unwrap()
+            .insert(member_id, now);
+        self.inner.emit(Event::Tapped {
+            member_id,
+            outcome: outcome.clone(),
+        });
         self.inner.nudge.notify_one();
         Ok(outcome)
     }
@@ -461,8 +534,12 @@ impl Kiosk {
     // ---- status and queue ---------------------------------------------------------------------
 
     pub fn status(&self) -> Result<Status, KioskError> {
-        let (pending, parked) =
-            self.inner.store.read(|tx| Ok::<_, StoreError>((tx.outbox_pending_count()?, tx.outbox_count(OutboxStatus::Parked)?)))?;
+        let (pending, parked) = self.inner.store.read(|tx| {
+            Ok::<_, StoreError>((
+                tx.outbox_pending_count()?,
+                tx.outbox_count(OutboxStatus::Parked)?,
+            ))
+        })?;
         Ok(Status {
             connectivity: *self.inner.connectivity.lock().unwrap(),
             last_sync: *self.inner.last_sync.lock().unwrap(),
@@ -485,13 +562,24 @@ impl Kiosk {
                 .into_iter()
                 .map(|entry| {
                     let (member_id, at) = match entry.op {
-                        OutboxOp::CreateFailed => tx.failed(entry.target)?.map_or((None, None), |f| (f.member_id, Some(f.attempt_time))),
-                        OutboxOp::CreateCheckin | OutboxOp::CloseCheckin => tx
-                            .checkin(entry.target)?
-                            .map_or((None, None), |c| (Some(c.member_id), Some(c.to_time.unwrap_or(c.from_time)))),
+                        OutboxOp::CreateFailed => tx
+                            .failed(entry.target)?
+                            .map_or((None, None), |f| (f.member_id, Some(f.attempt_time))),
+                        OutboxOp::CreateCheckin | OutboxOp::CloseCheckin => {
+                            tx.checkin(entry.target)?.map_or((None, None), |c| {
+                                (Some(c.member_id), Some(c.to_time.unwrap_or(c.from_time)))
+                            })
+                        }
                     };
-                    let member_name = member_id.and_then(|id| tx.member(id).ok().flatten()).map(|m| m.full_name);
-                    Ok(QueueItem { entry, member_id, member_name, at })
+                    let member_name = member_id
+                        .and_then(|id| tx.member(id).ok().flatten())
+                        .map(|m| m.full_name);
+                    Ok(QueueItem {
+                        entry,
+                        member_id,
+                        member_name,
+                        at,
+                    })
                 })
                 .collect::<Result<Vec<_>, KioskError>>()
         })
@@ -509,7 +597,9 @@ impl Kiosk {
             Ok::<_, KioskError>(done)
         })?;
         if !done {
-            return Err(KioskError::Invalid(format!("entry {entry_id} is not parked")));
+            return Err(KioskError::Invalid(format!(
+                "entry {entry_id} is not parked"
+            )));
         }
         self.inner.emit_progress();
         self.inner.nudge.notify_one();
@@ -535,7 +625,9 @@ impl Kiosk {
             Ok::<_, KioskError>(done)
         })?;
         if !done {
-            return Err(KioskError::Invalid(format!("entry {entry_id} is not parked")));
+            return Err(KioskError::Invalid(format!(
+                "entry {entry_id} is not parked"
+            )));
         }
         self.inner.emit_progress();
         Ok(())
@@ -549,7 +641,11 @@ impl Kiosk {
     // ---- staff --------------------------------------------------------------------------------
 
     pub fn staff_pin_is_set(&self) -> Result<bool, KioskError> {
-        Ok(self.inner.store.read(|tx| tx.get_setting(STAFF_PIN_KEY))?.is_some())
+        Ok(self
+            .inner
+            .store
+            .read(|tx| tx.get_setting(STAFF_PIN_KEY))?
+            .is_some())
     }
 
     /// Checks the staff PIN, counting wrong tries; five wrong tries lock the panel for a while
@@ -557,23 +653,38 @@ impl Kiosk {
     pub fn verify_staff_pin(&self, pin: &str) -> Result<(), KioskError> {
         let now = self.inner.clock.now();
         let (stored, attempts) = self.inner.store.read(|tx| {
-            let attempts: Attempts =
-                tx.get_setting(STAFF_ATTEMPTS_KEY)?.and_then(|s| serde_json::from_str(&s).ok()).unwrap_or_default();
+            let attempts: Attempts = tx
+                .get_setting(STAFF_ATTEMPTS_KEY)?
+                .and_then(|s| serde_json::from_str(&s).ok())
+                .unwrap_or_default();
             Ok::<_, StoreError>((tx.get_setting(STAFF_PIN_KEY)?, attempts))
         })?;
         if let Some(seconds) = attempts.locked_for(now) {
             return Err(KioskError::LockedOut { seconds });
         }
         let Some(stored) = stored else {
-            return Err(KioskError::Invalid("no staff PIN is set yet: set one first".into()));
+            return Err(KioskError::Invalid(
+                "no staff PIN is set yet: set one first".into(),
+            ));
         };
         let good = staff_pin::matches(pin, &stored);
-        let next = if good { Attempts::default() } else { attempts.failed(now) };
+        let next = if good {
+            Attempts::default()
+        } else {
+            attempts.failed(now)
+        };
         if next != attempts {
             self.inner.store.write(|tx| {
-                tx.set_setting(STAFF_ATTEMPTS_KEY, &serde_json::to_string(&next).unwrap_or_default())?;
+                tx.set_setting(
+                    STAFF_ATTEMPTS_KEY,
+                    &serde_json::to_string(&next).unwrap_or_default(),
+                )?;
                 if let Some(seconds) = next.locked_for(now) {
-                    tx.audit(now, "staff_pin_lockout", &format!("{} wrong tries; locked for {seconds} s", next.failures))?;
+                    tx.audit(
+                        now,
+                        "staff_pin_lockout",
+                        &format!("{} wrong tries; locked for {seconds} s", next.failures),
+                    )?;
                 }
                 Ok::<_, StoreError>(())
             })?;
@@ -581,7 +692,9 @@ impl Kiosk {
         match (good, next.locked_for(now)) {
             (true, _) => Ok(()),
             (false, Some(seconds)) => Err(KioskError::LockedOut { seconds }),
-            (false, None) => Err(KioskError::WrongPin { tries_left: next.tries_left() }),
+            (false, None) => Err(KioskError::WrongPin {
+                tries_left: next.tries_left(),
+            }),
         }
     }
 
@@ -606,12 +719,14 @@ impl Kiosk {
         settings.validate().map_err(KioskError::Invalid)?;
         let old = self.settings();
         let now = self.inner.clock.now();
-        let json = serde_json::to_string(&settings).map_err(|e| KioskError::Invalid(e.to_string()))?;
+        let json =
+            serde_json::to_string(&settings).map_err(|e| KioskError::Invalid(e.to_string()))?;
         self.inner.store.write(|tx| {
             tx.set_setting(SETTINGS_KEY, &json)?;
             tx.audit(now, "settings_changed", &json)
         })?;
-        let location_changed = old.location.as_ref().map(|l| l.id) != settings.location.as_ref().map(|l| l.id);
+        let location_changed =
+            old.location.as_ref().map(|l| l.id) != settings.location.as_ref().map(|l| l.id);
         *self.inner.settings.write().unwrap() = settings;
         if location_changed {
             self.inner.rebuild_index()?;
@@ -627,12 +742,20 @@ impl Kiosk {
         let rows = self.inner.store.read(|tx| tx.locations())?;
         Ok(rows
             .into_iter()
-            .map(|(id, name, tz)| Location { id, name, time_zone: tz.unwrap_or_else(|| "UTC".into()) })
+            .map(|(id, name, tz)| Location {
+                id,
+                name,
+                time_zone: tz.unwrap_or_else(|| "UTC".into()),
+            })
             .collect())
     }
 
     /// The newest audit-log entries (staff only).
-    pub fn audit_log(&self, staff_pin: &str, limit: i64) -> Result<Vec<(DateTime<Utc>, String, String)>, KioskError> {
+    pub fn audit_log(
+        &self,
+        staff_pin: &str,
+        limit: i64,
+    ) -> Result<Vec<(DateTime<Utc>, String, String)>, KioskError> {
         self.verify_staff_pin(staff_pin)?;
         Ok(self.inner.store.read(|tx| tx.audit_entries(limit))?)
     }
@@ -650,7 +773,8 @@ impl Kiosk {
         totp: Option<&str>,
     ) -> Result<(), KioskError> {
         self.verify_staff_pin(staff_pin)?;
-        self.connect(base_url.unwrap_or(NEXUDUS_BASE_URL), email, password, totp).await
+        self.connect(base_url.unwrap_or(NEXUDUS_BASE_URL), email, password, totp)
+            .await
     }
 
     /// Logs in without the staff PIN: for demo mode, which signs in to its own simulator.

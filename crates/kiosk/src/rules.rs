@@ -27,7 +27,9 @@ impl Refusal {
     pub fn member_message(self) -> &'static str {
         match self {
             Self::Inactive => "Your membership is not active. Please see reception.",
-            Self::WrongLocation => "Your membership does not include this location. Please see reception.",
+            Self::WrongLocation => {
+                "Your membership does not include this location. Please see reception."
+            }
             Self::NoPlan => "You have no plan that covers today. Please see reception.",
         }
     }
@@ -43,7 +45,11 @@ impl Refusal {
 }
 
 /// Whether `member` may check in at `location` under `settings`.
-pub fn check_in_allowed(member: &Member, location: i64, settings: &Settings) -> Result<(), Refusal> {
+pub fn check_in_allowed(
+    member: &Member,
+    location: i64,
+    settings: &Settings,
+) -> Result<(), Refusal> {
     if !member.active {
         return Err(Refusal::Inactive);
     }
@@ -80,13 +86,37 @@ mod tests {
     fn each_rule_refuses_with_its_own_reason() {
         let s = Settings::default();
         assert_eq!(check_in_allowed(&member(), 10, &s), Ok(()));
-        assert_eq!(check_in_allowed(&member(), 20, &s), Ok(()), "a second location from Businesses");
-        assert_eq!(check_in_allowed(&member(), 30, &s), Err(Refusal::WrongLocation));
-        let inactive = Member { active: false, ..member() };
-        assert_eq!(check_in_allowed(&inactive, 10, &s), Err(Refusal::Inactive), "inactive wins over the rest");
-        let no_plan = Member { plan: None, ..member() };
+        assert_eq!(
+            check_in_allowed(&member(), 20, &s),
+            Ok(()),
+            "a second location from Businesses"
+        );
+        assert_eq!(
+            check_in_allowed(&member(), 30, &s),
+            Err(Refusal::WrongLocation)
+        );
+        let inactive = Member {
+            active: false,
+            ..member()
+        };
+        assert_eq!(
+            check_in_allowed(&inactive, 10, &s),
+            Err(Refusal::Inactive),
+            "inactive wins over the rest"
+        );
+        let no_plan = Member {
+            plan: None,
+            ..member()
+        };
         assert_eq!(check_in_allowed(&no_plan, 10, &s), Err(Refusal::NoPlan));
-        let payg = Settings { pay_as_you_go: true, ..Settings::default() };
-        assert_eq!(check_in_allowed(&no_plan, 10, &payg), Ok(()), "pay-as-you-go lets them in");
+        let payg = Settings {
+            pay_as_you_go: true,
+            ..Settings::default()
+        };
+        assert_eq!(
+            check_in_allowed(&no_plan, 10, &payg),
+            Ok(()),
+            "pay-as-you-go lets them in"
+        );
     }
 }

@@ -35,8 +35,12 @@ impl SecretStore {
     pub fn open(data_dir: &Path) -> Self {
         // One kiosk per data directory: name its entries after the directory.
         let account_prefix = format!("{}", data_dir.display());
-        match keyring::Entry::new(SERVICE, &format!("{account_prefix}/probe")).and_then(|e| e.get_password()) {
-            Ok(_) | Err(keyring::Error::NoEntry) => Self { backend: Backend::Keyring { account_prefix } },
+        match keyring::Entry::new(SERVICE, &format!("{account_prefix}/probe"))
+            .and_then(|e| e.get_password())
+        {
+            Ok(_) | Err(keyring::Error::NoEntry) => Self {
+                backend: Backend::Keyring { account_prefix },
+            },
             Err(e) => {
                 warn!(
                     reason = %e,
@@ -49,12 +53,16 @@ impl SecretStore {
 
     /// Secrets in `data_dir/secrets.json`, mode 0600.
     pub fn file(data_dir: &Path) -> Self {
-        Self { backend: Backend::File(data_dir.join("secrets.json")) }
+        Self {
+            backend: Backend::File(data_dir.join("secrets.json")),
+        }
     }
 
     /// Secrets that vanish with the process: tests and demo mode.
     pub fn in_memory() -> Self {
-        Self { backend: Backend::Memory(Mutex::new(BTreeMap::new())) }
+        Self {
+            backend: Backend::Memory(Mutex::new(BTreeMap::new())),
+        }
     }
 
     pub fn kind(&self) -> &'static str {
@@ -67,7 +75,8 @@ impl SecretStore {
 
     fn read_file(path: &Path) -> Result<BTreeMap<String, String>, String> {
         match std::fs::read(path) {
-            Ok(bytes) => serde_json::from_slice(&bytes).map_err(|e| format!("{} is damaged: {e}", path.display())),
+            Ok(bytes) => serde_json::from_slice(&bytes)
+                .map_err(|e| format!("{} is damaged: {e}", path.display())),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(BTreeMap::new()),
             Err(e) => Err(format!("cannot read {}: {e}", path.display())),
         }
@@ -83,16 +92,22 @@ impl SecretStore {
             use std::os::unix::fs::OpenOptionsExt;
             options.mode(0o600);
         }
-        let mut file = options.open(&tmp).map_err(|e| format!("cannot write {}: {e}", tmp.display()))?;
+        let mut file = options
+            .open(&tmp)
+            .map_err(|e| format!("cannot write {}: {e}", tmp.display()))?;
         let bytes = serde_json::to_vec(map).map_err(|e| e.to_string())?;
-        file.write_all(&bytes).and_then(|()| file.sync_all()).map_err(|e| format!("cannot write {}: {e}", tmp.display()))?;
+        file.write_all(&bytes)
+            .and_then(|()| file.sync_all())
+            .map_err(|e| format!("cannot write {}: {e}", tmp.display()))?;
         std::fs::rename(&tmp, path).map_err(|e| format!("cannot replace {}: {e}", path.display()))
     }
 
     pub fn get(&self, name: &str) -> Result<Option<String>, String> {
         match &self.backend {
             Backend::Keyring { account_prefix } => {
-                match keyring::Entry::new(SERVICE, &format!("{account_prefix}/{name}")).and_then(|e| e.get_password()) {
+                match keyring::Entry::new(SERVICE, &format!("{account_prefix}/{name}"))
+                    .and_then(|e| e.get_password())
+                {
                     Ok(v) => Ok(Some(v)),
                     Err(keyring::Error::NoEntry) => Ok(None),
                     Err(e) => Err(keyring_error(&e)),
@@ -105,16 +120,20 @@ impl SecretStore {
 
     pub fn set(&self, name: &str, value: &str) -> Result<(), String> {
         match &self.backend {
-            Backend::Keyring { account_prefix } => keyring::Entry::new(SERVICE, &format!("{account_prefix}/{name}"))
-                .and_then(|e| e.set_password(value))
-                .map_err(|e| keyring_error(&e)),
+            Backend::Keyring { account_prefix } => {
+                keyring::Entry::new(SERVICE, &format!("{account_prefix}/{name}"))
+                    .and_then(|e| e.set_password(value))
+                    .map_err(|e| keyring_error(&e))
+            }
             Backend::File(path) => {
                 let mut map = Self::read_file(path)?;
                 map.insert(name.to_owned(), value.to_owned());
                 Self::write_file(path, &map)
             }
             Backend::Memory(map) => {
-                map.lock().unwrap().insert(name.to_owned(), value.to_owned());
+                map.lock()
+                    .unwrap()
+                    .insert(name.to_owned(), value.to_owned());
                 Ok(())
             }
         }
@@ -123,7 +142,9 @@ impl SecretStore {
     pub fn delete(&self, name: &str) -> Result<(), String> {
         match &self.backend {
             Backend::Keyring { account_prefix } => {
-                match keyring::Entry::new(SERVICE, &format!("{account_prefix}/{name}")).and_then(|e| e.delete_credential()) {
+                match keyring::Entry::new(SERVICE, &format!("{account_prefix}/{name}"))
+                    .and_then(|e| e.delete_credential())
+                {
                     Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
                     Err(e) => Err(keyring_error(&e)),
                 }
@@ -148,7 +169,9 @@ impl SecretStore {
             if let Some(key) = decode_hex(&hex) {
                 return Ok(DeviceKey(key));
             }
-            warn!("the stored device key is unreadable; making a new one (member PINs are re-hashed on the next sync)");
+            warn!(
+                "the stored device key is unreadable; making a new one (member PINs are re-hashed on the next sync)"
+            );
         }
         let key: [u8; 32] = rand::random();
         self.set("device_key", &encode_hex(&key))?;
@@ -157,12 +180,21 @@ impl SecretStore {
 }
 
 fn encode_hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    use std::fmt::Write;
+    bytes.iter().fold(String::new(), |mut s, b| {
+        let _ = write!(s, "{b:02x}");
+        s
+    })
 }
 
 fn decode_hex(text: &str) -> Option<[u8; 32]> {
-    let bytes: Option<Vec<u8>> =
-        (0..text.len()).step_by(2).map(|i| text.get(i..i + 2).and_then(|h| u8::from_str_radix(h, 16).ok())).collect();
+    let bytes: Option<Vec<u8>> = (0..text.len())
+        .step_by(2)
+        .map(|i| {
+            text.get(i..i + 2)
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+        })
+        .collect();
     bytes?.try_into().ok()
 }
 
@@ -179,7 +211,8 @@ impl std::fmt::Debug for DeviceKey {
 impl DeviceKey {
     /// HMAC-SHA256 of a credential, labelled by its kind so a PIN never matches a card.
     pub fn hash(&self, kind: &str, value: &str) -> Vec<u8> {
-        let mut mac = Hmac::<Sha256>::new_from_slice(&self.0).expect("any key length works for HMAC");
+        let mut mac =
+            Hmac::<Sha256>::new_from_slice(&self.0).expect("any key length works for HMAC");
         mac.update(kind.as_bytes());
         mac.update(b":");
         mac.update(value.trim().as_bytes());
@@ -216,12 +249,22 @@ mod tests {
         store.set("refresh_token", "r-123").unwrap();
         let key = store.device_key().unwrap();
         let again = SecretStore::file(dir.path());
-        assert_eq!(again.get("refresh_token").unwrap().as_deref(), Some("r-123"));
-        assert_eq!(again.device_key().unwrap().hash("pin", "1234"), key.hash("pin", "1234"), "the same key");
+        assert_eq!(
+            again.get("refresh_token").unwrap().as_deref(),
+            Some("r-123")
+        );
+        assert_eq!(
+            again.device_key().unwrap().hash("pin", "1234"),
+            key.hash("pin", "1234"),
+            "the same key"
+        );
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            let mode = std::fs::metadata(dir.path().join("secrets.json")).unwrap().permissions().mode();
+            let mode = std::fs::metadata(dir.path().join("secrets.json"))
+                .unwrap()
+                .permissions()
+                .mode();
             assert_eq!(mode & 0o777, 0o600, "readable by the kiosk's user only");
         }
         again.delete("refresh_token").unwrap();
@@ -232,9 +275,21 @@ mod tests {
     fn credential_hashes_depend_on_kind_and_key() {
         let a = SecretStore::in_memory().device_key().unwrap();
         let b = SecretStore::in_memory().device_key().unwrap();
-        assert_eq!(a.hash("pin", "1234"), a.hash("pin", " 1234 "), "surrounding spaces do not matter");
-        assert_ne!(a.hash("pin", "1234"), a.hash("card", "1234"), "a PIN never matches a card");
-        assert_ne!(a.hash("pin", "1234"), b.hash("pin", "1234"), "another device, another hash");
+        assert_eq!(
+            a.hash("pin", "1234"),
+            a.hash("pin", " 1234 "),
+            "surrounding spaces do not matter"
+        );
+        assert_ne!(
+            a.hash("pin", "1234"),
+            a.hash("card", "1234"),
+            "a PIN never matches a card"
+        );
+        assert_ne!(
+            a.hash("pin", "1234"),
+            b.hash("pin", "1234"),
+            "another device, another hash"
+        );
         assert!(!format!("{a:?}").contains(&encode_hex(&a.0)));
     }
 }

@@ -29,7 +29,10 @@ pub enum AutoCheckoutRule {
 
 impl Default for AutoCheckoutRule {
     fn default() -> Self {
-        Self::CutOff { hour: 23, minute: 0 }
+        Self::CutOff {
+            hour: 23,
+            minute: 0,
+        }
     }
 }
 
@@ -113,10 +116,17 @@ mod tests {
     fn bad_values_are_refused_in_words() {
         let mut s = Settings::default();
         assert!(s.validate().is_ok());
-        s.location = Some(Location { id: 1, name: "x".into(), time_zone: "Mars/Olympus".into() });
+        s.location = Some(Location {
+            id: 1,
+            name: "x".into(),
+            time_zone: "Mars/Olympus".into(),
+        });
         assert!(s.validate().unwrap_err().contains("time zone"));
         s.location = None;
-        s.auto_checkout_rule = AutoCheckoutRule::CutOff { hour: 25, minute: 0 };
+        s.auto_checkout_rule = AutoCheckoutRule::CutOff {
+            hour: 25,
+            minute: 0,
+        };
         assert!(s.validate().is_err());
     }
 

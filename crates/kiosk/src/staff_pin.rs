@@ -1,7 +1,7 @@
 //! The staff PIN: an argon2 hash, and a lock-out that grows after five wrong tries.
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -10,12 +10,19 @@ pub const FREE_TRIES: u32 = 5;
 
 /// Hashes a PIN with argon2id and a random salt.
 pub fn hash(pin: &str) -> Result<String, String> {
-    let salt = SaltString::generate(&mut OsRng);
-    Argon2::default().hash_password(pin.as_bytes(), &salt).map(|h| h.to_string()).map_err(|e| e.to_string())
+    let salt = SaltString::encode_b64(&rand::random::<[u8; 16]>()).map_err(|e| e.to_string())?;
+    Argon2::default()
+        .hash_password(pin.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| e.to_string())
 }
 
 pub fn matches(pin: &str, stored: &str) -> bool {
-    PasswordHash::new(stored).is_ok_and(|h| Argon2::default().verify_password(pin.as_bytes(), &h).is_ok())
+    PasswordHash::new(stored).is_ok_and(|h| {
+        Argon2::default()
+            .verify_password(pin.as_bytes(), &h)
+            .is_ok()
+    })
 }
 
 /// A staff PIN must be 4 to 12 digits.
@@ -37,18 +44,24 @@ pub struct Attempts {
 impl Attempts {
     /// Seconds left of a lock-out, if one is running.
     pub fn locked_for(&self, now: DateTime<Utc>) -> Option<i64> {
-        self.locked_until.filter(|until| *until > now).map(|until| (until - now).num_seconds().max(1))
+        self.locked_until
+            .filter(|until| *until > now)
+            .map(|until| (until - now).num_seconds().max(1))
     }
 
     /// After a wrong PIN: from the fifth wrong try on, a lock-out of 30 s that doubles with each
     /// further wrong try, at most an hour.
+    #[must_use]
     pub fn failed(self, now: DateTime<Utc>) -> Self {
         let failures = self.failures + 1;
         let locked_until = (failures >= FREE_TRIES).then(|| {
             let doublings = (failures - FREE_TRIES).min(7);
             now + Duration::seconds((30_i64 << doublings).min(3600))
         });
-        Self { failures, locked_until }
+        Self {
+            failures,
+            locked_until,
+        }
     }
 
     pub fn tries_left(&self) -> u32 {
@@ -66,7 +79,11 @@ mod tests {
         assert!(h.starts_with("$argon2id$"), "{h}");
         assert!(!h.contains("2468"));
         assert!(matches("2468", &h) && !matches("2469", &h));
-        assert_ne!(hash("2468").unwrap(), h, "salted: the same PIN hashes differently");
+        assert_ne!(
+            hash("2468").unwrap(),
+            h,
+            "salted: the same PIN hashes differently"
+        );
     }
 
     #[test]
@@ -81,7 +98,11 @@ mod tests {
         a = a.failed(t);
         assert_eq!(a.locked_for(t), Some(30));
         a = a.failed(t);
-        assert_eq!(a.locked_for(t), Some(60), "each further wrong try doubles it");
+        assert_eq!(
+            a.locked_for(t),
+            Some(60),
+            "each further wrong try doubles it"
+        );
         for _ in 0..20 {
             a = a.failed(t);
         }

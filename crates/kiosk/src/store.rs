@@ -82,46 +82,70 @@ impl Store {
                 .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
                 .map_err(StoreError::from_sqlite)?;
             if !mode.eq_ignore_ascii_case("wal") {
-                return Err(StoreError::Data(format!("cannot use WAL (journal mode {mode})")));
+                return Err(StoreError::Data(format!(
+                    "cannot use WAL (journal mode {mode})"
+                )));
             }
             conn.pragma_update(None, "synchronous", "FULL")?;
-            let check: String = conn.query_row("PRAGMA quick_check", [], |r| r.get(0)).map_err(StoreError::from_sqlite)?;
+            let check: String = conn
+                .query_row("PRAGMA quick_check", [], |r| r.get(0))
+                .map_err(StoreError::from_sqlite)?;
             if check != "ok" {
                 return Err(StoreError::Corrupt(check));
             }
         }
         let known = MIGRATIONS.len() as i64;
-        let found: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0)).map_err(StoreError::from_sqlite)?;
+        let found: i64 = conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .map_err(StoreError::from_sqlite)?;
         if found > known {
             return Err(StoreError::TooNew { found, known });
         }
-        migrations().to_latest(&mut conn).map_err(|e| StoreError::Migration(e.to_string()))?;
-        Ok(Self { conn: Mutex::new(conn) })
+        migrations()
+            .to_latest(&mut conn)
+            .map_err(|e| StoreError::Migration(e.to_string()))?;
+        Ok(Self {
+            conn: Mutex::new(conn),
+        })
     }
 
     fn conn(&self) -> MutexGuard<'_, Connection> {
-        self.conn.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+        self.conn
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// Runs `f` in one `BEGIN IMMEDIATE` transaction, committed only if `f` succeeds.
-    pub fn write<T, E: From<StoreError>>(&self, f: impl FnOnce(&Tx<'_>) -> Result<T, E>) -> Result<T, E> {
+    pub fn write<T, E: From<StoreError>>(
+        &self,
+        f: impl FnOnce(&Tx<'_>) -> Result<T, E>,
+    ) -> Result<T, E> {
         let mut conn = self.conn();
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(StoreError::from_sqlite)?;
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(StoreError::from_sqlite)?;
         let out = f(&Tx(&tx))?;
         tx.commit().map_err(StoreError::from_sqlite)?;
         Ok(out)
     }
 
     /// Runs `f` over a consistent read of the database.
-    pub fn read<T, E: From<StoreError>>(&self, f: impl FnOnce(&Tx<'_>) -> Result<T, E>) -> Result<T, E> {
+    pub fn read<T, E: From<StoreError>>(
+        &self,
+        f: impl FnOnce(&Tx<'_>) -> Result<T, E>,
+    ) -> Result<T, E> {
         let mut conn = self.conn();
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Deferred).map_err(StoreError::from_sqlite)?;
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::Deferred)
+            .map_err(StoreError::from_sqlite)?;
         f(&Tx(&tx))
     }
 
     /// `PRAGMA integrity_check`: "ok", or what is wrong.
     pub fn integrity_check(&self) -> Result<String, StoreError> {
-        Ok(self.conn().query_row("PRAGMA integrity_check", [], |r| r.get(0))?)
+        Ok(self
+            .conn()
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))?)
     }
 }
 
@@ -133,8 +157,7 @@ fn sql(e: rusqlite::Error) -> StoreError {
     StoreError::from_sqlite(e)
 }
 
-const MEMBER_COLUMNS: &str =
-    "id, full_name, company, active, plan, home_location, locations, teams, pin_hash, card_hash, updated_on";
+const MEMBER_COLUMNS: &str = "id, full_name, company, active, plan, home_location, locations, teams, pin_hash, card_hash, updated_on";
 
 fn member_from(r: &Row<'_>) -> rusqlite::Result<(Member, Option<String>)> {
     Ok((
@@ -203,8 +226,23 @@ fn raw_checkin(r: &Row<'_>) -> rusqlite::Result<RawCheckin> {
 }
 
 fn checkin_from(raw: RawCheckin) -> Result<CheckinRow, StoreError> {
-    let (local_id, nexudus_id, member_id, location_id, from, from_local, to, to_local, source, method, auto, teams, plan, origin, extra) =
-        raw;
+    let (
+        local_id,
+        nexudus_id,
+        member_id,
+        location_id,
+        from,
+        from_local,
+        to,
+        to_local,
+        source,
+        method,
+        auto,
+        teams,
+        plan,
+        origin,
+        extra,
+    ) = raw;
     Ok(CheckinRow {
         local_id: parse_uuid(&local_id)?,
         nexudus_id,
@@ -219,8 +257,13 @@ fn checkin_from(raw: RawCheckin) -> Result<CheckinRow, StoreError> {
         auto_checkout: auto,
         teams,
         plan,
-        origin: if origin == "server" { Origin::Server } else { Origin::Kiosk },
-        extra: serde_json::from_str(&extra).unwrap_or(serde_json::Value::Object(serde_json::Map::new())),
+        origin: if origin == "server" {
+            Origin::Server
+        } else {
+            Origin::Kiosk
+        },
+        extra: serde_json::from_str(&extra)
+            .unwrap_or(serde_json::Value::Object(serde_json::Map::new())),
     })
 }
 
@@ -260,7 +303,20 @@ fn raw_failed(r: &Row<'_>) -> rusqlite::Result<RawFailed> {
 }
 
 fn failed_from(raw: RawFailed) -> Result<FailedRow, StoreError> {
-    let (local_id, nexudus_id, member_id, location_id, at, at_local, source, method, reason, description, teams, plan) = raw;
+    let (
+        local_id,
+        nexudus_id,
+        member_id,
+        location_id,
+        at,
+        at_local,
+        source,
+        method,
+        reason,
+        description,
+        teams,
+        plan,
+    ) = raw;
     Ok(FailedRow {
         local_id: parse_uuid(&local_id)?,
         nexudus_id,
@@ -277,21 +333,44 @@ fn failed_from(raw: RawFailed) -> Result<FailedRow, StoreError> {
     })
 }
 
-const OUTBOX_COLUMNS: &str = "id, op, target, status, attempts, next_attempt_at, last_error, in_doubt, created_at";
+const OUTBOX_COLUMNS: &str =
+    "id, op, target, status, attempts, next_attempt_at, last_error, in_doubt, created_at";
 
-type RawOutbox = (i64, String, String, String, i64, String, Option<String>, bool, String);
+type RawOutbox = (
+    i64,
+    String,
+    String,
+    String,
+    i64,
+    String,
+    Option<String>,
+    bool,
+    String,
+);
 
 fn raw_outbox(r: &Row<'_>) -> rusqlite::Result<RawOutbox> {
-    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?, r.get(8)?))
+    Ok((
+        r.get(0)?,
+        r.get(1)?,
+        r.get(2)?,
+        r.get(3)?,
+        r.get(4)?,
+        r.get(5)?,
+        r.get(6)?,
+        r.get(7)?,
+        r.get(8)?,
+    ))
 }
 
 fn outbox_from(raw: RawOutbox) -> Result<OutboxEntry, StoreError> {
     let (id, op, target, status, attempts, next, last_error, in_doubt, created) = raw;
     Ok(OutboxEntry {
         id,
-        op: OutboxOp::parse(&op).ok_or_else(|| StoreError::Data(format!("unknown outbox op {op:?}")))?,
+        op: OutboxOp::parse(&op)
+            .ok_or_else(|| StoreError::Data(format!("unknown outbox op {op:?}")))?,
         target: parse_uuid(&target)?,
-        status: OutboxStatus::parse(&status).ok_or_else(|| StoreError::Data(format!("unknown status {status:?}")))?,
+        status: OutboxStatus::parse(&status)
+            .ok_or_else(|| StoreError::Data(format!("unknown status {status:?}")))?,
         attempts,
         next_attempt_at: parse_ts(&next)?,
         last_error,
@@ -331,18 +410,32 @@ impl Tx<'_> {
 
     /// Removes members that left upstream; their check-in history stays.
     pub fn remove_member(&self, id: i64) -> Result<(), StoreError> {
-        self.0.execute("DELETE FROM members WHERE id = ?1", [id]).map_err(sql)?;
+        self.0
+            .execute("DELETE FROM members WHERE id = ?1", [id])
+            .map_err(sql)?;
         Ok(())
     }
 
     pub fn member(&self, id: i64) -> Result<Option<Member>, StoreError> {
         let q = format!("SELECT {MEMBER_COLUMNS} FROM members WHERE id = ?1");
-        self.0.query_row(&q, [id], member_from).optional().map_err(sql)?.map(finish_member).transpose()
+        self.0
+            .query_row(&q, [id], member_from)
+            .optional()
+            .map_err(sql)?
+            .map(finish_member)
+            .transpose()
     }
 
     fn member_by(&self, column: &str, hash: &[u8]) -> Result<Option<Member>, StoreError> {
-        let q = format!("SELECT {MEMBER_COLUMNS} FROM members WHERE {column} = ?1 ORDER BY active DESC LIMIT 1");
-        self.0.query_row(&q, [hash], member_from).optional().map_err(sql)?.map(finish_member).transpose()
+        let q = format!(
+            "SELECT {MEMBER_COLUMNS} FROM members WHERE {column} = ?1 ORDER BY active DESC LIMIT 1"
+        );
+        self.0
+            .query_row(&q, [hash], member_from)
+            .optional()
+            .map_err(sql)?
+            .map(finish_member)
+            .transpose()
     }
 
     pub fn member_by_pin(&self, hash: &[u8]) -> Result<Option<Member>, StoreError> {
@@ -357,11 +450,15 @@ impl Tx<'_> {
         let q = format!("SELECT {MEMBER_COLUMNS} FROM members ORDER BY id");
         let mut stmt = self.0.prepare(&q).map_err(sql)?;
         let rows = stmt.query_map([], member_from).map_err(sql)?;
-        rows.map(|r| r.map_err(sql).and_then(finish_member)).collect()
+        rows.map(|r| r.map_err(sql).and_then(finish_member))
+            .collect()
     }
 
     pub fn member_ids(&self) -> Result<Vec<i64>, StoreError> {
-        let mut stmt = self.0.prepare("SELECT id FROM members ORDER BY id").map_err(sql)?;
+        let mut stmt = self
+            .0
+            .prepare("SELECT id FROM members ORDER BY id")
+            .map_err(sql)?;
         let rows = stmt.query_map([], |r| r.get(0)).map_err(sql)?;
         rows.map(|r| r.map_err(sql)).collect()
     }
@@ -370,7 +467,10 @@ impl Tx<'_> {
 
     pub fn replace_teams(&self, teams: &[(i64, String)]) -> Result<(), StoreError> {
         self.0.execute("DELETE FROM teams", []).map_err(sql)?;
-        let mut stmt = self.0.prepare_cached("INSERT INTO teams (id, name) VALUES (?1, ?2)").map_err(sql)?;
+        let mut stmt = self
+            .0
+            .prepare_cached("INSERT INTO teams (id, name) VALUES (?1, ?2)")
+            .map_err(sql)?;
         for (id, name) in teams {
             stmt.execute(params![id, name]).map_err(sql)?;
         }
@@ -380,19 +480,31 @@ impl Tx<'_> {
     /// The names of the given teams, joined as the API's `TeamsAtTheTimeOfCheckin` wants.
     pub fn team_names(&self, ids: &[i64]) -> Result<Option<String>, StoreError> {
         let mut names = Vec::new();
-        let mut stmt = self.0.prepare_cached("SELECT name FROM teams WHERE id = ?1").map_err(sql)?;
+        let mut stmt = self
+            .0
+            .prepare_cached("SELECT name FROM teams WHERE id = ?1")
+            .map_err(sql)?;
         for id in ids {
-            if let Some(name) = stmt.query_row([id], |r| r.get::<_, String>(0)).optional().map_err(sql)? {
+            if let Some(name) = stmt
+                .query_row([id], |r| r.get::<_, String>(0))
+                .optional()
+                .map_err(sql)?
+            {
                 names.push(name);
             }
         }
         Ok((!names.is_empty()).then(|| names.join(", ")))
     }
 
-    pub fn replace_locations(&self, locations: &[(i64, String, Option<String>)]) -> Result<(), StoreError> {
+    pub fn replace_locations(
+        &self,
+        locations: &[(i64, String, Option<String>)],
+    ) -> Result<(), StoreError> {
         self.0.execute("DELETE FROM locations", []).map_err(sql)?;
-        let mut stmt =
-            self.0.prepare_cached("INSERT INTO locations (id, name, time_zone) VALUES (?1, ?2, ?3)").map_err(sql)?;
+        let mut stmt = self
+            .0
+            .prepare_cached("INSERT INTO locations (id, name, time_zone) VALUES (?1, ?2, ?3)")
+            .map_err(sql)?;
         for (id, name, tz) in locations {
             stmt.execute(params![id, name, tz]).map_err(sql)?;
         }
@@ -400,8 +512,13 @@ impl Tx<'_> {
     }
 
     pub fn locations(&self) -> Result<Vec<(i64, String, Option<String>)>, StoreError> {
-        let mut stmt = self.0.prepare("SELECT id, name, time_zone FROM locations ORDER BY name").map_err(sql)?;
-        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).map_err(sql)?;
+        let mut stmt = self
+            .0
+            .prepare("SELECT id, name, time_zone FROM locations ORDER BY name")
+            .map_err(sql)?;
+        let rows = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .map_err(sql)?;
         rows.map(|r| r.map_err(sql)).collect()
     }
 
@@ -437,43 +554,83 @@ impl Tx<'_> {
 
     pub fn checkin(&self, local_id: Uuid) -> Result<Option<CheckinRow>, StoreError> {
         let q = format!("SELECT {CHECKIN_COLUMNS} FROM checkins WHERE local_id = ?1");
-        self.0.query_row(&q, [local_id.to_string()], raw_checkin).optional().map_err(sql)?.map(checkin_from).transpose()
+        self.0
+            .query_row(&q, [local_id.to_string()], raw_checkin)
+            .optional()
+            .map_err(sql)?
+            .map(checkin_from)
+            .transpose()
     }
 
     pub fn checkin_by_nexudus_id(&self, id: i64) -> Result<Option<CheckinRow>, StoreError> {
         let q = format!("SELECT {CHECKIN_COLUMNS} FROM checkins WHERE nexudus_id = ?1");
-        self.0.query_row(&q, [id], raw_checkin).optional().map_err(sql)?.map(checkin_from).transpose()
+        self.0
+            .query_row(&q, [id], raw_checkin)
+            .optional()
+            .map_err(sql)?
+            .map(checkin_from)
+            .transpose()
     }
 
     /// The member's open check-in at a location, if any (the newest).
-    pub fn open_checkin(&self, member_id: i64, location_id: i64) -> Result<Option<CheckinRow>, StoreError> {
+    pub fn open_checkin(
+        &self,
+        member_id: i64,
+        location_id: i64,
+    ) -> Result<Option<CheckinRow>, StoreError> {
         let q = format!(
             "SELECT {CHECKIN_COLUMNS} FROM checkins WHERE member_id = ?1 AND location_id = ?2 AND to_time IS NULL ORDER BY from_time DESC LIMIT 1"
         );
-        self.0.query_row(&q, params![member_id, location_id], raw_checkin).optional().map_err(sql)?.map(checkin_from).transpose()
+        self.0
+            .query_row(&q, params![member_id, location_id], raw_checkin)
+            .optional()
+            .map_err(sql)?
+            .map(checkin_from)
+            .transpose()
     }
 
     /// Every open check-in at a location.
     pub fn open_checkins(&self, location_id: i64) -> Result<Vec<CheckinRow>, StoreError> {
-        let q = format!("SELECT {CHECKIN_COLUMNS} FROM checkins WHERE to_time IS NULL AND location_id = ?1 ORDER BY from_time");
+        let q = format!(
+            "SELECT {CHECKIN_COLUMNS} FROM checkins WHERE to_time IS NULL AND location_id = ?1 ORDER BY from_time"
+        );
         let mut stmt = self.0.prepare(&q).map_err(sql)?;
         let rows = stmt.query_map([location_id], raw_checkin).map_err(sql)?;
-        rows.map(|r| r.map_err(sql).and_then(checkin_from)).collect()
+        rows.map(|r| r.map_err(sql).and_then(checkin_from))
+            .collect()
     }
 
     /// Check-ins at a location that started at or after `since`.
-    pub fn checkins_since(&self, location_id: i64, since: DateTime<Utc>) -> Result<Vec<CheckinRow>, StoreError> {
-        let q = format!("SELECT {CHECKIN_COLUMNS} FROM checkins WHERE location_id = ?1 AND from_time >= ?2 ORDER BY from_time");
+    pub fn checkins_since(
+        &self,
+        location_id: i64,
+        since: DateTime<Utc>,
+    ) -> Result<Vec<CheckinRow>, StoreError> {
+        let q = format!(
+            "SELECT {CHECKIN_COLUMNS} FROM checkins WHERE location_id = ?1 AND from_time >= ?2 ORDER BY from_time"
+        );
         let mut stmt = self.0.prepare(&q).map_err(sql)?;
-        let rows = stmt.query_map(params![location_id, ts(&since)], raw_checkin).map_err(sql)?;
-        rows.map(|r| r.map_err(sql).and_then(checkin_from)).collect()
+        let rows = stmt
+            .query_map(params![location_id, ts(&since)], raw_checkin)
+            .map_err(sql)?;
+        rows.map(|r| r.map_err(sql).and_then(checkin_from))
+            .collect()
     }
 
-    pub fn close_checkin(&self, local_id: Uuid, to: DateTime<Utc>, to_local: Option<NaiveDateTime>) -> Result<(), StoreError> {
+    pub fn close_checkin(
+        &self,
+        local_id: Uuid,
+        to: DateTime<Utc>,
+        to_local: Option<NaiveDateTime>,
+    ) -> Result<(), StoreError> {
         self.0
             .execute(
                 "UPDATE checkins SET to_time = ?2, to_time_local = ?3 WHERE local_id = ?1",
-                params![local_id.to_string(), ts(&to), to_local.as_ref().map(local_ts)],
+                params![
+                    local_id.to_string(),
+                    ts(&to),
+                    to_local.as_ref().map(local_ts)
+                ],
             )
             .map_err(sql)?;
         Ok(())
@@ -481,7 +638,10 @@ impl Tx<'_> {
 
     pub fn set_checkin_nexudus_id(&self, local_id: Uuid, id: i64) -> Result<(), StoreError> {
         self.0
-            .execute("UPDATE checkins SET nexudus_id = ?2 WHERE local_id = ?1", params![local_id.to_string(), id])
+            .execute(
+                "UPDATE checkins SET nexudus_id = ?2 WHERE local_id = ?1",
+                params![local_id.to_string(), id],
+            )
             .map_err(sql)?;
         Ok(())
     }
@@ -514,19 +674,32 @@ impl Tx<'_> {
 
     pub fn failed(&self, local_id: Uuid) -> Result<Option<FailedRow>, StoreError> {
         let q = format!("SELECT {FAILED_COLUMNS} FROM failed_checkins WHERE local_id = ?1");
-        self.0.query_row(&q, [local_id.to_string()], raw_failed).optional().map_err(sql)?.map(failed_from).transpose()
+        self.0
+            .query_row(&q, [local_id.to_string()], raw_failed)
+            .optional()
+            .map_err(sql)?
+            .map(failed_from)
+            .transpose()
     }
 
     pub fn set_failed_nexudus_id(&self, local_id: Uuid, id: i64) -> Result<(), StoreError> {
         self.0
-            .execute("UPDATE failed_checkins SET nexudus_id = ?2 WHERE local_id = ?1", params![local_id.to_string(), id])
+            .execute(
+                "UPDATE failed_checkins SET nexudus_id = ?2 WHERE local_id = ?1",
+                params![local_id.to_string(), id],
+            )
             .map_err(sql)?;
         Ok(())
     }
 
     // ---- outbox -------------------------------------------------------------------------------
 
-    pub fn enqueue(&self, op: OutboxOp, target: Uuid, now: DateTime<Utc>) -> Result<i64, StoreError> {
+    pub fn enqueue(
+        &self,
+        op: OutboxOp,
+        target: Uuid,
+        now: DateTime<Utc>,
+    ) -> Result<i64, StoreError> {
         self.0
             .prepare_cached("INSERT INTO outbox (op, target, next_attempt_at, created_at) VALUES (?1, ?2, ?3, ?3)")
             .map_err(sql)?
@@ -537,45 +710,86 @@ impl Tx<'_> {
 
     /// The oldest entry not yet done or parked: the head of the queue.
     pub fn outbox_head(&self) -> Result<Option<OutboxEntry>, StoreError> {
-        let q = format!("SELECT {OUTBOX_COLUMNS} FROM outbox WHERE status IN ('pending', 'claimed') ORDER BY id LIMIT 1");
-        self.0.query_row(&q, [], raw_outbox).optional().map_err(sql)?.map(outbox_from).transpose()
+        let q = format!(
+            "SELECT {OUTBOX_COLUMNS} FROM outbox WHERE status IN ('pending', 'claimed') ORDER BY id LIMIT 1"
+        );
+        self.0
+            .query_row(&q, [], raw_outbox)
+            .optional()
+            .map_err(sql)?
+            .map(outbox_from)
+            .transpose()
     }
 
     pub fn outbox_entry(&self, id: i64) -> Result<Option<OutboxEntry>, StoreError> {
         let q = format!("SELECT {OUTBOX_COLUMNS} FROM outbox WHERE id = ?1");
-        self.0.query_row(&q, [id], raw_outbox).optional().map_err(sql)?.map(outbox_from).transpose()
+        self.0
+            .query_row(&q, [id], raw_outbox)
+            .optional()
+            .map_err(sql)?
+            .map(outbox_from)
+            .transpose()
     }
 
     /// Entries of a given status, oldest first.
-    pub fn outbox_with(&self, status: OutboxStatus, limit: i64) -> Result<Vec<OutboxEntry>, StoreError> {
-        let q = format!("SELECT {OUTBOX_COLUMNS} FROM outbox WHERE status = ?1 ORDER BY id LIMIT ?2");
+    pub fn outbox_with(
+        &self,
+        status: OutboxStatus,
+        limit: i64,
+    ) -> Result<Vec<OutboxEntry>, StoreError> {
+        let q =
+            format!("SELECT {OUTBOX_COLUMNS} FROM outbox WHERE status = ?1 ORDER BY id LIMIT ?2");
         let mut stmt = self.0.prepare(&q).map_err(sql)?;
-        let rows = stmt.query_map(params![status.as_str(), limit], raw_outbox).map_err(sql)?;
+        let rows = stmt
+            .query_map(params![status.as_str(), limit], raw_outbox)
+            .map_err(sql)?;
         rows.map(|r| r.map_err(sql).and_then(outbox_from)).collect()
     }
 
     /// Entries still to send (pending or claimed).
     pub fn outbox_pending_count(&self) -> Result<i64, StoreError> {
         self.0
-            .query_row("SELECT count(*) FROM outbox WHERE status IN ('pending', 'claimed')", [], |r| r.get(0))
+            .query_row(
+                "SELECT count(*) FROM outbox WHERE status IN ('pending', 'claimed')",
+                [],
+                |r| r.get(0),
+            )
             .map_err(sql)
     }
 
     pub fn outbox_count(&self, status: OutboxStatus) -> Result<i64, StoreError> {
-        self.0.query_row("SELECT count(*) FROM outbox WHERE status = ?1", [status.as_str()], |r| r.get(0)).map_err(sql)
+        self.0
+            .query_row(
+                "SELECT count(*) FROM outbox WHERE status = ?1",
+                [status.as_str()],
+                |r| r.get(0),
+            )
+            .map_err(sql)
     }
 
     /// Whether an earlier entry for the same target is still unsent or parked.
-    pub fn outbox_earlier_open(&self, target: Uuid, before: i64) -> Result<Option<OutboxEntry>, StoreError> {
+    pub fn outbox_earlier_open(
+        &self,
+        target: Uuid,
+        before: i64,
+    ) -> Result<Option<OutboxEntry>, StoreError> {
         let q = format!(
             "SELECT {OUTBOX_COLUMNS} FROM outbox WHERE target = ?1 AND id < ?2 AND status != 'done' ORDER BY id LIMIT 1"
         );
-        self.0.query_row(&q, params![target.to_string(), before], raw_outbox).optional().map_err(sql)?.map(outbox_from).transpose()
+        self.0
+            .query_row(&q, params![target.to_string(), before], raw_outbox)
+            .optional()
+            .map_err(sql)?
+            .map(outbox_from)
+            .transpose()
     }
 
     pub fn claim(&self, id: i64, now: DateTime<Utc>) -> Result<(), StoreError> {
         self.0
-            .execute("UPDATE outbox SET status = 'claimed', claimed_at = ?2 WHERE id = ?1", params![id, ts(&now)])
+            .execute(
+                "UPDATE outbox SET status = 'claimed', claimed_at = ?2 WHERE id = ?1",
+                params![id, ts(&now)],
+            )
             .map_err(sql)?;
         Ok(())
     }
@@ -583,7 +797,12 @@ impl Tx<'_> {
     /// Marks a send as possibly applied, before it leaves: a crash or a lost answer after this
     /// means "look it up first".
     pub fn set_in_doubt(&self, id: i64, in_doubt: bool) -> Result<(), StoreError> {
-        self.0.execute("UPDATE outbox SET in_doubt = ?2 WHERE id = ?1", params![id, in_doubt]).map_err(sql)?;
+        self.0
+            .execute(
+                "UPDATE outbox SET in_doubt = ?2 WHERE id = ?1",
+                params![id, in_doubt],
+            )
+            .map_err(sql)?;
         Ok(())
     }
 
@@ -641,15 +860,41 @@ impl Tx<'_> {
         Ok(n == 1)
     }
 
+    /// Marks the check-out entries of a check-in done: its create carried the ToTime.
+    pub fn finish_close_entries(
+        &self,
+        target: Uuid,
+        after: i64,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        self.0
+            .execute(
+                "UPDATE outbox SET status = 'done', done_at = ?3, in_doubt = 0 WHERE target = ?1 AND id > ?2 AND op = 'close_checkin' AND status IN ('pending', 'claimed')",
+                params![target.to_string(), after, ts(&now)],
+            )
+            .map_err(sql)?;
+        Ok(())
+    }
+
     /// After a crash: whatever was claimed goes back in the queue (still in doubt if it was).
     pub fn requeue_claimed(&self) -> Result<usize, StoreError> {
-        self.0.execute("UPDATE outbox SET status = 'pending', claimed_at = NULL WHERE status = 'claimed'", []).map_err(sql)
+        self.0
+            .execute(
+                "UPDATE outbox SET status = 'pending', claimed_at = NULL WHERE status = 'claimed'",
+                [],
+            )
+            .map_err(sql)
     }
 
     // ---- key-value state, settings, audit -----------------------------------------------------
 
     pub fn get_state(&self, key: &str) -> Result<Option<String>, StoreError> {
-        self.0.query_row("SELECT value FROM sync_state WHERE key = ?1", [key], |r| r.get(0)).optional().map_err(sql)
+        self.0
+            .query_row("SELECT value FROM sync_state WHERE key = ?1", [key], |r| {
+                r.get(0)
+            })
+            .optional()
+            .map_err(sql)
     }
 
     pub fn set_state(&self, key: &str, value: &str) -> Result<(), StoreError> {
@@ -663,7 +908,12 @@ impl Tx<'_> {
     }
 
     pub fn get_setting(&self, key: &str) -> Result<Option<String>, StoreError> {
-        self.0.query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0)).optional().map_err(sql)
+        self.0
+            .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
+                r.get(0)
+            })
+            .optional()
+            .map_err(sql)
     }
 
     pub fn set_setting(&self, key: &str, value: &str) -> Result<(), StoreError> {
@@ -677,21 +927,38 @@ impl Tx<'_> {
     }
 
     pub fn delete_setting(&self, key: &str) -> Result<(), StoreError> {
-        self.0.execute("DELETE FROM settings WHERE key = ?1", [key]).map_err(sql)?;
+        self.0
+            .execute("DELETE FROM settings WHERE key = ?1", [key])
+            .map_err(sql)?;
         Ok(())
     }
 
     pub fn audit(&self, at: DateTime<Utc>, action: &str, detail: &str) -> Result<(), StoreError> {
         self.0
-            .execute("INSERT INTO audit_log (at, action, detail) VALUES (?1, ?2, ?3)", params![ts(&at), action, detail])
+            .execute(
+                "INSERT INTO audit_log (at, action, detail) VALUES (?1, ?2, ?3)",
+                params![ts(&at), action, detail],
+            )
             .map_err(sql)?;
         Ok(())
     }
 
-    pub fn audit_entries(&self, limit: i64) -> Result<Vec<(DateTime<Utc>, String, String)>, StoreError> {
-        let mut stmt = self.0.prepare("SELECT at, action, detail FROM audit_log ORDER BY id DESC LIMIT ?1").map_err(sql)?;
+    pub fn audit_entries(
+        &self,
+        limit: i64,
+    ) -> Result<Vec<(DateTime<Utc>, String, String)>, StoreError> {
+        let mut stmt = self
+            .0
+            .prepare("SELECT at, action, detail FROM audit_log ORDER BY id DESC LIMIT ?1")
+            .map_err(sql)?;
         let rows = stmt
-            .query_map([limit], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))
+            .query_map([limit], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                ))
+            })
             .map_err(sql)?;
         rows.map(|r| {
             let (at, action, detail) = r.map_err(sql)?;
@@ -722,11 +989,19 @@ mod tests {
     fn a_corrupt_file_is_reported_and_left_alone() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("kiosk.db");
-        std::fs::write(&path, b"this is not a database, it is a shopping list".repeat(200)).unwrap();
+        std::fs::write(
+            &path,
+            b"this is not a database, it is a shopping list".repeat(200),
+        )
+        .unwrap();
         let before = std::fs::read(&path).unwrap();
         let err = Store::open(&path).unwrap_err();
         assert_eq!(err.code(), "database_corrupt", "{err}");
-        assert_eq!(std::fs::read(&path).unwrap(), before, "never silently replaced");
+        assert_eq!(
+            std::fs::read(&path).unwrap(),
+            before,
+            "never silently replaced"
+        );
     }
 
     #[test]
@@ -734,9 +1009,17 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(&dir.path().join("kiosk.db")).unwrap();
         let conn = store.conn();
-        let mode: String = conn.pragma_query_value(None, "journal_mode", |r| r.get(0)).unwrap();
-        let sync: i64 = conn.pragma_query_value(None, "synchronous", |r| r.get(0)).unwrap();
-        assert_eq!((mode.as_str(), sync), ("wal", 2), "WAL + FULL: an acknowledged tap survives a power cut");
+        let mode: String = conn
+            .pragma_query_value(None, "journal_mode", |r| r.get(0))
+            .unwrap();
+        let sync: i64 = conn
+            .pragma_query_value(None, "synchronous", |r| r.get(0))
+            .unwrap();
+        assert_eq!(
+            (mode.as_str(), sync),
+            ("wal", 2),
+            "WAL + FULL: an acknowledged tap survives a power cut"
+        );
     }
 
     #[test]
