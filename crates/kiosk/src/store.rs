@@ -24,7 +24,7 @@ fn migrations() -> Migrations<'static> {
 }
 
 /// A fixed-width UTC timestamp: sorts as text in time order.
-pub(crate) fn ts(t: &DateTime<Utc>) -> String {
+pub fn ts(t: &DateTime<Utc>) -> String {
     t.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
 }
 

@@ -175,8 +175,13 @@ impl Simulator {
             app = app.merge(admin::router(Arc::clone(&sim)));
         }
         let stop = CancellationToken::new();
-        tokio::spawn(serve::serve(listener, app, stop.clone()));
-        Ok(SimHandle { addr, sim, stop })
+        tokio::spawn(serve::serve(listener, app.clone(), stop.clone()));
+        Ok(SimHandle {
+            addr,
+            sim,
+            app,
+            stop: Mutex::new(stop),
+        })
     }
 }
 
@@ -185,7 +190,8 @@ impl Simulator {
 pub struct SimHandle {
     addr: SocketAddr,
     sim: Arc<Sim>,
-    stop: CancellationToken,
+    app: axum::Router,
+    stop: Mutex<CancellationToken>,
 }
 
 impl SimHandle {
@@ -198,9 +204,25 @@ impl SimHandle {
         format!("http://{}/", self.addr)
     }
 
-    /// Stops accepting and closes every open connection.
+    /// Stops accepting and closes every open connection: to a kiosk, the server is down.
+    /// Its data and sessions stay, for [`SimHandle::resume`].
     pub fn stop(&self) {
-        self.stop.cancel();
+        self.stop
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .cancel();
+    }
+
+    /// Serves again on the same address after [`SimHandle::stop`], with everything it held.
+    pub async fn resume(&self) -> std::io::Result<()> {
+        let listener = TcpListener::bind(self.addr).await?;
+        let stop = CancellationToken::new();
+        tokio::spawn(serve::serve(listener, self.app.clone(), stop.clone()));
+        *self
+            .stop
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = stop;
+        Ok(())
     }
 
     pub fn sim(&self) -> &Sim {
@@ -263,6 +285,6 @@ impl SimHandle {
 
 impl Drop for SimHandle {
     fn drop(&mut self) {
-        self.stop.cancel();
+        self.stop();
     }
 }

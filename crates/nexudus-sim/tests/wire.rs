@@ -834,3 +834,31 @@ async fn locations_and_teams_are_listed() {
     let (_, t) = w.get("/api/spaces/teams").await;
     assert!(t["TotalItems"].as_u64().unwrap() >= 3);
 }
+
+#[tokio::test]
+async fn a_stopped_simulator_resumes_with_its_data_and_sessions() {
+    let w = Wire::quiet(5).await;
+    w.post(
+        "/api/spaces/checkins",
+        json!({"BusinessId": 1001, "FromTime": "2025-01-15T10:30:00Z"}),
+    )
+    .await;
+    w.sim.stop();
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    let down = reqwest::Client::new()
+        .get(w.url("/api/spaces/coworkers"))
+        .bearer_auth(&w.token)
+        .send()
+        .await;
+    assert!(
+        down.is_err_and(|e| e.is_connect()),
+        "nobody listens while stopped"
+    );
+    w.sim.resume().await.unwrap();
+    let (s, p) = w.get("/api/spaces/checkins").await;
+    assert_eq!(
+        (s, p["TotalItems"].clone()),
+        (StatusCode::OK, json!(1)),
+        "same data, same token"
+    );
+}

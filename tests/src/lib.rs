@@ -1,0 +1,126 @@
+//! Shared set-up of the scenarios: a simulator, a kiosk logged in to it, and ways to drain.
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use kiosk::secrets::SecretStore;
+use kiosk::{Connectivity, Kiosk, KioskConfig, Location, Settings, Status, SyncOptions};
+use nexudus::{Limits, Secret};
+use nexudus_sim::{DEMO_EMAIL, DEMO_PASSWORD, SimConfig, SimHandle, Simulator, ThrottleConfig};
+
+/// The kiosk's location in every scenario.
+pub const HOME: i64 = 1001;
+pub const STAFF_PIN: &str = "2468";
+
+pub fn location() -> Location {
+    Location {
+        id: HOME,
+        name: "Shoreditch Hub".into(),
+        time_zone: "Europe/London".into(),
+    }
+}
+
+/// A simulator with `members` seeded members and its throttle off.
+pub async fn quiet_sim(members: usize) -> SimHandle {
+    Simulator::start(SimConfig {
+        members,
+        throttle: ThrottleConfig {
+            enabled: false,
+            ..ThrottleConfig::default()
+        },
+        ..SimConfig::default()
+    })
+    .await
+    .expect("the simulator starts")
+}
+
+/// Sync options for tests: short backoff, frequent pulls.
+pub fn fast_sync() -> SyncOptions {
+    SyncOptions {
+        tick: Duration::from_millis(50),
+        backoff_base: chrono::Duration::milliseconds(20),
+        backoff_cap: chrono::Duration::milliseconds(300),
+        ..SyncOptions::default()
+    }
+}
+
+/// Opens a kiosk on `dir` (its secrets in a file there), with client limits `limits`.
+pub fn open_kiosk(dir: &Path, limits: Limits) -> Kiosk {
+    Kiosk::open(KioskConfig {
+        data_dir: Some(dir.to_owned()),
+        secrets: Some(Arc::new(SecretStore::file(dir))),
+        limits,
+        request_timeout: Duration::from_secs(3),
+        initial_staff_pin: Some(STAFF_PIN.into()),
+        ..KioskConfig::default()
+    })
+    .expect("the kiosk opens")
+}
+
+/// Logs the kiosk in to the simulator, picks the location (double taps allowed, auto-checkout
+/// on) and loads the members.
+pub async fn connect(kiosk: &Kiosk, sim: &SimHandle) {
+    kiosk
+        .connect(
+            &sim.base_url(),
+            DEMO_EMAIL,
+            &Secret::new(DEMO_PASSWORD),
+            None,
+        )
+        .await
+        .expect("login");
+    if kiosk.settings().location.is_none() {
+        let settings = Settings {
+            location: Some(location()),
+            double_tap_seconds: 0,
+            auto_checkout: true,
+            ..Settings::default()
+        };
+        kiosk
+            .update_settings(STAFF_PIN, settings)
+            .expect("settings");
+    }
+    let status = kiosk.sync_once(&fast_sync()).await;
+    assert_eq!(
+        status.connectivity,
+        Connectivity::Online,
+        "the first sync reaches the simulator"
+    );
+    assert!(status.members > 0, "members loaded");
+}
+
+/// Members of the location who may check in (active, with a plan).
+pub fn eligible(sim: &SimHandle) -> Vec<i64> {
+    sim.coworkers()
+        .into_iter()
+        .filter(|c| {
+            c.active
+                && c.tariff_name.is_some()
+                && (c.invoicing_business_id == HOME || c.businesses.contains(&HOME))
+        })
+        .map(|c| c.id)
+        .collect()
+}
+
+/// Members the rules refuse (inactive) who still belong to the location.
+pub fn inactive(sim: &SimHandle) -> Vec<i64> {
+    sim.coworkers()
+        .into_iter()
+        .filter(|c| !c.active && c.invoicing_business_id == HOME)
+        .map(|c| c.id)
+        .collect()
+}
+
+/// Sync rounds until nothing is pending (or `deadline` passes); answers the last status.
+pub async fn drain(kiosk: &Kiosk, deadline: Duration) -> Status {
+    let options = fast_sync();
+    let until = tokio::time::Instant::now() + deadline;
+    loop {
+        let status = kiosk.sync_once(&options).await;
+        if status.pending == 0 || tokio::time::Instant::now() > until {
+            return status;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}

@@ -1,0 +1,351 @@
+//! The kiosk core against the simulator over loopback: offline, lost answers, throttling and
+//! sessions that end. Each scenario says what must hold and why.
+
+use std::collections::{HashMap, HashSet};
+use std::time::Duration;
+
+use kiosk::{Connectivity, TapOutcome};
+use nexudus::{Limits, Rate};
+use nexudus_sim::{Faults, ThrottleConfig, Window};
+use scenarios::{HOME, connect, drain, eligible, inactive, open_kiosk, quiet_sim};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn five_hundred_taps_offline_all_arrive_once_with_the_right_fields() {
+    let sim = quiet_sim(3000).await;
+    let dir = tempfile::tempdir().unwrap();
+    let kiosk = open_kiosk(dir.path(), Limits::unlimited());
+    connect(&kiosk, &sim).await;
+    let members: Vec<i64> = eligible(&sim).into_iter().take(500).collect();
+    assert_eq!(members.len(), 500, "the seed has 500 eligible members here");
+
+    sim.stop();
+    for m in &members {
+        let out = kiosk.tap(*m).unwrap();
+        assert!(
+            matches!(out, TapOutcome::Welcome { .. }),
+            "acknowledged at once, offline: {out:?}"
+        );
+    }
+    let status = kiosk.sync_once(&scenarios::fast_sync()).await;
+    assert_eq!(status.connectivity, Connectivity::Offline);
+    assert_eq!(status.pending, 500, "nothing lost, nothing sent");
+
+    sim.resume().await.unwrap();
+    let status = drain(&kiosk, Duration::from_secs(60)).await;
+    assert_eq!((status.pending, status.parked), (0, 0), "drained");
+
+    let server = sim.checkins();
+    assert_eq!(server.len(), 500, "exactly 500 check-ins on the server");
+    let teams: HashMap<i64, String> = sim.sim().inspect()["checkins"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["Id"].as_i64().unwrap(),
+                c["TeamsAtTheTimeOfCheckin"]
+                    .as_str()
+                    .unwrap_or("")
+                    .to_owned(),
+            )
+        })
+        .collect();
+    let coworkers: HashMap<i64, nexudus_sim::records::Coworker> =
+        sim.coworkers().into_iter().map(|c| (c.id, c)).collect();
+    let team_names: HashMap<i64, String> = nexudus_sim::seed::teams()
+        .into_iter()
+        .map(|t| (t.id, t.name))
+        .collect();
+    let local = kiosk_rows(dir.path());
+    for c in &server {
+        let member = &coworkers[&c.coworker_id.unwrap()];
+        assert_eq!(c.source, 4, "Source 4 = Tile");
+        assert_eq!(c.business_id, HOME);
+        assert_eq!(c.auto_checkout, Some(true), "the toggle was on");
+        assert_eq!(
+            c.tariff_at_the_time_of_checkin, member.tariff_name,
+            "the plan at the time"
+        );
+        let expected_teams: Vec<&str> = member
+            .teams
+            .iter()
+            .map(|t| team_names[t].as_str())
+            .collect();
+        assert_eq!(
+            teams[&c.id],
+            expected_teams.join(", "),
+            "the teams at the time"
+        );
+        let row = &local[c.system_id.as_ref().expect("SystemId set")];
+        assert_eq!(
+            c.from_time.timestamp(),
+            row.from_time.timestamp(),
+            "FromTime as tapped"
+        );
+        assert!(c.from_time_local.is_some() && c.to_time.is_none());
+    }
+}
+
+/// The kiosk's own check-ins by local id.
+fn kiosk_rows(dir: &std::path::Path) -> HashMap<String, kiosk::model::CheckinRow> {
+    let store = kiosk::store::Store::open(&dir.join("kiosk.db")).unwrap();
+    store
+        .read(|tx| tx.checkins_since(HOME, chrono::DateTime::UNIX_EPOCH))
+        .unwrap()
+        .into_iter()
+        .filter(|r| r.origin == kiosk::model::Origin::Kiosk)
+        .map(|r| (r.local_id.to_string(), r))
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_thirty_percent_of_answers_lost_nothing_is_lost_or_doubled() {
+    let sim = quiet_sim(2000).await;
+    let dir = tempfile::tempdir().unwrap();
+    let kiosk = open_kiosk(dir.path(), Limits::unlimited());
+    connect(&kiosk, &sim).await;
+    let members: Vec<i64> = eligible(&sim).into_iter().take(150).collect();
+    let refused: Vec<i64> = inactive(&sim).into_iter().take(20).collect();
+    sim.set_faults(Faults {
+        drop_rate: 0.3,
+        ..Faults::default()
+    });
+
+    // Check in everyone and sync, then check everyone out and sync: creates and PUTs both lose answers.
+    for m in members.iter().chain(&refused) {
+        kiosk.tap(*m).unwrap();
+    }
+    let status = drain(&kiosk, Duration::from_secs(60)).await;
+    assert_eq!(status.pending, 0);
+    for m in &members {
+        assert!(matches!(kiosk.tap(*m).unwrap(), TapOutcome::Goodbye { .. }));
+    }
+    let status = drain(&kiosk, Duration::from_secs(60)).await;
+    assert_eq!((status.pending, status.parked), (0, 0));
+
+    let dropped = sim
+        .requests()
+        .iter()
+        .filter(|r| r.fault.as_deref() == Some("drop"))
+        .count();
+    assert!(
+        dropped >= 30,
+        "the faults really happened: {dropped} answers dropped"
+    );
+    let server = sim.checkins();
+    let ids: HashSet<_> = server
+        .iter()
+        .map(|c| c.system_id.clone().unwrap())
+        .collect();
+    assert_eq!(
+        (server.len(), ids.len()),
+        (150, 150),
+        "0 duplicates, 0 lost"
+    );
+    assert!(
+        server.iter().all(|c| c.to_time.is_some()),
+        "every check-out arrived"
+    );
+    let local = kiosk_rows(dir.path());
+    for c in &server {
+        assert_eq!(
+            c.to_time.map(|t| t.timestamp()),
+            local[c.system_id.as_ref().unwrap()]
+                .to_time
+                .map(|t| t.timestamp())
+        );
+    }
+    let failed = sim.failed_checkins();
+    let failed_ids: HashSet<_> = failed
+        .iter()
+        .map(|f| f.system_id.clone().unwrap())
+        .collect();
+    assert_eq!(
+        (failed.len(), failed_ids.len()),
+        (20, 20),
+        "refusals too: each once"
+    );
+    assert!(
+        failed
+            .iter()
+            .all(|f| f.description.as_deref() == Some("Kiosk: the member is not active"))
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_thousand_writes_under_throttling_drain_with_few_409s() {
+    let sim = quiet_sim(7000).await;
+    let dir = tempfile::tempdir().unwrap();
+    // The documented limits scaled up so the run is short: 100 writes a second on both sides.
+    let limits = Limits {
+        writes: vec![Rate::spread(100, Duration::from_secs(1))],
+        ..Limits::default()
+    };
+    let kiosk = open_kiosk(dir.path(), limits);
+    connect(&kiosk, &sim).await;
+    let members: Vec<i64> = eligible(&sim).into_iter().take(1000).collect();
+    assert_eq!(members.len(), 1000);
+    sim.set_throttle(ThrottleConfig {
+        enabled: true,
+        writes: vec![Window {
+            limit: 100,
+            seconds: 1.0,
+        }],
+        reads: vec![Window {
+            limit: 10,
+            seconds: 0.1,
+        }],
+    });
+    for m in &members {
+        kiosk.tap(*m).unwrap();
+    }
+    let before = sim.requests().len();
+    let status = drain(&kiosk, Duration::from_secs(120)).await;
+    assert_eq!((status.pending, status.parked), (0, 0));
+    assert_eq!(sim.checkins().len(), 1000);
+    let requests = &sim.requests()[before..];
+    let throttled: Vec<_> = requests
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.status == 409)
+        .collect();
+    assert!(
+        throttled.len() * 100 < requests.len(),
+        "409s under 1%: {} of {}",
+        throttled.len(),
+        requests.len()
+    );
+    // Retry-After: 1 is honoured: after a 409 the next write waits at least about a second.
+    for (i, r) in throttled {
+        if let Some(next) = requests[i + 1..].iter().find(|n| n.method != "GET") {
+            assert!(
+                next.at - r.at >= chrono::Duration::milliseconds(900),
+                "{:?} then {:?}",
+                r.at,
+                next.at
+            );
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_expired_token_is_refreshed_mid_drain_and_a_revoked_one_waits_for_login() {
+    let sim = quiet_sim(1000).await;
+    let dir = tempfile::tempdir().unwrap();
+    let kiosk = open_kiosk(dir.path(), Limits::unlimited());
+    connect(&kiosk, &sim).await;
+    let members = eligible(&sim);
+    for m in &members[..60] {
+        kiosk.tap(*m).unwrap();
+    }
+    sim.expire_access_tokens();
+    let status = drain(&kiosk, Duration::from_secs(30)).await;
+    assert_eq!(status.pending, 0, "refreshed and went on");
+    assert_eq!(status.connectivity, Connectivity::Online);
+    assert!(
+        sim.requests()
+            .iter()
+            .filter(|r| r.path == "/api/token")
+            .count()
+            >= 2,
+        "a refresh happened"
+    );
+
+    sim.revoke_tokens(None);
+    for m in &members[60..100] {
+        kiosk.tap(*m).unwrap();
+    }
+    let status = kiosk.sync_once(&scenarios::fast_sync()).await;
+    assert_eq!(
+        status.connectivity,
+        Connectivity::NeedsLogin,
+        "the status says so"
+    );
+    assert_eq!(status.pending, 40, "nothing lost while waiting");
+    assert!(
+        matches!(kiosk.tap(members[100]).unwrap(), TapOutcome::Welcome { .. }),
+        "taps keep working"
+    );
+
+    connect(&kiosk, &sim).await;
+    let status = drain(&kiosk, Duration::from_secs(30)).await;
+    assert_eq!(status.pending, 0);
+    let server = sim.checkins();
+    let ids: HashSet<_> = server.iter().map(|c| c.system_id.clone()).collect();
+    assert_eq!(
+        (server.len(), ids.len()),
+        (101, 101),
+        "resumed after a new login, each once"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_grid_follows_check_outs_made_elsewhere_and_deactivations() {
+    let sim = quiet_sim(500).await;
+    let dir = tempfile::tempdir().unwrap();
+    let kiosk = open_kiosk(dir.path(), Limits::unlimited());
+    connect(&kiosk, &sim).await;
+    let members = eligible(&sim);
+    let (a, b) = (members[0], members[1]);
+    kiosk.tap(a).unwrap();
+    drain(&kiosk, Duration::from_secs(10)).await;
+
+    // Nexudus's cut-off closes a's check-in; a door checks b in.
+    let server_id = sim.checkins()[0].id;
+    let api = nexudus::Client::new(
+        nexudus::ClientConfig::new(&sim.base_url()).unwrap(),
+        std::sync::Arc::new(nexudus::MemoryTokenStore::default()),
+    )
+    .unwrap();
+    api.login(
+        nexudus_sim::DEMO_EMAIL,
+        &nexudus::Secret::new(nexudus_sim::DEMO_PASSWORD),
+        None,
+    )
+    .await
+    .unwrap();
+    let mut closed = nexudus::CheckinWrite::from(&api.checkin(server_id).await.unwrap());
+    closed.to_time = Some(chrono::Utc::now());
+    api.update_checkin(&closed).await.unwrap();
+    let mut door = nexudus::CheckinWrite::new(HOME, chrono::Utc::now());
+    door.coworker_id = Some(b);
+    door.source = nexudus::Source::DoorAccess;
+    api.create_checkin(&door).await.unwrap();
+    // Staff deactivate a member upstream.
+    let c = members[2];
+    sim.update_coworker(
+        c,
+        &nexudus_sim::CoworkerPatch {
+            active: Some(false),
+            ..Default::default()
+        },
+    );
+
+    let options = kiosk::SyncOptions {
+        member_interval: chrono::Duration::zero(),
+        checkin_interval: chrono::Duration::zero(),
+        ..scenarios::fast_sync()
+    };
+    kiosk.sync_once(&options).await;
+    let grid = kiosk.grid().unwrap();
+    let tile = |id| grid.iter().find(|t| t.member_id == id);
+    assert!(
+        tile(a).unwrap().in_since.is_none(),
+        "checked out by Nexudus"
+    );
+    assert!(tile(b).unwrap().in_since.is_some(), "checked in by a door");
+    assert!(tile(c).is_none(), "a deactivated member leaves the grid");
+    // Tapping b now checks them out of the door's check-in, as a PUT of the whole record.
+    assert!(matches!(kiosk.tap(b).unwrap(), TapOutcome::Goodbye { .. }));
+    drain(&kiosk, Duration::from_secs(10)).await;
+    let door_record = sim
+        .checkins()
+        .into_iter()
+        .find(|r| r.coworker_id == Some(b))
+        .unwrap();
+    assert!(door_record.to_time.is_some());
+    assert_eq!(
+        door_record.source, 2,
+        "the door's Source is kept: the PUT sent the whole record"
+    );
+}
