@@ -215,7 +215,18 @@ impl SimHandle {
 
     /// Serves again on the same address after [`SimHandle::stop`], with everything it held.
     pub async fn resume(&self) -> std::io::Result<()> {
-        let listener = TcpListener::bind(self.addr).await?;
+        // The stopped accept loop lets go of the port as soon as it runs again: wait for it.
+        let mut tries = 0;
+        let listener = loop {
+            match TcpListener::bind(self.addr).await {
+                Ok(l) => break l,
+                Err(e) if e.kind() == std::io::ErrorKind::AddrInUse && tries < 200 => {
+                    tries += 1;
+                    tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+                }
+                Err(e) => return Err(e),
+            }
+        };
         let stop = CancellationToken::new();
         tokio::spawn(serve::serve(listener, self.app.clone(), stop.clone()));
         *self

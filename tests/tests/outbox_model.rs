@@ -1,0 +1,154 @@
+//! A property test of the outbox: any interleaving of taps, sync rounds under any server
+//! answer, and crashes keeps every acknowledged tap, never sends a check-in twice, and never
+//! sends a check-out before its check-in.
+
+use std::collections::{HashMap, HashSet};
+use std::time::Duration;
+
+use kiosk::model::Origin;
+use kiosk::store::{Store, ts};
+use kiosk::{Kiosk, TapOutcome};
+use nexudus::Limits;
+use nexudus_sim::Faults;
+use proptest::prelude::*;
+use scenarios::{HOME, connect, drain, eligible, open_kiosk, quiet_sim};
+
+#[derive(Debug, Clone)]
+enum Step {
+    Tap(usize),
+    /// A sync round while the server answers this way.
+    Sync(Answer),
+    /// The process dies: everything in memory is gone, the database stays.
+    Crash,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Answer {
+    Fine,
+    DropAfterCommit,
+    Reset,
+    ServerError,
+    Malformed,
+    Down,
+}
+
+fn step() -> impl Strategy<Value = Step> {
+    prop_oneof![
+        4 => (0..6usize).prop_map(Step::Tap),
+        3 => prop_oneof![
+            Just(Answer::Fine),
+            Just(Answer::DropAfterCommit),
+            Just(Answer::Reset),
+            Just(Answer::ServerError),
+            Just(Answer::Malformed),
+            Just(Answer::Down),
+        ]
+        .prop_map(Step::Sync),
+        1 => Just(Step::Crash),
+    ]
+}
+
+fn faults(answer: Answer) -> Faults {
+    match answer {
+        Answer::Fine | Answer::Down => Faults::default(),
+        Answer::DropAfterCommit => Faults {
+            drop_rate: 1.0,
+            ..Faults::default()
+        },
+        Answer::Reset => Faults {
+            reset_rate: 0.5,
+            ..Faults::default()
+        },
+        Answer::ServerError => Faults {
+            error_rate: 0.5,
+            ..Faults::default()
+        },
+        Answer::Malformed => Faults {
+            malformed_rate: 0.5,
+            ..Faults::default()
+        },
+    }
+}
+
+async fn run(steps: Vec<Step>) -> Result<(), TestCaseError> {
+    let sim = quiet_sim(120).await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut kiosk: Kiosk = open_kiosk(dir.path(), Limits::unlimited());
+    connect(&kiosk, &sim).await;
+    let members = eligible(&sim);
+    let mut acked: Vec<(i64, bool, String)> = Vec::new();
+    for step in steps {
+        match step {
+            Step::Tap(i) => match kiosk.tap(members[i]).unwrap() {
+                TapOutcome::Welcome { at, .. } => acked.push((members[i], true, ts(&at))),
+                TapOutcome::Goodbye { at, .. } => acked.push((members[i], false, ts(&at))),
+                other => prop_assert!(false, "unexpected {other:?}"),
+            },
+            Step::Sync(answer) => {
+                sim.set_faults(faults(answer));
+                if matches!(answer, Answer::Down) {
+                    sim.stop();
+                }
+                kiosk.sync_once(&scenarios::fast_sync()).await;
+                if matches!(answer, Answer::Down) {
+                    sim.resume().await.unwrap();
+                }
+                sim.set_faults(Faults::default());
+            }
+            Step::Crash => {
+                drop(kiosk);
+                kiosk = open_kiosk(dir.path(), Limits::unlimited());
+            }
+        }
+        // Never a check-in twice on the server, whatever happened so far.
+        let server = sim.checkins();
+        let unique: HashSet<_> = server.iter().map(|c| c.system_id.clone()).collect();
+        prop_assert_eq!(unique.len(), server.len(), "a check-in was sent twice");
+        // Nothing the server refused: a check-out sent before its check-in would be.
+        prop_assert_eq!(kiosk.status().unwrap().parked, 0, "something was refused");
+    }
+    // Every acknowledged tap is on disk.
+    let rows = Store::open(&dir.path().join("kiosk.db"))
+        .unwrap()
+        .read(|tx| tx.checkins_since(HOME, chrono::DateTime::UNIX_EPOCH))
+        .unwrap();
+    for (member, checked_in, at) in &acked {
+        let found = rows.iter().any(|r| {
+            r.member_id == *member
+                && if *checked_in {
+                    ts(&r.from_time) == *at
+                } else {
+                    r.to_time.map(|t| ts(&t)).as_ref() == Some(at)
+                }
+        });
+        prop_assert!(found, "acknowledged tap {member} at {at} is missing");
+    }
+    // Healed, the queue drains to the server exactly.
+    let status = drain(&kiosk, Duration::from_secs(30)).await;
+    prop_assert_eq!((status.pending, status.parked), (0, 0));
+    let server: HashMap<String, _> = sim
+        .checkins()
+        .into_iter()
+        .map(|c| (c.system_id.clone().unwrap(), c))
+        .collect();
+    let local: Vec<_> = rows.iter().filter(|r| r.origin == Origin::Kiosk).collect();
+    prop_assert_eq!(server.len(), local.len());
+    for r in local {
+        let s = &server[&r.local_id.to_string()];
+        prop_assert_eq!(
+            s.to_time.map(|t| t.timestamp()),
+            r.to_time.map(|t| t.timestamp())
+        );
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, max_shrink_iters: 200, failure_persistence: None, ..ProptestConfig::default() })]
+
+    #[test]
+    fn the_outbox_keeps_every_tap_and_sends_each_once(steps in proptest::collection::vec(step(), 1..30)) {
+        let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+        rt.block_on(run(steps))?;
+    }
+}
