@@ -7,7 +7,7 @@ use std::time::Duration;
 use kiosk::secrets::SecretStore;
 use kiosk::{Connectivity, Kiosk, KioskConfig, Location, Settings, Status, SyncOptions};
 use nexudus::{Limits, Secret};
-use nexudus_sim::{DEMO_EMAIL, DEMO_PASSWORD, SimConfig, SimHandle, Simulator, ThrottleConfig};
+use nexudus_sim::{DEMO_EMAIL, DEMO_PASSWORD, SimConfig, SimHandle, Simulator};
 
 /// The kiosk's location in every scenario.
 pub const HOME: i64 = 1001;
@@ -23,16 +23,9 @@ pub fn location() -> Location {
 
 /// A simulator with `members` seeded members and its throttle off.
 pub async fn quiet_sim(members: usize) -> SimHandle {
-    Simulator::start(SimConfig {
-        members,
-        throttle: ThrottleConfig {
-            enabled: false,
-            ..ThrottleConfig::default()
-        },
-        ..SimConfig::default()
-    })
-    .await
-    .expect("the simulator starts")
+    Simulator::start(SimConfig::quiet(members))
+        .await
+        .expect("the simulator starts")
 }
 
 /// Sync options for tests: short backoff, frequent pulls.
@@ -123,4 +116,15 @@ pub async fn drain(kiosk: &Kiosk, deadline: Duration) -> Status {
         }
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
+}
+
+/// The kiosk's own check-ins (not those read from the server), from its database file.
+pub fn kiosk_checkins(dir: &Path) -> Vec<kiosk::model::CheckinRow> {
+    let store = kiosk::store::Store::open(&dir.join("kiosk.db")).expect("the database opens");
+    store
+        .read(|tx| tx.checkins_since(HOME, chrono::DateTime::UNIX_EPOCH))
+        .expect("check-ins read")
+        .into_iter()
+        .filter(|r| r.origin == kiosk::model::Origin::Kiosk)
+        .collect()
 }

@@ -5,7 +5,6 @@
 use std::collections::HashSet;
 use std::time::Duration;
 
-use kiosk::model::Origin;
 use kiosk::store::{Store, ts};
 use nexudus::Limits;
 use rand::{Rng, SeedableRng};
@@ -96,13 +95,7 @@ async fn sigkill_at_random_moments_loses_and_doubles_nothing() {
         (0, 0),
         "drained after the last kill"
     );
-    let store = Store::open(&dir.path().join("kiosk.db")).unwrap();
-    let local: Vec<_> = store
-        .read(|tx| tx.checkins_since(HOME, chrono::DateTime::UNIX_EPOCH))
-        .unwrap()
-        .into_iter()
-        .filter(|r| r.origin == Origin::Kiosk)
-        .collect();
+    let local = scenarios::kiosk_checkins(dir.path());
     let server = sim.checkins();
     let server_ids: HashSet<_> = server
         .iter()

@@ -88,12 +88,8 @@ async fn five_hundred_taps_offline_all_arrive_once_with_the_right_fields() {
 
 /// The kiosk's own check-ins by local id.
 fn kiosk_rows(dir: &std::path::Path) -> HashMap<String, kiosk::model::CheckinRow> {
-    let store = kiosk::store::Store::open(&dir.join("kiosk.db")).unwrap();
-    store
-        .read(|tx| tx.checkins_since(HOME, chrono::DateTime::UNIX_EPOCH))
-        .unwrap()
+    scenarios::kiosk_checkins(dir)
         .into_iter()
-        .filter(|r| r.origin == kiosk::model::Origin::Kiosk)
         .map(|r| (r.local_id.to_string(), r))
         .collect()
 }

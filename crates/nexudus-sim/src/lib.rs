@@ -70,6 +70,20 @@ impl Default for SimConfig {
     }
 }
 
+impl SimConfig {
+    /// `members` seeded members and the throttle off: for tests that are not about throttling.
+    pub fn quiet(members: usize) -> Self {
+        Self {
+            members,
+            throttle: ThrottleConfig {
+                enabled: false,
+                ..ThrottleConfig::default()
+            },
+            ..Self::default()
+        }
+    }
+}
+
 /// A change to a member, made upstream (as staff would in Nexudus). Bumps `UpdatedOn`.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]

@@ -32,15 +32,7 @@ impl Wire {
     }
 
     async fn quiet(members: usize) -> Self {
-        Self::start(SimConfig {
-            members,
-            throttle: ThrottleConfig {
-                enabled: false,
-                ..ThrottleConfig::default()
-            },
-            ..SimConfig::default()
-        })
-        .await
+        Self::start(SimConfig::quiet(members)).await
     }
 
     fn url(&self, path: &str) -> String {

@@ -18,16 +18,7 @@ use nexudus_sim::{
 const HOME: i64 = 1001;
 
 async fn sim(members: usize) -> SimHandle {
-    Simulator::start(SimConfig {
-        members,
-        throttle: ThrottleConfig {
-            enabled: false,
-            ..ThrottleConfig::default()
-        },
-        ..SimConfig::default()
-    })
-    .await
-    .unwrap()
+    Simulator::start(SimConfig::quiet(members)).await.unwrap()
 }
 
 fn config(sim: &SimHandle, client_id: &str) -> ClientConfig {
