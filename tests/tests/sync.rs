@@ -345,3 +345,126 @@ async fn the_grid_follows_check_outs_made_elsewhere_and_deactivations() {
         "the door's Source is kept: the PUT sent the whole record"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_engine_pushes_on_events_and_stops_with_nothing_claimed() {
+    let sim = quiet_sim(300).await;
+    let dir = tempfile::tempdir().unwrap();
+    let kiosk = open_kiosk(dir.path(), Limits::unlimited());
+    connect(&kiosk, &sim).await;
+    let mut events = kiosk.subscribe();
+    // A long tick: only the tap's nudge can make the engine push this soon.
+    let options = kiosk::SyncOptions {
+        tick: Duration::from_secs(3600),
+        ..scenarios::fast_sync()
+    };
+    let engine = kiosk::SyncHandle::spawn(&kiosk, options);
+    let member = eligible(&sim)[0];
+    kiosk.tap(member).unwrap();
+    let drained = tokio::time::timeout(Duration::from_secs(10), async {
+        let mut tapped = false;
+        loop {
+            match events.recv().await.unwrap() {
+                kiosk::Event::Tapped { .. } => tapped = true,
+                kiosk::Event::SyncProgress { pending: 0, .. } if tapped => return,
+                _ => {}
+            }
+        }
+    })
+    .await;
+    assert!(
+        drained.is_ok(),
+        "the tap's event reached the server without waiting for a tick"
+    );
+    assert_eq!(sim.checkins().len(), 1);
+    for m in &eligible(&sim)[1..20] {
+        kiosk.tap(*m).unwrap();
+    }
+    engine.stop().await;
+    let store = kiosk::store::Store::open(&dir.path().join("kiosk.db")).unwrap();
+    let claimed = store
+        .read(|tx| tx.outbox_count(kiosk::model::OutboxStatus::Claimed))
+        .unwrap();
+    assert_eq!(claimed, 0, "a graceful stop leaves nothing claimed");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_token_or_password_reaches_the_database() {
+    let sim = quiet_sim(50).await;
+    let dir = tempfile::tempdir().unwrap();
+    let kiosk = open_kiosk(dir.path(), Limits::unlimited());
+    connect(&kiosk, &sim).await;
+    kiosk.tap(eligible(&sim)[0]).unwrap();
+    drain(&kiosk, Duration::from_secs(10)).await;
+    drop(kiosk);
+    let secrets: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("secrets.json")).unwrap()).unwrap();
+    let refresh = secrets["refresh_token"]
+        .as_str()
+        .expect("the refresh token is kept in the secret store");
+    let mut db = Vec::new();
+    for name in ["kiosk.db", "kiosk.db-wal"] {
+        if let Ok(bytes) = std::fs::read(dir.path().join(name)) {
+            db.extend(bytes);
+        }
+    }
+    let contains = |needle: &str| db.windows(needle.len()).any(|w| w == needle.as_bytes());
+    assert!(
+        !contains(refresh),
+        "the refresh token is not in the database"
+    );
+    assert!(
+        !contains(nexudus_sim::DEMO_PASSWORD),
+        "the password is not in the database"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_member_removed_upstream_leaves_at_the_next_full_load() {
+    let sim = quiet_sim(300).await;
+    let dir = tempfile::tempdir().unwrap();
+    let kiosk = open_kiosk(dir.path(), Limits::unlimited());
+    connect(&kiosk, &sim).await;
+    let gone = eligible(&sim)[0];
+    assert!(kiosk.grid().unwrap().iter().any(|t| t.member_id == gone));
+    sim.sim().remove_coworker(gone);
+    let options = kiosk::SyncOptions {
+        full_reload_interval: chrono::Duration::zero(),
+        ..scenarios::fast_sync()
+    };
+    kiosk.sync_once(&options).await;
+    assert!(
+        !kiosk.grid().unwrap().iter().any(|t| t.member_id == gone),
+        "removed from the grid"
+    );
+    assert!(kiosk.search(&gone.to_string(), 5).unwrap().is_empty());
+    assert_eq!(kiosk.status().unwrap().members, 299);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sync_now_pulls_member_changes_at_once() {
+    let sim = quiet_sim(100).await;
+    let dir = tempfile::tempdir().unwrap();
+    let kiosk = open_kiosk(dir.path(), Limits::unlimited());
+    connect(&kiosk, &sim).await;
+    let member = eligible(&sim)[0];
+    sim.update_coworker(
+        member,
+        &nexudus_sim::CoworkerPatch {
+            full_name: Some("Renamed Upstream".into()),
+            ..Default::default()
+        },
+    );
+    kiosk.sync_once(&scenarios::fast_sync()).await;
+    assert!(
+        kiosk.search("renamed", 5).unwrap().is_empty(),
+        "the delta is not due yet"
+    );
+    kiosk.sync_now();
+    kiosk.sync_once(&scenarios::fast_sync()).await;
+    assert_eq!(
+        kiosk.search("renamed", 5).unwrap()[0].member_id,
+        member,
+        "staff's sync now pulls at once"
+    );
+}

@@ -178,6 +178,8 @@ pub(crate) struct Inner {
     pub last_sync: Mutex<Option<DateTime<Utc>>>,
     /// Wakes the sync engine: something was queued, or staff asked for a sync.
     pub nudge: Notify,
+    /// Staff asked for a sync: the next round pulls everything, due or not.
+    pub pull_now: std::sync::atomic::AtomicBool,
     recent_taps: Mutex<HashMap<i64, DateTime<Utc>>>,
 }
 
@@ -315,6 +317,7 @@ impl Kiosk {
             connectivity: Mutex::new(Connectivity::NotConfigured),
             last_sync: Mutex::new(None),
             nudge: Notify::new(),
+            pull_now: std::sync::atomic::AtomicBool::new(false),
             recent_taps: Mutex::new(HashMap::new()),
             config,
         });
@@ -633,8 +636,11 @@ impl Kiosk {
         Ok(())
     }
 
-    /// Asks the sync engine for a round now.
+    /// Asks the sync engine for a round now, pulling members and today's check-ins too.
     pub fn sync_now(&self) {
+        self.inner
+            .pull_now
+            .store(true, std::sync::atomic::Ordering::SeqCst);
         self.inner.nudge.notify_one();
     }
 

@@ -492,3 +492,27 @@ fn bad_settings_are_refused_and_change_nothing() {
     ));
     assert_eq!(f.kiosk.settings(), before);
 }
+
+#[test]
+fn every_change_is_an_event() {
+    let f = fixture();
+    let mut events = f.kiosk.subscribe();
+    f.kiosk.tap(1).unwrap();
+    match events.try_recv().unwrap() {
+        crate::Event::Tapped {
+            member_id: 1,
+            outcome: TapOutcome::Welcome { .. },
+        } => {}
+        other => panic!("{other:?}"),
+    }
+    f.kiosk
+        .update_settings(
+            PIN,
+            Settings {
+                privacy: PrivacyMode::Initials,
+                ..f.kiosk.settings()
+            },
+        )
+        .unwrap();
+    assert_eq!(events.try_recv().unwrap(), crate::Event::SettingsChanged);
+}

@@ -594,17 +594,21 @@ impl SyncEngine {
     }
 
     async fn pull(&self, api: &Client) -> Result<(), Halt> {
+        let asked = self
+            .inner
+            .pull_now
+            .swap(false, std::sync::atomic::Ordering::SeqCst);
         let full = self.due(MEMBERS_FULL_AT, self.options.full_reload_interval)?;
         if full {
             self.pull_reference(api).await?;
             self.pull_members(api, true).await?;
             self.mark(MEMBERS_FULL_AT)?;
             self.mark(MEMBERS_DELTA_AT)?;
-        } else if self.due(MEMBERS_DELTA_AT, self.options.member_interval)? {
+        } else if asked || self.due(MEMBERS_DELTA_AT, self.options.member_interval)? {
             self.pull_members(api, false).await?;
             self.mark(MEMBERS_DELTA_AT)?;
         }
-        if self.due(CHECKINS_AT, self.options.checkin_interval)? {
+        if asked || self.due(CHECKINS_AT, self.options.checkin_interval)? {
             self.pull_checkins(api).await?;
             self.mark(CHECKINS_AT)?;
         }

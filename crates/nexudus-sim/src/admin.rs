@@ -110,7 +110,7 @@ async fn patch_coworker(
 }
 
 async fn delete_coworker(State(sim): State<Shared>, Path(id): Path<i64>) -> StatusCode {
-    if sim.lock().world.coworkers.remove(&id).is_some() {
+    if sim.remove_coworker(id) {
         StatusCode::NO_CONTENT
     } else {
         StatusCode::NOT_FOUND

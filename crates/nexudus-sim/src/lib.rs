@@ -142,6 +142,11 @@ impl Sim {
         })
     }
 
+    /// Deletes a member upstream.
+    pub fn remove_coworker(&self, id: i64) -> bool {
+        self.lock().world.coworkers.remove(&id).is_some()
+    }
+
     pub fn update_coworker(&self, id: i64, change: &CoworkerPatch) -> bool {
         let mut st = self.lock();
         let now = st.now();
