@@ -45,6 +45,8 @@ pub struct KioskConfig {
     pub demo: bool,
     /// Sets the staff PIN when none is set yet (demo mode shows it on screen).
     pub initial_staff_pin: Option<String>,
+    /// Talk to this API base instead of the one stored at login (IT's `--api-base`).
+    pub api_base_override: Option<String>,
 }
 
 impl Default for KioskConfig {
@@ -57,6 +59,7 @@ impl Default for KioskConfig {
             request_timeout: StdDuration::from_secs(30),
             demo: false,
             initial_staff_pin: None,
+            api_base_override: None,
         }
     }
 }
@@ -322,11 +325,16 @@ impl Kiosk {
             config,
         });
         inner.rebuild_index()?;
-        if let Some(base) = api_base {
+        if let Some(base) = inner.config.api_base_override.clone().or(api_base) {
             *inner.api.write().unwrap() = Some(Arc::new(inner.build_client(&base)?));
             *inner.connectivity.lock().unwrap() = Connectivity::Offline;
         }
         Ok(Self { inner })
+    }
+
+    /// Whether a Nexudus account is configured (logged in now or before).
+    pub fn has_account(&self) -> bool {
+        self.inner.api().is_some()
     }
 
     pub fn subscribe(&self) -> broadcast::Receiver<Event> {

@@ -1,0 +1,143 @@
+//! Starting a kiosk the way both faces do: against the account it has, or in demo mode against
+//! a simulator started in-process.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use anyhow::Context;
+use kiosk::secrets::SecretStore;
+use kiosk::{Kiosk, KioskConfig, Location, Settings, SyncHandle, SyncOptions};
+use nexudus_sim::{DEMO_EMAIL, DEMO_PASSWORD, SimConfig, SimHandle, Simulator};
+use tracing::info;
+
+/// The staff PIN of demo mode, shown on screen.
+pub const DEMO_STAFF_PIN: &str = "1234";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DemoChoice {
+    /// Demo mode when no account is configured.
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Clone)]
+pub struct BootOptions {
+    pub data_dir: PathBuf,
+    pub api_base: Option<String>,
+    pub demo: DemoChoice,
+    pub demo_members: usize,
+    pub sync: SyncOptions,
+}
+
+impl BootOptions {
+    pub fn new(data_dir: PathBuf) -> Self {
+        Self {
+            data_dir,
+            api_base: None,
+            demo: DemoChoice::Auto,
+            demo_members: 200,
+            sync: SyncOptions::default(),
+        }
+    }
+}
+
+/// Demo mode's parts: the simulator and the throw-away data directory.
+#[derive(Debug)]
+pub struct Demo {
+    pub sim: SimHandle,
+    pub staff_pin: &'static str,
+    _dir: tempfile::TempDir,
+}
+
+/// A started kiosk with its sync engine.
+#[derive(Debug)]
+pub struct Running {
+    pub kiosk: Kiosk,
+    pub sync: SyncHandle,
+    pub demo: Option<Demo>,
+}
+
+/// The default data directory: `$XDG_DATA_HOME/nexudus-kiosk`, else `~/.local/share/nexudus-kiosk`.
+pub fn default_data_dir() -> PathBuf {
+    std::env::var_os("XDG_DATA_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))
+        .unwrap_or_else(|| PathBuf::from("."))
+        .join("nexudus-kiosk")
+}
+
+/// Opens the kiosk in `data_dir`, or, without an account (or when asked), a demo kiosk against
+/// a simulator started here. Demo state lives in a temporary directory and is gone on exit,
+/// because the simulator's is too.
+pub async fn boot(options: BootOptions) -> anyhow::Result<Running> {
+    let real = Kiosk::open(KioskConfig {
+        data_dir: Some(options.data_dir.clone()),
+        api_base_override: options.api_base.clone(),
+        ..KioskConfig::default()
+    })
+    .with_context(|| format!("cannot open the kiosk in {}", options.data_dir.display()))?;
+    let demo = match options.demo {
+        DemoChoice::Always => true,
+        DemoChoice::Never => false,
+        DemoChoice::Auto => !real.has_account(),
+    };
+    if !demo {
+        let sync = SyncHandle::spawn(&real, options.sync.clone());
+        return Ok(Running {
+            kiosk: real,
+            sync,
+            demo: None,
+        });
+    }
+    drop(real);
+    let sim = Simulator::start(SimConfig {
+        members: options.demo_members,
+        ..SimConfig::default()
+    })
+    .await
+    .context("cannot start the demo simulator")?;
+    let dir = tempfile::tempdir().context("cannot make the demo's data directory")?;
+    let kiosk = Kiosk::open(KioskConfig {
+        data_dir: Some(dir.path().to_owned()),
+        secrets: Some(Arc::new(SecretStore::in_memory())),
+        demo: true,
+        initial_staff_pin: Some(DEMO_STAFF_PIN.into()),
+        ..KioskConfig::default()
+    })?;
+    kiosk
+        .connect(
+            &sim.base_url(),
+            DEMO_EMAIL,
+            &nexudus::Secret::new(DEMO_PASSWORD),
+            None,
+        )
+        .await
+        .context("the demo kiosk cannot log in to its simulator")?;
+    let place = sim
+        .businesses()
+        .into_iter()
+        .next()
+        .context("the simulator has no location")?;
+    let settings = Settings {
+        location: Some(Location {
+            id: place.id,
+            name: place.name.clone(),
+            time_zone: place.time_zone.name().into(),
+        }),
+        ..Settings::default()
+    };
+    kiosk.update_settings(DEMO_STAFF_PIN, settings)?;
+    kiosk.sync_once(&options.sync).await;
+    info!(simulator = %sim.base_url(), members = kiosk.member_count(), "demo mode");
+    let sync = SyncHandle::spawn(&kiosk, options.sync.clone());
+    Ok(Running {
+        kiosk,
+        sync,
+        demo: Some(Demo {
+            sim,
+            staff_pin: DEMO_STAFF_PIN,
+            _dir: dir,
+        }),
+    })
+}

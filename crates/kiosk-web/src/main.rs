@@ -1,0 +1,177 @@
+//! `kiosk`: the browser face for tablets (`kiosk serve`) and the staff/IT command line.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use anyhow::Context;
+use clap::{Args, Parser, Subcommand};
+use kiosk::{Kiosk, KioskConfig, SyncOptions};
+use kiosk_web::boot::{BootOptions, DemoChoice, default_data_dir};
+use kiosk_web::http::{AppState, Pairing, router};
+
+#[derive(Debug, Parser)]
+#[command(
+    version,
+    about = "The Nexudus check-in kiosk: browser face and staff/IT tools"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Args)]
+struct Common {
+    /// Where the kiosk keeps its database.
+    #[arg(long, env = "KIOSK_DATA_DIR")]
+    data_dir: Option<PathBuf>,
+    /// Talk to this Nexudus API base instead of the one stored at login.
+    #[arg(long, env = "KIOSK_API_BASE")]
+    api_base: Option<String>,
+}
+
+impl Common {
+    fn data_dir(&self) -> PathBuf {
+        self.data_dir.clone().unwrap_or_else(default_data_dir)
+    }
+
+    fn open(&self) -> anyhow::Result<Kiosk> {
+        let dir = self.data_dir();
+        Kiosk::open(KioskConfig {
+            data_dir: Some(dir.clone()),
+            api_base_override: self.api_base.clone(),
+            ..KioskConfig::default()
+        })
+        .with_context(|| format!("cannot open the kiosk in {}", dir.display()))
+    }
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Serve the kiosk UI and its API for browsers and tablets (demo mode without an account).
+    Serve {
+        #[command(flatten)]
+        common: Common,
+        /// Address to listen on; anything but loopback requires tablets to pair first.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        bind: SocketAddr,
+        /// Run against the built-in simulator even if an account is configured.
+        #[arg(long, conflicts_with = "no_demo")]
+        demo: bool,
+        /// Never start demo mode.
+        #[arg(long)]
+        no_demo: bool,
+        /// Members the demo simulator seeds.
+        #[arg(long, default_value_t = 200)]
+        members: usize,
+        /// The built UI (ui/dist).
+        #[arg(long, env = "KIOSK_UI_DIR", default_value = "ui/dist")]
+        ui_dir: PathBuf,
+    },
+    /// Print the sync status: connectivity, pending and parked entries.
+    Status {
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Run one sync round now and print the status.
+    Sync {
+        #[command(flatten)]
+        common: Common,
+    },
+    /// List the sync queue (parked entries first). Needs the staff PIN.
+    Queue {
+        #[command(flatten)]
+        common: Common,
+        /// The staff PIN (better through the environment than on the command line).
+        #[arg(long, env = "KIOSK_STAFF_PIN", hide_env_values = true)]
+        pin: String,
+    },
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
+        )
+        .init();
+    match Cli::parse().command {
+        Command::Serve {
+            common,
+            bind,
+            demo,
+            no_demo,
+            members,
+            ui_dir,
+        } => {
+            let mut options = BootOptions::new(common.data_dir());
+            options.api_base = common.api_base.clone();
+            options.demo = if demo {
+                DemoChoice::Always
+            } else if no_demo {
+                DemoChoice::Never
+            } else {
+                DemoChoice::Auto
+            };
+            options.demo_members = members;
+            let running = kiosk_web::boot(options).await?;
+            let pairing = Arc::new(Pairing::new(!bind.ip().is_loopback()));
+            let state = AppState {
+                kiosk: running.kiosk.clone(),
+                pairing: Arc::clone(&pairing),
+                demo_pin: running.demo.as_ref().map(|d| d.staff_pin.to_owned()),
+            };
+            let listener = tokio::net::TcpListener::bind(bind)
+                .await
+                .with_context(|| format!("cannot listen on {bind}"))?;
+            let addr = listener.local_addr()?;
+            println!("Kiosk listening on http://{addr}/");
+            if let Some(demo) = &running.demo {
+                println!(
+                    "Demo mode: simulator at {} ; staff PIN {}",
+                    demo.sim.base_url(),
+                    demo.staff_pin
+                );
+            }
+            if pairing.required {
+                println!("Tablets on the network pair with code {}", pairing.code);
+            }
+            let app =
+                router(state, Some(ui_dir)).into_make_service_with_connect_info::<SocketAddr>();
+            axum::serve(listener, app)
+                .with_graceful_shutdown(async {
+                    let _ = tokio::signal::ctrl_c().await;
+                })
+                .await?;
+            running.sync.stop().await;
+            Ok(())
+        }
+        Command::Status { common } => {
+            let kiosk = common.open()?;
+            println!("{}", serde_json::to_string_pretty(&kiosk.status()?)?);
+            Ok(())
+        }
+        Command::Sync { common } => {
+            let kiosk = common.open()?;
+            let status = kiosk.sync_once(&SyncOptions::default()).await;
+            println!("{}", serde_json::to_string_pretty(&status)?);
+            Ok(())
+        }
+        Command::Queue { common, pin } => {
+            let kiosk = common.open()?;
+            for item in kiosk.queue(&pin, 500)? {
+                let e = &item.entry;
+                println!(
+                    "{:>6}  {:<8} {:<15} {:<25} {}",
+                    e.id,
+                    e.status.as_str(),
+                    e.op.as_str(),
+                    item.member_name.unwrap_or_default(),
+                    e.last_error.clone().unwrap_or_default()
+                );
+            }
+            Ok(())
+        }
+    }
+}

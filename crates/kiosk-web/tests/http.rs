@@ -1,0 +1,206 @@
+//! The browser face over real HTTP, in demo mode against its in-process simulator.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures::StreamExt;
+use kiosk_web::boot::{BootOptions, DemoChoice};
+use kiosk_web::http::{AppState, Pairing, router};
+use serde_json::{Value, json};
+
+struct Face {
+    url: String,
+    http: reqwest::Client,
+    running: kiosk_web::Running,
+}
+
+async fn face(pairing: Pairing) -> Face {
+    let dir = tempfile::tempdir().unwrap();
+    let mut options = BootOptions::new(dir.path().to_owned());
+    options.demo = DemoChoice::Always;
+    options.demo_members = 120;
+    let running = kiosk_web::boot(options).await.unwrap();
+    let state = AppState {
+        kiosk: running.kiosk.clone(),
+        pairing: Arc::new(pairing),
+        demo_pin: running.demo.as_ref().map(|d| d.staff_pin.to_owned()),
+    };
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let app = router(state, None).into_make_service_with_connect_info::<SocketAddr>();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    Face {
+        url,
+        http: reqwest::Client::builder()
+            .cookie_store(true)
+            .build()
+            .unwrap(),
+        running,
+    }
+}
+
+impl Face {
+    async fn get(&self, path: &str) -> (u16, Value) {
+        let r = self
+            .http
+            .get(format!("{}{path}", self.url))
+            .send()
+            .await
+            .unwrap();
+        (r.status().as_u16(), r.json().await.unwrap_or(Value::Null))
+    }
+
+    async fn post(&self, path: &str, body: Value) -> (u16, Value) {
+        let r = self
+            .http
+            .post(format!("{}{path}", self.url))
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        (r.status().as_u16(), r.json().await.unwrap_or(Value::Null))
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn demo_mode_serves_the_grid_and_a_tap_checks_in() {
+    let f = face(Pairing::new(false)).await;
+    let (s, status) = f.get("/api/status").await;
+    assert_eq!(s, 200);
+    assert_eq!(
+        (status["demo"].clone(), status["demo_staff_pin"].clone()),
+        (json!(true), json!("1234"))
+    );
+    assert_eq!(status["location"]["name"], "Shoreditch Hub");
+    let (_, grid) = f.get("/api/grid").await;
+    let first = grid[0]["member_id"].as_i64().unwrap();
+    assert!(grid[0]["in_since"].is_null());
+
+    let (s, out) = f.post("/api/tap", json!({"member_id": first})).await;
+    assert_eq!((s, out["kind"].clone()), (200, json!("welcome")), "{out}");
+    let (_, grid) = f.get("/api/grid").await;
+    assert!(
+        grid[0]["in_since_local"].is_string(),
+        "the tile shows the member is in"
+    );
+
+    // The check-in reaches the simulator.
+    let sim = &f.running.demo.as_ref().unwrap().sim;
+    for _ in 0..100 {
+        if !sim.checkins().is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(sim.checkins()[0].coworker_id, Some(first));
+
+    let (s, err) = f.post("/api/tap", json!({"member_id": 42})).await;
+    assert_eq!(
+        (s, err["code"].clone()),
+        (404, json!("unknown_member")),
+        "errors are {{ code, message }}"
+    );
+    let (_, found) = f
+        .get(&format!(
+            "/api/search?q={}",
+            urlencode(grid[1]["name"].as_str().unwrap())
+        ))
+        .await;
+    assert_eq!(found[0]["member_id"], grid[1]["member_id"]);
+}
+
+fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn events_stream_to_the_browser() {
+    let f = face(Pairing::new(false)).await;
+    let (_, grid) = f.get("/api/grid").await;
+    let member = grid[3]["member_id"].as_i64().unwrap();
+    let response = f
+        .http
+        .get(format!("{}/api/events", f.url))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.headers()["content-type"], "text/event-stream");
+    let mut body = response.bytes_stream();
+    f.post("/api/tap", json!({"member_id": member})).await;
+    let mut seen = String::new();
+    let found = tokio::time::timeout(Duration::from_secs(10), async {
+        while let Some(chunk) = body.next().await {
+            seen.push_str(&String::from_utf8_lossy(&chunk.unwrap()));
+            if seen.contains("\"type\":\"tapped\"") {
+                return true;
+            }
+        }
+        false
+    })
+    .await;
+    assert_eq!(found, Ok(true), "a tap arrives as an event: {seen}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn staff_calls_need_the_pin_and_change_what_members_see() {
+    let f = face(Pairing::new(false)).await;
+    let (s, e) = f.post("/api/staff/queue", json!({"pin": "0000"})).await;
+    assert_eq!((s, e["code"].clone()), (403, json!("wrong_pin")));
+    let (_, settings) = f.get("/api/settings").await;
+    let mut changed = settings.clone();
+    changed["privacy"] = json!("initials");
+    let (s, _) = f
+        .post_put("/api/settings", json!({"pin": "1234", "settings": changed}))
+        .await;
+    assert_eq!(s, 200);
+    let (_, grid) = f.get("/api/grid").await;
+    let name = grid[0]["name"].as_str().unwrap();
+    assert!(name.chars().count() <= 3, "initials only: {name}");
+    for _ in 0..4 {
+        f.post("/api/staff/verify", json!({"pin": "9999"})).await;
+    }
+    let (s, e) = f.post("/api/staff/verify", json!({"pin": "9999"})).await;
+    assert_eq!(
+        (s, e["code"].clone()),
+        (423, json!("locked_out")),
+        "five wrong tries lock the panel"
+    );
+}
+
+impl Face {
+    async fn post_put(&self, path: &str, body: Value) -> (u16, Value) {
+        let r = self
+            .http
+            .put(format!("{}{path}", self.url))
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        (r.status().as_u16(), r.json().await.unwrap_or(Value::Null))
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_tablet_on_the_network_must_pair_first() {
+    let mut pairing = Pairing::new(true);
+    pairing.trust_loopback = false; // pretend every caller is on the LAN
+    let code = pairing.code.clone();
+    let f = face(pairing).await;
+    let (s, e) = f.get("/api/grid").await;
+    assert_eq!((s, e["code"].clone()), (401, json!("pairing_required")));
+    let (s, _) = f.post("/api/pair", json!({"code": "000000x"})).await;
+    assert_eq!(s, 403, "a wrong code pairs nothing");
+    let (s, _) = f.post("/api/pair", json!({"code": code})).await;
+    assert_eq!(s, 200);
+    let (s, _) = f.get("/api/grid").await;
+    assert_eq!(s, 200, "the cookie from pairing opens the API");
+}
