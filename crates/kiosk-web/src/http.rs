@@ -78,7 +78,6 @@ impl From<KioskError> for ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let status = match &self.0 {
-            KioskError::Invalid(_) => StatusCode::BAD_REQUEST,
             KioskError::WrongPin { .. } => StatusCode::FORBIDDEN,
             KioskError::LockedOut { .. } => StatusCode::LOCKED,
             KioskError::UnknownMember(_) | KioskError::UnknownPin | KioskError::UnknownCard => {
@@ -87,7 +86,7 @@ impl IntoResponse for ApiError {
             KioskError::NoLocation => StatusCode::CONFLICT,
             KioskError::Api(e) if e.needs_login() => StatusCode::UNAUTHORIZED,
             KioskError::Api(e) if e.is_transient() => StatusCode::BAD_GATEWAY,
-            KioskError::Api(_) => StatusCode::BAD_REQUEST,
+            KioskError::Invalid(_) | KioskError::Api(_) => StatusCode::BAD_REQUEST,
             KioskError::Store(kiosk::StoreError::DiskFull) => StatusCode::INSUFFICIENT_STORAGE,
             KioskError::Store(_) | KioskError::Secrets(_) | KioskError::SyncStopped => {
                 StatusCode::INTERNAL_SERVER_ERROR
