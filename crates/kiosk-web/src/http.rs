@@ -62,8 +62,6 @@ impl Pairing {
 pub struct AppState {
     pub kiosk: Kiosk,
     pub pairing: Arc<Pairing>,
-    /// Demo mode shows its staff PIN.
-    pub demo_pin: Option<String>,
 }
 
 /// An error as the UI reads it: `{ code, message }` with a fitting status.
@@ -206,13 +204,8 @@ async fn paired(State(state): State<AppState>, request: Request, next: Next) -> 
     }
 }
 
-async fn status(State(s): State<AppState>) -> Answer<serde_json::Value> {
-    let status = s.kiosk.status()?;
-    let mut v = serde_json::to_value(status).unwrap_or_default();
-    if let Some(pin) = &s.demo_pin {
-        v["demo_staff_pin"] = json!(pin);
-    }
-    Ok(Json(v))
+async fn status(State(s): State<AppState>) -> Answer<kiosk::Status> {
+    Ok(Json(s.kiosk.status()?))
 }
 
 async fn grid(State(s): State<AppState>) -> Answer<Vec<kiosk::Tile>> {

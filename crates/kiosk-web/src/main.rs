@@ -120,7 +120,6 @@ async fn main() -> anyhow::Result<()> {
             let state = AppState {
                 kiosk: running.kiosk.clone(),
                 pairing: Arc::clone(&pairing),
-                demo_pin: running.demo.as_ref().map(|d| d.staff_pin.to_owned()),
             };
             let listener = tokio::net::TcpListener::bind(bind)
                 .await

@@ -24,7 +24,6 @@ async fn face(pairing: Pairing) -> Face {
     let state = AppState {
         kiosk: running.kiosk.clone(),
         pairing: Arc::new(pairing),
-        demo_pin: running.demo.as_ref().map(|d| d.staff_pin.to_owned()),
     };
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());

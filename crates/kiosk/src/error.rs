@@ -106,7 +106,7 @@ impl From<rusqlite::Error> for KioskError {
 }
 
 /// The error as it crosses into a face.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct ErrorDto {
     pub code: String,
     pub message: String,

@@ -6,7 +6,7 @@ use serde::Serialize;
 use crate::kiosk::TapOutcome;
 
 /// Whether the kiosk reaches Nexudus.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum Connectivity {
     Online,
@@ -17,7 +17,7 @@ pub enum Connectivity {
     NotConfigured,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Event {
     /// A member tapped; the grid updates that member's tile.

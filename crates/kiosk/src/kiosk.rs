@@ -65,7 +65,7 @@ impl Default for KioskConfig {
 }
 
 /// A member's tile.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct Tile {
     pub member_id: i64,
     /// The name as the privacy mode allows.
@@ -78,7 +78,7 @@ pub struct Tile {
 }
 
 /// What a tap did: what the member sees.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum TapOutcome {
     Welcome {
@@ -105,19 +105,21 @@ pub enum TapOutcome {
 }
 
 /// The status bar and the staff panel's sync view.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct Status {
     pub connectivity: Connectivity,
     pub last_sync: Option<DateTime<Utc>>,
     pub pending: i64,
     pub parked: i64,
     pub demo: bool,
+    /// Demo mode shows its staff PIN so anyone trying it can open the staff panel.
+    pub demo_staff_pin: Option<String>,
     pub location: Option<Location>,
     pub members: usize,
 }
 
 /// One line of the sync queue in the staff panel.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct QueueItem {
     pub entry: OutboxEntry,
     pub member_id: Option<i64>,
@@ -557,6 +559,12 @@ impl Kiosk {
             pending,
             parked,
             demo: self.inner.config.demo,
+            demo_staff_pin: self
+                .inner
+                .config
+                .initial_staff_pin
+                .clone()
+                .filter(|_| self.inner.config.demo),
             location: self.settings().location,
             members: self.member_count(),
         })

@@ -18,6 +18,8 @@ pub mod settings;
 pub mod staff_pin;
 pub mod store;
 pub mod sync;
+#[cfg(test)]
+mod ts_export;
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::{ErrorDto, KioskError, StoreError};

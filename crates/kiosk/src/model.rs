@@ -29,7 +29,7 @@ impl Member {
 }
 
 /// How a member identified themselves at the kiosk.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum TapMethod {
     Tile,
@@ -104,7 +104,7 @@ pub struct FailedRow {
 }
 
 /// What an outbox entry sends.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum OutboxOp {
     CreateCheckin,
@@ -132,7 +132,7 @@ impl OutboxOp {
 }
 
 /// The state of an outbox entry.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum OutboxStatus {
     Pending,
@@ -164,7 +164,7 @@ impl OutboxStatus {
 }
 
 /// One write waiting to be sent, or sent.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct OutboxEntry {
     pub id: i64,
     pub op: OutboxOp,

@@ -6,7 +6,7 @@ use crate::model::Member;
 use crate::settings::Settings;
 
 /// Why a check-in is refused.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum Refusal {
     Inactive,

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 /// How much of a member's name the public grid shows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum PrivacyMode {
     /// "Zoë Ødegaard"
@@ -18,7 +18,7 @@ pub enum PrivacyMode {
 }
 
 /// When the kiosk checks members out by itself.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case", tag = "kind")]
 pub enum AutoCheckoutRule {
     /// At the location's daily cut-off, a wall-clock time in its time zone.
@@ -37,7 +37,7 @@ impl Default for AutoCheckoutRule {
 }
 
 /// The location the kiosk stands in.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct Location {
     /// The Nexudus BusinessId.
     pub id: i64,
@@ -52,7 +52,7 @@ impl Location {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(default)]
 pub struct Settings {
     pub location: Option<Location>,

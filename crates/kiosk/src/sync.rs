@@ -913,6 +913,7 @@ impl Status {
             pending: -1,
             parked: -1,
             demo: false,
+            demo_staff_pin: None,
             location: None,
             members: 0,
         }

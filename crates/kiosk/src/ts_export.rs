@@ -1,0 +1,60 @@
+//! The UI's TypeScript types, generated from these Rust types (ts-rs), never written twice.
+//! `UPDATE_TS=1 cargo test -p kiosk typescript` rewrites `ui/src/lib/types.ts`; without it the
+//! test fails when the file has drifted from the Rust types.
+
+use ts_rs::{Config, TS};
+
+use crate::ErrorDto;
+use crate::events::{Connectivity, Event};
+use crate::kiosk::{QueueItem, Status, TapOutcome, Tile};
+use crate::model::{OutboxEntry, OutboxOp, OutboxStatus, TapMethod};
+use crate::rules::Refusal;
+use crate::settings::{AutoCheckoutRule, Location, PrivacyMode, Settings};
+
+fn declarations() -> String {
+    let cfg = Config::new().with_large_int("number");
+    let decls = [
+        Tile::decl(&cfg),
+        TapOutcome::decl(&cfg),
+        Refusal::decl(&cfg),
+        Status::decl(&cfg),
+        Connectivity::decl(&cfg),
+        Location::decl(&cfg),
+        Settings::decl(&cfg),
+        PrivacyMode::decl(&cfg),
+        AutoCheckoutRule::decl(&cfg),
+        Event::decl(&cfg),
+        QueueItem::decl(&cfg),
+        OutboxEntry::decl(&cfg),
+        OutboxOp::decl(&cfg),
+        OutboxStatus::decl(&cfg),
+        TapMethod::decl(&cfg),
+        ErrorDto::decl(&cfg),
+    ];
+    let mut out = String::from(
+        "// Generated from the Rust types of crates/kiosk by ts-rs. Do not edit:\n// UPDATE_TS=1 cargo test -p kiosk typescript\n\n",
+    );
+    for d in decls {
+        out.push_str("export ");
+        out.push_str(&d);
+        out.push_str("\n\n");
+    }
+    out.truncate(out.trim_end().len());
+    out.push('\n');
+    out
+}
+
+#[test]
+fn typescript_bindings_are_current() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../ui/src/lib/types.ts");
+    let fresh = declarations();
+    if std::env::var_os("UPDATE_TS").is_some() {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, &fresh).unwrap();
+    }
+    let current = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        current == fresh,
+        "ui/src/lib/types.ts is out of date: run UPDATE_TS=1 cargo test -p kiosk typescript"
+    );
+}

@@ -1,0 +1,74 @@
+// Generated from the Rust types of crates/kiosk by ts-rs. Do not edit:
+// UPDATE_TS=1 cargo test -p kiosk typescript
+
+export type Tile = { member_id: number, 
+/**
+ * The name as the privacy mode allows.
+ */
+name: string, initials: string, 
+/**
+ * Checked in here since (UTC), if in.
+ */
+in_since: string | null, 
+/**
+ * The same, as the location's wall-clock time ("09:12").
+ */
+in_since_local: string | null, };
+
+export type TapOutcome = { "kind": "welcome", member_id: number, first_name: string, at: string, at_local: string, } | { "kind": "goodbye", member_id: number, first_name: string, at: string, at_local: string, minutes: number, } | { "kind": "rejected", member_id: number, first_name: string, reason: Refusal, message: string, } | { "kind": "ignored", member_id: number, };
+
+export type Refusal = "inactive" | "wrong_location" | "no_plan";
+
+export type Status = { connectivity: Connectivity, last_sync: string | null, pending: number, parked: number, demo: boolean, 
+/**
+ * Demo mode shows its staff PIN so anyone trying it can open the staff panel.
+ */
+demo_staff_pin: string | null, location: Location | null, members: number, };
+
+export type Connectivity = "online" | "offline" | "needs_login" | "not_configured";
+
+export type Location = { 
+/**
+ * The Nexudus BusinessId.
+ */
+id: number, name: string, 
+/**
+ * An IANA time zone, e.g. `Europe/London`.
+ */
+time_zone: string, };
+
+export type Settings = { location: Location | null, auto_checkout: boolean, auto_checkout_rule: AutoCheckoutRule, privacy: PrivacyMode, 
+/**
+ * A second tap of the same member within this many seconds is ignored.
+ */
+double_tap_seconds: number, 
+/**
+ * After this many idle seconds the screen goes back to the grid.
+ */
+idle_timeout_seconds: number, 
+/**
+ * Members without a plan may check in (the server may charge a pass).
+ */
+pay_as_you_go: boolean, };
+
+export type PrivacyMode = "full_name" | "first_name_initial" | "initials" | "search_only";
+
+export type AutoCheckoutRule = { "kind": "cut_off", hour: number, minute: number, } | { "kind": "after_hours", hours: number, };
+
+export type Event = { "type": "tapped", member_id: number, outcome: TapOutcome, } | { "type": "sync_progress", pending: number, parked: number, } | { "type": "connectivity", state: Connectivity, } | { "type": "synced", at: string, } | { "type": "members_changed" } | { "type": "settings_changed" };
+
+export type QueueItem = { entry: OutboxEntry, member_id: number | null, member_name: string | null, at: string | null, };
+
+export type OutboxEntry = { id: number, op: OutboxOp, target: string, status: OutboxStatus, attempts: number, next_attempt_at: string, last_error: string | null, 
+/**
+ * A send may have reached the server: it must be looked up before it is sent again.
+ */
+in_doubt: boolean, created_at: string, };
+
+export type OutboxOp = "create_checkin" | "close_checkin" | "create_failed";
+
+export type OutboxStatus = "pending" | "claimed" | "done" | "parked";
+
+export type TapMethod = "tile" | "pin" | "card";
+
+export type ErrorDto = { code: string, message: string, };
