@@ -1,0 +1,139 @@
+import { describe, expect, it } from 'vitest';
+import { columnsFor, virtualWindow } from '../src/lib/virtual';
+import { IdleTimer } from '../src/lib/idle';
+import { PinEntry } from '../src/lib/pinpad';
+import { CardReader } from '../src/lib/cardreader';
+import { contrast, hslToRgb, tileColour } from '../src/lib/colour';
+import { letterIndex } from '../src/lib/alphabet';
+import { duration, messages, pickLocale, translate } from '../src/lib/i18n';
+
+describe('the virtual grid', () => {
+  it('renders a few rows of 10,000 tiles, whatever the scroll position', () => {
+    const columns = columnsFor(1280, 148, 12);
+    expect(columns).toBe(8);
+    const rows = Math.ceil(10_000 / columns);
+    for (const scrollTop of [0, 40_000, rows * 160 - 600]) {
+      const w = virtualWindow({ scrollTop, viewportHeight: 700, rowHeight: 160, rows });
+      const tiles = (w.end - w.start) * columns;
+      // Four DOM nodes a tile at most (button, avatar, name, badge): under 500 in all.
+      expect(tiles * 4).toBeLessThan(500);
+      expect(w.totalHeight).toBe(rows * 160);
+      expect(w.offsetTop).toBe(w.start * 160);
+    }
+  });
+
+  it('handles an empty grid and a scroll past the end', () => {
+    expect(virtualWindow({ scrollTop: 0, viewportHeight: 500, rowHeight: 160, rows: 0 }).end).toBe(0);
+    const w = virtualWindow({ scrollTop: 1e9, viewportHeight: 500, rowHeight: 160, rows: 10 });
+    expect(w.end).toBe(10);
+    expect(w.start).toBeLessThan(10);
+  });
+});
+
+describe('idle reset', () => {
+  it('fires once after the quiet spell and again only after new activity', () => {
+    let now = 0;
+    let fired = 0;
+    const idle = new IdleTimer(30_000, () => fired++, () => now);
+    now = 29_999;
+    idle.tick();
+    expect(fired).toBe(0);
+    now = 30_000;
+    idle.tick();
+    idle.tick();
+    expect(fired).toBe(1);
+    idle.activity();
+    now = 50_000;
+    idle.tick();
+    expect(fired).toBe(1);
+    now = 60_000;
+    idle.tick();
+    expect(fired).toBe(2);
+  });
+});
+
+describe('the PIN pad', () => {
+  it('takes digits only, masks them, and is ready at four', () => {
+    const p = new PinEntry(6);
+    for (const k of ['1', 'a', '2', '3']) p.press(k);
+    expect(p.value).toBe('123');
+    expect(p.masked).toBe('•••');
+    expect(p.ready).toBe(false);
+    p.press('4');
+    expect(p.ready).toBe(true);
+    for (const k of ['5', '6', '7']) p.press(k);
+    expect(p.value).toBe('123456');
+    p.backspace();
+    expect(p.value).toBe('12345');
+    p.clear();
+    expect(p.value).toBe('');
+  });
+});
+
+describe('the card reader', () => {
+  it('takes fast digits and Enter as a card', () => {
+    const cards: string[] = [];
+    const r = new CardReader((c) => cards.push(c));
+    let t = 1000;
+    for (const k of '0004212345') r.key(k, (t += 10));
+    expect(r.key('Enter', (t += 10))).toBe(true);
+    expect(cards).toEqual(['0004212345']);
+  });
+
+  it('ignores people typing', () => {
+    const cards: string[] = [];
+    const r = new CardReader((c) => cards.push(c));
+    let t = 1000;
+    for (const k of '1234') r.key(k, (t += 250));
+    expect(r.key('Enter', (t += 250))).toBe(false);
+    expect(cards).toEqual([]);
+  });
+
+  it('starts afresh after a pause', () => {
+    const cards: string[] = [];
+    const r = new CardReader((c) => cards.push(c));
+    r.key('9', 0);
+    let t = 5000;
+    for (const k of '55556666') r.key(k, (t += 5));
+    r.key('Enter', (t += 5));
+    expect(cards).toEqual(['55556666']);
+  });
+});
+
+describe('tile colours', () => {
+  it('keep white initials readable (WCAG AA, 4.5:1) for every member', () => {
+    for (let id = 1; id < 3000; id += 7) {
+      const m = /hsl\((\d+) (\d+)% (\d+)%\)/.exec(tileColour(id))!;
+      const rgb = hslToRgb(Number(m[1]), Number(m[2]), Number(m[3]));
+      expect(contrast(rgb, [255, 255, 255])).toBeGreaterThanOrEqual(4.5);
+    }
+    expect(tileColour(42)).toBe(tileColour(42));
+  });
+});
+
+describe('the A-Z bar', () => {
+  it('files accented names under their letter', () => {
+    const index = letterIndex(['Ana', 'Ángel', 'Bea', 'Élodie', 'Emma', '3M Team']);
+    expect([...index.entries()]).toEqual([
+      ['A', 0],
+      ['B', 2],
+      ['E', 3],
+      ['#', 5],
+    ]);
+  });
+});
+
+describe('strings', () => {
+  it('has every English string in Spanish too', () => {
+    expect(Object.keys(messages.es).sort()).toEqual(Object.keys(messages.en).sort());
+  });
+
+  it('fills in values and picks the language', () => {
+    expect(translate('en', 'welcome', { name: 'Zoë' })).toBe('Welcome, Zoë!');
+    expect(translate('es', 'welcome', { name: 'Zoë' })).toBe('¡Bienvenido/a, Zoë!');
+    expect(pickLocale(['es-ES', 'en'])).toBe('es');
+    expect(pickLocale(['fr'])).toBe('en');
+    expect(duration('en', 95)).toBe('1 h 35 min');
+    expect(duration('en', 5)).toBe('5 min');
+  });
+});
