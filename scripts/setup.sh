@@ -5,12 +5,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # System packages (see ../shared/toolchain.md): WebKitGTK and friends for the Tauri shell,
-# plus what the UI and window tests drive (Xvfb, WebKitWebDriver, Chromium).
+# D-Bus for the OS keyring, and Debian's Chromium for the browser tests (Playwright drives it;
+# it never downloads a browser of its own).
 SYSTEM_PACKAGES=(
   build-essential pkg-config libssl-dev file curl
   libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev libayatana-appindicator3-dev
   libsoup-3.0-dev libjavascriptcoregtk-4.1-dev libxdo-dev
   libdbus-1-dev
+  chromium
 )
 
 missing=()

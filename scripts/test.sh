@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Every check of the project: formatting, lints, and all tests of the workspace.
+# Every check of the project: formatting, lints, all Rust tests, the UI's type check and unit
+# tests, and the browser tests against `kiosk serve` in demo mode.
 # Installs what it needs first (scripts/setup.sh), so it works on a fresh Debian machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,3 +12,9 @@ echo "== cargo clippy (-D warnings)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 echo "== cargo test"
 cargo test --workspace --locked
+echo "== UI: type check, unit tests, build"
+(cd ui && npm run --silent check && npm test --silent && npm run --silent build)
+echo "== UI: browser tests (Playwright + Debian's Chromium, against kiosk serve --demo)"
+cargo build --locked -p kiosk-web
+mkdir -p test-output/screenshots
+(cd ui && npx playwright test)

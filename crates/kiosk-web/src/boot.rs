@@ -27,6 +27,8 @@ pub struct BootOptions {
     pub api_base: Option<String>,
     pub demo: DemoChoice,
     pub demo_members: usize,
+    /// The demo simulator's port (0: any free one).
+    pub demo_sim_port: u16,
     pub sync: SyncOptions,
 }
 
@@ -37,6 +39,7 @@ impl BootOptions {
             api_base: None,
             demo: DemoChoice::Auto,
             demo_members: 200,
+            demo_sim_port: 0,
             sync: SyncOptions::default(),
         }
     }
@@ -71,27 +74,25 @@ pub fn default_data_dir() -> PathBuf {
 /// a simulator started here. Demo state lives in a temporary directory and is gone on exit,
 /// because the simulator's is too.
 pub async fn boot(options: BootOptions) -> anyhow::Result<Running> {
-    let real = Kiosk::open(KioskConfig {
-        data_dir: Some(options.data_dir.clone()),
-        api_base_override: options.api_base.clone(),
-        ..KioskConfig::default()
-    })
-    .with_context(|| format!("cannot open the kiosk in {}", options.data_dir.display()))?;
-    let demo = match options.demo {
-        DemoChoice::Always => true,
-        DemoChoice::Never => false,
-        DemoChoice::Auto => !real.has_account(),
-    };
-    if !demo {
-        let sync = SyncHandle::spawn(&real, options.sync.clone());
-        return Ok(Running {
-            kiosk: real,
-            sync,
-            demo: None,
-        });
+    if options.demo != DemoChoice::Always {
+        let real = Kiosk::open(KioskConfig {
+            data_dir: Some(options.data_dir.clone()),
+            api_base_override: options.api_base.clone(),
+            ..KioskConfig::default()
+        })
+        .with_context(|| format!("cannot open the kiosk in {}", options.data_dir.display()))?;
+        if options.demo == DemoChoice::Never || real.has_account() {
+            let sync = SyncHandle::spawn(&real, options.sync.clone());
+            return Ok(Running {
+                kiosk: real,
+                sync,
+                demo: None,
+            });
+        }
     }
-    drop(real);
+    let addr = std::net::SocketAddr::from(([127, 0, 0, 1], options.demo_sim_port));
     let sim = Simulator::start(SimConfig {
+        addr,
         members: options.demo_members,
         ..SimConfig::default()
     })

@@ -64,6 +64,9 @@ enum Command {
         /// Members the demo simulator seeds.
         #[arg(long, default_value_t = 200)]
         members: usize,
+        /// The demo simulator's port (0: any free one).
+        #[arg(long, default_value_t = 0)]
+        sim_port: u16,
         /// The built UI (ui/dist).
         #[arg(long, env = "KIOSK_UI_DIR", default_value = "ui/dist")]
         ui_dir: PathBuf,
@@ -103,6 +106,7 @@ async fn main() -> anyhow::Result<()> {
             demo,
             no_demo,
             members,
+            sim_port,
             ui_dir,
         } => {
             let mut options = BootOptions::new(common.data_dir());
@@ -115,6 +119,7 @@ async fn main() -> anyhow::Result<()> {
                 DemoChoice::Auto
             };
             options.demo_members = members;
+            options.demo_sim_port = sim_port;
             let running = kiosk_web::boot(options).await?;
             let pairing = Arc::new(Pairing::new(!bind.ip().is_loopback()));
             let state = AppState {

@@ -30,6 +30,7 @@ pub(crate) fn router(sim: Shared) -> Router {
             patch(patch_coworker).delete(delete_coworker),
         )
         .route("/_sim/clock", put(put_clock))
+        .route("/_sim/outage", put(put_outage))
         .with_state(sim)
 }
 
@@ -114,6 +115,25 @@ async fn delete_coworker(State(sim): State<Shared>, Path(id): Path<i64>) -> Stat
         StatusCode::NO_CONTENT
     } else {
         StatusCode::NOT_FOUND
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct Outage {
+    down: bool,
+}
+
+/// Takes the API down (every connection reset) or brings it back, data and sessions intact.
+async fn put_outage(
+    State(sim): State<Shared>,
+    body: Result<Json<Outage>, JsonRejection>,
+) -> Response {
+    match body {
+        Ok(Json(o)) => {
+            sim.lock().outage = o.down;
+            StatusCode::NO_CONTENT.into_response()
+        }
+        Err(e) => bad(&e),
     }
 }
 

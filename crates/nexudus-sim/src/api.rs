@@ -98,7 +98,7 @@ async fn faults_and_log(State(sim): State<Shared>, request: Request, next: Next)
     let (latency, reset, error) = {
         let mut st = sim.lock();
         let f = st.faults.clone();
-        let reset = faultable && st.draw(f.reset_rate);
+        let reset = st.outage || (faultable && st.draw(f.reset_rate));
         let error = faultable && !reset && st.draw(f.error_rate);
         (if faultable { f.latency_ms } else { 0 }, reset, error)
     };

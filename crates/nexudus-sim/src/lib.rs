@@ -307,6 +307,11 @@ impl SimHandle {
         self.sim.update_coworker(id, change)
     }
 
+    /// Takes the API down (every connection reset; the admin API stays up) or brings it back.
+    pub fn set_outage(&self, down: bool) {
+        self.sim.lock().outage = down;
+    }
+
     /// Moves the simulator's clock by `offset` from real time.
     pub fn set_clock_offset(&self, offset: Duration) {
         self.sim.lock().clock_offset = offset;

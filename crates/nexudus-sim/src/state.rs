@@ -381,6 +381,8 @@ pub(crate) struct SimState {
     pub rng: StdRng,
     pub log: VecDeque<RequestRecord>,
     pub clock_offset: Duration,
+    /// The API is down: every API connection is reset (the admin API stays up).
+    pub outage: bool,
 }
 
 impl SimState {
@@ -399,6 +401,7 @@ impl SimState {
             rng: StdRng::seed_from_u64(seed ^ 0x5eed_fa17),
             log: VecDeque::new(),
             clock_offset: Duration::zero(),
+            outage: false,
         }
     }
 

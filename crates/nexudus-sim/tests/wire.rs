@@ -854,3 +854,36 @@ async fn a_stopped_simulator_resumes_with_its_data_and_sessions() {
         "same data, same token"
     );
 }
+
+#[tokio::test]
+async fn an_outage_resets_the_api_but_not_the_admin_api() {
+    let w = Wire::quiet(5).await;
+    let r = w
+        .http
+        .put(w.url("/_sim/outage"))
+        .json(&json!({"down": true}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    assert!(
+        w.http
+            .get(w.url("/api/spaces/coworkers"))
+            .bearer_auth(&w.token)
+            .send()
+            .await
+            .is_err(),
+        "the API is down"
+    );
+    w.http
+        .put(w.url("/_sim/outage"))
+        .json(&json!({"down": false}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        w.get("/api/spaces/coworkers").await.0,
+        StatusCode::OK,
+        "and back, with the same session"
+    );
+}

@@ -1,0 +1,67 @@
+import { expect, type APIRequestContext, type Page } from '@playwright/test';
+import { KIOSK, SIM } from '../playwright.config';
+import type { Settings, Status, Tile } from '../src/lib/types';
+
+export const STAFF_PIN = '1234';
+
+export type SimMember = {
+  Id: number;
+  FullName: string;
+  Active: boolean;
+  TariffName: string | null;
+  InvoicingBusinessId: number;
+  AccessPincode: string | null;
+  AccessCardId: string | null;
+};
+
+/** Every member of the demo simulator, read through its API like any client. */
+export async function simMembers(request: APIRequestContext): Promise<SimMember[]> {
+  const token = await request.post(`${SIM}/api/token`, {
+    form: { grant_type: 'password', username: 'kiosk@demo.nexudus-sim.local', password: 'demo-kiosk' },
+  });
+  const { access_token } = (await token.json()) as { access_token: string };
+  const page = await request.get(`${SIM}/api/spaces/coworkers?size=1000`, {
+    headers: { authorization: `Bearer ${access_token}` },
+  });
+  return ((await page.json()) as { Records: SimMember[] }).Records;
+}
+
+/** Members who may check in here: active, with a plan, at the demo's location. */
+export async function eligible(request: APIRequestContext): Promise<SimMember[]> {
+  const home = ((await (await request.get(`${KIOSK}/api/status`)).json()) as Status).location!.id;
+  return (await simMembers(request)).filter((m) => m.Active && m.TariffName && m.InvoicingBusinessId === home);
+}
+
+export async function settings(request: APIRequestContext): Promise<Settings> {
+  return (await (await request.get(`${KIOSK}/api/settings`)).json()) as Settings;
+}
+
+export async function changeSettings(request: APIRequestContext, change: Partial<Settings>): Promise<void> {
+  const next = { ...(await settings(request)), ...change };
+  const r = await request.put(`${KIOSK}/api/settings`, { data: { pin: STAFF_PIN, settings: next } });
+  expect(r.ok()).toBe(true);
+}
+
+export async function grid(request: APIRequestContext): Promise<Tile[]> {
+  return (await (await request.get(`${KIOSK}/api/grid`)).json()) as Tile[];
+}
+
+export function tile(page: Page, memberId: number) {
+  return page.locator(`[data-testid=tile][data-member="${memberId}"]`);
+}
+
+/** Types a name into the search box and waits for the member's tile. */
+export async function findMember(page: Page, m: SimMember) {
+  await page.getByTestId('search').fill(m.FullName);
+  await expect(tile(page, m.Id)).toBeVisible();
+  return tile(page, m.Id);
+}
+
+export async function shot(page: Page, name: string) {
+  await page.screenshot({ path: `../test-output/screenshots/${name}.png` });
+}
+
+export async function simOutage(request: APIRequestContext, down: boolean) {
+  const r = await request.put(`${SIM}/_sim/outage`, { data: { down } });
+  expect(r.ok()).toBe(true);
+}

@@ -1,0 +1,135 @@
+import { expect, test } from '@playwright/test';
+import { changeSettings, eligible, findMember, settings, shot, simOutage, STAFF_PIN, tile } from './helpers';
+
+test.describe.configure({ mode: 'serial' });
+
+test.beforeAll(async ({ request }) => {
+  // Taps in quick succession count: each test taps members of its own.
+  await changeSettings(request, { double_tap_seconds: 0, privacy: 'full_name' });
+});
+
+test('a tap welcomes the member, the tile shows them in, a second tap says goodbye', async ({ page, request }) => {
+  const [m] = await eligible(request);
+  await page.goto('/');
+  await expect(page.getByTestId('demo-badge')).toContainText('Demo');
+  const t = await findMember(page, m!);
+  await t.click();
+  await expect(page.getByTestId('result')).toHaveAttribute('data-kind', 'welcome');
+  await expect(page.getByTestId('result')).toContainText(m!.FullName.split(' ')[0]!);
+  await shot(page, 'welcome');
+  await page.getByTestId('result').click();
+  await findMember(page, m!);
+  await expect(tile(page, m!.Id).getByTestId('in-badge')).toBeVisible();
+  await shot(page, 'tile-in');
+  await tile(page, m!.Id).click();
+  await expect(page.getByTestId('result')).toHaveAttribute('data-kind', 'goodbye');
+  await shot(page, 'goodbye');
+});
+
+test('search finds members by part of a name, ignoring accents and case', async ({ page, request }) => {
+  const members = await eligible(request);
+  const accented = members.find((m) => /[À-ž]/.test(m.FullName)) ?? members[1]!;
+  const plain = accented.FullName.normalize('NFD').replace(/\p{M}/gu, '').toUpperCase();
+  await page.goto('/');
+  await page.getByTestId('search').fill(plain.slice(0, 5));
+  await expect(tile(page, accented.Id)).toBeVisible();
+  await shot(page, 'search');
+});
+
+test('a PIN on the pad checks a member in', async ({ page, request }) => {
+  const m = (await eligible(request)).find((x) => x.AccessPincode)!;
+  await page.goto('/');
+  await page.getByTestId('pin-button').click();
+  for (const d of m.AccessPincode!) await page.getByTestId(`pin-key-${d}`).click();
+  await expect(page.getByTestId('pin-dots')).toHaveText('•'.repeat(m.AccessPincode!.length));
+  await page.getByTestId('pin-submit').click();
+  await expect(page.getByTestId('result')).toHaveAttribute('data-kind', 'welcome');
+  await shot(page, 'pin');
+});
+
+test('a card reader typing anywhere checks a member in', async ({ page, request }) => {
+  const m = (await eligible(request)).find((x) => x.AccessCardId && !x.AccessPincode)!;
+  await page.goto('/');
+  await expect(page.locator('[data-testid=tile]').first()).toBeVisible();
+  await page.keyboard.type(m.AccessCardId!, { delay: 5 });
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('result')).toHaveAttribute('data-kind', 'welcome');
+  await expect(page.getByTestId('search')).toHaveValue('');
+});
+
+test('each privacy mode shows as much of a name as it allows', async ({ page, request }) => {
+  const m = (await eligible(request))[5]!;
+  const [first, ...rest] = m.FullName.split(' ');
+  const last = rest.at(-1)!;
+  await page.goto('/');
+  for (const [mode, expected] of [
+    ['full_name', m.FullName],
+    ['first_name_initial', `${first} ${last[0]!.toUpperCase()}.`],
+    ['initials', `${first![0]}${last[0]!.toUpperCase()}`],
+  ] as const) {
+    await changeSettings(request, { privacy: mode });
+    await page.reload();
+    await page.getByTestId('search').fill(m.FullName);
+    await expect(tile(page, m.Id).locator('.name')).toHaveText(expected);
+    await shot(page, `privacy-${mode}`);
+  }
+  await changeSettings(request, { privacy: 'search_only' });
+  await page.reload();
+  await expect(page.getByTestId('search-hint')).toBeVisible();
+  await expect(page.locator('[data-testid=tile]')).toHaveCount(0);
+  await page.getByTestId('search').fill(m.FullName.slice(0, 2));
+  await expect(page.locator('[data-testid=tile]')).toHaveCount(0);
+  await page.getByTestId('search').fill(m.FullName);
+  await expect(tile(page, m.Id)).toBeVisible();
+  await shot(page, 'privacy-search-only');
+  await changeSettings(request, { privacy: 'full_name' });
+});
+
+test('the auto-checkout toggle in the staff panel reaches the core', async ({ page, request }) => {
+  const before = (await settings(request)).auto_checkout;
+  await page.goto('/');
+  await page.getByTestId('staff-button').click();
+  for (const d of STAFF_PIN) await page.getByTestId(`pin-key-${d}`).click();
+  await page.getByTestId('pin-submit').click();
+  await expect(page.getByTestId('staff-panel')).toBeVisible();
+  await page.getByTestId('auto-checkout').setChecked(!before);
+  await page.getByTestId('save-settings').click();
+  await expect(page.getByTestId('staff-message')).toBeVisible();
+  await shot(page, 'staff-panel');
+  expect((await settings(request)).auto_checkout).toBe(!before);
+});
+
+test('with the simulator down the kiosk says offline and queues; back up, it drains', async ({ page, request }) => {
+  const members = (await eligible(request)).slice(20, 24);
+  await page.goto('/');
+  await simOutage(request, true);
+  try {
+    for (const m of members) {
+      await findMember(page, m);
+      await tile(page, m.Id).click();
+      await expect(page.getByTestId('result')).toHaveAttribute('data-kind', 'welcome');
+      await page.getByTestId('result').click();
+    }
+    await expect(page.getByTestId('connectivity')).toHaveText('Offline', { timeout: 20_000 });
+    await expect(page.getByTestId('pending')).toContainText(String(members.length));
+    await shot(page, 'offline');
+  } finally {
+    await simOutage(request, false);
+  }
+  await page.getByTestId('search').fill('');
+  await expect(page.getByTestId('connectivity')).toHaveText('Online', { timeout: 30_000 });
+  await expect(page.getByTestId('pending')).toHaveCount(0, { timeout: 30_000 });
+  await shot(page, 'drained');
+});
+
+test('five wrong staff PINs lock the panel', async ({ page }) => {
+  await page.goto('/');
+  await page.getByTestId('staff-button').click();
+  for (let i = 0; i < 5; i++) {
+    for (const d of '9999') await page.getByTestId(`pin-key-${d}`).click();
+    await page.getByTestId('pin-submit').click();
+    await expect(page.getByTestId('pin-error')).toBeVisible();
+  }
+  await expect(page.getByTestId('pin-error')).toContainText(/try again in \d+ s/i);
+  await shot(page, 'lockout');
+});

@@ -1,0 +1,39 @@
+import { defineConfig } from '@playwright/test';
+
+// The browser face in demo mode: `kiosk serve` with its own simulator on fixed loopback ports.
+export const KIOSK = 'http://127.0.0.1:18080';
+export const SIM = 'http://127.0.0.1:18788';
+
+export default defineConfig({
+  testDir: './e2e',
+  outputDir: '../test-output/playwright',
+  fullyParallel: false,
+  workers: 1,
+  timeout: 60_000,
+  reporter: [['list']],
+  use: {
+    baseURL: KIOSK,
+    viewport: { width: 1280, height: 800 },
+    screenshot: 'on',
+    launchOptions: {
+      // Debian's Chromium; Playwright never downloads a browser here.
+      executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
+    },
+  },
+  webServer: {
+    command:
+      '../target/debug/kiosk serve --demo --bind 127.0.0.1:18080 --sim-port 18788 --members 300 --ui-dir dist',
+    url: `${KIOSK}/api/status`,
+    reuseExistingServer: false,
+    timeout: 60_000,
+    env: { RUST_LOG: 'warn' },
+  },
+});
