@@ -5,14 +5,15 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # System packages (see ../shared/toolchain.md): WebKitGTK and friends for the Tauri shell,
-# D-Bus for the OS keyring, and Debian's Chromium for the browser tests (Playwright drives it;
-# it never downloads a browser of its own).
+# D-Bus for the OS keyring, Debian's Chromium for the browser tests (Playwright drives it; it
+# never downloads a browser of its own), and Xvfb + WebKitWebDriver for the real-window tests.
 SYSTEM_PACKAGES=(
   build-essential pkg-config libssl-dev file curl
   libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev libayatana-appindicator3-dev
   libsoup-3.0-dev libjavascriptcoregtk-4.1-dev libxdo-dev
   libdbus-1-dev
   chromium
+  xvfb xauth x11-utils webkit2gtk-driver
 )
 
 missing=()
@@ -40,7 +41,14 @@ if command -v rustup >/dev/null; then
   done
 fi
 
-# Node packages of the UI, once it exists.
+# tauri-driver, which drives the real app window over WebDriver (pinned to 2.x: 3.0 is an alpha).
+export PATH="$HOME/.cargo/bin:$PATH"
+if ! command -v tauri-driver >/dev/null; then
+  echo "setup: installing tauri-driver"
+  cargo install tauri-driver --locked --version "^2" --quiet
+fi
+
+# Node packages of the UI.
 if [ -f ui/package.json ]; then
   if [ ! -d ui/node_modules ] || [ ui/package-lock.json -nt ui/node_modules/.package-lock.json ]; then
     echo "setup: installing UI packages"

@@ -1,20 +1,23 @@
 #!/usr/bin/env bash
-# Every check of the project: formatting, lints, all Rust tests, the UI's type check and unit
-# tests, and the browser tests against `kiosk serve` in demo mode.
+# Every check of the project: the UI's type check, unit tests and build (the app embeds it),
+# formatting, lints, all Rust tests, the browser tests against `kiosk serve` in demo mode, and
+# the real Tauri window over WebDriver under Xvfb.
 # Installs what it needs first (scripts/setup.sh), so it works on a fresh Debian machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/setup.sh
+echo "== UI: type check, unit tests, build"
+(cd ui && npm run --silent check && npm test --silent && npm run --silent build)
 echo "== cargo fmt --check"
 cargo fmt --all -- --check
 echo "== cargo clippy (-D warnings)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 echo "== cargo test"
 cargo test --workspace --locked
-echo "== UI: type check, unit tests, build"
-(cd ui && npm run --silent check && npm test --silent && npm run --silent build)
 echo "== UI: browser tests (Playwright + Debian's Chromium, against kiosk serve --demo)"
 cargo build --locked -p kiosk-web
 mkdir -p test-output/screenshots
 (cd ui && npx playwright test)
+echo "== the Tauri window (WebDriver under Xvfb)"
+scripts/tauri-window-test.sh

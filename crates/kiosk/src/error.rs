@@ -105,6 +105,12 @@ impl From<rusqlite::Error> for KioskError {
     }
 }
 
+impl From<KioskError> for ErrorDto {
+    fn from(e: KioskError) -> Self {
+        e.to_dto()
+    }
+}
+
 /// The error as it crosses into a face.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct ErrorDto {

@@ -1,0 +1,145 @@
+//! The desktop/tablet app: a thin shell around the `Kiosk` core. Each command forwards to one
+//! `Kiosk` method; core events become Tauri events; nothing here knows SQL, rules or HTTP.
+
+mod commands;
+
+use std::path::PathBuf;
+
+use kiosk::Kiosk;
+use kiosk_web::boot::{BootOptions, DemoChoice, Running};
+use tauri::{Emitter, Manager, Runtime};
+
+/// What the commands reach: the kiosk, and what keeps it running (sync engine, demo simulator).
+#[derive(Debug)]
+pub struct Shell {
+    pub kiosk: Kiosk,
+    _running: Running,
+}
+
+impl Shell {
+    pub fn new(running: Running) -> Self {
+        Self {
+            kiosk: running.kiosk.clone(),
+            _running: running,
+        }
+    }
+}
+
+/// Registers every command; shared by the app and its tests.
+pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
+    builder.invoke_handler(tauri::generate_handler![
+        commands::status,
+        commands::grid,
+        commands::search,
+        commands::settings,
+        commands::locations,
+        commands::tap,
+        commands::tap_pin,
+        commands::tap_card,
+        commands::sync_now,
+        commands::staff_verify,
+        commands::staff_set_pin,
+        commands::update_settings,
+        commands::staff_queue,
+        commands::staff_retry,
+        commands::staff_discard,
+        commands::staff_login,
+        commands::staff_logout,
+        commands::staff_pairing,
+        commands::leave_kiosk,
+    ])
+}
+
+/// Forwards every core event to the UI as the `kiosk` event.
+pub fn forward_events<R: Runtime>(app: &tauri::AppHandle<R>, kiosk: &Kiosk) {
+    let mut events = kiosk.subscribe();
+    let app = app.clone();
+    tauri::async_runtime::spawn(async move {
+        loop {
+            match events.recv().await {
+                Ok(event) => {
+                    let _ = app.emit("kiosk", &event);
+                }
+                Err(tokio::sync::broadcast::error::RecvError::Lagged(missed)) => {
+                    tracing::warn!(missed, "the UI missed events; it reloads on the next one");
+                }
+                Err(tokio::sync::broadcast::error::RecvError::Closed) => return,
+            }
+        }
+    });
+}
+
+/// Boot options from the environment: `KIOSK_DEMO` (always / never / auto) and
+/// `KIOSK_DEMO_SIM_PORT` let IT and the window tests choose.
+fn boot_options(data_dir: PathBuf) -> BootOptions {
+    let mut options = BootOptions::new(data_dir);
+    options.demo = match std::env::var("KIOSK_DEMO").as_deref() {
+        Ok("always" | "1") => DemoChoice::Always,
+        Ok("never" | "0") => DemoChoice::Never,
+        _ => DemoChoice::Auto,
+    };
+    if let Some(port) = std::env::var("KIOSK_DEMO_SIM_PORT")
+        .ok()
+        .and_then(|p| p.parse().ok())
+    {
+        options.demo_sim_port = port;
+    }
+    options
+}
+
+/// Logs go to a daily-rotated file in the app's log directory (and stderr).
+fn init_logging(dir: &std::path::Path) -> tracing_appender::non_blocking::WorkerGuard {
+    use tracing_subscriber::layer::SubscriberExt;
+    use tracing_subscriber::util::SubscriberInitExt;
+    let file = tracing_appender::rolling::Builder::new()
+        .rotation(tracing_appender::rolling::Rotation::DAILY)
+        .filename_prefix("kiosk")
+        .filename_suffix("log")
+        .max_log_files(14)
+        .build(dir)
+        .unwrap_or_else(|_| {
+            tracing_appender::rolling::never(std::env::temp_dir(), "nexudus-kiosk.log")
+        });
+    let (writer, guard) = tracing_appender::non_blocking(file);
+    let filter =
+        tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into());
+    let _ = tracing_subscriber::registry()
+        .with(filter)
+        .with(
+            tracing_subscriber::fmt::layer()
+                .with_writer(writer)
+                .with_ansi(false),
+        )
+        .with(tracing_subscriber::fmt::layer().with_writer(std::io::stderr))
+        .try_init();
+    guard
+}
+
+/// Builds and runs the app.
+pub fn run() {
+    let app = with_commands(tauri::Builder::default())
+        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
+            if let Some(window) = app.get_webview_window("main") {
+                let _ = window.set_focus();
+            }
+        }))
+        .plugin(tauri_plugin_autostart::init(
+            tauri_plugin_autostart::MacosLauncher::LaunchAgent,
+            None,
+        ))
+        .setup(|app| {
+            let log_dir = app.path().app_log_dir()?;
+            std::fs::create_dir_all(&log_dir)?;
+            app.manage(init_logging(&log_dir));
+            let data_dir = app.path().app_data_dir()?;
+            let running = tauri::async_runtime::block_on(kiosk_web::boot(boot_options(data_dir)))
+                .map_err(|e| -> Box<dyn std::error::Error> { e.into() })?;
+            forward_events(app.handle(), &running.kiosk);
+            app.manage(Shell::new(running));
+            Ok(())
+        });
+    if let Err(e) = app.run(tauri::generate_context!()) {
+        eprintln!("the kiosk app failed: {e}");
+        std::process::exit(1);
+    }
+}

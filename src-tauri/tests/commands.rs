@@ -1,0 +1,153 @@
+//! Every registered command reaches the core: called through Tauri's IPC with a mock runtime
+//! (no display), each answers what only the `Kiosk` can answer.
+
+use kiosk_web::boot::{BootOptions, DemoChoice};
+use nexudus_kiosk_lib::{Shell, with_commands};
+use serde_json::{Value, json};
+use tauri::Manager;
+use tauri::ipc::{CallbackFn, InvokeBody};
+use tauri::test::{INVOKE_KEY, get_ipc_response, mock_builder, mock_context, noop_assets};
+use tauri::webview::InvokeRequest;
+
+fn call(
+    webview: &tauri::WebviewWindow<tauri::test::MockRuntime>,
+    cmd: &str,
+    body: Value,
+) -> Result<Value, Value> {
+    get_ipc_response(
+        webview,
+        InvokeRequest {
+            cmd: cmd.into(),
+            callback: CallbackFn(0),
+            error: CallbackFn(1),
+            // On Linux the IPC origin must be tauri://localhost (toolchain.md).
+            url: "tauri://localhost".parse().unwrap(),
+            body: InvokeBody::Json(body),
+            headers: tauri::http::HeaderMap::default(),
+            invoke_key: INVOKE_KEY.to_string(),
+        },
+    )
+    .map(|r| r.deserialize::<Value>().unwrap())
+}
+
+fn code(answer: Result<Value, Value>) -> String {
+    answer.expect_err("an error from the core")["code"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+#[test]
+fn every_command_reaches_the_core() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut options = BootOptions::new(dir.path().to_owned());
+    options.demo = DemoChoice::Always;
+    options.demo_members = 80;
+    let running = tauri::async_runtime::block_on(kiosk_web::boot(options)).unwrap();
+    let app = with_commands(mock_builder())
+        .build(mock_context(noop_assets()))
+        .unwrap();
+    app.manage(Shell::new(running));
+    let w = tauri::WebviewWindowBuilder::new(&app, "main", tauri::WebviewUrl::default())
+        .build()
+        .unwrap();
+
+    let status = call(&w, "status", json!({})).unwrap();
+    assert_eq!(status["demo"], true);
+    let grid = call(&w, "grid", json!({})).unwrap();
+    let member = grid[0]["member_id"].as_i64().unwrap();
+    let name = grid[0]["name"].as_str().unwrap().to_owned();
+    let found = call(&w, "search", json!({"query": name, "limit": 5})).unwrap();
+    assert_eq!(found[0]["member_id"], member);
+    let settings = call(&w, "settings", json!({})).unwrap();
+    assert_eq!(settings["location"]["id"], 1001);
+    assert!(
+        !call(&w, "locations", json!({}))
+            .unwrap()
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(
+        call(&w, "tap", json!({"memberId": member})).unwrap()["kind"],
+        "welcome"
+    );
+    assert_eq!(
+        code(call(&w, "tap_pin", json!({"pin": "00000000"}))),
+        "unknown_pin"
+    );
+    assert_eq!(
+        code(call(&w, "tap_card", json!({"card": "1"}))),
+        "unknown_card"
+    );
+    assert_eq!(call(&w, "sync_now", json!({})).unwrap(), Value::Null);
+    assert_eq!(
+        code(call(&w, "staff_verify", json!({"pin": "9999"}))),
+        "wrong_pin"
+    );
+    call(&w, "staff_verify", json!({"pin": "1234"})).unwrap();
+    let mut changed = settings.clone();
+    changed["privacy"] = json!("initials");
+    call(
+        &w,
+        "update_settings",
+        json!({"pin": "1234", "settings": changed}),
+    )
+    .unwrap();
+    assert_eq!(
+        call(&w, "settings", json!({})).unwrap()["privacy"],
+        "initials"
+    );
+    assert!(
+        call(&w, "staff_queue", json!({"pin": "1234"}))
+            .unwrap()
+            .is_array()
+    );
+    assert_eq!(
+        code(call(
+            &w,
+            "staff_retry",
+            json!({"pin": "1234", "id": 999_999})
+        )),
+        "invalid"
+    );
+    assert_eq!(
+        code(call(
+            &w,
+            "staff_discard",
+            json!({"pin": "1234", "id": 999_999})
+        )),
+        "invalid"
+    );
+    assert_eq!(
+        call(&w, "staff_pairing", json!({"pin": "1234"})).unwrap()["required"],
+        false
+    );
+    let refused = call(
+        &w,
+        "staff_login",
+        json!({"pin": "1234", "email": "nobody@example.com", "password": "x", "totp": null, "baseUrl": status["location"].is_object().then_some("http://127.0.0.1:9")}),
+    );
+    assert_eq!(
+        code(refused),
+        "offline",
+        "the login reached the client, which found nobody there"
+    );
+    call(&w, "staff_logout", json!({"pin": "1234"})).unwrap();
+    assert_eq!(
+        call(&w, "status", json!({})).unwrap()["connectivity"],
+        "not_configured"
+    );
+    assert_eq!(
+        code(call(&w, "leave_kiosk", json!({"pin": "0000"}))),
+        "wrong_pin",
+        "no way out without the PIN"
+    );
+    call(
+        &w,
+        "staff_set_pin",
+        json!({"current": "1234", "new": "2468"}),
+    )
+    .unwrap();
+    call(&w, "staff_verify", json!({"pin": "2468"})).unwrap();
+}

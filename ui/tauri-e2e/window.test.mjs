@@ -1,0 +1,82 @@
+// The real Tauri window, driven over WebDriver (tauri-driver + WebKitWebDriver, under Xvfb):
+// start in demo mode, tap a tile, see the welcome screen, and see the check-in reach the
+// simulator. Run by scripts/test.sh through scripts/tauri-window-test.sh.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+
+const APP = resolve(process.env.KIOSK_APP ?? '../target/debug/nexudus-kiosk');
+const DRIVER = 'http://127.0.0.1:4444';
+const SIM_PORT = 18799;
+const SIM = `http://127.0.0.1:${SIM_PORT}`;
+const SHOTS = resolve('../test-output/screenshots');
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+async function until(what, probe, ms = 30_000) {
+  const end = Date.now() + ms;
+  let last;
+  while (Date.now() < end) {
+    try {
+      const v = await probe();
+      if (v) return v;
+    } catch (e) {
+      last = e;
+    }
+    await sleep(250);
+  }
+  throw new Error(`timed out waiting for ${what}${last ? `: ${last.message}` : ''}`);
+}
+
+async function wd(method, path, body) {
+  const r = await fetch(`${DRIVER}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const json = await r.json();
+  if (!r.ok) throw new Error(`${method} ${path}: ${JSON.stringify(json.value)}`);
+  return json.value;
+}
+
+const ELEMENT = 'element-6066-11e4-a52e-4f735466cecf';
+
+test('the kiosk window checks a member in and the simulator receives it', { timeout: 120_000 }, async () => {
+  const driver = spawn('tauri-driver', [], {
+    env: { ...process.env, KIOSK_DEMO: 'always', KIOSK_DEMO_SIM_PORT: String(SIM_PORT), RUST_LOG: 'warn' },
+    stdio: 'inherit',
+  });
+  let session;
+  try {
+    await until('tauri-driver', async () => (await fetch(`${DRIVER}/status`)).ok);
+    session = (
+      await wd('POST', '/session', {
+        capabilities: { alwaysMatch: { browserName: 'wry', 'tauri:options': { application: APP } } },
+      })
+    ).sessionId;
+    const s = `/session/${session}`;
+    const tile = await until('a member tile', async () => {
+      const found = await wd('POST', `${s}/elements`, { using: 'css selector', value: '[data-testid=tile]' });
+      return found[0];
+    });
+    const member = Number(await wd('GET', `${s}/element/${tile[ELEMENT]}/attribute/data-member`));
+    await wd('POST', `${s}/element/${tile[ELEMENT]}/click`, {});
+    const result = await until('the welcome screen', async () => {
+      const found = await wd('POST', `${s}/elements`, { using: 'css selector', value: '[data-testid=result]' });
+      return found[0];
+    });
+    assert.equal(await wd('GET', `${s}/element/${result[ELEMENT]}/attribute/data-kind`), 'welcome');
+    mkdirSync(SHOTS, { recursive: true });
+    writeFileSync(`${SHOTS}/tauri-welcome.png`, Buffer.from(await wd('GET', `${s}/screenshot`), 'base64'));
+    const checkin = await until('the check-in on the simulator', async () => {
+      const state = await (await fetch(`${SIM}/_sim/state`)).json();
+      return state.checkins.find((c) => c.CoworkerId === member);
+    });
+    assert.equal(checkin.Source, 4, 'a tile check-in is Source 4');
+  } finally {
+    if (session) await wd('DELETE', `/session/${session}`).catch(() => {});
+    driver.kill();
+  }
+});
