@@ -449,11 +449,12 @@ async fn kiosks_with_their_own_client_id_do_not_log_each_other_out() {
 #[tokio::test]
 async fn the_server_throttles_a_burst_and_the_client_limiter_prevents_it() {
     let sim = sim(5).await;
+    // A window long enough that 30 writes fall into it however slow the machine is.
     sim.set_throttle(ThrottleConfig {
         enabled: true,
         writes: vec![Window {
             limit: 20,
-            seconds: 1.0,
+            seconds: 60.0,
         }],
         reads: vec![],
     });
@@ -478,8 +479,16 @@ async fn the_server_throttles_a_burst_and_the_client_limiter_prevents_it() {
         "at most 20 of 30 fit the window, {throttled} throttled"
     );
 
-    // With the client's limiter at the server's limit, none is.
-    tokio::time::sleep(Duration::from_millis(1100)).await;
+    // With the client's limiter at the server's limit, none is (a slow machine only spaces the
+    // writes further apart).
+    sim.set_throttle(ThrottleConfig {
+        enabled: true,
+        writes: vec![Window {
+            limit: 20,
+            seconds: 1.0,
+        }],
+        reads: vec![],
+    });
     let mut cfg = config(&sim, "kiosk-b");
     cfg.limits = Limits {
         writes: vec![Rate::spread(20, Duration::from_secs(1))],
