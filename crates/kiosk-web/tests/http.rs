@@ -203,3 +203,45 @@ async fn a_tablet_on_the_network_must_pair_first() {
     let (s, _) = f.get("/api/grid").await;
     assert_eq!(s, 200, "the cookie from pairing opens the API");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_new_kiosk_without_an_account_lets_the_first_staff_member_choose_the_pin() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut options = BootOptions::new(dir.path().to_owned());
+    options.demo = DemoChoice::Never;
+    let running = kiosk_web::boot(options).await.unwrap();
+    let state = AppState {
+        kiosk: running.kiosk.clone(),
+        pairing: Arc::new(Pairing::new(false)),
+    };
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let app = router(state, None).into_make_service_with_connect_info::<SocketAddr>();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let f = Face {
+        url,
+        http: reqwest::Client::new(),
+        running,
+    };
+    let (_, status) = f.get("/api/status").await;
+    assert_eq!(
+        (
+            status["demo"].clone(),
+            status["staff_pin_set"].clone(),
+            status["connectivity"].clone()
+        ),
+        (json!(false), json!(false), json!("not_configured"))
+    );
+    let (s, _) = f
+        .post("/api/staff/pin", json!({"current": null, "new": "5678"}))
+        .await;
+    assert_eq!(s, 200, "the first PIN needs no current one");
+    let (s, _) = f
+        .post("/api/staff/pin", json!({"current": null, "new": "1111"}))
+        .await;
+    assert_eq!(s, 403, "the next change needs the current PIN");
+    let (s, _) = f.post("/api/staff/verify", json!({"pin": "5678"})).await;
+    assert_eq!(s, 200);
+    let (_, status) = f.get("/api/status").await;
+    assert_eq!(status["staff_pin_set"], true);
+}

@@ -114,6 +114,8 @@ pub struct Status {
     pub demo: bool,
     /// Demo mode shows its staff PIN so anyone trying it can open the staff panel.
     pub demo_staff_pin: Option<String>,
+    /// No staff PIN yet: the first staff member to open the panel chooses one.
+    pub staff_pin_set: bool,
     pub location: Option<Location>,
     pub members: usize,
 }
@@ -565,6 +567,7 @@ impl Kiosk {
                 .initial_staff_pin
                 .clone()
                 .filter(|_| self.inner.config.demo),
+            staff_pin_set: self.staff_pin_is_set()?,
             location: self.settings().location,
             members: self.member_count(),
         })

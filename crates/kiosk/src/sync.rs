@@ -914,6 +914,7 @@ impl Status {
             parked: -1,
             demo: false,
             demo_staff_pin: None,
+            staff_pin_set: true,
             location: None,
             members: 0,
         }

@@ -23,7 +23,11 @@ export type Status = { connectivity: Connectivity, last_sync: string | null, pen
 /**
  * Demo mode shows its staff PIN so anyone trying it can open the staff panel.
  */
-demo_staff_pin: string | null, location: Location | null, members: number, };
+demo_staff_pin: string | null, 
+/**
+ * No staff PIN yet: the first staff member to open the panel chooses one.
+ */
+staff_pin_set: boolean, location: Location | null, members: number, };
 
 export type Connectivity = "online" | "offline" | "needs_login" | "not_configured";
 
