@@ -20,6 +20,7 @@ fn main() {
         "staff_logout",
         "staff_pairing",
         "leave_kiosk",
+        "autostart",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(commands))
         .expect("tauri build step");

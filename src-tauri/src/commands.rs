@@ -140,6 +140,29 @@ pub async fn staff_pairing(shell: State<'_, Shell>, pin: String) -> Answer<Value
     Ok(json!({ "code": "", "required": false }))
 }
 
+/// Start at login: reads it (`enabled` absent) or turns it on or off.
+#[tauri::command]
+pub async fn autostart<R: tauri::Runtime>(
+    app: tauri::AppHandle<R>,
+    shell: State<'_, Shell>,
+    pin: String,
+    enabled: Option<bool>,
+) -> Answer<bool> {
+    use tauri_plugin_autostart::ManagerExt;
+    shell.kiosk.verify_staff_pin(&pin).map_err(ErrorDto::from)?;
+    let launcher = app.autolaunch();
+    let fail = |e: tauri_plugin_autostart::Error| ErrorDto {
+        code: "autostart".into(),
+        message: e.to_string(),
+    };
+    match enabled {
+        Some(true) => launcher.enable().map_err(fail)?,
+        Some(false) => launcher.disable().map_err(fail)?,
+        None => {}
+    }
+    launcher.is_enabled().map_err(fail)
+}
+
 /// The only way out of kiosk mode: the staff PIN, then the app closes.
 #[tauri::command]
 pub async fn leave_kiosk<R: tauri::Runtime>(

@@ -47,6 +47,7 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
         commands::staff_logout,
         commands::staff_pairing,
         commands::leave_kiosk,
+        commands::autostart,
     ])
 }
 

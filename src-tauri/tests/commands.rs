@@ -45,6 +45,10 @@ fn every_command_reaches_the_core() {
     options.demo_members = 80;
     let running = tauri::async_runtime::block_on(kiosk_web::boot(options)).unwrap();
     let app = with_commands(mock_builder())
+        .plugin(tauri_plugin_autostart::init(
+            tauri_plugin_autostart::MacosLauncher::LaunchAgent,
+            None,
+        ))
         .build(mock_context(noop_assets()))
         .unwrap();
     app.manage(Shell::new(running));
@@ -137,6 +141,20 @@ fn every_command_reaches_the_core() {
     assert_eq!(
         call(&w, "status", json!({})).unwrap()["connectivity"],
         "not_configured"
+    );
+    assert_eq!(
+        code(call(
+            &w,
+            "autostart",
+            json!({"pin": "0000", "enabled": null})
+        )),
+        "wrong_pin"
+    );
+    assert!(
+        call(&w, "autostart", json!({"pin": "1234", "enabled": null}))
+            .unwrap()
+            .is_boolean(),
+        "start at login, read"
     );
     assert_eq!(
         code(call(&w, "leave_kiosk", json!({"pin": "0000"}))),

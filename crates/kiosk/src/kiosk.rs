@@ -71,6 +71,8 @@ pub struct Tile {
     /// The name as the privacy mode allows.
     pub name: String,
     pub initials: String,
+    /// The member's photo, where a photo address is configured.
+    pub photo: Option<String>,
     /// Checked in here since (UTC), if in.
     pub in_since: Option<DateTime<Utc>>,
     /// The same, as the location's wall-clock time ("09:12").
@@ -380,6 +382,10 @@ impl Kiosk {
                     member_id: id,
                     name: display_name(name, settings.privacy),
                     initials: crate::fold::initials(name),
+                    photo: settings
+                        .photo_url
+                        .as_ref()
+                        .map(|t| t.replace("{id}", &id.to_string())),
                     in_since,
                     in_since_local: in_since.map(|t| hh_mm(t, tz)),
                 }

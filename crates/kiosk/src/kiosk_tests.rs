@@ -516,3 +516,36 @@ fn every_change_is_an_event() {
         .unwrap();
     assert_eq!(events.try_recv().unwrap(), crate::Event::SettingsChanged);
 }
+
+#[test]
+fn tiles_carry_a_photo_where_a_photo_address_is_configured() {
+    let f = fixture();
+    assert!(
+        f.kiosk.grid().unwrap().iter().all(|t| t.photo.is_none()),
+        "initials by default"
+    );
+    let bad = Settings {
+        photo_url: Some("ftp://x/{id}".into()),
+        ..f.kiosk.settings()
+    };
+    assert!(
+        f.kiosk.update_settings(PIN, bad).is_err(),
+        "only web addresses with {{id}}"
+    );
+    let good = Settings {
+        photo_url: Some("https://photos.example.com/{id}.jpg".into()),
+        ..f.kiosk.settings()
+    };
+    f.kiosk.update_settings(PIN, good).unwrap();
+    let tile = f
+        .kiosk
+        .grid()
+        .unwrap()
+        .into_iter()
+        .find(|t| t.member_id == 1)
+        .unwrap();
+    assert_eq!(
+        tile.photo.as_deref(),
+        Some("https://photos.example.com/1.jpg")
+    );
+}

@@ -65,6 +65,9 @@ pub struct Settings {
     pub idle_timeout_seconds: u32,
     /// Members without a plan may check in (the server may charge a pass).
     pub pay_as_you_go: bool,
+    /// Where member photos are, as an address with `{id}` for the member's Id
+    /// (`https://photos.example.com/{id}.jpg`); none: tiles show initials.
+    pub photo_url: Option<String>,
 }
 
 impl Default for Settings {
@@ -77,6 +80,7 @@ impl Default for Settings {
             double_tap_seconds: 5,
             idle_timeout_seconds: 30,
             pay_as_you_go: false,
+            photo_url: None,
         }
     }
 }
@@ -97,6 +101,15 @@ impl Settings {
                 return Err("auto-checkout after hours must be between 1 and 48".into());
             }
             _ => {}
+        }
+        if let Some(url) = &self.photo_url
+            && (!(url.starts_with("https://") || url.starts_with("http://"))
+                || !url.contains("{id}"))
+        {
+            return Err(
+                "a photo address starts with https:// and has {id} where the member's Id goes"
+                    .into(),
+            );
         }
         if self.double_tap_seconds > 120 {
             return Err("the double-tap window is at most 120 seconds".into());

@@ -26,6 +26,8 @@ export function kioskApi(transport: Transport = pickTransport()) {
     logout: (pin: string) => call<void>('staff_logout', { pin }),
     pairing: (pin: string) => call<{ code: string; required: boolean }>('staff_pairing', { pin }),
     leaveKiosk: (pin: string) => call<void>('leave_kiosk', { pin }),
+    /** Start at login: `enabled` null only reads it. The app only. */
+    autostart: (pin: string, enabled: boolean | null) => call<boolean>('autostart', { pin, enabled }),
   };
 }
 

@@ -21,7 +21,8 @@ export type Command =
   | 'staff_login'
   | 'staff_logout'
   | 'staff_pairing'
-  | 'leave_kiosk';
+  | 'leave_kiosk'
+  | 'autostart';
 
 export type Args = Record<string, unknown>;
 
@@ -51,12 +52,15 @@ export function toKioskError(e: unknown): KioskError {
   return new KioskError('network', e instanceof Error ? e.message : String(e));
 }
 
+/** Commands that only the app (Tauri) has. */
+type AppOnly = 'leave_kiosk' | 'autostart';
+
 type Route = { method: 'GET' | 'POST' | 'PUT'; path: (a: Args) => string; body?: (a: Args) => unknown };
 
 const post = (path: string): Route => ({ method: 'POST', path: () => path, body: (a) => a });
 
 /** How each command travels over HTTP. */
-export const routes: Record<Exclude<Command, 'leave_kiosk'>, Route> = {
+export const routes: Record<Exclude<Command, AppOnly>, Route> = {
   status: { method: 'GET', path: () => '/api/status' },
   grid: { method: 'GET', path: () => '/api/grid' },
   search: {
@@ -92,7 +96,9 @@ export function httpTransport(
   return {
     kind: 'http',
     async call<T>(command: Command, args: Args = {}): Promise<T> {
-      if (command === 'leave_kiosk') throw new KioskError('unsupported', 'Only the kiosk app can leave kiosk mode.');
+      if (command === 'leave_kiosk' || command === 'autostart') {
+        throw new KioskError('unsupported', 'Only the kiosk app can do that.');
+      }
       const route = routes[command];
       const init: RequestInit = { method: route.method, headers: {}, credentials: 'same-origin' };
       if (route.body) {

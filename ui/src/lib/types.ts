@@ -7,6 +7,10 @@ export type Tile = { member_id: number,
  */
 name: string, initials: string, 
 /**
+ * The member's photo, where a photo address is configured.
+ */
+photo: string | null, 
+/**
  * Checked in here since (UTC), if in.
  */
 in_since: string | null, 
@@ -53,7 +57,12 @@ idle_timeout_seconds: number,
 /**
  * Members without a plan may check in (the server may charge a pass).
  */
-pay_as_you_go: boolean, };
+pay_as_you_go: boolean, 
+/**
+ * Where member photos are, as an address with `{id}` for the member's Id
+ * (`https://photos.example.com/{id}.jpg`); none: tiles show initials.
+ */
+photo_url: string | null, };
 
 export type PrivacyMode = "full_name" | "first_name_initial" | "initials" | "search_only";
 

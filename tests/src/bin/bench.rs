@@ -1,0 +1,182 @@
+//! The core's figures (issue 5), printed: `cargo run --release -p scenarios --bin bench`.
+//! Medians and p99 over repeated runs; everything against the simulator on loopback.
+
+use std::time::{Duration, Instant};
+
+use kiosk::TapOutcome;
+use nexudus::{Limits, Rate};
+use nexudus_sim::{SimConfig, Simulator, ThrottleConfig, Window};
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i.min(sorted.len() - 1)]
+}
+
+fn report(name: &str, mut samples: Vec<Duration>) {
+    samples.sort();
+    println!(
+        "{name:<58} n={:<6} median={:>9.3?} p99={:>9.3?} max={:>9.3?}",
+        samples.len(),
+        percentile(&samples, 0.5),
+        percentile(&samples, 0.99),
+        samples[samples.len() - 1]
+    );
+}
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() {
+    println!(
+        "machine: {} cores; release build: {}",
+        std::thread::available_parallelism().map_or(0, |n| n.get()),
+        !cfg!(debug_assertions)
+    );
+
+    // Full member load of 50,000 members, then an empty delta.
+    let sim = Simulator::start(SimConfig::quiet(50_000)).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let kiosk = scenarios::open_kiosk(dir.path(), Limits::unlimited());
+    let started = Instant::now();
+    scenarios::connect(&kiosk, &sim).await;
+    println!(
+        "{:<58} {:>9.2?} ({} members)",
+        "full member load of 50,000 (login, pages, batches)",
+        started.elapsed(),
+        kiosk.member_count()
+    );
+    let before = sim.requests().len();
+    let options = kiosk::SyncOptions {
+        member_interval: chrono::Duration::zero(),
+        checkin_interval: chrono::Duration::days(1),
+        ..scenarios::fast_sync()
+    };
+    kiosk.sync_once(&options).await;
+    let delta: Vec<_> = sim.requests()[before..]
+        .iter()
+        .filter(|r| r.path.contains("coworkers"))
+        .map(|r| r.path.clone())
+        .collect();
+    println!(
+        "{:<58} {} request(s)",
+        "member delta when nothing changed",
+        delta.len()
+    );
+
+    // Tap to durable commit with 50,000 members cached (WAL, synchronous=FULL).
+    let members = scenarios::eligible(&sim);
+    sim.stop(); // taps never wait for the network; keep the sync engine out of the measurement
+    let mut taps = Vec::new();
+    for round in 0..4 {
+        for m in members.iter().take(500) {
+            let t = Instant::now();
+            let out = kiosk.tap(*m).unwrap();
+            taps.push(t.elapsed());
+            assert!(!matches!(out, TapOutcome::Ignored { .. }), "round {round}");
+        }
+    }
+    report("Kiosk::tap to durable commit, 50,000 members cached", taps);
+
+    // Search as you type over 100,000 members.
+    let big = Simulator::start(SimConfig::quiet(100_000)).await.unwrap();
+    let dir2 = tempfile::tempdir().unwrap();
+    let k2 = scenarios::open_kiosk(dir2.path(), Limits::unlimited());
+    scenarios::connect(&k2, &big).await;
+    let queries = [
+        "a", "jo", "mar", "e", "gar", "ana", "son", "zoe", "ødeg", "josé", "ç", "de la", "kow",
+        "lefè", "ma g",
+    ];
+    let mut searches = Vec::new();
+    for _ in 0..40 {
+        for q in queries {
+            let t = Instant::now();
+            let hits = k2.search(q, 50).unwrap();
+            searches.push(t.elapsed());
+            std::hint::black_box(hits);
+        }
+    }
+    report(
+        "search over 100,000 members (prefixes, mid-word, accents)",
+        searches,
+    );
+    drop(big);
+
+    // Outbox drain of 10,000 check-ins vs a bare client loop making the same requests.
+    let sim = Simulator::start(SimConfig::quiet(12_000)).await.unwrap();
+    let dir3 = tempfile::tempdir().unwrap();
+    let k3 = scenarios::open_kiosk(dir3.path(), Limits::unlimited());
+    scenarios::connect(&k3, &sim).await;
+    let members: Vec<i64> = scenarios::eligible(&sim).into_iter().collect();
+    let n = members.len().min(10_000);
+    for m in &members[..n] {
+        k3.tap(*m).unwrap();
+    }
+    let t = Instant::now();
+    let status = scenarios::drain(&k3, Duration::from_secs(600)).await;
+    let drain = t.elapsed();
+    assert_eq!(status.pending, 0);
+    let api = nexudus::Client::new(
+        {
+            let mut c = nexudus::ClientConfig::new(&sim.base_url()).unwrap();
+            c.limits = Limits::unlimited();
+            c
+        },
+        std::sync::Arc::new(nexudus::MemoryTokenStore::default()),
+    )
+    .unwrap();
+    api.login(
+        nexudus_sim::DEMO_EMAIL,
+        &nexudus::Secret::new(nexudus_sim::DEMO_PASSWORD),
+        None,
+    )
+    .await
+    .unwrap();
+    let t = Instant::now();
+    for m in &members[..n] {
+        let mut w = nexudus::CheckinWrite::new(scenarios::HOME, chrono::Utc::now());
+        w.coworker_id = Some(*m);
+        w.source = nexudus::Source::Tile;
+        api.create_checkin(&w).await.unwrap();
+    }
+    let bare = t.elapsed();
+    println!(
+        "{:<58} {n} in {drain:.2?} vs bare loop {bare:.2?}: {:.0}% of bare throughput",
+        "outbox drain (throttle off)",
+        bare.as_secs_f64() / drain.as_secs_f64() * 100.0
+    );
+
+    // 1,000 check-ins with throttle and limiter both at 100 writes/s.
+    let sim = Simulator::start(SimConfig::quiet(7000)).await.unwrap();
+    let dir4 = tempfile::tempdir().unwrap();
+    let limits = Limits {
+        writes: vec![Rate::spread(100, Duration::from_secs(1))],
+        ..Limits::default()
+    };
+    let k4 = scenarios::open_kiosk(dir4.path(), limits);
+    scenarios::connect(&k4, &sim).await;
+    let members = scenarios::eligible(&sim);
+    for m in members.iter().take(1000) {
+        k4.tap(*m).unwrap();
+    }
+    sim.set_throttle(ThrottleConfig {
+        enabled: true,
+        writes: vec![Window {
+            limit: 100,
+            seconds: 1.0,
+        }],
+        reads: vec![Window {
+            limit: 10,
+            seconds: 0.1,
+        }],
+    });
+    let before = sim.requests().len();
+    let t = Instant::now();
+    scenarios::drain(&k4, Duration::from_secs(120)).await;
+    let took = t.elapsed();
+    let throttled = sim.requests()[before..]
+        .iter()
+        .filter(|r| r.status == 409)
+        .count();
+    println!(
+        "{:<58} {took:.2?} (limit allows 10 s), {throttled} throttled",
+        "drain of 1,000 at 100 writes/s, both sides"
+    );
+}
