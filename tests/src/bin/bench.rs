@@ -23,6 +23,12 @@ fn report(name: &str, mut samples: Vec<Duration>) {
     );
 }
 
+/// `bench [SECTION...]`: load, tap, search, drain, throttled (all by default).
+fn want(section: &str) -> bool {
+    let asked: Vec<String> = std::env::args().skip(1).collect();
+    asked.is_empty() || asked.iter().any(|a| a == section)
+}
+
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
     println!(
@@ -31,6 +37,21 @@ async fn main() {
         !cfg!(debug_assertions)
     );
 
+    if want("load") || want("tap") {
+        load_and_tap().await;
+    }
+    if want("search") {
+        search().await;
+    }
+    if want("drain") {
+        drain().await;
+    }
+    if want("throttled") {
+        throttled().await;
+    }
+}
+
+async fn load_and_tap() {
     // Full member load of 50,000 members, then an empty delta.
     let sim = Simulator::start(SimConfig::quiet(50_000)).await.unwrap();
     let dir = tempfile::tempdir().unwrap();
@@ -74,7 +95,9 @@ async fn main() {
         }
     }
     report("Kiosk::tap to durable commit, 50,000 members cached", taps);
+}
 
+async fn search() {
     // Search as you type over 100,000 members.
     let big = Simulator::start(SimConfig::quiet(100_000)).await.unwrap();
     let dir2 = tempfile::tempdir().unwrap();
@@ -97,8 +120,16 @@ async fn main() {
         "search over 100,000 members (prefixes, mid-word, accents)",
         searches,
     );
-    drop(big);
+    if std::env::var_os("BENCH_DETAIL").is_some() {
+        for q in queries {
+            let t = Instant::now();
+            let hits = k2.search(q, 50).unwrap().len();
+            println!("  {q:<8} {:>9.3?} {hits} hits", t.elapsed());
+        }
+    }
+}
 
+async fn drain() {
     // Outbox drain of 10,000 check-ins vs a bare client loop making the same requests.
     let sim = Simulator::start(SimConfig::quiet(12_000)).await.unwrap();
     let dir3 = tempfile::tempdir().unwrap();
@@ -142,7 +173,9 @@ async fn main() {
         "outbox drain (throttle off)",
         bare.as_secs_f64() / drain.as_secs_f64() * 100.0
     );
+}
 
+async fn throttled() {
     // 1,000 check-ins with throttle and limiter both at 100 writes/s.
     let sim = Simulator::start(SimConfig::quiet(7000)).await.unwrap();
     let dir4 = tempfile::tempdir().unwrap();
