@@ -20,7 +20,11 @@ async fn face(pairing: Pairing) -> Face {
     let mut options = BootOptions::new(dir.path().to_owned());
     options.demo = DemoChoice::Always;
     options.demo_members = 120;
-    let running = kiosk_web::boot(options).await.unwrap();
+    serve(kiosk_web::boot(options).await.unwrap(), pairing).await
+}
+
+/// Serves a booted kiosk's browser face on a free loopback port.
+async fn serve(running: kiosk_web::Running, pairing: Pairing) -> Face {
     let state = AppState {
         kiosk: running.kiosk.clone(),
         pairing: Arc::new(pairing),
@@ -209,20 +213,7 @@ async fn a_new_kiosk_without_an_account_lets_the_first_staff_member_choose_the_p
     let dir = tempfile::tempdir().unwrap();
     let mut options = BootOptions::new(dir.path().to_owned());
     options.demo = DemoChoice::Never;
-    let running = kiosk_web::boot(options).await.unwrap();
-    let state = AppState {
-        kiosk: running.kiosk.clone(),
-        pairing: Arc::new(Pairing::new(false)),
-    };
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    let app = router(state, None).into_make_service_with_connect_info::<SocketAddr>();
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    let f = Face {
-        url,
-        http: reqwest::Client::new(),
-        running,
-    };
+    let f = serve(kiosk_web::boot(options).await.unwrap(), Pairing::new(false)).await;
     let (_, status) = f.get("/api/status").await;
     assert_eq!(
         (

@@ -434,24 +434,34 @@ impl Kiosk {
 
     /// A PIN typed on the kiosk's pad.
     pub fn tap_pin(&self, pin: &str) -> Result<TapOutcome, KioskError> {
-        let hash = self.inner.device_key.hash("pin", pin);
-        let member = self
-            .inner
-            .store
-            .read(|tx| tx.member_by_pin(&hash))?
-            .ok_or(KioskError::UnknownPin)?;
-        self.tap_as(member.id, TapMethod::Pin)
+        self.tap_credential(TapMethod::Pin, pin)
     }
 
     /// A card number from a reader (a keyboard wedge types it and Enter).
     pub fn tap_card(&self, card: &str) -> Result<TapOutcome, KioskError> {
-        let hash = self.inner.device_key.hash("card", card);
+        self.tap_credential(TapMethod::Card, card)
+    }
+
+    /// Finds the member by the keyed hash of a PIN or card number, then taps for them.
+    fn tap_credential(&self, method: TapMethod, value: &str) -> Result<TapOutcome, KioskError> {
+        let hash = self.inner.device_key.hash(method.as_str(), value);
+        let card = method == TapMethod::Card;
         let member = self
             .inner
             .store
-            .read(|tx| tx.member_by_card(&hash))?
-            .ok_or(KioskError::UnknownCard)?;
-        self.tap_as(member.id, TapMethod::Card)
+            .read(|tx| {
+                if card {
+                    tx.member_by_card(&hash)
+                } else {
+                    tx.member_by_pin(&hash)
+                }
+            })?
+            .ok_or(if card {
+                KioskError::UnknownCard
+            } else {
+                KioskError::UnknownPin
+            })?;
+        self.tap_as(member.id, method)
     }
 
     fn tap_as(&self, member_id: i64, method: TapMethod) -> Result<TapOutcome, KioskError> {
