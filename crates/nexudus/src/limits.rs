@@ -125,7 +125,13 @@ impl Limiter {
                         if wait > self.max_wait {
                             return Err(ApiError::RateLimited { retry_after: wait });
                         }
-                        tokio::time::sleep(wait).await;
+                        // The timer ticks in whole milliseconds: sleep through the whole ones and
+                        // yield through the last fraction, so each write is not late by a tick.
+                        if wait >= Duration::from_millis(1) {
+                            tokio::time::sleep(wait.saturating_sub(Duration::from_millis(1))).await;
+                        } else {
+                            tokio::task::yield_now().await;
+                        }
                     }
                 }
             }
