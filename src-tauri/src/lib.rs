@@ -70,8 +70,8 @@ pub fn forward_events<R: Runtime>(app: &tauri::AppHandle<R>, kiosk: &Kiosk) {
     });
 }
 
-/// Boot options from the environment: `KIOSK_DEMO` (always / never / auto) and
-/// `KIOSK_DEMO_SIM_PORT` let IT and the window tests choose.
+/// Boot options from the environment: `KIOSK_DEMO` (always / never / auto),
+/// `KIOSK_DEMO_MEMBERS` and `KIOSK_DEMO_SIM_PORT` let IT, the window tests and the benchmarks choose.
 fn boot_options(data_dir: PathBuf) -> BootOptions {
     let mut options = BootOptions::new(data_dir);
     options.demo = match std::env::var("KIOSK_DEMO").as_deref() {
@@ -79,6 +79,12 @@ fn boot_options(data_dir: PathBuf) -> BootOptions {
         Ok("never" | "0") => DemoChoice::Never,
         _ => DemoChoice::Auto,
     };
+    if let Some(members) = std::env::var("KIOSK_DEMO_MEMBERS")
+        .ok()
+        .and_then(|m| m.parse().ok())
+    {
+        options.demo_members = members;
+    }
     if let Some(port) = std::env::var("KIOSK_DEMO_SIM_PORT")
         .ok()
         .and_then(|p| p.parse().ok())
