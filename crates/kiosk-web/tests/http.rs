@@ -44,25 +44,25 @@ async fn serve(running: kiosk_web::Running, pairing: Pairing) -> Face {
 }
 
 impl Face {
-    async fn get(&self, path: &str) -> (u16, Value) {
-        let r = self
-            .http
-            .get(format!("{}{path}", self.url))
-            .send()
-            .await
-            .unwrap();
+    async fn send(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> (u16, Value) {
+        let mut request = self.http.request(method, format!("{}{path}", self.url));
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let r = request.send().await.unwrap();
         (r.status().as_u16(), r.json().await.unwrap_or(Value::Null))
     }
 
+    async fn get(&self, path: &str) -> (u16, Value) {
+        self.send(reqwest::Method::GET, path, None).await
+    }
+
     async fn post(&self, path: &str, body: Value) -> (u16, Value) {
-        let r = self
-            .http
-            .post(format!("{}{path}", self.url))
-            .json(&body)
-            .send()
-            .await
-            .unwrap();
-        (r.status().as_u16(), r.json().await.unwrap_or(Value::Null))
+        self.send(reqwest::Method::POST, path, Some(body)).await
+    }
+
+    async fn put(&self, path: &str, body: Value) -> (u16, Value) {
+        self.send(reqwest::Method::PUT, path, Some(body)).await
     }
 }
 
@@ -162,7 +162,7 @@ async fn staff_calls_need_the_pin_and_change_what_members_see() {
     let mut changed = settings.clone();
     changed["privacy"] = json!("initials");
     let (s, _) = f
-        .post_put("/api/settings", json!({"pin": "1234", "settings": changed}))
+        .put("/api/settings", json!({"pin": "1234", "settings": changed}))
         .await;
     assert_eq!(s, 200);
     let (_, grid) = f.get("/api/grid").await;
@@ -177,19 +177,6 @@ async fn staff_calls_need_the_pin_and_change_what_members_see() {
         (423, json!("locked_out")),
         "five wrong tries lock the panel"
     );
-}
-
-impl Face {
-    async fn post_put(&self, path: &str, body: Value) -> (u16, Value) {
-        let r = self
-            .http
-            .put(format!("{}{path}", self.url))
-            .json(&body)
-            .send()
-            .await
-            .unwrap();
-        (r.status().as_u16(), r.json().await.unwrap_or(Value::Null))
-    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

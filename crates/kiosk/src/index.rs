@@ -114,14 +114,6 @@ impl MemberIndex {
             .collect()
     }
 
-    /// The full name of a member in the index.
-    pub fn name(&self, id: i64) -> Option<&str> {
-        self.entries
-            .iter()
-            .find(|e| e.id == id)
-            .map(|e| e.full_name.as_str())
-    }
-
     /// Members whose name or company contains every word of the query (folded), best first:
     /// matches at the start of a word before mid-word ones, members of this location before
     /// others, then by name. At most `limit`, as (Id, full name).

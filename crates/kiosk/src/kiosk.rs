@@ -623,50 +623,51 @@ impl Kiosk {
         })
     }
 
-    /// Puts a parked entry back in the queue.
+    /// Puts a parked entry back in the queue, where it always was.
     pub fn retry_parked(&self, staff_pin: &str, entry_id: i64) -> Result<(), KioskError> {
-        self.verify_staff_pin(staff_pin)?;
-        let now = self.inner.clock.now();
-        let done = self.inner.store.write(|tx| {
-            let done = tx.unpark(entry_id, now)?;
-            if done {
-                tx.audit(now, "queue_retry", &format!("entry {entry_id}"))?;
-            }
-            Ok::<_, KioskError>(done)
+        self.settle_parked(staff_pin, entry_id, "queue_retry", |tx, now| {
+            tx.unpark(entry_id, now)
         })?;
-        if !done {
-            return Err(KioskError::Invalid(format!(
-                "entry {entry_id} is not parked"
-            )));
-        }
-        self.inner.emit_progress();
         self.inner.nudge.notify_one();
         Ok(())
     }
 
-    /// Drops a parked entry for good; needs the staff PIN and is written to the audit log.
+    /// Drops a parked entry for good.
     pub fn discard_parked(&self, staff_pin: &str, entry_id: i64) -> Result<(), KioskError> {
+        self.settle_parked(staff_pin, entry_id, "queue_discard", |tx, now| {
+            tx.discard(entry_id, now)
+        })
+    }
+
+    /// What staff do to a parked entry: needs the staff PIN, and is written to the audit log
+    /// with what the entry was and why it was refused.
+    fn settle_parked(
+        &self,
+        staff_pin: &str,
+        entry_id: i64,
+        action: &str,
+        apply: impl FnOnce(&crate::store::Tx<'_>, DateTime<Utc>) -> Result<bool, StoreError>,
+    ) -> Result<(), KioskError> {
         self.verify_staff_pin(staff_pin)?;
         let now = self.inner.clock.now();
-        let done = self.inner.store.write(|tx| {
+        self.inner.store.write(|tx| {
             let entry = tx.outbox_entry(entry_id)?;
-            let done = tx.discard(entry_id, now)?;
-            if let (true, Some(e)) = (done, entry) {
-                let detail = format!(
-                    "entry {entry_id} ({} of {}): {}",
-                    e.op.as_str(),
-                    e.target,
-                    e.last_error.unwrap_or_default()
-                );
-                tx.audit(now, "queue_discard", &detail)?;
+            match entry {
+                Some(e) if apply(tx, now)? => {
+                    let detail = format!(
+                        "entry {entry_id} ({} of {}): {}",
+                        e.op.as_str(),
+                        e.target,
+                        e.last_error.unwrap_or_default()
+                    );
+                    tx.audit(now, action, &detail)?;
+                    Ok(())
+                }
+                _ => Err(KioskError::Invalid(format!(
+                    "entry {entry_id} is not parked"
+                ))),
             }
-            Ok::<_, KioskError>(done)
         })?;
-        if !done {
-            return Err(KioskError::Invalid(format!(
-                "entry {entry_id} is not parked"
-            )));
-        }
         self.inner.emit_progress();
         Ok(())
     }

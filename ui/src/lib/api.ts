@@ -24,6 +24,8 @@ export function kioskApi(transport: Transport = pickTransport()) {
     login: (pin: string, email: string, password: string, totp: string | null, base_url: string | null) =>
       call<void>('staff_login', { pin, email, password, totp, base_url }),
     logout: (pin: string) => call<void>('staff_logout', { pin }),
+    /** Pairs this tablet with `kiosk serve` (browser face only). */
+    pair: (code: string) => call<{ paired: boolean }>('pair', { code }),
     pairing: (pin: string) => call<{ code: string; required: boolean }>('staff_pairing', { pin }),
     leaveKiosk: (pin: string) => call<void>('leave_kiosk', { pin }),
     /** Start at login: `enabled` null only reads it. The app only. */

@@ -21,6 +21,7 @@ export type Command =
   | 'staff_login'
   | 'staff_logout'
   | 'staff_pairing'
+  | 'pair'
   | 'leave_kiosk'
   | 'autostart';
 
@@ -86,6 +87,7 @@ export const routes: Record<Exclude<Command, AppOnly>, Route> = {
   staff_login: post('/api/staff/login'),
   staff_logout: post('/api/staff/logout'),
   staff_pairing: post('/api/staff/pairing'),
+  pair: post('/api/pair'),
 };
 
 export function httpTransport(
