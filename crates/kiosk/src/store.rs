@@ -59,8 +59,6 @@ fn ids_from(text: &str) -> Vec<i64> {
 #[derive(Debug)]
 pub struct Store {
     conn: Mutex<Connection>,
-    /// A file database with `synchronous = FULL` (an in-memory one has nothing to sync).
-    durable: bool,
 }
 
 impl Store {
@@ -108,7 +106,6 @@ impl Store {
             .map_err(|e| StoreError::Migration(e.to_string()))?;
         Ok(Self {
             conn: Mutex::new(conn),
-            durable: file,
         })
     }
 
@@ -130,34 +127,6 @@ impl Store {
         let out = f(&Tx(&tx))?;
         tx.commit().map_err(StoreError::from_sqlite)?;
         Ok(out)
-    }
-
-    /// Like [`Store::write`], committed without waiting for the disk (`synchronous = NORMAL` for
-    /// this one transaction): still safe against a crash of the process, and after a power cut
-    /// the database is consistent but may have lost this transaction. Only for bookkeeping whose
-    /// loss is repaired by design (a sync result: its entry stays "in doubt" and is looked up).
-    pub fn write_relaxed<T, E: From<StoreError>>(
-        &self,
-        f: impl FnOnce(&Tx<'_>) -> Result<T, E>,
-    ) -> Result<T, E> {
-        let mut conn = self.conn();
-        if self.durable {
-            conn.pragma_update(None, "synchronous", "NORMAL")
-                .map_err(StoreError::from_sqlite)?;
-        }
-        let result = (|| {
-            let tx = conn
-                .transaction_with_behavior(TransactionBehavior::Immediate)
-                .map_err(StoreError::from_sqlite)?;
-            let out = f(&Tx(&tx))?;
-            tx.commit().map_err(StoreError::from_sqlite)?;
-            Ok(out)
-        })();
-        if self.durable {
-            conn.pragma_update(None, "synchronous", "FULL")
-                .map_err(StoreError::from_sqlite)?;
-        }
-        result
     }
 
     /// Runs `f` over a consistent read of the database.
@@ -813,51 +782,6 @@ impl Tx<'_> {
             .map_err(sql)?
             .map(outbox_from)
             .transpose()
-    }
-
-    /// Claims up to `limit` entries from the head of the queue that are due, and marks each "in
-    /// doubt" before any of them leaves: one durable commit for the whole batch. Answers them
-    /// as they were before (their earlier doubt decides whether to look them up first).
-    pub fn claim_batch(
-        &self,
-        now: DateTime<Utc>,
-        limit: i64,
-    ) -> Result<Vec<OutboxEntry>, StoreError> {
-        let q = format!(
-            "SELECT {OUTBOX_COLUMNS} FROM outbox WHERE status IN ('pending', 'claimed') ORDER BY id LIMIT ?1"
-        );
-        let mut stmt = self.0.prepare_cached(&q).map_err(sql)?;
-        let rows = stmt.query_map([limit], raw_outbox).map_err(sql)?;
-        let mut batch = Vec::new();
-        for row in rows {
-            let entry = outbox_from(row.map_err(sql)?)?;
-            if entry.next_attempt_at > now {
-                break;
-            }
-            batch.push(entry);
-        }
-        let mut mark = self
-            .0
-            .prepare_cached(
-                "UPDATE outbox SET status = 'claimed', claimed_at = ?2, in_doubt = 1 WHERE id = ?1",
-            )
-            .map_err(sql)?;
-        for e in &batch {
-            mark.execute(params![e.id, ts(&now)]).map_err(sql)?;
-        }
-        Ok(batch)
-    }
-
-    /// Gives claimed entries that were not sent back to the queue, with their doubt as it was.
-    pub fn release(&self, entries: &[OutboxEntry]) -> Result<(), StoreError> {
-        let mut stmt = self
-            .0
-            .prepare_cached("UPDATE outbox SET status = 'pending', claimed_at = NULL, in_doubt = ?2 WHERE id = ?1 AND status = 'claimed'")
-            .map_err(sql)?;
-        for e in entries {
-            stmt.execute(params![e.id, e.in_doubt]).map_err(sql)?;
-        }
-        Ok(())
     }
 
     pub fn claim(&self, id: i64, now: DateTime<Utc>) -> Result<(), StoreError> {

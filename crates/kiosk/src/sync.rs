@@ -26,7 +26,7 @@ use crate::autocheckout;
 use crate::error::{KioskError, StoreError};
 use crate::events::{Connectivity, Event};
 use crate::kiosk::{Inner, Kiosk, local_time};
-use crate::model::{CheckinRow, Member, Origin, OutboxEntry, OutboxOp, OutboxStatus};
+use crate::model::{CheckinRow, Member, Origin, OutboxEntry, OutboxOp};
 
 /// How often the engine does what.
 #[derive(Debug, Clone)]
@@ -149,9 +149,6 @@ pub(crate) struct SyncEngine {
     options: SyncOptions,
 }
 
-/// How many outbox entries one durable commit marks "in doubt" before they are sent.
-const BATCH: i64 = 64;
-
 const MEMBERS_CURSOR: &str = "members_cursor";
 const MEMBERS_FULL_AT: &str = "members_full_at";
 const MEMBERS_DELTA_AT: &str = "members_delta_at";
@@ -265,78 +262,53 @@ impl SyncEngine {
     async fn push(&self, api: &Client) -> Result<Option<StdDuration>, Halt> {
         loop {
             let now = self.inner.clock.now();
-            let Some(head) = self.inner.store.read(|tx| tx.outbox_head())? else {
+            let Some(entry) = self.inner.store.read(|tx| tx.outbox_head())? else {
                 return Ok(None);
             };
-            if head.next_attempt_at > now {
+            if entry.next_attempt_at > now {
                 return Ok(Some(
-                    (head.next_attempt_at - now)
+                    (entry.next_attempt_at - now)
                         .to_std()
                         .unwrap_or(StdDuration::ZERO),
                 ));
             }
-            // One durable commit marks the whole batch "in doubt" before any of it leaves.
-            let batch = self.inner.store.write(|tx| tx.claim_batch(now, BATCH))?;
-            for (k, entry) in batch.iter().enumerate() {
-                let rest = &batch[k + 1..];
-                match self.send_one(api, entry).await {
-                    Ok(None) => {}
-                    Ok(Some(wait)) => {
-                        self.inner.store.write_relaxed(|tx| tx.release(rest))?;
-                        return Ok(Some(wait));
-                    }
-                    Err(halt) => {
-                        let _ = self.inner.store.write_relaxed(|tx| tx.release(rest));
-                        return Err(halt);
-                    }
+            self.inner.store.write(|tx| tx.claim(entry.id, now))?;
+            let sent = match entry.op {
+                OutboxOp::CreateCheckin => self.send_create(api, &entry).await?,
+                OutboxOp::CloseCheckin => self.send_close(api, &entry).await?,
+                OutboxOp::CreateFailed => self.send_failed(api, &entry).await?,
+            };
+            let now = self.inner.clock.now();
+            match sent {
+                Sent::Done => {}
+                Sent::Park(reason) => {
+                    warn!(entry = entry.id, op = entry.op.as_str(), %reason, "parked for staff");
+                    self.inner.store.write(|tx| tx.park(entry.id, &reason))?;
+                }
+                Sent::Blocked => {
+                    let at = now + self.options.backoff_base;
+                    self.inner.store.write(|tx| {
+                        tx.retry_later(entry.id, at, "waiting for its check-in to sync")
+                    })?;
+                    return Ok(Some(self.options.backoff_base.to_std().unwrap_or_default()));
+                }
+                Sent::Later(e) => {
+                    let at = now + self.backoff(entry.attempts, e.retry_after());
+                    let message = e.to_string();
+                    self.inner
+                        .store
+                        .write(|tx| tx.retry_later(entry.id, at, &message))?;
+                    return Err(Halt::Api(e));
                 }
             }
             self.inner.emit_progress();
         }
     }
 
-    /// Sends one claimed entry and records what came of it. `Some(wait)`: stop for now.
-    async fn send_one(
-        &self,
-        api: &Client,
-        entry: &OutboxEntry,
-    ) -> Result<Option<StdDuration>, Halt> {
-        // An earlier entry of the batch may have settled this one (a check-in sent with its ToTime).
-        let current = self.inner.store.read(|tx| tx.outbox_entry(entry.id))?;
-        if current.is_none_or(|e| e.status != OutboxStatus::Claimed) {
-            return Ok(None);
-        }
-        let sent = match entry.op {
-            OutboxOp::CreateCheckin => self.send_create(api, entry).await?,
-            OutboxOp::CloseCheckin => self.send_close(api, entry).await?,
-            OutboxOp::CreateFailed => self.send_failed(api, entry).await?,
-        };
-        let now = self.inner.clock.now();
-        match sent {
-            Sent::Done => Ok(None),
-            Sent::Park(reason) => {
-                warn!(entry = entry.id, op = entry.op.as_str(), %reason, "parked for staff");
-                self.inner
-                    .store
-                    .write_relaxed(|tx| tx.park(entry.id, &reason))?;
-                Ok(None)
-            }
-            Sent::Blocked => {
-                let at = now + self.options.backoff_base;
-                self.inner.store.write_relaxed(|tx| {
-                    tx.retry_later(entry.id, at, "waiting for its check-in to sync")
-                })?;
-                Ok(Some(self.options.backoff_base.to_std().unwrap_or_default()))
-            }
-            Sent::Later(e) => {
-                let at = now + self.backoff(entry.attempts, e.retry_after());
-                let message = e.to_string();
-                self.inner
-                    .store
-                    .write_relaxed(|tx| tx.retry_later(entry.id, at, &message))?;
-                Err(Halt::Api(e))
-            }
-        }
+    /// Marks the entry in doubt (committed) before the write leaves, so no crash or lost answer
+    /// can make it look unsent.
+    fn before_send(&self, entry: &OutboxEntry) -> Result<(), StoreError> {
+        self.inner.store.write(|tx| tx.set_in_doubt(entry.id, true))
     }
 
     /// Classifies a failed write: retry (clearing the doubt when nothing can have been
@@ -345,7 +317,7 @@ impl SyncEngine {
         if !e.outcome_unknown() {
             self.inner
                 .store
-                .write_relaxed(|tx| tx.set_in_doubt(entry.id, false))?;
+                .write(|tx| tx.set_in_doubt(entry.id, false))?;
         }
         if e.needs_login() || e.is_transient() {
             return Ok(Sent::Later(e));
@@ -446,6 +418,7 @@ impl SyncEngine {
                 Err(e) => return Ok(Sent::Later(e)),
             }
         }
+        self.before_send(entry)?;
         // A check-in already closed locally goes out whole, ToTime included: one write, not two.
         match api
             .create_checkin(&Self::checkin_write(&CheckinRow {
@@ -457,7 +430,7 @@ impl SyncEngine {
             Ok(id) => {
                 self.adopt_checkin(entry, row.local_id, id)?;
                 if row.to_time.is_some() {
-                    self.inner.store.write_relaxed(|tx| {
+                    self.inner.store.write(|tx| {
                         tx.finish_close_entries(row.local_id, entry.id, self.inner.clock.now())
                     })?;
                 }
@@ -474,7 +447,7 @@ impl SyncEngine {
         id: i64,
     ) -> Result<(), StoreError> {
         let now = self.inner.clock.now();
-        self.inner.store.write_relaxed(|tx| {
+        self.inner.store.write(|tx| {
             tx.set_checkin_nexudus_id(local_id, id)?;
             tx.finish(entry.id, now)
         })
@@ -509,9 +482,7 @@ impl SyncEngine {
                         == row.to_time.map(|t| t.timestamp()) =>
                 {
                     let now = self.inner.clock.now();
-                    self.inner
-                        .store
-                        .write_relaxed(|tx| tx.finish(entry.id, now))?;
+                    self.inner.store.write(|tx| tx.finish(entry.id, now))?;
                     return Ok(Sent::Done);
                 }
                 Ok(_) => {}
@@ -521,18 +492,17 @@ impl SyncEngine {
                 Err(e) => return Ok(Sent::Later(e)),
             }
         }
+        self.before_send(entry)?;
         match api.update_checkin(&Self::checkin_write(&row)).await {
             Ok(_) => {
                 let now = self.inner.clock.now();
-                self.inner
-                    .store
-                    .write_relaxed(|tx| tx.finish(entry.id, now))?;
+                self.inner.store.write(|tx| tx.finish(entry.id, now))?;
                 Ok(Sent::Done)
             }
             Err(ApiError::NotFound { .. }) => {
                 self.inner
                     .store
-                    .write_relaxed(|tx| tx.set_in_doubt(entry.id, false))?;
+                    .write(|tx| tx.set_in_doubt(entry.id, false))?;
                 Ok(Sent::Park("the check-in was deleted in Nexudus".into()))
             }
             Err(e) => self.failed_send(entry, e),
@@ -548,7 +518,7 @@ impl SyncEngine {
         let system_id = row.local_id.to_string();
         let now = self.inner.clock.now();
         if let Some(id) = row.nexudus_id {
-            self.inner.store.write_relaxed(|tx| {
+            self.inner.store.write(|tx| {
                 tx.set_failed_nexudus_id(row.local_id, id)?;
                 tx.finish(entry.id, now)
             })?;
@@ -571,7 +541,7 @@ impl SyncEngine {
                         .iter()
                         .find(|f| f.system_id.as_deref() == Some(&system_id))
                     {
-                        self.inner.store.write_relaxed(|tx| {
+                        self.inner.store.write(|tx| {
                             tx.set_failed_nexudus_id(row.local_id, f.id)?;
                             tx.finish(entry.id, now)
                         })?;
@@ -597,10 +567,11 @@ impl SyncEngine {
         w.tariff_at_the_time_of_checkin.clone_from(&row.plan);
         w.description = Some(row.description.clone());
         w.system_id = Some(system_id);
+        self.before_send(entry)?;
         match api.create_failed_checkin(&w).await {
             Ok(id) => {
                 let now = self.inner.clock.now();
-                self.inner.store.write_relaxed(|tx| {
+                self.inner.store.write(|tx| {
                     tx.set_failed_nexudus_id(row.local_id, id)?;
                     tx.finish(entry.id, now)
                 })?;
