@@ -437,18 +437,13 @@ fn a_tap_survives_reopening_and_a_crash_s_claims_return_to_the_queue() {
     };
     kiosk.update_settings(PIN, settings).unwrap();
     kiosk.tap(1).unwrap();
-    let id = kiosk
+    let claimed = kiosk
         .inner
         .store
-        .read(|tx| tx.outbox_head())
-        .unwrap()
-        .unwrap()
-        .id;
-    kiosk
-        .inner
-        .store
-        .write(|tx| tx.claim(id, Utc::now()))
+        .write(|tx| tx.claim_due(Utc::now(), 10))
         .unwrap();
+    assert_eq!(claimed.len(), 1, "the tap's entry is due at once");
+    let id = claimed[0].id;
     drop(kiosk);
     let again = open();
     let head = again

@@ -17,7 +17,10 @@ use uuid::Uuid;
 use crate::error::StoreError;
 use crate::model::{CheckinRow, FailedRow, Member, Origin, OutboxEntry, OutboxOp, OutboxStatus};
 
-const MIGRATIONS: &[&str] = &[include_str!("../migrations/0001_initial.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../migrations/0001_initial.sql"),
+    include_str!("../migrations/0002_outbox_queue_indexes.sql"),
+];
 
 fn migrations() -> Migrations<'static> {
     Migrations::new(MIGRATIONS.iter().map(|sql| M::up(sql)).collect())
@@ -120,7 +123,34 @@ impl Store {
         &self,
         f: impl FnOnce(&Tx<'_>) -> Result<T, E>,
     ) -> Result<T, E> {
+        Self::transaction(&mut self.conn(), f)
+    }
+
+    /// Like [`Store::write`], but committed without waiting for the disk (`synchronous =
+    /// NORMAL` for this one transaction). A crash of the process cannot lose it; a power cut
+    /// can, and leaves the database as it was before it (WAL frames reach the disk in order, so
+    /// nothing later survives without it). Only for bookkeeping whose loss is repaired by
+    /// design: a sync result, whose entry then stays "in doubt" and is looked up on the server.
+    pub fn write_relaxed<T, E: From<StoreError>>(
+        &self,
+        f: impl FnOnce(&Tx<'_>) -> Result<T, E>,
+    ) -> Result<T, E> {
         let mut conn = self.conn();
+        conn.pragma_update(None, "synchronous", "NORMAL")
+            .map_err(StoreError::from_sqlite)?;
+        let result = Self::transaction(&mut conn, f);
+        let restored = conn
+            .pragma_update(None, "synchronous", "FULL")
+            .map_err(StoreError::from_sqlite);
+        let out = result?;
+        restored?;
+        Ok(out)
+    }
+
+    fn transaction<T, E: From<StoreError>>(
+        conn: &mut Connection,
+        f: impl FnOnce(&Tx<'_>) -> Result<T, E>,
+    ) -> Result<T, E> {
         let tx = conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(StoreError::from_sqlite)?;
@@ -331,6 +361,20 @@ fn failed_from(raw: RawFailed) -> Result<FailedRow, StoreError> {
         teams,
         plan,
     })
+}
+
+/// The queue: entries still to send. Word for word the `outbox_queue` index's term (migration
+/// 0002), or SQLite will not use that index and scans the whole history instead.
+const QUEUED: &str = "status IN ('pending', 'claimed')";
+
+/// The WHERE term for entries of one status, phrased so the open ones use their partial index.
+fn with_status(status: OutboxStatus) -> &'static str {
+    match status {
+        OutboxStatus::Pending => "status IN ('pending', 'claimed') AND status = 'pending'",
+        OutboxStatus::Claimed => "status IN ('pending', 'claimed') AND status = 'claimed'",
+        OutboxStatus::Parked => "status = 'parked'",
+        OutboxStatus::Done => "status = 'done'",
+    }
 }
 
 const OUTBOX_COLUMNS: &str =
@@ -710,15 +754,15 @@ impl Tx<'_> {
 
     /// The oldest entry not yet done or parked: the head of the queue.
     pub fn outbox_head(&self) -> Result<Option<OutboxEntry>, StoreError> {
-        let q = format!(
-            "SELECT {OUTBOX_COLUMNS} FROM outbox WHERE status IN ('pending', 'claimed') ORDER BY id LIMIT 1"
-        );
-        self.0
-            .query_row(&q, [], raw_outbox)
-            .optional()
-            .map_err(sql)?
-            .map(outbox_from)
-            .transpose()
+        Ok(self.outbox_queue(1)?.pop())
+    }
+
+    /// The first `limit` entries still to send, in order.
+    pub fn outbox_queue(&self, limit: i64) -> Result<Vec<OutboxEntry>, StoreError> {
+        let q = format!("SELECT {OUTBOX_COLUMNS} FROM outbox WHERE {QUEUED} ORDER BY id LIMIT ?1");
+        let mut stmt = self.0.prepare_cached(&q).map_err(sql)?;
+        let rows = stmt.query_map([limit], raw_outbox).map_err(sql)?;
+        rows.map(|r| r.map_err(sql).and_then(outbox_from)).collect()
     }
 
     pub fn outbox_entry(&self, id: i64) -> Result<Option<OutboxEntry>, StoreError> {
@@ -737,33 +781,32 @@ impl Tx<'_> {
         status: OutboxStatus,
         limit: i64,
     ) -> Result<Vec<OutboxEntry>, StoreError> {
-        let q =
-            format!("SELECT {OUTBOX_COLUMNS} FROM outbox WHERE status = ?1 ORDER BY id LIMIT ?2");
-        let mut stmt = self.0.prepare(&q).map_err(sql)?;
-        let rows = stmt
-            .query_map(params![status.as_str(), limit], raw_outbox)
-            .map_err(sql)?;
+        let q = format!(
+            "SELECT {OUTBOX_COLUMNS} FROM outbox WHERE {} ORDER BY id LIMIT ?1",
+            with_status(status)
+        );
+        let mut stmt = self.0.prepare_cached(&q).map_err(sql)?;
+        let rows = stmt.query_map([limit], raw_outbox).map_err(sql)?;
         rows.map(|r| r.map_err(sql).and_then(outbox_from)).collect()
     }
 
     /// Entries still to send (pending or claimed).
     pub fn outbox_pending_count(&self) -> Result<i64, StoreError> {
         self.0
-            .query_row(
-                "SELECT count(*) FROM outbox WHERE status IN ('pending', 'claimed')",
-                [],
-                |r| r.get(0),
-            )
+            .prepare_cached(&format!("SELECT count(*) FROM outbox WHERE {QUEUED}"))
+            .map_err(sql)?
+            .query_row([], |r| r.get(0))
             .map_err(sql)
     }
 
     pub fn outbox_count(&self, status: OutboxStatus) -> Result<i64, StoreError> {
         self.0
-            .query_row(
-                "SELECT count(*) FROM outbox WHERE status = ?1",
-                [status.as_str()],
-                |r| r.get(0),
-            )
+            .prepare_cached(&format!(
+                "SELECT count(*) FROM outbox WHERE {}",
+                with_status(status)
+            ))
+            .map_err(sql)?
+            .query_row([], |r| r.get(0))
             .map_err(sql)
     }
 
@@ -784,13 +827,45 @@ impl Tx<'_> {
             .transpose()
     }
 
-    pub fn claim(&self, id: i64, now: DateTime<Utc>) -> Result<(), StoreError> {
-        self.0
-            .execute(
-                "UPDATE outbox SET status = 'claimed', claimed_at = ?2 WHERE id = ?1",
-                params![id, ts(&now)],
+    /// Claims up to `limit` entries from the head of the queue, in order, as far as they are
+    /// due, and marks each "in doubt": committed durably, this is the mark that must reach the
+    /// disk before a write leaves. Answers the entries as they were before (an entry already in
+    /// doubt is looked up on the server before it is sent again).
+    pub fn claim_due(
+        &self,
+        now: DateTime<Utc>,
+        limit: i64,
+    ) -> Result<Vec<OutboxEntry>, StoreError> {
+        let due: Vec<OutboxEntry> = self
+            .outbox_queue(limit)?
+            .into_iter()
+            .take_while(|e| e.next_attempt_at <= now)
+            .collect();
+        let mut mark = self
+            .0
+            .prepare_cached(
+                "UPDATE outbox SET status = 'claimed', claimed_at = ?2, in_doubt = 1 WHERE id = ?1",
             )
             .map_err(sql)?;
+        let at = ts(&now);
+        for e in &due {
+            mark.execute(params![e.id, at]).map_err(sql)?;
+        }
+        Ok(due)
+    }
+
+    /// Gives claimed entries that were never sent back to the queue, with the doubt they had
+    /// before they were claimed (they did not leave, so claiming them added none).
+    pub fn release(&self, entries: &[OutboxEntry]) -> Result<(), StoreError> {
+        let mut stmt = self
+            .0
+            .prepare_cached(
+                "UPDATE outbox SET status = 'pending', claimed_at = NULL, in_doubt = ?2 WHERE id = ?1 AND status = 'claimed'",
+            )
+            .map_err(sql)?;
+        for e in entries {
+            stmt.execute(params![e.id, e.in_doubt]).map_err(sql)?;
+        }
         Ok(())
     }
 
@@ -880,7 +955,7 @@ impl Tx<'_> {
     pub fn requeue_claimed(&self) -> Result<usize, StoreError> {
         self.0
             .execute(
-                "UPDATE outbox SET status = 'pending', claimed_at = NULL WHERE status = 'claimed'",
+                &format!("UPDATE outbox SET status = 'pending', claimed_at = NULL WHERE {QUEUED} AND status = 'claimed'"),
                 [],
             )
             .map_err(sql)
@@ -1020,6 +1095,84 @@ mod tests {
             ("wal", 2),
             "WAL + FULL: an acknowledged tap survives a power cut"
         );
+    }
+
+    /// Statements the connection ran, caught by [`Connection::trace_v2`] (a plain fn, so a
+    /// static).
+    static TRACED: Mutex<Vec<String>> = Mutex::new(Vec::new());
+
+    #[allow(
+        clippy::needless_pass_by_value,
+        reason = "the signature trace_v2 takes"
+    )]
+    fn trace(event: rusqlite::trace::TraceEvent<'_>) {
+        if let rusqlite::trace::TraceEvent::Stmt(_, sql) = event {
+            TRACED.lock().unwrap().push(sql.to_owned());
+        }
+    }
+
+    #[test]
+    fn the_queue_is_read_through_its_indexes_never_by_scanning_the_history() {
+        // A kiosk keeps every done entry, so a statement that scans the outbox gets slower
+        // every day (it made the drain quadratic once). Each statement the sync engine and the
+        // status bar run must find its rows through an index.
+        let store = Store::in_memory().unwrap();
+        let now = Utc::now();
+        let target = Uuid::now_v7();
+        store
+            .write(|tx| {
+                for _ in 0..3 {
+                    tx.enqueue(OutboxOp::CreateCheckin, target, now)?;
+                }
+                Ok::<_, StoreError>(())
+            })
+            .unwrap();
+        let statements = rusqlite::trace::TraceEventCodes::SQLITE_TRACE_STMT;
+        store.conn().trace_v2(statements, Some(trace));
+        store
+            .write(|tx| {
+                let claimed = tx.claim_due(now, 2)?;
+                tx.release(&claimed[1..])?;
+                tx.outbox_head()?;
+                tx.outbox_pending_count()?;
+                for status in [
+                    OutboxStatus::Pending,
+                    OutboxStatus::Claimed,
+                    OutboxStatus::Parked,
+                ] {
+                    tx.outbox_count(status)?;
+                    tx.outbox_with(status, 10)?;
+                }
+                tx.outbox_earlier_open(target, claimed[0].id)?;
+                tx.finish_close_entries(target, claimed[0].id, now)?;
+                tx.requeue_claimed()?;
+                Ok::<_, StoreError>(())
+            })
+            .unwrap();
+        store.conn().trace_v2(statements, None);
+        let traced: Vec<String> = std::mem::take(&mut TRACED.lock().unwrap());
+        let queue_reads: Vec<&String> = traced
+            .iter()
+            .filter(|q| q.contains("outbox") && !q.starts_with("INSERT"))
+            .collect();
+        assert!(
+            queue_reads.len() >= 10,
+            "the statements were traced: {traced:?}"
+        );
+        let conn = store.conn();
+        for q in queue_reads {
+            // Parameters unbound (NULL): the plan does not depend on their values.
+            let mut explain = conn.prepare(&format!("EXPLAIN QUERY PLAN {q}")).unwrap();
+            let mut rows = explain.raw_query();
+            let mut plan: Vec<String> = Vec::new();
+            while let Some(row) = rows.next().unwrap() {
+                plan.push(row.get(3).unwrap());
+            }
+            assert!(
+                !plan.iter().any(|step| step == "SCAN outbox"),
+                "{q} scans the whole outbox: {plan:?}"
+            );
+        }
     }
 
     #[test]
