@@ -83,6 +83,24 @@ pub async fn connect(kiosk: &Kiosk, sim: &SimHandle) {
     assert!(status.members > 0, "members loaded");
 }
 
+/// A kiosk at [`HOME`] with every member of a simulator seeded with `members` loaded, its
+/// database in a temporary directory (the benchmarks' starting point). The simulator keeps
+/// running: stop it to keep the network out of a measurement.
+pub async fn loaded_kiosk(members: usize) -> (SimHandle, tempfile::TempDir, Kiosk) {
+    let sim = quiet_sim(members).await;
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let kiosk = open_kiosk(dir.path(), Limits::unlimited());
+    connect(&kiosk, &sim).await;
+    (sim, dir, kiosk)
+}
+
+/// What members type into the search box: one to three letters, the middle of a word, accents
+/// typed and not, a space between words.
+pub const SEARCH_QUERIES: &[&str] = &[
+    "a", "jo", "mar", "e", "gar", "ana", "son", "zoe", "ødeg", "josé", "ç", "de la", "kow", "lefè",
+    "ma g",
+];
+
 /// Members of the location who may check in (active, with a plan).
 pub fn eligible(sim: &SimHandle) -> Vec<i64> {
     sim.coworkers()
@@ -107,10 +125,14 @@ pub fn inactive(sim: &SimHandle) -> Vec<i64> {
 
 /// Sync rounds until nothing is pending (or `deadline` passes); answers the last status.
 pub async fn drain(kiosk: &Kiosk, deadline: Duration) -> Status {
-    let options = fast_sync();
+    drain_with(kiosk, &fast_sync(), deadline).await
+}
+
+/// [`drain`] with sync options of the caller's.
+pub async fn drain_with(kiosk: &Kiosk, options: &SyncOptions, deadline: Duration) -> Status {
     let until = tokio::time::Instant::now() + deadline;
     loop {
-        let status = kiosk.sync_once(&options).await;
+        let status = kiosk.sync_once(options).await;
         if status.pending == 0 || tokio::time::Instant::now() > until {
             return status;
         }

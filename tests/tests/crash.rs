@@ -93,7 +93,7 @@ async fn sigkill_at_random_moments_loses_and_doubles_nothing() {
     assert_eq!(
         (status.pending, status.parked),
         (0, 0),
-        "drained after the last kill"
+        "drained after the last kill: {status:?}"
     );
     let local = scenarios::kiosk_checkins(dir.path());
     let server = sim.checkins();

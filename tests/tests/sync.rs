@@ -468,3 +468,69 @@ async fn sync_now_pulls_member_changes_at_once() {
         "staff's sync now pulls at once"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_check_out_queued_with_its_check_in_costs_no_extra_write() {
+    // The API allows 2,500 writes a day: a check-in closed before it synced goes out as one
+    // POST carrying its ToTime, and its check-out, in the same batch, sends nothing more.
+    let sim = quiet_sim(400).await;
+    let dir = tempfile::tempdir().unwrap();
+    let kiosk = open_kiosk(dir.path(), Limits::unlimited());
+    connect(&kiosk, &sim).await;
+    let members: Vec<i64> = eligible(&sim).into_iter().take(11).collect();
+    let (lost, together) = members.split_first().unwrap();
+    sim.stop();
+    for m in together {
+        assert!(matches!(kiosk.tap(*m).unwrap(), TapOutcome::Welcome { .. }));
+        assert!(matches!(kiosk.tap(*m).unwrap(), TapOutcome::Goodbye { .. }));
+    }
+    sim.resume().await.unwrap();
+    let before = sim.requests().len();
+    let status = drain(&kiosk, Duration::from_secs(30)).await;
+    assert_eq!((status.pending, status.parked), (0, 0), "drained");
+    let writes = |from: usize| -> Vec<(String, String)> {
+        sim.requests()[from..]
+            .iter()
+            .filter(|r| r.method != "GET" && r.path.contains("checkins"))
+            .map(|r| (r.method.clone(), r.path.clone()))
+            .collect()
+    };
+    let sent = writes(before);
+    assert_eq!(sent.len(), 10, "one write per visit: {sent:?}");
+    assert!(sent.iter().all(|(m, _)| m == "POST"), "no PUT: {sent:?}");
+    assert!(
+        sim.checkins().iter().all(|c| c.to_time.is_some()),
+        "each visit arrived closed"
+    );
+
+    // The answer to a check-in is lost, then the member leaves: the next batch finds the
+    // check-in on the server, adopts it, and closes it with one PUT, in the same batch.
+    sim.set_faults(Faults {
+        drop_rate: 1.0,
+        ..Faults::default()
+    });
+    kiosk.tap(*lost).unwrap();
+    let status = kiosk.sync_once(&scenarios::fast_sync()).await;
+    assert_eq!(status.pending, 1, "the answer was lost: still in doubt");
+    sim.set_faults(Faults::default());
+    assert!(matches!(
+        kiosk.tap(*lost).unwrap(),
+        TapOutcome::Goodbye { .. }
+    ));
+    let before = sim.requests().len();
+    let status = drain(&kiosk, Duration::from_secs(30)).await;
+    assert_eq!((status.pending, status.parked), (0, 0), "drained");
+    let sent = writes(before);
+    assert_eq!(
+        sent.iter().map(|(m, _)| m.as_str()).collect::<Vec<_>>(),
+        ["PUT"],
+        "the lost POST is not sent again; the check-out is one PUT"
+    );
+    let theirs: Vec<_> = sim
+        .checkins()
+        .into_iter()
+        .filter(|c| c.coworker_id == Some(*lost))
+        .collect();
+    assert_eq!(theirs.len(), 1, "once on the server");
+    assert!(theirs[0].to_time.is_some(), "and closed");
+}

@@ -326,7 +326,7 @@ fn a_parked_entry_is_retried_or_discarded_by_staff_with_an_audit_line() {
     f.kiosk
         .inner
         .store
-        .write(|tx| tx.park(id, "FromTime: is a required field"))
+        .write(|tx| tx.park(id, "FromTime: is a required field", false))
         .unwrap();
     assert_eq!(f.kiosk.status().unwrap().parked, 1);
     let queue = f.kiosk.queue(PIN, 10).unwrap();
@@ -344,7 +344,7 @@ fn a_parked_entry_is_retried_or_discarded_by_staff_with_an_audit_line() {
     f.kiosk
         .inner
         .store
-        .write(|tx| tx.park(id, "refused"))
+        .write(|tx| tx.park(id, "refused", false))
         .unwrap();
     f.kiosk.discard_parked(PIN, id).unwrap();
     let status = f.kiosk.status().unwrap();
@@ -443,7 +443,7 @@ fn a_tap_survives_reopening_and_a_crash_s_claims_return_to_the_queue() {
         .write(|tx| tx.claim_due(Utc::now(), 10))
         .unwrap();
     assert_eq!(claimed.len(), 1, "the tap's entry is due at once");
-    let id = claimed[0].id;
+    let id = claimed[0].0.id;
     drop(kiosk);
     let again = open();
     let head = again

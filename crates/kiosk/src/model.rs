@@ -177,3 +177,11 @@ pub struct OutboxEntry {
     pub in_doubt: bool,
     pub created_at: DateTime<Utc>,
 }
+
+/// The record an outbox entry sends, read with the entry when it is claimed. `None`: gone
+/// from the database (it cannot be sent).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Target {
+    Checkin(CheckinRow),
+    Failed(FailedRow),
+}

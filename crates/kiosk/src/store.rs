@@ -15,7 +15,9 @@ use rusqlite_migration::{M, Migrations};
 use uuid::Uuid;
 
 use crate::error::StoreError;
-use crate::model::{CheckinRow, FailedRow, Member, Origin, OutboxEntry, OutboxOp, OutboxStatus};
+use crate::model::{
+    CheckinRow, FailedRow, Member, Origin, OutboxEntry, OutboxOp, OutboxStatus, Target,
+};
 
 const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0001_initial.sql"),
@@ -599,7 +601,9 @@ impl Tx<'_> {
     pub fn checkin(&self, local_id: Uuid) -> Result<Option<CheckinRow>, StoreError> {
         let q = format!("SELECT {CHECKIN_COLUMNS} FROM checkins WHERE local_id = ?1");
         self.0
-            .query_row(&q, [local_id.to_string()], raw_checkin)
+            .prepare_cached(&q)
+            .map_err(sql)?
+            .query_row([local_id.to_string()], raw_checkin)
             .optional()
             .map_err(sql)?
             .map(checkin_from)
@@ -682,10 +686,9 @@ impl Tx<'_> {
 
     pub fn set_checkin_nexudus_id(&self, local_id: Uuid, id: i64) -> Result<(), StoreError> {
         self.0
-            .execute(
-                "UPDATE checkins SET nexudus_id = ?2 WHERE local_id = ?1",
-                params![local_id.to_string(), id],
-            )
+            .prepare_cached("UPDATE checkins SET nexudus_id = ?2 WHERE local_id = ?1")
+            .map_err(sql)?
+            .execute(params![local_id.to_string(), id])
             .map_err(sql)?;
         Ok(())
     }
@@ -719,7 +722,9 @@ impl Tx<'_> {
     pub fn failed(&self, local_id: Uuid) -> Result<Option<FailedRow>, StoreError> {
         let q = format!("SELECT {FAILED_COLUMNS} FROM failed_checkins WHERE local_id = ?1");
         self.0
-            .query_row(&q, [local_id.to_string()], raw_failed)
+            .prepare_cached(&q)
+            .map_err(sql)?
+            .query_row([local_id.to_string()], raw_failed)
             .optional()
             .map_err(sql)?
             .map(failed_from)
@@ -728,10 +733,9 @@ impl Tx<'_> {
 
     pub fn set_failed_nexudus_id(&self, local_id: Uuid, id: i64) -> Result<(), StoreError> {
         self.0
-            .execute(
-                "UPDATE failed_checkins SET nexudus_id = ?2 WHERE local_id = ?1",
-                params![local_id.to_string(), id],
-            )
+            .prepare_cached("UPDATE failed_checkins SET nexudus_id = ?2 WHERE local_id = ?1")
+            .map_err(sql)?
+            .execute(params![local_id.to_string(), id])
             .map_err(sql)?;
         Ok(())
     }
@@ -768,7 +772,9 @@ impl Tx<'_> {
     pub fn outbox_entry(&self, id: i64) -> Result<Option<OutboxEntry>, StoreError> {
         let q = format!("SELECT {OUTBOX_COLUMNS} FROM outbox WHERE id = ?1");
         self.0
-            .query_row(&q, [id], raw_outbox)
+            .prepare_cached(&q)
+            .map_err(sql)?
+            .query_row([id], raw_outbox)
             .optional()
             .map_err(sql)?
             .map(outbox_from)
@@ -829,13 +835,13 @@ impl Tx<'_> {
 
     /// Claims up to `limit` entries from the head of the queue, in order, as far as they are
     /// due, and marks each "in doubt": committed durably, this is the mark that must reach the
-    /// disk before a write leaves. Answers the entries as they were before (an entry already in
-    /// doubt is looked up on the server before it is sent again).
+    /// disk before a write leaves. Answers each entry as it was before (an entry already in
+    /// doubt is looked up on the server before it is sent again) with the record it sends.
     pub fn claim_due(
         &self,
         now: DateTime<Utc>,
         limit: i64,
-    ) -> Result<Vec<OutboxEntry>, StoreError> {
+    ) -> Result<Vec<(OutboxEntry, Option<Target>)>, StoreError> {
         let due: Vec<OutboxEntry> = self
             .outbox_queue(limit)?
             .into_iter()
@@ -848,15 +854,26 @@ impl Tx<'_> {
             )
             .map_err(sql)?;
         let at = ts(&now);
-        for e in &due {
+        let mut claimed = Vec::with_capacity(due.len());
+        for e in due {
             mark.execute(params![e.id, at]).map_err(sql)?;
+            let target = match e.op {
+                OutboxOp::CreateCheckin | OutboxOp::CloseCheckin => {
+                    self.checkin(e.target)?.map(Target::Checkin)
+                }
+                OutboxOp::CreateFailed => self.failed(e.target)?.map(Target::Failed),
+            };
+            claimed.push((e, target));
         }
-        Ok(due)
+        Ok(claimed)
     }
 
     /// Gives claimed entries that were never sent back to the queue, with the doubt they had
     /// before they were claimed (they did not leave, so claiming them added none).
-    pub fn release(&self, entries: &[OutboxEntry]) -> Result<(), StoreError> {
+    pub fn release<'e>(
+        &self,
+        entries: impl IntoIterator<Item = &'e OutboxEntry>,
+    ) -> Result<(), StoreError> {
         let mut stmt = self
             .0
             .prepare_cached(
@@ -869,44 +886,38 @@ impl Tx<'_> {
         Ok(())
     }
 
-    /// Marks a send as possibly applied, before it leaves: a crash or a lost answer after this
-    /// means "look it up first".
-    pub fn set_in_doubt(&self, id: i64, in_doubt: bool) -> Result<(), StoreError> {
-        self.0
-            .execute(
-                "UPDATE outbox SET in_doubt = ?2 WHERE id = ?1",
-                params![id, in_doubt],
-            )
-            .map_err(sql)?;
-        Ok(())
-    }
-
     pub fn finish(&self, id: i64, now: DateTime<Utc>) -> Result<(), StoreError> {
         self.0
-            .execute(
-                "UPDATE outbox SET status = 'done', done_at = ?2, in_doubt = 0, last_error = NULL, claimed_at = NULL WHERE id = ?1",
-                params![id, ts(&now)],
-            )
+            .prepare_cached("UPDATE outbox SET status = 'done', done_at = ?2, in_doubt = 0, last_error = NULL, claimed_at = NULL WHERE id = ?1")
+            .map_err(sql)?
+            .execute(params![id, ts(&now)])
             .map_err(sql)?;
         Ok(())
     }
 
-    pub fn retry_later(&self, id: i64, at: DateTime<Utc>, error: &str) -> Result<(), StoreError> {
+    /// Back in the queue until `at`. `in_doubt`: the write may have reached the server (look it
+    /// up before sending it again).
+    pub fn retry_later(
+        &self,
+        id: i64,
+        at: DateTime<Utc>,
+        error: &str,
+        in_doubt: bool,
+    ) -> Result<(), StoreError> {
         self.0
-            .execute(
-                "UPDATE outbox SET status = 'pending', attempts = attempts + 1, next_attempt_at = ?2, last_error = ?3, claimed_at = NULL WHERE id = ?1",
-                params![id, ts(&at), error],
-            )
+            .prepare_cached("UPDATE outbox SET status = 'pending', attempts = attempts + 1, next_attempt_at = ?2, last_error = ?3, in_doubt = ?4, claimed_at = NULL WHERE id = ?1")
+            .map_err(sql)?
+            .execute(params![id, ts(&at), error, in_doubt])
             .map_err(sql)?;
         Ok(())
     }
 
-    pub fn park(&self, id: i64, error: &str) -> Result<(), StoreError> {
+    /// Refused for good: waits for staff. `in_doubt` as in [`Tx::retry_later`].
+    pub fn park(&self, id: i64, error: &str, in_doubt: bool) -> Result<(), StoreError> {
         self.0
-            .execute(
-                "UPDATE outbox SET status = 'parked', attempts = attempts + 1, last_error = ?2, claimed_at = NULL WHERE id = ?1",
-                params![id, error],
-            )
+            .prepare_cached("UPDATE outbox SET status = 'parked', attempts = attempts + 1, last_error = ?2, in_doubt = ?3, claimed_at = NULL WHERE id = ?1")
+            .map_err(sql)?
+            .execute(params![id, error, in_doubt])
             .map_err(sql)?;
         Ok(())
     }
@@ -943,10 +954,9 @@ impl Tx<'_> {
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         self.0
-            .execute(
-                "UPDATE outbox SET status = 'done', done_at = ?3, in_doubt = 0 WHERE target = ?1 AND id > ?2 AND op = 'close_checkin' AND status IN ('pending', 'claimed')",
-                params![target.to_string(), after, ts(&now)],
-            )
+            .prepare_cached("UPDATE outbox SET status = 'done', done_at = ?3, in_doubt = 0 WHERE target = ?1 AND id > ?2 AND op = 'close_checkin' AND status IN ('pending', 'claimed')")
+            .map_err(sql)?
+            .execute(params![target.to_string(), after, ts(&now)])
             .map_err(sql)?;
         Ok(())
     }
@@ -1131,7 +1141,8 @@ mod tests {
         store.conn().trace_v2(statements, Some(trace));
         store
             .write(|tx| {
-                let claimed = tx.claim_due(now, 2)?;
+                let claimed: Vec<OutboxEntry> =
+                    tx.claim_due(now, 2)?.into_iter().map(|(e, _)| e).collect();
                 tx.release(&claimed[1..])?;
                 tx.outbox_head()?;
                 tx.outbox_pending_count()?;

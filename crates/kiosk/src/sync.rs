@@ -26,7 +26,9 @@ use crate::autocheckout;
 use crate::error::{KioskError, StoreError};
 use crate::events::{Connectivity, Event};
 use crate::kiosk::{Inner, Kiosk, local_time};
-use crate::model::{CheckinRow, Member, Origin, OutboxEntry, OutboxOp, OutboxStatus};
+use crate::model::{
+    CheckinRow, FailedRow, Member, Origin, OutboxEntry, OutboxOp, OutboxStatus, Target,
+};
 
 /// How often the engine does what.
 #[derive(Debug, Clone)]
@@ -104,20 +106,86 @@ impl SyncHandle {
     }
 }
 
-/// What one send came to.
+/// What the server holds for an entry once it is settled.
+#[derive(Debug, Clone, Copy)]
+enum Held {
+    /// The check-in, with its Id. `with_to_time`: it went out already closed, so its check-out
+    /// entries are settled too.
+    Checkin {
+        id: i64,
+        with_to_time: bool,
+    },
+    FailedCheckin {
+        id: i64,
+    },
+    /// The check-out reached its check-in.
+    CheckedOut,
+}
+
+/// What one attempt at an entry came to. `in_doubt`: whether the write may have reached the
+/// server all the same (then it is looked up before it is sent again).
 enum Sent {
-    Done,
+    /// The server has it: sent now, or found from an earlier send whose answer was lost.
+    Done(Held),
     /// Refused for good: waits for staff.
-    Park(String),
+    Park { reason: String, in_doubt: bool },
     /// Not now: the error says why and when.
-    Later(ApiError),
+    Later { error: ApiError, in_doubt: bool },
     /// Waiting for an earlier entry (a check-out whose check-in is not synced yet).
     Blocked,
+}
+
+/// What is recorded for an attempt.
+#[derive(Debug)]
+enum Outcome {
+    Done(Held),
+    Park {
+        reason: String,
+        in_doubt: bool,
+    },
+    Retry {
+        at: DateTime<Utc>,
+        error: String,
+        in_doubt: bool,
+    },
+}
+
+/// The entries of a batch attempted so far and what came of each; recorded together, at the
+/// end of the batch or once they are [`FRESH_FOR`] old, whichever comes first.
+struct Ledger<'a> {
+    settled: Vec<(&'a OutboxEntry, Outcome)>,
+    recorded: usize,
+    recorded_at: std::time::Instant,
+}
+
+impl Ledger<'_> {
+    fn new() -> Self {
+        Self {
+            settled: Vec::new(),
+            recorded: 0,
+            recorded_at: std::time::Instant::now(),
+        }
+    }
+
+    /// What came of the check-in `target` earlier in this batch, recorded yet or not.
+    fn checkin(&self, target: Uuid) -> Option<&Outcome> {
+        self.settled
+            .iter()
+            .rev()
+            .find(|(e, _)| e.target == target && e.op == OutboxOp::CreateCheckin)
+            .map(|(_, outcome)| outcome)
+    }
 }
 
 /// How many outbox entries one durable commit marks "in doubt" before they leave. After a
 /// crash or a power cut, at most this many are looked up on the server before being sent.
 const BATCH: i64 = 64;
+
+/// How old a batch's view may grow. Results wait at most this long to be recorded, so the
+/// queue the staff see stays current when a batch goes slowly (under the API's write limit it
+/// takes a minute); and a check-in read longer ago is read again before it is sent, so a
+/// check-out tapped meanwhile goes out in the same POST.
+const FRESH_FOR: StdDuration = StdDuration::from_millis(200);
 
 /// Why a round stopped early.
 #[derive(Debug)]
@@ -264,10 +332,10 @@ impl SyncEngine {
     /// unreachable. Answers how long until the head is due, if it is waiting.
     ///
     /// Entries go in batches: one durable commit claims the next [`BATCH`] entries that are due
-    /// and marks each "in doubt" before any of them leaves; what each send comes to is recorded
-    /// without waiting for the disk. A result lost to a power cut leaves its entry in doubt, to
-    /// be looked up before it is sent again, so exactly-once holds at one fsync a batch instead
-    /// of three an entry.
+    /// and marks each "in doubt" before any of them leaves. What each send comes to is kept in
+    /// a ledger and recorded for many entries at once without waiting for the disk: a result
+    /// lost to a power cut or a crash leaves its entry in doubt, to be looked up before it is
+    /// sent again. Exactly once, at one fsync a batch instead of three an entry.
     #[instrument(skip_all, err(Debug, level = "debug"))]
     async fn push(&self, api: &Client) -> Result<Option<StdDuration>, Halt> {
         loop {
@@ -276,74 +344,160 @@ impl SyncEngine {
             if batch.is_empty() {
                 return Ok(self.next_due());
             }
-            for (k, entry) in batch.iter().enumerate() {
-                let stop = match self.send_one(api, entry).await {
-                    Ok(None) => continue,
-                    Ok(Some(wait)) => Ok(Some(wait)),
-                    Err(halt) => Err(halt),
+            let claimed_at = std::time::Instant::now();
+            let mut ledger = Ledger::new();
+            let mut stop = None;
+            for (entry, target) in &batch {
+                let sent = match self
+                    .send(api, entry, target.as_ref(), claimed_at, &ledger)
+                    .await
+                {
+                    Ok(sent) => sent,
+                    Err(halt) => {
+                        stop = Some(Err(halt));
+                        break;
+                    }
                 };
-                // The rest of the batch never left: back in the queue as it was.
-                let unsent = &batch[k + 1..];
-                let released = self.inner.store.write_relaxed(|tx| tx.release(unsent));
-                self.inner.emit_progress();
-                released?;
+                let (outcome, halt) = self.outcome(entry, sent);
+                ledger.settled.push((entry, outcome));
+                if let Some(halt) = halt {
+                    stop = Some(halt);
+                    break;
+                }
+                if ledger.recorded_at.elapsed() >= FRESH_FOR {
+                    self.record(&mut ledger, [])?;
+                }
+            }
+            // Entries not attempted never left: back in the queue as they were.
+            let unsent = batch[ledger.settled.len()..].iter().map(|(e, _)| e);
+            self.record(&mut ledger, unsent)?;
+            if let Some(stop) = stop {
                 return stop;
             }
-            self.inner.emit_progress();
         }
     }
 
-    /// Sends one claimed entry and records what came of it; `Some(wait)`: stop for now.
-    async fn send_one(
+    async fn send(
         &self,
         api: &Client,
         entry: &OutboxEntry,
-    ) -> Result<Option<StdDuration>, Halt> {
-        let sent = match entry.op {
-            OutboxOp::CreateCheckin => self.send_create(api, entry).await?,
-            OutboxOp::CloseCheckin => self.send_close(api, entry).await?,
-            OutboxOp::CreateFailed => self.send_failed(api, entry).await?,
-        };
+        target: Option<&Target>,
+        claimed_at: std::time::Instant,
+        ledger: &Ledger<'_>,
+    ) -> Result<Sent, Halt> {
+        match (entry.op, target) {
+            (OutboxOp::CreateCheckin, Some(Target::Checkin(row))) => {
+                self.send_create(api, entry, row, claimed_at).await
+            }
+            (OutboxOp::CloseCheckin, Some(Target::Checkin(row))) => {
+                self.send_close(api, entry, row, ledger).await
+            }
+            (OutboxOp::CreateFailed, Some(Target::Failed(row))) => {
+                self.send_failed(api, entry, row).await
+            }
+            _ => Ok(Self::missing(entry)),
+        }
+    }
+
+    /// What to record for an attempt, and whether the round stops there (and how).
+    fn outcome(
+        &self,
+        entry: &OutboxEntry,
+        sent: Sent,
+    ) -> (Outcome, Option<Result<Option<StdDuration>, Halt>>) {
         let now = self.inner.clock.now();
         match sent {
-            Sent::Done => Ok(None),
-            Sent::Park(reason) => {
+            Sent::Done(held) => (Outcome::Done(held), None),
+            Sent::Park { reason, in_doubt } => {
                 warn!(entry = entry.id, op = entry.op.as_str(), %reason, "parked for staff");
-                self.inner
-                    .store
-                    .write_relaxed(|tx| tx.park(entry.id, &reason))?;
-                Ok(None)
+                (Outcome::Park { reason, in_doubt }, None)
             }
             Sent::Blocked => {
-                let at = now + self.options.backoff_base;
-                self.inner.store.write_relaxed(|tx| {
-                    tx.retry_later(entry.id, at, "waiting for its check-in to sync")
-                })?;
-                Ok(Some(self.options.backoff_base.to_std().unwrap_or_default()))
+                let wait = self.options.backoff_base;
+                let outcome = Outcome::Retry {
+                    at: now + wait,
+                    error: "waiting for its check-in to sync".into(),
+                    in_doubt: entry.in_doubt,
+                };
+                (outcome, Some(Ok(Some(wait.to_std().unwrap_or_default()))))
             }
-            Sent::Later(e) => {
-                let at = now + self.backoff(entry.attempts, e.retry_after());
-                let message = e.to_string();
-                self.inner
-                    .store
-                    .write_relaxed(|tx| tx.retry_later(entry.id, at, &message))?;
-                Err(Halt::Api(e))
+            Sent::Later { error, in_doubt } => {
+                let outcome = Outcome::Retry {
+                    at: now + self.backoff(entry.attempts, error.retry_after()),
+                    error: error.to_string(),
+                    in_doubt,
+                };
+                (outcome, Some(Err(Halt::Api(error))))
             }
         }
     }
 
-    /// Classifies a failed write: retry (clearing the doubt when nothing can have been
-    /// applied), park, or stop for a login.
-    fn failed_send(&self, entry: &OutboxEntry, e: ApiError) -> Result<Sent, Halt> {
-        if !e.outcome_unknown() {
-            self.inner
-                .store
-                .write_relaxed(|tx| tx.set_in_doubt(entry.id, false))?;
-        }
+    /// Records the outcomes not yet recorded and gives `unsent` back to the queue, in one
+    /// transaction that does not wait for the disk (see [`SyncEngine::push`]).
+    fn record<'e>(
+        &self,
+        ledger: &mut Ledger<'_>,
+        unsent: impl IntoIterator<Item = &'e OutboxEntry>,
+    ) -> Result<(), StoreError> {
+        let now = self.inner.clock.now();
+        let fresh = &ledger.settled[ledger.recorded..];
+        self.inner.store.write_relaxed(|tx| {
+            for (entry, outcome) in fresh {
+                match outcome {
+                    Outcome::Done(Held::Checkin { id, with_to_time }) => {
+                        tx.set_checkin_nexudus_id(entry.target, *id)?;
+                        tx.finish(entry.id, now)?;
+                        if *with_to_time {
+                            tx.finish_close_entries(entry.target, entry.id, now)?;
+                        }
+                    }
+                    Outcome::Done(Held::FailedCheckin { id }) => {
+                        tx.set_failed_nexudus_id(entry.target, *id)?;
+                        tx.finish(entry.id, now)?;
+                    }
+                    Outcome::Done(Held::CheckedOut) => tx.finish(entry.id, now)?,
+                    Outcome::Park { reason, in_doubt } => tx.park(entry.id, reason, *in_doubt)?,
+                    Outcome::Retry {
+                        at,
+                        error,
+                        in_doubt,
+                    } => {
+                        tx.retry_later(entry.id, *at, error, *in_doubt)?;
+                    }
+                }
+            }
+            tx.release(unsent)
+        })?;
+        ledger.recorded = ledger.settled.len();
+        ledger.recorded_at = std::time::Instant::now();
+        self.inner.emit_progress();
+        Ok(())
+    }
+
+    /// What a failed write comes to: retry or stop for a login, or park. It left, so it stays
+    /// in doubt unless the answer says nothing was applied.
+    fn failed_send(e: ApiError) -> Sent {
+        let in_doubt = e.outcome_unknown();
         if e.needs_login() || e.is_transient() {
-            return Ok(Sent::Later(e));
+            Sent::Later { error: e, in_doubt }
+        } else {
+            Sent::Park {
+                reason: e.to_string(),
+                in_doubt,
+            }
         }
-        Ok(Sent::Park(e.to_string()))
+    }
+
+    /// An entry whose record is gone from the kiosk's database (it cannot be sent).
+    fn missing(entry: &OutboxEntry) -> Sent {
+        let what = match entry.op {
+            OutboxOp::CreateFailed => "failed check-in",
+            OutboxOp::CreateCheckin | OutboxOp::CloseCheckin => "check-in",
+        };
+        Sent::Park {
+            reason: format!("the {what} is missing from the kiosk's database"),
+            in_doubt: entry.in_doubt,
+        }
     }
 
     fn checkin_write(row: &CheckinRow) -> CheckinWrite {
@@ -360,10 +514,14 @@ impl SyncEngine {
         if row.origin == Origin::Kiosk {
             w.system_id = Some(row.local_id.to_string());
         }
-        // Fields the kiosk does not own, as the server last gave them.
-        let (Ok(serde_json::Value::Object(mut merged)), serde_json::Value::Object(extra)) =
-            (serde_json::to_value(&w), &row.extra)
-        else {
+        // Fields the kiosk does not own, as the server last gave them (none for its own).
+        let serde_json::Value::Object(extra) = &row.extra else {
+            return w;
+        };
+        if extra.is_empty() {
+            return w;
+        }
+        let Ok(serde_json::Value::Object(mut merged)) = serde_json::to_value(&w) else {
             return w;
         };
         for (k, v) in extra {
@@ -414,90 +572,94 @@ impl SyncEngine {
             .map(|c| c.id))
     }
 
-    async fn send_create(&self, api: &Client, entry: &OutboxEntry) -> Result<Sent, Halt> {
-        let Some(row) = self.inner.store.read(|tx| tx.checkin(entry.target))? else {
-            return Ok(Sent::Park(
-                "the check-in is missing from the kiosk's database".into(),
-            ));
+    async fn send_create(
+        &self,
+        api: &Client,
+        entry: &OutboxEntry,
+        row: &CheckinRow,
+        claimed_at: std::time::Instant,
+    ) -> Result<Sent, Halt> {
+        // Read again if it was open when the batch read it, long enough ago for a check-out.
+        let fresh;
+        let row = if row.to_time.is_none() && claimed_at.elapsed() >= FRESH_FOR {
+            let Some(now) = self.inner.store.read(|tx| tx.checkin(entry.target))? else {
+                return Ok(Self::missing(entry));
+            };
+            fresh = now;
+            &fresh
+        } else {
+            row
         };
         if let Some(id) = row.nexudus_id {
-            self.adopt_checkin(entry, row.local_id, id)?;
-            return Ok(Sent::Done);
+            // A pull found it on the server already.
+            return Ok(Sent::Done(Held::Checkin {
+                id,
+                with_to_time: false,
+            }));
         }
         if entry.in_doubt {
-            match self.find_checkin(api, &row).await {
+            match self.find_checkin(api, row).await {
                 Ok(Some(id)) => {
                     info!(
                         entry = entry.id,
                         nexudus_id = id,
                         "an earlier send had arrived: adopted, not sent again"
                     );
-                    self.adopt_checkin(entry, row.local_id, id)?;
-                    return Ok(Sent::Done);
+                    return Ok(Sent::Done(Held::Checkin {
+                        id,
+                        with_to_time: false,
+                    }));
                 }
                 Ok(None) => {}
-                Err(e) => return Ok(Sent::Later(e)),
+                Err(error) => {
+                    return Ok(Sent::Later {
+                        error,
+                        in_doubt: true,
+                    });
+                }
             }
         }
         // A check-in already closed locally goes out whole, ToTime included: one write, not two.
-        match api
-            .create_checkin(&Self::checkin_write(&CheckinRow {
-                nexudus_id: None,
-                ..row.clone()
-            }))
-            .await
-        {
-            Ok(id) => {
-                self.adopt_checkin(entry, row.local_id, id)?;
-                if row.to_time.is_some() {
-                    self.inner.store.write_relaxed(|tx| {
-                        tx.finish_close_entries(row.local_id, entry.id, self.inner.clock.now())
-                    })?;
-                }
-                Ok(Sent::Done)
-            }
-            Err(e) => self.failed_send(entry, e),
-        }
-    }
-
-    fn adopt_checkin(
-        &self,
-        entry: &OutboxEntry,
-        local_id: Uuid,
-        id: i64,
-    ) -> Result<(), StoreError> {
-        let now = self.inner.clock.now();
-        self.inner.store.write_relaxed(|tx| {
-            tx.set_checkin_nexudus_id(local_id, id)?;
-            tx.finish(entry.id, now)
+        Ok(match api.create_checkin(&Self::checkin_write(row)).await {
+            Ok(id) => Sent::Done(Held::Checkin {
+                id,
+                with_to_time: row.to_time.is_some(),
+            }),
+            Err(e) => Self::failed_send(e),
         })
     }
 
-    async fn send_close(&self, api: &Client, entry: &OutboxEntry) -> Result<Sent, Halt> {
-        // Its check-in, earlier in the same batch, may have gone out whole with the ToTime.
-        let current = self.inner.store.read(|tx| tx.outbox_entry(entry.id))?;
-        if current.is_none_or(|e| e.status != OutboxStatus::Claimed) {
-            return Ok(Sent::Done);
-        }
-        let Some(row) = self.inner.store.read(|tx| tx.checkin(entry.target))? else {
-            return Ok(Sent::Park(
-                "the check-in is missing from the kiosk's database".into(),
-            ));
+    async fn send_close(
+        &self,
+        api: &Client,
+        entry: &OutboxEntry,
+        row: &CheckinRow,
+        ledger: &Ledger<'_>,
+    ) -> Result<Sent, Halt> {
+        // Its check-in may have been settled earlier in this batch, recorded or not yet.
+        let id = match (ledger.checkin(entry.target), row.nexudus_id) {
+            (
+                Some(Outcome::Done(Held::Checkin {
+                    with_to_time: true, ..
+                })),
+                _,
+            ) => return Ok(Sent::Done(Held::CheckedOut)),
+            (_, Some(id)) | (Some(&Outcome::Done(Held::Checkin { id, .. })), None) => id,
+            (Some(Outcome::Park { reason, .. }), None) => {
+                return Ok(Sent::Park {
+                    reason: format!("its check-in was refused: {reason}"),
+                    in_doubt: entry.in_doubt,
+                });
+            }
+            (_, None) => return self.before_its_checkin(entry),
         };
-        let Some(id) = row.nexudus_id else {
-            // Its check-in has not synced: it sits earlier in the queue, or was refused.
-            let earlier = self
-                .inner
-                .store
-                .read(|tx| tx.outbox_earlier_open(entry.target, entry.id))?;
-            return Ok(match earlier {
-                Some(e) if e.status == OutboxStatus::Parked => Sent::Park(format!(
-                    "its check-in was refused: {}",
-                    e.last_error.unwrap_or_default()
-                )),
-                Some(_) => Sent::Blocked,
-                None => Sent::Park("its check-in never reached Nexudus".into()),
-            });
+        let row = CheckinRow {
+            nexudus_id: Some(id),
+            ..row.clone()
+        };
+        let deleted = || Sent::Park {
+            reason: "the check-in was deleted in Nexudus".into(),
+            in_doubt: false,
         };
         if entry.in_doubt {
             // A PUT is safe to repeat, but a wasted write is not free: see if it arrived.
@@ -506,52 +668,58 @@ impl SyncEngine {
                     if server.to_time.map(|t| t.timestamp())
                         == row.to_time.map(|t| t.timestamp()) =>
                 {
-                    let now = self.inner.clock.now();
-                    self.inner
-                        .store
-                        .write_relaxed(|tx| tx.finish(entry.id, now))?;
-                    return Ok(Sent::Done);
+                    return Ok(Sent::Done(Held::CheckedOut));
                 }
                 Ok(_) => {}
-                Err(ApiError::NotFound { .. }) => {
-                    return Ok(Sent::Park("the check-in was deleted in Nexudus".into()));
+                Err(ApiError::NotFound { .. }) => return Ok(deleted()),
+                Err(error) => {
+                    return Ok(Sent::Later {
+                        error,
+                        in_doubt: true,
+                    });
                 }
-                Err(e) => return Ok(Sent::Later(e)),
             }
         }
-        match api.update_checkin(&Self::checkin_write(&row)).await {
-            Ok(_) => {
-                let now = self.inner.clock.now();
-                self.inner
-                    .store
-                    .write_relaxed(|tx| tx.finish(entry.id, now))?;
-                Ok(Sent::Done)
-            }
-            Err(ApiError::NotFound { .. }) => {
-                self.inner
-                    .store
-                    .write_relaxed(|tx| tx.set_in_doubt(entry.id, false))?;
-                Ok(Sent::Park("the check-in was deleted in Nexudus".into()))
-            }
-            Err(e) => self.failed_send(entry, e),
-        }
+        Ok(match api.update_checkin(&Self::checkin_write(&row)).await {
+            Ok(_) => Sent::Done(Held::CheckedOut),
+            Err(ApiError::NotFound { .. }) => deleted(),
+            Err(e) => Self::failed_send(e),
+        })
     }
 
-    async fn send_failed(&self, api: &Client, entry: &OutboxEntry) -> Result<Sent, Halt> {
-        let Some(row) = self.inner.store.read(|tx| tx.failed(entry.target))? else {
-            return Ok(Sent::Park(
-                "the failed check-in is missing from the kiosk's database".into(),
-            ));
-        };
-        let system_id = row.local_id.to_string();
-        let now = self.inner.clock.now();
+    /// A check-out whose check-in has no Id yet: it waits for its check-in, earlier in the
+    /// queue, unless that was refused or never queued.
+    fn before_its_checkin(&self, entry: &OutboxEntry) -> Result<Sent, Halt> {
+        let earlier = self
+            .inner
+            .store
+            .read(|tx| tx.outbox_earlier_open(entry.target, entry.id))?;
+        Ok(match earlier {
+            Some(e) if e.status == OutboxStatus::Parked => Sent::Park {
+                reason: format!(
+                    "its check-in was refused: {}",
+                    e.last_error.unwrap_or_default()
+                ),
+                in_doubt: entry.in_doubt,
+            },
+            Some(_) => Sent::Blocked,
+            None => Sent::Park {
+                reason: "its check-in never reached Nexudus".into(),
+                in_doubt: entry.in_doubt,
+            },
+        })
+    }
+
+    async fn send_failed(
+        &self,
+        api: &Client,
+        entry: &OutboxEntry,
+        row: &FailedRow,
+    ) -> Result<Sent, Halt> {
         if let Some(id) = row.nexudus_id {
-            self.inner.store.write_relaxed(|tx| {
-                tx.set_failed_nexudus_id(row.local_id, id)?;
-                tx.finish(entry.id, now)
-            })?;
-            return Ok(Sent::Done);
+            return Ok(Sent::Done(Held::FailedCheckin { id }));
         }
+        let system_id = row.local_id.to_string();
         if entry.in_doubt {
             let query = FailedCheckinQuery {
                 system_id: Some(system_id.clone()),
@@ -569,11 +737,7 @@ impl SyncEngine {
                         .iter()
                         .find(|f| f.system_id.as_deref() == Some(&system_id))
                     {
-                        self.inner.store.write_relaxed(|tx| {
-                            tx.set_failed_nexudus_id(row.local_id, f.id)?;
-                            tx.finish(entry.id, now)
-                        })?;
-                        return Ok(Sent::Done);
+                        return Ok(Sent::Done(Held::FailedCheckin { id: f.id }));
                     }
                 }
                 // A server without the list: a failed attempt may then be recorded twice, which
@@ -584,7 +748,12 @@ impl SyncEngine {
                         "cannot look failed check-ins up; sending again"
                     );
                 }
-                Err(e) => return Ok(Sent::Later(e)),
+                Err(error) => {
+                    return Ok(Sent::Later {
+                        error,
+                        in_doubt: true,
+                    });
+                }
             }
         }
         let mut w = FailedCheckinWrite::new(row.location_id, row.attempt_time);
@@ -595,17 +764,10 @@ impl SyncEngine {
         w.tariff_at_the_time_of_checkin.clone_from(&row.plan);
         w.description = Some(row.description.clone());
         w.system_id = Some(system_id);
-        match api.create_failed_checkin(&w).await {
-            Ok(id) => {
-                let now = self.inner.clock.now();
-                self.inner.store.write_relaxed(|tx| {
-                    tx.set_failed_nexudus_id(row.local_id, id)?;
-                    tx.finish(entry.id, now)
-                })?;
-                Ok(Sent::Done)
-            }
-            Err(e) => self.failed_send(entry, e),
-        }
+        Ok(match api.create_failed_checkin(&w).await {
+            Ok(id) => Sent::Done(Held::FailedCheckin { id }),
+            Err(e) => Self::failed_send(e),
+        })
     }
 
     // ---- pull ---------------------------------------------------------------------------------

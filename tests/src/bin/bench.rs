@@ -99,17 +99,11 @@ async fn load_and_tap() {
 
 async fn search() {
     // Search as you type over 100,000 members.
-    let big = Simulator::start(SimConfig::quiet(100_000)).await.unwrap();
-    let dir2 = tempfile::tempdir().unwrap();
-    let k2 = scenarios::open_kiosk(dir2.path(), Limits::unlimited());
-    scenarios::connect(&k2, &big).await;
-    let queries = [
-        "a", "jo", "mar", "e", "gar", "ana", "son", "zoe", "ødeg", "josé", "ç", "de la", "kow",
-        "lefè", "ma g",
-    ];
+    let (_sim, _dir, k2) = scenarios::loaded_kiosk(100_000).await;
+    let queries = scenarios::SEARCH_QUERIES;
     let mut searches = Vec::new();
     for _ in 0..40 {
-        for q in queries {
+        for &q in queries {
             let t = Instant::now();
             let hits = k2.search(q, 50).unwrap();
             searches.push(t.elapsed());
@@ -121,7 +115,7 @@ async fn search() {
         searches,
     );
     if std::env::var_os("BENCH_DETAIL").is_some() {
-        for q in queries {
+        for &q in queries {
             let t = Instant::now();
             let hits = k2.search(q, 50).unwrap().len();
             println!("  {q:<8} {:>9.3?} {hits} hits", t.elapsed());
@@ -130,20 +124,38 @@ async fn search() {
 }
 
 async fn drain() {
-    // Outbox drain of 10,000 check-ins vs a bare client loop making the same requests.
-    let sim = Simulator::start(SimConfig::quiet(12_000)).await.unwrap();
-    let dir3 = tempfile::tempdir().unwrap();
-    let k3 = scenarios::open_kiosk(dir3.path(), Limits::unlimited());
-    scenarios::connect(&k3, &sim).await;
-    let members: Vec<i64> = scenarios::eligible(&sim).into_iter().collect();
-    let n = members.len().min(10_000);
-    for m in &members[..n] {
-        k3.tap(*m).unwrap();
+    // Outbox drain of 10,000 check-ins vs a bare client loop making the same requests to the
+    // same simulator. A shared machine drifts by tens of percent within seconds, so the bare
+    // loop runs just before and just after each drain, the ratio is against their mean, and
+    // the figure is the median of independent rounds (`BENCH_ROUNDS`, 3 by default).
+    let rounds: usize = std::env::var("BENCH_ROUNDS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(3)
+        .max(1);
+    let mut ratios = Vec::new();
+    for round in 1..=rounds {
+        ratios.push(drain_round(round).await);
     }
-    let t = Instant::now();
-    let status = scenarios::drain(&k3, Duration::from_secs(600)).await;
-    let drain = t.elapsed();
-    assert_eq!(status.pending, 0);
+    ratios.sort_by(f64::total_cmp);
+    println!(
+        "{:<58} {:.0}% of bare throughput (median of {rounds} rounds; target >= 80%)",
+        "outbox drain of 10,000 (throttle off)",
+        ratios[rounds / 2] * 100.0
+    );
+}
+
+/// One round of [`drain`]: a fresh simulator and kiosk, so no round sees another's check-ins.
+async fn drain_round(round: usize) -> f64 {
+    const N: usize = 10_000;
+    // About a quarter of the seeded members may check in at the kiosk's location.
+    let (sim, _dir, kiosk) = scenarios::loaded_kiosk(44_000).await;
+    let members: Vec<i64> = scenarios::eligible(&sim);
+    assert!(members.len() >= N, "{} eligible members", members.len());
+    let members = &members[..N];
+    for m in members {
+        kiosk.tap(*m).unwrap();
+    }
     let api = nexudus::Client::new(
         {
             let mut c = nexudus::ClientConfig::new(&sim.base_url()).unwrap();
@@ -160,19 +172,40 @@ async fn drain() {
     )
     .await
     .unwrap();
+    let api = &api;
+    let bare_loop = |n: usize| async move {
+        let t = Instant::now();
+        for m in &members[..n] {
+            let mut w = nexudus::CheckinWrite::new(scenarios::HOME, chrono::Utc::now());
+            w.coworker_id = Some(*m);
+            w.source = nexudus::Source::Tile;
+            api.create_checkin(&w).await.unwrap();
+        }
+        t.elapsed()
+    };
+    // The taps' commits leave the disk busy for a while: settle before timing anything.
+    bare_loop(2_000).await;
+    let before = bare_loop(N).await;
+    // Only the push is timed: the pulls (members, today's check-ins) are not due.
+    let options = kiosk::SyncOptions {
+        member_interval: chrono::Duration::days(1),
+        checkin_interval: chrono::Duration::days(1),
+        ..scenarios::fast_sync()
+    };
+    let requests = sim.requests().len();
     let t = Instant::now();
-    for m in &members[..n] {
-        let mut w = nexudus::CheckinWrite::new(scenarios::HOME, chrono::Utc::now());
-        w.coworker_id = Some(*m);
-        w.source = nexudus::Source::Tile;
-        api.create_checkin(&w).await.unwrap();
-    }
-    let bare = t.elapsed();
+    let status = scenarios::drain_with(&kiosk, &options, Duration::from_secs(600)).await;
+    let drain = t.elapsed();
+    let sent = sim.requests().len() - requests;
+    assert_eq!((status.pending, status.parked), (0, 0), "{status:?}");
+    let after = bare_loop(N).await;
+    let ratio = ((before + after) / 2).as_secs_f64() / drain.as_secs_f64();
     println!(
-        "{:<58} {n} in {drain:.2?} vs bare loop {bare:.2?}: {:.0}% of bare throughput",
-        "outbox drain (throttle off)",
-        bare.as_secs_f64() / drain.as_secs_f64() * 100.0
+        "{:<58} {N} in {drain:.2?} ({sent} requests) vs bare loop {before:.2?} / {after:.2?}: {:.0}%",
+        format!("  drain round {round}"),
+        ratio * 100.0
     );
+    ratio
 }
 
 async fn throttled() {
