@@ -122,8 +122,30 @@ fn init_logging(dir: &std::path::Path) -> tracing_appender::non_blocking::Worker
     guard
 }
 
+/// Draws the page without GPU compositing, unless `KIOSK_GPU=1`. Kiosk PCs often have no real
+/// GPU: WebKitGTK then composites through a software GL driver, which here cost 180 ms more to
+/// the first painted grid and 110 MB more memory (BENCHMARKS.md), for a page that gains nothing
+/// from it (a grid of a few dozen tiles). On a machine with a GPU, IT may set `KIOSK_GPU=1`.
+fn software_rendering<R: Runtime>(window: &tauri::WebviewWindow<R>) -> tauri::Result<()> {
+    if std::env::var("KIOSK_GPU").is_ok_and(|v| v == "1") {
+        return Ok(());
+    }
+    window.with_webview(|webview| {
+        #[cfg(target_os = "linux")]
+        {
+            use webkit2gtk::{HardwareAccelerationPolicy, SettingsExt, WebViewExt};
+            if let Some(settings) = webview.inner().settings() {
+                settings.set_hardware_acceleration_policy(HardwareAccelerationPolicy::Never);
+            }
+        }
+        #[cfg(not(target_os = "linux"))]
+        let _ = webview;
+    })
+}
+
 /// Builds and runs the app.
 pub fn run() {
+    let started = std::time::Instant::now();
     let app = with_commands(tauri::Builder::default())
         .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
             if let Some(window) = app.get_webview_window("main") {
@@ -134,15 +156,32 @@ pub fn run() {
             tauri_plugin_autostart::MacosLauncher::LaunchAgent,
             None,
         ))
-        .setup(|app| {
+        .setup(move |app| {
             let log_dir = app.path().app_log_dir()?;
             std::fs::create_dir_all(&log_dir)?;
             app.manage(init_logging(&log_dir));
             let data_dir = app.path().app_data_dir()?;
+            let booting = std::time::Instant::now();
             let running = tauri::async_runtime::block_on(kiosk_web::boot(boot_options(data_dir)))
                 .map_err(|e| -> Box<dyn std::error::Error> { e.into() })?;
+            tracing::info!(
+                boot_ms = booting.elapsed().as_millis(),
+                since_start_ms = started.elapsed().as_millis(),
+                members = running.kiosk.member_count(),
+                "kiosk ready"
+            );
             forward_events(app.handle(), &running.kiosk);
             app.manage(Shell::new(running));
+            // The window opens once the kiosk is there, so the UI's first calls find it.
+            let config = app
+                .config()
+                .app
+                .windows
+                .iter()
+                .find(|w| w.label == "main")
+                .ok_or("no main window in tauri.conf.json")?;
+            let window = tauri::WebviewWindowBuilder::from_config(app.handle(), config)?.build()?;
+            software_rendering(&window)?;
             Ok(())
         });
     if let Err(e) = app.run(tauri::generate_context!()) {
