@@ -31,8 +31,11 @@ pub struct MemberIndex {
     /// For each byte, the entries (in name order) with a word starting with it: where every
     /// word-start match of a term beginning with that byte is.
     by_initial: Vec<Vec<u32>>,
-    /// The same for the first two bytes of a word, for terms of two bytes or more.
+    /// The same for the first two bytes of a word, for terms of two bytes.
     by_prefix: std::collections::HashMap<[u8; 2], Vec<u32>>,
+    /// And for the first three, for longer terms: a term that rarely starts a word ("son")
+    /// then checks only the words that start with it, not every word sharing two letters.
+    by_prefix3: std::collections::HashMap<[u8; 3], Vec<u32>>,
 }
 
 impl MemberIndex {
@@ -67,9 +70,12 @@ impl MemberIndex {
         let mut by_initial = vec![Vec::new(); 256];
         let mut by_prefix: std::collections::HashMap<[u8; 2], Vec<u32>> =
             std::collections::HashMap::new();
+        let mut by_prefix3: std::collections::HashMap<[u8; 3], Vec<u32>> =
+            std::collections::HashMap::new();
         for (i, e) in entries.iter().enumerate() {
             let mut seen = [false; 256];
             let mut seen2 = Vec::new();
+            let mut seen3 = Vec::new();
             let bytes = e.folded.as_bytes();
             for (p, &b) in bytes.iter().enumerate() {
                 let starts_word = p == 0 || !bytes[p - 1].is_ascii_alphanumeric();
@@ -86,6 +92,15 @@ impl MemberIndex {
                     seen2.push([b, next]);
                     by_prefix.entry([b, next]).or_default().push(i as u32);
                 }
+                if let [_, next, third, ..] = bytes[p..]
+                    && !seen3.contains(&[b, next, third])
+                {
+                    seen3.push([b, next, third]);
+                    by_prefix3
+                        .entry([b, next, third])
+                        .or_default()
+                        .push(i as u32);
+                }
             }
         }
         Self {
@@ -94,6 +109,7 @@ impl MemberIndex {
             starts,
             by_initial,
             by_prefix,
+            by_prefix3,
         }
     }
 
@@ -147,7 +163,11 @@ impl MemberIndex {
             .expect("at least one term");
         let needle = longest.needle();
         let candidates: &[u32] = match needle {
-            [a, b, ..] => self.by_prefix.get(&[*a, *b]).map_or(&[], Vec::as_slice),
+            [a, b, c, ..] => self
+                .by_prefix3
+                .get(&[*a, *b, *c])
+                .map_or(&[], Vec::as_slice),
+            [a, b] => self.by_prefix.get(&[*a, *b]).map_or(&[], Vec::as_slice),
             [a] => &self.by_initial[usize::from(*a)],
             [] => &[],
         };
