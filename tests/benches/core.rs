@@ -19,7 +19,10 @@ fn runtime() -> tokio::runtime::Runtime {
 
 fn tap(c: &mut Criterion) {
     let rt = runtime();
-    let (sim, _dir, kiosk) = rt.block_on(scenarios::loaded_kiosk(50_000));
+    let (sim, _dir, kiosk) = rt.block_on(scenarios::loaded_kiosk(
+        50_000,
+        nexudus::Limits::unlimited(),
+    ));
     let members = scenarios::eligible(&sim);
     sim.stop(); // a tap never waits for the network
     let mut next = members.iter().cycle();
@@ -30,7 +33,10 @@ fn tap(c: &mut Criterion) {
 
 fn search(c: &mut Criterion) {
     let rt = runtime();
-    let (sim, _dir, kiosk) = rt.block_on(scenarios::loaded_kiosk(100_000));
+    let (sim, _dir, kiosk) = rt.block_on(scenarios::loaded_kiosk(
+        100_000,
+        nexudus::Limits::unlimited(),
+    ));
     sim.stop();
     let mut group = c.benchmark_group("search over 100,000 members");
     for &query in scenarios::SEARCH_QUERIES {
@@ -43,7 +49,10 @@ fn search(c: &mut Criterion) {
 
 fn grid(c: &mut Criterion) {
     let rt = runtime();
-    let (sim, _dir, kiosk) = rt.block_on(scenarios::loaded_kiosk(20_000));
+    let (sim, _dir, kiosk) = rt.block_on(scenarios::loaded_kiosk(
+        20_000,
+        nexudus::Limits::unlimited(),
+    ));
     sim.stop();
     let tiles = kiosk.grid().unwrap().len();
     c.bench_function(
@@ -54,7 +63,7 @@ fn grid(c: &mut Criterion) {
 
 criterion_group! {
     name = core;
-    // Short enough to run on every change: the whole suite in about two minutes.
+    // Short enough to run on every change: the whole suite in about four minutes here.
     config = Criterion::default()
         .warm_up_time(Duration::from_secs(1))
         .measurement_time(Duration::from_secs(3));

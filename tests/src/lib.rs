@@ -83,13 +83,13 @@ pub async fn connect(kiosk: &Kiosk, sim: &SimHandle) {
     assert!(status.members > 0, "members loaded");
 }
 
-/// A kiosk at [`HOME`] with every member of a simulator seeded with `members` loaded, its
-/// database in a temporary directory (the benchmarks' starting point). The simulator keeps
-/// running: stop it to keep the network out of a measurement.
-pub async fn loaded_kiosk(members: usize) -> (SimHandle, tempfile::TempDir, Kiosk) {
+/// A quiet simulator seeded with `members`, and a kiosk at [`HOME`] with client limits
+/// `limits`, logged in and with every member loaded, its database in a temporary directory:
+/// where most scenarios and benchmarks start. Stop the simulator to keep the network out.
+pub async fn loaded_kiosk(members: usize, limits: Limits) -> (SimHandle, tempfile::TempDir, Kiosk) {
     let sim = quiet_sim(members).await;
     let dir = tempfile::tempdir().expect("a temporary directory");
-    let kiosk = open_kiosk(dir.path(), Limits::unlimited());
+    let kiosk = open_kiosk(dir.path(), limits);
     connect(&kiosk, &sim).await;
     (sim, dir, kiosk)
 }

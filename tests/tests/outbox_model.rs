@@ -5,13 +5,13 @@
 use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 
+use kiosk::TapOutcome;
 use kiosk::model::Origin;
 use kiosk::store::{Store, ts};
-use kiosk::{Kiosk, TapOutcome};
 use nexudus::Limits;
 use nexudus_sim::Faults;
 use proptest::prelude::*;
-use scenarios::{HOME, connect, drain, eligible, open_kiosk, quiet_sim};
+use scenarios::{HOME, drain, eligible, loaded_kiosk, open_kiosk};
 
 #[derive(Debug, Clone)]
 enum Step {
@@ -71,10 +71,7 @@ fn faults(answer: Answer) -> Faults {
 }
 
 async fn run(steps: Vec<Step>) -> Result<(), TestCaseError> {
-    let sim = quiet_sim(120).await;
-    let dir = tempfile::tempdir().unwrap();
-    let mut kiosk: Kiosk = open_kiosk(dir.path(), Limits::unlimited());
-    connect(&kiosk, &sim).await;
+    let (sim, dir, mut kiosk) = loaded_kiosk(120, Limits::unlimited()).await;
     let members = eligible(&sim);
     let mut acked: Vec<(i64, bool, String)> = Vec::new();
     for step in steps {

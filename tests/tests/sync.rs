@@ -7,14 +7,11 @@ use std::time::Duration;
 use kiosk::{Connectivity, TapOutcome};
 use nexudus::{Limits, Rate};
 use nexudus_sim::{Faults, ThrottleConfig, Window};
-use scenarios::{HOME, connect, drain, eligible, inactive, open_kiosk, quiet_sim};
+use scenarios::{HOME, connect, drain, eligible, inactive, loaded_kiosk};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn five_hundred_taps_offline_all_arrive_once_with_the_right_fields() {
-    let sim = quiet_sim(3000).await;
-    let dir = tempfile::tempdir().unwrap();
-    let kiosk = open_kiosk(dir.path(), Limits::unlimited());
-    connect(&kiosk, &sim).await;
+    let (sim, dir, kiosk) = loaded_kiosk(3000, Limits::unlimited()).await;
     let members: Vec<i64> = eligible(&sim).into_iter().take(500).collect();
     assert_eq!(members.len(), 500, "the seed has 500 eligible members here");
 
@@ -96,10 +93,7 @@ fn kiosk_rows(dir: &std::path::Path) -> HashMap<String, kiosk::model::CheckinRow
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn with_thirty_percent_of_answers_lost_nothing_is_lost_or_doubled() {
-    let sim = quiet_sim(2000).await;
-    let dir = tempfile::tempdir().unwrap();
-    let kiosk = open_kiosk(dir.path(), Limits::unlimited());
-    connect(&kiosk, &sim).await;
+    let (sim, dir, kiosk) = loaded_kiosk(2000, Limits::unlimited()).await;
     let members: Vec<i64> = eligible(&sim).into_iter().take(150).collect();
     let refused: Vec<i64> = inactive(&sim).into_iter().take(20).collect();
     sim.set_faults(Faults {
@@ -170,15 +164,12 @@ async fn with_thirty_percent_of_answers_lost_nothing_is_lost_or_doubled() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_thousand_writes_under_throttling_drain_with_few_409s() {
-    let sim = quiet_sim(7000).await;
-    let dir = tempfile::tempdir().unwrap();
     // The documented limits scaled up so the run is short: 100 writes a second on both sides.
     let limits = Limits {
         writes: vec![Rate::spread(100, Duration::from_secs(1))],
         ..Limits::default()
     };
-    let kiosk = open_kiosk(dir.path(), limits);
-    connect(&kiosk, &sim).await;
+    let (sim, _dir, kiosk) = loaded_kiosk(7000, limits).await;
     let members: Vec<i64> = eligible(&sim).into_iter().take(1000).collect();
     assert_eq!(members.len(), 1000);
     sim.set_throttle(ThrottleConfig {
@@ -226,10 +217,7 @@ async fn a_thousand_writes_under_throttling_drain_with_few_409s() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_expired_token_is_refreshed_mid_drain_and_a_revoked_one_waits_for_login() {
-    let sim = quiet_sim(1000).await;
-    let dir = tempfile::tempdir().unwrap();
-    let kiosk = open_kiosk(dir.path(), Limits::unlimited());
-    connect(&kiosk, &sim).await;
+    let (sim, _dir, kiosk) = loaded_kiosk(1000, Limits::unlimited()).await;
     let members = eligible(&sim);
     for m in &members[..60] {
         kiosk.tap(*m).unwrap();
@@ -277,10 +265,7 @@ async fn an_expired_token_is_refreshed_mid_drain_and_a_revoked_one_waits_for_log
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_grid_follows_check_outs_made_elsewhere_and_deactivations() {
-    let sim = quiet_sim(500).await;
-    let dir = tempfile::tempdir().unwrap();
-    let kiosk = open_kiosk(dir.path(), Limits::unlimited());
-    connect(&kiosk, &sim).await;
+    let (sim, _dir, kiosk) = loaded_kiosk(500, Limits::unlimited()).await;
     let members = eligible(&sim);
     let (a, b) = (members[0], members[1]);
     kiosk.tap(a).unwrap();
@@ -348,10 +333,7 @@ async fn the_grid_follows_check_outs_made_elsewhere_and_deactivations() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_engine_pushes_on_events_and_stops_with_nothing_claimed() {
-    let sim = quiet_sim(300).await;
-    let dir = tempfile::tempdir().unwrap();
-    let kiosk = open_kiosk(dir.path(), Limits::unlimited());
-    connect(&kiosk, &sim).await;
+    let (sim, dir, kiosk) = loaded_kiosk(300, Limits::unlimited()).await;
     let mut events = kiosk.subscribe();
     // A long tick: only the tap's nudge can make the engine push this soon.
     let options = kiosk::SyncOptions {
@@ -390,10 +372,7 @@ async fn the_engine_pushes_on_events_and_stops_with_nothing_claimed() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn no_token_or_password_reaches_the_database() {
-    let sim = quiet_sim(50).await;
-    let dir = tempfile::tempdir().unwrap();
-    let kiosk = open_kiosk(dir.path(), Limits::unlimited());
-    connect(&kiosk, &sim).await;
+    let (sim, dir, kiosk) = loaded_kiosk(50, Limits::unlimited()).await;
     kiosk.tap(eligible(&sim)[0]).unwrap();
     drain(&kiosk, Duration::from_secs(10)).await;
     drop(kiosk);
@@ -421,10 +400,7 @@ async fn no_token_or_password_reaches_the_database() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_member_removed_upstream_leaves_at_the_next_full_load() {
-    let sim = quiet_sim(300).await;
-    let dir = tempfile::tempdir().unwrap();
-    let kiosk = open_kiosk(dir.path(), Limits::unlimited());
-    connect(&kiosk, &sim).await;
+    let (sim, _dir, kiosk) = loaded_kiosk(300, Limits::unlimited()).await;
     let gone = eligible(&sim)[0];
     assert!(kiosk.grid().unwrap().iter().any(|t| t.member_id == gone));
     sim.sim().remove_coworker(gone);
@@ -443,10 +419,7 @@ async fn a_member_removed_upstream_leaves_at_the_next_full_load() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sync_now_pulls_member_changes_at_once() {
-    let sim = quiet_sim(100).await;
-    let dir = tempfile::tempdir().unwrap();
-    let kiosk = open_kiosk(dir.path(), Limits::unlimited());
-    connect(&kiosk, &sim).await;
+    let (sim, _dir, kiosk) = loaded_kiosk(100, Limits::unlimited()).await;
     let member = eligible(&sim)[0];
     sim.update_coworker(
         member,
@@ -473,10 +446,7 @@ async fn sync_now_pulls_member_changes_at_once() {
 async fn a_check_out_queued_with_its_check_in_costs_no_extra_write() {
     // The API allows 2,500 writes a day: a check-in closed before it synced goes out as one
     // POST carrying its ToTime, and its check-out, in the same batch, sends nothing more.
-    let sim = quiet_sim(400).await;
-    let dir = tempfile::tempdir().unwrap();
-    let kiosk = open_kiosk(dir.path(), Limits::unlimited());
-    connect(&kiosk, &sim).await;
+    let (sim, _dir, kiosk) = loaded_kiosk(400, Limits::unlimited()).await;
     let members: Vec<i64> = eligible(&sim).into_iter().take(11).collect();
     let (lost, together) = members.split_first().unwrap();
     sim.stop();

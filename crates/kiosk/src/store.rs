@@ -369,13 +369,13 @@ fn failed_from(raw: RawFailed) -> Result<FailedRow, StoreError> {
 /// 0002), or SQLite will not use that index and scans the whole history instead.
 const QUEUED: &str = "status IN ('pending', 'claimed')";
 
-/// The WHERE term for entries of one status, phrased so the open ones use their partial index.
-fn with_status(status: OutboxStatus) -> &'static str {
+/// The WHERE term for entries of one status, phrased so the open ones use their partial index
+/// (`outbox_parked`'s term is `status = 'parked'`).
+fn with_status(status: OutboxStatus) -> String {
+    let status = status.as_str();
     match status {
-        OutboxStatus::Pending => "status IN ('pending', 'claimed') AND status = 'pending'",
-        OutboxStatus::Claimed => "status IN ('pending', 'claimed') AND status = 'claimed'",
-        OutboxStatus::Parked => "status = 'parked'",
-        OutboxStatus::Done => "status = 'done'",
+        "pending" | "claimed" => format!("{QUEUED} AND status = '{status}'"),
+        _ => format!("status = '{status}'"),
     }
 }
 
@@ -954,7 +954,7 @@ impl Tx<'_> {
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         self.0
-            .prepare_cached("UPDATE outbox SET status = 'done', done_at = ?3, in_doubt = 0 WHERE target = ?1 AND id > ?2 AND op = 'close_checkin' AND status IN ('pending', 'claimed')")
+            .prepare_cached(&format!("UPDATE outbox SET status = 'done', done_at = ?3, in_doubt = 0 WHERE target = ?1 AND id > ?2 AND op = 'close_checkin' AND {QUEUED}"))
             .map_err(sql)?
             .execute(params![target.to_string(), after, ts(&now)])
             .map_err(sql)?;

@@ -135,6 +135,24 @@ enum Sent {
     Blocked,
 }
 
+impl Sent {
+    /// A look-up of an earlier send failed: the entry stays in doubt, to be looked up again.
+    fn lookup_failed(error: ApiError) -> Self {
+        Self::Later {
+            error,
+            in_doubt: true,
+        }
+    }
+
+    /// A check-out whose check-in the server refused: it cannot go either.
+    fn checkin_refused(entry: &OutboxEntry, reason: &str) -> Self {
+        Self::Park {
+            reason: format!("its check-in was refused: {reason}"),
+            in_doubt: entry.in_doubt,
+        }
+    }
+}
+
 /// What is recorded for an attempt.
 #[derive(Debug)]
 enum Outcome {
@@ -611,12 +629,7 @@ impl SyncEngine {
                     }));
                 }
                 Ok(None) => {}
-                Err(error) => {
-                    return Ok(Sent::Later {
-                        error,
-                        in_doubt: true,
-                    });
-                }
+                Err(error) => return Ok(Sent::lookup_failed(error)),
             }
         }
         // A check-in already closed locally goes out whole, ToTime included: one write, not two.
@@ -646,10 +659,7 @@ impl SyncEngine {
             ) => return Ok(Sent::Done(Held::CheckedOut)),
             (_, Some(id)) | (Some(&Outcome::Done(Held::Checkin { id, .. })), None) => id,
             (Some(Outcome::Park { reason, .. }), None) => {
-                return Ok(Sent::Park {
-                    reason: format!("its check-in was refused: {reason}"),
-                    in_doubt: entry.in_doubt,
-                });
+                return Ok(Sent::checkin_refused(entry, reason));
             }
             (_, None) => return self.before_its_checkin(entry),
         };
@@ -672,12 +682,7 @@ impl SyncEngine {
                 }
                 Ok(_) => {}
                 Err(ApiError::NotFound { .. }) => return Ok(deleted()),
-                Err(error) => {
-                    return Ok(Sent::Later {
-                        error,
-                        in_doubt: true,
-                    });
-                }
+                Err(error) => return Ok(Sent::lookup_failed(error)),
             }
         }
         Ok(match api.update_checkin(&Self::checkin_write(&row)).await {
@@ -695,13 +700,9 @@ impl SyncEngine {
             .store
             .read(|tx| tx.outbox_earlier_open(entry.target, entry.id))?;
         Ok(match earlier {
-            Some(e) if e.status == OutboxStatus::Parked => Sent::Park {
-                reason: format!(
-                    "its check-in was refused: {}",
-                    e.last_error.unwrap_or_default()
-                ),
-                in_doubt: entry.in_doubt,
-            },
+            Some(e) if e.status == OutboxStatus::Parked => {
+                Sent::checkin_refused(entry, &e.last_error.unwrap_or_default())
+            }
             Some(_) => Sent::Blocked,
             None => Sent::Park {
                 reason: "its check-in never reached Nexudus".into(),
@@ -748,12 +749,7 @@ impl SyncEngine {
                         "cannot look failed check-ins up; sending again"
                     );
                 }
-                Err(error) => {
-                    return Ok(Sent::Later {
-                        error,
-                        in_doubt: true,
-                    });
-                }
+                Err(error) => return Ok(Sent::lookup_failed(error)),
             }
         }
         let mut w = FailedCheckinWrite::new(row.location_id, row.attempt_time);

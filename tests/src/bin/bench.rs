@@ -99,7 +99,7 @@ async fn load_and_tap() {
 
 async fn search() {
     // Search as you type over 100,000 members.
-    let (_sim, _dir, k2) = scenarios::loaded_kiosk(100_000).await;
+    let (_sim, _dir, k2) = scenarios::loaded_kiosk(100_000, Limits::unlimited()).await;
     let queries = scenarios::SEARCH_QUERIES;
     let mut searches = Vec::new();
     for _ in 0..40 {
@@ -149,7 +149,7 @@ async fn drain() {
 async fn drain_round(round: usize) -> f64 {
     const N: usize = 10_000;
     // About a quarter of the seeded members may check in at the kiosk's location.
-    let (sim, _dir, kiosk) = scenarios::loaded_kiosk(44_000).await;
+    let (sim, _dir, kiosk) = scenarios::loaded_kiosk(44_000, Limits::unlimited()).await;
     let members: Vec<i64> = scenarios::eligible(&sim);
     assert!(members.len() >= N, "{} eligible members", members.len());
     let members = &members[..N];
@@ -210,14 +210,11 @@ async fn drain_round(round: usize) -> f64 {
 
 async fn throttled() {
     // 1,000 check-ins with throttle and limiter both at 100 writes/s.
-    let sim = Simulator::start(SimConfig::quiet(7000)).await.unwrap();
-    let dir4 = tempfile::tempdir().unwrap();
     let limits = Limits {
         writes: vec![Rate::spread(100, Duration::from_secs(1))],
         ..Limits::default()
     };
-    let k4 = scenarios::open_kiosk(dir4.path(), limits);
-    scenarios::connect(&k4, &sim).await;
+    let (sim, _dir, k4) = scenarios::loaded_kiosk(7000, limits).await;
     let members = scenarios::eligible(&sim);
     for m in members.iter().take(1000) {
         k4.tap(*m).unwrap();
