@@ -1,12 +1,13 @@
-//! The desktop/tablet app: a thin shell around the `Kiosk` core. Each command forwards to one
-//! `Kiosk` method; core events become Tauri events; nothing here knows SQL, rules or HTTP.
+//! The desktop/tablet app: a thin shell around the `Kiosk` core. Its one command forwards any
+//! kiosk call to the core's dispatcher; core events become Tauri events; nothing here knows SQL,
+//! rules or HTTP.
 
 mod commands;
 
 use std::path::PathBuf;
 
 use kiosk::Kiosk;
-use kiosk_web::boot::{BootOptions, DemoChoice, Running};
+use kiosk_boot::{BootOptions, DemoChoice, Running};
 use tauri::{Emitter, Manager, Runtime};
 
 /// What the commands reach: the kiosk, and what keeps it running (sync engine, demo simulator).
@@ -25,30 +26,9 @@ impl Shell {
     }
 }
 
-/// Registers every command; shared by the app and its tests.
+/// Registers the app's command; shared by the app and its tests.
 pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
-    builder.invoke_handler(tauri::generate_handler![
-        commands::status,
-        commands::grid,
-        commands::search,
-        commands::settings,
-        commands::locations,
-        commands::tap,
-        commands::tap_pin,
-        commands::tap_card,
-        commands::sync_now,
-        commands::staff_verify,
-        commands::staff_set_pin,
-        commands::update_settings,
-        commands::staff_queue,
-        commands::staff_retry,
-        commands::staff_discard,
-        commands::staff_login,
-        commands::staff_logout,
-        commands::staff_pairing,
-        commands::leave_kiosk,
-        commands::autostart,
-    ])
+    builder.invoke_handler(tauri::generate_handler![commands::call])
 }
 
 /// Forwards every core event to the UI as the `kiosk` event.
@@ -74,6 +54,11 @@ pub fn forward_events<R: Runtime>(app: &tauri::AppHandle<R>, kiosk: &Kiosk) {
 /// `KIOSK_DEMO_MEMBERS` and `KIOSK_DEMO_SIM_PORT` let IT, the window tests and the benchmarks choose.
 fn boot_options(data_dir: PathBuf) -> BootOptions {
     let mut options = BootOptions::new(data_dir);
+    options.capabilities = kiosk::Capabilities {
+        autostart: true,
+        leave_kiosk: true,
+        pairing: false,
+    };
     options.demo = match std::env::var("KIOSK_DEMO").as_deref() {
         Ok("always" | "1") => DemoChoice::Always,
         Ok("never" | "0") => DemoChoice::Never,
@@ -162,7 +147,7 @@ pub fn run() {
             app.manage(init_logging(&log_dir));
             let data_dir = app.path().app_data_dir()?;
             let booting = std::time::Instant::now();
-            let running = tauri::async_runtime::block_on(kiosk_web::boot(boot_options(data_dir)))
+            let running = tauri::async_runtime::block_on(kiosk_boot::boot(boot_options(data_dir)))
                 .map_err(|e| -> Box<dyn std::error::Error> { e.into() })?;
             tracing::info!(
                 boot_ms = booting.elapsed().as_millis(),

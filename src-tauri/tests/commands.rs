@@ -1,7 +1,7 @@
-//! Every registered command reaches the core: called through Tauri's IPC with a mock runtime
+//! Every kiosk call reaches the core through the app's one command: called through Tauri's IPC with a mock runtime
 //! (no display), each answers what only the `Kiosk` can answer.
 
-use kiosk_web::boot::{BootOptions, DemoChoice};
+use kiosk_boot::{BootOptions, DemoChoice};
 use nexudus_kiosk_lib::{Shell, with_commands};
 use serde_json::{Value, json};
 use tauri::Manager;
@@ -9,15 +9,20 @@ use tauri::ipc::{CallbackFn, InvokeBody};
 use tauri::test::{INVOKE_KEY, get_ipc_response, mock_builder, mock_context, noop_assets};
 use tauri::webview::InvokeRequest;
 
+/// A kiosk call through the app's one command, as the UI's transport makes it.
 fn call(
     webview: &tauri::WebviewWindow<tauri::test::MockRuntime>,
-    cmd: &str,
-    body: Value,
+    name: &str,
+    args: Value,
 ) -> Result<Value, Value> {
+    let mut body = serde_json::Map::new();
+    body.insert("call".into(), name.into());
+    body.insert("args".into(), args);
+    let body = Value::Object(body);
     get_ipc_response(
         webview,
         InvokeRequest {
-            cmd: cmd.into(),
+            cmd: "call".into(),
             callback: CallbackFn(0),
             error: CallbackFn(1),
             // On Linux the IPC origin must be tauri://localhost (toolchain.md).
@@ -38,12 +43,12 @@ fn code(answer: Result<Value, Value>) -> String {
 }
 
 #[test]
-fn every_command_reaches_the_core() {
+fn every_call_reaches_the_core_through_the_one_command() {
     let dir = tempfile::tempdir().unwrap();
     let mut options = BootOptions::new(dir.path().to_owned());
     options.demo = DemoChoice::Always;
     options.demo_members = 80;
-    let running = tauri::async_runtime::block_on(kiosk_web::boot(options)).unwrap();
+    let running = tauri::async_runtime::block_on(kiosk_boot::boot(options)).unwrap();
     let app = with_commands(mock_builder())
         .plugin(tauri_plugin_autostart::init(
             tauri_plugin_autostart::MacosLauncher::LaunchAgent,
@@ -73,7 +78,7 @@ fn every_command_reaches_the_core() {
             .is_empty()
     );
     assert_eq!(
-        call(&w, "tap", json!({"memberId": member})).unwrap()["kind"],
+        call(&w, "tap", json!({"member_id": member})).unwrap()["kind"],
         "welcome"
     );
     assert_eq!(
@@ -113,7 +118,7 @@ fn every_command_reaches_the_core() {
             "staff_retry",
             json!({"pin": "1234", "id": 999_999})
         )),
-        "invalid"
+        "not_parked"
     );
     assert_eq!(
         code(call(
@@ -121,7 +126,7 @@ fn every_command_reaches_the_core() {
             "staff_discard",
             json!({"pin": "1234", "id": 999_999})
         )),
-        "invalid"
+        "not_parked"
     );
     assert_eq!(
         call(&w, "staff_pairing", json!({"pin": "1234"})).unwrap()["required"],
@@ -130,7 +135,7 @@ fn every_command_reaches_the_core() {
     let refused = call(
         &w,
         "staff_login",
-        json!({"pin": "1234", "email": "nobody@example.com", "password": "x", "totp": null, "baseUrl": status["location"].is_object().then_some("http://127.0.0.1:9")}),
+        json!({"pin": "1234", "email": "nobody@example.com", "password": "x", "totp": null, "base_url": status["location"].is_object().then_some("http://127.0.0.1:9")}),
     );
     assert_eq!(
         code(refused),
@@ -168,4 +173,9 @@ fn every_command_reaches_the_core() {
     )
     .unwrap();
     call(&w, "staff_verify", json!({"pin": "2468"})).unwrap();
+    assert_eq!(
+        code(call(&w, "format_disk", json!({}))),
+        "unknown_call",
+        "the command runs declared calls only"
+    );
 }

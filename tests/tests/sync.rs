@@ -340,7 +340,7 @@ async fn the_engine_pushes_on_events_and_stops_with_nothing_claimed() {
         tick: Duration::from_secs(3600),
         ..scenarios::fast_sync()
     };
-    let engine = kiosk::SyncHandle::spawn(&kiosk, options);
+    let engine = kiosk.start_sync(options);
     let member = eligible(&sim)[0];
     kiosk.tap(member).unwrap();
     let drained = tokio::time::timeout(Duration::from_secs(10), async {

@@ -61,8 +61,8 @@ async function provision(dataHome, simBase) {
   const serve = await start(join(RELEASE, 'kiosk'), ['serve', '--no-demo', '--data-dir', dir, '--bind', `127.0.0.1:${port}`, '--ui-dir', 'dist'], 'listening');
   const base = `http://127.0.0.1:${port}/api`;
   try {
-    await json('POST', `${base}/staff/pin`, { current: null, new: STAFF_PIN });
-    await json('POST', `${base}/staff/login`, {
+    await json('POST', `${base}/staff_set_pin`, { current: null, new: STAFF_PIN });
+    await json('POST', `${base}/staff_login`, {
       pin: STAFF_PIN,
       base_url: simBase,
       email: 'kiosk@demo.nexudus-sim.local',
@@ -70,7 +70,7 @@ async function provision(dataHome, simBase) {
       totp: null,
     });
     // The first sync brings the account's locations, then its members.
-    await json('POST', `${base}/sync`);
+    await json('POST', `${base}/sync_now`);
     let location;
     for (let i = 0; i < 600 && !location; i++) {
       [location] = await json('GET', `${base}/locations`);
@@ -78,8 +78,8 @@ async function provision(dataHome, simBase) {
     }
     if (!location) throw new Error('no locations came');
     const settings = await json('GET', `${base}/settings`);
-    await json('PUT', `${base}/settings`, { pin: STAFF_PIN, settings: { ...settings, location: { id: location.id, name: location.name, time_zone: location.time_zone } } });
-    await json('POST', `${base}/sync`);
+    await json('POST', `${base}/update_settings`, { pin: STAFF_PIN, settings: { ...settings, location: { id: location.id, name: location.name, time_zone: location.time_zone } } });
+    await json('POST', `${base}/sync_now`);
     for (let i = 0; i < 600; i++) {
       const status = await json('GET', `${base}/status`);
       if (status.members >= MEMBERS) return;

@@ -38,7 +38,7 @@ export async function settings(request: APIRequestContext): Promise<Settings> {
 
 export async function changeSettings(request: APIRequestContext, change: Partial<Settings>): Promise<void> {
   const next = { ...(await settings(request)), ...change };
-  const r = await request.put(`${KIOSK}/api/settings`, { data: { pin: STAFF_PIN, settings: next } });
+  const r = await request.post(`${KIOSK}/api/update_settings`, { data: { pin: STAFF_PIN, settings: next } });
   expect(r.ok()).toBe(true);
 }
 

@@ -5,7 +5,8 @@ import { PinEntry } from '../src/lib/pinpad';
 import { CardReader } from '../src/lib/cardreader';
 import { contrast, hslToRgb, tileColour } from '../src/lib/colour';
 import { letterIndex } from '../src/lib/alphabet';
-import { duration, messages, pickLocale, translate } from '../src/lib/i18n';
+import { duration, errorText, messages, pickLocale, refusalText, translate } from '../src/lib/i18n';
+import type { Refusal } from '../src/lib/types';
 
 describe('the virtual grid', () => {
   it('renders a few rows of 10,000 tiles, whatever the scroll position', () => {
@@ -136,5 +137,24 @@ describe('strings', () => {
     expect(pickLocale(['fr'])).toBe('en');
     expect(duration('en', 95)).toBe('1 h 35 min');
     expect(duration('en', 5)).toBe('5 min');
+  });
+
+  it('words every refusal reason of the core in each language, never in English inside Spanish', () => {
+    const reasons: Refusal[] = ['inactive', 'wrong_location', 'no_plan'];
+    for (const reason of reasons) {
+      expect(refusalText('en', reason)).toMatch(/reception/);
+      expect(refusalText('es', reason)).toMatch(/recepción/);
+      expect(refusalText('es', reason)).not.toBe(refusalText('en', reason));
+    }
+  });
+
+  it('words errors by code with their data, and falls back to the message for a code it does not know', () => {
+    expect(errorText('es', { code: 'wrong_pin', message: 'wrong staff PIN', detail: { tries_left: 2 } })).toBe(
+      'PIN de personal incorrecto. Quedan 2 intentos.',
+    );
+    expect(errorText('en', { code: 'locked_out', message: 'x', detail: { seconds: 30 } })).toBe(
+      'Too many wrong PINs. Try again in 30 s.',
+    );
+    expect(errorText('en', { code: 'database_error', message: 'database error: x' })).toBe('database error: x');
   });
 });

@@ -1,6 +1,6 @@
-//! The kiosk's browser face (HTTP + Server-Sent Events) and the boot both faces share.
+//! The kiosk's browser face: the `Kiosk` over HTTP + Server-Sent Events for browser tablets.
+//! Start-up (demo mode, the data directory) is `kiosk-boot`'s, shared with the desktop app.
 
-pub mod boot;
 pub mod http;
 
-pub use boot::{BootOptions, DemoChoice, Running, boot};
+pub use kiosk_boot::{BootOptions, DemoChoice, Running, boot};

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
 use kiosk::{Kiosk, KioskConfig, SyncOptions};
-use kiosk_web::boot::{BootOptions, DemoChoice, default_data_dir};
+use kiosk_boot::{BootOptions, DemoChoice, default_data_dir};
 use kiosk_web::http::{AppState, Pairing, router};
 
 #[derive(Debug, Parser)]
@@ -120,8 +120,12 @@ async fn main() -> anyhow::Result<()> {
             };
             options.demo_members = members;
             options.demo_sim_port = sim_port;
-            let running = kiosk_web::boot(options).await?;
             let pairing = Arc::new(Pairing::new(!bind.ip().is_loopback()));
+            options.capabilities = kiosk::Capabilities {
+                pairing: pairing.required,
+                ..kiosk::Capabilities::default()
+            };
+            let running = kiosk_boot::boot(options).await?;
             let state = AppState {
                 kiosk: running.kiosk.clone(),
                 pairing: Arc::clone(&pairing),

@@ -5,8 +5,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use futures::StreamExt;
-use kiosk_web::boot::{BootOptions, DemoChoice};
 use kiosk_web::http::{AppState, Pairing, router};
+use kiosk_web::{BootOptions, DemoChoice};
 use serde_json::{Value, json};
 
 struct Face {
@@ -60,10 +60,6 @@ impl Face {
     async fn post(&self, path: &str, body: Value) -> (u16, Value) {
         self.send(reqwest::Method::POST, path, Some(body)).await
     }
-
-    async fn put(&self, path: &str, body: Value) -> (u16, Value) {
-        self.send(reqwest::Method::PUT, path, Some(body)).await
-    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -105,24 +101,18 @@ async fn demo_mode_serves_the_grid_and_a_tap_checks_in() {
         "errors are {{ code, message }}"
     );
     let (_, found) = f
-        .get(&format!(
-            "/api/search?q={}",
-            urlencode(grid[1]["name"].as_str().unwrap())
-        ))
+        .post(
+            "/api/search",
+            json!({"query": grid[1]["name"], "limit": null}),
+        )
         .await;
     assert_eq!(found[0]["member_id"], grid[1]["member_id"]);
-}
-
-fn urlencode(s: &str) -> String {
-    s.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
+    let (s, err) = f.post("/api/format_disk", json!({})).await;
+    assert_eq!(
+        (s, err["code"].clone()),
+        (404, json!("unknown_call")),
+        "only declared calls are served"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -156,22 +146,25 @@ async fn events_stream_to_the_browser() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn staff_calls_need_the_pin_and_change_what_members_see() {
     let f = face(Pairing::new(false)).await;
-    let (s, e) = f.post("/api/staff/queue", json!({"pin": "0000"})).await;
+    let (s, e) = f.post("/api/staff_queue", json!({"pin": "0000"})).await;
     assert_eq!((s, e["code"].clone()), (403, json!("wrong_pin")));
     let (_, settings) = f.get("/api/settings").await;
     let mut changed = settings.clone();
     changed["privacy"] = json!("initials");
     let (s, _) = f
-        .put("/api/settings", json!({"pin": "1234", "settings": changed}))
+        .post(
+            "/api/update_settings",
+            json!({"pin": "1234", "settings": changed}),
+        )
         .await;
     assert_eq!(s, 200);
     let (_, grid) = f.get("/api/grid").await;
     let name = grid[0]["name"].as_str().unwrap();
     assert!(name.chars().count() <= 3, "initials only: {name}");
     for _ in 0..4 {
-        f.post("/api/staff/verify", json!({"pin": "9999"})).await;
+        f.post("/api/staff_verify", json!({"pin": "9999"})).await;
     }
-    let (s, e) = f.post("/api/staff/verify", json!({"pin": "9999"})).await;
+    let (s, e) = f.post("/api/staff_verify", json!({"pin": "9999"})).await;
     assert_eq!(
         (s, e["code"].clone()),
         (423, json!("locked_out")),
@@ -211,14 +204,20 @@ async fn a_new_kiosk_without_an_account_lets_the_first_staff_member_choose_the_p
         (json!(false), json!(false), json!("not_configured"))
     );
     let (s, _) = f
-        .post("/api/staff/pin", json!({"current": null, "new": "5678"}))
+        .post(
+            "/api/staff_set_pin",
+            json!({"current": null, "new": "5678"}),
+        )
         .await;
     assert_eq!(s, 200, "the first PIN needs no current one");
     let (s, _) = f
-        .post("/api/staff/pin", json!({"current": null, "new": "1111"}))
+        .post(
+            "/api/staff_set_pin",
+            json!({"current": null, "new": "1111"}),
+        )
         .await;
     assert_eq!(s, 403, "the next change needs the current PIN");
-    let (s, _) = f.post("/api/staff/verify", json!({"pin": "5678"})).await;
+    let (s, _) = f.post("/api/staff_verify", json!({"pin": "5678"})).await;
     assert_eq!(s, 200);
     let (_, status) = f.get("/api/status").await;
     assert_eq!(status["staff_pin_set"], true);

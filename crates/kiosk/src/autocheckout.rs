@@ -1,9 +1,46 @@
-//! When an open check-in is due to be closed by the auto-checkout rule.
+//! Auto-checkout: the rule (when an open check-in is due to close) and its action (closing the
+//! due ones, queued for sync like any check-out). The sync engine runs the action each round.
 
 use chrono::{DateTime, Duration, LocalResult, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
+use tracing::info;
 
+use crate::error::StoreError;
+use crate::events::Event;
+use crate::model::OutboxOp;
 use crate::settings::AutoCheckoutRule;
+use crate::shared::Shared;
+use crate::views::local_time;
+
+/// Closes the open check-ins at the kiosk's location whose auto-checkout time has passed, at
+/// that time (not now), so a kiosk that was off overnight still closes them right. Answers how
+/// many it closed.
+pub(crate) fn close_due(shared: &Shared) -> Result<usize, StoreError> {
+    let settings = shared.settings();
+    let Some(location) = settings.location.filter(|_| settings.auto_checkout) else {
+        return Ok(0);
+    };
+    let tz = location.tz();
+    let now = shared.clock.now();
+    let closed = shared.store.write(|tx| {
+        let mut closed = 0;
+        for row in tx.open_checkins(location.id)? {
+            let due = due(row.from_time, settings.auto_checkout_rule, tz);
+            if due <= now {
+                tx.close_checkin(row.local_id, due, Some(local_time(due, tz)))?;
+                tx.enqueue(OutboxOp::CloseCheckin, row.local_id, now)?;
+                closed += 1;
+            }
+        }
+        Ok::<_, StoreError>(closed)
+    })?;
+    if closed > 0 {
+        info!(closed, "auto-checkout");
+        shared.emit(Event::MembersChanged);
+        shared.emit_progress();
+    }
+    Ok(closed)
+}
 
 /// The instant a check-in that began at `from` is due to close under `rule`, at a location in
 /// `tz`. A cut-off is the first wall-clock cut-off after `from` in the location's zone, so it

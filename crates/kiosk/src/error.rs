@@ -1,4 +1,5 @@
-//! Errors by layer, each with a stable code the faces show as `{ code, message }`.
+//! Errors by layer, each with a stable code the faces show as `{ code, message }`. A face
+//! never matches on a message: it words the code (and the data the DTO carries) itself.
 
 use serde::Serialize;
 
@@ -16,7 +17,7 @@ pub enum StoreError {
     #[error("the disk is full: the check-in was not recorded")]
     DiskFull,
     #[error("database error: {0}")]
-    Sqlite(#[from] rusqlite::Error),
+    Sqlite(rusqlite::Error),
     #[error("cannot update the database schema: {0}")]
     Migration(String),
     #[error("stored data cannot be read: {0}")]
@@ -33,9 +34,13 @@ impl StoreError {
         }
     }
 
-    /// Classifies a SQLite error: a full disk and a damaged file deserve their own words.
+    /// Classifies a SQLite error: a full disk and a damaged file deserve their own words, and a
+    /// value in the file that does not read as its type is bad data, not a SQLite failure.
     pub(crate) fn from_sqlite(e: rusqlite::Error) -> Self {
         use rusqlite::ffi::ErrorCode;
+        if let rusqlite::Error::FromSqlConversionFailure(_, _, cause) = &e {
+            return Self::Data(cause.to_string());
+        }
         match e.sqlite_error_code() {
             Some(ErrorCode::DiskFull) => Self::DiskFull,
             Some(ErrorCode::DatabaseCorrupt | ErrorCode::NotADatabase) => {
@@ -46,6 +51,42 @@ impl StoreError {
     }
 }
 
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        Self::from_sqlite(e)
+    }
+}
+
+/// A value a face sent that the kiosk refuses, with the field it concerns.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct Invalid {
+    /// The field, as the face names it (`staff_pin`, `auto_checkout_rule`, ...).
+    pub field: &'static str,
+    /// What is wrong, in words staff understand.
+    pub message: String,
+}
+
+impl Invalid {
+    pub fn new(field: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            field,
+            message: message.into(),
+        }
+    }
+}
+
+/// A failure of the secret store (the OS keyring or the kiosk's private file).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SecretsError {
+    #[error("the OS keyring failed: {0}")]
+    Keyring(String),
+    #[error("the secrets file {path} cannot be used: {message}")]
+    File { path: String, message: String },
+    #[error("a stored secret is damaged: {0}")]
+    Damaged(String),
+}
+
 /// What the faces get from any `Kiosk` call that fails.
 #[derive(Debug, thiserror::Error)]
 pub enum KioskError {
@@ -53,6 +94,10 @@ pub enum KioskError {
     Store(#[from] StoreError),
     #[error(transparent)]
     Api(#[from] nexudus::ApiError),
+    #[error(transparent)]
+    Invalid(#[from] Invalid),
+    #[error("cannot keep the session safe: {0}")]
+    Secrets(#[from] SecretsError),
     #[error("no member with Id {0}")]
     UnknownMember(i64),
     #[error("no member has that PIN")]
@@ -63,14 +108,22 @@ pub enum KioskError {
     WrongPin { tries_left: u32 },
     #[error("too many wrong PINs; try again in {seconds} s")]
     LockedOut { seconds: i64 },
-    #[error("{0}")]
-    Invalid(String),
+    #[error("no staff PIN is set yet: set one first")]
+    NoStaffPin,
+    #[error("entry {0} of the sync queue is not parked")]
+    NotParked(i64),
     #[error("no location is chosen yet: staff must pick one in the staff panel")]
     NoLocation,
-    #[error("cannot keep the session safe: {0}")]
-    Secrets(String),
+    #[error("cannot use the data directory {path}: {message}")]
+    DataDir { path: String, message: String },
+    #[error("this face of the kiosk cannot do that")]
+    Unsupported,
+    #[error("there is no call named {0:?}")]
+    UnknownCall(String),
     #[error("the sync engine has stopped")]
     SyncStopped,
+    #[error("the call failed inside the kiosk: {0}")]
+    Internal(String),
 }
 
 impl KioskError {
@@ -78,15 +131,21 @@ impl KioskError {
         match self {
             Self::Store(e) => e.code(),
             Self::Api(e) => e.code(),
+            Self::Invalid(_) => "invalid",
+            Self::Secrets(_) => "secrets",
             Self::UnknownMember(_) => "unknown_member",
             Self::UnknownPin => "unknown_pin",
             Self::UnknownCard => "unknown_card",
             Self::WrongPin { .. } => "wrong_pin",
             Self::LockedOut { .. } => "locked_out",
-            Self::Invalid(_) => "invalid",
+            Self::NoStaffPin => "no_staff_pin",
+            Self::NotParked(_) => "not_parked",
             Self::NoLocation => "no_location",
-            Self::Secrets(_) => "secrets",
+            Self::DataDir { .. } => "data_dir",
+            Self::Unsupported => "unsupported",
+            Self::UnknownCall(_) => "unknown_call",
             Self::SyncStopped => "sync_stopped",
+            Self::Internal(_) => "internal",
         }
     }
 
@@ -95,6 +154,18 @@ impl KioskError {
         ErrorDto {
             code: self.code().to_owned(),
             message: self.to_string(),
+            field: match self {
+                Self::Invalid(e) => Some(e.field.to_owned()),
+                _ => None,
+            },
+            tries_left: match self {
+                Self::WrongPin { tries_left } => Some(*tries_left),
+                _ => None,
+            },
+            seconds: match self {
+                Self::LockedOut { seconds } => Some(*seconds),
+                _ => None,
+            },
         }
     }
 }
@@ -111,9 +182,35 @@ impl From<KioskError> for ErrorDto {
     }
 }
 
-/// The error as it crosses into a face.
+/// The error as it crosses into a face: a stable code, the English message (for logs and IT),
+/// and the data a face needs to word it in its own language.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct ErrorDto {
     pub code: String,
     pub message: String,
+    /// With `invalid`: the field the value was refused for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub field: Option<String>,
+    /// With `wrong_pin`: wrong tries left before the lock-out.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub tries_left: Option<u32>,
+    /// With `locked_out`: seconds until the next try.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub seconds: Option<i64>,
+}
+
+impl ErrorDto {
+    /// An error of a face itself (not of the core), e.g. a refused request.
+    pub fn new(code: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            code: code.into(),
+            message: message.into(),
+            field: None,
+            tries_left: None,
+            seconds: None,
+        }
+    }
 }

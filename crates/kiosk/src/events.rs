@@ -3,19 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use crate::kiosk::TapOutcome;
-
-/// Whether the kiosk reaches Nexudus.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
-#[serde(rename_all = "snake_case")]
-pub enum Connectivity {
-    Online,
-    Offline,
-    /// The session ended: a staff member must log in; taps keep queueing.
-    NeedsLogin,
-    /// No account: nothing to sync to.
-    NotConfigured,
-}
+use crate::views::{Connectivity, TapOutcome};
 
 #[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 #[serde(tag = "type", rename_all = "snake_case")]

@@ -63,6 +63,14 @@ impl Origin {
             Self::Server => "server",
         }
     }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "kiosk" => Some(Self::Kiosk),
+            "server" => Some(Self::Server),
+            _ => None,
+        }
+    }
 }
 
 /// A check-in as the kiosk holds it.
@@ -82,8 +90,8 @@ pub struct CheckinRow {
     pub teams: Option<String>,
     pub plan: Option<String>,
     pub origin: Origin,
-    /// Server fields the kiosk does not own, kept so a PUT sends the whole record.
-    pub extra: serde_json::Value,
+    /// What the server set that the kiosk does not own, kept so a PUT sends the whole record.
+    pub server_fields: nexudus::ServerFields,
 }
 
 /// A rejected attempt as the kiosk holds it.

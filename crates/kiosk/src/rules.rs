@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use crate::model::Member;
 use crate::settings::Settings;
 
-/// Why a check-in is refused.
+/// Why a check-in is refused: a stable code the faces word in the member's language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum Refusal {
@@ -20,17 +20,6 @@ impl Refusal {
             Self::Inactive => "inactive",
             Self::WrongLocation => "wrong_location",
             Self::NoPlan => "no_plan",
-        }
-    }
-
-    /// What the member reads on the kiosk.
-    pub fn member_message(self) -> &'static str {
-        match self {
-            Self::Inactive => "Your membership is not active. Please see reception.",
-            Self::WrongLocation => {
-                "Your membership does not include this location. Please see reception."
-            }
-            Self::NoPlan => "You have no plan that covers today. Please see reception.",
         }
     }
 

@@ -11,6 +11,8 @@ use nexudus::{Secret, TokenStore, auth::StoreError};
 use sha2::Sha256;
 use tracing::warn;
 
+use crate::error::SecretsError;
+
 const SERVICE: &str = "nexudus-kiosk";
 
 #[derive(Debug)]
@@ -26,8 +28,15 @@ pub struct SecretStore {
     backend: Backend,
 }
 
-fn keyring_error(e: &keyring::Error) -> String {
-    format!("keyring: {e}")
+fn keyring_error(e: &keyring::Error) -> SecretsError {
+    SecretsError::Keyring(e.to_string())
+}
+
+fn file_error(path: &Path, e: impl std::fmt::Display) -> SecretsError {
+    SecretsError::File {
+        path: path.display().to_string(),
+        message: e.to_string(),
+    }
 }
 
 impl SecretStore {
@@ -73,16 +82,16 @@ impl SecretStore {
         }
     }
 
-    fn read_file(path: &Path) -> Result<BTreeMap<String, String>, String> {
+    fn read_file(path: &Path) -> Result<BTreeMap<String, String>, SecretsError> {
         match std::fs::read(path) {
             Ok(bytes) => serde_json::from_slice(&bytes)
-                .map_err(|e| format!("{} is damaged: {e}", path.display())),
+                .map_err(|e| SecretsError::Damaged(format!("{}: {e}", path.display()))),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(BTreeMap::new()),
-            Err(e) => Err(format!("cannot read {}: {e}", path.display())),
+            Err(e) => Err(file_error(path, e)),
         }
     }
 
-    fn write_file(path: &Path, map: &BTreeMap<String, String>) -> Result<(), String> {
+    fn write_file(path: &Path, map: &BTreeMap<String, String>) -> Result<(), SecretsError> {
         use std::io::Write;
         let tmp = path.with_extension("json.tmp");
         let mut options = std::fs::OpenOptions::new();
@@ -92,17 +101,15 @@ impl SecretStore {
             use std::os::unix::fs::OpenOptionsExt;
             options.mode(0o600);
         }
-        let mut file = options
-            .open(&tmp)
-            .map_err(|e| format!("cannot write {}: {e}", tmp.display()))?;
-        let bytes = serde_json::to_vec(map).map_err(|e| e.to_string())?;
+        let mut file = options.open(&tmp).map_err(|e| file_error(&tmp, e))?;
+        let bytes = serde_json::to_vec(map).map_err(|e| file_error(&tmp, e))?;
         file.write_all(&bytes)
             .and_then(|()| file.sync_all())
-            .map_err(|e| format!("cannot write {}: {e}", tmp.display()))?;
-        std::fs::rename(&tmp, path).map_err(|e| format!("cannot replace {}: {e}", path.display()))
+            .map_err(|e| file_error(&tmp, e))?;
+        std::fs::rename(&tmp, path).map_err(|e| file_error(path, e))
     }
 
-    pub fn get(&self, name: &str) -> Result<Option<String>, String> {
+    pub fn get(&self, name: &str) -> Result<Option<String>, SecretsError> {
         match &self.backend {
             Backend::Keyring { account_prefix } => {
                 match keyring::Entry::new(SERVICE, &format!("{account_prefix}/{name}"))
@@ -118,7 +125,7 @@ impl SecretStore {
         }
     }
 
-    pub fn set(&self, name: &str, value: &str) -> Result<(), String> {
+    pub fn set(&self, name: &str, value: &str) -> Result<(), SecretsError> {
         match &self.backend {
             Backend::Keyring { account_prefix } => {
                 keyring::Entry::new(SERVICE, &format!("{account_prefix}/{name}"))
@@ -139,7 +146,7 @@ impl SecretStore {
         }
     }
 
-    pub fn delete(&self, name: &str) -> Result<(), String> {
+    pub fn delete(&self, name: &str) -> Result<(), SecretsError> {
         match &self.backend {
             Backend::Keyring { account_prefix } => {
                 match keyring::Entry::new(SERVICE, &format!("{account_prefix}/{name}"))
@@ -164,7 +171,7 @@ impl SecretStore {
     }
 
     /// The device's own key for hashing member PINs and cards: made once, kept here.
-    pub fn device_key(&self) -> Result<DeviceKey, String> {
+    pub fn device_key(&self) -> Result<DeviceKey, SecretsError> {
         if let Some(hex) = self.get("device_key")? {
             if let Some(key) = decode_hex(&hex) {
                 return Ok(DeviceKey(key));
@@ -209,6 +216,11 @@ impl std::fmt::Debug for DeviceKey {
 }
 
 impl DeviceKey {
+    /// A key from its bytes (tests; a real key comes from [`SecretStore::device_key`]).
+    pub fn from_bytes(bytes: [u8; 32]) -> Self {
+        Self(bytes)
+    }
+
     /// HMAC-SHA256 of a credential, labelled by its kind so a PIN never matches a card.
     pub fn hash(&self, kind: &str, value: &str) -> Vec<u8> {
         let mut mac =

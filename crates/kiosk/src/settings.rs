@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::error::Invalid;
+
 /// How much of a member's name the public grid shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
@@ -87,18 +89,27 @@ impl Default for Settings {
 
 impl Settings {
     /// Checks values a face may send; answers what is wrong in words staff understand.
-    pub fn validate(&self) -> Result<(), String> {
+    pub fn validate(&self) -> Result<(), Invalid> {
         if let Some(loc) = &self.location
             && loc.time_zone.parse::<chrono_tz::Tz>().is_err()
         {
-            return Err(format!("{:?} is not a time zone", loc.time_zone));
+            return Err(Invalid::new(
+                "location",
+                format!("{:?} is not a time zone", loc.time_zone),
+            ));
         }
         match self.auto_checkout_rule {
             AutoCheckoutRule::CutOff { hour, minute } if hour > 23 || minute > 59 => {
-                return Err(format!("{hour:02}:{minute:02} is not a time of day"));
+                return Err(Invalid::new(
+                    "auto_checkout_rule",
+                    format!("{hour:02}:{minute:02} is not a time of day"),
+                ));
             }
             AutoCheckoutRule::AfterHours { hours } if hours == 0 || hours > 48 => {
-                return Err("auto-checkout after hours must be between 1 and 48".into());
+                return Err(Invalid::new(
+                    "auto_checkout_rule",
+                    "auto-checkout after hours must be between 1 and 48",
+                ));
             }
             _ => {}
         }
@@ -106,16 +117,22 @@ impl Settings {
             && (!(url.starts_with("https://") || url.starts_with("http://"))
                 || !url.contains("{id}"))
         {
-            return Err(
-                "a photo address starts with https:// and has {id} where the member's Id goes"
-                    .into(),
-            );
+            return Err(Invalid::new(
+                "photo_url",
+                "a photo address starts with https:// and has {id} where the member's Id goes",
+            ));
         }
         if self.double_tap_seconds > 120 {
-            return Err("the double-tap window is at most 120 seconds".into());
+            return Err(Invalid::new(
+                "double_tap_seconds",
+                "the double-tap window is at most 120 seconds",
+            ));
         }
         if !(5..=3600).contains(&self.idle_timeout_seconds) {
-            return Err("the idle timeout is between 5 seconds and an hour".into());
+            return Err(Invalid::new(
+                "idle_timeout_seconds",
+                "the idle timeout is between 5 seconds and an hour",
+            ));
         }
         Ok(())
     }
@@ -134,7 +151,9 @@ mod tests {
             name: "x".into(),
             time_zone: "Mars/Olympus".into(),
         });
-        assert!(s.validate().unwrap_err().contains("time zone"));
+        let err = s.validate().unwrap_err();
+        assert!(err.message.contains("time zone"), "{err}");
+        assert_eq!(err.field, "location", "the refusal names its field");
         s.location = None;
         s.auto_checkout_rule = AutoCheckoutRule::CutOff {
             hour: 25,

@@ -5,16 +5,19 @@ use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, Salt
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::error::{Invalid, KioskError};
+
 /// Wrong tries allowed before the first lock-out.
 pub const FREE_TRIES: u32 = 5;
 
 /// Hashes a PIN with argon2id and a random salt.
-pub fn hash(pin: &str) -> Result<String, String> {
-    let salt = SaltString::encode_b64(&rand::random::<[u8; 16]>()).map_err(|e| e.to_string())?;
+pub fn hash(pin: &str) -> Result<String, KioskError> {
+    let failed = |e: argon2::password_hash::Error| KioskError::Internal(format!("hashing: {e}"));
+    let salt = SaltString::encode_b64(&rand::random::<[u8; 16]>()).map_err(failed)?;
     Argon2::default()
         .hash_password(pin.as_bytes(), &salt)
         .map(|h| h.to_string())
-        .map_err(|e| e.to_string())
+        .map_err(failed)
 }
 
 pub fn matches(pin: &str, stored: &str) -> bool {
@@ -26,11 +29,11 @@ pub fn matches(pin: &str, stored: &str) -> bool {
 }
 
 /// A staff PIN must be 4 to 12 digits.
-pub fn validate(pin: &str) -> Result<(), String> {
+pub fn validate(pin: &str) -> Result<(), Invalid> {
     if (4..=12).contains(&pin.len()) && pin.bytes().all(|b| b.is_ascii_digit()) {
         Ok(())
     } else {
-        Err("a staff PIN is 4 to 12 digits".into())
+        Err(Invalid::new("staff_pin", "a staff PIN is 4 to 12 digits"))
     }
 }
 

@@ -5,11 +5,13 @@
 use ts_rs::{Config, TS};
 
 use crate::ErrorDto;
-use crate::events::{Connectivity, Event};
-use crate::kiosk::{QueueItem, Status, TapOutcome, Tile};
+use crate::events::Event;
 use crate::model::{OutboxEntry, OutboxOp, OutboxStatus, TapMethod};
 use crate::rules::Refusal;
 use crate::settings::{AutoCheckoutRule, Location, PrivacyMode, Settings};
+use crate::views::{
+    AuditLine, Capabilities, Connectivity, PairingInfo, QueueItem, Status, TapOutcome, Tile,
+};
 
 fn declarations() -> String {
     let cfg = Config::new().with_large_int("number");
@@ -18,6 +20,9 @@ fn declarations() -> String {
         TapOutcome::decl(&cfg),
         Refusal::decl(&cfg),
         Status::decl(&cfg),
+        Capabilities::decl(&cfg),
+        AuditLine::decl(&cfg),
+        PairingInfo::decl(&cfg),
         Connectivity::decl(&cfg),
         Location::decl(&cfg),
         Settings::decl(&cfg),
@@ -39,6 +44,7 @@ fn declarations() -> String {
         out.push_str(&d);
         out.push_str("\n\n");
     }
+    out.push_str(&crate::calls::typescript(&cfg));
     out.truncate(out.trim_end().len());
     out.push('\n');
     out

@@ -17,7 +17,7 @@ pub use error::{ApiError, LoginError};
 pub use limits::{Limits, Rate};
 pub use model::{
     Business, Checkin, CheckinWrite, Coworker, FailedCheckin, FailedCheckinWrite, FieldError, Page,
-    Source, Team, WriteEnvelope,
+    ServerFields, Source, Team, WriteEnvelope,
 };
 pub use query::{
     CheckinQuery, CoworkerQuery, FailedCheckinQuery, ListQuery, Paging, SortDirection, Unfiltered,

@@ -112,6 +112,9 @@ pub struct Checkin {
     pub updated_by: Option<String>,
     #[serde(default)]
     pub is_new: Option<bool>,
+    /// Fields this client does not model, kept so a record read and written back loses nothing.
+    #[serde(flatten)]
+    pub unmodelled: serde_json::Map<String, serde_json::Value>,
 }
 
 /// The body of a check-in POST or PUT. A PUT replaces the record, so build it from everything
@@ -145,6 +148,9 @@ pub struct CheckinWrite {
     pub validate_checkin_job_id: Option<String>,
     /// The kiosk's own id for the record, used to find it again after a lost answer.
     pub system_id: Option<String>,
+    /// Fields this client does not model, sent back as the server gave them.
+    #[serde(flatten)]
+    pub unmodelled: serde_json::Map<String, serde_json::Value>,
 }
 
 impl CheckinWrite {
@@ -168,7 +174,25 @@ impl CheckinWrite {
             tariff_at_the_time_of_checkin: None,
             validate_checkin_job_id: None,
             system_id: None,
+            unmodelled: serde_json::Map::new(),
         }
+    }
+
+    /// The same write carrying what the server set on the record (see [`ServerFields`]):
+    /// those fields as the server gave them, over whatever this write had.
+    #[must_use]
+    pub fn carrying(mut self, fields: &ServerFields) -> Self {
+        let f = fields.clone();
+        self.counts_towards_plan_limits = f.counts_towards_plan_limits;
+        self.coworker_time_pass_guid = f.coworker_time_pass_guid;
+        self.last_activity = f.last_activity;
+        self.mac_addresses = f.mac_addresses;
+        self.validate_checkin_job_id = f.validate_checkin_job_id;
+        if f.system_id.is_some() {
+            self.system_id = f.system_id;
+        }
+        self.unmodelled.extend(f.unmodelled);
+        self
     }
 }
 
@@ -192,8 +216,47 @@ impl From<&Checkin> for CheckinWrite {
             tariff_at_the_time_of_checkin: c.tariff_at_the_time_of_checkin.clone(),
             validate_checkin_job_id: c.validate_checkin_job_id.clone(),
             system_id: c.system_id.clone(),
+            unmodelled: c.unmodelled.clone(),
         }
     }
+}
+
+impl Checkin {
+    /// What the server set on this check-in that a writer does not own.
+    pub fn server_fields(&self) -> ServerFields {
+        ServerFields {
+            counts_towards_plan_limits: self.counts_towards_plan_limits,
+            coworker_time_pass_guid: self.coworker_time_pass_guid.clone(),
+            last_activity: self.last_activity,
+            mac_addresses: self.mac_addresses.clone(),
+            validate_checkin_job_id: self.validate_checkin_job_id.clone(),
+            system_id: self.system_id.clone(),
+            unmodelled: self.unmodelled.clone(),
+        }
+    }
+}
+
+/// The fields of a check-in that the server (or another writer) set and a kiosk does not own:
+/// the pass it charged, the activity it saw, and every field this client does not model. A PUT
+/// clears what it leaves out, so a writer keeps these (opaque: it may store them as they
+/// serialize) and sends them back with [`CheckinWrite::carrying`].
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ServerFields {
+    #[serde(default)]
+    pub counts_towards_plan_limits: Option<bool>,
+    #[serde(default)]
+    pub coworker_time_pass_guid: Option<String>,
+    #[serde(default, with = "utc_opt")]
+    pub last_activity: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub mac_addresses: Option<String>,
+    #[serde(default)]
+    pub validate_checkin_job_id: Option<String>,
+    #[serde(default)]
+    pub system_id: Option<String>,
+    #[serde(flatten)]
+    pub unmodelled: serde_json::Map<String, serde_json::Value>,
 }
 
 /// A rejected check-in attempt as the server returns it.

@@ -45,7 +45,7 @@ async fn main() {
         kiosk.sync_once(&scenarios::fast_sync()).await;
     }
     // Runs for as long as the process does.
-    let _sync = kiosk::SyncHandle::spawn(&kiosk, scenarios::fast_sync());
+    let _sync = kiosk.start_sync(scenarios::fast_sync());
     let mut out = std::io::stdout().lock();
     loop {
         let member = members[rng.random_range(0..members.len())];

@@ -1,4 +1,6 @@
-// Every string the UI shows, in one place, in English and Spanish.
+// Every string the UI shows, in one place, in English and Spanish. The core sends codes (a
+// refusal's reason, an error's code with its data); this file words them.
+import type { Refusal } from './types';
 
 const en = {
   search: 'Type your name',
@@ -24,6 +26,14 @@ const en = {
   close: 'Close',
   unknownPin: 'That PIN is not known.',
   unknownCard: 'That card is not known.',
+  refusalInactive: 'Your membership is not active. Please see reception.',
+  refusalWrongLocation: 'Your membership does not include this location. Please see reception.',
+  refusalNoPlan: 'You have no plan that covers today. Please see reception.',
+  errorWrongPin: 'Wrong staff PIN. {n} tries left.',
+  errorLockedOut: 'Too many wrong PINs. Try again in {n} s.',
+  errorNoStaffPin: 'No staff PIN is set yet: choose one first.',
+  errorNetwork: 'The kiosk cannot be reached.',
+  errorUnsupported: 'This screen cannot do that.',
   online: 'Online',
   offline: 'Offline',
   needsLogin: 'Needs staff login',
@@ -110,6 +120,14 @@ const es: Record<Key, string> = {
   close: 'Cerrar',
   unknownPin: 'Ese PIN no existe.',
   unknownCard: 'Esa tarjeta no existe.',
+  refusalInactive: 'Tu membresía no está activa. Pasa por recepción, por favor.',
+  refusalWrongLocation: 'Tu membresía no incluye esta sede. Pasa por recepción, por favor.',
+  refusalNoPlan: 'No tienes un plan que cubra hoy. Pasa por recepción, por favor.',
+  errorWrongPin: 'PIN de personal incorrecto. Quedan {n} intentos.',
+  errorLockedOut: 'Demasiados PIN incorrectos. Vuelve a intentarlo en {n} s.',
+  errorNoStaffPin: 'Aún no hay PIN de personal: elige uno primero.',
+  errorNetwork: 'No se puede conectar con el quiosco.',
+  errorUnsupported: 'Esta pantalla no puede hacer eso.',
   online: 'En línea',
   offline: 'Sin conexión',
   needsLogin: 'Necesita inicio de sesión',
@@ -186,4 +204,42 @@ export function duration(locale: Locale, minutes: number): string {
   const h = Math.floor(minutes / 60);
   const m = minutes % 60;
   return h > 0 ? translate(locale, 'hoursMinutes', { h, m }) : translate(locale, 'minutes', { n: m });
+}
+
+const refusals: Record<Refusal, Key> = {
+  inactive: 'refusalInactive',
+  wrong_location: 'refusalWrongLocation',
+  no_plan: 'refusalNoPlan',
+};
+
+/** What a member reads when a check-in is refused, in their language. */
+export function refusalText(locale: Locale, reason: Refusal): string {
+  return translate(locale, refusals[reason]);
+}
+
+/** An error from the core, worded by its code; a code without words here shows its message. */
+export function errorText(
+  locale: Locale,
+  e: { code: string; message: string; detail?: { tries_left?: number; seconds?: number } },
+): string {
+  switch (e.code) {
+    case 'unknown_pin':
+      return translate(locale, 'unknownPin');
+    case 'unknown_card':
+      return translate(locale, 'unknownCard');
+    case 'no_location':
+      return translate(locale, 'noLocation');
+    case 'wrong_pin':
+      return translate(locale, 'errorWrongPin', { n: e.detail?.tries_left ?? 0 });
+    case 'locked_out':
+      return translate(locale, 'errorLockedOut', { n: e.detail?.seconds ?? 0 });
+    case 'no_staff_pin':
+      return translate(locale, 'errorNoStaffPin');
+    case 'network':
+      return translate(locale, 'errorNetwork');
+    case 'unsupported':
+      return translate(locale, 'errorUnsupported');
+    default:
+      return e.message;
+  }
 }

@@ -19,7 +19,7 @@ in_since: string | null,
  */
 in_since_local: string | null, };
 
-export type TapOutcome = { "kind": "welcome", member_id: number, first_name: string, at: string, at_local: string, } | { "kind": "goodbye", member_id: number, first_name: string, at: string, at_local: string, minutes: number, } | { "kind": "rejected", member_id: number, first_name: string, reason: Refusal, message: string, } | { "kind": "ignored", member_id: number, };
+export type TapOutcome = { "kind": "welcome", member_id: number, first_name: string, at: string, at_local: string, } | { "kind": "goodbye", member_id: number, first_name: string, at: string, at_local: string, minutes: number, } | { "kind": "rejected", member_id: number, first_name: string, reason: Refusal, } | { "kind": "ignored", member_id: number, };
 
 export type Refusal = "inactive" | "wrong_location" | "no_plan";
 
@@ -31,7 +31,29 @@ demo_staff_pin: string | null,
 /**
  * No staff PIN yet: the first staff member to open the panel chooses one.
  */
-staff_pin_set: boolean, location: Location | null, members: number, };
+staff_pin_set: boolean, location: Location | null, members: number, capabilities: Capabilities, };
+
+export type Capabilities = { 
+/**
+ * Start the kiosk when the computer starts (the desktop app).
+ */
+autostart: boolean, 
+/**
+ * Leave full-screen kiosk mode (the desktop app).
+ */
+leave_kiosk: boolean, 
+/**
+ * Pair tablets with a code (the browser face on a network address).
+ */
+pairing: boolean, };
+
+export type AuditLine = { at: string, action: string, detail: string, };
+
+export type PairingInfo = { 
+/**
+ * Empty where the face needs no pairing.
+ */
+code: string, required: boolean, };
 
 export type Connectivity = "online" | "offline" | "needs_login" | "not_configured";
 
@@ -84,4 +106,42 @@ export type OutboxStatus = "pending" | "claimed" | "done" | "parked";
 
 export type TapMethod = "tile" | "pin" | "card";
 
-export type ErrorDto = { code: string, message: string, };
+export type ErrorDto = { code: string, message: string, 
+/**
+ * With `invalid`: the field the value was refused for.
+ */
+field?: string, 
+/**
+ * With `wrong_pin`: wrong tries left before the lock-out.
+ */
+tries_left?: number, 
+/**
+ * With `locked_out`: seconds until the next try.
+ */
+seconds?: number, };
+
+/** Every kiosk call (crates/kiosk/src/calls.rs): its arguments and its answer. */
+export interface Calls {
+  status: { args: Record<string, never>; answer: Status };
+  grid: { args: Record<string, never>; answer: Array<Tile> };
+  search: { args: { query: string; limit: number | null }; answer: Array<Tile> };
+  settings: { args: Record<string, never>; answer: Settings };
+  locations: { args: Record<string, never>; answer: Array<Location> };
+  tap: { args: { member_id: number }; answer: TapOutcome };
+  tap_pin: { args: { pin: string }; answer: TapOutcome };
+  tap_card: { args: { card: string }; answer: TapOutcome };
+  sync_now: { args: Record<string, never>; answer: null };
+  staff_verify: { args: { pin: string }; answer: null };
+  staff_set_pin: { args: { current: string | null; new: string }; answer: null };
+  update_settings: { args: { pin: string; settings: Settings }; answer: null };
+  staff_queue: { args: { pin: string }; answer: Array<QueueItem> };
+  staff_retry: { args: { pin: string; id: number }; answer: null };
+  staff_discard: { args: { pin: string; id: number }; answer: null };
+  staff_audit: { args: { pin: string }; answer: Array<AuditLine> };
+  staff_who_is_in: { args: { pin: string }; answer: Array<Tile> };
+  staff_login: { args: { pin: string; email: string; password: string; totp: string | null; base_url: string | null }; answer: null };
+  staff_logout: { args: { pin: string }; answer: null };
+  staff_pairing: { args: { pin: string }; answer: PairingInfo };
+  autostart: { args: { pin: string; enabled: boolean | null }; answer: boolean };
+  leave_kiosk: { args: { pin: string }; answer: null };
+}

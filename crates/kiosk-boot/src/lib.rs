@@ -1,12 +1,13 @@
-//! Starting a kiosk the way both faces do: against the account it has, or in demo mode against
-//! a simulator started in-process.
+//! Starting a kiosk the way both faces do (the desktop app and `kiosk serve`): against the
+//! account it has, or in demo mode against a simulator started in-process. The data directory,
+//! the secrets and demo mode's throw-away state are decided here, once.
 
 use std::path::PathBuf;
 use std::sync::Arc;
 
 use anyhow::Context;
 use kiosk::secrets::SecretStore;
-use kiosk::{Kiosk, KioskConfig, Location, Settings, SyncHandle, SyncOptions};
+use kiosk::{Capabilities, Kiosk, KioskConfig, Location, Settings, SyncHandle, SyncOptions};
 use nexudus_sim::{DEMO_EMAIL, DEMO_PASSWORD, SimConfig, SimHandle, Simulator};
 use tracing::info;
 
@@ -30,6 +31,8 @@ pub struct BootOptions {
     /// The demo simulator's port (0: any free one).
     pub demo_sim_port: u16,
     pub sync: SyncOptions,
+    /// What the face starting the kiosk can do (the status tells the UI).
+    pub capabilities: Capabilities,
 }
 
 impl BootOptions {
@@ -41,6 +44,7 @@ impl BootOptions {
             demo_members: 200,
             demo_sim_port: 0,
             sync: SyncOptions::default(),
+            capabilities: Capabilities::default(),
         }
     }
 }
@@ -78,11 +82,12 @@ pub async fn boot(options: BootOptions) -> anyhow::Result<Running> {
         let real = Kiosk::open(KioskConfig {
             data_dir: Some(options.data_dir.clone()),
             api_base_override: options.api_base.clone(),
+            capabilities: options.capabilities,
             ..KioskConfig::default()
         })
         .with_context(|| format!("cannot open the kiosk in {}", options.data_dir.display()))?;
         if options.demo == DemoChoice::Never || real.has_account() {
-            let sync = SyncHandle::spawn(&real, options.sync.clone());
+            let sync = real.start_sync(options.sync.clone());
             return Ok(Running {
                 kiosk: real,
                 sync,
@@ -104,6 +109,7 @@ pub async fn boot(options: BootOptions) -> anyhow::Result<Running> {
         secrets: Some(Arc::new(SecretStore::in_memory())),
         demo: true,
         initial_staff_pin: Some(DEMO_STAFF_PIN.into()),
+        capabilities: options.capabilities,
         ..KioskConfig::default()
     })?;
     kiosk
@@ -131,7 +137,7 @@ pub async fn boot(options: BootOptions) -> anyhow::Result<Running> {
     kiosk.update_settings(DEMO_STAFF_PIN, settings)?;
     kiosk.sync_once(&options.sync).await;
     info!(simulator = %sim.base_url(), members = kiosk.member_count(), "demo mode");
-    let sync = SyncHandle::spawn(&kiosk, options.sync.clone());
+    let sync = kiosk.start_sync(options.sync.clone());
     Ok(Running {
         kiosk,
         sync,

@@ -1,0 +1,62 @@
+//! The Nexudus account: log in (the password is used once, never kept), log out.
+
+use std::sync::Arc;
+
+use super::{API_BASE_KEY, Kiosk};
+use crate::config::NEXUDUS_BASE_URL;
+use crate::error::KioskError;
+use crate::views::Connectivity;
+
+impl Kiosk {
+    /// Logs the kiosk in to Nexudus (at `base_url`, the production API by default). The
+    /// password is used once and never stored; the refresh token goes to the secret store.
+    pub async fn login(
+        &self,
+        staff_pin: &str,
+        base_url: Option<&str>,
+        email: &str,
+        password: &nexudus::Secret,
+        totp: Option<&str>,
+    ) -> Result<(), KioskError> {
+        self.verify_staff_pin(staff_pin)?;
+        self.connect(base_url.unwrap_or(NEXUDUS_BASE_URL), email, password, totp)
+            .await
+    }
+
+    /// Logs in without the staff PIN: for demo mode, which signs in to its own simulator.
+    pub async fn connect(
+        &self,
+        base_url: &str,
+        email: &str,
+        password: &nexudus::Secret,
+        totp: Option<&str>,
+    ) -> Result<(), KioskError> {
+        let client = self.shared.build_client(base_url)?;
+        client.login(email, password, totp).await?;
+        let now = self.shared.clock.now();
+        self.shared.store.write(|tx| {
+            tx.set_setting(API_BASE_KEY, base_url)?;
+            tx.audit(now, "login", &format!("{email} at {base_url}"))
+        })?;
+        *self.shared.api.write().unwrap() = Some(Arc::new(client));
+        self.shared.set_connectivity(Connectivity::Online);
+        self.shared.nudge.notify_one();
+        Ok(())
+    }
+
+    /// Logs out: forgets the session; check-ins keep queueing until someone logs in again.
+    pub async fn logout(&self, staff_pin: &str) -> Result<(), KioskError> {
+        self.verify_staff_pin(staff_pin)?;
+        let client = self.shared.api.write().unwrap().take();
+        if let Some(client) = client {
+            client.logout().await?;
+        }
+        let now = self.shared.clock.now();
+        self.shared.store.write(|tx| {
+            tx.delete_setting(API_BASE_KEY)?;
+            tx.audit(now, "logout", "")
+        })?;
+        self.shared.set_connectivity(Connectivity::NotConfigured);
+        Ok(())
+    }
+}

@@ -1,0 +1,257 @@
+//! What staff do: the staff PIN, settings, the sync queue, the audit log.
+
+use std::collections::HashSet;
+
+use chrono::{DateTime, Utc};
+
+use super::{Kiosk, SETTINGS_KEY, STAFF_ATTEMPTS_KEY, STAFF_PIN_KEY};
+use crate::error::{KioskError, StoreError};
+use crate::events::Event;
+use crate::model::{OutboxOp, OutboxStatus};
+use crate::settings::{Location, PrivacyMode, Settings};
+use crate::staff_pin::{self, Attempts};
+use crate::store::Tx;
+use crate::views::{AuditLine, QueueItem, Tile};
+
+impl Kiosk {
+    /// Who is in at this location now, longest in first, by full name whatever the grid's
+    /// privacy (staff only): for the desk and, when it comes, the roll-call.
+    pub fn who_is_in(&self, staff_pin: &str) -> Result<Vec<Tile>, KioskError> {
+        self.verify_staff_pin(staff_pin)?;
+        let settings = Settings {
+            privacy: PrivacyMode::FullName,
+            ..self.settings()
+        };
+        let location = settings.location.clone().ok_or(KioskError::NoLocation)?;
+        let people = self.shared.store.read(|tx| {
+            let mut seen = HashSet::new();
+            let mut people = Vec::new();
+            for open in tx.open_checkins(location.id)? {
+                if seen.insert(open.member_id) {
+                    let name = tx
+                        .member(open.member_id)?
+                        .map_or_else(|| format!("#{}", open.member_id), |m| m.full_name);
+                    people.push((open.member_id, name));
+                }
+            }
+            Ok::<_, StoreError>(people)
+        })?;
+        self.tiles(
+            people.iter().map(|(id, name)| (*id, name.as_str())),
+            &settings,
+        )
+    }
+
+    /// The sync queue for the staff panel: parked entries first, then what waits. Staff only.
+    pub fn queue(&self, staff_pin: &str, limit: i64) -> Result<Vec<QueueItem>, KioskError> {
+        self.verify_staff_pin(staff_pin)?;
+        self.shared.store.read(|tx| {
+            let mut entries = tx.outbox_with(OutboxStatus::Parked, limit)?;
+            entries.extend(tx.outbox_with(OutboxStatus::Pending, limit)?);
+            entries.extend(tx.outbox_with(OutboxStatus::Claimed, limit)?);
+            entries
+                .into_iter()
+                .map(|entry| {
+                    let (member_id, at) = match entry.op {
+                        OutboxOp::CreateFailed => tx
+                            .failed(entry.target)?
+                            .map_or((None, None), |f| (f.member_id, Some(f.attempt_time))),
+                        OutboxOp::CreateCheckin | OutboxOp::CloseCheckin => {
+                            tx.checkin(entry.target)?.map_or((None, None), |c| {
+                                (Some(c.member_id), Some(c.to_time.unwrap_or(c.from_time)))
+                            })
+                        }
+                    };
+                    let member_name = member_id
+                        .and_then(|id| tx.member(id).ok().flatten())
+                        .map(|m| m.full_name);
+                    Ok(QueueItem {
+                        entry,
+                        member_id,
+                        member_name,
+                        at,
+                    })
+                })
+                .collect::<Result<Vec<_>, KioskError>>()
+        })
+    }
+
+    /// Puts a parked entry back in the queue, where it always was.
+    pub fn retry_parked(&self, staff_pin: &str, entry_id: i64) -> Result<(), KioskError> {
+        self.settle_parked(staff_pin, entry_id, "queue_retry", |tx, now| {
+            tx.unpark(entry_id, now)
+        })?;
+        self.shared.nudge.notify_one();
+        Ok(())
+    }
+
+    /// Drops a parked entry for good.
+    pub fn discard_parked(&self, staff_pin: &str, entry_id: i64) -> Result<(), KioskError> {
+        self.settle_parked(staff_pin, entry_id, "queue_discard", |tx, now| {
+            tx.discard(entry_id, now)
+        })
+    }
+
+    /// What staff do to a parked entry: needs the staff PIN, and is written to the audit log
+    /// with what the entry was and why it was refused.
+    fn settle_parked(
+        &self,
+        staff_pin: &str,
+        entry_id: i64,
+        action: &str,
+        apply: impl FnOnce(&Tx<'_>, DateTime<Utc>) -> Result<bool, StoreError>,
+    ) -> Result<(), KioskError> {
+        self.verify_staff_pin(staff_pin)?;
+        let now = self.shared.clock.now();
+        self.shared.store.write(|tx| {
+            let entry = tx.outbox_entry(entry_id)?;
+            match entry {
+                Some(e) if apply(tx, now)? => {
+                    let detail = format!(
+                        "entry {entry_id} ({} of {}): {}",
+                        e.op.as_str(),
+                        e.target,
+                        e.last_error.unwrap_or_default()
+                    );
+                    tx.audit(now, action, &detail)?;
+                    Ok(())
+                }
+                _ => Err(KioskError::NotParked(entry_id)),
+            }
+        })?;
+        self.shared.emit_progress();
+        Ok(())
+    }
+
+    /// Asks the sync engine for a round now, pulling members and today's check-ins too.
+    pub fn sync_now(&self) {
+        self.shared
+            .pull_now
+            .store(true, std::sync::atomic::Ordering::SeqCst);
+        self.shared.nudge.notify_one();
+    }
+
+    // ---- staff --------------------------------------------------------------------------------
+
+    pub fn staff_pin_is_set(&self) -> Result<bool, KioskError> {
+        Ok(self
+            .shared
+            .store
+            .read(|tx| tx.get_setting(STAFF_PIN_KEY))?
+            .is_some())
+    }
+
+    /// Checks the staff PIN, counting wrong tries; five wrong tries lock the panel for a while
+    /// that grows with each further wrong try.
+    pub fn verify_staff_pin(&self, pin: &str) -> Result<(), KioskError> {
+        let now = self.shared.clock.now();
+        let (stored, attempts) = self.shared.store.read(|tx| {
+            let attempts: Attempts = tx
+                .get_setting(STAFF_ATTEMPTS_KEY)?
+                .and_then(|s| serde_json::from_str(&s).ok())
+                .unwrap_or_default();
+            Ok::<_, StoreError>((tx.get_setting(STAFF_PIN_KEY)?, attempts))
+        })?;
+        if let Some(seconds) = attempts.locked_for(now) {
+            return Err(KioskError::LockedOut { seconds });
+        }
+        let Some(stored) = stored else {
+            return Err(KioskError::NoStaffPin);
+        };
+        let good = staff_pin::matches(pin, &stored);
+        let next = if good {
+            Attempts::default()
+        } else {
+            attempts.failed(now)
+        };
+        if next != attempts {
+            self.shared.store.write(|tx| {
+                tx.set_setting(
+                    STAFF_ATTEMPTS_KEY,
+                    &serde_json::to_string(&next).unwrap_or_default(),
+                )?;
+                if let Some(seconds) = next.locked_for(now) {
+                    tx.audit(
+                        now,
+                        "staff_pin_lockout",
+                        &format!("{} wrong tries; locked for {seconds} s", next.failures),
+                    )?;
+                }
+                Ok::<_, StoreError>(())
+            })?;
+        }
+        match (good, next.locked_for(now)) {
+            (true, _) => Ok(()),
+            (false, Some(seconds)) => Err(KioskError::LockedOut { seconds }),
+            (false, None) => Err(KioskError::WrongPin {
+                tries_left: next.tries_left(),
+            }),
+        }
+    }
+
+    /// Sets a new staff PIN; the current one is needed once one is set.
+    pub fn set_staff_pin(&self, current: Option<&str>, new: &str) -> Result<(), KioskError> {
+        staff_pin::validate(new)?;
+        if self.staff_pin_is_set()? {
+            self.verify_staff_pin(current.unwrap_or_default())?;
+        }
+        let hash = staff_pin::hash(new)?;
+        let now = self.shared.clock.now();
+        self.shared.store.write(|tx| {
+            tx.set_setting(STAFF_PIN_KEY, &hash)?;
+            tx.audit(now, "staff_pin_changed", "")
+        })?;
+        Ok(())
+    }
+
+    /// Changes the settings (staff only). A new location rebuilds the grid.
+    pub fn update_settings(&self, staff_pin: &str, settings: Settings) -> Result<(), KioskError> {
+        self.verify_staff_pin(staff_pin)?;
+        settings.validate()?;
+        let old = self.settings();
+        let now = self.shared.clock.now();
+        let json =
+            serde_json::to_string(&settings).map_err(|e| KioskError::Internal(e.to_string()))?;
+        self.shared.store.write(|tx| {
+            tx.set_setting(SETTINGS_KEY, &json)?;
+            tx.audit(now, "settings_changed", &json)
+        })?;
+        let location_changed =
+            old.location.as_ref().map(|l| l.id) != settings.location.as_ref().map(|l| l.id);
+        *self.shared.settings.write().unwrap() = settings;
+        if location_changed {
+            self.shared.rebuild_index()?;
+            self.shared.emit(Event::MembersChanged);
+        }
+        self.shared.emit(Event::SettingsChanged);
+        self.shared.nudge.notify_one();
+        Ok(())
+    }
+
+    /// The locations of the account, for the picker (read at the last sync).
+    pub fn locations(&self) -> Result<Vec<Location>, KioskError> {
+        let rows = self.shared.store.read(|tx| tx.locations())?;
+        Ok(rows
+            .into_iter()
+            .map(|l| Location {
+                id: l.id,
+                name: l.name,
+                time_zone: l.time_zone.unwrap_or_else(|| "UTC".into()),
+            })
+            .collect())
+    }
+
+    /// The newest audit-log entries (staff only).
+    pub fn audit_log(&self, staff_pin: &str, limit: i64) -> Result<Vec<AuditLine>, KioskError> {
+        self.verify_staff_pin(staff_pin)?;
+        let entries = self.shared.store.read(|tx| tx.audit_entries(limit))?;
+        Ok(entries
+            .into_iter()
+            .map(|e| AuditLine {
+                at: e.at,
+                action: e.action,
+                detail: e.detail,
+            })
+            .collect())
+    }
+}

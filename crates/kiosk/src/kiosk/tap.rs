@@ -1,0 +1,149 @@
+//! Taps: a tile, a PIN or a card, recorded durably before the member sees the answer.
+
+use chrono::Duration;
+use uuid::Uuid;
+
+use super::Kiosk;
+use crate::config::KIOSK_SOURCE;
+use crate::error::KioskError;
+use crate::events::Event;
+use crate::model::{CheckinRow, FailedRow, Origin, OutboxOp, TapMethod};
+use crate::rules;
+use crate::views::{TapOutcome, first_name, hh_mm, local_time};
+
+impl Kiosk {
+    /// A tap on a member's tile: check in, check out, or a refusal, recorded durably before
+    /// this returns.
+    pub fn tap(&self, member_id: i64) -> Result<TapOutcome, KioskError> {
+        self.tap_as(member_id, TapMethod::Tile)
+    }
+
+    /// A PIN typed on the kiosk's pad.
+    pub fn tap_pin(&self, pin: &str) -> Result<TapOutcome, KioskError> {
+        self.tap_credential(TapMethod::Pin, pin)
+    }
+
+    /// A card number from a reader (a keyboard wedge types it and Enter).
+    pub fn tap_card(&self, card: &str) -> Result<TapOutcome, KioskError> {
+        self.tap_credential(TapMethod::Card, card)
+    }
+
+    /// Finds the member by the keyed hash of a PIN or card number, then taps for them.
+    fn tap_credential(&self, method: TapMethod, value: &str) -> Result<TapOutcome, KioskError> {
+        let hash = self.shared.device_key.hash(method.as_str(), value);
+        let card = method == TapMethod::Card;
+        let member = self
+            .shared
+            .store
+            .read(|tx| {
+                if card {
+                    tx.member_by_card(&hash)
+                } else {
+                    tx.member_by_pin(&hash)
+                }
+            })?
+            .ok_or(if card {
+                KioskError::UnknownCard
+            } else {
+                KioskError::UnknownPin
+            })?;
+        self.tap_as(member.id, method)
+    }
+
+    fn tap_as(&self, member_id: i64, method: TapMethod) -> Result<TapOutcome, KioskError> {
+        let settings = self.settings();
+        let location = settings.location.clone().ok_or(KioskError::NoLocation)?;
+        let tz = location.tz();
+        let now = self.shared.clock.now();
+        {
+            let recent = self.shared.recent_taps.lock().unwrap();
+            if let Some(at) = recent.get(&member_id)
+                && now - *at < Duration::seconds(i64::from(settings.double_tap_seconds))
+                && now >= *at
+            {
+                return Ok(TapOutcome::Ignored { member_id });
+            }
+        }
+        let outcome = self.shared.store.write(|tx| {
+            let member = tx
+                .member(member_id)?
+                .ok_or(KioskError::UnknownMember(member_id))?;
+            let first = first_name(&member.full_name);
+            if let Some(open) = tx.open_checkin(member_id, location.id)? {
+                tx.close_checkin(open.local_id, now, Some(local_time(now, tz)))?;
+                tx.enqueue(OutboxOp::CloseCheckin, open.local_id, now)?;
+                return Ok::<_, KioskError>(TapOutcome::Goodbye {
+                    member_id,
+                    first_name: first,
+                    at: now,
+                    at_local: hh_mm(now, tz),
+                    minutes: (now - open.from_time).num_minutes().max(0),
+                });
+            }
+            let teams = tx.team_names(&member.teams)?;
+            match rules::check_in_allowed(&member, location.id, &settings) {
+                Ok(()) => {
+                    let row = CheckinRow {
+                        local_id: Uuid::now_v7(),
+                        nexudus_id: None,
+                        member_id,
+                        location_id: location.id,
+                        from_time: now,
+                        from_time_local: Some(local_time(now, tz)),
+                        to_time: None,
+                        to_time_local: None,
+                        source: KIOSK_SOURCE,
+                        method: method.as_str().to_owned(),
+                        auto_checkout: settings.auto_checkout,
+                        teams,
+                        plan: member.plan.clone(),
+                        origin: Origin::Kiosk,
+                        server_fields: nexudus::ServerFields::default(),
+                    };
+                    tx.insert_checkin(&row, now)?;
+                    tx.enqueue(OutboxOp::CreateCheckin, row.local_id, now)?;
+                    Ok(TapOutcome::Welcome {
+                        member_id,
+                        first_name: first,
+                        at: now,
+                        at_local: hh_mm(now, tz),
+                    })
+                }
+                Err(reason) => {
+                    let row = FailedRow {
+                        local_id: Uuid::now_v7(),
+                        nexudus_id: None,
+                        member_id: Some(member_id),
+                        location_id: location.id,
+                        attempt_time: now,
+                        attempt_local: Some(local_time(now, tz)),
+                        source: KIOSK_SOURCE,
+                        method: method.as_str().to_owned(),
+                        reason: reason.code().to_owned(),
+                        description: reason.staff_description(&location.name),
+                        teams,
+                        plan: member.plan.clone(),
+                    };
+                    tx.insert_failed(&row)?;
+                    tx.enqueue(OutboxOp::CreateFailed, row.local_id, now)?;
+                    Ok(TapOutcome::Rejected {
+                        member_id,
+                        first_name: first,
+                        reason,
+                    })
+                }
+            }
+        })?;
+        self.shared
+            .recent_taps
+            .lock()
+            .unwrap()
+            .insert(member_id, now);
+        self.shared.emit(Event::Tapped {
+            member_id,
+            outcome: outcome.clone(),
+        });
+        self.shared.nudge.notify_one();
+        Ok(outcome)
+    }
+}

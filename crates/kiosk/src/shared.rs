@@ -1,0 +1,110 @@
+//! The state the service and its sync engine share: the store, the settings, the member index,
+//! the API session, connectivity and the event channel. The service ([`crate::Kiosk`]) owns one
+//! and hands the engine an `Arc` of it; the engine never sees the service.
+
+use std::collections::HashMap;
+use std::sync::atomic::AtomicBool;
+use std::sync::{Arc, Mutex, RwLock};
+
+use chrono::{DateTime, Utc};
+use tokio::sync::{Notify, broadcast};
+use tracing::info;
+
+use crate::clock::Clock;
+use crate::config::KioskConfig;
+use crate::error::{KioskError, StoreError};
+use crate::events::Event;
+use crate::index::MemberIndex;
+use crate::model::OutboxStatus;
+use crate::secrets::{DeviceKey, RefreshTokenStore, SecretStore};
+use crate::settings::Settings;
+use crate::store::Store;
+use crate::views::Connectivity;
+
+#[derive(Debug)]
+pub(crate) struct Shared {
+    pub store: Store,
+    pub clock: Arc<dyn Clock>,
+    pub config: KioskConfig,
+    pub secrets: Arc<SecretStore>,
+    pub device_key: DeviceKey,
+    pub client_id: String,
+    pub settings: RwLock<Settings>,
+    pub index: RwLock<MemberIndex>,
+    pub events: broadcast::Sender<Event>,
+    pub api: RwLock<Option<Arc<nexudus::Client>>>,
+    pub connectivity: Mutex<Connectivity>,
+    pub last_sync: Mutex<Option<DateTime<Utc>>>,
+    /// Wakes the sync engine: something was queued, or staff asked for a sync.
+    pub nudge: Notify,
+    /// Staff asked for a sync: the next round pulls everything, due or not.
+    pub pull_now: AtomicBool,
+    /// Members who tapped lately, for the double-tap window (in memory: a restart within the
+    /// window is no concern).
+    pub recent_taps: Mutex<HashMap<i64, DateTime<Utc>>>,
+}
+
+impl Shared {
+    pub fn emit(&self, event: Event) {
+        // Nobody listening is fine: the faces subscribe when they start.
+        let _ = self.events.send(event);
+    }
+
+    pub fn set_connectivity(&self, state: Connectivity) {
+        let mut current = self.connectivity.lock().unwrap();
+        if *current != state {
+            *current = state;
+            drop(current);
+            info!(?state, "connectivity");
+            self.emit(Event::Connectivity { state });
+        }
+    }
+
+    pub fn api(&self) -> Option<Arc<nexudus::Client>> {
+        self.api.read().unwrap().clone()
+    }
+
+    pub fn settings(&self) -> Settings {
+        self.settings.read().unwrap().clone()
+    }
+
+    pub fn rebuild_index(&self) -> Result<(), StoreError> {
+        let members = self.store.read(|tx| tx.members())?;
+        let location = self
+            .settings
+            .read()
+            .unwrap()
+            .location
+            .as_ref()
+            .map(|l| l.id);
+        *self.index.write().unwrap() = MemberIndex::build(&members, location);
+        Ok(())
+    }
+
+    /// Entries still to send and entries parked for staff.
+    pub fn queue_counts(&self) -> Result<(i64, i64), StoreError> {
+        self.store.read(|tx| {
+            Ok::<_, StoreError>((
+                tx.outbox_pending_count()?,
+                tx.outbox_count(OutboxStatus::Parked)?,
+            ))
+        })
+    }
+
+    pub fn emit_progress(&self) {
+        if let Ok((pending, parked)) = self.queue_counts() {
+            self.emit(Event::SyncProgress { pending, parked });
+        }
+    }
+
+    pub fn build_client(&self, base_url: &str) -> Result<nexudus::Client, KioskError> {
+        let mut cfg = nexudus::ClientConfig::new(base_url)?;
+        cfg.client_id = Some(self.client_id.clone());
+        cfg.limits = self.config.limits.clone();
+        cfg.timeout = self.config.request_timeout;
+        Ok(nexudus::Client::new(
+            cfg,
+            Arc::new(RefreshTokenStore(Arc::clone(&self.secrets))),
+        )?)
+    }
+}

@@ -1,0 +1,203 @@
+//! Check-ins (the kiosk's own and those read from the server) and refused attempts.
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use rusqlite::{Row, params};
+use uuid::Uuid;
+
+use super::Tx;
+use super::values::{Id, LocalTs, Ts};
+use crate::error::StoreError;
+use crate::model::{CheckinRow, FailedRow};
+
+const CHECKIN_COLUMNS: &str = "local_id, nexudus_id, member_id, location_id, from_time, from_time_local, to_time, \
+     to_time_local, source, method, auto_checkout, teams, plan, origin, extra";
+
+fn checkin(r: &Row<'_>) -> rusqlite::Result<CheckinRow> {
+    Ok(CheckinRow {
+        local_id: r.get::<_, Id>("local_id")?.0,
+        nexudus_id: r.get("nexudus_id")?,
+        member_id: r.get("member_id")?,
+        location_id: r.get("location_id")?,
+        from_time: r.get::<_, Ts>("from_time")?.0,
+        from_time_local: r.get::<_, Option<LocalTs>>("from_time_local")?.map(|t| t.0),
+        to_time: r.get::<_, Option<Ts>>("to_time")?.map(|t| t.0),
+        to_time_local: r.get::<_, Option<LocalTs>>("to_time_local")?.map(|t| t.0),
+        source: r.get("source")?,
+        method: r.get("method")?,
+        auto_checkout: r.get("auto_checkout")?,
+        teams: r.get("teams")?,
+        plan: r.get("plan")?,
+        origin: r.get("origin")?,
+        // Kept opaque: what the server set that the kiosk does not own. Unreadable (an older
+        // build wrote something else) means nothing to carry back.
+        server_fields: serde_json::from_str(&r.get::<_, String>("extra")?).unwrap_or_default(),
+    })
+}
+
+const FAILED_COLUMNS: &str = "local_id, nexudus_id, member_id, location_id, attempt_time, attempt_local, source, method, \
+     reason, description, teams, plan";
+
+fn failed(r: &Row<'_>) -> rusqlite::Result<FailedRow> {
+    Ok(FailedRow {
+        local_id: r.get::<_, Id>("local_id")?.0,
+        nexudus_id: r.get("nexudus_id")?,
+        member_id: r.get("member_id")?,
+        location_id: r.get("location_id")?,
+        attempt_time: r.get::<_, Ts>("attempt_time")?.0,
+        attempt_local: r.get::<_, Option<LocalTs>>("attempt_local")?.map(|t| t.0),
+        source: r.get("source")?,
+        method: r.get("method")?,
+        reason: r.get("reason")?,
+        description: r.get("description")?,
+        teams: r.get("teams")?,
+        plan: r.get("plan")?,
+    })
+}
+
+impl Tx<'_> {
+    pub fn insert_checkin(&self, c: &CheckinRow, now: DateTime<Utc>) -> Result<(), StoreError> {
+        self.exec(
+            &format!(
+                "INSERT INTO checkins ({CHECKIN_COLUMNS}, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)"
+            ),
+            params![
+                Id(c.local_id),
+                c.nexudus_id,
+                c.member_id,
+                c.location_id,
+                Ts(c.from_time),
+                c.from_time_local.map(LocalTs),
+                c.to_time.map(Ts),
+                c.to_time_local.map(LocalTs),
+                c.source,
+                c.method,
+                c.auto_checkout,
+                c.teams,
+                c.plan,
+                c.origin,
+                serde_json::to_string(&c.server_fields).unwrap_or_else(|_| "{}".into()),
+                Ts(now),
+            ],
+        )?;
+        Ok(())
+    }
+
+    pub fn checkin(&self, local_id: Uuid) -> Result<Option<CheckinRow>, StoreError> {
+        self.row(
+            &format!("SELECT {CHECKIN_COLUMNS} FROM checkins WHERE local_id = ?1"),
+            [Id(local_id)],
+            checkin,
+        )
+    }
+
+    pub fn checkin_by_nexudus_id(&self, id: i64) -> Result<Option<CheckinRow>, StoreError> {
+        self.row(
+            &format!("SELECT {CHECKIN_COLUMNS} FROM checkins WHERE nexudus_id = ?1"),
+            [id],
+            checkin,
+        )
+    }
+
+    /// The member's open check-in at a location, if any (the newest).
+    pub fn open_checkin(
+        &self,
+        member_id: i64,
+        location_id: i64,
+    ) -> Result<Option<CheckinRow>, StoreError> {
+        self.row(
+            &format!(
+                "SELECT {CHECKIN_COLUMNS} FROM checkins WHERE member_id = ?1 AND location_id = ?2 AND to_time IS NULL ORDER BY from_time DESC LIMIT 1"
+            ),
+            params![member_id, location_id],
+            checkin,
+        )
+    }
+
+    /// Every open check-in at a location.
+    pub fn open_checkins(&self, location_id: i64) -> Result<Vec<CheckinRow>, StoreError> {
+        self.rows(
+            &format!(
+                "SELECT {CHECKIN_COLUMNS} FROM checkins WHERE to_time IS NULL AND location_id = ?1 ORDER BY from_time"
+            ),
+            [location_id],
+            checkin,
+        )
+    }
+
+    /// Check-ins at a location that started at or after `since`.
+    pub fn checkins_since(
+        &self,
+        location_id: i64,
+        since: DateTime<Utc>,
+    ) -> Result<Vec<CheckinRow>, StoreError> {
+        self.rows(
+            &format!(
+                "SELECT {CHECKIN_COLUMNS} FROM checkins WHERE location_id = ?1 AND from_time >= ?2 ORDER BY from_time"
+            ),
+            params![location_id, Ts(since)],
+            checkin,
+        )
+    }
+
+    pub fn close_checkin(
+        &self,
+        local_id: Uuid,
+        to: DateTime<Utc>,
+        to_local: Option<NaiveDateTime>,
+    ) -> Result<(), StoreError> {
+        self.exec(
+            "UPDATE checkins SET to_time = ?2, to_time_local = ?3 WHERE local_id = ?1",
+            params![Id(local_id), Ts(to), to_local.map(LocalTs)],
+        )?;
+        Ok(())
+    }
+
+    pub fn set_checkin_nexudus_id(&self, local_id: Uuid, id: i64) -> Result<(), StoreError> {
+        self.exec(
+            "UPDATE checkins SET nexudus_id = ?2 WHERE local_id = ?1",
+            params![Id(local_id), id],
+        )?;
+        Ok(())
+    }
+
+    // ---- failed check-ins ---------------------------------------------------------------------
+
+    pub fn insert_failed(&self, f: &FailedRow) -> Result<(), StoreError> {
+        self.exec(
+            &format!(
+                "INSERT INTO failed_checkins ({FAILED_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"
+            ),
+            params![
+                Id(f.local_id),
+                f.nexudus_id,
+                f.member_id,
+                f.location_id,
+                Ts(f.attempt_time),
+                f.attempt_local.map(LocalTs),
+                f.source,
+                f.method,
+                f.reason,
+                f.description,
+                f.teams,
+                f.plan,
+            ],
+        )?;
+        Ok(())
+    }
+
+    pub fn failed(&self, local_id: Uuid) -> Result<Option<FailedRow>, StoreError> {
+        self.row(
+            &format!("SELECT {FAILED_COLUMNS} FROM failed_checkins WHERE local_id = ?1"),
+            [Id(local_id)],
+            failed,
+        )
+    }
+
+    pub fn set_failed_nexudus_id(&self, local_id: Uuid, id: i64) -> Result<(), StoreError> {
+        self.exec(
+            "UPDATE failed_checkins SET nexudus_id = ?2 WHERE local_id = ?1",
+            params![Id(local_id), id],
+        )?;
+        Ok(())
+    }
+}

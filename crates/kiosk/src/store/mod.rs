@@ -1,0 +1,205 @@
+//! The store: the only place with SQL. Small typed methods over one SQLite connection, one file
+//! per table family (`members`, `checkins`, `outbox`, `meta`); rows are read by column name.
+//!
+//! Durability: WAL with `synchronous = FULL`. In WAL mode FULL syncs the WAL on every commit, so
+//! a transaction that has committed survives a power cut; NORMAL would only keep the database
+//! consistent and could lose the last taps, which the kiosk has already told a member about.
+//! Every write runs in a `BEGIN IMMEDIATE` transaction, so it takes the write lock up front and
+//! never fails half-way on a lock upgrade.
+
+mod checkins;
+mod members;
+mod meta;
+mod outbox;
+#[cfg(test)]
+mod tests;
+mod values;
+
+use std::path::Path;
+use std::sync::{Mutex, MutexGuard};
+
+use rusqlite::{Connection, TransactionBehavior};
+use rusqlite_migration::{M, Migrations};
+
+use crate::error::StoreError;
+
+pub use members::StoredLocation;
+pub use meta::AuditEntry;
+pub use values::ts;
+
+const MIGRATIONS: &[&str] = &[
+    include_str!("../../migrations/0001_initial.sql"),
+    include_str!("../../migrations/0002_outbox_queue_indexes.sql"),
+];
+
+fn migrations() -> Migrations<'static> {
+    Migrations::new(MIGRATIONS.iter().map(|sql| M::up(sql)).collect())
+}
+
+/// The kiosk's database.
+#[derive(Debug)]
+pub struct Store {
+    conn: Mutex<Connection>,
+}
+
+impl Store {
+    /// Opens (or creates) the database file, checks it, and brings its schema up to date.
+    pub fn open(path: &Path) -> Result<Self, StoreError> {
+        let conn = Connection::open(path).map_err(StoreError::from_sqlite)?;
+        Self::setup(conn, true)
+    }
+
+    /// A private in-memory database, for tests.
+    pub fn in_memory() -> Result<Self, StoreError> {
+        Self::setup(Connection::open_in_memory()?, false)
+    }
+
+    fn setup(mut conn: Connection, file: bool) -> Result<Self, StoreError> {
+        // Per connection, outside migrations.
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        if file {
+            let mode: String = conn
+                .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
+                .map_err(StoreError::from_sqlite)?;
+            if !mode.eq_ignore_ascii_case("wal") {
+                return Err(StoreError::Data(format!(
+                    "cannot use WAL (journal mode {mode})"
+                )));
+            }
+            conn.pragma_update(None, "synchronous", "FULL")?;
+            let check: String = conn
+                .query_row("PRAGMA quick_check", [], |r| r.get(0))
+                .map_err(StoreError::from_sqlite)?;
+            if check != "ok" {
+                return Err(StoreError::Corrupt(check));
+            }
+        }
+        let known = MIGRATIONS.len() as i64;
+        let found: i64 = conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .map_err(StoreError::from_sqlite)?;
+        if found > known {
+            return Err(StoreError::TooNew { found, known });
+        }
+        migrations()
+            .to_latest(&mut conn)
+            .map_err(|e| StoreError::Migration(e.to_string()))?;
+        Ok(Self {
+            conn: Mutex::new(conn),
+        })
+    }
+
+    fn conn(&self) -> MutexGuard<'_, Connection> {
+        self.conn
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Runs `f` in one `BEGIN IMMEDIATE` transaction, committed only if `f` succeeds.
+    pub fn write<T, E: From<StoreError>>(
+        &self,
+        f: impl FnOnce(&Tx<'_>) -> Result<T, E>,
+    ) -> Result<T, E> {
+        Self::transaction(&mut self.conn(), f)
+    }
+
+    /// Like [`Store::write`], but committed without waiting for the disk (`synchronous =
+    /// NORMAL` for this one transaction). A crash of the process cannot lose it; a power cut
+    /// can, and leaves the database as it was before it (WAL frames reach the disk in order, so
+    /// nothing later survives without it). Only for bookkeeping whose loss is repaired by
+    /// design: a sync result, whose entry then stays "in doubt" and is looked up on the server.
+    pub fn write_relaxed<T, E: From<StoreError>>(
+        &self,
+        f: impl FnOnce(&Tx<'_>) -> Result<T, E>,
+    ) -> Result<T, E> {
+        let mut conn = self.conn();
+        conn.pragma_update(None, "synchronous", "NORMAL")
+            .map_err(StoreError::from_sqlite)?;
+        let result = Self::transaction(&mut conn, f);
+        let restored = conn
+            .pragma_update(None, "synchronous", "FULL")
+            .map_err(StoreError::from_sqlite);
+        let out = result?;
+        restored?;
+        Ok(out)
+    }
+
+    fn transaction<T, E: From<StoreError>>(
+        conn: &mut Connection,
+        f: impl FnOnce(&Tx<'_>) -> Result<T, E>,
+    ) -> Result<T, E> {
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(StoreError::from_sqlite)?;
+        let out = f(&Tx(&tx))?;
+        tx.commit().map_err(StoreError::from_sqlite)?;
+        Ok(out)
+    }
+
+    /// Runs `f` over a consistent read of the database.
+    pub fn read<T, E: From<StoreError>>(
+        &self,
+        f: impl FnOnce(&Tx<'_>) -> Result<T, E>,
+    ) -> Result<T, E> {
+        let mut conn = self.conn();
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::Deferred)
+            .map_err(StoreError::from_sqlite)?;
+        f(&Tx(&tx))
+    }
+
+    /// `PRAGMA integrity_check`: "ok", or what is wrong.
+    pub fn integrity_check(&self) -> Result<String, StoreError> {
+        Ok(self
+            .conn()
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))?)
+    }
+}
+
+/// The typed operations inside one transaction; each table family adds its own in its file.
+#[derive(Debug)]
+pub struct Tx<'c>(&'c rusqlite::Transaction<'c>);
+
+fn sql(e: rusqlite::Error) -> StoreError {
+    StoreError::from_sqlite(e)
+}
+
+impl Tx<'_> {
+    /// Runs a query and maps every row, collecting the first error.
+    fn rows<T>(
+        &self,
+        q: &str,
+        params: impl rusqlite::Params,
+        map: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+    ) -> Result<Vec<T>, StoreError> {
+        let mut stmt = self.0.prepare_cached(q).map_err(sql)?;
+        let rows = stmt.query_map(params, map).map_err(sql)?;
+        rows.map(|r| r.map_err(sql)).collect()
+    }
+
+    /// Runs a query for at most one row.
+    fn row<T>(
+        &self,
+        q: &str,
+        params: impl rusqlite::Params,
+        map: impl FnOnce(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+    ) -> Result<Option<T>, StoreError> {
+        use rusqlite::OptionalExtension;
+        self.0
+            .prepare_cached(q)
+            .map_err(sql)?
+            .query_row(params, map)
+            .optional()
+            .map_err(sql)
+    }
+
+    /// Runs a statement; answers how many rows it changed.
+    fn exec(&self, q: &str, params: impl rusqlite::Params) -> Result<usize, StoreError> {
+        self.0
+            .prepare_cached(q)
+            .map_err(sql)?
+            .execute(params)
+            .map_err(sql)
+    }
+}

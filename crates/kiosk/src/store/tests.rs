@@ -1,0 +1,150 @@
+use std::sync::Mutex;
+
+use chrono::Utc;
+use rusqlite::Connection;
+use uuid::Uuid;
+
+use super::*;
+use crate::model::{OutboxEntry, OutboxOp, OutboxStatus};
+
+#[test]
+fn a_database_from_a_newer_build_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("kiosk.db");
+    drop(Store::open(&path).unwrap());
+    let conn = Connection::open(&path).unwrap();
+    conn.pragma_update(None, "user_version", 99).unwrap();
+    drop(conn);
+    let err = Store::open(&path).unwrap_err();
+    assert!(matches!(err, StoreError::TooNew { found: 99, .. }), "{err}");
+    assert!(err.to_string().contains("newer version"));
+}
+
+#[test]
+fn a_corrupt_file_is_reported_and_left_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("kiosk.db");
+    std::fs::write(
+        &path,
+        b"this is not a database, it is a shopping list".repeat(200),
+    )
+    .unwrap();
+    let before = std::fs::read(&path).unwrap();
+    let err = Store::open(&path).unwrap_err();
+    assert_eq!(err.code(), "database_corrupt", "{err}");
+    assert_eq!(
+        std::fs::read(&path).unwrap(),
+        before,
+        "never silently replaced"
+    );
+}
+
+#[test]
+fn a_file_database_uses_wal_and_full_sync() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("kiosk.db")).unwrap();
+    let conn = store.conn();
+    let mode: String = conn
+        .pragma_query_value(None, "journal_mode", |r| r.get(0))
+        .unwrap();
+    let sync: i64 = conn
+        .pragma_query_value(None, "synchronous", |r| r.get(0))
+        .unwrap();
+    assert_eq!(
+        (mode.as_str(), sync),
+        ("wal", 2),
+        "WAL + FULL: an acknowledged tap survives a power cut"
+    );
+}
+
+/// Statements the connection ran, caught by [`Connection::trace_v2`] (a plain fn, so a
+/// static).
+static TRACED: Mutex<Vec<String>> = Mutex::new(Vec::new());
+
+#[allow(
+    clippy::needless_pass_by_value,
+    reason = "the signature trace_v2 takes"
+)]
+fn trace(event: rusqlite::trace::TraceEvent<'_>) {
+    if let rusqlite::trace::TraceEvent::Stmt(_, sql) = event {
+        TRACED.lock().unwrap().push(sql.to_owned());
+    }
+}
+
+#[test]
+fn the_queue_is_read_through_its_indexes_never_by_scanning_the_history() {
+    // A kiosk keeps every done entry, so a statement that scans the outbox gets slower
+    // every day (it made the drain quadratic once). Each statement the sync engine and the
+    // status bar run must find its rows through an index.
+    let store = Store::in_memory().unwrap();
+    let now = Utc::now();
+    let target = Uuid::now_v7();
+    store
+        .write(|tx| {
+            for _ in 0..3 {
+                tx.enqueue(OutboxOp::CreateCheckin, target, now)?;
+            }
+            Ok::<_, StoreError>(())
+        })
+        .unwrap();
+    let statements = rusqlite::trace::TraceEventCodes::SQLITE_TRACE_STMT;
+    store.conn().trace_v2(statements, Some(trace));
+    store
+        .write(|tx| {
+            let claimed: Vec<OutboxEntry> =
+                tx.claim_due(now, 2)?.into_iter().map(|(e, _)| e).collect();
+            tx.release(&claimed[1..])?;
+            tx.outbox_head()?;
+            tx.outbox_pending_count()?;
+            for status in [
+                OutboxStatus::Pending,
+                OutboxStatus::Claimed,
+                OutboxStatus::Parked,
+            ] {
+                tx.outbox_count(status)?;
+                tx.outbox_with(status, 10)?;
+            }
+            tx.outbox_earlier_open(target, claimed[0].id)?;
+            tx.finish_close_entries(target, claimed[0].id, now)?;
+            tx.requeue_claimed()?;
+            Ok::<_, StoreError>(())
+        })
+        .unwrap();
+    store.conn().trace_v2(statements, None);
+    let traced: Vec<String> = std::mem::take(&mut TRACED.lock().unwrap());
+    let queue_reads: Vec<&String> = traced
+        .iter()
+        .filter(|q| q.contains("outbox") && !q.starts_with("INSERT"))
+        .collect();
+    assert!(
+        queue_reads.len() >= 10,
+        "the statements were traced: {traced:?}"
+    );
+    let conn = store.conn();
+    for q in queue_reads {
+        // Parameters unbound (NULL): the plan does not depend on their values.
+        let mut explain = conn.prepare(&format!("EXPLAIN QUERY PLAN {q}")).unwrap();
+        let mut rows = explain.raw_query();
+        let mut plan: Vec<String> = Vec::new();
+        while let Some(row) = rows.next().unwrap() {
+            plan.push(row.get(3).unwrap());
+        }
+        assert!(
+            !plan.iter().any(|step| step == "SCAN outbox"),
+            "{q} scans the whole outbox: {plan:?}"
+        );
+    }
+}
+
+#[test]
+fn a_failed_write_leaves_nothing_behind() {
+    let store = Store::in_memory().unwrap();
+    let now = Utc::now();
+    let r: Result<(), StoreError> = store.write(|tx| {
+        tx.enqueue(OutboxOp::CreateCheckin, Uuid::now_v7(), now)?;
+        Err(StoreError::Data("boom".into()))
+    });
+    assert!(r.is_err());
+    let count = store.read(|tx| tx.outbox_pending_count()).unwrap();
+    assert_eq!(count, 0, "the transaction rolled back");
+}

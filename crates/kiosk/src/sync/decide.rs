@@ -1,0 +1,220 @@
+//! The sync engine's decisions, as pure functions: what an answer means for an entry, when to
+//! try again and how long to wait, and whether a check-out may go before its check-in. The
+//! engine (`push.rs`) does the I/O around them; the tables below pin them down.
+
+use chrono::{DateTime, Duration, Utc};
+use nexudus::ApiError;
+
+use crate::model::{CheckinRow, OutboxEntry, OutboxOp, OutboxStatus};
+
+/// What the server holds for an entry once it is settled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Held {
+    /// The check-in, with its Id. `with_to_time`: it went out already closed, so its check-out
+    /// entries are settled too.
+    Checkin {
+        id: i64,
+        with_to_time: bool,
+    },
+    FailedCheckin {
+        id: i64,
+    },
+    /// The check-out reached its check-in.
+    CheckedOut,
+}
+
+/// What one attempt at an entry came to. `in_doubt`: whether the write may have reached the
+/// server all the same (then it is looked up before it is sent again).
+#[derive(Debug)]
+pub(super) enum Sent {
+    /// The server has it: sent now, or found from an earlier send whose answer was lost.
+    Done(Held),
+    /// Refused for good: waits for staff.
+    Park { reason: String, in_doubt: bool },
+    /// Not now: the error says why and when.
+    Later { error: ApiError, in_doubt: bool },
+    /// Waiting for an earlier entry (a check-out whose check-in is not synced yet).
+    Blocked,
+}
+
+impl Sent {
+    /// A look-up of an earlier send failed: the entry stays in doubt, to be looked up again.
+    pub fn lookup_failed(error: ApiError) -> Self {
+        Self::Later {
+            error,
+            in_doubt: true,
+        }
+    }
+
+    /// A check-out whose check-in the server refused: it cannot go either.
+    pub fn checkin_refused(entry: &OutboxEntry, reason: &str) -> Self {
+        Self::Park {
+            reason: format!("its check-in was refused: {reason}"),
+            in_doubt: entry.in_doubt,
+        }
+    }
+
+    /// An entry whose record is gone from the kiosk's database (it cannot be sent).
+    pub fn missing(entry: &OutboxEntry) -> Self {
+        let what = match entry.op {
+            OutboxOp::CreateFailed => "failed check-in",
+            OutboxOp::CreateCheckin | OutboxOp::CloseCheckin => "check-in",
+        };
+        Self::Park {
+            reason: format!("the {what} is missing from the kiosk's database"),
+            in_doubt: entry.in_doubt,
+        }
+    }
+
+    /// What a failed write comes to: retry, or stop for a login, or park. It left, so it stays
+    /// in doubt unless the answer says nothing was applied.
+    pub fn failed_write(e: ApiError) -> Self {
+        let in_doubt = e.outcome_unknown();
+        if e.needs_login() || e.is_transient() {
+            Self::Later { error: e, in_doubt }
+        } else {
+            Self::Park {
+                reason: e.to_string(),
+                in_doubt,
+            }
+        }
+    }
+}
+
+/// What is recorded for an attempt.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) enum Outcome {
+    Done(Held),
+    Park {
+        reason: String,
+        in_doubt: bool,
+    },
+    Retry {
+        at: DateTime<Utc>,
+        error: String,
+        in_doubt: bool,
+    },
+}
+
+/// Whether the round goes on after an entry, and if not, why.
+#[derive(Debug)]
+pub(super) enum Stop {
+    /// The queue is blocked until an earlier entry goes: come back after this long.
+    Wait(Duration),
+    /// The server cannot be reached (or needs a login): the round ends on this error.
+    Halt(ApiError),
+}
+
+/// How retries are spaced.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Backoff {
+    /// The first retry delay; it doubles per attempt up to `cap`.
+    pub base: Duration,
+    pub cap: Duration,
+}
+
+impl Backoff {
+    /// The wait before attempt `attempts + 1`: doubling, capped, scaled by `jitter` (drawn from
+    /// 0.5..=1.0 by the caller, so kiosks that failed together do not retry together), and never
+    /// shorter than what the server asked for (`Retry-After`).
+    pub fn wait(self, attempts: i64, asked: Option<std::time::Duration>, jitter: f64) -> Duration {
+        let exp = self.base * 2_i32.pow(attempts.clamp(0, 16) as u32);
+        let capped = exp.min(self.cap);
+        let jittered = Duration::milliseconds((capped.num_milliseconds() as f64 * jitter) as i64);
+        let asked = asked
+            .and_then(|d| Duration::from_std(d).ok())
+            .unwrap_or(Duration::zero());
+        jittered.max(asked)
+    }
+}
+
+/// What to record for an attempt at `entry`, and whether the round stops there.
+pub(super) fn decide(
+    entry: &OutboxEntry,
+    sent: Sent,
+    now: DateTime<Utc>,
+    backoff: Backoff,
+    jitter: f64,
+) -> (Outcome, Option<Stop>) {
+    match sent {
+        Sent::Done(held) => (Outcome::Done(held), None),
+        Sent::Park { reason, in_doubt } => (Outcome::Park { reason, in_doubt }, None),
+        Sent::Blocked => {
+            let outcome = Outcome::Retry {
+                at: now + backoff.base,
+                error: "waiting for its check-in to sync".into(),
+                in_doubt: entry.in_doubt,
+            };
+            (outcome, Some(Stop::Wait(backoff.base)))
+        }
+        Sent::Later { error, in_doubt } => {
+            let outcome = Outcome::Retry {
+                at: now + backoff.wait(entry.attempts, error.retry_after(), jitter),
+                error: error.to_string(),
+                in_doubt,
+            };
+            (outcome, Some(Stop::Halt(error)))
+        }
+    }
+}
+
+/// Which check-in a check-out goes to.
+#[derive(Debug, PartialEq, Eq)]
+pub(super) enum CloseTarget {
+    /// Its check-in went out with `ToTime` already: nothing left to send.
+    AlreadyClosed,
+    /// The server's Id of its check-in.
+    Id(i64),
+    /// Its check-in was refused: the check-out cannot go either.
+    CheckinRefused(String),
+    /// Its check-in has no Id yet: see whether it still waits in the queue.
+    NotYetKnown,
+}
+
+/// Where a check-out goes, from what became of its check-in earlier in this batch (`in_batch`)
+/// and the Id the kiosk's database holds for it.
+pub(super) fn close_target(in_batch: Option<&Outcome>, nexudus_id: Option<i64>) -> CloseTarget {
+    match (in_batch, nexudus_id) {
+        (
+            Some(Outcome::Done(Held::Checkin {
+                with_to_time: true, ..
+            })),
+            _,
+        ) => CloseTarget::AlreadyClosed,
+        (_, Some(id)) | (Some(&Outcome::Done(Held::Checkin { id, .. })), None) => {
+            CloseTarget::Id(id)
+        }
+        (Some(Outcome::Park { reason, .. }), None) => CloseTarget::CheckinRefused(reason.clone()),
+        (_, None) => CloseTarget::NotYetKnown,
+    }
+}
+
+/// A check-out whose check-in has no Id yet: it waits for its check-in (`earlier`, the first
+/// open entry for the same check-in), unless that was refused or never queued.
+pub(super) fn before_its_checkin(entry: &OutboxEntry, earlier: Option<&OutboxEntry>) -> Sent {
+    match earlier {
+        Some(e) if e.status == OutboxStatus::Parked => {
+            Sent::checkin_refused(entry, e.last_error.as_deref().unwrap_or_default())
+        }
+        Some(_) => Sent::Blocked,
+        None => Sent::Park {
+            reason: "its check-in never reached Nexudus".into(),
+            in_doubt: entry.in_doubt,
+        },
+    }
+}
+
+/// Whether `candidate`, found on the server, is the check-in `row` sent earlier whose answer was
+/// lost: the same member, the same `FromTime` to the second, and no other kiosk's `SystemId`.
+pub(super) fn is_lost_checkin(candidate: &nexudus::Checkin, row: &CheckinRow) -> bool {
+    let system_id = row.local_id.to_string();
+    candidate.coworker_id == Some(row.member_id)
+        && (candidate.from_time - row.from_time).num_seconds().abs() < 1
+        && candidate
+            .system_id
+            .as_deref()
+            .is_none_or(|s| s == system_id)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,301 @@
+use std::time::Duration as StdDuration;
+
+use chrono::{Duration, TimeZone, Utc};
+use uuid::Uuid;
+
+use super::*;
+use crate::model::{Origin, OutboxEntry, OutboxOp, OutboxStatus};
+
+fn at() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2025, 1, 15, 10, 30, 0).unwrap()
+}
+
+fn entry(attempts: i64, in_doubt: bool) -> OutboxEntry {
+    OutboxEntry {
+        id: 7,
+        op: OutboxOp::CreateCheckin,
+        target: Uuid::nil(),
+        status: OutboxStatus::Claimed,
+        attempts,
+        next_attempt_at: at(),
+        last_error: None,
+        in_doubt,
+        created_at: at(),
+    }
+}
+
+const BACKOFF: Backoff = Backoff {
+    base: Duration::seconds(2),
+    cap: Duration::minutes(5),
+};
+
+fn server_error() -> ApiError {
+    ApiError::Server {
+        status: 500,
+        message: "boom".into(),
+    }
+}
+
+fn refused() -> ApiError {
+    ApiError::Validation {
+        status: 400,
+        message: "bad".into(),
+        errors: vec![],
+    }
+}
+
+#[test]
+fn a_failed_write_is_retried_parked_or_held_for_a_login_and_stays_in_doubt_only_if_it_may_have_arrived()
+ {
+    // (error, retried later?, in doubt?)
+    let table: Vec<(ApiError, bool, bool)> = vec![
+        (server_error(), true, true),
+        (ApiError::Timeout(StdDuration::from_secs(30)), true, true),
+        (ApiError::ConnectionLost("reset".into()), true, true),
+        (
+            ApiError::Malformed {
+                status: 200,
+                detail: "truncated".into(),
+            },
+            true,
+            true,
+        ),
+        (ApiError::Connect("refused".into()), true, false),
+        (
+            ApiError::Throttled {
+                status: 409,
+                retry_after: StdDuration::from_secs(1),
+            },
+            true,
+            false,
+        ),
+        (ApiError::Unauthorized, true, false),
+        (refused(), false, false),
+        (
+            ApiError::Forbidden {
+                message: "role".into(),
+            },
+            false,
+            false,
+        ),
+    ];
+    for (error, later, doubt) in table {
+        let shown = error.to_string();
+        match Sent::failed_write(error) {
+            Sent::Later { in_doubt, .. } => {
+                assert!(later, "{shown}: must be parked, was retried");
+                assert_eq!(in_doubt, doubt, "{shown}: in doubt");
+            }
+            Sent::Park { in_doubt, .. } => {
+                assert!(!later, "{shown}: must be retried, was parked");
+                assert_eq!(in_doubt, doubt, "{shown}: in doubt");
+            }
+            other => panic!("{shown}: unexpected {other:?}"),
+        }
+    }
+}
+
+#[test]
+fn retries_double_from_the_base_up_to_the_cap_and_never_come_before_retry_after() {
+    // (attempts, Retry-After, jitter, expected wait)
+    let table = [
+        (0, None, 1.0, Duration::seconds(2)),
+        (1, None, 1.0, Duration::seconds(4)),
+        (3, None, 1.0, Duration::seconds(16)),
+        (3, None, 0.5, Duration::seconds(8)),
+        (20, None, 1.0, Duration::minutes(5)),
+        (-1, None, 1.0, Duration::seconds(2)),
+        (
+            0,
+            Some(StdDuration::from_secs(30)),
+            1.0,
+            Duration::seconds(30),
+        ),
+        (
+            10,
+            Some(StdDuration::from_secs(1)),
+            1.0,
+            Duration::minutes(5),
+        ),
+    ];
+    for (attempts, asked, jitter, expected) in table {
+        assert_eq!(
+            BACKOFF.wait(attempts, asked, jitter),
+            expected,
+            "attempt {attempts}, Retry-After {asked:?}, jitter {jitter}"
+        );
+    }
+}
+
+#[test]
+fn each_answer_is_recorded_as_done_parked_or_retried_and_only_errors_and_blocks_stop_the_round() {
+    let done = decide(
+        &entry(0, true),
+        Sent::Done(Held::FailedCheckin { id: 5 }),
+        at(),
+        BACKOFF,
+        1.0,
+    );
+    assert!(matches!(
+        done,
+        (Outcome::Done(Held::FailedCheckin { id: 5 }), None)
+    ));
+
+    let parked = decide(
+        &entry(0, false),
+        Sent::Park {
+            reason: "no".into(),
+            in_doubt: true,
+        },
+        at(),
+        BACKOFF,
+        1.0,
+    );
+    assert!(
+        matches!(parked, (Outcome::Park { in_doubt: true, .. }, None)),
+        "a parked entry does not stop the queue: {parked:?}"
+    );
+
+    let (outcome, stop) = decide(&entry(2, true), Sent::Blocked, at(), BACKOFF, 1.0);
+    assert_eq!(
+        outcome,
+        Outcome::Retry {
+            at: at() + Duration::seconds(2),
+            error: "waiting for its check-in to sync".into(),
+            in_doubt: true,
+        },
+        "a blocked check-out keeps its doubt and comes back after the base delay"
+    );
+    assert!(matches!(stop, Some(Stop::Wait(d)) if d == Duration::seconds(2)));
+
+    let (outcome, stop) = decide(
+        &entry(1, false),
+        Sent::Later {
+            error: server_error(),
+            in_doubt: true,
+        },
+        at(),
+        BACKOFF,
+        1.0,
+    );
+    assert!(
+        matches!(&outcome, Outcome::Retry { at: t, in_doubt: true, .. } if *t == at() + Duration::seconds(4)),
+        "{outcome:?}"
+    );
+    assert!(
+        matches!(stop, Some(Stop::Halt(ApiError::Server { .. }))),
+        "a server error ends the round"
+    );
+}
+
+#[test]
+fn a_check_out_goes_to_its_check_in_only_once_the_check_in_has_an_id() {
+    let closed = Outcome::Done(Held::Checkin {
+        id: 9,
+        with_to_time: true,
+    });
+    let open = Outcome::Done(Held::Checkin {
+        id: 9,
+        with_to_time: false,
+    });
+    let parked = Outcome::Park {
+        reason: "inactive".into(),
+        in_doubt: false,
+    };
+    let retry = Outcome::Retry {
+        at: at(),
+        error: "x".into(),
+        in_doubt: true,
+    };
+    let table = [
+        (Some(&closed), None, CloseTarget::AlreadyClosed),
+        (Some(&closed), Some(9), CloseTarget::AlreadyClosed),
+        (Some(&open), None, CloseTarget::Id(9)),
+        (None, Some(3), CloseTarget::Id(3)),
+        (Some(&retry), Some(3), CloseTarget::Id(3)),
+        (
+            Some(&parked),
+            None,
+            CloseTarget::CheckinRefused("inactive".into()),
+        ),
+        (Some(&retry), None, CloseTarget::NotYetKnown),
+        (None, None, CloseTarget::NotYetKnown),
+    ];
+    for (in_batch, id, expected) in table {
+        assert_eq!(
+            close_target(in_batch, id),
+            expected,
+            "in batch {in_batch:?}, stored Id {id:?}"
+        );
+    }
+}
+
+#[test]
+fn a_check_out_before_its_check_in_waits_unless_the_check_in_was_refused_or_never_queued() {
+    let close = entry(0, false);
+    let mut earlier = entry(0, false);
+    earlier.status = OutboxStatus::Pending;
+    assert!(matches!(
+        before_its_checkin(&close, Some(&earlier)),
+        Sent::Blocked
+    ));
+    earlier.status = OutboxStatus::Parked;
+    earlier.last_error = Some("inactive".into());
+    assert!(
+        matches!(before_its_checkin(&close, Some(&earlier)), Sent::Park { reason, .. } if reason.contains("inactive"))
+    );
+    assert!(matches!(
+        before_its_checkin(&close, None),
+        Sent::Park { reason, .. } if reason.contains("never reached")
+    ));
+}
+
+#[test]
+fn a_lost_check_in_is_recognised_by_member_and_exact_time_and_never_taken_from_another_kiosk() {
+    let row = CheckinRow {
+        local_id: Uuid::now_v7(),
+        nexudus_id: None,
+        member_id: 42,
+        location_id: 1,
+        from_time: at(),
+        from_time_local: None,
+        to_time: None,
+        to_time_local: None,
+        source: 4,
+        method: "tile".into(),
+        auto_checkout: false,
+        teams: None,
+        plan: None,
+        origin: Origin::Kiosk,
+        server_fields: nexudus::ServerFields::default(),
+    };
+    let server = |member: i64, from: DateTime<Utc>, system_id: Option<String>| {
+        let mut c: nexudus::Checkin = serde_json::from_value(serde_json::json!({
+            "Id": 1, "BusinessId": 1, "FromTime": "2025-01-15T10:30:00Z"
+        }))
+        .unwrap();
+        c.coworker_id = Some(member);
+        c.from_time = from;
+        c.system_id = system_id;
+        c
+    };
+    let ours = Some(row.local_id.to_string());
+    let table = [
+        (server(42, at(), ours.clone()), true),
+        (server(42, at(), None), true),
+        (server(42, at() + Duration::milliseconds(400), None), true),
+        (server(42, at() + Duration::seconds(2), ours), false),
+        (server(43, at(), None), false),
+        (server(42, at(), Some(Uuid::now_v7().to_string())), false),
+    ];
+    for (candidate, expected) in table {
+        assert_eq!(
+            is_lost_checkin(&candidate, &row),
+            expected,
+            "member {:?} at {} with SystemId {:?}",
+            candidate.coworker_id,
+            candidate.from_time,
+            candidate.system_id
+        );
+    }
+}

@@ -1,0 +1,227 @@
+//! The sync engine: one long-lived task that pushes the outbox in order (`push.rs`), pulls
+//! members and today's check-ins (`pull.rs`), and runs auto-checkout. Its decisions are pure
+//! functions in `decide.rs`; the mapping between Nexudus records and the kiosk's rows is in
+//! `wire.rs`. It works on the state it shares with the service ([`Shared`]) and never calls the
+//! service.
+//!
+//! Exactly once, through crashes and lost answers: before a create leaves, its outbox entry is
+//! marked "in doubt" in a committed transaction. Whatever happens next (an answer, a timeout, a
+//! reset, SIGKILL), an entry still in doubt is looked up on the server (by `SystemId`, then by
+//! member and time) before it is sent again, and the record found is adopted.
+
+mod decide;
+mod pull;
+mod push;
+mod wire;
+
+use std::sync::Arc;
+use std::time::Duration as StdDuration;
+
+use chrono::Duration;
+use tokio::sync::{mpsc, oneshot};
+use tokio::task::JoinHandle;
+use tracing::{debug, info, warn};
+
+use crate::autocheckout;
+use crate::error::{KioskError, StoreError};
+use crate::events::Event;
+use crate::shared::Shared;
+use crate::views::Connectivity;
+
+/// How often the engine does what.
+#[derive(Debug, Clone)]
+pub struct SyncOptions {
+    /// The longest the engine sleeps between rounds when nothing wakes it.
+    pub tick: StdDuration,
+    /// How often members are pulled (a delta).
+    pub member_interval: Duration,
+    /// How often a full member load runs (it also drops members removed upstream).
+    pub full_reload_interval: Duration,
+    /// How often today's check-ins of the location are pulled.
+    pub checkin_interval: Duration,
+    /// The first retry delay; it doubles per attempt, with jitter, up to `backoff_cap`.
+    pub backoff_base: Duration,
+    pub backoff_cap: Duration,
+    /// Members per batch request for their teams and locations.
+    pub detail_batch: usize,
+}
+
+impl Default for SyncOptions {
+    fn default() -> Self {
+        Self {
+            tick: StdDuration::from_secs(15),
+            member_interval: Duration::minutes(5),
+            full_reload_interval: Duration::hours(24),
+            checkin_interval: Duration::minutes(1),
+            backoff_base: Duration::seconds(2),
+            backoff_cap: Duration::minutes(5),
+            detail_batch: 100,
+        }
+    }
+}
+
+/// Why a sync round stopped before it was done.
+#[derive(Debug, thiserror::Error)]
+pub enum SyncError {
+    /// Nexudus could not be reached, refused the session, or asked to slow down.
+    #[error(transparent)]
+    Api(#[from] nexudus::ApiError),
+    /// The kiosk's own database failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl SyncError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Api(e) => e.code(),
+            Self::Store(e) => e.code(),
+        }
+    }
+}
+
+impl From<KioskError> for SyncError {
+    fn from(e: KioskError) -> Self {
+        match e {
+            KioskError::Api(e) => Self::Api(e),
+            KioskError::Store(e) => Self::Store(e),
+            other => Self::Store(StoreError::Data(other.to_string())),
+        }
+    }
+}
+
+enum Command {
+    SyncNow,
+    Stop(oneshot::Sender<()>),
+}
+
+impl std::fmt::Debug for Command {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::SyncNow => "SyncNow",
+            Self::Stop(_) => "Stop",
+        })
+    }
+}
+
+/// The running engine.
+#[derive(Debug)]
+pub struct SyncHandle {
+    commands: mpsc::Sender<Command>,
+    task: JoinHandle<()>,
+}
+
+impl SyncHandle {
+    /// Starts the engine on the current tokio runtime (faces call [`crate::Kiosk::start_sync`]).
+    pub(crate) fn spawn(shared: Arc<Shared>, options: SyncOptions) -> Self {
+        let (commands, rx) = mpsc::channel(16);
+        let engine = SyncEngine { shared, options };
+        let task = tokio::spawn(engine.run(rx));
+        Self { commands, task }
+    }
+
+    pub async fn sync_now(&self) {
+        let _ = self.commands.send(Command::SyncNow).await;
+    }
+
+    /// Finishes the round under way, then stops; nothing is left claimed.
+    pub async fn stop(self) {
+        let (tx, rx) = oneshot::channel();
+        if self.commands.send(Command::Stop(tx)).await.is_ok() {
+            let _ = rx.await;
+        }
+        let _ = self.task.await;
+    }
+}
+
+/// Runs one round in the caller's task.
+pub(crate) async fn round_once(shared: Arc<Shared>, options: &SyncOptions) {
+    SyncEngine {
+        shared,
+        options: options.clone(),
+    }
+    .round()
+    .await;
+}
+
+struct SyncEngine {
+    shared: Arc<Shared>,
+    options: SyncOptions,
+}
+
+impl SyncEngine {
+    async fn run(self, mut commands: mpsc::Receiver<Command>) {
+        info!("sync engine started");
+        loop {
+            let wait = self.round().await;
+            tokio::select! {
+                () = tokio::time::sleep(wait) => {}
+                () = self.shared.nudge.notified() => {}
+                command = commands.recv() => match command {
+                    Some(Command::SyncNow) => {}
+                    Some(Command::Stop(done)) => {
+                        let _ = self.shared.store.write(|tx| tx.requeue_claimed());
+                        info!("sync engine stopped");
+                        let _ = done.send(());
+                        return;
+                    }
+                    None => return,
+                },
+            }
+        }
+    }
+
+    /// One round: auto-checkout, push, pulls that are due. Answers how long to sleep.
+    async fn round(&self) -> StdDuration {
+        if let Err(e) = autocheckout::close_due(&self.shared) {
+            warn!(error = %e, "auto-checkout failed");
+        }
+        let Some(api) = self.shared.api() else {
+            self.shared.set_connectivity(Connectivity::NotConfigured);
+            return self.options.tick;
+        };
+        let result = async {
+            let wait = self.push(&api).await?;
+            self.pull(&api).await?;
+            Ok::<_, SyncError>(wait)
+        }
+        .await;
+        match result {
+            Ok(wait) => {
+                self.shared.set_connectivity(Connectivity::Online);
+                let now = self.shared.clock.now();
+                *self.shared.last_sync.lock().unwrap() = Some(now);
+                self.shared.emit(Event::Synced { at: now });
+                self.shared.emit_progress();
+                wait.unwrap_or(self.options.tick).min(self.options.tick)
+            }
+            Err(SyncError::Api(e)) => {
+                self.shared.emit_progress();
+                if e.needs_login() {
+                    warn!(
+                        "the Nexudus session has ended; a staff member must log in (check-ins keep queueing)"
+                    );
+                    self.shared.set_connectivity(Connectivity::NeedsLogin);
+                    self.options.tick
+                } else {
+                    debug!(error = %e, "sync round stopped");
+                    self.shared.set_connectivity(Connectivity::Offline);
+                    self.next_due()
+                        .unwrap_or(self.options.tick)
+                        .min(self.options.tick)
+                }
+            }
+            Err(SyncError::Store(e)) => {
+                warn!(error = %e, "sync round stopped on the store");
+                self.options.tick
+            }
+        }
+    }
+
+    /// How long until the head of the queue is due.
+    fn next_due(&self) -> Option<StdDuration> {
+        let head = self.shared.store.read(|tx| tx.outbox_head()).ok()??;
+        let wait = head.next_attempt_at - self.shared.clock.now();
+        Some(wait.to_std().unwrap_or(StdDuration::ZERO))
+    }
+}

@@ -1,0 +1,238 @@
+//! Pull: locations and teams, members (a full load daily, deltas between), and today's
+//! check-ins of the location, each when it is due or when staff ask.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::atomic::Ordering;
+
+use chrono::Duration;
+use futures::{StreamExt, TryStreamExt};
+use nexudus::{ApiError, CheckinQuery, Client, CoworkerQuery, Paging};
+use tracing::{info, instrument};
+use uuid::Uuid;
+
+use super::{SyncEngine, SyncError, wire};
+use crate::error::StoreError;
+use crate::events::Event;
+use crate::model::Member;
+use crate::store::StoredLocation;
+
+const MEMBERS_CURSOR: &str = "members_cursor";
+const MEMBERS_FULL_AT: &str = "members_full_at";
+const MEMBERS_DELTA_AT: &str = "members_delta_at";
+const CHECKINS_AT: &str = "checkins_at";
+
+/// A read the account may not be allowed (or the server may not have) answers "nothing".
+fn optional<T>(read: Result<Vec<T>, ApiError>) -> Result<Vec<T>, ApiError> {
+    match read {
+        Err(ApiError::NotFound { .. } | ApiError::Forbidden { .. }) => Ok(Vec::new()),
+        other => other,
+    }
+}
+
+impl SyncEngine {
+    fn due(&self, key: &str, every: Duration) -> Result<bool, StoreError> {
+        let last = self.shared.store.read(|tx| tx.get_state_time(key))?;
+        let now = self.shared.clock.now();
+        Ok(last.is_none_or(|t| now - t >= every || t > now))
+    }
+
+    fn mark(&self, key: &str) -> Result<(), StoreError> {
+        let now = self.shared.clock.now();
+        self.shared.store.write(|tx| tx.set_state_time(key, now))
+    }
+
+    pub(super) async fn pull(&self, api: &Client) -> Result<(), SyncError> {
+        let asked = self.shared.pull_now.swap(false, Ordering::SeqCst);
+        let full = self.due(MEMBERS_FULL_AT, self.options.full_reload_interval)?;
+        if full {
+            self.pull_reference(api).await?;
+            self.pull_members(api, true).await?;
+            self.mark(MEMBERS_FULL_AT)?;
+            self.mark(MEMBERS_DELTA_AT)?;
+        } else if asked || self.due(MEMBERS_DELTA_AT, self.options.member_interval)? {
+            self.pull_members(api, false).await?;
+            self.mark(MEMBERS_DELTA_AT)?;
+        }
+        if asked || self.due(CHECKINS_AT, self.options.checkin_interval)? {
+            self.pull_checkins(api).await?;
+            self.mark(CHECKINS_AT)?;
+        }
+        Ok(())
+    }
+
+    /// Locations (for the picker) and team names (for the records).
+    async fn pull_reference(&self, api: &Client) -> Result<(), SyncError> {
+        let locations: Vec<nexudus::Business> = optional(api.businesses().try_collect().await)?;
+        let teams: Vec<nexudus::Team> = optional(api.teams().try_collect().await)?;
+        self.shared.store.write(|tx| {
+            if !locations.is_empty() {
+                let rows: Vec<StoredLocation> = locations
+                    .iter()
+                    .map(|b| StoredLocation {
+                        id: b.id,
+                        name: b.name.clone(),
+                        time_zone: b.time_zone_name.clone(),
+                    })
+                    .collect();
+                tx.replace_locations(&rows)?;
+            }
+            if !teams.is_empty() {
+                let rows: Vec<_> = teams.iter().map(|t| (t.id, t.name.clone())).collect();
+                tx.replace_teams(&rows)?;
+            }
+            Ok::<_, StoreError>(())
+        })?;
+        Ok(())
+    }
+
+    /// A full load (every member; members gone upstream leave the cache) or a delta since the
+    /// newest `UpdatedOn` seen. Members whose record did not change cost nothing more.
+    #[instrument(skip_all, fields(full), err(Debug))]
+    async fn pull_members(&self, api: &Client, full: bool) -> Result<(), SyncError> {
+        let store = &self.shared.store;
+        let cursor = store.read(|tx| tx.get_state_time(MEMBERS_CURSOR))?;
+        let since = if full {
+            None
+        } else {
+            cursor.map(|c| c - Duration::minutes(1))
+        };
+        let query = CoworkerQuery {
+            updated_since: since,
+            paging: Paging::default(),
+            ..CoworkerQuery::default()
+        };
+        let mut pages = std::pin::pin!(api.coworker_pages(query));
+        let mut seen = HashSet::new();
+        let mut newest = cursor;
+        let mut changed = 0usize;
+        while let Some(page) = pages.next().await {
+            let page = page?;
+            // Skip records the cache already has at this version.
+            let cached: Vec<Option<Member>> = store.read(|tx| {
+                page.records
+                    .iter()
+                    .map(|c| tx.member(c.id))
+                    .collect::<Result<Vec<_>, _>>()
+            })?;
+            let fresh: Vec<(&nexudus::Coworker, Option<&Member>)> = page
+                .records
+                .iter()
+                .zip(cached.iter())
+                .filter(|(c, m)| {
+                    m.as_ref()
+                        .is_none_or(|m| m.updated_on != c.updated_on || m.updated_on.is_none())
+                })
+                .map(|(c, m)| (c, m.as_ref()))
+                .collect();
+            for c in &page.records {
+                seen.insert(c.id);
+                newest = newest.max(c.updated_on);
+            }
+            if fresh.is_empty() {
+                continue;
+            }
+            // Whole records for teams and locations, in batches.
+            let ids: Vec<i64> = fresh.iter().map(|(c, _)| c.id).collect();
+            let mut details = HashMap::new();
+            for chunk in ids.chunks(self.options.detail_batch.max(1)) {
+                match api.coworkers_by_ids(chunk).await {
+                    Ok(records) => details.extend(records.into_iter().map(|c| (c.id, c))),
+                    Err(
+                        ApiError::NotFound { .. }
+                        | ApiError::Forbidden { .. }
+                        | ApiError::Validation { .. },
+                    ) => break,
+                    Err(e) => return Err(e.into()),
+                }
+            }
+            let key = &self.shared.device_key;
+            let members: Vec<Member> = fresh
+                .iter()
+                .map(|(c, cached)| wire::member(details.get(&c.id).unwrap_or(c), *cached, key))
+                .collect();
+            changed += members.len();
+            store.write(|tx| {
+                for m in &members {
+                    tx.upsert_member(m)?;
+                }
+                Ok::<_, StoreError>(())
+            })?;
+        }
+        let removed = if full {
+            store.write(|tx| {
+                let gone: Vec<i64> = tx
+                    .member_ids()?
+                    .into_iter()
+                    .filter(|id| !seen.contains(id))
+                    .collect();
+                for id in &gone {
+                    tx.remove_member(*id)?;
+                }
+                Ok::<_, StoreError>(gone.len())
+            })?
+        } else {
+            0
+        };
+        if let Some(t) = newest {
+            store.write(|tx| tx.set_state_time(MEMBERS_CURSOR, t))?;
+        }
+        if changed > 0 || removed > 0 {
+            info!(changed, removed, full, "member cache refreshed");
+            self.shared.rebuild_index()?;
+            self.shared.emit(Event::MembersChanged);
+        }
+        Ok(())
+    }
+
+    /// Today's check-ins at the location, so the grid shows who is in wherever they checked in,
+    /// and who Nexudus (its cut-off), another kiosk or a door checked out. Local changes not yet
+    /// synced win, so nothing flickers.
+    #[instrument(skip_all, err(Debug))]
+    async fn pull_checkins(&self, api: &Client) -> Result<(), SyncError> {
+        let Some(location) = self.shared.settings().location else {
+            return Ok(());
+        };
+        let tz = location.tz();
+        let now = self.shared.clock.now();
+        let query = CheckinQuery {
+            business_id: Some(location.id),
+            from_time_after: Some(now - Duration::hours(24)),
+            ..CheckinQuery::default()
+        };
+        let records: Vec<nexudus::Checkin> = api.checkins(query).try_collect().await?;
+        let mut changed = false;
+        self.shared.store.write(|tx| {
+            for r in &records {
+                let local = match tx.checkin_by_nexudus_id(r.id)? {
+                    Some(row) => Some(row),
+                    None => match r.system_id.as_deref().and_then(|s| Uuid::parse_str(s).ok()) {
+                        Some(local_id) => tx.checkin(local_id)?,
+                        None => None,
+                    },
+                };
+                if let Some(row) = local {
+                    if row.nexudus_id.is_none() {
+                        // The server has our check-in: adopt its Id (the outbox then skips it).
+                        tx.set_checkin_nexudus_id(row.local_id, r.id)?;
+                    }
+                    if row.to_time.is_none()
+                        && let Some((to, to_local)) = wire::closed_at(r, tz)
+                    {
+                        tx.close_checkin(row.local_id, to, to_local)?;
+                        changed = true;
+                    }
+                    continue;
+                }
+                if let Some(row) = wire::server_checkin(r) {
+                    tx.insert_checkin(&row, now)?;
+                    changed = true;
+                }
+            }
+            Ok::<_, StoreError>(())
+        })?;
+        if changed {
+            self.shared.emit(Event::MembersChanged);
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,200 @@
+//! Between Nexudus records and the kiosk's rows: the only place the engine maps one to the
+//! other. Field names on the wire belong to the client (`nexudus`); nothing here spells one.
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+use nexudus::{CheckinWrite, FailedCheckinWrite, Source};
+use uuid::Uuid;
+
+use crate::model::{CheckinRow, FailedRow, Member, Origin};
+use crate::secrets::DeviceKey;
+use crate::views::local_time;
+
+/// A member as the cache keeps it, from a record the server sent. `cached`: what the cache had,
+/// kept where the answer leaves a field out (list answers carry no teams or locations).
+pub(super) fn member(c: &nexudus::Coworker, cached: Option<&Member>, key: &DeviceKey) -> Member {
+    Member {
+        id: c.id,
+        full_name: c.full_name.clone(),
+        company: c.company_name.clone().filter(|s| !s.is_empty()),
+        active: c.active,
+        plan: c.tariff_name.clone().filter(|s| !s.is_empty()),
+        home_location: c.invoicing_business_id,
+        locations: c
+            .businesses
+            .clone()
+            .or_else(|| cached.map(|m| m.locations.clone()))
+            .unwrap_or_default(),
+        teams: c
+            .teams
+            .clone()
+            .or_else(|| cached.map(|m| m.teams.clone()))
+            .unwrap_or_default(),
+        pin_hash: c
+            .access_pincode
+            .as_deref()
+            .filter(|p| !p.trim().is_empty())
+            .map(|p| key.hash("pin", p)),
+        card_hash: c
+            .access_card_id
+            .as_deref()
+            .filter(|p| !p.trim().is_empty())
+            .map(|p| key.hash("card", p)),
+        updated_on: c.updated_on,
+    }
+}
+
+/// The POST or PUT of a check-in: the kiosk's fields, its `SystemId` if it made it, and what
+/// the server set that the kiosk does not own, as the server last gave it.
+pub(super) fn checkin_write(row: &CheckinRow) -> CheckinWrite {
+    let mut w = CheckinWrite::new(row.location_id, row.from_time);
+    w.id = row.nexudus_id;
+    w.coworker_id = Some(row.member_id);
+    w.to_time = row.to_time;
+    w.from_time_local = row.from_time_local;
+    w.to_time_local = row.to_time_local;
+    w.source = Source::from_code(row.source);
+    w.auto_checkout = Some(row.auto_checkout);
+    w.teams_at_the_time_of_checkin.clone_from(&row.teams);
+    w.tariff_at_the_time_of_checkin.clone_from(&row.plan);
+    if row.origin == Origin::Kiosk {
+        w.system_id = Some(row.local_id.to_string());
+    }
+    if row.server_fields == nexudus::ServerFields::default() {
+        return w;
+    }
+    w.carrying(&row.server_fields)
+}
+
+/// The POST of a refused attempt.
+pub(super) fn failed_write(row: &FailedRow) -> FailedCheckinWrite {
+    let mut w = FailedCheckinWrite::new(row.location_id, row.attempt_time);
+    w.checkin_attempt_time_local = row.attempt_local;
+    w.coworker_id = row.member_id;
+    w.source = Source::from_code(row.source);
+    w.teams_at_the_time_of_checkin.clone_from(&row.teams);
+    w.tariff_at_the_time_of_checkin.clone_from(&row.plan);
+    w.description = Some(row.description.clone());
+    w.system_id = Some(row.local_id.to_string());
+    w
+}
+
+/// A check-in another kiosk, a door or staff made, as the kiosk keeps it. `None`: it names no
+/// member (the grid cannot show it).
+pub(super) fn server_checkin(r: &nexudus::Checkin) -> Option<CheckinRow> {
+    Some(CheckinRow {
+        local_id: Uuid::now_v7(),
+        nexudus_id: Some(r.id),
+        member_id: r.coworker_id?,
+        location_id: r.business_id,
+        from_time: r.from_time,
+        from_time_local: r.from_time_local,
+        to_time: r.to_time,
+        to_time_local: r.to_time_local,
+        source: r.source.code(),
+        method: "server".into(),
+        auto_checkout: r.auto_checkout.unwrap_or(false),
+        teams: r.teams_at_the_time_of_checkin.clone(),
+        plan: r.tariff_at_the_time_of_checkin.clone(),
+        origin: Origin::Server,
+        server_fields: r.server_fields(),
+    })
+}
+
+/// When the server closed a check-in, at the location's wall clock if it did not say.
+pub(super) fn closed_at(
+    r: &nexudus::Checkin,
+    tz: Tz,
+) -> Option<(DateTime<Utc>, Option<chrono::NaiveDateTime>)> {
+    let to = r.to_time?;
+    Some((to, r.to_time_local.or_else(|| Some(local_time(to, tz)))))
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    use super::*;
+
+    fn row(origin: Origin) -> CheckinRow {
+        CheckinRow {
+            local_id: Uuid::now_v7(),
+            nexudus_id: Some(55),
+            member_id: 42,
+            location_id: 1,
+            from_time: Utc.with_ymd_and_hms(2025, 1, 15, 10, 30, 0).unwrap(),
+            from_time_local: None,
+            to_time: None,
+            to_time_local: None,
+            source: 4,
+            method: "tile".into(),
+            auto_checkout: true,
+            teams: Some("Blue".into()),
+            plan: Some("Hot Desk".into()),
+            origin,
+            server_fields: nexudus::ServerFields::default(),
+        }
+    }
+
+    #[test]
+    fn the_kiosks_own_check_in_carries_its_system_id_and_a_server_one_keeps_the_servers() {
+        let ours = row(Origin::Kiosk);
+        assert_eq!(
+            checkin_write(&ours).system_id,
+            Some(ours.local_id.to_string())
+        );
+        let mut theirs = row(Origin::Server);
+        assert_eq!(checkin_write(&theirs).system_id, None);
+        theirs.server_fields.system_id = Some("door-7".into());
+        assert_eq!(checkin_write(&theirs).system_id.as_deref(), Some("door-7"));
+    }
+
+    #[test]
+    fn a_check_in_read_from_the_server_goes_back_with_every_field_the_kiosk_does_not_own() {
+        let server: nexudus::Checkin = serde_json::from_value(serde_json::json!({
+            "Id": 55, "BusinessId": 1, "CoworkerId": 42, "FromTime": "2025-01-15T10:30:00Z",
+            "Source": 2, "CoworkerTimePassGuid": "pass-1", "CountsTowardsPlanLimits": true,
+            "SomeFieldNotModelled": {"a": 1}
+        }))
+        .unwrap();
+        let kept = server_checkin(&server).expect("it names a member");
+        // Stored and read back as the store does.
+        let stored = serde_json::to_string(&kept.server_fields).unwrap();
+        let back = CheckinRow {
+            server_fields: serde_json::from_str(&stored).unwrap(),
+            to_time: Some(Utc.with_ymd_and_hms(2025, 1, 15, 12, 0, 0).unwrap()),
+            ..kept
+        };
+        let body = serde_json::to_value(checkin_write(&back)).unwrap();
+        assert_eq!(
+            body["CoworkerTimePassGuid"], "pass-1",
+            "the pass it charged"
+        );
+        assert_eq!(body["CountsTowardsPlanLimits"], true);
+        assert_eq!(
+            body["SomeFieldNotModelled"],
+            serde_json::json!({"a": 1}),
+            "a field the client does not model survives the round trip"
+        );
+        assert_eq!(body["Id"], 55);
+        assert_eq!(body["ToTime"], "2025-01-15T12:00:00Z");
+    }
+
+    #[test]
+    fn a_list_answer_without_teams_keeps_the_teams_the_cache_had() {
+        let key = DeviceKey::from_bytes([7; 32]);
+        let list: nexudus::Coworker = serde_json::from_value(serde_json::json!({
+            "Id": 42, "FullName": "Zoë Ødegaard", "Active": true, "CompanyName": ""
+        }))
+        .unwrap();
+        let cached = Member {
+            teams: vec![3],
+            locations: vec![9],
+            ..member(&list, None, &key)
+        };
+        let merged = member(&list, Some(&cached), &key);
+        assert_eq!(merged.teams, vec![3]);
+        assert_eq!(merged.locations, vec![9]);
+        assert_eq!(merged.company, None, "an empty company is no company");
+    }
+}

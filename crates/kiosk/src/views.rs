@@ -1,0 +1,153 @@
+//! What the faces see: the DTOs every call answers with (types for the UI are generated from
+//! these by ts-rs), and how a name is shown. Nothing here reads the store or the network.
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use chrono_tz::Tz;
+use serde::Serialize;
+
+use crate::model::OutboxEntry;
+use crate::rules::Refusal;
+use crate::settings::{Location, PrivacyMode};
+
+/// Whether the kiosk reaches Nexudus.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+pub enum Connectivity {
+    Online,
+    Offline,
+    /// The session ended: a staff member must log in; taps keep queueing.
+    NeedsLogin,
+    /// No account: nothing to sync to.
+    NotConfigured,
+}
+
+/// A member's tile.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+pub struct Tile {
+    pub member_id: i64,
+    /// The name as the privacy mode allows.
+    pub name: String,
+    pub initials: String,
+    /// The member's photo, where a photo address is configured.
+    pub photo: Option<String>,
+    /// Checked in here since (UTC), if in.
+    pub in_since: Option<DateTime<Utc>>,
+    /// The same, as the location's wall-clock time ("09:12").
+    pub in_since_local: Option<String>,
+}
+
+/// What a tap did: what the member sees. A refusal comes as its reason's code; the face words
+/// it in the member's language.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum TapOutcome {
+    Welcome {
+        member_id: i64,
+        first_name: String,
+        at: DateTime<Utc>,
+        at_local: String,
+    },
+    Goodbye {
+        member_id: i64,
+        first_name: String,
+        at: DateTime<Utc>,
+        at_local: String,
+        minutes: i64,
+    },
+    Rejected {
+        member_id: i64,
+        first_name: String,
+        reason: Refusal,
+    },
+    /// A second tap within the double-tap window: nothing recorded, the first answer stands.
+    Ignored { member_id: i64 },
+}
+
+/// What the face the kiosk runs in can do, as the face declared it when it opened the kiosk.
+/// The UI shows a control only where its face can act on it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, ts_rs::TS)]
+pub struct Capabilities {
+    /// Start the kiosk when the computer starts (the desktop app).
+    pub autostart: bool,
+    /// Leave full-screen kiosk mode (the desktop app).
+    pub leave_kiosk: bool,
+    /// Pair tablets with a code (the browser face on a network address).
+    pub pairing: bool,
+}
+
+/// The status bar and the staff panel's sync view.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+pub struct Status {
+    pub connectivity: Connectivity,
+    pub last_sync: Option<DateTime<Utc>>,
+    pub pending: i64,
+    pub parked: i64,
+    pub demo: bool,
+    /// Demo mode shows its staff PIN so anyone trying it can open the staff panel.
+    pub demo_staff_pin: Option<String>,
+    /// No staff PIN yet: the first staff member to open the panel chooses one.
+    pub staff_pin_set: bool,
+    pub location: Option<Location>,
+    pub members: usize,
+    pub capabilities: Capabilities,
+}
+
+/// One line of the sync queue in the staff panel.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+pub struct QueueItem {
+    pub entry: OutboxEntry,
+    pub member_id: Option<i64>,
+    pub member_name: Option<String>,
+    pub at: Option<DateTime<Utc>>,
+}
+
+/// One line of the staff audit log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+pub struct AuditLine {
+    pub at: DateTime<Utc>,
+    pub action: String,
+    pub detail: String,
+}
+
+/// The code tablets pair with, for the staff panel.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+pub struct PairingInfo {
+    /// Empty where the face needs no pairing.
+    pub code: String,
+    pub required: bool,
+}
+
+/// The first word of a name, for "Welcome, Zoë".
+pub fn first_name(full: &str) -> String {
+    full.split_whitespace().next().unwrap_or(full).to_owned()
+}
+
+/// The name as the privacy mode allows on the public grid.
+pub fn display_name(full: &str, mode: PrivacyMode) -> String {
+    let words: Vec<&str> = full.split_whitespace().collect();
+    match mode {
+        PrivacyMode::FullName | PrivacyMode::SearchOnly => full.to_owned(),
+        PrivacyMode::FirstNameInitial => match words.as_slice() {
+            [] => String::new(),
+            [only] => (*only).to_owned(),
+            [head, .., last] => format!(
+                "{head} {}.",
+                last.chars()
+                    .next()
+                    .map(|c| c.to_uppercase().collect::<String>())
+                    .unwrap_or_default()
+            ),
+        },
+        PrivacyMode::Initials => crate::fold::initials(full),
+    }
+}
+
+/// A UTC time as the location's wall clock shows it.
+pub fn local_time(t: DateTime<Utc>, tz: Tz) -> NaiveDateTime {
+    t.with_timezone(&tz).naive_local()
+}
+
+/// "09:12" at the location.
+pub fn hh_mm(t: DateTime<Utc>, tz: Tz) -> String {
+    t.with_timezone(&tz).format("%H:%M").to_string()
+}

@@ -1,0 +1,61 @@
+// What the kiosk screen knows of the core: status, settings, the grid, and whether this tablet
+// must pair first. Loaded through the api, kept current by the core's events. The components
+// read it; App.svelte only lays them out.
+import type { KioskApi } from './api';
+import { toKioskError } from './transport';
+import type { Event, Settings, Status, Tile } from './types';
+
+export class KioskState {
+  status = $state<Status | null>(null);
+  settings = $state<Settings | null>(null);
+  tiles = $state<Tile[]>([]);
+  pairingNeeded = $state(false);
+
+  constructor(
+    private readonly api: KioskApi,
+    /** Called when members or who is in changed (an open search runs again). */
+    private readonly onMembersChanged: () => void = () => {},
+  ) {}
+
+  /** Runs a load; a tablet that is not paired yet shows the pairing screen instead. */
+  private async guarded(action: () => Promise<void>) {
+    try {
+      await action();
+    } catch (e) {
+      const err = toKioskError(e);
+      if (err.code === 'pairing_required') this.pairingNeeded = true;
+      else console.warn(err);
+    }
+  }
+
+  loadStatus = () => this.guarded(async () => void (this.status = await this.api.call('status')));
+  loadSettings = () => this.guarded(async () => void (this.settings = await this.api.call('settings')));
+  loadGrid = () => this.guarded(async () => void (this.tiles = await this.api.call('grid')));
+
+  /** All at once: the grid does not wait for the status bar (the core applies privacy). */
+  loadAll = () => Promise.all([this.loadSettings(), this.loadStatus(), this.loadGrid()]);
+
+  onEvent = (e: Event) => {
+    switch (e.type) {
+      case 'tapped':
+      case 'members_changed':
+        void this.loadGrid();
+        this.onMembersChanged();
+        break;
+      case 'settings_changed':
+        void this.loadSettings().then(this.loadGrid).then(this.loadStatus);
+        break;
+      case 'sync_progress':
+        if (this.status) this.status = { ...this.status, pending: e.pending, parked: e.parked };
+        else void this.loadStatus();
+        break;
+      case 'connectivity':
+        if (this.status) this.status = { ...this.status, connectivity: e.state };
+        else void this.loadStatus();
+        break;
+      case 'synced':
+        if (this.status) this.status = { ...this.status, last_sync: e.at };
+        break;
+    }
+  };
+}
