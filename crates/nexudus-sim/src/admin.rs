@@ -3,80 +3,110 @@
 
 use std::sync::Arc;
 
-use axum::Router;
-use axum::body::Bytes;
-use axum::extract::{Path, State};
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
-use axum::routing::{get, patch, post, put};
-use axum::{Json, extract::rejection::JsonRejection};
 use serde::Deserialize;
+use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
+use crate::http::{
+    Method, Request, Response, StatusCode, empty, json_response, method_not_allowed,
+};
 use crate::state::{Faults, ThrottleConfig};
 use crate::{CoworkerPatch, Sim};
 
 type Shared = Arc<Sim>;
 
-pub(crate) fn router(sim: Shared) -> Router {
-    Router::new()
-        .route("/_sim/state", get(state))
-        .route("/_sim/faults", get(get_faults).put(put_faults))
-        .route("/_sim/throttle", get(get_throttle).put(put_throttle))
-        .route("/_sim/tokens/revoke", post(revoke))
-        .route("/_sim/tokens/expire", post(expire))
-        .route(
-            "/_sim/coworkers/{id}",
-            patch(patch_coworker).delete(delete_coworker),
-        )
-        .route("/_sim/clock", put(put_clock))
-        .route("/_sim/outage", put(put_outage))
-        .with_state(sim)
+/// The admin routes: the handler for the request's method and path, or `None`.
+pub(crate) fn route(sim: &Shared, req: &Request) -> Option<Response> {
+    let m = &req.method;
+    let response = match req.path.as_str() {
+        "/_sim/state" => match *m {
+            Method::GET => json_response(StatusCode::OK, &sim.inspect()),
+            _ => method_not_allowed(),
+        },
+        "/_sim/faults" => match *m {
+            Method::GET => answer(&sim.lock().faults),
+            Method::PUT => with_body(req, |f: Faults| {
+                sim.lock().faults = f.clone();
+                answer(&f)
+            }),
+            _ => method_not_allowed(),
+        },
+        "/_sim/throttle" => match *m {
+            Method::GET => answer(&sim.lock().throttle.config),
+            Method::PUT => with_body(req, |t: ThrottleConfig| {
+                sim.lock().throttle.set(t.clone());
+                answer(&t)
+            }),
+            _ => method_not_allowed(),
+        },
+        "/_sim/tokens/revoke" => match *m {
+            Method::POST => {
+                let who: Revoke = serde_json::from_slice(&req.body).unwrap_or_default();
+                sim.lock().auth.revoke(who.email.as_deref());
+                empty(StatusCode::NO_CONTENT)
+            }
+            _ => method_not_allowed(),
+        },
+        "/_sim/tokens/expire" => match *m {
+            Method::POST => {
+                sim.lock().auth.expire_access();
+                empty(StatusCode::NO_CONTENT)
+            }
+            _ => method_not_allowed(),
+        },
+        "/_sim/clock" => match *m {
+            Method::PUT => with_body(req, |c: Clock| {
+                sim.lock().clock_offset = chrono::Duration::seconds(c.offset_seconds);
+                empty(StatusCode::NO_CONTENT)
+            }),
+            _ => method_not_allowed(),
+        },
+        "/_sim/outage" => match *m {
+            // Takes the API down (every connection reset) or brings it back, data intact.
+            Method::PUT => with_body(req, |o: Outage| {
+                sim.lock().outage = o.down;
+                empty(StatusCode::NO_CONTENT)
+            }),
+            _ => method_not_allowed(),
+        },
+        _ => {
+            let id = req.tail("/_sim/coworkers/")?;
+            let Ok(id) = id.parse::<i64>() else {
+                return Some(bad("the coworker Id is not a number"));
+            };
+            match *m {
+                Method::PATCH => with_body(req, |change: CoworkerPatch| {
+                    if sim.update_coworker(id, &change) {
+                        empty(StatusCode::NO_CONTENT)
+                    } else {
+                        empty(StatusCode::NOT_FOUND)
+                    }
+                }),
+                Method::DELETE if sim.remove_coworker(id) => empty(StatusCode::NO_CONTENT),
+                Method::DELETE => empty(StatusCode::NOT_FOUND),
+                _ => method_not_allowed(),
+            }
+        }
+    };
+    Some(response)
 }
 
-fn bad(e: &JsonRejection) -> Response {
-    (
-        StatusCode::BAD_REQUEST,
-        Json(json!({ "error": e.body_text() })),
+fn answer<T: serde::Serialize>(value: &T) -> Response {
+    json_response(
+        StatusCode::OK,
+        &serde_json::to_value(value).unwrap_or(Value::Null),
     )
-        .into_response()
 }
 
-async fn state(State(sim): State<Shared>) -> Json<Value> {
-    Json(sim.inspect())
+fn bad(error: &str) -> Response {
+    json_response(StatusCode::BAD_REQUEST, &json!({ "error": error }))
 }
 
-async fn get_faults(State(sim): State<Shared>) -> Json<Faults> {
-    Json(sim.lock().faults.clone())
-}
-
-async fn put_faults(
-    State(sim): State<Shared>,
-    body: Result<Json<Faults>, JsonRejection>,
-) -> Response {
-    match body {
-        Ok(Json(f)) => {
-            sim.lock().faults = f.clone();
-            Json(f).into_response()
-        }
-        Err(e) => bad(&e),
-    }
-}
-
-async fn get_throttle(State(sim): State<Shared>) -> Json<ThrottleConfig> {
-    Json(sim.lock().throttle.config.clone())
-}
-
-async fn put_throttle(
-    State(sim): State<Shared>,
-    body: Result<Json<ThrottleConfig>, JsonRejection>,
-) -> Response {
-    match body {
-        Ok(Json(t)) => {
-            sim.lock().throttle.set(t.clone());
-            Json(t).into_response()
-        }
-        Err(e) => bad(&e),
+/// Reads the JSON body as `T`, or answers 400 saying why.
+fn with_body<T: DeserializeOwned>(req: &Request, then: impl FnOnce(T) -> Response) -> Response {
+    match serde_json::from_slice(&req.body) {
+        Ok(value) => then(value),
+        Err(e) => bad(&format!("Failed to deserialize the JSON body: {e}")),
     }
 }
 
@@ -85,72 +115,12 @@ struct Revoke {
     email: Option<String>,
 }
 
-async fn revoke(State(sim): State<Shared>, body: Bytes) -> Response {
-    let who: Revoke = serde_json::from_slice(&body).unwrap_or_default();
-    sim.lock().auth.revoke(who.email.as_deref());
-    StatusCode::NO_CONTENT.into_response()
-}
-
-async fn expire(State(sim): State<Shared>) -> StatusCode {
-    sim.lock().auth.expire_access();
-    StatusCode::NO_CONTENT
-}
-
-async fn patch_coworker(
-    State(sim): State<Shared>,
-    Path(id): Path<i64>,
-    body: Result<Json<CoworkerPatch>, JsonRejection>,
-) -> Response {
-    match body {
-        Ok(Json(change)) if sim.update_coworker(id, &change) => {
-            StatusCode::NO_CONTENT.into_response()
-        }
-        Ok(_) => StatusCode::NOT_FOUND.into_response(),
-        Err(e) => bad(&e),
-    }
-}
-
-async fn delete_coworker(State(sim): State<Shared>, Path(id): Path<i64>) -> StatusCode {
-    if sim.remove_coworker(id) {
-        StatusCode::NO_CONTENT
-    } else {
-        StatusCode::NOT_FOUND
-    }
-}
-
 #[derive(Debug, Deserialize)]
 struct Outage {
     down: bool,
 }
 
-/// Takes the API down (every connection reset) or brings it back, data and sessions intact.
-async fn put_outage(
-    State(sim): State<Shared>,
-    body: Result<Json<Outage>, JsonRejection>,
-) -> Response {
-    match body {
-        Ok(Json(o)) => {
-            sim.lock().outage = o.down;
-            StatusCode::NO_CONTENT.into_response()
-        }
-        Err(e) => bad(&e),
-    }
-}
-
 #[derive(Debug, Deserialize)]
 struct Clock {
     offset_seconds: i64,
-}
-
-async fn put_clock(
-    State(sim): State<Shared>,
-    body: Result<Json<Clock>, JsonRejection>,
-) -> Response {
-    match body {
-        Ok(Json(c)) => {
-            sim.lock().clock_offset = chrono::Duration::seconds(c.offset_seconds);
-            StatusCode::NO_CONTENT.into_response()
-        }
-        Err(e) => bad(&e),
-    }
 }

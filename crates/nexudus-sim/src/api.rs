@@ -5,68 +5,86 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use axum::Router;
-use axum::body::{Body, Bytes};
-use axum::extract::{Path, Query, Request, State};
-use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
-use axum::middleware::{self, Next};
-use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use bytes::Bytes;
 use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 
 use crate::Sim;
+use crate::http::{
+    HeaderMap, Method, Request, Response, StatusCode, header, json_response, method_not_allowed,
+};
 use crate::records::{Checkin, FailedCheckin};
-use crate::serve::ConnKill;
 use crate::state::{Grant, RequestRecord, SimState};
 use crate::validate::{self, CHECKIN_FIELDS, FAILED_CHECKIN_FIELDS, FieldError, ID_FIELD};
 use crate::world::Refusal;
 
 type Shared = Arc<Sim>;
 
-pub(crate) fn router(sim: Shared) -> Router {
-    Router::new()
-        .route("/api/token", post(token))
-        .route("/api/spaces/coworkers", get(list_coworkers))
-        .route("/api/spaces/coworkers/", get(batch_coworkers))
-        .route("/api/spaces/coworkers/{id}", get(get_coworker))
-        .route(
-            "/api/spaces/checkins",
-            get(list_checkins).post(create_checkin).put(update_checkin),
-        )
-        .route(
-            "/api/spaces/checkins/{id}",
-            get(get_checkin).delete(delete_checkin),
-        )
-        .route(
-            "/api/spaces/failedcheckins",
-            get(list_failed).post(create_failed).put(update_failed),
-        )
-        .route("/api/spaces/failedcheckins/{id}", get(get_failed))
-        .route("/api/spaces/teams", get(list_teams))
-        .route("/api/sys/businesses", get(list_businesses))
-        .fallback(not_found)
-        .layer(middleware::from_fn_with_state(
-            Arc::clone(&sim),
-            faults_and_log,
-        ))
-        .with_state(sim)
+/// The API's routes: the handler for the request's method and path, or `None` for a path the
+/// API does not have.
+pub(crate) fn route(sim: &Shared, req: &Request) -> Option<Response> {
+    let m = &req.method;
+    let h = &req.headers;
+    let with_query =
+        |handler: fn(&Shared, &HeaderMap, HashMap<String, String>) -> Response| match req
+            .query_map()
+        {
+            Ok(q) => handler(sim, h, q),
+            Err(why) => crate::http::text(StatusCode::BAD_REQUEST, &why),
+        };
+    let response = match req.path.as_str() {
+        "/api/token" => match *m {
+            Method::POST => token(sim, h, &req.body),
+            _ => method_not_allowed(),
+        },
+        "/api/spaces/coworkers" => only_get(m, || with_query(list_coworkers)),
+        "/api/spaces/coworkers/" => only_get(m, || with_query(batch_coworkers)),
+        "/api/spaces/checkins" => match *m {
+            Method::GET => with_query(list_checkins),
+            Method::POST => write(sim, h, &req.body, &CREATE_CHECKIN),
+            Method::PUT => write(sim, h, &req.body, &UPDATE_CHECKIN),
+            _ => method_not_allowed(),
+        },
+        "/api/spaces/failedcheckins" => match *m {
+            Method::GET => with_query(list_failed),
+            Method::POST => write(sim, h, &req.body, &CREATE_FAILED),
+            Method::PUT => write(sim, h, &req.body, &UPDATE_FAILED),
+            _ => method_not_allowed(),
+        },
+        "/api/spaces/teams" => only_get(m, || with_query(list_teams)),
+        "/api/sys/businesses" => only_get(m, || with_query(list_businesses)),
+        _ => {
+            if let Some(id) = req.tail("/api/spaces/coworkers/") {
+                only_get(m, || get_coworker(sim, h, id))
+            } else if let Some(id) = req.tail("/api/spaces/checkins/") {
+                match *m {
+                    Method::GET => get_checkin(sim, h, id),
+                    Method::DELETE => delete_checkin(sim, h, id),
+                    _ => method_not_allowed(),
+                }
+            } else if let Some(id) = req.tail("/api/spaces/failedcheckins/") {
+                only_get(m, || get_failed(sim, h, id))
+            } else {
+                return None;
+            }
+        }
+    };
+    Some(response)
 }
 
-fn json_response(status: StatusCode, body: &Value) -> Response {
-    (
-        status,
-        [(header::CONTENT_TYPE, "application/json; charset=utf-8")],
-        body.to_string(),
-    )
-        .into_response()
+fn only_get(method: &Method, handler: impl FnOnce() -> Response) -> Response {
+    if *method == Method::GET {
+        handler()
+    } else {
+        method_not_allowed()
+    }
 }
 
 fn message(status: StatusCode, text: &str) -> Response {
     json_response(status, &json!({ "Message": text }))
 }
 
-async fn not_found() -> Response {
+pub(crate) fn not_found() -> Response {
     message(
         StatusCode::NOT_FOUND,
         "No HTTP resource was found that matches the request URI.",
@@ -75,24 +93,25 @@ async fn not_found() -> Response {
 
 // ---- faults and the request log ------------------------------------------------------------
 
-async fn faults_and_log(State(sim): State<Shared>, request: Request, next: Next) -> Response {
-    let method = request.method().clone();
-    let path = request.uri().path().to_owned();
-    let query = request.uri().query().unwrap_or_default().to_owned();
+/// Serves one request: the faults it draws (latency, a reset, a 500, an answer dropped after
+/// the write, a truncated answer), the request log, and the handler `handle` picks.
+pub(crate) async fn faults_and_log(
+    sim: Shared,
+    request: Request,
+    handle: impl FnOnce(&Shared, &Request) -> Response,
+) -> Response {
+    let method = request.method.clone();
+    let path = request.path.clone();
+    let query = request.query.clone();
     let faultable = path.starts_with("/api/spaces/");
     let write = method != Method::GET;
-    let kill = request.extensions().get::<ConnKill>().cloned();
+    let kill = request.kill.clone();
 
     // Keep the JSON body of API writes for the log (the token form has a password: never kept).
-    let (request, body) = if faultable && write {
-        let (parts, body) = request.into_parts();
-        let bytes = axum::body::to_bytes(body, 16 * 1024 * 1024)
-            .await
-            .unwrap_or_default();
-        let logged = serde_json::from_slice::<Value>(&bytes).ok();
-        (Request::from_parts(parts, Body::from(bytes)), logged)
+    let body = if faultable && write {
+        serde_json::from_slice::<Value>(&request.body).ok()
     } else {
-        (request, None)
+        None
     };
 
     let (latency, reset, error) = {
@@ -128,7 +147,7 @@ async fn faults_and_log(State(sim): State<Shared>, request: Request, next: Next)
         return message(StatusCode::INTERNAL_SERVER_ERROR, "An error has occurred.");
     }
 
-    let response = next.run(request).await;
+    let response = handle(&sim, &request);
     let status = response.status();
     let (dropped, malformed) = {
         let mut st = sim.lock();
@@ -151,11 +170,12 @@ async fn faults_and_log(State(sim): State<Shared>, request: Request, next: Next)
     if malformed {
         log(status.as_u16(), Some("malformed"), body);
         let (parts, original) = response.into_parts();
-        let bytes = axum::body::to_bytes(original, usize::MAX)
+        let bytes = http_body_util::BodyExt::collect(original)
             .await
+            .map(http_body_util::Collected::to_bytes)
             .unwrap_or_default();
         let cut = bytes.slice(..bytes.len() / 2);
-        let mut broken = Response::from_parts(parts, Body::from(cut));
+        let mut broken = hyper::Response::from_parts(parts, http_body_util::Full::new(cut));
         broken.headers_mut().remove(header::CONTENT_LENGTH);
         return broken;
     }
@@ -215,13 +235,13 @@ fn admit(
             &json!({ "Message": "Too many requests. Please slow down.", "WasSuccessful": false }),
         );
         r.headers_mut()
-            .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+            .insert(header::RETRY_AFTER, header::HeaderValue::from_static("1"));
         return Err(r);
     }
     Ok(Caller { email })
 }
 
-async fn token(State(sim): State<Shared>, headers: HeaderMap, body: Bytes) -> Response {
+fn token(sim: &Shared, headers: &HeaderMap, body: &Bytes) -> Response {
     let refused = |error: &str, description: &str| {
         json_response(
             StatusCode::BAD_REQUEST,
@@ -238,7 +258,7 @@ async fn token(State(sim): State<Shared>, headers: HeaderMap, body: Bytes) -> Re
             "The body must be application/x-www-form-urlencoded.",
         );
     }
-    let Ok(form) = serde_urlencoded::from_bytes::<HashMap<String, String>>(&body) else {
+    let Ok(form) = serde_urlencoded::from_bytes::<HashMap<String, String>>(body) else {
         return refused("unsupported_grant_type", "The body cannot be read.");
     };
     let mut st = sim.lock();
@@ -416,13 +436,9 @@ fn list_response(result: Result<Value, FieldError>) -> Response {
     }
 }
 
-async fn list_coworkers(
-    State(sim): State<Shared>,
-    headers: HeaderMap,
-    Query(query): Query<HashMap<String, String>>,
-) -> Response {
+fn list_coworkers(sim: &Shared, headers: &HeaderMap, query: HashMap<String, String>) -> Response {
     let mut st = sim.lock();
-    if let Err(r) = admit(&mut st, &headers, "Coworker-List", false) {
+    if let Err(r) = admit(&mut st, headers, "Coworker-List", false) {
         return r;
     }
     let p = Params(query);
@@ -453,13 +469,9 @@ async fn list_coworkers(
     list_response(run())
 }
 
-async fn list_checkins(
-    State(sim): State<Shared>,
-    headers: HeaderMap,
-    Query(query): Query<HashMap<String, String>>,
-) -> Response {
+fn list_checkins(sim: &Shared, headers: &HeaderMap, query: HashMap<String, String>) -> Response {
     let mut st = sim.lock();
-    if let Err(r) = admit(&mut st, &headers, "Checkin-List", false) {
+    if let Err(r) = admit(&mut st, headers, "Checkin-List", false) {
         return r;
     }
     let p = Params(query);
@@ -492,13 +504,9 @@ async fn list_checkins(
     list_response(run())
 }
 
-async fn list_failed(
-    State(sim): State<Shared>,
-    headers: HeaderMap,
-    Query(query): Query<HashMap<String, String>>,
-) -> Response {
+fn list_failed(sim: &Shared, headers: &HeaderMap, query: HashMap<String, String>) -> Response {
     let mut st = sim.lock();
-    if let Err(r) = admit(&mut st, &headers, "FailedCheckin-List", false) {
+    if let Err(r) = admit(&mut st, headers, "FailedCheckin-List", false) {
         return r;
     }
     let p = Params(query);
@@ -526,16 +534,13 @@ async fn list_failed(
 }
 
 /// `GET /api/spaces/coworkers/?id=[1,2,3]`: whole records, as one-record answers have them.
-async fn batch_coworkers(
-    State(sim): State<Shared>,
-    headers: HeaderMap,
-    Query(query): Query<HashMap<String, String>>,
-) -> Response {
+fn batch_coworkers(sim: &Shared, headers: &HeaderMap, query: HashMap<String, String>) -> Response {
     let mut st = sim.lock();
-    if let Err(r) = admit(&mut st, &headers, "Coworker-Read", false) {
+    if let Err(r) = admit(&mut st, headers, "Coworker-Read", false) {
         return r;
     }
-    let raw = query.get("id").map(String::as_str).unwrap_or_default();
+    let mut query = query;
+    let raw = query.remove("id").unwrap_or_default();
     let ids: Result<Vec<i64>, _> = raw
         .trim()
         .trim_start_matches('[')
@@ -559,13 +564,9 @@ async fn batch_coworkers(
     json_response(StatusCode::OK, &Value::Array(records))
 }
 
-async fn list_teams(
-    State(sim): State<Shared>,
-    headers: HeaderMap,
-    Query(query): Query<HashMap<String, String>>,
-) -> Response {
+fn list_teams(sim: &Shared, headers: &HeaderMap, query: HashMap<String, String>) -> Response {
     let mut st = sim.lock();
-    if let Err(r) = admit(&mut st, &headers, "Team-List", false) {
+    if let Err(r) = admit(&mut st, headers, "Team-List", false) {
         return r;
     }
     let p = Params(query);
@@ -576,13 +577,9 @@ async fn list_teams(
     ))
 }
 
-async fn list_businesses(
-    State(sim): State<Shared>,
-    headers: HeaderMap,
-    Query(query): Query<HashMap<String, String>>,
-) -> Response {
+fn list_businesses(sim: &Shared, headers: &HeaderMap, query: HashMap<String, String>) -> Response {
     let mut st = sim.lock();
-    if let Err(r) = admit(&mut st, &headers, "Business-List", false) {
+    if let Err(r) = admit(&mut st, headers, "Business-List", false) {
         return r;
     }
     let p = Params(query);
@@ -599,46 +596,34 @@ fn record_id(raw: &str) -> Option<i64> {
     raw.trim().parse().ok()
 }
 
-async fn get_coworker(
-    State(sim): State<Shared>,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-) -> Response {
+fn get_coworker(sim: &Shared, headers: &HeaderMap, id: &str) -> Response {
     let mut st = sim.lock();
-    if let Err(r) = admit(&mut st, &headers, "Coworker-Read", false) {
+    if let Err(r) = admit(&mut st, headers, "Coworker-Read", false) {
         return r;
     }
-    match record_id(&id).and_then(|id| st.world.coworkers.get(&id)) {
+    match record_id(id).and_then(|id| st.world.coworkers.get(&id)) {
         Some(c) => json_response(StatusCode::OK, &st.world.coworker_json(c, true)),
         None => message(StatusCode::NOT_FOUND, "Coworker not found"),
     }
 }
 
-async fn get_checkin(
-    State(sim): State<Shared>,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-) -> Response {
+fn get_checkin(sim: &Shared, headers: &HeaderMap, id: &str) -> Response {
     let mut st = sim.lock();
-    if let Err(r) = admit(&mut st, &headers, "Checkin-Read", false) {
+    if let Err(r) = admit(&mut st, headers, "Checkin-Read", false) {
         return r;
     }
-    match record_id(&id).and_then(|id| st.world.checkins.get(&id)) {
+    match record_id(id).and_then(|id| st.world.checkins.get(&id)) {
         Some(c) => json_response(StatusCode::OK, &st.world.checkin_json(c)),
         None => message(StatusCode::NOT_FOUND, "Checkin not found"),
     }
 }
 
-async fn get_failed(
-    State(sim): State<Shared>,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-) -> Response {
+fn get_failed(sim: &Shared, headers: &HeaderMap, id: &str) -> Response {
     let mut st = sim.lock();
-    if let Err(r) = admit(&mut st, &headers, "FailedCheckin-Read", false) {
+    if let Err(r) = admit(&mut st, headers, "FailedCheckin-Read", false) {
         return r;
     }
-    match record_id(&id).and_then(|id| st.world.failed_checkins.get(&id)) {
+    match record_id(id).and_then(|id| st.world.failed_checkins.get(&id)) {
         Some(f) => json_response(StatusCode::OK, &st.world.failed_json(f)),
         None => message(StatusCode::NOT_FOUND, "FailedCheckin not found"),
     }
@@ -760,34 +745,14 @@ fn write(sim: &Shared, headers: &HeaderMap, body: &Bytes, kind: &WriteKind) -> R
     }
 }
 
-async fn create_checkin(State(sim): State<Shared>, headers: HeaderMap, body: Bytes) -> Response {
-    write(&sim, &headers, &body, &CREATE_CHECKIN)
-}
-
-async fn update_checkin(State(sim): State<Shared>, headers: HeaderMap, body: Bytes) -> Response {
-    write(&sim, &headers, &body, &UPDATE_CHECKIN)
-}
-
-async fn create_failed(State(sim): State<Shared>, headers: HeaderMap, body: Bytes) -> Response {
-    write(&sim, &headers, &body, &CREATE_FAILED)
-}
-
-async fn update_failed(State(sim): State<Shared>, headers: HeaderMap, body: Bytes) -> Response {
-    write(&sim, &headers, &body, &UPDATE_FAILED)
-}
-
-async fn delete_checkin(
-    State(sim): State<Shared>,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-) -> Response {
+fn delete_checkin(sim: &Shared, headers: &HeaderMap, id: &str) -> Response {
     let mut st = sim.lock();
-    let caller = match admit(&mut st, &headers, "Checkin-Delete", true) {
+    let caller = match admit(&mut st, headers, "Checkin-Delete", true) {
         Ok(c) => c,
         Err(r) => return r,
     };
     let now = st.now();
-    match record_id(&id).and_then(|id| st.world.checkins.remove(&id)) {
+    match record_id(id).and_then(|id| st.world.checkins.remove(&id)) {
         Some(c) => envelope("Checkin", "deleted", c.id, &caller.email, now),
         None => message(StatusCode::NOT_FOUND, "Checkin not found"),
     }

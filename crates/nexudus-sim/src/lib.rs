@@ -14,6 +14,7 @@
 
 mod admin;
 mod api;
+mod http;
 pub mod records;
 pub mod seed;
 mod serve;
@@ -189,10 +190,10 @@ impl Simulator {
         let listener = TcpListener::bind(config.addr).await?;
         let addr = listener.local_addr()?;
         let sim = Arc::new(Sim::new(&config));
-        let mut app = api::router(Arc::clone(&sim));
-        if config.admin_api {
-            app = app.merge(admin::router(Arc::clone(&sim)));
-        }
+        let app = App {
+            sim: Arc::clone(&sim),
+            admin: config.admin_api,
+        };
         let stop = CancellationToken::new();
         tokio::spawn(serve::serve(listener, app.clone(), stop.clone()));
         Ok(SimHandle {
@@ -209,8 +210,30 @@ impl Simulator {
 pub struct SimHandle {
     addr: SocketAddr,
     sim: Arc<Sim>,
-    app: axum::Router,
+    app: App,
     stop: Mutex<CancellationToken>,
+}
+
+/// What answers a request: the admin API (where it is on) as it is, and the API through the
+/// faults and the request log.
+#[derive(Debug, Clone)]
+pub(crate) struct App {
+    sim: Arc<Sim>,
+    admin: bool,
+}
+
+impl App {
+    pub(crate) async fn handle(&self, request: http::Request) -> http::Response {
+        if self.admin
+            && let Some(response) = admin::route(&self.sim, &request)
+        {
+            return response;
+        }
+        api::faults_and_log(Arc::clone(&self.sim), request, |sim, request| {
+            api::route(sim, request).unwrap_or_else(api::not_found)
+        })
+        .await
+    }
 }
 
 impl SimHandle {

@@ -1,19 +1,22 @@
 //! The accept loop. Each connection can be killed from inside a handler, which is how the
 //! simulator drops an answer after committing a write, or resets a connection: what a real
-//! network does to a kiosk, and what axum's own `serve` cannot do on request.
+//! network does to a kiosk.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
+use http_body_util::BodyExt;
 use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper_util::rt::TokioIo;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
-use tower::ServiceExt;
 use tracing::debug;
+
+use crate::App;
+use crate::http::{Request, Response, StatusCode, text};
 
 /// Put in every request's extensions: closes the request's connection with no answer.
 #[derive(Debug, Clone, Default)]
@@ -31,7 +34,7 @@ impl ConnKill {
 }
 
 /// Serves `app` on `listener` until `stop` is cancelled; then every open connection is closed.
-pub async fn serve(listener: TcpListener, app: axum::Router, stop: CancellationToken) {
+pub(crate) async fn serve(listener: TcpListener, app: App, stop: CancellationToken) {
     loop {
         let stream = tokio::select! {
             accepted = listener.accept() => match accepted {
@@ -48,7 +51,33 @@ pub async fn serve(listener: TcpListener, app: axum::Router, stop: CancellationT
     }
 }
 
-async fn connection(stream: TcpStream, app: axum::Router, stop: CancellationToken) {
+/// The largest request body read (the kiosk sends a few hundred bytes).
+const MAX_BODY: usize = 16 * 1024 * 1024;
+
+/// Reads the request whole and lets the app answer it.
+async fn answer(app: App, request: hyper::Request<Incoming>, kill: ConnKill) -> Response {
+    let (parts, body) = request.into_parts();
+    let body = match http_body_util::Limited::new(body, MAX_BODY).collect().await {
+        Ok(collected) => collected.to_bytes(),
+        Err(_) => {
+            return text(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "The request body is too large.",
+            );
+        }
+    };
+    let request = Request {
+        method: parts.method,
+        path: parts.uri.path().to_owned(),
+        query: parts.uri.query().unwrap_or_default().to_owned(),
+        headers: parts.headers,
+        body,
+        kill: Some(kill),
+    };
+    app.handle(request).await
+}
+
+async fn connection(stream: TcpStream, app: App, stop: CancellationToken) {
     let _ = stream.set_nodelay(true);
     // A second handle on the socket, to set SO_LINGER 0 (an RST on close) if asked to reset.
     let Ok(twin) = stream.into_std().and_then(|s| Ok((s.try_clone()?, s))) else {
@@ -61,9 +90,9 @@ async fn connection(stream: TcpStream, app: axum::Router, stop: CancellationToke
     let kill = ConnKill::default();
     let service = {
         let kill = kill.clone();
-        hyper::service::service_fn(move |mut request: hyper::Request<Incoming>| {
-            request.extensions_mut().insert(kill.clone());
-            app.clone().oneshot(request)
+        hyper::service::service_fn(move |request: hyper::Request<Incoming>| {
+            let (app, kill) = (app.clone(), kill.clone());
+            async move { Ok::<_, std::convert::Infallible>(answer(app, request, kill).await) }
         })
     };
     let conn = http1::Builder::new().serve_connection(TokioIo::new(stream), service);

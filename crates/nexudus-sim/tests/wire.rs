@@ -887,3 +887,29 @@ async fn an_outage_resets_the_api_but_not_the_admin_api() {
         "and back, with the same session"
     );
 }
+
+#[tokio::test]
+async fn an_unknown_path_is_a_404_and_a_known_path_with_another_method_a_405() {
+    let s = Wire::quiet(5).await;
+    let (status, body) = s.get("api/spaces/nothing").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        body["Message"], "No HTTP resource was found that matches the request URI.",
+        "the words of the real server"
+    );
+    let (status, _) = s
+        .send(reqwest::Method::DELETE, "api/spaces/coworkers", None)
+        .await;
+    assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED);
+    let (status, _) = s.get("api/spaces/checkins/1/extra").await;
+    assert_eq!(
+        status,
+        StatusCode::NOT_FOUND,
+        "one segment after the collection"
+    );
+    let (status, page) = s
+        .get("api/spaces/coworkers?size=2&Coworker_FullName=%20")
+        .await;
+    assert_eq!(status, StatusCode::OK, "a percent-encoded query reads");
+    assert_eq!(page["CurrentPageSize"], 2);
+}

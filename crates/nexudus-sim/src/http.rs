@@ -1,0 +1,73 @@
+//! The simulator's own small HTTP layer on hyper: a request read whole, a response built whole,
+//! and the plain match on method and path that `api.rs` and `admin.rs` route with. The simulator
+//! is embedded in the kiosk app for demo mode, so it keeps the app free of a web framework.
+
+use std::collections::HashMap;
+
+use bytes::Bytes;
+use http_body_util::Full;
+pub(crate) use hyper::header;
+pub(crate) use hyper::{HeaderMap, Method, StatusCode};
+use serde_json::Value;
+
+use crate::serve::ConnKill;
+
+pub(crate) type Response = hyper::Response<Full<Bytes>>;
+
+/// A request as the handlers see it: read whole before routing.
+#[derive(Debug)]
+pub(crate) struct Request {
+    pub method: Method,
+    pub path: String,
+    /// The raw query string, without `?`.
+    pub query: String,
+    pub headers: HeaderMap,
+    pub body: Bytes,
+    /// Closes this request's connection with no answer (lost answers, resets).
+    pub kill: Option<ConnKill>,
+}
+
+impl Request {
+    /// The query string as name -> value (the last one wins), percent-decoded; or why not.
+    pub fn query_map(&self) -> Result<HashMap<String, String>, String> {
+        serde_urlencoded::from_str(&self.query)
+            .map_err(|e| format!("Failed to deserialize query string: {e}"))
+    }
+
+    /// What follows `prefix` in the path, if it is one non-empty segment (`/x/{id}`).
+    pub fn tail<'a>(&'a self, prefix: &str) -> Option<&'a str> {
+        self.path
+            .strip_prefix(prefix)
+            .filter(|rest| !rest.is_empty() && !rest.contains('/'))
+    }
+}
+
+/// A response with a body and a content type.
+pub(crate) fn response(status: StatusCode, content_type: &str, body: impl Into<Bytes>) -> Response {
+    let mut r = hyper::Response::new(Full::new(body.into()));
+    *r.status_mut() = status;
+    if let Ok(v) = header::HeaderValue::from_str(content_type) {
+        r.headers_mut().insert(header::CONTENT_TYPE, v);
+    }
+    r
+}
+
+pub(crate) fn json_response(status: StatusCode, body: &Value) -> Response {
+    response(status, "application/json; charset=utf-8", body.to_string())
+}
+
+pub(crate) fn text(status: StatusCode, body: &str) -> Response {
+    response(status, "text/plain; charset=utf-8", body.to_owned())
+}
+
+/// A status and nothing else.
+pub(crate) fn empty(status: StatusCode) -> Response {
+    let mut r = hyper::Response::new(Full::new(Bytes::new()));
+    *r.status_mut() = status;
+    r
+}
+
+/// A path the server knows, asked with a method it does not serve there.
+pub(crate) fn method_not_allowed() -> Response {
+    empty(StatusCode::METHOD_NOT_ALLOWED)
+}
