@@ -1,4 +1,8 @@
 //! The `Kiosk` service on an in-memory database with a driven clock.
+//!
+//! Longer than 500 lines on purpose: one fixture serves every test of the service, and the
+//! tests read best next to each other (a tap, its refusal, the staff who fix it). Split it by
+//! concern (`tap`, `staff`, `account`) when a new one adds a fixture of its own.
 
 use std::sync::Arc;
 
