@@ -150,3 +150,35 @@ pub fn kiosk_checkins(dir: &Path) -> Vec<kiosk::model::CheckinRow> {
         .filter(|r| r.origin == kiosk::model::Origin::Kiosk)
         .collect()
 }
+
+/// The first `n` eligible members, as the `tapper` takes them.
+pub fn tapper_members(sim: &SimHandle, n: usize) -> String {
+    let ids: Vec<String> = eligible(sim)
+        .into_iter()
+        .take(n)
+        .map(|m| m.to_string())
+        .collect();
+    ids.join(",")
+}
+
+/// The `tapper` binary (`exe`: `env!("CARGO_BIN_EXE_tapper")` in a scenario) on `dir`, tapping
+/// `members` (comma-separated) against `sim`; killed when dropped.
+pub fn tapper(
+    exe: &str,
+    dir: &Path,
+    sim: &SimHandle,
+    members: &str,
+    seed: u64,
+) -> tokio::process::Command {
+    let mut command = tokio::process::Command::new(exe);
+    command
+        .args([
+            dir.to_str().expect("a UTF-8 path"),
+            &sim.base_url(),
+            members,
+            &seed.to_string(),
+        ])
+        .stderr(std::process::Stdio::null())
+        .kill_on_drop(true);
+    command
+}

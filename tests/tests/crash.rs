@@ -8,7 +8,7 @@ use std::time::Duration;
 use kiosk::store::{Store, ts};
 use nexudus::Limits;
 use rand::{Rng, SeedableRng};
-use scenarios::{HOME, drain, eligible, open_kiosk, quiet_sim};
+use scenarios::{HOME, drain, open_kiosk, quiet_sim};
 use tokio::io::{AsyncBufReadExt, BufReader};
 
 const KILLS: u64 = 50;
@@ -17,28 +17,21 @@ const KILLS: u64 = 50;
 async fn sigkill_at_random_moments_loses_and_doubles_nothing() {
     let sim = quiet_sim(400).await;
     let dir = tempfile::tempdir().unwrap();
-    let members: Vec<String> = eligible(&sim)
-        .into_iter()
-        .take(40)
-        .map(|m| m.to_string())
-        .collect();
-    let members = members.join(",");
+    let members = scenarios::tapper_members(&sim, 40);
     let mut rng = rand::rngs::StdRng::seed_from_u64(7);
     let mut acks: Vec<(i64, String, String)> = Vec::new();
 
     for kill in 0..KILLS {
-        let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_tapper"))
-            .args([
-                dir.path().to_str().unwrap(),
-                &sim.base_url(),
-                &members,
-                &kill.to_string(),
-            ])
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::null())
-            .kill_on_drop(true)
-            .spawn()
-            .expect("the tapper starts");
+        let mut child = scenarios::tapper(
+            env!("CARGO_BIN_EXE_tapper"),
+            dir.path(),
+            &sim,
+            &members,
+            kill,
+        )
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("the tapper starts");
         let stdout = child.stdout.take().unwrap();
         let reader = tokio::spawn(async move {
             let mut lines = BufReader::new(stdout).lines();

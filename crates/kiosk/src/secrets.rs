@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use hmac::{Hmac, Mac};
-use nexudus::{Secret, TokenStore, auth::StoreError};
+use nexudus::{Secret, StoredAccess, TokenStore, auth::StoreError};
 use sha2::Sha256;
 use tracing::warn;
 
@@ -106,7 +106,15 @@ impl SecretStore {
         file.write_all(&bytes)
             .and_then(|()| file.sync_all())
             .map_err(|e| file_error(&tmp, e))?;
-        std::fs::rename(&tmp, path).map_err(|e| file_error(path, e))
+        std::fs::rename(&tmp, path).map_err(|e| file_error(path, e))?;
+        // The rename reaches the disk with its directory: a new refresh token must survive a
+        // power cut, since the server has retired the old one.
+        if let Some(dir) = path.parent() {
+            std::fs::File::open(dir)
+                .and_then(|d| d.sync_all())
+                .map_err(|e| file_error(dir, e))?;
+        }
+        Ok(())
     }
 
     pub fn get(&self, name: &str) -> Result<Option<String>, SecretsError> {
@@ -232,27 +240,77 @@ impl DeviceKey {
     }
 }
 
-/// The refresh token, kept in the secret store: what the API client calls its token store.
+/// The Nexudus session kept with the secrets: the refresh token (the session itself) and the
+/// access token with its deadline, so a restart reuses it instead of renewing the session.
 #[derive(Debug)]
-pub struct RefreshTokenStore(pub std::sync::Arc<SecretStore>);
+pub struct SessionStore(pub std::sync::Arc<SecretStore>);
 
-impl TokenStore for RefreshTokenStore {
+const REFRESH_TOKEN: &str = "refresh_token";
+const ACCESS_TOKEN: &str = "access_token";
+
+impl TokenStore for SessionStore {
     fn load(&self) -> Result<Option<Secret>, StoreError> {
-        Ok(self.0.get("refresh_token")?.map(Secret::new))
+        Ok(self.0.get(REFRESH_TOKEN)?.map(Secret::new))
     }
 
     fn save(&self, token: &Secret) -> Result<(), StoreError> {
-        Ok(self.0.set("refresh_token", token.expose())?)
+        Ok(self.0.set(REFRESH_TOKEN, token.expose())?)
     }
 
     fn clear(&self) -> Result<(), StoreError> {
-        Ok(self.0.delete("refresh_token")?)
+        self.0.delete(ACCESS_TOKEN)?;
+        Ok(self.0.delete(REFRESH_TOKEN)?)
+    }
+
+    /// Kept as `UNIX_SECONDS TOKEN`; anything unreadable is no token.
+    fn load_access(&self) -> Result<Option<StoredAccess>, StoreError> {
+        let Some(text) = self.0.get(ACCESS_TOKEN)? else {
+            return Ok(None);
+        };
+        Ok(text.split_once(' ').and_then(|(until, token)| {
+            let until =
+                std::time::UNIX_EPOCH + std::time::Duration::from_secs(until.parse::<u64>().ok()?);
+            Some(StoredAccess {
+                token: Secret::new(token),
+                valid_until: until,
+            })
+        }))
+    }
+
+    fn save_access(&self, access: &StoredAccess) -> Result<(), StoreError> {
+        let until = access
+            .valid_until
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs())
+            .unwrap_or_default();
+        Ok(self
+            .0
+            .set(ACCESS_TOKEN, &format!("{until} {}", access.token.expose()))?)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_session_keeps_its_access_token_and_forgets_both_at_logout() {
+        let store = SessionStore(std::sync::Arc::new(SecretStore::in_memory()));
+        let access = StoredAccess {
+            token: Secret::new("a-1"),
+            valid_until: std::time::UNIX_EPOCH + std::time::Duration::from_secs(2_000_000_000),
+        };
+        store.save(&Secret::new("r-1")).unwrap();
+        store.save_access(&access).unwrap();
+        assert_eq!(store.load_access().unwrap(), Some(access));
+        assert_eq!(store.load().unwrap(), Some(Secret::new("r-1")));
+        store.clear().unwrap();
+        assert_eq!(
+            (store.load().unwrap(), store.load_access().unwrap()),
+            (None, None),
+            "a log-out leaves no token behind"
+        );
+    }
 
     #[test]
     fn the_file_store_is_private_and_survives_reopening() {

@@ -16,7 +16,7 @@ use crate::error::{KioskError, StoreError};
 use crate::events::Event;
 use crate::index::MemberIndex;
 use crate::model::OutboxStatus;
-use crate::secrets::{DeviceKey, RefreshTokenStore, SecretStore};
+use crate::secrets::{DeviceKey, SecretStore, SessionStore};
 use crate::settings::Settings;
 use crate::store::Store;
 use crate::views::Connectivity;
@@ -33,8 +33,11 @@ pub(crate) struct Shared {
     pub index: RwLock<MemberIndex>,
     pub events: broadcast::Sender<Event>,
     pub api: RwLock<Option<Arc<nexudus::Client>>>,
-    pub connectivity: Mutex<Connectivity>,
+    /// What the connectivity is, and since when.
+    pub connectivity: Mutex<(Connectivity, Option<DateTime<Utc>>)>,
     pub last_sync: Mutex<Option<DateTime<Utc>>>,
+    /// When the engine tries again, while it waits.
+    pub next_try: Mutex<Option<DateTime<Utc>>>,
     /// Wakes the sync engine: something was queued, or staff asked for a sync.
     pub nudge: Notify,
     /// Staff asked for a sync: the next round pulls everything, due or not.
@@ -52,12 +55,25 @@ impl Shared {
 
     pub fn set_connectivity(&self, state: Connectivity) {
         let mut current = self.connectivity.lock().unwrap();
-        if *current != state {
-            *current = state;
+        if current.0 != state {
+            *current = (state, Some(self.clock.now()));
             drop(current);
             info!(?state, "connectivity");
             self.emit(Event::Connectivity { state });
         }
+    }
+
+    pub fn connectivity(&self) -> Connectivity {
+        self.connectivity.lock().unwrap().0
+    }
+
+    /// An exchange with Nexudus succeeded: the kiosk is online now, whatever is still queued.
+    pub fn exchanged(&self) {
+        let now = self.clock.now();
+        *self.last_sync.lock().unwrap() = Some(now);
+        *self.next_try.lock().unwrap() = None;
+        self.set_connectivity(Connectivity::Online);
+        self.emit(Event::Synced { at: now });
     }
 
     pub fn api(&self) -> Option<Arc<nexudus::Client>> {
@@ -104,7 +120,7 @@ impl Shared {
         cfg.timeout = self.config.request_timeout;
         Ok(nexudus::Client::new(
             cfg,
-            Arc::new(RefreshTokenStore(Arc::clone(&self.secrets))),
+            Arc::new(SessionStore(Arc::clone(&self.secrets))),
         )?)
     }
 }

@@ -13,8 +13,12 @@ use crate::settings::{Location, PrivacyMode};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum Connectivity {
+    /// The last exchange with Nexudus succeeded (the queue may still be sending).
     Online,
+    /// Nexudus cannot be reached; taps keep queueing.
     Offline,
+    /// Nexudus asked the kiosk to slow down (or the kiosk's own limits hold it back).
+    Throttled,
     /// The session ended: a staff member must log in; taps keep queueing.
     NeedsLogin,
     /// No account: nothing to sync to.
@@ -79,7 +83,12 @@ pub struct Capabilities {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct Status {
     pub connectivity: Connectivity,
+    /// Since when the connectivity is what it is (offline since, throttled since...).
+    pub connectivity_since: Option<DateTime<Utc>>,
+    /// The last successful exchange with Nexudus: moves with every one, mid-drain too.
     pub last_sync: Option<DateTime<Utc>>,
+    /// When the sync engine tries again, when it is waiting (offline, throttled).
+    pub next_try: Option<DateTime<Utc>>,
     pub pending: i64,
     pub parked: i64,
     pub demo: bool,

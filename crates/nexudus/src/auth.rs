@@ -2,7 +2,7 @@
 
 use std::fmt;
 use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 use serde::Deserialize;
 
@@ -30,29 +30,66 @@ impl fmt::Debug for Secret {
 /// Error of a token store.
 pub type StoreError = Box<dyn std::error::Error + Send + Sync>;
 
-/// Where the refresh token is kept between runs; the caller decides (a keyring, a file...).
+/// An access token kept between runs, with the wall-clock time until which it may be used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredAccess {
+    pub token: Secret,
+    pub valid_until: SystemTime,
+}
+
+/// Where the session is kept between runs; the caller decides (a keyring, a file...).
+///
+/// The refresh token is the session: Nexudus retires the old one when it issues a new one, so
+/// [`TokenStore::save`] must have made the new one durable when it returns. The access token is
+/// kept too, so a restart uses it instead of renewing the session at every start (a renewal
+/// is the one moment a power cut can cost the login).
 pub trait TokenStore: Send + Sync {
     fn load(&self) -> Result<Option<Secret>, StoreError>;
     fn save(&self, token: &Secret) -> Result<(), StoreError>;
+    /// Forgets the whole session: the refresh token and any access token.
     fn clear(&self) -> Result<(), StoreError>;
+
+    /// The access token of the last run, if the store keeps one.
+    fn load_access(&self) -> Result<Option<StoredAccess>, StoreError> {
+        Ok(None)
+    }
+
+    /// Keeps the access token for the next run; a store may ignore it.
+    fn save_access(&self, access: &StoredAccess) -> Result<(), StoreError> {
+        let _ = access;
+        Ok(())
+    }
 }
 
 /// A token store that forgets on exit: for tests and for demo mode.
 #[derive(Debug, Default)]
-pub struct MemoryTokenStore(Mutex<Option<Secret>>);
+pub struct MemoryTokenStore {
+    refresh: Mutex<Option<Secret>>,
+    access: Mutex<Option<StoredAccess>>,
+}
 
 impl TokenStore for MemoryTokenStore {
     fn load(&self) -> Result<Option<Secret>, StoreError> {
-        Ok(self.0.lock().unwrap().clone())
+        Ok(self.refresh.lock().unwrap().clone())
     }
 
     fn save(&self, token: &Secret) -> Result<(), StoreError> {
-        *self.0.lock().unwrap() = Some(token.clone());
+        *self.refresh.lock().unwrap() = Some(token.clone());
         Ok(())
     }
 
     fn clear(&self) -> Result<(), StoreError> {
-        *self.0.lock().unwrap() = None;
+        *self.refresh.lock().unwrap() = None;
+        *self.access.lock().unwrap() = None;
+        Ok(())
+    }
+
+    fn load_access(&self) -> Result<Option<StoredAccess>, StoreError> {
+        Ok(self.access.lock().unwrap().clone())
+    }
+
+    fn save_access(&self, access: &StoredAccess) -> Result<(), StoreError> {
+        *self.access.lock().unwrap() = Some(access.clone());
         Ok(())
     }
 }
@@ -93,6 +130,23 @@ impl AccessToken {
         }
     }
 
+    /// A token kept by an earlier run, if it is still good by the wall clock.
+    pub fn restored(stored: StoredAccess, now: Instant) -> Option<Self> {
+        let left = stored.valid_until.duration_since(SystemTime::now()).ok()?;
+        Some(Self {
+            token: stored.token,
+            refresh_after: now + left,
+        })
+    }
+
+    /// The token as a store keeps it, its deadline on the wall clock.
+    pub fn to_stored(&self, now: Instant) -> StoredAccess {
+        StoredAccess {
+            token: self.token.clone(),
+            valid_until: SystemTime::now() + self.refresh_after.saturating_duration_since(now),
+        }
+    }
+
     pub fn is_fresh(&self, now: Instant) -> bool {
         now < self.refresh_after
     }
@@ -121,5 +175,19 @@ mod tests {
         );
         let short = AccessToken::new("a".into(), Some(2), now);
         assert!(short.is_fresh(now) && !short.is_fresh(now + Duration::from_secs(1)));
+    }
+
+    #[test]
+    fn a_kept_token_is_used_by_the_next_run_only_while_it_is_good() {
+        let now = Instant::now();
+        let kept = AccessToken::new("a".into(), Some(600), now).to_stored(now);
+        let restored = AccessToken::restored(kept.clone(), Instant::now()).expect("still good");
+        assert!(restored.is_fresh(Instant::now() + Duration::from_secs(500)));
+        assert!(!restored.is_fresh(Instant::now() + Duration::from_secs(545)));
+        let stale = StoredAccess {
+            valid_until: SystemTime::now() - Duration::from_secs(1),
+            ..kept
+        };
+        assert!(AccessToken::restored(stale, Instant::now()).is_none());
     }
 }

@@ -172,16 +172,19 @@ impl Client {
         match answer.status {
             s if s.is_success() => {
                 let granted: TokenAnswer = answer.json()?;
+                // The new refresh token first: the server has retired the old one.
                 if let Some(refresh) = granted.refresh_token {
                     self.tokens.save(&Secret::new(refresh)).map_err(|e| {
                         ApiError::InvalidRequest(format!("cannot store the session: {e}"))
                     })?;
                 }
-                Ok(AccessToken::new(
-                    granted.access_token,
-                    granted.expires_in,
-                    Instant::now(),
-                ))
+                let now = Instant::now();
+                let access = AccessToken::new(granted.access_token, granted.expires_in, now);
+                if let Err(e) = self.tokens.save_access(&access.to_stored(now)) {
+                    // Only costs a renewal at the next start.
+                    warn!(error = %e, "cannot keep the access token for the next start");
+                }
+                Ok(access)
             }
             StatusCode::BAD_REQUEST => {
                 let refusal: TokenRefusal = answer.json()?;
@@ -197,6 +200,15 @@ impl Client {
     /// A fresh access token: the one in memory, or one got with the stored refresh token.
     async fn access_token(&self, force_refresh: bool) -> Result<Secret, ApiError> {
         let mut session = self.session.lock().await;
+        if session.is_none() && !force_refresh {
+            // A restart: the last run's token, while it is good, instead of a renewal.
+            *session = self
+                .tokens
+                .load_access()
+                .ok()
+                .flatten()
+                .and_then(|stored| AccessToken::restored(stored, Instant::now()));
+        }
         if let Some(token) = session
             .as_ref()
             .filter(|t| !force_refresh && t.is_fresh(Instant::now()))

@@ -11,7 +11,7 @@ pub mod model;
 pub mod query;
 pub mod time;
 
-pub use auth::{MemoryTokenStore, Secret, TokenStore};
+pub use auth::{MemoryTokenStore, Secret, StoredAccess, TokenStore};
 pub use client::{Client, ClientConfig};
 pub use error::{ApiError, LoginError};
 pub use limits::{Limits, Rate};

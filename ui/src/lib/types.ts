@@ -23,7 +23,19 @@ export type TapOutcome = { "kind": "welcome", member_id: number, first_name: str
 
 export type Refusal = "inactive" | "wrong_location" | "no_plan";
 
-export type Status = { connectivity: Connectivity, last_sync: string | null, pending: number, parked: number, demo: boolean, 
+export type Status = { connectivity: Connectivity, 
+/**
+ * Since when the connectivity is what it is (offline since, throttled since...).
+ */
+connectivity_since: string | null, 
+/**
+ * The last successful exchange with Nexudus: moves with every one, mid-drain too.
+ */
+last_sync: string | null, 
+/**
+ * When the sync engine tries again, when it is waiting (offline, throttled).
+ */
+next_try: string | null, pending: number, parked: number, demo: boolean, 
 /**
  * Demo mode shows its staff PIN so anyone trying it can open the staff panel.
  */
@@ -55,7 +67,7 @@ export type PairingInfo = {
  */
 code: string, required: boolean, };
 
-export type Connectivity = "online" | "offline" | "needs_login" | "not_configured";
+export type Connectivity = "online" | "offline" | "throttled" | "needs_login" | "not_configured";
 
 export type Location = { 
 /**

@@ -105,7 +105,8 @@ impl Kiosk {
             index: RwLock::new(MemberIndex::default()),
             events,
             api: RwLock::new(None),
-            connectivity: Mutex::new(Connectivity::NotConfigured),
+            connectivity: Mutex::new((Connectivity::NotConfigured, None)),
+            next_try: Mutex::new(None),
             last_sync: Mutex::new(None),
             nudge: Notify::new(),
             pull_now: AtomicBool::new(false),
@@ -115,7 +116,7 @@ impl Kiosk {
         shared.rebuild_index()?;
         if let Some(base) = shared.config.api_base_override.clone().or(api_base) {
             *shared.api.write().unwrap() = Some(Arc::new(shared.build_client(&base)?));
-            *shared.connectivity.lock().unwrap() = Connectivity::Offline;
+            *shared.connectivity.lock().unwrap() = (Connectivity::Offline, None);
         }
         Ok(Self { shared })
     }
@@ -211,7 +212,9 @@ impl Kiosk {
     pub fn status(&self) -> Result<Status, KioskError> {
         let (pending, parked) = self.shared.queue_counts()?;
         Ok(Status {
-            connectivity: *self.shared.connectivity.lock().unwrap(),
+            connectivity: self.shared.connectivity(),
+            connectivity_since: self.shared.connectivity.lock().unwrap().1,
+            next_try: *self.shared.next_try.lock().unwrap(),
             last_sync: *self.shared.last_sync.lock().unwrap(),
             pending,
             parked,
@@ -239,7 +242,9 @@ impl Kiosk {
         crate::sync::round_once(Arc::clone(&self.shared), options).await;
         self.status().unwrap_or_else(|_| Status {
             connectivity: Connectivity::Offline,
+            connectivity_since: None,
             last_sync: None,
+            next_try: None,
             pending: -1,
             parked: -1,
             demo: false,

@@ -6,6 +6,7 @@ use chrono::{DateTime, Duration, Utc};
 use nexudus::ApiError;
 
 use crate::model::{CheckinRow, OutboxEntry, OutboxOp, OutboxStatus};
+use crate::views::Connectivity;
 
 /// What the server holds for an entry once it is settled.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -214,6 +215,20 @@ pub(super) fn is_lost_checkin(candidate: &nexudus::Checkin, row: &CheckinRow) ->
             .system_id
             .as_deref()
             .is_none_or(|s| s == system_id)
+}
+
+/// What the status says after a round stopped on `error`.
+pub(super) fn connectivity_after(error: &ApiError) -> Connectivity {
+    if error.needs_login() {
+        Connectivity::NeedsLogin
+    } else if matches!(
+        error,
+        ApiError::Throttled { .. } | ApiError::RateLimited { .. }
+    ) {
+        Connectivity::Throttled
+    } else {
+        Connectivity::Offline
+    }
 }
 
 #[cfg(test)]

@@ -24,7 +24,6 @@ use tracing::{debug, info, warn};
 
 use crate::autocheckout;
 use crate::error::{KioskError, StoreError};
-use crate::events::Event;
 use crate::shared::Shared;
 use crate::views::Connectivity;
 
@@ -188,28 +187,32 @@ impl SyncEngine {
         .await;
         match result {
             Ok(wait) => {
-                self.shared.set_connectivity(Connectivity::Online);
-                let now = self.shared.clock.now();
-                *self.shared.last_sync.lock().unwrap() = Some(now);
-                self.shared.emit(Event::Synced { at: now });
+                self.shared.exchanged();
                 self.shared.emit_progress();
                 wait.unwrap_or(self.options.tick).min(self.options.tick)
             }
             Err(SyncError::Api(e)) => {
                 self.shared.emit_progress();
-                if e.needs_login() {
+                let state = decide::connectivity_after(&e);
+                if state == Connectivity::NeedsLogin {
                     warn!(
                         "the Nexudus session has ended; a staff member must log in (check-ins keep queueing)"
                     );
-                    self.shared.set_connectivity(Connectivity::NeedsLogin);
-                    self.options.tick
                 } else {
                     debug!(error = %e, "sync round stopped");
-                    self.shared.set_connectivity(Connectivity::Offline);
-                    self.next_due()
-                        .unwrap_or(self.options.tick)
-                        .min(self.options.tick)
                 }
+                self.shared.set_connectivity(state);
+                let wait = match state {
+                    Connectivity::NeedsLogin => self.options.tick,
+                    _ => self
+                        .next_due()
+                        .unwrap_or(self.options.tick)
+                        .min(self.options.tick),
+                };
+                *self.shared.next_try.lock().unwrap() = chrono::Duration::from_std(wait)
+                    .ok()
+                    .map(|w| self.shared.clock.now() + w);
+                wait
             }
             Err(SyncError::Store(e)) => {
                 warn!(error = %e, "sync round stopped on the store");

@@ -174,6 +174,11 @@ impl SyncEngine {
             }
             tx.release(unsent)
         })?;
+        // Any entry the server took is a successful exchange: the status says online now, not
+        // when the whole queue has gone.
+        if fresh.iter().any(|(_, o)| matches!(o, Outcome::Done(_))) {
+            self.shared.exchanged();
+        }
         ledger.recorded = ledger.settled.len();
         ledger.recorded_at = Instant::now();
         self.shared.emit_progress();

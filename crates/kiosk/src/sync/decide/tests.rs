@@ -299,3 +299,28 @@ fn a_lost_check_in_is_recognised_by_member_and_exact_time_and_never_taken_from_a
         );
     }
 }
+
+#[test]
+fn a_round_stopped_by_an_error_says_needs_login_throttled_or_offline() {
+    let table = [
+        (ApiError::Unauthorized, Connectivity::NeedsLogin),
+        (
+            ApiError::Throttled {
+                status: 409,
+                retry_after: StdDuration::from_secs(1),
+            },
+            Connectivity::Throttled,
+        ),
+        (
+            ApiError::RateLimited {
+                retry_after: StdDuration::from_secs(200),
+            },
+            Connectivity::Throttled,
+        ),
+        (ApiError::Connect("refused".into()), Connectivity::Offline),
+        (server_error(), Connectivity::Offline),
+    ];
+    for (error, expected) in table {
+        assert_eq!(connectivity_after(&error), expected, "{error}");
+    }
+}

@@ -1,0 +1,61 @@
+//! What the status says while the kiosk works, checked against what the server saw.
+
+use std::time::{Duration, Instant};
+
+use kiosk::Connectivity;
+use nexudus::{Limits, Rate};
+use scenarios::{eligible, fast_sync, loaded_kiosk};
+
+/// While a backlog drains, the status says online within a second of the first write the server
+/// took, and `last_sync` moves with the exchanges, not only once the queue is empty.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_draining_kiosk_says_online_within_a_second_of_its_first_write() {
+    // 20 writes a second: a backlog of over a hundred check-ins takes several seconds.
+    let limits = Limits {
+        writes: vec![Rate::spread(20, Duration::from_secs(1))],
+        reads: vec![],
+        max_wait: Duration::from_secs(120),
+    };
+    let (sim, _dir, kiosk) = loaded_kiosk(600, limits).await;
+    sim.set_outage(true);
+    for member in eligible(&sim).into_iter().take(150) {
+        kiosk.tap(member).unwrap();
+    }
+    let status = kiosk.sync_once(&fast_sync()).await;
+    assert_eq!(status.connectivity, Connectivity::Offline, "{status:?}");
+    let offline_sync = status.last_sync;
+    sim.set_outage(false);
+    // Past the retry delay: the engine's first round goes straight into the backlog.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+
+    let engine = kiosk.start_sync(fast_sync());
+    let started = Instant::now();
+    let mut first_write = None;
+    let mut said_online = None;
+    while started.elapsed() < Duration::from_secs(30) && said_online.is_none() {
+        if first_write.is_none() && !sim.checkins().is_empty() {
+            first_write = Some(Instant::now());
+        }
+        let status = kiosk.status().unwrap();
+        if first_write.is_some() && status.connectivity == Connectivity::Online {
+            said_online = Some((Instant::now(), status));
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let first_write = first_write.expect("the drain reached the server");
+    let (at, status) = said_online.expect("the status came online");
+    assert!(
+        at - first_write < Duration::from_secs(1),
+        "online {:?} after the first write the server took",
+        at - first_write
+    );
+    assert!(
+        status.pending > 40,
+        "still draining when it said online: {status:?}"
+    );
+    assert!(
+        status.last_sync > offline_sync,
+        "last_sync moved with the exchange: {status:?}"
+    );
+    engine.stop().await;
+}
