@@ -14,14 +14,24 @@ use tauri::{Emitter, Manager, Runtime};
 #[derive(Debug)]
 pub struct Shell {
     pub kiosk: Kiosk,
-    _running: Running,
+    running: Running,
 }
 
 impl Shell {
     pub fn new(running: Running) -> Self {
         Self {
             kiosk: running.kiosk.clone(),
-            _running: running,
+            running,
+        }
+    }
+
+    /// Stops the sync engine (nothing left claimed), within the time the OS gives a quitting
+    /// app; a write in flight stays "in doubt" and is looked up at the next start.
+    pub fn stop(&self) {
+        let stopping =
+            tokio::time::timeout(std::time::Duration::from_secs(4), self.running.sync.stop());
+        if tauri::async_runtime::block_on(stopping).is_err() {
+            tracing::warn!("the sync engine took too long to stop; quitting anyway");
         }
     }
 }
@@ -169,8 +179,19 @@ pub fn run() {
             software_rendering(&window)?;
             Ok(())
         });
-    if let Err(e) = app.run(tauri::generate_context!()) {
-        eprintln!("the kiosk app failed: {e}");
-        std::process::exit(1);
-    }
+    let app = match app.build(tauri::generate_context!()) {
+        Ok(app) => app,
+        Err(e) => {
+            eprintln!("the kiosk app failed: {e}");
+            std::process::exit(1);
+        }
+    };
+    app.run(|app, event| {
+        if let tauri::RunEvent::Exit = event
+            && let Some(shell) = app.try_state::<Shell>()
+        {
+            shell.stop();
+            tracing::info!("stopped");
+        }
+    });
 }

@@ -65,6 +65,35 @@ pub struct Running {
     pub demo: Option<Demo>,
 }
 
+/// Logs `kiosk` in to the simulator's demo account and picks its first location (staff PIN
+/// `staff_pin`): what staff do on a real account, done for demo mode and for tests.
+pub async fn join_simulator(kiosk: &Kiosk, sim: &SimHandle, staff_pin: &str) -> anyhow::Result<()> {
+    kiosk
+        .connect(
+            &sim.base_url(),
+            DEMO_EMAIL,
+            &nexudus::Secret::new(DEMO_PASSWORD),
+            None,
+        )
+        .await
+        .context("the kiosk cannot log in to the simulator")?;
+    let place = sim
+        .businesses()
+        .into_iter()
+        .next()
+        .context("the simulator has no location")?;
+    let settings = Settings {
+        location: Some(Location {
+            id: place.id,
+            name: place.name.clone(),
+            time_zone: place.time_zone.name().into(),
+        }),
+        ..kiosk.settings()
+    };
+    kiosk.update_settings(staff_pin, settings)?;
+    Ok(())
+}
+
 /// The default data directory: `$XDG_DATA_HOME/nexudus-kiosk`, else `~/.local/share/nexudus-kiosk`.
 pub fn default_data_dir() -> PathBuf {
     std::env::var_os("XDG_DATA_HOME")
@@ -112,29 +141,7 @@ pub async fn boot(options: BootOptions) -> anyhow::Result<Running> {
         capabilities: options.capabilities,
         ..KioskConfig::default()
     })?;
-    kiosk
-        .connect(
-            &sim.base_url(),
-            DEMO_EMAIL,
-            &nexudus::Secret::new(DEMO_PASSWORD),
-            None,
-        )
-        .await
-        .context("the demo kiosk cannot log in to its simulator")?;
-    let place = sim
-        .businesses()
-        .into_iter()
-        .next()
-        .context("the simulator has no location")?;
-    let settings = Settings {
-        location: Some(Location {
-            id: place.id,
-            name: place.name.clone(),
-            time_zone: place.time_zone.name().into(),
-        }),
-        ..Settings::default()
-    };
-    kiosk.update_settings(DEMO_STAFF_PIN, settings)?;
+    join_simulator(&kiosk, &sim, DEMO_STAFF_PIN).await?;
     kiosk.sync_once(&options.sync).await;
     info!(simulator = %sim.base_url(), members = kiosk.member_count(), "demo mode");
     let sync = kiosk.start_sync(options.sync.clone());

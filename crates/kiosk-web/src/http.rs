@@ -28,6 +28,7 @@ use serde::Deserialize;
 use serde_json::json;
 use tokio_stream::StreamExt;
 use tokio_stream::wrappers::BroadcastStream;
+use tokio_util::sync::CancellationToken;
 
 /// Who may call: loopback always; other addresses once paired.
 #[derive(Debug)]
@@ -67,6 +68,18 @@ impl Pairing {
 pub struct AppState {
     pub kiosk: Kiosk,
     pub pairing: Arc<Pairing>,
+    /// Cancelled when the server stops: event streams end, so the stop does not wait for them.
+    pub shutdown: CancellationToken,
+}
+
+impl AppState {
+    pub fn new(kiosk: Kiosk, pairing: Arc<Pairing>) -> Self {
+        Self {
+            kiosk,
+            pairing,
+            shutdown: CancellationToken::new(),
+        }
+    }
 }
 
 /// What the browser face adds to the core's calls: the pairing code.
@@ -215,6 +228,8 @@ async fn events(
         let data = serde_json::to_string(&event).ok()?;
         Some(Ok(SseEvent::default().event("kiosk").data(data)))
     });
+    // A stream never ends by itself: the server's stop ends it, or a stop would wait forever.
+    let stream = futures::StreamExt::take_until(stream, s.shutdown.cancelled_owned());
     Sse::new(stream).keep_alive(KeepAlive::default())
 }
 

@@ -9,6 +9,7 @@ use clap::{Args, Parser, Subcommand};
 use kiosk::{Kiosk, KioskConfig, SyncOptions};
 use kiosk_boot::{BootOptions, DemoChoice, default_data_dir};
 use kiosk_web::http::{AppState, Pairing, router};
+use tracing::{info, warn};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -91,6 +92,31 @@ enum Command {
     },
 }
 
+/// How long a stop may take before the process leaves anyway.
+const STOP_WITHIN: std::time::Duration = std::time::Duration::from_secs(4);
+
+/// SIGINT (Ctrl-C) or SIGTERM (systemd, the OS).
+async fn stop_signal() {
+    let interrupt = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut terminate) => {
+                tokio::select! {
+                    _ = interrupt => {}
+                    _ = terminate.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = interrupt.await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = interrupt.await;
+}
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     tracing_subscriber::fmt()
@@ -126,10 +152,8 @@ async fn main() -> anyhow::Result<()> {
                 ..kiosk::Capabilities::default()
             };
             let running = kiosk_boot::boot(options).await?;
-            let state = AppState {
-                kiosk: running.kiosk.clone(),
-                pairing: Arc::clone(&pairing),
-            };
+            let state = AppState::new(running.kiosk.clone(), Arc::clone(&pairing));
+            let shutdown = state.shutdown.clone();
             let listener = tokio::net::TcpListener::bind(bind)
                 .await
                 .with_context(|| format!("cannot listen on {bind}"))?;
@@ -147,12 +171,24 @@ async fn main() -> anyhow::Result<()> {
             }
             let app =
                 router(state, Some(ui_dir)).into_make_service_with_connect_info::<SocketAddr>();
-            axum::serve(listener, app)
-                .with_graceful_shutdown(async {
-                    let _ = tokio::signal::ctrl_c().await;
-                })
-                .await?;
-            running.sync.stop().await;
+            let serving = tokio::spawn(
+                axum::serve(listener, app)
+                    .with_graceful_shutdown(shutdown.clone().cancelled_owned())
+                    .into_future(),
+            );
+            stop_signal().await;
+            info!("stopping: event streams end, the sync engine lets go of its queue");
+            shutdown.cancel();
+            // Within the ~10 s systemd and the OS give a stopping process: what has not ended
+            // by then is dropped (a write in flight stays "in doubt" and is looked up later).
+            let stopped = tokio::time::timeout(STOP_WITHIN, async {
+                let _ = tokio::join!(serving, running.sync.stop());
+            })
+            .await;
+            if stopped.is_err() {
+                warn!("the stop took too long; leaving anyway");
+            }
+            info!("stopped");
             Ok(())
         }
         Command::Status { common } => {

@@ -25,10 +25,7 @@ async fn face(pairing: Pairing) -> Face {
 
 /// Serves a booted kiosk's browser face on a free loopback port.
 async fn serve(running: kiosk_web::Running, pairing: Pairing) -> Face {
-    let state = AppState {
-        kiosk: running.kiosk.clone(),
-        pairing: Arc::new(pairing),
-    };
+    let state = AppState::new(running.kiosk.clone(), Arc::new(pairing));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
     let app = router(state, None).into_make_service_with_connect_info::<SocketAddr>();

@@ -18,7 +18,10 @@ use std::sync::Arc;
 use std::time::Duration as StdDuration;
 
 use chrono::Duration;
-use tokio::sync::{mpsc, oneshot};
+use std::sync::Mutex;
+use std::sync::atomic::Ordering;
+
+use tokio::sync::watch;
 use tokio::task::JoinHandle;
 use tracing::{debug, info, warn};
 
@@ -89,55 +92,57 @@ impl From<KioskError> for SyncError {
     }
 }
 
-enum Command {
-    SyncNow,
-    Stop(oneshot::Sender<()>),
-}
-
-impl std::fmt::Debug for Command {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            Self::SyncNow => "SyncNow",
-            Self::Stop(_) => "Stop",
-        })
-    }
-}
-
 /// The running engine.
 #[derive(Debug)]
 pub struct SyncHandle {
-    commands: mpsc::Sender<Command>,
-    task: JoinHandle<()>,
+    stop: watch::Sender<bool>,
+    task: Mutex<Option<JoinHandle<()>>>,
+    shared: Arc<Shared>,
 }
 
 impl SyncHandle {
     /// Starts the engine on the current tokio runtime (faces call [`crate::Kiosk::start_sync`]).
     pub(crate) fn spawn(shared: Arc<Shared>, options: SyncOptions) -> Self {
-        let (commands, rx) = mpsc::channel(16);
-        let engine = SyncEngine { shared, options };
-        let task = tokio::spawn(engine.run(rx));
-        Self { commands, task }
-    }
-
-    pub async fn sync_now(&self) {
-        let _ = self.commands.send(Command::SyncNow).await;
-    }
-
-    /// Finishes the round under way, then stops; nothing is left claimed.
-    pub async fn stop(self) {
-        let (tx, rx) = oneshot::channel();
-        if self.commands.send(Command::Stop(tx)).await.is_ok() {
-            let _ = rx.await;
+        let (stop, stopping) = watch::channel(false);
+        let engine = SyncEngine {
+            shared: Arc::clone(&shared),
+            options,
+            stopping,
+        };
+        let task = tokio::spawn(engine.run());
+        Self {
+            stop,
+            task: Mutex::new(Some(task)),
+            shared,
         }
-        let _ = self.task.await;
+    }
+
+    /// A round now, pulling everything too.
+    pub fn sync_now(&self) {
+        self.shared.pull_now.store(true, Ordering::SeqCst);
+        self.shared.nudge.notify_one();
+    }
+
+    /// Stops at once: the request in flight is abandoned (its entry stays "in doubt", to be
+    /// looked up after the next start), what was settled is recorded, nothing is left claimed.
+    /// Answers once the engine has stopped; later calls answer at once.
+    pub async fn stop(&self) {
+        let _ = self.stop.send(true);
+        let task = self.task.lock().unwrap().take();
+        if let Some(task) = task {
+            let _ = task.await;
+        }
     }
 }
 
 /// Runs one round in the caller's task.
 pub(crate) async fn round_once(shared: Arc<Shared>, options: &SyncOptions) {
+    // Nobody stops a single round: the sender lives as long as the round does.
+    let (_keep, stopping) = watch::channel(false);
     SyncEngine {
         shared,
         options: options.clone(),
+        stopping,
     }
     .round()
     .await;
@@ -146,27 +151,46 @@ pub(crate) async fn round_once(shared: Arc<Shared>, options: &SyncOptions) {
 struct SyncEngine {
     shared: Arc<Shared>,
     options: SyncOptions,
+    /// Becomes true when the engine must stop.
+    stopping: watch::Receiver<bool>,
 }
 
 impl SyncEngine {
-    async fn run(self, mut commands: mpsc::Receiver<Command>) {
+    async fn run(self) {
         info!("sync engine started");
         loop {
-            let wait = self.round().await;
+            // The round first: it notices a stop between requests and records what it settled.
+            let wait = tokio::select! {
+                biased;
+                wait = self.round() => wait,
+                () = self.stopped() => break,
+            };
+            if self.is_stopping() {
+                break;
+            }
             tokio::select! {
                 () = tokio::time::sleep(wait) => {}
                 () = self.shared.nudge.notified() => {}
-                command = commands.recv() => match command {
-                    Some(Command::SyncNow) => {}
-                    Some(Command::Stop(done)) => {
-                        let _ = self.shared.store.write(|tx| tx.requeue_claimed());
-                        info!("sync engine stopped");
-                        let _ = done.send(());
-                        return;
-                    }
-                    None => return,
-                },
+                () = self.stopped() => break,
             }
+        }
+        if let Err(e) = self.shared.store.write(|tx| tx.requeue_claimed()) {
+            warn!(error = %e, "cannot give claimed entries back; the next start does");
+        }
+        self.shared.emit_progress();
+        info!("sync engine stopped");
+    }
+
+    fn is_stopping(&self) -> bool {
+        *self.stopping.borrow()
+    }
+
+    /// Ready once the engine must stop.
+    async fn stopped(&self) {
+        let mut stopping = self.stopping.clone();
+        if stopping.wait_for(|stop| *stop).await.is_err() {
+            // The handle is gone without a stop: run on.
+            std::future::pending::<()>().await;
         }
     }
 
@@ -181,7 +205,9 @@ impl SyncEngine {
         };
         let result = async {
             let wait = self.push(&api).await?;
-            self.pull(&api).await?;
+            if !self.is_stopping() {
+                self.pull(&api).await?;
+            }
             Ok::<_, SyncError>(wait)
         }
         .await;

@@ -79,10 +79,26 @@ impl SyncEngine {
             let mut ledger = Ledger::new();
             let mut stop = None;
             for (entry, target) in &batch {
-                let sent = match self
-                    .send(api, entry, target.as_ref(), claimed_at, &ledger)
-                    .await
-                {
+                if self.is_stopping() {
+                    stop = Some(Ok(None));
+                    break;
+                }
+                let sent = tokio::select! {
+                    biased;
+                    sent = self.send(api, entry, target.as_ref(), claimed_at, &ledger) => sent,
+                    () = self.stopped() => {
+                        // It may have reached the server: look it up after the next start.
+                        let outcome = Outcome::Retry {
+                            at: self.shared.clock.now(),
+                            error: "the kiosk stopped while this was being sent".into(),
+                            in_doubt: true,
+                        };
+                        ledger.settled.push((entry, outcome));
+                        stop = Some(Ok(None));
+                        break;
+                    }
+                };
+                let sent = match sent {
                     Ok(sent) => sent,
                     Err(halt) => {
                         stop = Some(Err(halt));

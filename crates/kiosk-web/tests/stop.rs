@@ -1,0 +1,102 @@
+//! `kiosk serve` stops when asked, as systemd and the OS ask: within seconds, with browsers'
+//! event streams open and a backlog draining, leaving nothing claimed.
+
+use std::time::{Duration, Instant};
+
+use kiosk::model::OutboxStatus;
+use kiosk::store::Store;
+use kiosk::{Kiosk, KioskConfig, SyncOptions};
+use nexudus_sim::{SimConfig, Simulator};
+use tokio::io::{AsyncBufReadExt, BufReader};
+
+const STAFF_PIN: &str = "2468";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigint_with_open_event_streams_and_a_backlog_stops_within_five_seconds() {
+    let sim = Simulator::start(SimConfig::quiet(200)).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    // A kiosk with an account, its members, and a backlog of taps made while offline.
+    {
+        let kiosk = Kiosk::open(KioskConfig {
+            data_dir: Some(dir.path().to_owned()),
+            initial_staff_pin: Some(STAFF_PIN.into()),
+            ..KioskConfig::default()
+        })
+        .unwrap();
+        kiosk_boot::join_simulator(&kiosk, &sim, STAFF_PIN)
+            .await
+            .unwrap();
+        kiosk.sync_once(&SyncOptions::default()).await;
+        let tiles = kiosk.grid().unwrap();
+        assert!(tiles.len() > 50, "members loaded: {}", tiles.len());
+        for tile in tiles.iter().take(60) {
+            kiosk.tap(tile.member_id).unwrap();
+        }
+    }
+
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_kiosk"))
+        .args(["serve", "--no-demo", "--bind", "127.0.0.1:0", "--data-dir"])
+        .arg(dir.path())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("kiosk serve starts");
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let first = lines.next_line().await.unwrap().unwrap_or_default();
+    let url = first
+        .strip_prefix("Kiosk listening on ")
+        .expect("it says where it listens")
+        .to_owned();
+    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+
+    // Two browsers with their event streams open, as the UI always has.
+    let http = reqwest::Client::new();
+    let mut streams = Vec::new();
+    for _ in 0..2 {
+        let response = http.get(format!("{url}api/events")).send().await.unwrap();
+        assert_eq!(response.status(), 200);
+        streams.push(response);
+    }
+    // The backlog drains at the published pace (a write a second): wait until it is under way.
+    let writes = || sim.checkins().len() + sim.failed_checkins().len();
+    let until = Instant::now() + Duration::from_secs(30);
+    while writes() < 2 && Instant::now() < until {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(writes() >= 2, "the drain is under way");
+
+    let at_signal = writes();
+    let pid = child.id().expect("running").to_string();
+    let signalled = Instant::now();
+    assert!(
+        std::process::Command::new("kill")
+            .args(["-INT", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let exited = tokio::time::timeout(Duration::from_secs(5), child.wait()).await;
+    let took = signalled.elapsed();
+    let exit = exited.unwrap_or_else(|_| panic!("still running 5 s after SIGINT"));
+    assert!(exit.unwrap().success(), "a clean exit");
+    assert!(
+        writes() <= at_signal + 1,
+        "at most the write in flight went out after the signal ({} more)",
+        writes() - at_signal
+    );
+
+    let store = Store::open(&dir.path().join("kiosk.db")).unwrap();
+    let (claimed, pending) = store
+        .read(|tx| {
+            Ok::<_, kiosk::StoreError>((
+                tx.outbox_count(OutboxStatus::Claimed)?,
+                tx.outbox_pending_count()?,
+            ))
+        })
+        .unwrap();
+    assert_eq!(claimed, 0, "nothing left claimed");
+    assert!(pending > 10, "the rest waits for the next start: {pending}");
+    drop(streams);
+    eprintln!("stopped {took:?} after SIGINT");
+}
