@@ -193,3 +193,27 @@ pub enum Target {
     Checkin(CheckinRow),
     Failed(FailedRow),
 }
+
+#[cfg(test)]
+impl CheckinRow {
+    /// An open check-in of `member_id` at location 1, made now by this kiosk: for tests.
+    pub(crate) fn sample(member_id: i64) -> Self {
+        Self {
+            local_id: Uuid::now_v7(),
+            nexudus_id: None,
+            member_id,
+            location_id: 1,
+            from_time: Utc::now(),
+            from_time_local: None,
+            to_time: None,
+            to_time_local: None,
+            source: 4,
+            method: "tile".into(),
+            auto_checkout: false,
+            teams: None,
+            plan: None,
+            origin: Origin::Kiosk,
+            server_fields: nexudus::ServerFields::default(),
+        }
+    }
+}

@@ -160,6 +160,22 @@ impl Tx<'_> {
         Ok(())
     }
 
+    /// Gives the kiosk's own check-in the Id of the server's record it stands for (its own POST,
+    /// or a check-in made elsewhere that it joined). A copy of that record read from the server
+    /// earlier goes, unless something waits to be sent for it: then the Id stays with the copy.
+    pub fn adopt_nexudus_id(&self, local_id: Uuid, id: i64) -> Result<(), StoreError> {
+        self.exec(
+            "DELETE FROM checkins WHERE nexudus_id = ?2 AND local_id != ?1 AND origin = 'server'
+             AND NOT EXISTS (SELECT 1 FROM outbox WHERE outbox.target = checkins.local_id AND outbox.status != 'done')",
+            params![Id(local_id), id],
+        )?;
+        self.exec(
+            "UPDATE OR IGNORE checkins SET nexudus_id = ?2 WHERE local_id = ?1",
+            params![Id(local_id), id],
+        )?;
+        Ok(())
+    }
+
     // ---- failed check-ins ---------------------------------------------------------------------
 
     pub fn insert_failed(&self, f: &FailedRow) -> Result<(), StoreError> {

@@ -5,7 +5,7 @@ use rusqlite::Connection;
 use uuid::Uuid;
 
 use super::*;
-use crate::model::{OutboxEntry, OutboxOp, OutboxStatus};
+use crate::model::{CheckinRow, Origin, OutboxEntry, OutboxOp, OutboxStatus};
 
 #[test]
 fn a_database_from_a_newer_build_is_refused() {
@@ -147,4 +147,53 @@ fn a_failed_write_leaves_nothing_behind() {
     assert!(r.is_err());
     let count = store.read(|tx| tx.outbox_pending_count()).unwrap();
     assert_eq!(count, 0, "the transaction rolled back");
+}
+
+fn row(origin: Origin, nexudus_id: Option<i64>) -> CheckinRow {
+    CheckinRow {
+        nexudus_id,
+        origin,
+        ..CheckinRow::sample(7)
+    }
+}
+
+#[test]
+fn joining_a_server_record_takes_its_id_from_the_copy_read_earlier_unless_the_copy_waits_to_be_sent()
+ {
+    let store = Store::in_memory().unwrap();
+    let now = Utc::now();
+    let ours = row(Origin::Kiosk, None);
+    let copy = row(Origin::Server, Some(55));
+    store
+        .write(|tx| {
+            tx.insert_checkin(&ours, now)?;
+            tx.insert_checkin(&copy, now)?;
+            tx.adopt_nexudus_id(ours.local_id, 55)
+        })
+        .unwrap();
+    let (mine, gone) = store
+        .read(|tx| Ok::<_, StoreError>((tx.checkin(ours.local_id)?, tx.checkin(copy.local_id)?)))
+        .unwrap();
+    assert_eq!(mine.unwrap().nexudus_id, Some(55));
+    assert_eq!(gone, None, "the copy read from the server went");
+
+    let ours = row(Origin::Kiosk, None);
+    let copy = row(Origin::Server, Some(56));
+    store
+        .write(|tx| {
+            tx.insert_checkin(&ours, now)?;
+            tx.insert_checkin(&copy, now)?;
+            tx.enqueue(OutboxOp::CloseCheckin, copy.local_id, now)?;
+            tx.adopt_nexudus_id(ours.local_id, 56)
+        })
+        .unwrap();
+    let (mine, kept) = store
+        .read(|tx| Ok::<_, StoreError>((tx.checkin(ours.local_id)?, tx.checkin(copy.local_id)?)))
+        .unwrap();
+    assert_eq!(mine.unwrap().nexudus_id, None, "the Id stays with the copy");
+    assert_eq!(
+        kept.unwrap().nexudus_id,
+        Some(56),
+        "a copy with a check-out to send is kept whole"
+    );
 }

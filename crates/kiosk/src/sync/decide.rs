@@ -39,6 +39,14 @@ pub(super) enum Sent {
 }
 
 impl Sent {
+    /// The server holds the check-in, open, with this Id.
+    pub fn open_checkin(id: i64) -> Self {
+        Self::Done(Held::Checkin {
+            id,
+            with_to_time: false,
+        })
+    }
+
     /// A look-up of an earlier send failed: the entry stays in doubt, to be looked up again.
     pub fn lookup_failed(error: ApiError) -> Self {
         Self::Later {
@@ -215,6 +223,48 @@ pub(super) fn is_lost_checkin(candidate: &nexudus::Checkin, row: &CheckinRow) ->
             .system_id
             .as_deref()
             .is_none_or(|s| s == system_id)
+}
+
+/// Another open check-in of the same member at the same location, made elsewhere (another
+/// kiosk, a door, staff), that `row` should join instead of opening a second: the earliest.
+pub(super) fn open_elsewhere(candidates: &[nexudus::Checkin], row: &CheckinRow) -> Option<i64> {
+    let ours = row.local_id.to_string();
+    candidates
+        .iter()
+        .filter(|c| {
+            c.coworker_id == Some(row.member_id)
+                && c.business_id == row.location_id
+                && c.to_time.is_none()
+                && c.system_id.as_deref() != Some(ours.as_str())
+        })
+        .min_by_key(|c| (c.from_time, c.id))
+        .map(|c| c.id)
+}
+
+/// Of a location's check-ins, the open ones this kiosk made (`ours`) that duplicate an earlier
+/// open check-in of the same member made elsewhere: every kiosk keeps the earliest (then the
+/// lowest Id), so two kiosks that both opened one close exactly one between them. When the
+/// earliest is this kiosk's own, its queue closes it: nothing to do here.
+pub(super) fn own_duplicates(
+    records: &[nexudus::Checkin],
+    ours: impl Fn(&nexudus::Checkin) -> bool,
+) -> Vec<i64> {
+    let mut open: Vec<&nexudus::Checkin> = records
+        .iter()
+        .filter(|c| c.to_time.is_none() && c.coworker_id.is_some())
+        .collect();
+    open.sort_by_key(|c| (c.coworker_id, c.business_id, c.from_time, c.id));
+    let mut duplicates = Vec::new();
+    for group in
+        open.chunk_by(|x, y| (x.coworker_id, x.business_id) == (y.coworker_id, y.business_id))
+    {
+        if let [keeper, later @ ..] = group
+            && !ours(keeper)
+        {
+            duplicates.extend(later.iter().filter(|c| ours(c)).map(|c| c.id));
+        }
+    }
+    duplicates
 }
 
 /// What the status says after a round stopped on `error`.

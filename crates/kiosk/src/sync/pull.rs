@@ -10,10 +10,10 @@ use nexudus::{ApiError, CheckinQuery, Client, CoworkerQuery, Paging};
 use tracing::{info, instrument};
 use uuid::Uuid;
 
-use super::{SyncEngine, SyncError, wire};
+use super::{SyncEngine, SyncError, decide, wire};
 use crate::error::StoreError;
 use crate::events::Event;
-use crate::model::Member;
+use crate::model::{Member, Origin, OutboxOp};
 use crate::store::StoredLocation;
 
 const MEMBERS_CURSOR: &str = "members_cursor";
@@ -230,9 +230,41 @@ impl SyncEngine {
             }
             Ok::<_, StoreError>(())
         })?;
-        if changed {
+        let closed = self.close_own_duplicates(&records)?;
+        if changed || closed > 0 {
             self.shared.emit(Event::MembersChanged);
         }
+        if closed > 0 {
+            self.shared.emit_progress();
+        }
         Ok(())
+    }
+
+    /// Two kiosks that each opened a check-in for one member before hearing of the other's:
+    /// this kiosk closes its own when it is the later one, at the moment it began (a visit of
+    /// no length), and the check-out goes out like any other.
+    fn close_own_duplicates(&self, records: &[nexudus::Checkin]) -> Result<usize, StoreError> {
+        let now = self.shared.clock.now();
+        self.shared.store.write(|tx| {
+            let mine = |c: &nexudus::Checkin| {
+                tx.checkin_by_nexudus_id(c.id)
+                    .ok()
+                    .flatten()
+                    .is_some_and(|row| row.origin == Origin::Kiosk && row.to_time.is_none())
+            };
+            let duplicates = decide::own_duplicates(records, mine);
+            for id in &duplicates {
+                if let Some(row) = tx.checkin_by_nexudus_id(*id)? {
+                    info!(
+                        member = row.member_id,
+                        nexudus_id = id,
+                        "closing this kiosk's duplicate of another open check-in"
+                    );
+                    tx.close_checkin(row.local_id, row.from_time, row.from_time_local)?;
+                    tx.enqueue(OutboxOp::CloseCheckin, row.local_id, now)?;
+                }
+            }
+            Ok::<_, StoreError>(duplicates.len())
+        })
     }
 }

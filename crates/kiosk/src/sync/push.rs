@@ -12,7 +12,7 @@ use uuid::Uuid;
 use super::decide::{self, Backoff, CloseTarget, Held, Outcome, Sent, Stop};
 use super::{SyncEngine, SyncError, wire};
 use crate::error::StoreError;
-use crate::model::{CheckinRow, FailedRow, OutboxEntry, OutboxOp, Target};
+use crate::model::{CheckinRow, FailedRow, Origin, OutboxEntry, OutboxOp, Target};
 
 /// How many outbox entries one durable commit marks "in doubt" before they leave. After a
 /// crash or a power cut, at most this many are looked up on the server before being sent.
@@ -78,6 +78,33 @@ impl SyncEngine {
             let claimed_at = Instant::now();
             let mut ledger = Ledger::new();
             let mut stop = None;
+            let open_now = match self.open_at_location(api, &batch).await {
+                Ok(open) => open,
+                Err(SyncError::Store(e)) => {
+                    self.record(&mut ledger, batch.iter().map(|(e, _)| e))?;
+                    return Err(SyncError::Store(e));
+                }
+                Err(SyncError::Api(error)) => {
+                    // As if the head had failed: it waits its backoff, the rest go back as
+                    // they were, and the round ends.
+                    let (head, _) = &batch[0];
+                    let failed = Sent::Later {
+                        error: error.clone(),
+                        in_doubt: head.in_doubt,
+                    };
+                    let jitter = rand::rng().random_range(0.5..=1.0);
+                    let (outcome, _) = decide::decide(
+                        head,
+                        failed,
+                        self.shared.clock.now(),
+                        self.backoff(),
+                        jitter,
+                    );
+                    ledger.settled.push((head, outcome));
+                    self.record(&mut ledger, batch[1..].iter().map(|(e, _)| e))?;
+                    return Err(SyncError::Api(error));
+                }
+            };
             for (entry, target) in &batch {
                 if self.is_stopping() {
                     stop = Some(Ok(None));
@@ -85,7 +112,7 @@ impl SyncEngine {
                 }
                 let sent = tokio::select! {
                     biased;
-                    sent = self.send(api, entry, target.as_ref(), claimed_at, &ledger) => sent,
+                    sent = self.send(api, entry, target.as_ref(), claimed_at, &ledger, &open_now) => sent,
                     () = self.stopped() => {
                         // It may have reached the server: look it up after the next start.
                         let outcome = Outcome::Retry {
@@ -139,10 +166,12 @@ impl SyncEngine {
         target: Option<&Target>,
         claimed_at: Instant,
         ledger: &Ledger<'_>,
+        open_now: &[nexudus::Checkin],
     ) -> Result<Sent, SyncError> {
         match (entry.op, target) {
             (OutboxOp::CreateCheckin, Some(Target::Checkin(row))) => {
-                self.send_create(api, entry, row, claimed_at).await
+                self.send_create(api, entry, row, claimed_at, open_now)
+                    .await
             }
             (OutboxOp::CloseCheckin, Some(Target::Checkin(row))) => {
                 self.send_close(api, entry, row, ledger).await
@@ -167,7 +196,7 @@ impl SyncEngine {
             for (entry, outcome) in fresh {
                 match outcome {
                     Outcome::Done(Held::Checkin { id, with_to_time }) => {
-                        tx.set_checkin_nexudus_id(entry.target, *id)?;
+                        tx.adopt_nexudus_id(entry.target, *id)?;
                         tx.finish(entry.id, now)?;
                         if *with_to_time {
                             tx.finish_close_entries(entry.target, entry.id, now)?;
@@ -239,12 +268,60 @@ impl SyncEngine {
             .map(|c| c.id))
     }
 
+    /// The open check-ins at the location, read once for a batch that opens check-ins: a
+    /// member may be in already through another kiosk this one has not heard from yet. One read
+    /// (a page of the last day's check-ins) for up to a batch of entries.
+    async fn open_at_location(
+        &self,
+        api: &Client,
+        batch: &[(OutboxEntry, Option<Target>)],
+    ) -> Result<Vec<nexudus::Checkin>, SyncError> {
+        let opens = batch.iter().any(|(e, t)| {
+            e.op == OutboxOp::CreateCheckin
+                && matches!(t, Some(Target::Checkin(row)) if row.to_time.is_none() && row.nexudus_id.is_none())
+        });
+        let Some(location) = self.shared.settings().location.filter(|_| opens) else {
+            return Ok(Vec::new());
+        };
+        let query = CheckinQuery {
+            business_id: Some(location.id),
+            from_time_after: Some(self.shared.clock.now() - Duration::days(1)),
+            paging: Paging {
+                size: 1000,
+                ..Paging::default()
+            },
+            ..CheckinQuery::default()
+        };
+        let all: Vec<nexudus::Checkin> = api.checkins(query).try_collect().await?;
+        // This kiosk's own open check-ins are no one else's: its queue closes them.
+        let elsewhere = self.shared.store.read(|tx| {
+            let mut elsewhere = Vec::new();
+            for c in all.into_iter().filter(|c| c.to_time.is_none()) {
+                let by_id = tx.checkin_by_nexudus_id(c.id)?;
+                let by_system_id = match c.system_id.as_deref().map(Uuid::parse_str) {
+                    Some(Ok(local_id)) => tx.checkin(local_id)?,
+                    _ => None,
+                };
+                let ours = by_id
+                    .into_iter()
+                    .chain(by_system_id)
+                    .any(|row| row.origin == Origin::Kiosk);
+                if !ours {
+                    elsewhere.push(c);
+                }
+            }
+            Ok::<_, StoreError>(elsewhere)
+        })?;
+        Ok(elsewhere)
+    }
+
     async fn send_create(
         &self,
         api: &Client,
         entry: &OutboxEntry,
         row: &CheckinRow,
         claimed_at: Instant,
+        open_now: &[nexudus::Checkin],
     ) -> Result<Sent, SyncError> {
         // Read again if it was open when the batch read it, long enough ago for a check-out.
         let fresh;
@@ -259,10 +336,7 @@ impl SyncEngine {
         };
         if let Some(id) = row.nexudus_id {
             // A pull found it on the server already.
-            return Ok(Sent::Done(Held::Checkin {
-                id,
-                with_to_time: false,
-            }));
+            return Ok(Sent::open_checkin(id));
         }
         if entry.in_doubt {
             match self.find_checkin(api, row).await {
@@ -272,14 +346,23 @@ impl SyncEngine {
                         nexudus_id = id,
                         "an earlier send had arrived: adopted, not sent again"
                     );
-                    return Ok(Sent::Done(Held::Checkin {
-                        id,
-                        with_to_time: false,
-                    }));
+                    return Ok(Sent::open_checkin(id));
                 }
                 Ok(None) => {}
                 Err(error) => return Ok(Sent::lookup_failed(error)),
             }
+        }
+        // The member may be in already through another kiosk that this one has not heard from
+        // yet: join that check-in rather than open a second one.
+        if row.to_time.is_none()
+            && let Some(id) = decide::open_elsewhere(open_now, row)
+        {
+            info!(
+                entry = entry.id,
+                nexudus_id = id,
+                "the member is checked in already elsewhere: joined, not sent"
+            );
+            return Ok(Sent::open_checkin(id));
         }
         // A check-in already closed locally goes out whole, ToTime included: one write, not two.
         Ok(match api.create_checkin(&wire::checkin_write(row)).await {

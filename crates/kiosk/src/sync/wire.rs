@@ -118,21 +118,13 @@ mod tests {
 
     fn row(origin: Origin) -> CheckinRow {
         CheckinRow {
-            local_id: Uuid::now_v7(),
             nexudus_id: Some(55),
-            member_id: 42,
-            location_id: 1,
             from_time: Utc.with_ymd_and_hms(2025, 1, 15, 10, 30, 0).unwrap(),
-            from_time_local: None,
-            to_time: None,
-            to_time_local: None,
-            source: 4,
-            method: "tile".into(),
             auto_checkout: true,
             teams: Some("Blue".into()),
             plan: Some("Hot Desk".into()),
             origin,
-            server_fields: nexudus::ServerFields::default(),
+            ..CheckinRow::sample(42)
         }
     }
 

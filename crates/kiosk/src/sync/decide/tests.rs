@@ -4,7 +4,7 @@ use chrono::{Duration, TimeZone, Utc};
 use uuid::Uuid;
 
 use super::*;
-use crate::model::{Origin, OutboxEntry, OutboxOp, OutboxStatus};
+use crate::model::{OutboxEntry, OutboxOp, OutboxStatus};
 
 fn at() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2025, 1, 15, 10, 30, 0).unwrap()
@@ -253,21 +253,8 @@ fn a_check_out_before_its_check_in_waits_unless_the_check_in_was_refused_or_neve
 #[test]
 fn a_lost_check_in_is_recognised_by_member_and_exact_time_and_never_taken_from_another_kiosk() {
     let row = CheckinRow {
-        local_id: Uuid::now_v7(),
-        nexudus_id: None,
-        member_id: 42,
-        location_id: 1,
         from_time: at(),
-        from_time_local: None,
-        to_time: None,
-        to_time_local: None,
-        source: 4,
-        method: "tile".into(),
-        auto_checkout: false,
-        teams: None,
-        plan: None,
-        origin: Origin::Kiosk,
-        server_fields: nexudus::ServerFields::default(),
+        ..CheckinRow::sample(42)
     };
     let server = |member: i64, from: DateTime<Utc>, system_id: Option<String>| {
         let mut c: nexudus::Checkin = serde_json::from_value(serde_json::json!({
@@ -323,4 +310,93 @@ fn a_round_stopped_by_an_error_says_needs_login_throttled_or_offline() {
     for (error, expected) in table {
         assert_eq!(connectivity_after(&error), expected, "{error}");
     }
+}
+
+fn checkin(
+    id: i64,
+    member: i64,
+    from_min: i64,
+    open: bool,
+    system_id: Option<&str>,
+) -> nexudus::Checkin {
+    let mut c: nexudus::Checkin = serde_json::from_value(serde_json::json!({
+        "Id": id, "BusinessId": 1, "FromTime": "2025-01-15T10:30:00Z"
+    }))
+    .unwrap();
+    c.coworker_id = Some(member);
+    c.from_time = at() + Duration::minutes(from_min);
+    c.to_time = (!open).then(|| at() + Duration::hours(5));
+    c.system_id = system_id.map(str::to_owned);
+    c
+}
+
+#[test]
+fn a_new_check_in_joins_the_earliest_open_one_of_the_member_made_elsewhere() {
+    let mut row = CheckinRow {
+        from_time: at() + Duration::minutes(1),
+        ..CheckinRow::sample(42)
+    };
+    let ours = row.local_id.to_string();
+    let table: Vec<(Vec<nexudus::Checkin>, Option<i64>, &str)> = vec![
+        (vec![], None, "nothing open"),
+        (
+            vec![checkin(5, 42, 0, true, Some("kiosk-a"))],
+            Some(5),
+            "another kiosk's",
+        ),
+        (vec![checkin(5, 42, 0, false, None)], None, "closed already"),
+        (
+            vec![checkin(5, 43, 0, true, None)],
+            None,
+            "another member's",
+        ),
+        (
+            vec![checkin(5, 42, 0, true, Some(&ours))],
+            None,
+            "our own (a lost answer, not a duplicate)",
+        ),
+        (
+            vec![
+                checkin(7, 42, 0, true, None),
+                checkin(6, 42, -2, true, None),
+            ],
+            Some(6),
+            "the earliest of two",
+        ),
+    ];
+    for (candidates, expected, case) in table {
+        assert_eq!(open_elsewhere(&candidates, &row), expected, "{case}");
+    }
+    row.location_id = 2;
+    assert_eq!(
+        open_elsewhere(&[checkin(5, 42, 0, true, None)], &row),
+        None,
+        "another location's"
+    );
+}
+
+#[test]
+fn of_two_open_check_ins_of_a_member_each_kiosk_closes_only_its_own_later_one() {
+    let records = [
+        checkin(10, 42, 0, true, Some("a")),
+        checkin(11, 42, 0, true, Some("b")),
+        checkin(12, 43, 5, true, Some("b")),
+        checkin(13, 44, 0, false, Some("a")),
+        checkin(14, 44, 1, true, Some("b")),
+        // Both of member 45's are b's own: its queue closes the first, nothing to undo.
+        checkin(15, 45, 0, true, Some("b")),
+        checkin(16, 45, 1, true, Some("b")),
+    ];
+    let made_by =
+        |kiosk: &'static str| move |c: &nexudus::Checkin| c.system_id.as_deref() == Some(kiosk);
+    assert_eq!(
+        own_duplicates(&records, made_by("b")),
+        vec![11],
+        "b opened the later of member 42's two; 43 and 44 have one open each"
+    );
+    assert_eq!(
+        own_duplicates(&records, made_by("a")),
+        Vec::<i64>::new(),
+        "a keeps the earlier: exactly one is closed between them"
+    );
 }

@@ -1,0 +1,150 @@
+//! Two kiosks at one location, against one server: a member who taps on both before they have
+//! heard from each other still has one open check-in on the server.
+
+use std::time::{Duration, Instant};
+
+use chrono::Utc;
+use kiosk::{SyncOptions, TapOutcome};
+use nexudus::{CheckinWrite, ClientConfig, Limits, MemoryTokenStore, Secret, Source};
+use nexudus_sim::{DEMO_EMAIL, DEMO_PASSWORD, SimHandle};
+use scenarios::{HOME, connect, eligible, open_kiosk, quiet_sim};
+
+/// The engines' own schedule (today's check-ins pulled every 15 s), retries kept short.
+fn engine_options() -> SyncOptions {
+    SyncOptions {
+        tick: Duration::from_millis(100),
+        backoff_base: chrono::Duration::milliseconds(50),
+        backoff_cap: chrono::Duration::seconds(1),
+        ..SyncOptions::default()
+    }
+}
+
+fn open_on_server(sim: &SimHandle, member: i64) -> usize {
+    sim.checkins()
+        .iter()
+        .filter(|c| c.coworker_id == Some(member) && c.business_id == HOME && c.to_time.is_none())
+        .count()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn taps_on_two_kiosks_within_1_5_and_30_seconds_leave_one_open_check_in() {
+    let sim = quiet_sim(300).await;
+    let (dir_a, dir_b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let a = open_kiosk(dir_a.path(), Limits::unlimited());
+    let b = open_kiosk(dir_b.path(), Limits::unlimited());
+    connect(&a, &sim).await;
+    connect(&b, &sim).await;
+    let engines = [
+        a.start_sync(engine_options()),
+        b.start_sync(engine_options()),
+    ];
+    let members = eligible(&sim);
+    let gaps = [(members[0], 1), (members[1], 5), (members[2], 30)];
+
+    let start = Instant::now();
+    for (member, _) in gaps {
+        assert!(matches!(a.tap(member).unwrap(), TapOutcome::Welcome { .. }));
+    }
+    let mut on_b = Vec::new();
+    for (member, gap) in gaps {
+        tokio::time::sleep_until((start + Duration::from_secs(gap)).into()).await;
+        on_b.push((member, gap, b.tap(member).unwrap()));
+    }
+    // One pull interval (15 s) and a little: both kiosks have heard everything.
+    tokio::time::sleep(Duration::from_secs(17)).await;
+
+    for (member, gap, outcome) in &on_b {
+        match (gap, outcome) {
+            // Too soon for B to know: it says welcome, and joins A's check-in.
+            (1 | 5, TapOutcome::Welcome { .. }) => assert_eq!(
+                open_on_server(&sim, *member),
+                1,
+                "{gap} s apart: one open check-in on the server"
+            ),
+            // B had pulled A's check-in (every 15 s): the second tap checks the member out.
+            (30, TapOutcome::Goodbye { .. }) => assert_eq!(
+                open_on_server(&sim, *member),
+                0,
+                "30 s apart: checked in on A, out on B"
+            ),
+            other => panic!("unexpected answer on B: {other:?}"),
+        }
+        let in_on_b = b
+            .who_is_in(scenarios::STAFF_PIN)
+            .unwrap()
+            .iter()
+            .any(|t| t.member_id == *member);
+        assert_eq!(
+            in_on_b,
+            *gap != 30,
+            "B shows what the server holds for {member}"
+        );
+    }
+    for engine in &engines {
+        engine.stop().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_kiosk_that_opened_a_second_check_in_for_a_member_closes_its_own() {
+    let sim = quiet_sim(300).await;
+    let dir = tempfile::tempdir().unwrap();
+    let kiosk = open_kiosk(dir.path(), Limits::unlimited());
+    connect(&kiosk, &sim).await;
+    let member = eligible(&sim)[0];
+    let before = Utc::now() - chrono::Duration::minutes(1);
+    assert!(matches!(
+        kiosk.tap(member).unwrap(),
+        TapOutcome::Welcome { .. }
+    ));
+    kiosk.sync_once(&scenarios::fast_sync()).await;
+    assert_eq!(open_on_server(&sim, member), 1, "the kiosk's check-in went");
+
+    // Another kiosk had checked the member in a minute earlier, and its write arrives late.
+    let other = other_kiosk(&sim).await;
+    let mut write = CheckinWrite::new(HOME, before);
+    write.coworker_id = Some(member);
+    write.source = Source::Tile;
+    write.system_id = Some("another-kiosk".into());
+    other.create_checkin(&write).await.unwrap();
+    assert_eq!(open_on_server(&sim, member), 2);
+
+    kiosk.sync_now();
+    kiosk.sync_once(&scenarios::fast_sync()).await;
+    kiosk.sync_once(&scenarios::fast_sync()).await;
+    assert_eq!(
+        open_on_server(&sim, member),
+        1,
+        "the kiosk closed its own, later duplicate"
+    );
+    let kept = sim
+        .checkins()
+        .into_iter()
+        .find(|c| c.coworker_id == Some(member) && c.to_time.is_none())
+        .unwrap();
+    assert_eq!(
+        kept.system_id.as_deref(),
+        Some("another-kiosk"),
+        "the earlier one stays open"
+    );
+    assert!(
+        kiosk
+            .who_is_in(scenarios::STAFF_PIN)
+            .unwrap()
+            .iter()
+            .any(|t| t.member_id == member),
+        "the member is still in, through the other kiosk's check-in"
+    );
+}
+
+async fn other_kiosk(sim: &SimHandle) -> nexudus::Client {
+    let mut config = ClientConfig::new(&sim.base_url()).unwrap();
+    config.client_id = Some("another-kiosk".into());
+    let client =
+        nexudus::Client::new(config, std::sync::Arc::new(MemoryTokenStore::default())).unwrap();
+    client
+        .login(DEMO_EMAIL, &Secret::new(DEMO_PASSWORD), None)
+        .await
+        .unwrap();
+    client
+}
