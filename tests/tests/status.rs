@@ -59,3 +59,54 @@ async fn a_draining_kiosk_says_online_within_a_second_of_its_first_write() {
     );
     engine.stop().await;
 }
+
+/// An account without the role to create check-ins: the status says which call lacks a role,
+/// taps wait for it (none parked), and the pulls go on.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_account_missing_a_role_says_so_and_the_rest_keeps_working() {
+    let sim = scenarios::quiet_sim(200).await;
+    let dir = tempfile::tempdir().unwrap();
+    let kiosk = scenarios::open_kiosk(dir.path(), Limits::unlimited());
+    kiosk
+        .connect(
+            &sim.base_url(),
+            "reader@demo.nexudus-sim.local",
+            &nexudus::Secret::new("reader"),
+            None,
+        )
+        .await
+        .unwrap();
+    kiosk
+        .update_settings(
+            scenarios::STAFF_PIN,
+            kiosk::Settings {
+                location: Some(scenarios::location()),
+                ..kiosk::Settings::default()
+            },
+        )
+        .unwrap();
+    kiosk.sync_once(&fast_sync()).await;
+    assert!(kiosk.member_count() > 0, "members load with the read roles");
+    kiosk.tap(eligible(&sim)[0]).unwrap();
+    let mut status = kiosk.sync_once(&fast_sync()).await;
+    for _ in 0..20 {
+        if status.connectivity == Connectivity::MissingRole {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        status = kiosk.sync_once(&fast_sync()).await;
+    }
+    assert_eq!(status.connectivity, Connectivity::MissingRole, "{status:?}");
+    let problem = status.problem.expect("the status says what failed");
+    assert_eq!(problem.code, "forbidden");
+    assert!(problem.message.contains("role"), "{}", problem.message);
+    assert_eq!(
+        (status.pending, status.parked),
+        (1, 0),
+        "the tap waits for the role; nothing parked"
+    );
+    assert!(
+        status.last_sync.is_some(),
+        "the pulls that are allowed went on"
+    );
+}

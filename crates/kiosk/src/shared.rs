@@ -12,7 +12,7 @@ use tracing::info;
 
 use crate::clock::Clock;
 use crate::config::KioskConfig;
-use crate::error::{KioskError, StoreError};
+use crate::error::{ErrorDto, KioskError, StoreError};
 use crate::events::Event;
 use crate::index::MemberIndex;
 use crate::model::OutboxStatus;
@@ -38,6 +38,8 @@ pub(crate) struct Shared {
     pub last_sync: Mutex<Option<DateTime<Utc>>>,
     /// When the engine tries again, while it waits.
     pub next_try: Mutex<Option<DateTime<Utc>>>,
+    /// What the last failed exchange said, until the next success.
+    pub problem: Mutex<Option<ErrorDto>>,
     /// Wakes the sync engine: something was queued, or staff asked for a sync.
     pub nudge: Notify,
     /// Staff asked for a sync: the next round pulls everything, due or not.
@@ -72,6 +74,7 @@ impl Shared {
         let now = self.clock.now();
         *self.last_sync.lock().unwrap() = Some(now);
         *self.next_try.lock().unwrap() = None;
+        *self.problem.lock().unwrap() = None;
         self.set_connectivity(Connectivity::Online);
         self.emit(Event::Synced { at: now });
     }

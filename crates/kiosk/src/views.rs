@@ -21,6 +21,9 @@ pub enum Connectivity {
     Throttled,
     /// The session ended: a staff member must log in; taps keep queueing.
     NeedsLogin,
+    /// The account lacks a role a call needs (`Status.problem` names the call): the rest
+    /// works, and what needs the role waits for an administrator to grant it.
+    MissingRole,
     /// No account: nothing to sync to.
     NotConfigured,
 }
@@ -89,6 +92,9 @@ pub struct Status {
     pub last_sync: Option<DateTime<Utc>>,
     /// When the sync engine tries again, when it is waiting (offline, throttled).
     pub next_try: Option<DateTime<Utc>>,
+    /// What the last failed exchange said, for staff (which call, which role): cleared by the
+    /// next success.
+    pub problem: Option<crate::error::ErrorDto>,
     pub pending: i64,
     pub parked: i64,
     pub demo: bool,

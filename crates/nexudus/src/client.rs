@@ -308,10 +308,19 @@ impl Client {
                 request = request.json(body);
             }
             let answer = self.execute(request).await?;
-            if answer.status == StatusCode::UNAUTHORIZED && !refreshed {
-                debug!("401: refreshing the session once");
-                refreshed = true;
-                continue;
+            if answer.status == StatusCode::UNAUTHORIZED {
+                if !refreshed {
+                    debug!("401: refreshing the session once");
+                    refreshed = true;
+                    continue;
+                }
+                // Refused again with a session just renewed: Nexudus answers 401 for a missing
+                // role too. The session is good; this call is not allowed.
+                return Err(ApiError::Forbidden {
+                    message: format!(
+                        "{method} {path} was refused with a fresh session (a role is missing)"
+                    ),
+                });
             }
             if answer.status.is_success() {
                 return Ok(answer);

@@ -178,9 +178,9 @@ async fn a_401_refreshes_once_and_retries_once() {
 }
 
 #[tokio::test]
-async fn a_second_401_is_unauthorized_not_a_loop() {
+async fn a_401_after_a_successful_refresh_is_a_missing_role_not_a_logout() {
     let server = MockServer::start().await;
-    let (client, _) = logged_in(&server).await;
+    let (client, store) = logged_in(&server).await;
     Mock::given(path("/api/token"))
         .and(body_string_contains("grant_type=refresh_token"))
         .respond_with(token_answer("A2", "R2"))
@@ -193,7 +193,19 @@ async fn a_second_401_is_unauthorized_not_a_loop() {
         .mount(&server)
         .await;
     let err = client.checkin(7).await.unwrap_err();
-    assert!(matches!(err, ApiError::Unauthorized), "{err:?}");
+    assert!(
+        matches!(err, ApiError::Forbidden { .. }) && !err.needs_login(),
+        "Nexudus answers 401 for a missing role: {err:?}"
+    );
+    assert!(
+        err.to_string().contains("/api/spaces/checkins/7"),
+        "it names the call: {err}"
+    );
+    assert_eq!(
+        store.load().unwrap(),
+        Some(nexudus::Secret::new("R2")),
+        "the session is kept"
+    );
 }
 
 #[tokio::test]

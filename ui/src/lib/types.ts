@@ -35,7 +35,12 @@ last_sync: string | null,
 /**
  * When the sync engine tries again, when it is waiting (offline, throttled).
  */
-next_try: string | null, pending: number, parked: number, demo: boolean, 
+next_try: string | null, 
+/**
+ * What the last failed exchange said, for staff (which call, which role): cleared by the
+ * next success.
+ */
+problem: ErrorDto | null, pending: number, parked: number, demo: boolean, 
 /**
  * Demo mode shows its staff PIN so anyone trying it can open the staff panel.
  */
@@ -67,7 +72,7 @@ export type PairingInfo = {
  */
 code: string, required: boolean, };
 
-export type Connectivity = "online" | "offline" | "throttled" | "needs_login" | "not_configured";
+export type Connectivity = "online" | "offline" | "throttled" | "needs_login" | "missing_role" | "not_configured";
 
 export type Location = { 
 /**

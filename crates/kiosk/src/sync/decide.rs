@@ -79,7 +79,9 @@ impl Sent {
     /// in doubt unless the answer says nothing was applied.
     pub fn failed_write(e: ApiError) -> Self {
         let in_doubt = e.outcome_unknown();
-        if e.needs_login() || e.is_transient() {
+        // A missing role is the account's, not the record's: it waits for the role.
+        let missing_role = matches!(e, ApiError::Forbidden { .. });
+        if e.needs_login() || e.is_transient() || missing_role {
             Self::Later { error: e, in_doubt }
         } else {
             Self::Park {
@@ -271,6 +273,8 @@ pub(super) fn own_duplicates(
 pub(super) fn connectivity_after(error: &ApiError) -> Connectivity {
     if error.needs_login() {
         Connectivity::NeedsLogin
+    } else if matches!(error, ApiError::Forbidden { .. }) {
+        Connectivity::MissingRole
     } else if matches!(
         error,
         ApiError::Throttled { .. } | ApiError::RateLimited { .. }

@@ -206,11 +206,20 @@ impl SyncEngine {
             return self.options.tick;
         };
         let result = async {
-            let wait = self.push(&api).await?;
+            // A write the account lacks the role for waits; the pulls still run, so the grid
+            // stays current, and the round then reports the missing role.
+            let (wait, missing_role) = match self.push(&api).await {
+                Ok(wait) => (wait, None),
+                Err(SyncError::Api(e @ nexudus::ApiError::Forbidden { .. })) => (None, Some(e)),
+                Err(e) => return Err(e),
+            };
             if !self.is_stopping() {
                 self.pull(&api).await?;
             }
-            Ok::<_, SyncError>(wait)
+            match missing_role {
+                Some(e) => Err(SyncError::Api(e)),
+                None => Ok(wait),
+            }
         }
         .await;
         match result {
@@ -230,6 +239,7 @@ impl SyncEngine {
                     debug!(error = %e, "sync round stopped");
                 }
                 self.shared.set_connectivity(state);
+                *self.shared.problem.lock().unwrap() = Some(KioskError::Api(e).to_dto());
                 let wait = match state {
                     Connectivity::NeedsLogin => self.options.tick,
                     _ => self

@@ -45,7 +45,7 @@ fn refused() -> ApiError {
 }
 
 #[test]
-fn a_failed_write_is_retried_parked_or_held_for_a_login_and_stays_in_doubt_only_if_it_may_have_arrived()
+fn a_failed_write_is_retried_parked_or_held_for_a_login_or_a_role_and_stays_in_doubt_only_if_it_may_have_arrived()
  {
     // (error, retried later?, in doubt?)
     let table: Vec<(ApiError, bool, bool)> = vec![
@@ -75,7 +75,7 @@ fn a_failed_write_is_retried_parked_or_held_for_a_login_and_stays_in_doubt_only_
             ApiError::Forbidden {
                 message: "role".into(),
             },
-            false,
+            true,
             false,
         ),
     ];
@@ -288,7 +288,7 @@ fn a_lost_check_in_is_recognised_by_member_and_exact_time_and_never_taken_from_a
 }
 
 #[test]
-fn a_round_stopped_by_an_error_says_needs_login_throttled_or_offline() {
+fn a_round_stopped_by_an_error_says_needs_login_missing_role_throttled_or_offline() {
     let table = [
         (ApiError::Unauthorized, Connectivity::NeedsLogin),
         (
@@ -306,6 +306,12 @@ fn a_round_stopped_by_an_error_says_needs_login_throttled_or_offline() {
         ),
         (ApiError::Connect("refused".into()), Connectivity::Offline),
         (server_error(), Connectivity::Offline),
+        (
+            ApiError::Forbidden {
+                message: "POST /api/spaces/checkins".into(),
+            },
+            Connectivity::MissingRole,
+        ),
     ];
     for (error, expected) in table {
         assert_eq!(connectivity_after(&error), expected, "{error}");
