@@ -148,3 +148,24 @@ async fn other_kiosk(sim: &SimHandle) -> nexudus::Client {
         .unwrap();
     client
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kiosks_sharing_an_account_keep_each_their_session() {
+    let sim = quiet_sim(100).await;
+    let (dir_a, dir_b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let a = open_kiosk(dir_a.path(), Limits::unlimited());
+    let b = open_kiosk(dir_b.path(), Limits::unlimited());
+    connect(&a, &sim).await;
+    connect(&b, &sim).await;
+    // Both must renew their sessions now: B's login must not have retired A's.
+    sim.expire_access_tokens();
+    for (name, kiosk) in [("A", &a), ("B", &b)] {
+        kiosk.sync_now();
+        let status = kiosk.sync_once(&scenarios::fast_sync()).await;
+        assert_eq!(
+            status.connectivity,
+            kiosk::Connectivity::Online,
+            "kiosk {name} is still logged in: {status:?}"
+        );
+    }
+}

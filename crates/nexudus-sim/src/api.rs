@@ -261,11 +261,18 @@ fn token(sim: &Shared, headers: &HeaderMap, body: &Bytes) -> Response {
     let Ok(form) = serde_urlencoded::from_bytes::<HashMap<String, String>>(body) else {
         return refused("unsupported_grant_type", "The body cannot be read.");
     };
+    // Nexudus reads the client id from a header; a form field of that name is not read.
+    let client_id = headers
+        .get("client_id")
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .map(str::to_owned);
     let mut st = sim.lock();
     let now = st.now();
     let grant = match form.get("grant_type").map(String::as_str) {
-        Some("password") => st.auth.password_grant(&form, now),
-        Some("refresh_token") => st.auth.refresh_grant(&form, now),
+        Some("password") => st.auth.password_grant(&form, client_id, now),
+        Some("refresh_token") => st.auth.refresh_grant(&form, client_id, now),
         _ => return refused("unsupported_grant_type", "The grant type is not supported."),
     };
     match grant {

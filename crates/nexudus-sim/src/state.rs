@@ -180,7 +180,14 @@ impl Auth {
         }
     }
 
-    pub fn password_grant(&mut self, form: &HashMap<String, String>, now: DateTime<Utc>) -> Grant {
+    /// `client_id`: the request's `client_id` header, as Nexudus reads it (a form field of that
+    /// name is not read); without one, the client id is the user's e-mail.
+    pub fn password_grant(
+        &mut self,
+        form: &HashMap<String, String>,
+        client_id: Option<String>,
+        now: DateTime<Utc>,
+    ) -> Grant {
         let get = |k: &str| form.get(k).map(String::as_str).unwrap_or_default();
         let Some(user) = self.users.iter().position(|u| {
             u.email.eq_ignore_ascii_case(get("username")) && u.password == get("password")
@@ -204,11 +211,17 @@ impl Auth {
                 description: "The password must be reset.",
             };
         }
-        let client_id = form.get("client_id").cloned().filter(|c| !c.is_empty());
+        let client_id = client_id.or_else(|| Some(self.users[user].email.clone()));
         self.issue(user, client_id, now)
     }
 
-    pub fn refresh_grant(&mut self, form: &HashMap<String, String>, now: DateTime<Utc>) -> Grant {
+    /// `client_id` as for [`Auth::password_grant`]: it must be the one the session began with.
+    pub fn refresh_grant(
+        &mut self,
+        form: &HashMap<String, String>,
+        client_id: Option<String>,
+        now: DateTime<Utc>,
+    ) -> Grant {
         let refused = Grant::Refused {
             error: "invalid_grant",
             description: "The refresh token is invalid or expired.",
@@ -217,7 +230,7 @@ impl Auth {
         let Some(grant) = self.refresh.get(&token).cloned() else {
             return refused;
         };
-        let client_id = form.get("client_id").cloned().filter(|c| !c.is_empty());
+        let client_id = client_id.or_else(|| Some(self.users[grant.user].email.clone()));
         if grant.expires <= now || grant.client_id != client_id {
             return refused;
         }

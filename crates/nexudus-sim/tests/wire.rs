@@ -43,11 +43,11 @@ impl Wire {
         let r = self
             .http
             .post(self.url("/api/token"))
+            .header("client_id", client_id)
             .form(&[
                 ("grant_type", "password"),
                 ("username", email),
                 ("password", password),
-                ("client_id", client_id),
             ])
             .send()
             .await
@@ -441,10 +441,10 @@ async fn auth_is_checked_on_every_call() {
         let url = w.url("/api/token");
         async move {
             http.post(url)
+                .header("client_id", "tablet-1")
                 .form(&[
                     ("grant_type", "refresh_token"),
                     ("refresh_token", token.as_str().unwrap()),
-                    ("client_id", "tablet-1"),
                 ])
                 .send()
                 .await
@@ -912,4 +912,62 @@ async fn an_unknown_path_is_a_404_and_a_known_path_with_another_method_a_405() {
         .await;
     assert_eq!(status, StatusCode::OK, "a percent-encoded query reads");
     assert_eq!(page["CurrentPageSize"], 2);
+}
+
+#[tokio::test]
+async fn the_client_id_is_read_from_the_header_and_a_form_field_alone_counts_for_nothing() {
+    let w = Wire::quiet(5).await;
+    let grant = |client_header: Option<&'static str>, form_client: Option<&'static str>| {
+        let http = w.http.clone();
+        let url = w.url("/api/token");
+        async move {
+            let mut form = vec![
+                ("grant_type", "password"),
+                ("username", DEMO_EMAIL),
+                ("password", DEMO_PASSWORD),
+            ];
+            if let Some(c) = form_client {
+                form.push(("client_id", c));
+            }
+            let mut r = http.post(url).form(&form);
+            if let Some(c) = client_header {
+                r = r.header("client_id", c);
+            }
+            r.send().await.unwrap().json::<Value>().await.unwrap()
+        }
+    };
+    let refresh = |token: Value, client_header: Option<&'static str>| {
+        let http = w.http.clone();
+        let url = w.url("/api/token");
+        async move {
+            let mut r = http.post(url).form(&[
+                ("grant_type", "refresh_token"),
+                ("refresh_token", token.as_str().unwrap()),
+            ]);
+            if let Some(c) = client_header {
+                r = r.header("client_id", c);
+            }
+            r.send().await.unwrap().status()
+        }
+    };
+    // Two kiosks, each with its own header: neither retires the other's session.
+    let a = grant(Some("kiosk-a"), None).await;
+    let b = grant(Some("kiosk-b"), None).await;
+    assert_eq!(
+        refresh(a["refresh_token"].clone(), Some("kiosk-a")).await,
+        StatusCode::OK
+    );
+    assert_eq!(
+        refresh(b["refresh_token"].clone(), Some("kiosk-b")).await,
+        StatusCode::OK
+    );
+    // Two that put their id in the form only share the e-mail as client id: the second login
+    // retires the first one's session.
+    let c = grant(None, Some("kiosk-c")).await;
+    let _d = grant(None, Some("kiosk-d")).await;
+    assert_eq!(
+        refresh(c["refresh_token"].clone(), None).await,
+        StatusCode::BAD_REQUEST,
+        "a form field is not the client id"
+    );
 }

@@ -164,10 +164,14 @@ impl Client {
     /// Sends a grant to `/api/token` and keeps what it answers.
     async fn token_request(&self, form: &[(&str, &str)]) -> Result<AccessToken, ApiError> {
         let mut form = form.to_vec();
+        let mut request = self.http.post(self.url("/api/token")?);
         if let Some(id) = &self.config.client_id {
+            // Nexudus reads the client id from a header (a newer page calls it a parameter):
+            // both, so every kiosk keeps its own session on a shared account.
             form.push(("client_id", id));
+            request = request.header("client_id", id.as_str());
         }
-        let request = self.http.post(self.url("/api/token")?).form(&form);
+        let request = request.form(&form);
         let answer = self.execute(request).await?;
         match answer.status {
             s if s.is_success() => {

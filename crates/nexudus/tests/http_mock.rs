@@ -70,7 +70,8 @@ fn created(id: i64) -> ResponseTemplate {
 }
 
 #[tokio::test]
-async fn login_sends_a_form_with_totp_and_client_id_and_keeps_the_refresh_token() {
+async fn login_sends_a_form_with_totp_and_the_client_id_as_a_header_and_field_and_keeps_the_refresh_token()
+ {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .and(path("/api/token"))
@@ -79,6 +80,7 @@ async fn login_sends_a_form_with_totp_and_client_id_and_keeps_the_refresh_token(
         .and(body_string_contains("username=kiosk%40example.com"))
         .and(body_string_contains("totp=123456"))
         .and(body_string_contains("client_id=kiosk-guid-1"))
+        .and(header("client_id", "kiosk-guid-1"))
         .respond_with(token_answer("A1", "R1"))
         .expect(1)
         .mount(&server)
