@@ -190,7 +190,9 @@ struct Caller {
     email: String,
 }
 
-/// Checks the bearer token (401), the role (403) and the throttle (409), in that order.
+/// Checks the bearer token (401), the role (401 too: Nexudus answers 401 "when authentication
+/// fails or the account does not have permission for the requested resource") and the throttle
+/// (409), in that order.
 #[allow(
     clippy::result_large_err,
     reason = "the refusal is the response itself, built once per request"
@@ -223,10 +225,7 @@ fn admit(
         .ok_or_else(denied)?;
     let user = &st.auth.users[grant.user];
     if !user.has_role(role) {
-        return Err(message(
-            StatusCode::FORBIDDEN,
-            &format!("The user does not have the {role} role."),
-        ));
+        return Err(denied());
     }
     let email = user.email.clone();
     if !st.throttle.admit(&grant.client, write, Instant::now()) {

@@ -472,7 +472,16 @@ async fn auth_is_checked_on_every_call() {
         .send()
         .await
         .unwrap();
-    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    assert_eq!(
+        r.status(),
+        StatusCode::UNAUTHORIZED,
+        "a missing role is a 401, as Nexudus documents"
+    );
+    assert_eq!(
+        r.json::<Value>().await.unwrap()["Message"],
+        "Authorization has been denied for this request.",
+        "the same words as a bad token: only a fresh session tells them apart"
+    );
 }
 
 #[tokio::test]

@@ -321,9 +321,10 @@ impl Client {
                 // Refused again with a session just renewed: Nexudus answers 401 for a missing
                 // role too. The session is good; this call is not allowed.
                 return Err(ApiError::Forbidden {
-                    message: format!(
-                        "{method} {path} was refused with a fresh session (a role is missing)"
-                    ),
+                    message: match crate::roles::role_for(&method, path) {
+                        Some(role) => format!("{method} {path} needs the {role} role"),
+                        None => format!("{method} {path} was refused with a fresh session"),
+                    },
                 });
             }
             if answer.status.is_success() {

@@ -9,6 +9,7 @@ pub mod error;
 pub mod limits;
 pub mod model;
 pub mod query;
+pub mod roles;
 pub mod time;
 
 pub use auth::{MemoryTokenStore, Secret, StoredAccess, TokenStore};

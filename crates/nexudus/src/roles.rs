@@ -1,0 +1,99 @@
+//! Which role each call needs (docs/nexudus-api.md). Nexudus answers a missing role with the
+//! same 401 as a bad token and does not name the role: the client names it from here.
+
+use reqwest::Method;
+
+/// Every role the kiosk's account needs, as the contract lists them.
+pub const KIOSK_ROLES: &[&str] = &[
+    "Coworker-List",
+    "Coworker-Read",
+    "CoworkerContract-List",
+    "Checkin-List",
+    "Checkin-Read",
+    "Checkin-Create",
+    "Checkin-Edit",
+    "FailedCheckin-List",
+    "FailedCheckin-Read",
+    "FailedCheckin-Create",
+    "FailedCheckin-Edit",
+    "Business-List",
+    "Business-Read",
+    "SimpleTimeZone-List",
+    "Team-List",
+    "Visitor-List",
+    "Visitor-Read",
+    "Visitor-Create",
+    "Visitor-Edit",
+];
+
+/// The role the call `method path` needs, if the contract names one.
+pub fn role_for(method: &Method, path: &str) -> Option<&'static str> {
+    // `GET /api/spaces/coworkers/?id=[..]` (the trailing slash) reads whole records.
+    let batch = path.ends_with('/');
+    let path = path.trim_end_matches('/');
+    let (collection, one) = match path.rsplit_once('/') {
+        Some((head, tail)) if tail.chars().all(|c| c.is_ascii_digit()) && !tail.is_empty() => {
+            (head, true)
+        }
+        _ => (path, batch),
+    };
+    let entity = match collection {
+        "/api/spaces/coworkers" => "Coworker",
+        "/api/spaces/checkins" => "Checkin",
+        "/api/spaces/failedcheckins" => "FailedCheckin",
+        "/api/spaces/visitors" => "Visitor",
+        "/api/spaces/teams" => "Team",
+        "/api/sys/businesses" => "Business",
+        "/api/sys/simpletimezones" => "SimpleTimeZone",
+        "/api/billing/coworkercontracts" => "CoworkerContract",
+        _ => return None,
+    };
+    let action = match (method.as_str(), one) {
+        ("GET", false) => "List",
+        ("GET", true) => "Read",
+        ("POST", _) => "Create",
+        ("PUT", _) => "Edit",
+        ("DELETE", _) => "Delete",
+        _ => return None,
+    };
+    KIOSK_ROLES
+        .iter()
+        .chain(["Checkin-Delete", "Coworker-Edit"].iter())
+        .copied()
+        .find(|r| *r == format!("{entity}-{action}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_call_of_the_contract_names_its_role() {
+        let table = [
+            (Method::GET, "/api/spaces/coworkers", Some("Coworker-List")),
+            (
+                Method::GET,
+                "/api/spaces/coworkers/100001",
+                Some("Coworker-Read"),
+            ),
+            (Method::POST, "/api/spaces/checkins", Some("Checkin-Create")),
+            (Method::PUT, "/api/spaces/checkins", Some("Checkin-Edit")),
+            (Method::GET, "/api/spaces/checkins/7", Some("Checkin-Read")),
+            (
+                Method::GET,
+                "/api/spaces/failedcheckins",
+                Some("FailedCheckin-List"),
+            ),
+            (Method::GET, "/api/sys/businesses", Some("Business-List")),
+            (
+                Method::GET,
+                "/api/billing/coworkercontracts",
+                Some("CoworkerContract-List"),
+            ),
+            (Method::GET, "/api/elsewhere", None),
+        ];
+        for (method, path, role) in table {
+            assert_eq!(role_for(&method, path), role, "{method} {path}");
+        }
+    }
+}
