@@ -182,3 +182,17 @@ pub fn tapper(
         .kill_on_drop(true);
     command
 }
+
+/// Another client of the same account (another kiosk, a door, the dashboard), logged in with
+/// its own client id: to change records on the server behind the kiosk's back.
+pub async fn other_client(sim: &SimHandle, client_id: &str) -> nexudus::Client {
+    let mut config = nexudus::ClientConfig::new(&sim.base_url()).expect("a base URL");
+    config.client_id = Some(client_id.to_owned());
+    let client = nexudus::Client::new(config, Arc::new(nexudus::MemoryTokenStore::default()))
+        .expect("a client");
+    client
+        .login(DEMO_EMAIL, &Secret::new(DEMO_PASSWORD), None)
+        .await
+        .expect("the other client logs in");
+    client
+}

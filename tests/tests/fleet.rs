@@ -5,8 +5,8 @@ use std::time::{Duration, Instant};
 
 use chrono::Utc;
 use kiosk::{SyncOptions, TapOutcome};
-use nexudus::{CheckinWrite, ClientConfig, Limits, MemoryTokenStore, Secret, Source};
-use nexudus_sim::{DEMO_EMAIL, DEMO_PASSWORD, SimHandle};
+use nexudus::{CheckinWrite, Limits, Source};
+use nexudus_sim::SimHandle;
 use scenarios::{HOME, connect, eligible, open_kiosk, quiet_sim};
 
 /// The engines' own schedule (today's check-ins pulled every 15 s), retries kept short.
@@ -101,7 +101,7 @@ async fn a_kiosk_that_opened_a_second_check_in_for_a_member_closes_its_own() {
     assert_eq!(open_on_server(&sim, member), 1, "the kiosk's check-in went");
 
     // Another kiosk had checked the member in a minute earlier, and its write arrives late.
-    let other = other_kiosk(&sim).await;
+    let other = scenarios::other_client(&sim, "another-kiosk").await;
     let mut write = CheckinWrite::new(HOME, before);
     write.coworker_id = Some(member);
     write.source = Source::Tile;
@@ -135,18 +135,6 @@ async fn a_kiosk_that_opened_a_second_check_in_for_a_member_closes_its_own() {
             .any(|t| t.member_id == member),
         "the member is still in, through the other kiosk's check-in"
     );
-}
-
-async fn other_kiosk(sim: &SimHandle) -> nexudus::Client {
-    let mut config = ClientConfig::new(&sim.base_url()).unwrap();
-    config.client_id = Some("another-kiosk".into());
-    let client =
-        nexudus::Client::new(config, std::sync::Arc::new(MemoryTokenStore::default())).unwrap();
-    client
-        .login(DEMO_EMAIL, &Secret::new(DEMO_PASSWORD), None)
-        .await
-        .unwrap();
-    client
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -22,6 +22,11 @@ pub(super) enum Held {
     },
     /// The check-out reached its check-in.
     CheckedOut,
+    /// The check-in was closed on the server already, at this time: nothing was sent.
+    ClosedAlready {
+        to_time: DateTime<Utc>,
+        to_time_local: Option<chrono::NaiveDateTime>,
+    },
 }
 
 /// What one attempt at an entry came to. `in_doubt`: whether the write may have reached the
@@ -180,6 +185,23 @@ pub(super) enum CloseTarget {
     CheckinRefused(String),
     /// Its check-in has no Id yet: see whether it still waits in the queue.
     NotYetKnown,
+}
+
+/// A check-out found closed on the server already: by this kiosk's own earlier try (the same
+/// end, to the second the server keeps), or by someone else, whose end then stands.
+pub(super) fn closed_on_server(
+    server_to: DateTime<Utc>,
+    server_to_local: Option<chrono::NaiveDateTime>,
+    ours: Option<DateTime<Utc>>,
+) -> Held {
+    if ours.is_some_and(|t| (t - server_to).num_milliseconds().abs() < 1000) {
+        Held::CheckedOut
+    } else {
+        Held::ClosedAlready {
+            to_time: server_to,
+            to_time_local: server_to_local,
+        }
+    }
 }
 
 /// Where a check-out goes, from what became of its check-in earlier in this batch (`in_batch`)

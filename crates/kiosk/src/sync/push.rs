@@ -4,7 +4,7 @@ use std::time::{Duration as StdDuration, Instant};
 
 use chrono::Duration;
 use futures::{StreamExt, TryStreamExt};
-use nexudus::{ApiError, CheckinQuery, Client, FailedCheckinQuery, Paging};
+use nexudus::{ApiError, CheckinQuery, CheckinWrite, Client, FailedCheckinQuery, Paging};
 use rand::Rng;
 use tracing::{info, instrument, warn};
 use uuid::Uuid;
@@ -207,6 +207,14 @@ impl SyncEngine {
                         tx.finish(entry.id, now)?;
                     }
                     Outcome::Done(Held::CheckedOut) => tx.finish(entry.id, now)?,
+                    Outcome::Done(Held::ClosedAlready {
+                        to_time,
+                        to_time_local,
+                    }) => {
+                        // The server's check-out stands; the kiosk's record says the same.
+                        tx.close_checkin(entry.target, *to_time, *to_time_local)?;
+                        tx.finish(entry.id, now)?;
+                    }
                     Outcome::Park { reason, in_doubt } => tx.park(entry.id, reason, *in_doubt)?,
                     Outcome::Retry {
                         at,
@@ -396,29 +404,35 @@ impl SyncEngine {
                 return Ok(decide::before_its_checkin(entry, earlier.as_ref()));
             }
         };
-        let row = CheckinRow {
-            nexudus_id: Some(id),
-            ..row.clone()
-        };
         let deleted = || Sent::Park {
             reason: "the check-in was deleted in Nexudus".into(),
             in_doubt: false,
         };
-        if entry.in_doubt {
-            // A PUT is safe to repeat, but a wasted write is not free: see if it arrived.
-            match api.checkin(id).await {
-                Ok(server)
-                    if server.to_time.map(|t| t.timestamp())
-                        == row.to_time.map(|t| t.timestamp()) =>
-                {
-                    return Ok(Sent::Done(Held::CheckedOut));
-                }
-                Ok(_) => {}
-                Err(ApiError::NotFound { .. }) => return Ok(deleted()),
-                Err(error) => return Ok(Sent::lookup_failed(error)),
+        // A PUT replaces the whole record: read it first (Nexudus says so), so what the server
+        // set at check-in (the pass it charged...) goes back unchanged. The read also tells
+        // whether it is closed already (its cut-off, another kiosk, a door, or this PUT's own
+        // earlier try whose answer was lost): then nothing is sent.
+        let server = match api.checkin(id).await {
+            Ok(server) => server,
+            Err(ApiError::NotFound { .. }) => return Ok(deleted()),
+            Err(error) => {
+                return Ok(Sent::Later {
+                    error,
+                    in_doubt: entry.in_doubt,
+                });
             }
+        };
+        if let Some(closed) = server.to_time {
+            return Ok(Sent::Done(decide::closed_on_server(
+                closed,
+                server.to_time_local,
+                row.to_time,
+            )));
         }
-        Ok(match api.update_checkin(&wire::checkin_write(&row)).await {
+        let mut write = CheckinWrite::from(&server);
+        write.to_time = row.to_time;
+        write.to_time_local = row.to_time_local;
+        Ok(match api.update_checkin(&write).await {
             Ok(_) => Sent::Done(Held::CheckedOut),
             Err(ApiError::NotFound { .. }) => deleted(),
             Err(e) => Sent::failed_write(e),

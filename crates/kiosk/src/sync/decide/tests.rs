@@ -406,3 +406,21 @@ fn of_two_open_check_ins_of_a_member_each_kiosk_closes_only_its_own_later_one() 
         "a keeps the earlier: exactly one is closed between them"
     );
 }
+
+#[test]
+fn a_check_out_found_on_the_server_is_ours_to_the_second_or_someone_elses() {
+    let ours = at() + Duration::milliseconds(5);
+    assert_eq!(
+        closed_on_server(at(), None, Some(ours)),
+        Held::CheckedOut,
+        "our own earlier try: the server keeps seconds"
+    );
+    assert_eq!(
+        closed_on_server(at(), None, Some(at() + Duration::minutes(30))),
+        Held::ClosedAlready {
+            to_time: at(),
+            to_time_local: None
+        },
+        "the cut-off closed it first: its end stands"
+    );
+}
