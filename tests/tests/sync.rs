@@ -504,3 +504,43 @@ async fn a_check_out_queued_with_its_check_in_costs_no_extra_write() {
     assert_eq!(theirs.len(), 1, "once on the server");
     assert!(theirs[0].to_time.is_some(), "and closed");
 }
+
+/// Nexudus archives a customer instead of deleting one: the next delta takes an archived member
+/// off the grid and out of search.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_archived_member_leaves_at_the_next_delta() {
+    let (sim, _dir, kiosk) = scenarios::loaded_kiosk(100, nexudus::Limits::unlimited()).await;
+    let gone = scenarios::eligible(&sim)[0];
+    let name = sim
+        .coworkers()
+        .into_iter()
+        .find(|c| c.id == gone)
+        .unwrap()
+        .full_name;
+    assert!(kiosk.grid().unwrap().iter().any(|t| t.member_id == gone));
+    sim.update_coworker(
+        gone,
+        &nexudus_sim::CoworkerPatch {
+            archived: Some(true),
+            ..Default::default()
+        },
+    );
+    kiosk.sync_now();
+    kiosk.sync_once(&scenarios::fast_sync()).await;
+    assert!(
+        !kiosk.grid().unwrap().iter().any(|t| t.member_id == gone),
+        "off the grid"
+    );
+    assert!(
+        !kiosk
+            .search(&name, 50)
+            .unwrap()
+            .iter()
+            .any(|t| t.member_id == gone),
+        "and out of search"
+    );
+    assert!(matches!(
+        kiosk.tap(gone),
+        Err(kiosk::KioskError::UnknownMember(_))
+    ));
+}

@@ -96,6 +96,7 @@ pub struct CoworkerPatch {
     pub access_card_id: Option<Option<String>>,
     pub businesses: Option<Vec<i64>>,
     pub teams: Option<Vec<i64>>,
+    pub archived: Option<bool>,
 }
 
 /// The simulator's shared state.
@@ -174,6 +175,9 @@ impl Sim {
         }
         if let Some(v) = &change.teams {
             c.teams.clone_from(v);
+        }
+        if let Some(v) = change.archived {
+            c.archived = v;
         }
         c.updated_on = now;
         true

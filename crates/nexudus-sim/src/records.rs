@@ -67,6 +67,8 @@ pub struct Coworker {
     pub access_pincode: Option<String>,
     pub access_card_id: Option<String>,
     pub profile_is_public: bool,
+    /// Nexudus archives a customer rather than deleting one.
+    pub archived: bool,
     pub created_on: DateTime<Utc>,
     pub updated_on: DateTime<Utc>,
 }
@@ -88,6 +90,7 @@ impl Coworker {
             "AccessPincode": self.access_pincode,
             "AccessCardId": self.access_card_id,
             "ProfileIsPublic": self.profile_is_public,
+            "Archived": self.archived,
             "CreatedOn": utc(&self.created_on),
             "UpdatedOn": utc(&self.updated_on),
             "UpdatedBy": "system@nexudus-sim.local",

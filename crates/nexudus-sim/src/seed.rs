@@ -309,6 +309,7 @@ pub fn coworkers(
             access_pincode,
             access_card_id,
             profile_is_public: rng.random_bool(0.8),
+            archived: false,
             created_on,
             updated_on,
         });

@@ -980,3 +980,26 @@ async fn the_client_id_is_read_from_the_header_and_a_form_field_alone_counts_for
         "a form field is not the client id"
     );
 }
+
+#[tokio::test]
+async fn customers_are_archived_not_deleted() {
+    let w = Wire::quiet(5).await;
+    let (_, page) = w.get("api/spaces/coworkers?size=1").await;
+    let first = &page["Records"][0];
+    assert_eq!(first["Archived"], false);
+    let id = first["Id"].as_i64().unwrap();
+    assert!(w.sim.update_coworker(
+        id,
+        &nexudus_sim::CoworkerPatch {
+            archived: Some(true),
+            ..Default::default()
+        }
+    ));
+    let (status, one) = w.get(&format!("api/spaces/coworkers/{id}")).await;
+    assert_eq!(
+        status,
+        StatusCode::OK,
+        "an archived customer is still there"
+    );
+    assert_eq!(one["Archived"], true);
+}

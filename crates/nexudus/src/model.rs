@@ -394,6 +394,9 @@ pub struct Coworker {
     pub businesses: Option<Vec<i64>>,
     #[serde(default)]
     pub access_pincode: Option<String>,
+    /// Nexudus archives customers instead of deleting them.
+    #[serde(default)]
+    pub archived: Option<bool>,
     /// The access card number (not in the kiosk's contract; Nexudus's field for a card reader).
     #[serde(default)]
     pub access_card_id: Option<String>,

@@ -146,14 +146,22 @@ impl SyncEngine {
                 }
             }
             let key = &self.shared.device_key;
-            let members: Vec<Member> = fresh
+            // Nexudus archives customers rather than deleting them: an archived one leaves.
+            let (archived, current): (Vec<_>, Vec<_>) = fresh
                 .iter()
-                .map(|(c, cached)| wire::member(details.get(&c.id).unwrap_or(c), *cached, key))
+                .map(|(c, cached)| (details.get(&c.id).unwrap_or(c), *cached))
+                .partition(|(c, _)| c.archived == Some(true));
+            let members: Vec<Member> = current
+                .iter()
+                .map(|(c, cached)| wire::member(c, *cached, key))
                 .collect();
-            changed += members.len();
+            changed += members.len() + archived.len();
             store.write(|tx| {
                 for m in &members {
                     tx.upsert_member(m)?;
+                }
+                for (c, _) in &archived {
+                    tx.remove_member(c.id)?;
                 }
                 Ok::<_, StoreError>(())
             })?;
