@@ -59,9 +59,17 @@ async fn five_hundred_taps_offline_all_arrive_once_with_the_right_fields() {
         assert_eq!(c.source, 4, "Source 4 = Tile");
         assert_eq!(c.business_id, HOME);
         assert_eq!(c.auto_checkout, Some(true), "the toggle was on");
+        let mut plans: Vec<String> = sim
+            .contracts()
+            .into_iter()
+            .filter(|k| k.coworker_id == member.id && k.active)
+            .map(|k| k.tariff_name)
+            .collect();
+        plans.dedup();
         assert_eq!(
-            c.tariff_at_the_time_of_checkin, member.tariff_name,
-            "the plan at the time"
+            c.tariff_at_the_time_of_checkin,
+            (!plans.is_empty()).then(|| plans.join(", ")),
+            "the plan at the time: the member's active contracts"
         );
         let expected_teams: Vec<&str> = member
             .teams
@@ -542,5 +550,66 @@ async fn an_archived_member_leaves_at_the_next_delta() {
     assert!(matches!(
         kiosk.tap(gone),
         Err(kiosk::KioskError::UnknownMember(_))
+    ));
+}
+
+/// Nexudus keeps plans as contracts, not on the customer: a member with an active contract
+/// checks in with its name recorded, one with none (or only a cancelled one) is refused, and a
+/// contract staff add upstream counts at the next pull.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn plans_come_from_contracts() {
+    let (sim, _dir, kiosk) = scenarios::loaded_kiosk(300, nexudus::Limits::unlimited()).await;
+    let contracts = sim.contracts();
+    let here: Vec<_> = sim
+        .coworkers()
+        .into_iter()
+        .filter(|c| c.active && c.invoicing_business_id == HOME)
+        .collect();
+    let with = here
+        .iter()
+        .find(|c| contracts.iter().any(|k| k.coworker_id == c.id && k.active))
+        .expect("a member with a plan");
+    let cancelled_only = here
+        .iter()
+        .find(|c| {
+            let mine: Vec<_> = contracts.iter().filter(|k| k.coworker_id == c.id).collect();
+            !mine.is_empty() && mine.iter().all(|k| !k.active)
+        })
+        .expect("a member whose only contract was cancelled");
+    assert!(matches!(
+        kiosk.tap(with.id).unwrap(),
+        TapOutcome::Welcome { .. }
+    ));
+    assert!(matches!(
+        kiosk.tap(cancelled_only.id).unwrap(),
+        TapOutcome::Rejected {
+            reason: kiosk::rules::Refusal::NoPlan,
+            ..
+        }
+    ));
+    kiosk.sync_once(&scenarios::fast_sync()).await;
+    let record = sim
+        .checkins()
+        .into_iter()
+        .find(|c| c.coworker_id == Some(with.id))
+        .expect("the check-in arrived");
+    assert!(
+        record.tariff_at_the_time_of_checkin.is_some(),
+        "its plan is recorded with it"
+    );
+
+    // Staff sell the refused member a plan upstream.
+    sim.update_coworker(
+        cancelled_only.id,
+        &nexudus_sim::CoworkerPatch {
+            tariff_name: Some(Some("Hot Desk".into())),
+            ..Default::default()
+        },
+    );
+    kiosk.sync_now();
+    kiosk.sync_once(&scenarios::fast_sync()).await;
+    assert!(matches!(
+        kiosk.tap(cancelled_only.id).unwrap(),
+        TapOutcome::Welcome { .. }
     ));
 }

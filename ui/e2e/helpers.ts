@@ -8,28 +8,34 @@ export type SimMember = {
   Id: number;
   FullName: string;
   Active: boolean;
-  TariffName: string | null;
   InvoicingBusinessId: number;
   AccessPincode: string | null;
   AccessCardId: string | null;
 };
 
-/** Every member of the demo simulator, read through its API like any client. */
-export async function simMembers(request: APIRequestContext): Promise<SimMember[]> {
+/** A list of the demo simulator's, read through its API like any client. */
+async function simList<T>(request: APIRequestContext, path: string): Promise<T[]> {
   const token = await request.post(`${SIM}/api/token`, {
     form: { grant_type: 'password', username: 'kiosk@demo.nexudus-sim.local', password: 'demo-kiosk' },
   });
   const { access_token } = (await token.json()) as { access_token: string };
-  const page = await request.get(`${SIM}/api/spaces/coworkers?size=1000`, {
-    headers: { authorization: `Bearer ${access_token}` },
-  });
-  return ((await page.json()) as { Records: SimMember[] }).Records;
+  const page = await request.get(`${SIM}${path}`, { headers: { authorization: `Bearer ${access_token}` } });
+  return ((await page.json()) as { Records: T[] }).Records;
 }
 
-/** Members who may check in here: active, with a plan, at the demo's location. */
+/** Every member of the demo simulator. */
+export const simMembers = (request: APIRequestContext) =>
+  simList<SimMember>(request, '/api/spaces/coworkers?size=1000');
+
+/** Members who may check in here: active, with a plan (an active contract), at the demo's location. */
 export async function eligible(request: APIRequestContext): Promise<SimMember[]> {
   const home = ((await (await request.get(`${KIOSK}/api/status`)).json()) as Status).location!.id;
-  return (await simMembers(request)).filter((m) => m.Active && m.TariffName && m.InvoicingBusinessId === home);
+  const contracts = await simList<{ CoworkerId: number }>(
+    request,
+    '/api/billing/coworkercontracts?size=1000&CoworkerContract_Active=true',
+  );
+  const planned = new Set(contracts.map((c) => c.CoworkerId));
+  return (await simMembers(request)).filter((m) => m.Active && planned.has(m.Id) && m.InvoicingBusinessId === home);
 }
 
 export async function settings(request: APIRequestContext): Promise<Settings> {

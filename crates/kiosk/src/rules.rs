@@ -33,11 +33,14 @@ impl Refusal {
     }
 }
 
-/// Whether `member` may check in at `location` under `settings`.
+/// Whether `member` may check in at `location` under `settings`. The kiosk refuses only what it
+/// knows for sure: without the account's contracts (`plans_known` false: never read, or the
+/// role to read them is missing) it does not refuse for a missing plan, and the server decides.
 pub fn check_in_allowed(
     member: &Member,
     location: i64,
     settings: &Settings,
+    plans_known: bool,
 ) -> Result<(), Refusal> {
     if !member.active {
         return Err(Refusal::Inactive);
@@ -45,7 +48,7 @@ pub fn check_in_allowed(
     if !member.belongs_to(location) {
         return Err(Refusal::WrongLocation);
     }
-    if member.plan.is_none() && !settings.pay_as_you_go {
+    if plans_known && member.plan.is_none() && !settings.pay_as_you_go {
         return Err(Refusal::NoPlan);
     }
     Ok(())
@@ -74,14 +77,14 @@ mod tests {
     #[test]
     fn each_rule_refuses_with_its_own_reason() {
         let s = Settings::default();
-        assert_eq!(check_in_allowed(&member(), 10, &s), Ok(()));
+        assert_eq!(check_in_allowed(&member(), 10, &s, true), Ok(()));
         assert_eq!(
-            check_in_allowed(&member(), 20, &s),
+            check_in_allowed(&member(), 20, &s, true),
             Ok(()),
             "a second location from Businesses"
         );
         assert_eq!(
-            check_in_allowed(&member(), 30, &s),
+            check_in_allowed(&member(), 30, &s, true),
             Err(Refusal::WrongLocation)
         );
         let inactive = Member {
@@ -89,7 +92,7 @@ mod tests {
             ..member()
         };
         assert_eq!(
-            check_in_allowed(&inactive, 10, &s),
+            check_in_allowed(&inactive, 10, &s, true),
             Err(Refusal::Inactive),
             "inactive wins over the rest"
         );
@@ -97,13 +100,21 @@ mod tests {
             plan: None,
             ..member()
         };
-        assert_eq!(check_in_allowed(&no_plan, 10, &s), Err(Refusal::NoPlan));
+        assert_eq!(
+            check_in_allowed(&no_plan, 10, &s, true),
+            Err(Refusal::NoPlan)
+        );
+        assert_eq!(
+            check_in_allowed(&no_plan, 10, &s, false),
+            Ok(()),
+            "without the contracts the kiosk cannot know: the server decides"
+        );
         let payg = Settings {
             pay_as_you_go: true,
             ..Settings::default()
         };
         assert_eq!(
-            check_in_allowed(&no_plan, 10, &payg),
+            check_in_allowed(&no_plan, 10, &payg, true),
             Ok(()),
             "pay-as-you-go lets them in"
         );

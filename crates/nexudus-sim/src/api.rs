@@ -52,6 +52,7 @@ pub(crate) fn route(sim: &Shared, req: &Request) -> Option<Response> {
             _ => method_not_allowed(),
         },
         "/api/spaces/teams" => only_get(m, || with_query(list_teams)),
+        "/api/billing/coworkercontracts" => only_get(m, || with_query(list_contracts)),
         "/api/sys/businesses" => only_get(m, || with_query(list_businesses)),
         _ => {
             if let Some(id) = req.tail("/api/spaces/coworkers/") {
@@ -594,6 +595,29 @@ fn list_businesses(sim: &Shared, headers: &HeaderMap, query: HashMap<String, Str
         &p,
         crate::records::Business::to_json,
     ))
+}
+
+fn list_contracts(sim: &Shared, headers: &HeaderMap, query: HashMap<String, String>) -> Response {
+    let mut st = sim.lock();
+    if let Err(r) = admit(&mut st, headers, "CoworkerContract-List", false) {
+        return r;
+    }
+    let p = Params(query);
+    let run = || -> Result<Value, FieldError> {
+        let coworker = p.int("CoworkerContract_Coworker")?;
+        let active = p.bool("CoworkerContract_Active")?;
+        let mut rows: Vec<_> = st
+            .world
+            .contracts
+            .iter()
+            .filter(|c| {
+                coworker.is_none_or(|v| c.coworker_id == v) && active.is_none_or(|v| c.active == v)
+            })
+            .collect();
+        rows.sort_by_key(|c| c.id);
+        paged(rows, &p, |c| st.world.contract_json(c))
+    };
+    list_response(run())
 }
 
 // ---- one record ----------------------------------------------------------------------------

@@ -161,6 +161,7 @@ impl Sim {
         if let Some(v) = change.active {
             c.active = v;
         }
+        let plan_changed = change.tariff_name.clone();
         if let Some(v) = &change.tariff_name {
             c.tariff_name.clone_from(v);
         }
@@ -180,6 +181,9 @@ impl Sim {
             c.archived = v;
         }
         c.updated_on = now;
+        if let Some(plan) = plan_changed {
+            st.world.set_plan(id, plan.as_deref(), now);
+        }
         true
     }
 }
@@ -302,6 +306,10 @@ impl SimHandle {
 
     pub fn coworkers(&self) -> Vec<records::Coworker> {
         self.sim.lock().world.coworkers.values().cloned().collect()
+    }
+
+    pub fn contracts(&self) -> Vec<records::Contract> {
+        self.sim.lock().world.contracts.clone()
     }
 
     pub fn businesses(&self) -> Vec<records::Business> {

@@ -50,6 +50,38 @@ impl Team {
     }
 }
 
+/// A customer's contract for a product: what gives a member a plan.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Contract {
+    pub id: i64,
+    pub coworker_id: i64,
+    pub tariff_id: i64,
+    pub tariff_name: String,
+    pub start_date: DateTime<Utc>,
+    pub active: bool,
+    pub cancelled: bool,
+    pub cancellation_date: Option<DateTime<Utc>>,
+    pub updated_on: DateTime<Utc>,
+}
+
+impl Contract {
+    pub fn to_json(&self, coworker_name: Option<&str>) -> Value {
+        json!({
+            "Id": self.id,
+            "CoworkerId": self.coworker_id,
+            "CoworkerFullName": coworker_name,
+            "TariffId": self.tariff_id,
+            "TariffName": self.tariff_name,
+            "StartDate": utc(&self.start_date),
+            "RenewalDate": utc(&(self.start_date + chrono::Duration::days(30))),
+            "Active": self.active,
+            "Cancelled": self.cancelled,
+            "CancellationDate": self.cancellation_date.as_ref().map(utc),
+            "UpdatedOn": utc(&self.updated_on),
+        })
+    }
+}
+
 /// A member.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Coworker {
@@ -60,6 +92,8 @@ pub struct Coworker {
     pub company_name: Option<String>,
     pub active: bool,
     pub coworker_type: i64,
+    /// The plan the seed gave the member: its contracts come from it. Not on the wire (Nexudus
+    /// has no plan field on a customer; plans are contracts).
     pub tariff_name: Option<String>,
     pub invoicing_business_id: i64,
     pub teams: Vec<i64>,
@@ -84,7 +118,6 @@ impl Coworker {
             "CompanyName": self.company_name,
             "Active": self.active,
             "CoworkerType": self.coworker_type,
-            "TariffName": self.tariff_name,
             "InvoicingBusinessId": self.invoicing_business_id,
             "InvoicingBusinessName": invoicing_business_name,
             "AccessPincode": self.access_pincode,

@@ -8,7 +8,7 @@ use rand::rngs::StdRng;
 use rand::seq::IndexedRandom;
 use rand::{Rng, SeedableRng};
 
-use crate::records::{Business, Coworker, Team};
+use crate::records::{Business, Contract, Coworker, Team};
 
 const FIRST_NAMES: &[&str] = &[
     "Ana",
@@ -313,6 +313,42 @@ pub fn coworkers(
             created_on,
             updated_on,
         });
+    }
+    out
+}
+
+/// The members' contracts, from the plans the seed gave them: one active contract per plan
+/// (every fifth member with a plan has a second one), and for every third member without a
+/// plan a cancelled contract, so "no plan" is not simply "no contract".
+pub fn contracts(coworkers: &[&Coworker]) -> Vec<Contract> {
+    let mut out = Vec::new();
+    let mut id = 3_000_001;
+    let mut push = |c: &Coworker, plan: &str, active: bool| {
+        let tariff = PLANS.iter().position(|p| *p == plan).unwrap_or_default() as i64;
+        out.push(Contract {
+            id,
+            coworker_id: c.id,
+            tariff_id: 41_000 + tariff,
+            tariff_name: plan.to_owned(),
+            start_date: c.created_on,
+            active,
+            cancelled: !active,
+            cancellation_date: (!active).then_some(c.updated_on),
+            updated_on: c.updated_on,
+        });
+        id += 1;
+    };
+    for (i, c) in coworkers.iter().enumerate() {
+        match &c.tariff_name {
+            Some(plan) => {
+                push(c, plan, true);
+                if i % 5 == 0 {
+                    push(c, PLANS[(i / 5) % PLANS.len()], true);
+                }
+            }
+            None if i % 3 == 0 => push(c, PLANS[0], false),
+            None => {}
+        }
     }
     out
 }

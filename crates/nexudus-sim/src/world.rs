@@ -6,7 +6,7 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use crate::records::{Business, Checkin, Coworker, FailedCheckin, Team};
+use crate::records::{Business, Checkin, Contract, Coworker, FailedCheckin, Team};
 use crate::seed;
 use crate::validate::{Checked, FieldError};
 
@@ -25,6 +25,8 @@ pub struct World {
     pub businesses: Vec<Business>,
     pub teams: Vec<Team>,
     pub coworkers: BTreeMap<i64, Coworker>,
+    /// Who has a plan: Nexudus keeps plans as contracts, not on the customer.
+    pub contracts: Vec<Contract>,
     pub checkins: BTreeMap<i64, Checkin>,
     pub failed_checkins: BTreeMap<i64, FailedCheckin>,
     next_checkin_id: i64,
@@ -36,19 +38,61 @@ impl World {
     pub fn seeded(members: usize, seed: u64) -> Self {
         let businesses = seed::businesses();
         let teams = seed::teams();
-        let coworkers = seed::coworkers(members, seed, &businesses, &teams)
-            .into_iter()
-            .map(|c| (c.id, c))
-            .collect();
+        let coworkers: BTreeMap<i64, Coworker> =
+            seed::coworkers(members, seed, &businesses, &teams)
+                .into_iter()
+                .map(|c| (c.id, c))
+                .collect();
+        let contracts = seed::contracts(&coworkers.values().collect::<Vec<_>>());
         Self {
             businesses,
             teams,
             coworkers,
+            contracts,
             checkins: BTreeMap::new(),
             failed_checkins: BTreeMap::new(),
             next_checkin_id: 87_000_001,
             next_failed_id: 56_000_001,
         }
+    }
+
+    /// Staff change a member's plan: their active contracts end, and a new one begins if
+    /// `plan` names one.
+    pub fn set_plan(&mut self, coworker_id: i64, plan: Option<&str>, now: DateTime<Utc>) {
+        for c in self
+            .contracts
+            .iter_mut()
+            .filter(|c| c.coworker_id == coworker_id && c.active)
+        {
+            c.active = false;
+            c.cancelled = true;
+            c.cancellation_date = Some(now);
+            c.updated_on = now;
+        }
+        if let Some(plan) = plan {
+            let id = self
+                .contracts
+                .iter()
+                .map(|c| c.id)
+                .max()
+                .unwrap_or(3_000_000)
+                + 1;
+            self.contracts.push(Contract {
+                id,
+                coworker_id,
+                tariff_id: 41_000,
+                tariff_name: plan.to_owned(),
+                start_date: now,
+                active: true,
+                cancelled: false,
+                cancellation_date: None,
+                updated_on: now,
+            });
+        }
+    }
+
+    pub fn contract_json(&self, c: &Contract) -> Value {
+        c.to_json(self.coworker_name(Some(c.coworker_id)))
     }
 
     pub fn business(&self, id: i64) -> Option<&Business> {

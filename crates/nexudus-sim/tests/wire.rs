@@ -39,6 +39,15 @@ impl Wire {
         format!("{}{}", self.sim.base_url(), path.trim_start_matches('/'))
     }
 
+    /// An access token of the simulator's read-only account.
+    async fn reader_token(&self) -> String {
+        self.login("reader@demo.nexudus-sim.local", "reader", "r")
+            .await["access_token"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    }
+
     async fn login(&self, email: &str, password: &str, client_id: &str) -> Value {
         let r = self
             .http
@@ -461,13 +470,10 @@ async fn auth_is_checked_on_every_call() {
     );
 
     // Roles.
-    let reader = w
-        .login("reader@demo.nexudus-sim.local", "reader", "r")
-        .await;
     let r = w
         .http
         .post(w.url("/api/spaces/checkins"))
-        .bearer_auth(reader["access_token"].as_str().unwrap())
+        .bearer_auth(w.reader_token().await)
         .json(&json!({"BusinessId": 1001, "FromTime": "2025-01-15T10:30:00Z"}))
         .send()
         .await
@@ -1002,4 +1008,75 @@ async fn customers_are_archived_not_deleted() {
         "an archived customer is still there"
     );
     assert_eq!(one["Archived"], true);
+}
+
+#[tokio::test]
+async fn plans_are_contracts_not_a_field_of_the_customer() {
+    let w = Wire::quiet(300).await;
+    let (_, one) = w.get("api/spaces/coworkers/100001").await;
+    assert!(
+        one.get("TariffName").is_none(),
+        "no plan field on a customer: {one}"
+    );
+    let (status, page) = w.get("api/billing/coworkercontracts?size=1000").await;
+    assert_eq!(status, StatusCode::OK);
+    let records = page["Records"].as_array().unwrap();
+    let mut per_member = std::collections::HashMap::<i64, Vec<&Value>>::new();
+    for c in records {
+        for field in [
+            "Id",
+            "CoworkerId",
+            "TariffId",
+            "TariffName",
+            "StartDate",
+            "Active",
+            "Cancelled",
+            "CancellationDate",
+        ] {
+            assert!(c.get(field).is_some(), "{field} in {c}");
+        }
+        per_member
+            .entry(c["CoworkerId"].as_i64().unwrap())
+            .or_default()
+            .push(c);
+    }
+    let active = |cs: &[&Value]| cs.iter().filter(|c| c["Active"] == true).count();
+    assert!(
+        per_member.len() < 300,
+        "some members have no contract at all"
+    );
+    assert!(
+        per_member.values().any(|cs| active(cs) >= 2),
+        "some have several"
+    );
+    assert!(
+        per_member
+            .values()
+            .any(|cs| active(cs) == 0 && cs.iter().any(|c| c["Cancelled"] == true)),
+        "some have only a cancelled one"
+    );
+    let member = records[0]["CoworkerId"].as_i64().unwrap();
+    let (_, mine) = w
+        .get(&format!("api/billing/coworkercontracts?CoworkerContract_Coworker={member}&CoworkerContract_Active=true"))
+        .await;
+    assert!(
+        mine["Records"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["CoworkerId"] == member && c["Active"] == true),
+        "filtered by member and state"
+    );
+    let r = w
+        .http
+        .get(w.url("api/billing/coworkercontracts"))
+        .bearer_auth(w.reader_token().await)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        r.status(),
+        StatusCode::UNAUTHORIZED,
+        "CoworkerContract-List is a role"
+    );
 }

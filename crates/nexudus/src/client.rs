@@ -15,10 +15,12 @@ use crate::auth::{AccessToken, Secret, TokenAnswer, TokenRefusal, TokenStore};
 use crate::error::{ApiError, LoginError};
 use crate::limits::{Limiter, Limits};
 use crate::model::{
-    Business, Checkin, CheckinWrite, Coworker, FailedCheckin, FailedCheckinWrite, Page, Team,
-    WriteEnvelope,
+    Business, Checkin, CheckinWrite, Coworker, CoworkerContract, FailedCheckin, FailedCheckinWrite,
+    Page, Team, WriteEnvelope,
 };
-use crate::query::{CheckinQuery, CoworkerQuery, FailedCheckinQuery, ListQuery, Unfiltered};
+use crate::query::{
+    CheckinQuery, ContractQuery, CoworkerQuery, FailedCheckinQuery, ListQuery, Unfiltered,
+};
 
 /// How the client is set up.
 #[derive(Debug, Clone)]
@@ -474,6 +476,14 @@ impl Client {
     /// Every location of the account.
     pub fn businesses(&self) -> impl Stream<Item = Result<Business, ApiError>> + '_ {
         self.records("/api/sys/businesses", Unfiltered::default())
+    }
+
+    /// The customers' contracts: who has a plan, and which.
+    pub fn contracts(
+        &self,
+        query: ContractQuery,
+    ) -> impl Stream<Item = Result<CoworkerContract, ApiError>> + '_ {
+        self.records("/api/billing/coworkercontracts", query)
     }
 
     /// Every team of the account.

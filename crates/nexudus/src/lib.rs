@@ -17,9 +17,10 @@ pub use client::{Client, ClientConfig};
 pub use error::{ApiError, LoginError};
 pub use limits::{Limits, Rate};
 pub use model::{
-    Business, Checkin, CheckinWrite, Coworker, FailedCheckin, FailedCheckinWrite, FieldError, Page,
-    ServerFields, Source, Team, WriteEnvelope,
+    Business, Checkin, CheckinWrite, Coworker, CoworkerContract, FailedCheckin, FailedCheckinWrite,
+    FieldError, Page, ServerFields, Source, Team, WriteEnvelope,
 };
 pub use query::{
-    CheckinQuery, CoworkerQuery, FailedCheckinQuery, ListQuery, Paging, SortDirection, Unfiltered,
+    CheckinQuery, ContractQuery, CoworkerQuery, FailedCheckinQuery, ListQuery, Paging,
+    SortDirection, Unfiltered,
 };

@@ -421,6 +421,40 @@ pub struct Business {
     pub time_zone_name: Option<String>,
 }
 
+/// A customer's contract for a product (tariff): how Nexudus records who has a plan
+/// (`GET /api/billing/coworkercontracts`). "A customer with at least one active contract is a
+/// Member; with none, a Contact."
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct CoworkerContract {
+    pub id: i64,
+    #[serde(default)]
+    pub coworker_id: Option<i64>,
+    #[serde(default)]
+    pub tariff_id: Option<i64>,
+    #[serde(default)]
+    pub tariff_name: Option<String>,
+    #[serde(default, with = "utc_opt")]
+    pub start_date: Option<DateTime<Utc>>,
+    #[serde(default, with = "utc_opt")]
+    pub renewal_date: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub active: bool,
+    #[serde(default)]
+    pub cancelled: bool,
+    #[serde(default, with = "utc_opt")]
+    pub cancellation_date: Option<DateTime<Utc>>,
+}
+
+impl CoworkerContract {
+    /// Whether it gives its customer a plan at `at`: active, begun, and not cancelled by then.
+    pub fn covers(&self, at: DateTime<Utc>) -> bool {
+        self.active
+            && self.start_date.is_none_or(|s| s <= at)
+            && !(self.cancelled && self.cancellation_date.is_none_or(|c| c <= at))
+    }
+}
+
 /// A team (`GET /api/spaces/teams`), for the team names a check-in records.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "PascalCase")]

@@ -201,3 +201,27 @@ mod tests {
         assert_eq!(get("Checkin_Business"), None, "an unset filter is not sent");
     }
 }
+
+/// Filters of `GET /api/billing/coworkercontracts`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ContractQuery {
+    /// `CoworkerContract_Coworker`
+    pub coworker_id: Option<i64>,
+    /// `CoworkerContract_Active`
+    pub active: Option<bool>,
+    pub paging: Paging,
+}
+
+impl ListQuery for ContractQuery {
+    fn pairs(&self) -> Vec<(String, String)> {
+        let mut p = Vec::new();
+        if let Some(v) = self.coworker_id {
+            p.push(("CoworkerContract_Coworker".into(), v.to_string()));
+        }
+        if let Some(v) = self.active {
+            p.push(("CoworkerContract_Active".into(), v.to_string()));
+        }
+        self.paging.push(&mut p);
+        p
+    }
+}

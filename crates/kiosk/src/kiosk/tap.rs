@@ -81,7 +81,8 @@ impl Kiosk {
                 });
             }
             let teams = tx.team_names(&member.teams)?;
-            match rules::check_in_allowed(&member, location.id, &settings) {
+            let plans_known = tx.get_state(crate::sync::PLANS_AT)?.is_some();
+            match rules::check_in_allowed(&member, location.id, &settings, plans_known) {
                 Ok(()) => {
                     let row = CheckinRow {
                         local_id: Uuid::now_v7(),

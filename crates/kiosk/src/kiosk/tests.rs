@@ -67,6 +67,8 @@ fn fixture() -> Fixture {
         .shared
         .store
         .write(|tx| {
+            // The account's contracts have been read: members' plans are known.
+            tx.set_state_time(crate::sync::PLANS_AT, Utc::now())?;
             tx.replace_teams(&[(7, "Design Guild".into())])?;
             let mut zoe = member(1, "Zoë Ødegaard");
             zoe.pin_hash = Some(key.hash("pin", "1111"));

@@ -89,6 +89,28 @@ impl Tx<'_> {
         )
     }
 
+    /// Every member's plan, from the account's contracts: a member not in `plans` has none.
+    /// Answers how many members' plans changed.
+    pub fn set_plans(
+        &self,
+        plans: &std::collections::BTreeMap<i64, String>,
+    ) -> Result<usize, StoreError> {
+        let mut changed = 0;
+        for (id, plan) in self.rows("SELECT id, plan FROM members", [], |r| {
+            Ok((r.get::<_, i64>("id")?, r.get::<_, Option<String>>("plan")?))
+        })? {
+            let now = plans.get(&id).cloned();
+            if now != plan {
+                self.exec(
+                    "UPDATE members SET plan = ?2 WHERE id = ?1",
+                    params![id, now],
+                )?;
+                changed += 1;
+            }
+        }
+        Ok(changed)
+    }
+
     pub fn member_ids(&self) -> Result<Vec<i64>, StoreError> {
         self.rows("SELECT id FROM members ORDER BY id", [], |r| r.get("id"))
     }

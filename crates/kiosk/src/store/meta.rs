@@ -68,6 +68,11 @@ impl Tx<'_> {
         self.set_state(key, &super::ts(&at))
     }
 
+    pub fn delete_state(&self, key: &str) -> Result<(), StoreError> {
+        self.exec("DELETE FROM sync_state WHERE key = ?1", [key])?;
+        Ok(())
+    }
+
     pub fn get_setting(&self, key: &str) -> Result<Option<String>, StoreError> {
         self.get(Table::Settings, key)
     }

@@ -64,6 +64,9 @@ impl Default for SyncOptions {
     }
 }
 
+/// Sync state: when the account's contracts were last read whole (members' plans are known).
+pub const PLANS_AT: &str = "plans_at";
+
 /// Why a sync round stopped before it was done.
 #[derive(Debug, thiserror::Error)]
 pub enum SyncError {
@@ -213,11 +216,17 @@ impl SyncEngine {
                 Err(SyncError::Api(e @ nexudus::ApiError::Forbidden { .. })) => (None, Some(e)),
                 Err(e) => return Err(e),
             };
-            if !self.is_stopping() {
-                self.pull(&api).await?;
-            }
-            match missing_role {
-                Some(e) => Err(SyncError::Api(e)),
+            let pulled_without = if self.is_stopping() {
+                None
+            } else {
+                self.pull(&api).await?
+            };
+            match missing_role.or(pulled_without) {
+                Some(e) => {
+                    // The rest went through: an exchange all the same.
+                    self.shared.exchanged();
+                    Err(SyncError::Api(e))
+                }
                 None => Ok(wait),
             }
         }

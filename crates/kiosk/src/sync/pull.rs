@@ -6,11 +6,11 @@ use std::sync::atomic::Ordering;
 
 use chrono::Duration;
 use futures::{StreamExt, TryStreamExt};
-use nexudus::{ApiError, CheckinQuery, Client, CoworkerQuery, Paging};
+use nexudus::{ApiError, CheckinQuery, Client, ContractQuery, CoworkerQuery, Paging};
 use tracing::{info, instrument};
 use uuid::Uuid;
 
-use super::{SyncEngine, SyncError, decide, wire};
+use super::{PLANS_AT, SyncEngine, SyncError, decide, wire};
 use crate::error::StoreError;
 use crate::events::Event;
 use crate::model::{Member, Origin, OutboxOp};
@@ -41,23 +41,28 @@ impl SyncEngine {
         self.shared.store.write(|tx| tx.set_state_time(key, now))
     }
 
-    pub(super) async fn pull(&self, api: &Client) -> Result<(), SyncError> {
+    /// The pulls that are due. Answers the refusal of a read the account lacks a role for, when
+    /// the rest could go on without it (the contracts).
+    pub(super) async fn pull(&self, api: &Client) -> Result<Option<ApiError>, SyncError> {
         let asked = self.shared.pull_now.swap(false, Ordering::SeqCst);
         let full = self.due(MEMBERS_FULL_AT, self.options.full_reload_interval)?;
+        let mut missing_role = None;
         if full {
             self.pull_reference(api).await?;
             self.pull_members(api, true).await?;
+            missing_role = self.pull_plans(api).await?;
             self.mark(MEMBERS_FULL_AT)?;
             self.mark(MEMBERS_DELTA_AT)?;
         } else if asked || self.due(MEMBERS_DELTA_AT, self.options.member_interval)? {
             self.pull_members(api, false).await?;
+            missing_role = self.pull_plans(api).await?;
             self.mark(MEMBERS_DELTA_AT)?;
         }
         if asked || self.due(CHECKINS_AT, self.options.checkin_interval)? {
             self.pull_checkins(api).await?;
             self.mark(CHECKINS_AT)?;
         }
-        Ok(())
+        Ok(missing_role)
     }
 
     /// Locations (for the picker) and team names (for the records).
@@ -83,6 +88,40 @@ impl SyncEngine {
             Ok::<_, StoreError>(())
         })?;
         Ok(())
+    }
+
+    /// Members' plans from the account's active contracts (Nexudus has no plan field on a
+    /// customer). Read whole each time members are pulled; a server without contracts leaves the
+    /// plans as they were, and an account without the role to read them is reported (the
+    /// kiosk then refuses no one for a missing plan: it cannot know).
+    #[instrument(skip_all, err(Debug))]
+    async fn pull_plans(&self, api: &Client) -> Result<Option<ApiError>, SyncError> {
+        let query = ContractQuery {
+            active: Some(true),
+            ..ContractQuery::default()
+        };
+        let contracts: Vec<nexudus::CoworkerContract> =
+            match api.contracts(query).try_collect().await {
+                Ok(contracts) => contracts,
+                Err(ApiError::NotFound { .. }) => return Ok(None),
+                Err(e @ ApiError::Forbidden { .. }) => {
+                    // Plans cannot be known: the kiosk refuses no one for a missing plan.
+                    self.shared.store.write(|tx| tx.delete_state(PLANS_AT))?;
+                    return Ok(Some(e));
+                }
+                Err(e) => return Err(e.into()),
+            };
+        let now = self.shared.clock.now();
+        let plans = wire::plans(&contracts, now);
+        let changed = self.shared.store.write(|tx| {
+            let changed = tx.set_plans(&plans)?;
+            tx.set_state_time(PLANS_AT, now)?;
+            Ok::<_, StoreError>(changed)
+        })?;
+        if changed > 0 {
+            info!(changed, "plans from contracts");
+        }
+        Ok(None)
     }
 
     /// A full load (every member; members gone upstream leave the cache) or a delta since the

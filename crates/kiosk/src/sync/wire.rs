@@ -1,6 +1,8 @@
 //! Between Nexudus records and the kiosk's rows: the only place the engine maps one to the
 //! other. Field names on the wire belong to the client (`nexudus`); nothing here spells one.
 
+use std::collections::BTreeMap;
+
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use nexudus::{CheckinWrite, FailedCheckinWrite, Source};
@@ -18,7 +20,12 @@ pub(super) fn member(c: &nexudus::Coworker, cached: Option<&Member>, key: &Devic
         full_name: c.full_name.clone(),
         company: c.company_name.clone().filter(|s| !s.is_empty()),
         active: c.active,
-        plan: c.tariff_name.clone().filter(|s| !s.is_empty()),
+        // Plans are contracts (see `plans`); an answer with no plan field keeps what they gave.
+        plan: c
+            .tariff_name
+            .clone()
+            .filter(|s| !s.is_empty())
+            .or_else(|| cached.and_then(|m| m.plan.clone())),
         home_location: c.invoicing_business_id,
         locations: c
             .businesses
@@ -42,6 +49,27 @@ pub(super) fn member(c: &nexudus::Coworker, cached: Option<&Member>, key: &Devic
             .map(|p| key.hash("card", p)),
         updated_on: c.updated_on,
     }
+}
+
+/// Each member's plan from the account's contracts: the names of the contracts that cover
+/// `at`, joined as `TariffAtTheTimeOfCheckin` takes them. A member missing here has no plan.
+pub(super) fn plans(
+    contracts: &[nexudus::CoworkerContract],
+    at: DateTime<Utc>,
+) -> BTreeMap<i64, String> {
+    let mut plans: BTreeMap<i64, Vec<&str>> = BTreeMap::new();
+    for c in contracts.iter().filter(|c| c.covers(at)) {
+        if let (Some(member), Some(name)) = (c.coworker_id, c.tariff_name.as_deref()) {
+            let names = plans.entry(member).or_default();
+            if !names.contains(&name) {
+                names.push(name);
+            }
+        }
+    }
+    plans
+        .into_iter()
+        .map(|(member, names)| (member, names.join(", ")))
+        .collect()
 }
 
 /// The POST or PUT of a check-in: the kiosk's fields, its `SystemId` if it made it, and what
@@ -173,6 +201,47 @@ mod tests {
     }
 
     #[test]
+    fn a_plan_is_the_names_of_the_contracts_that_cover_the_moment() {
+        let at = Utc.with_ymd_and_hms(2025, 1, 15, 10, 30, 0).unwrap();
+        let contract =
+            |id: i64, member: i64, name: &str, start_days: i64, cancelled_days: Option<i64>| {
+                nexudus::CoworkerContract {
+                    id,
+                    coworker_id: Some(member),
+                    tariff_id: Some(1),
+                    tariff_name: Some(name.into()),
+                    start_date: Some(at + chrono::Duration::days(start_days)),
+                    renewal_date: None,
+                    active: true,
+                    cancelled: cancelled_days.is_some(),
+                    cancellation_date: cancelled_days.map(|d| at + chrono::Duration::days(d)),
+                }
+            };
+        let plans = plans(
+            &[
+                contract(1, 7, "Hot Desk", -30, None),
+                contract(2, 7, "Night Owl", -1, None),
+                contract(3, 7, "Hot Desk", -3, None),
+                contract(4, 8, "Dedicated Desk", 2, None),
+                contract(5, 9, "Hot Desk", -30, Some(-1)),
+                contract(6, 10, "Hot Desk", -30, Some(5)),
+            ],
+            at,
+        );
+        assert_eq!(
+            plans.get(&7).map(String::as_str),
+            Some("Hot Desk, Night Owl")
+        );
+        assert_eq!(plans.get(&8), None, "not begun yet");
+        assert_eq!(plans.get(&9), None, "cancelled already");
+        assert_eq!(
+            plans.get(&10).map(String::as_str),
+            Some("Hot Desk"),
+            "cancelled from a later date: still covers today"
+        );
+    }
+
+    #[test]
     fn a_list_answer_without_teams_keeps_the_teams_the_cache_had() {
         let key = DeviceKey::from_bytes([7; 32]);
         let list: nexudus::Coworker = serde_json::from_value(serde_json::json!({
@@ -188,5 +257,14 @@ mod tests {
         assert_eq!(merged.teams, vec![3]);
         assert_eq!(merged.locations, vec![9]);
         assert_eq!(merged.company, None, "an empty company is no company");
+        let planned = Member {
+            plan: Some("Hot Desk".into()),
+            ..cached
+        };
+        assert_eq!(
+            member(&list, Some(&planned), &key).plan.as_deref(),
+            Some("Hot Desk"),
+            "an answer without a plan field keeps the plan the contracts gave"
+        );
     }
 }
