@@ -230,10 +230,8 @@ fn admit(
     }
     let email = user.email.clone();
     if !st.throttle.admit(&grant.client, write, Instant::now()) {
-        let mut r = json_response(
-            StatusCode::CONFLICT,
-            &json!({ "Message": "Too many requests. Please slow down.", "WasSuccessful": false }),
-        );
+        // As Nexudus answers it: 409, `Retry-After: 1`, and no body at all.
+        let mut r = crate::http::empty(StatusCode::CONFLICT);
         r.headers_mut()
             .insert(header::RETRY_AFTER, header::HeaderValue::from_static("1"));
         return Err(r);
@@ -409,7 +407,8 @@ fn paged<T>(
         "CurrentPage": page,
         "CurrentPageSize": size,
         "CurrentOrderField": order,
-        "CurrentSortDirection": if descending { "Descending" } else { "Ascending" },
+        // A number, as the current reference has it: 1 ascending, -1 descending.
+        "CurrentSortDirection": if descending { -1 } else { 1 },
         "FirstItem": if start < total { start + 1 } else { 0 },
         "LastItem": (start + size).min(total),
         "TotalItems": total,

@@ -348,7 +348,7 @@ async fn paging_envelope_order_and_filters() {
             .get(&format!("/api/spaces/coworkers?size=3&dir={dir}"))
             .await;
         assert_eq!(p["Records"][0]["Id"], 100_200, "dir={dir} sorts descending");
-        assert_eq!(p["CurrentSortDirection"], "Descending");
+        assert_eq!(p["CurrentSortDirection"], -1, "a number, as documented");
     }
     let (_, p) = w
         .get("/api/spaces/coworkers?size=1000&orderBy=FullName&dir=Ascending")
@@ -525,6 +525,11 @@ async fn throttling_answers_409_with_retry_after() {
         .unwrap();
     assert_eq!(r.status(), StatusCode::CONFLICT, "409, not 429");
     assert_eq!(r.headers()["retry-after"], "1");
+    assert_eq!(
+        r.bytes().await.unwrap().len(),
+        0,
+        "an empty body, as Nexudus answers it"
+    );
     assert_eq!(
         w.sim.checkins().len(),
         3,
