@@ -613,3 +613,47 @@ async fn plans_come_from_contracts() {
         TapOutcome::Welcome { .. }
     ));
 }
+
+/// Nexudus documents its batch read of whole records as partial (no PIN, no company): merged
+/// with the list page, never replacing it, a member's PIN and company survive every sync.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_partial_batch_answer_wipes_no_pin_and_no_company() {
+    let (sim, _dir, kiosk) = scenarios::loaded_kiosk(300, nexudus::Limits::unlimited()).await;
+    let eligible = scenarios::eligible(&sim);
+    let member = sim
+        .coworkers()
+        .into_iter()
+        .find(|c| {
+            eligible.contains(&c.id) && c.access_pincode.is_some() && c.company_name.is_some()
+        })
+        .expect("a member with a PIN and a company");
+    let pin = member.access_pincode.clone().unwrap();
+    let company = member.company_name.clone().unwrap();
+    assert!(
+        matches!(kiosk.tap_pin(&pin).unwrap(), TapOutcome::Welcome { member_id, .. } if member_id == member.id),
+        "the PIN works after the first load"
+    );
+    let found_by_company = || {
+        kiosk
+            .search(&company, 200)
+            .unwrap()
+            .iter()
+            .any(|t| t.member_id == member.id)
+    };
+    assert!(found_by_company(), "found by company");
+    // A change upstream brings the member through the list and the batch read again.
+    sim.update_coworker(
+        member.id,
+        &nexudus_sim::CoworkerPatch {
+            teams: Some(vec![]),
+            ..Default::default()
+        },
+    );
+    kiosk.sync_now();
+    kiosk.sync_once(&scenarios::fast_sync()).await;
+    assert!(
+        matches!(kiosk.tap_pin(&pin).unwrap(), TapOutcome::Goodbye { .. }),
+        "the PIN still works after the delta"
+    );
+    assert!(found_by_company(), "still found by company");
+}

@@ -13,7 +13,7 @@ use crate::Sim;
 use crate::http::{
     HeaderMap, Method, Request, Response, StatusCode, header, json_response, method_not_allowed,
 };
-use crate::records::{Checkin, FailedCheckin};
+use crate::records::{Checkin, FailedCheckin, Shape};
 use crate::state::{Grant, RequestRecord, SimState};
 use crate::validate::{self, CHECKIN_FIELDS, FAILED_CHECKIN_FIELDS, FieldError, ID_FIELD};
 use crate::world::Refusal;
@@ -470,7 +470,7 @@ fn list_coworkers(sim: &Shared, headers: &HeaderMap, query: HashMap<String, Stri
                     && created(Some(c.created_on))
             })
             .collect();
-        paged(rows, &p, |c| st.world.coworker_json(c, false))
+        paged(rows, &p, |c| st.world.coworker_json(c, Shape::List))
     };
     list_response(run())
 }
@@ -565,7 +565,7 @@ fn batch_coworkers(sim: &Shared, headers: &HeaderMap, query: HashMap<String, Str
     let records: Vec<Value> = ids
         .iter()
         .filter_map(|id| st.world.coworkers.get(id))
-        .map(|c| st.world.coworker_json(c, true))
+        .map(|c| st.world.coworker_json(c, Shape::Batch))
         .collect();
     json_response(StatusCode::OK, &Value::Array(records))
 }
@@ -631,7 +631,7 @@ fn get_coworker(sim: &Shared, headers: &HeaderMap, id: &str) -> Response {
         return r;
     }
     match record_id(id).and_then(|id| st.world.coworkers.get(&id)) {
-        Some(c) => json_response(StatusCode::OK, &st.world.coworker_json(c, true)),
+        Some(c) => json_response(StatusCode::OK, &st.world.coworker_json(c, Shape::One)),
         None => message(StatusCode::NOT_FOUND, "Coworker not found"),
     }
 }

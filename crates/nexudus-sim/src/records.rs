@@ -108,8 +108,10 @@ pub struct Coworker {
 }
 
 impl Coworker {
-    /// `detail`: a one-record answer, which adds `Teams` and `Businesses`.
-    pub fn to_json(&self, invoicing_business_name: Option<&str>, detail: bool) -> Value {
+    /// The record as an answer of the given shape: lists leave out the collections, batch
+    /// reads leave out what Nexudus documents them not to populate.
+    pub fn to_json(&self, invoicing_business_name: Option<&str>, shape: Shape) -> Value {
+        let detail = shape != Shape::List;
         let mut v = json!({
             "Id": self.id,
             "UniqueId": self.unique_id,
@@ -134,8 +136,30 @@ impl Coworker {
             v["Teams"] = json!(self.teams);
             v["Businesses"] = json!(self.businesses);
         }
+        if shape == Shape::Batch {
+            // "Not populated" in batch answers [doc].
+            for field in [
+                "CoworkerType",
+                "CompanyName",
+                "ProfileIsPublic",
+                "AccessPincode",
+            ] {
+                v[field] = Value::Null;
+            }
+        }
         v
     }
+}
+
+/// Which answer a customer record is part of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shape {
+    /// A page of `GET /api/spaces/coworkers`.
+    List,
+    /// `GET /api/spaces/coworkers/?id=[..]`: whole records, but partial (documented).
+    Batch,
+    /// `GET /api/spaces/coworkers/{id}`: the full record.
+    One,
 }
 
 /// A check-in.

@@ -6,7 +6,7 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use crate::records::{Business, Checkin, Contract, Coworker, FailedCheckin, Team};
+use crate::records::{Business, Checkin, Contract, Coworker, FailedCheckin, Shape, Team};
 use crate::seed;
 use crate::validate::{Checked, FieldError};
 
@@ -108,8 +108,8 @@ impl World {
             .map(|c| c.full_name.as_str())
     }
 
-    pub fn coworker_json(&self, c: &Coworker, detail: bool) -> Value {
-        c.to_json(self.business_name(c.invoicing_business_id), detail)
+    pub fn coworker_json(&self, c: &Coworker, shape: Shape) -> Value {
+        c.to_json(self.business_name(c.invoicing_business_id), shape)
     }
 
     pub fn checkin_json(&self, c: &Checkin) -> Value {

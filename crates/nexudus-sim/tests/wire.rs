@@ -1085,3 +1085,41 @@ async fn plans_are_contracts_not_a_field_of_the_customer() {
         "CoworkerContract-List is a role"
     );
 }
+
+#[tokio::test]
+async fn a_batch_read_is_partial_as_documented_and_a_one_record_read_whole() {
+    let w = Wire::quiet(300).await;
+    let (_, one) = w.get("api/spaces/coworkers/100003").await;
+    let (status, batch) = w.get("api/spaces/coworkers/?id=[100003]").await;
+    assert_eq!(status, StatusCode::OK);
+    let batch = &batch[0];
+    for field in [
+        "CoworkerType",
+        "CompanyName",
+        "ProfileIsPublic",
+        "AccessPincode",
+    ] {
+        assert_eq!(
+            batch[field],
+            Value::Null,
+            "{field} is not populated in a batch answer"
+        );
+    }
+    for field in [
+        "Teams",
+        "Businesses",
+        "AccessCardId",
+        "Active",
+        "InvoicingBusinessId",
+        "Email",
+    ] {
+        assert_eq!(
+            batch[field], one[field],
+            "{field} is as in the one-record answer"
+        );
+    }
+    assert!(
+        !one["CoworkerType"].is_null(),
+        "the one-record answer is whole"
+    );
+}

@@ -188,7 +188,7 @@ impl SyncEngine {
             // Nexudus archives customers rather than deleting them: an archived one leaves.
             let (archived, current): (Vec<_>, Vec<_>) = fresh
                 .iter()
-                .map(|(c, cached)| (details.get(&c.id).unwrap_or(c), *cached))
+                .map(|(c, cached)| (wire::merged(c, details.get(&c.id)), *cached))
                 .partition(|(c, _)| c.archived == Some(true));
             let members: Vec<Member> = current
                 .iter()

@@ -12,13 +12,49 @@ use crate::model::{CheckinRow, FailedRow, Member, Origin};
 use crate::secrets::DeviceKey;
 use crate::views::local_time;
 
+/// One member's record from a list page and from the batch read of whole records: the batch's
+/// collections (teams, locations) and whatever it populates, the list's fields where the batch
+/// leaves them out (Nexudus documents batch answers as partial: no PIN, no company...).
+pub(super) fn merged(
+    list: &nexudus::Coworker,
+    batch: Option<&nexudus::Coworker>,
+) -> nexudus::Coworker {
+    let Some(b) = batch else {
+        return list.clone();
+    };
+    let mut c = b.clone();
+    let or = |mine: &mut Option<String>, theirs: &Option<String>| {
+        if mine.as_deref().is_none_or(str::is_empty) {
+            mine.clone_from(theirs);
+        }
+    };
+    or(&mut c.company_name, &list.company_name);
+    or(&mut c.access_pincode, &list.access_pincode);
+    or(&mut c.access_card_id, &list.access_card_id);
+    or(&mut c.tariff_name, &list.tariff_name);
+    or(&mut c.email, &list.email);
+    if c.full_name.is_empty() {
+        c.full_name.clone_from(&list.full_name);
+    }
+    c.invoicing_business_id = c.invoicing_business_id.or(list.invoicing_business_id);
+    c.coworker_type = c.coworker_type.or(list.coworker_type);
+    c.archived = c.archived.or(list.archived);
+    c.updated_on = c.updated_on.or(list.updated_on);
+    c
+}
+
 /// A member as the cache keeps it, from a record the server sent. `cached`: what the cache had,
 /// kept where the answer leaves a field out (list answers carry no teams or locations).
 pub(super) fn member(c: &nexudus::Coworker, cached: Option<&Member>, key: &DeviceKey) -> Member {
     Member {
         id: c.id,
         full_name: c.full_name.clone(),
-        company: c.company_name.clone().filter(|s| !s.is_empty()),
+        // An answer without a company keeps the one the cache had (answers are partial).
+        company: c
+            .company_name
+            .clone()
+            .filter(|s| !s.is_empty())
+            .or_else(|| cached.and_then(|m| m.company.clone())),
         active: c.active,
         // Plans are contracts (see `plans`); an answer with no plan field keeps what they gave.
         plan: c
@@ -239,6 +275,35 @@ mod tests {
             Some("Hot Desk"),
             "cancelled from a later date: still covers today"
         );
+    }
+
+    #[test]
+    fn a_batch_record_brings_the_collections_and_the_list_keeps_what_the_batch_leaves_out() {
+        let list: nexudus::Coworker = serde_json::from_value(serde_json::json!({
+            "Id": 42, "FullName": "Zoë Ødegaard", "Active": true, "CompanyName": "Nordlys",
+            "AccessPincode": "2468", "InvoicingBusinessId": 1001
+        }))
+        .unwrap();
+        let batch: nexudus::Coworker = serde_json::from_value(serde_json::json!({
+            "Id": 42, "FullName": "Zoë Ødegaard", "Active": false, "CompanyName": null,
+            "AccessPincode": null, "Teams": [3], "Businesses": [1001, 1002],
+            "InvoicingBusinessId": 1001
+        }))
+        .unwrap();
+        let c = merged(&list, Some(&batch));
+        assert_eq!(
+            c.access_pincode.as_deref(),
+            Some("2468"),
+            "the list's PIN stays"
+        );
+        assert_eq!(
+            c.company_name.as_deref(),
+            Some("Nordlys"),
+            "and its company"
+        );
+        assert_eq!(c.teams, Some(vec![3]), "the batch's collections come");
+        assert!(!c.active, "the batch's own fields win");
+        assert_eq!(merged(&list, None), list);
     }
 
     #[test]
