@@ -54,6 +54,12 @@ describe('idle reset', () => {
 });
 
 describe('the PIN pad', () => {
+  it('takes a staff PIN as long as the core allows, so a 12-digit PIN can be typed in full', () => {
+    const p = new PinEntry();
+    for (const k of '123456789012345') p.press(k);
+    expect(p.value).toBe('123456789012');
+  });
+
   it('takes digits only, masks them, and is ready at four', () => {
     const p = new PinEntry(6);
     for (const k of ['1', 'a', '2', '3']) p.press(k);

@@ -1,9 +1,12 @@
 // The PIN pad's state: digits in, one at a time, with a length limit.
 
+/** The longest PIN the core takes (a staff PIN is 4 to 12 digits: crates/kiosk/src/staff_pin.rs). */
+export const PIN_MAX_LENGTH = 12;
+
 export class PinEntry {
   private digits = '';
 
-  constructor(readonly maxLength = 8) {}
+  constructor(readonly maxLength = PIN_MAX_LENGTH) {}
 
   get value(): string {
     return this.digits;
