@@ -5,7 +5,7 @@ import { PinEntry } from '../src/lib/pinpad';
 import { CardReader } from '../src/lib/cardreader';
 import { contrast, hslToRgb, tileColour } from '../src/lib/colour';
 import { letterIndex } from '../src/lib/alphabet';
-import { duration, errorText, messages, pickLocale, refusalText, translate } from '../src/lib/i18n';
+import { duration, errorText, ignoredText, messages, pickLocale, refusalText, translate } from '../src/lib/i18n';
 import type { Refusal } from '../src/lib/types';
 
 describe('the virtual grid', () => {
@@ -152,6 +152,12 @@ describe('strings', () => {
       expect(refusalText('es', reason)).toMatch(/recepción/);
       expect(refusalText('es', reason)).not.toBe(refusalText('en', reason));
     }
+  });
+
+  it('says a second tap again with the name and what stands, never "Already done, ."', () => {
+    expect(ignoredText('en', 'checked_in', 'Zoë')).toBe('You are checked in already, Zoë.');
+    expect(ignoredText('es', 'checked_out', 'Zoë')).toBe('Ya tienes la salida registrada, Zoë.');
+    expect(ignoredText('en', 'refused', 'Zoë')).toContain('Zoë');
   });
 
   it('words errors by code with their data, and falls back to the message for a code it does not know', () => {

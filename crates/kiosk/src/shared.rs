@@ -19,7 +19,7 @@ use crate::model::OutboxStatus;
 use crate::secrets::{DeviceKey, SecretStore, SessionStore};
 use crate::settings::Settings;
 use crate::store::Store;
-use crate::views::Connectivity;
+use crate::views::{Connectivity, TapOutcome};
 
 #[derive(Debug)]
 pub(crate) struct Shared {
@@ -46,7 +46,7 @@ pub(crate) struct Shared {
     pub pull_now: AtomicBool,
     /// Members who tapped lately, for the double-tap window (in memory: a restart within the
     /// window is no concern).
-    pub recent_taps: Mutex<HashMap<i64, DateTime<Utc>>>,
+    pub recent_taps: Mutex<HashMap<i64, (DateTime<Utc>, TapOutcome)>>,
 }
 
 impl Shared {

@@ -10,7 +10,8 @@ use crate::model::{OutboxEntry, OutboxOp, OutboxStatus, TapMethod};
 use crate::rules::Refusal;
 use crate::settings::{AutoCheckoutRule, Location, PrivacyMode, Settings};
 use crate::views::{
-    AuditLine, Capabilities, Connectivity, PairingInfo, QueueItem, Status, TapOutcome, Tile,
+    AuditLine, Capabilities, Connectivity, IgnoredAfter, PairingInfo, QueueItem, Status,
+    TapOutcome, Tile,
 };
 
 fn declarations() -> String {
@@ -21,6 +22,7 @@ fn declarations() -> String {
         Refusal::decl(&cfg),
         Status::decl(&cfg),
         Capabilities::decl(&cfg),
+        IgnoredAfter::decl(&cfg),
         AuditLine::decl(&cfg),
         PairingInfo::decl(&cfg),
         Connectivity::decl(&cfg),

@@ -67,7 +67,21 @@ pub enum TapOutcome {
         reason: Refusal,
     },
     /// A second tap within the double-tap window: nothing recorded, the first answer stands.
-    Ignored { member_id: i64 },
+    /// `first`: what that first tap was (a welcome, a goodbye, a refusal), to say it again.
+    Ignored {
+        member_id: i64,
+        first_name: String,
+        first: IgnoredAfter,
+    },
+}
+
+/// What the tap before an ignored one did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+pub enum IgnoredAfter {
+    CheckedIn,
+    CheckedOut,
+    Refused,
 }
 
 /// What the face the kiosk runs in can do, as the face declared it when it opened the kiosk.

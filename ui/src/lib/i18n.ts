@@ -1,6 +1,6 @@
 // Every string the UI shows, in one place, in English and Spanish. The core sends codes (a
 // refusal's reason, an error's code with its data); this file words them.
-import type { Refusal } from './types';
+import type { IgnoredAfter, Refusal } from './types';
 
 const en = {
   search: 'Type your name',
@@ -16,7 +16,9 @@ const en = {
   goodbyeAt: 'Checked out at {time} after {duration}',
   rejected: 'Sorry, {name}',
   seeReception: 'Please see reception.',
-  ignored: 'Already done, {name}.',
+  ignoredIn: 'You are checked in already, {name}.',
+  ignoredOut: 'You are checked out already, {name}.',
+  ignoredRefused: 'Sorry, {name}: please see reception.',
   touchToClose: 'Touch anywhere to continue',
   usePin: 'Use a PIN',
   pinTitle: 'Enter your PIN',
@@ -112,7 +114,9 @@ const es: Record<Key, string> = {
   goodbyeAt: 'Salida a las {time} tras {duration}',
   rejected: 'Lo sentimos, {name}',
   seeReception: 'Por favor, pasa por recepción.',
-  ignored: 'Ya está hecho, {name}.',
+  ignoredIn: 'Ya tienes la entrada registrada, {name}.',
+  ignoredOut: 'Ya tienes la salida registrada, {name}.',
+  ignoredRefused: 'Lo sentimos, {name}: pasa por recepción, por favor.',
   touchToClose: 'Toca la pantalla para continuar',
   usePin: 'Usar un PIN',
   pinTitle: 'Introduce tu PIN',
@@ -208,6 +212,17 @@ export function duration(locale: Locale, minutes: number): string {
   const h = Math.floor(minutes / 60);
   const m = minutes % 60;
   return h > 0 ? translate(locale, 'hoursMinutes', { h, m }) : translate(locale, 'minutes', { n: m });
+}
+
+const ignoredAfter: Record<IgnoredAfter, Key> = {
+  checked_in: 'ignoredIn',
+  checked_out: 'ignoredOut',
+  refused: 'ignoredRefused',
+};
+
+/** A second tap within the double-tap window: the first answer, said again with the name. */
+export function ignoredText(locale: Locale, first: IgnoredAfter, name: string): string {
+  return translate(locale, ignoredAfter[first], { name });
 }
 
 const refusals: Record<Refusal, Key> = {

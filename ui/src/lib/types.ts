@@ -19,7 +19,7 @@ in_since: string | null,
  */
 in_since_local: string | null, };
 
-export type TapOutcome = { "kind": "welcome", member_id: number, first_name: string, at: string, at_local: string, } | { "kind": "goodbye", member_id: number, first_name: string, at: string, at_local: string, minutes: number, } | { "kind": "rejected", member_id: number, first_name: string, reason: Refusal, } | { "kind": "ignored", member_id: number, };
+export type TapOutcome = { "kind": "welcome", member_id: number, first_name: string, at: string, at_local: string, } | { "kind": "goodbye", member_id: number, first_name: string, at: string, at_local: string, minutes: number, } | { "kind": "rejected", member_id: number, first_name: string, reason: Refusal, } | { "kind": "ignored", member_id: number, first_name: string, first: IgnoredAfter, };
 
 export type Refusal = "inactive" | "wrong_location" | "no_plan";
 
@@ -63,6 +63,8 @@ leave_kiosk: boolean,
  * Pair tablets with a code (the browser face on a network address).
  */
 pairing: boolean, };
+
+export type IgnoredAfter = "checked_in" | "checked_out" | "refused";
 
 export type AuditLine = { at: string, action: string, detail: string, };
 

@@ -9,7 +9,7 @@ use crate::error::KioskError;
 use crate::events::Event;
 use crate::model::{CheckinRow, FailedRow, Origin, OutboxOp, TapMethod};
 use crate::rules;
-use crate::views::{TapOutcome, first_name, hh_mm, local_time};
+use crate::views::{IgnoredAfter, TapOutcome, first_name, hh_mm, local_time};
 
 impl Kiosk {
     /// A tap on a member's tile: check in, check out, or a refusal, recorded durably before
@@ -57,11 +57,26 @@ impl Kiosk {
         let now = self.shared.clock.now();
         {
             let recent = self.shared.recent_taps.lock().unwrap();
-            if let Some(at) = recent.get(&member_id)
+            if let Some((at, before)) = recent.get(&member_id)
                 && now - *at < Duration::seconds(i64::from(settings.double_tap_seconds))
                 && now >= *at
             {
-                return Ok(TapOutcome::Ignored { member_id });
+                // The first answer, said again: the member sees their name and what stands.
+                let (first_name, first) = match before {
+                    TapOutcome::Welcome { first_name, .. } => (first_name, IgnoredAfter::CheckedIn),
+                    TapOutcome::Goodbye { first_name, .. } => {
+                        (first_name, IgnoredAfter::CheckedOut)
+                    }
+                    TapOutcome::Rejected { first_name, .. } => (first_name, IgnoredAfter::Refused),
+                    TapOutcome::Ignored {
+                        first_name, first, ..
+                    } => (first_name, *first),
+                };
+                return Ok(TapOutcome::Ignored {
+                    member_id,
+                    first_name: first_name.clone(),
+                    first,
+                });
             }
         }
         let outcome = self.shared.store.write(|tx| {
@@ -139,7 +154,7 @@ impl Kiosk {
             .recent_taps
             .lock()
             .unwrap()
-            .insert(member_id, now);
+            .insert(member_id, (now, outcome.clone()));
         self.shared.emit(Event::Tapped {
             member_id,
             outcome: outcome.clone(),

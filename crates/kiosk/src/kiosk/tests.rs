@@ -155,8 +155,12 @@ fn a_double_tap_is_ignored_and_a_later_tap_checks_out() {
     f.clock.advance(Duration::seconds(2));
     assert_eq!(
         f.kiosk.tap(1).unwrap(),
-        TapOutcome::Ignored { member_id: 1 },
-        "within 5 s: not a check-out"
+        TapOutcome::Ignored {
+            member_id: 1,
+            first_name: "Zoë".into(),
+            first: crate::views::IgnoredAfter::CheckedIn,
+        },
+        "within 5 s: not a check-out, and the member reads their name and what stands"
     );
     f.clock.advance(Duration::minutes(95));
     match f.kiosk.tap(1).unwrap() {
