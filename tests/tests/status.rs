@@ -109,4 +109,21 @@ async fn an_account_missing_a_role_says_so_and_the_rest_keeps_working() {
         status.last_sync.is_some(),
         "the pulls that are allowed went on"
     );
+    // A round that still lacks the role never says "online" on its way to "missing role".
+    let mut events = kiosk.subscribe();
+    kiosk.sync_now();
+    kiosk.sync_once(&fast_sync()).await;
+    while let Ok(event) = events.try_recv() {
+        assert_ne!(
+            event,
+            kiosk::Event::Connectivity {
+                state: Connectivity::Online
+            },
+            "no flicker to online while a role is missing"
+        );
+    }
+    assert_eq!(
+        kiosk.status().unwrap().connectivity,
+        Connectivity::MissingRole
+    );
 }

@@ -211,11 +211,6 @@ pub async fn call(
     .unwrap_or_else(|e| Err(KioskError::Internal(e.to_string())))
 }
 
-/// Whether `name` is a call.
-pub fn exists(name: &str) -> bool {
-    NAMES.contains(&name)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -69,14 +69,20 @@ impl Shared {
         self.connectivity.lock().unwrap().0
     }
 
-    /// An exchange with Nexudus succeeded: the kiosk is online now, whatever is still queued.
-    pub fn exchanged(&self) {
+    /// An exchange with Nexudus succeeded: `last_sync` moves (the round may still report what
+    /// it could not do, such as a missing role).
+    pub fn note_exchange(&self) {
         let now = self.clock.now();
         *self.last_sync.lock().unwrap() = Some(now);
+        self.emit(Event::Synced { at: now });
+    }
+
+    /// An exchange succeeded and nothing stands in the way: online, whatever is still queued.
+    pub fn exchanged(&self) {
+        self.note_exchange();
         *self.next_try.lock().unwrap() = None;
         *self.problem.lock().unwrap() = None;
         self.set_connectivity(Connectivity::Online);
-        self.emit(Event::Synced { at: now });
     }
 
     pub fn api(&self) -> Option<Arc<nexudus::Client>> {

@@ -13,7 +13,7 @@ use crate::Sim;
 use crate::http::{
     HeaderMap, Method, Request, Response, StatusCode, header, json_response, method_not_allowed,
 };
-use crate::records::{Checkin, FailedCheckin, Shape};
+use crate::records::{Checkin, Contract, FailedCheckin, Shape};
 use crate::state::{Grant, RequestRecord, SimState};
 use crate::validate::{self, CHECKIN_FIELDS, FAILED_CHECKIN_FIELDS, FieldError, ID_FIELD};
 use crate::world::Refusal;
@@ -614,7 +614,7 @@ fn list_contracts(sim: &Shared, headers: &HeaderMap, query: HashMap<String, Stri
             })
             .collect();
         rows.sort_by_key(|c| c.id);
-        paged(rows, &p, |c| st.world.contract_json(c))
+        paged(rows, &p, Contract::to_json)
     };
     list_response(run())
 }

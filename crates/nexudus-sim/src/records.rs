@@ -65,11 +65,11 @@ pub struct Contract {
 }
 
 impl Contract {
-    pub fn to_json(&self, coworker_name: Option<&str>) -> Value {
+    /// The fields the contract lists (section 6), and the `UpdatedOn` every record has.
+    pub fn to_json(&self) -> Value {
         json!({
             "Id": self.id,
             "CoworkerId": self.coworker_id,
-            "CoworkerFullName": coworker_name,
             "TariffId": self.tariff_id,
             "TariffName": self.tariff_name,
             "StartDate": utc(&self.start_date),

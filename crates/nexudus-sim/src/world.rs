@@ -91,10 +91,6 @@ impl World {
         }
     }
 
-    pub fn contract_json(&self, c: &Contract) -> Value {
-        c.to_json(self.coworker_name(Some(c.coworker_id)))
-    }
-
     pub fn business(&self, id: i64) -> Option<&Business> {
         self.businesses.iter().find(|b| b.id == id)
     }

@@ -57,11 +57,14 @@ impl Tx<'_> {
     /// A time kept as sync state (when a pull last ran, the newest record seen).
     /// A time kept as sync state; an unreadable one counts as never.
     pub fn get_state_time(&self, key: &str) -> Result<Option<DateTime<Utc>>, StoreError> {
-        Ok(self.get(Table::SyncState, key)?.and_then(|text| {
-            DateTime::parse_from_rfc3339(&text)
-                .ok()
-                .map(|t| t.with_timezone(&Utc))
-        }))
+        let q = format!(
+            "SELECT value FROM {} WHERE key = ?1",
+            Table::SyncState.name()
+        );
+        Ok(self
+            .row(&q, [key], |r| Ok(r.get::<_, Ts>("value").ok()))?
+            .flatten()
+            .map(|t| t.0))
     }
 
     pub fn set_state_time(&self, key: &str, at: DateTime<Utc>) -> Result<(), StoreError> {

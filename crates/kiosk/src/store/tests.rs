@@ -197,3 +197,19 @@ fn joining_a_server_record_takes_its_id_from_the_copy_read_earlier_unless_the_co
         "a copy with a check-out to send is kept whole"
     );
 }
+
+#[test]
+fn a_value_in_the_file_that_does_not_read_as_its_type_is_bad_data_naming_it() {
+    let store = Store::in_memory().unwrap();
+    let row = row(Origin::Kiosk, None);
+    store
+        .write(|tx| tx.insert_checkin(&row, Utc::now()))
+        .unwrap();
+    store
+        .conn()
+        .execute("UPDATE checkins SET from_time = 'yesterday-ish'", [])
+        .unwrap();
+    let err = store.read(|tx| tx.checkin(row.local_id)).unwrap_err();
+    assert!(matches!(err, StoreError::Data(_)), "{err:?}");
+    assert!(err.to_string().contains("yesterday-ish"), "{err}");
+}

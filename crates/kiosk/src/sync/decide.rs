@@ -60,6 +60,14 @@ impl Sent {
         }
     }
 
+    /// A read before the write failed: nothing left, so the entry's doubt is as it was.
+    pub fn read_failed(entry: &OutboxEntry, error: ApiError) -> Self {
+        Self::Later {
+            error,
+            in_doubt: entry.in_doubt,
+        }
+    }
+
     /// A check-out whose check-in the server refused: it cannot go either.
     pub fn checkin_refused(entry: &OutboxEntry, reason: &str) -> Self {
         Self::Park {

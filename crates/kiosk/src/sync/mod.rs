@@ -17,7 +17,7 @@ mod wire;
 use std::sync::Arc;
 use std::time::Duration as StdDuration;
 
-use chrono::Duration;
+use chrono::{DateTime, Duration, Utc};
 use std::sync::Mutex;
 use std::sync::atomic::Ordering;
 
@@ -223,8 +223,8 @@ impl SyncEngine {
             };
             match missing_role.or(pulled_without) {
                 Some(e) => {
-                    // The rest went through: an exchange all the same.
-                    self.shared.exchanged();
+                    // The rest went through: an exchange all the same, though not "online".
+                    self.shared.note_exchange();
                     Err(SyncError::Api(e))
                 }
                 None => Ok(wait),
@@ -249,17 +249,16 @@ impl SyncEngine {
                 }
                 self.shared.set_connectivity(state);
                 *self.shared.problem.lock().unwrap() = Some(KioskError::Api(e).to_dto());
-                let wait = match state {
+                // The next try is the head of the queue's, when something waits to be sent.
+                let head_due = self.head_due();
+                *self.shared.next_try.lock().unwrap() = head_due;
+                match state {
                     Connectivity::NeedsLogin => self.options.tick,
                     _ => self
-                        .next_due()
+                        .wait_for(head_due)
                         .unwrap_or(self.options.tick)
                         .min(self.options.tick),
-                };
-                *self.shared.next_try.lock().unwrap() = chrono::Duration::from_std(wait)
-                    .ok()
-                    .map(|w| self.shared.clock.now() + w);
-                wait
+                }
             }
             Err(SyncError::Store(e)) => {
                 warn!(error = %e, "sync round stopped on the store");
@@ -268,10 +267,20 @@ impl SyncEngine {
         }
     }
 
+    /// When the head of the queue is due, if anything waits.
+    fn head_due(&self) -> Option<DateTime<Utc>> {
+        let head = self.shared.store.read(|tx| tx.outbox_head()).ok()??;
+        Some(head.next_attempt_at)
+    }
+
+    /// How long until `due`.
+    fn wait_for(&self, due: Option<DateTime<Utc>>) -> Option<StdDuration> {
+        let wait = due? - self.shared.clock.now();
+        Some(wait.to_std().unwrap_or(StdDuration::ZERO))
+    }
+
     /// How long until the head of the queue is due.
     fn next_due(&self) -> Option<StdDuration> {
-        let head = self.shared.store.read(|tx| tx.outbox_head()).ok()??;
-        let wait = head.next_attempt_at - self.shared.clock.now();
-        Some(wait.to_std().unwrap_or(StdDuration::ZERO))
+        self.wait_for(self.head_due())
     }
 }

@@ -80,29 +80,17 @@ impl SyncEngine {
             let mut stop = None;
             let open_now = match self.open_at_location(api, &batch).await {
                 Ok(open) => open,
-                Err(SyncError::Store(e)) => {
-                    self.record(&mut ledger, batch.iter().map(|(e, _)| e))?;
-                    return Err(SyncError::Store(e));
-                }
                 Err(SyncError::Api(error)) => {
                     // As if the head had failed: it waits its backoff, the rest go back as
                     // they were, and the round ends.
                     let (head, _) = &batch[0];
-                    let failed = Sent::Later {
-                        error: error.clone(),
-                        in_doubt: head.in_doubt,
-                    };
-                    let jitter = rand::rng().random_range(0.5..=1.0);
-                    let (outcome, _) = decide::decide(
-                        head,
-                        failed,
-                        self.shared.clock.now(),
-                        self.backoff(),
-                        jitter,
-                    );
-                    ledger.settled.push((head, outcome));
+                    let halt = self.settle(&mut ledger, head, Sent::read_failed(head, error));
                     self.record(&mut ledger, batch[1..].iter().map(|(e, _)| e))?;
-                    return Err(SyncError::Api(error));
+                    return halt.unwrap_or(Ok(None));
+                }
+                Err(e) => {
+                    self.record(&mut ledger, batch.iter().map(|(e, _)| e))?;
+                    return Err(e);
                 }
             };
             for (entry, target) in &batch {
@@ -125,25 +113,12 @@ impl SyncEngine {
                         break;
                     }
                 };
-                let sent = match sent {
-                    Ok(sent) => sent,
-                    Err(halt) => {
-                        stop = Some(Err(halt));
-                        break;
-                    }
+                let halt = match sent {
+                    Ok(sent) => self.settle(&mut ledger, entry, sent),
+                    Err(halt) => Some(Err(halt)),
                 };
-                if let Sent::Park { reason, .. } = &sent {
-                    warn!(entry = entry.id, op = entry.op.as_str(), %reason, "parked for staff");
-                }
-                let jitter = rand::rng().random_range(0.5..=1.0);
-                let now = self.shared.clock.now();
-                let (outcome, halt) = decide::decide(entry, sent, now, self.backoff(), jitter);
-                ledger.settled.push((entry, outcome));
                 if let Some(halt) = halt {
-                    stop = Some(match halt {
-                        Stop::Wait(wait) => Ok(Some(wait.to_std().unwrap_or_default())),
-                        Stop::Halt(error) => Err(SyncError::Api(error)),
-                    });
+                    stop = Some(halt);
                     break;
                 }
                 if ledger.recorded_at.elapsed() >= FRESH_FOR {
@@ -157,6 +132,27 @@ impl SyncEngine {
                 return stop;
             }
         }
+    }
+
+    /// Decides what an attempt at `entry` comes to, adds it to the ledger, and answers how the
+    /// round stops there, if it does.
+    fn settle<'a>(
+        &self,
+        ledger: &mut Ledger<'a>,
+        entry: &'a OutboxEntry,
+        sent: Sent,
+    ) -> Option<Result<Option<StdDuration>, SyncError>> {
+        if let Sent::Park { reason, .. } = &sent {
+            warn!(entry = entry.id, op = entry.op.as_str(), %reason, "parked for staff");
+        }
+        let jitter = rand::rng().random_range(0.5..=1.0);
+        let now = self.shared.clock.now();
+        let (outcome, halt) = decide::decide(entry, sent, now, self.backoff(), jitter);
+        ledger.settled.push((entry, outcome));
+        halt.map(|halt| match halt {
+            Stop::Wait(wait) => Ok(Some(wait.to_std().unwrap_or_default())),
+            Stop::Halt(error) => Err(SyncError::Api(error)),
+        })
     }
 
     async fn send(
@@ -416,10 +412,7 @@ impl SyncEngine {
             Ok(server) => server,
             Err(ApiError::NotFound { .. }) => return Ok(deleted()),
             Err(error) => {
-                return Ok(Sent::Later {
-                    error,
-                    in_doubt: entry.in_doubt,
-                });
+                return Ok(Sent::read_failed(entry, error));
             }
         };
         if let Some(closed) = server.to_time {
