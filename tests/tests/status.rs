@@ -13,7 +13,7 @@ async fn a_draining_kiosk_says_online_within_a_second_of_its_first_write() {
     // 20 writes a second: a backlog of over a hundred check-ins takes several seconds.
     let limits = Limits {
         writes: vec![Rate::spread(20, Duration::from_secs(1))],
-        reads: vec![],
+        all: vec![],
         max_wait: Duration::from_secs(120),
     };
     let (sim, _dir, kiosk) = loaded_kiosk(600, limits).await;

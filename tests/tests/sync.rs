@@ -172,9 +172,10 @@ async fn with_thirty_percent_of_answers_lost_nothing_is_lost_or_doubled() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_thousand_writes_under_throttling_drain_with_few_409s() {
-    // The documented limits scaled up so the run is short: 100 writes a second on both sides.
+    // The documented limits scaled up so the run is short: 100 requests a second on both sides.
     let limits = Limits {
         writes: vec![Rate::spread(100, Duration::from_secs(1))],
+        all: vec![Rate::spread(100, Duration::from_secs(1))],
         ..Limits::default()
     };
     let (sim, _dir, kiosk) = loaded_kiosk(7000, limits).await;
@@ -186,9 +187,9 @@ async fn a_thousand_writes_under_throttling_drain_with_few_409s() {
             limit: 100,
             seconds: 1.0,
         }],
-        reads: vec![Window {
-            limit: 10,
-            seconds: 0.1,
+        all: vec![Window {
+            limit: 100,
+            seconds: 1.0,
         }],
     });
     for m in &members {

@@ -269,29 +269,27 @@ pub struct Window {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ThrottleConfig {
     pub enabled: bool,
+    /// Windows counting POST, PUT and DELETE.
     pub writes: Vec<Window>,
-    pub reads: Vec<Window>,
+    /// Windows counting every request, writes included.
+    pub all: Vec<Window>,
 }
 
 impl Default for ThrottleConfig {
-    /// The published limits: 60 writes a minute, 2,500 a day, 10 reads per 100 ms.
+    /// The current published table (docs/nexudus-api.md, section 2), six windows: writes 60 a
+    /// minute and 5,000 a day; all methods 1 per 100 ms, 120 a minute, 5,000 an hour and 200,000
+    /// a day.
     fn default() -> Self {
+        let w = |limit, seconds| Window { limit, seconds };
         Self {
             enabled: true,
-            writes: vec![
-                Window {
-                    limit: 60,
-                    seconds: 60.0,
-                },
-                Window {
-                    limit: 2500,
-                    seconds: 86_400.0,
-                },
+            writes: vec![w(60, 60.0), w(5000, 86_400.0)],
+            all: vec![
+                w(1, 0.1),
+                w(120, 60.0),
+                w(5000, 3600.0),
+                w(200_000, 86_400.0),
             ],
-            reads: vec![Window {
-                limit: 10,
-                seconds: 0.1,
-            }],
         }
     }
 }
@@ -299,7 +297,7 @@ impl Default for ThrottleConfig {
 #[derive(Debug, Default)]
 pub(crate) struct Throttle {
     pub config: ThrottleConfig,
-    /// Per client: the times of its admitted requests in each window, writes then reads.
+    /// Per client: the times of its admitted requests in each window, write windows first.
     seen: HashMap<String, Vec<VecDeque<Instant>>>,
 }
 
@@ -316,23 +314,32 @@ impl Throttle {
         self.seen.clear();
     }
 
-    /// Whether one more request of the client fits every window; counts it if so.
+    /// Whether one more request of the client fits every window that counts it; counts it if so.
     pub fn admit(&mut self, client: &str, write: bool, now: Instant) -> bool {
         if !self.config.enabled {
             return true;
         }
-        let windows = self.config.writes.len() + self.config.reads.len();
+        let writes = self.config.writes.len();
+        let windows: Vec<(usize, &Window)> = self
+            .config
+            .writes
+            .iter()
+            .enumerate()
+            .filter(|_| write)
+            .chain(
+                self.config
+                    .all
+                    .iter()
+                    .enumerate()
+                    .map(|(i, w)| (writes + i, w)),
+            )
+            .collect();
         let seen = self
             .seen
             .entry(client.to_owned())
-            .or_insert_with(|| vec![VecDeque::new(); windows]);
-        let (limits, offset) = if write {
-            (&self.config.writes, 0)
-        } else {
-            (&self.config.reads, self.config.writes.len())
-        };
-        for (i, w) in limits.iter().enumerate() {
-            let times = &mut seen[offset + i];
+            .or_insert_with(|| vec![VecDeque::new(); writes + self.config.all.len()]);
+        for (i, w) in &windows {
+            let times = &mut seen[*i];
             let span = std::time::Duration::from_secs_f64(w.seconds);
             while times
                 .front()
@@ -344,8 +351,8 @@ impl Throttle {
                 return false;
             }
         }
-        for i in 0..limits.len() {
-            seen[offset + i].push_back(now);
+        for (i, _) in &windows {
+            seen[*i].push_back(now);
         }
         true
     }
@@ -448,7 +455,7 @@ mod tests {
                 limit: 3,
                 seconds: 1.0,
             }],
-            reads: vec![],
+            all: vec![],
         });
         let start = Instant::now();
         let at = |ms| start + std::time::Duration::from_millis(ms);
@@ -470,6 +477,24 @@ mod tests {
         assert!(
             t.admit("a", false, at(1000)),
             "reads are not limited by write windows"
+        );
+    }
+
+    #[test]
+    fn the_windows_for_all_methods_count_writes_too() {
+        let mut t = Throttle::new(ThrottleConfig {
+            enabled: true,
+            writes: vec![],
+            all: vec![Window {
+                limit: 2,
+                seconds: 60.0,
+            }],
+        });
+        let now = Instant::now();
+        assert!(t.admit("a", true, now) && t.admit("a", false, now));
+        assert!(
+            !t.admit("a", false, now) && !t.admit("a", true, now),
+            "a write and a read fill a window of two for all methods"
         );
     }
 }

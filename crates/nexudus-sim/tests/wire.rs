@@ -500,7 +500,7 @@ async fn throttling_answers_409_with_retry_after() {
                 limit: 3,
                 seconds: 60.0,
             }],
-            reads: vec![Window {
+            all: vec![Window {
                 limit: 10,
                 seconds: 0.1,
             }],
@@ -538,31 +538,50 @@ async fn throttling_answers_409_with_retry_after() {
     assert_eq!(
         w.get("/api/spaces/coworkers").await.0,
         StatusCode::OK,
-        "reads have their own window"
+        "the write windows do not count reads"
     );
+}
 
-    let defaults = ThrottleConfig::default();
-    assert!(defaults.enabled, "throttling is on by default");
+#[test]
+fn the_default_throttle_is_the_current_published_table() {
+    let d = ThrottleConfig::default();
+    let w = |limit, seconds| Window { limit, seconds };
+    assert!(d.enabled, "throttling is on by default");
     assert_eq!(
-        defaults.writes,
+        d.writes,
+        vec![w(60, 60.0), w(5000, 86_400.0)],
+        "POST/PUT/DELETE: 60 a minute, 5,000 a day"
+    );
+    assert_eq!(
+        d.all,
         vec![
-            Window {
-                limit: 60,
-                seconds: 60.0
-            },
-            Window {
-                limit: 2500,
-                seconds: 86_400.0
-            }
-        ]
+            w(1, 0.1),
+            w(120, 60.0),
+            w(5000, 3600.0),
+            w(200_000, 86_400.0)
+        ],
+        "all methods: 1 per 100 ms, 120 a minute, 5,000 an hour, 200,000 a day"
     );
+}
+
+#[tokio::test]
+async fn two_reads_within_100_ms_are_throttled_by_default() {
+    let w = Wire::start(SimConfig {
+        members: 5,
+        ..SimConfig::default()
+    })
+    .await;
+    // The token request is not an API request; the first two API reads follow at once.
+    let first = w.get("/api/spaces/coworkers").await.0;
+    let second = w.get("/api/spaces/coworkers").await.0;
+    assert_eq!(first, StatusCode::OK);
     assert_eq!(
-        defaults.reads,
-        vec![Window {
-            limit: 10,
-            seconds: 0.1
-        }]
+        second,
+        StatusCode::CONFLICT,
+        "all methods: one request per 100 ms"
     );
+    tokio::time::sleep(std::time::Duration::from_millis(110)).await;
+    assert_eq!(w.get("/api/spaces/coworkers").await.0, StatusCode::OK);
 }
 
 async fn fault_pattern(seed: u64) -> Vec<u16> {

@@ -1,10 +1,11 @@
 //! Client-side rate limiting, so that a request the server would throttle is never sent.
 //!
-//! Each limit is a governor GCRA limiter. The short limits (writes per minute, reads per 100 ms)
-//! space requests evenly (a burst of one) with a 2% margin: then no sliding window of the limit's
-//! length ever holds more than the limit, whatever window the server counts with. The daily limit
-//! allows its whole budget as a burst, since spacing 2,500 writes over a day would stall a morning
-//! rush for hours.
+//! Each limit is a governor GCRA limiter. Nexudus counts requests in windows (a minute, an hour,
+//! a day), so a limit of `count` per `per` may let `burst` requests through at once and then
+//! spaces the rest so that no window of length `per`, wherever it starts, ever holds more than
+//! `count`: the spacing is `per / (count - burst + 1)`, with a 2% margin for jitter on the way.
+//! A burst of one spaces every request evenly; a larger burst lets a morning rush through
+//! quickly and pays for it with slower spacing afterwards.
 
 use std::num::NonZeroU32;
 use std::time::Duration;
@@ -14,63 +15,73 @@ use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 
 use crate::ApiError;
 
-/// At most `count` requests per `per`.
+/// At most `count` requests in any window of `per`, `burst` of them at once.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Rate {
     pub count: u32,
     pub per: Duration,
-    /// Spread evenly (burst of one) rather than allowing the whole count at once.
-    pub spread: bool,
+    /// How many may go at once (1 to `count`); the rest are spaced out.
+    pub burst: u32,
 }
 
 impl Rate {
+    /// Every request spaced evenly (a burst of one).
     pub const fn spread(count: u32, per: Duration) -> Self {
         Self {
             count,
             per,
-            spread: true,
+            burst: 1,
         }
     }
 
-    pub const fn burst(count: u32, per: Duration) -> Self {
-        Self {
-            count,
-            per,
-            spread: false,
-        }
+    /// Up to `burst` at once, the rest spaced so no window of `per` holds more than `count`.
+    pub const fn with_burst(count: u32, per: Duration, burst: u32) -> Self {
+        Self { count, per, burst }
     }
 
     fn quota(self) -> Option<Quota> {
         let count = NonZeroU32::new(self.count)?;
-        if self.spread {
-            // 2% slower than the limit, so jitter on the way never packs one request too many
-            // into the server's window.
-            let interval = self.per.mul_f64(1.02) / self.count;
-            Quota::with_period(interval).map(|q| q.allow_burst(NonZeroU32::MIN))
-        } else {
-            Quota::with_period(self.per / self.count).map(|q| q.allow_burst(count))
-        }
+        let burst = NonZeroU32::new(self.burst.clamp(1, count.get()))?;
+        // With a burst b and a spacing T, a window of length W holds at most b + W/T requests:
+        // T = W / (count - b + 1), 2% longer, keeps that at or under count.
+        let interval = self.per.mul_f64(1.02) / (count.get() - burst.get() + 1);
+        Quota::with_period(interval).map(|q| q.allow_burst(burst))
     }
 }
 
 /// The published limits per API client, or others (scaled for a test or a benchmark).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Limits {
+    /// Limits on POST, PUT and DELETE only.
     pub writes: Vec<Rate>,
-    pub reads: Vec<Rate>,
+    /// Limits on every request, writes included. They are checked in order after the write
+    /// limits, so the shortest spacing goes last.
+    pub all: Vec<Rate>,
     /// A request that would have to wait longer than this fails with `RateLimited` instead.
     pub max_wait: Duration,
 }
 
 impl Default for Limits {
-    /// 60 writes a minute, 2,500 writes a day, 10 reads per 100 ms.
+    /// The stricter of both published tables (docs/nexudus-api.md, section 2): every request at
+    /// least 100 ms apart, at most 120 a minute and 5,000 an hour; writes at most 60 a minute and
+    /// 2,500 a day.
     fn default() -> Self {
+        const MINUTE: Duration = Duration::from_secs(60);
+        const HOUR: Duration = Duration::from_secs(3600);
+        const DAY: Duration = Duration::from_secs(24 * 3600);
         Self {
             writes: vec![
-                Rate::spread(60, Duration::from_secs(60)),
-                Rate::burst(2500, Duration::from_secs(24 * 3600)),
+                Rate::spread(60, MINUTE),
+                // Half the day's writes may go in a rush; the rest are spread over the day.
+                Rate::with_burst(2500, DAY, 1250),
             ],
-            reads: vec![Rate::spread(10, Duration::from_millis(100))],
+            all: vec![
+                Rate::with_burst(5000, HOUR, 1000),
+                // A first load or a catch-up may send 20 at once (at 10 a second).
+                Rate::with_burst(120, MINUTE, 20),
+                // Last, so that the spacing is measured right before the request goes.
+                Rate::spread(1, Duration::from_millis(100)),
+            ],
             max_wait: Duration::from_secs(120),
         }
     }
@@ -81,7 +92,7 @@ impl Limits {
     pub fn unlimited() -> Self {
         Self {
             writes: vec![],
-            reads: vec![],
+            all: vec![],
             max_wait: Duration::ZERO,
         }
     }
@@ -90,9 +101,11 @@ impl Limits {
 #[derive(Debug)]
 pub(crate) struct Limiter {
     writes: Vec<DefaultDirectRateLimiter>,
-    reads: Vec<DefaultDirectRateLimiter>,
+    all: Vec<DefaultDirectRateLimiter>,
     max_wait: Duration,
     clock: DefaultClock,
+    /// One request passes the limits at a time, so the last check stays right before its send.
+    gate: tokio::sync::Mutex<()>,
 }
 
 impl Limiter {
@@ -106,17 +119,19 @@ impl Limiter {
         };
         Self {
             writes: build(&limits.writes),
-            reads: build(&limits.reads),
+            all: build(&limits.all),
             max_wait: limits.max_wait,
             clock: DefaultClock::default(),
+            gate: tokio::sync::Mutex::new(()),
         }
     }
 
-    /// Waits until every limit of the kind lets one more request through, or fails at once when
-    /// the wait would be longer than `max_wait`.
+    /// Waits until every limit that counts the request lets one more through, or fails at once
+    /// when the wait would be longer than `max_wait`.
     pub async fn acquire(&self, write: bool) -> Result<(), ApiError> {
-        let limiters = if write { &self.writes } else { &self.reads };
-        for limiter in limiters {
+        let _one_at_a_time = self.gate.lock().await;
+        let writes = if write { &self.writes[..] } else { &[] };
+        for limiter in writes.iter().chain(&self.all) {
             loop {
                 match limiter.check() {
                     Ok(()) => break,
@@ -147,8 +162,8 @@ mod tests {
     #[tokio::test]
     async fn a_spent_daily_budget_fails_fast_instead_of_waiting() {
         let limits = Limits {
-            writes: vec![Rate::burst(3, Duration::from_secs(24 * 3600))],
-            reads: vec![],
+            writes: vec![Rate::with_burst(3, Duration::from_secs(24 * 3600), 3)],
+            all: vec![],
             max_wait: Duration::from_secs(5),
         };
         let limiter = Limiter::new(&limits);
@@ -165,6 +180,63 @@ mod tests {
         limiter
             .acquire(false)
             .await
-            .expect("reads have their own budget");
+            .expect("a read does not count against the write budget");
+    }
+
+    #[tokio::test]
+    async fn the_limits_on_all_requests_count_writes_too() {
+        let limits = Limits {
+            writes: vec![],
+            all: vec![Rate::with_burst(2, Duration::from_secs(3600), 2)],
+            max_wait: Duration::from_secs(1),
+        };
+        let limiter = Limiter::new(&limits);
+        limiter.acquire(true).await.expect("a first write");
+        limiter.acquire(false).await.expect("a first read");
+        assert!(
+            limiter.acquire(true).await.is_err() && limiter.acquire(false).await.is_err(),
+            "two requests of either kind spend a budget of two for all requests"
+        );
+    }
+
+    /// Replays GCRA decisions on governor's fake clock: whatever the burst, no window of the
+    /// limit's length holds more than its count, and the burst itself goes through at once.
+    #[test]
+    fn no_window_ever_holds_more_than_the_count() {
+        use governor::clock::FakeRelativeClock;
+        for rate in [
+            Rate::spread(60, Duration::from_secs(60)),
+            Rate::with_burst(120, Duration::from_secs(60), 20),
+            Rate::with_burst(5000, Duration::from_secs(3600), 1000),
+            Rate::with_burst(10, Duration::from_secs(1), 10),
+        ] {
+            let clock = FakeRelativeClock::default();
+            let limiter =
+                RateLimiter::direct_with_clock(rate.quota().expect("a quota"), clock.clone());
+            let step = rate.per / (rate.count * 4);
+            let mut sent: Vec<Duration> = Vec::new();
+            let mut now = Duration::ZERO;
+            while now < rate.per * 3 {
+                // As many as the limiter lets through at this instant.
+                while limiter.check().is_ok() {
+                    sent.push(now);
+                }
+                clock.advance(step);
+                now += step;
+            }
+            assert!(
+                sent.iter()
+                    .take(rate.burst as usize)
+                    .all(|t| *t == Duration::ZERO),
+                "{rate:?}: the burst goes at once"
+            );
+            for (i, start) in sent.iter().enumerate() {
+                let within = sent[i..].iter().filter(|t| **t < *start + rate.per).count();
+                assert!(
+                    within <= rate.count as usize,
+                    "{rate:?}: {within} requests in the window from {start:?}"
+                );
+            }
+        }
     }
 }

@@ -456,7 +456,7 @@ async fn the_server_throttles_a_burst_and_the_client_limiter_prevents_it() {
             limit: 20,
             seconds: 60.0,
         }],
-        reads: vec![],
+        all: vec![],
     });
     // Without a client limiter a burst gets 409s with Retry-After.
     let raw = client(&sim).await;
@@ -487,12 +487,12 @@ async fn the_server_throttles_a_burst_and_the_client_limiter_prevents_it() {
             limit: 20,
             seconds: 1.0,
         }],
-        reads: vec![],
+        all: vec![],
     });
     let mut cfg = config(&sim, "kiosk-b");
     cfg.limits = Limits {
         writes: vec![Rate::spread(20, Duration::from_secs(1))],
-        reads: vec![],
+        all: vec![],
         max_wait: Duration::from_secs(5),
     };
     let limited = client_with(&sim, cfg).await;

@@ -572,7 +572,7 @@ async fn the_limiter_spaces_writes_instead_of_sending_what_would_be_throttled() 
     let mut cfg = config(&server);
     cfg.limits = Limits {
         writes: vec![Rate::spread(10, Duration::from_secs(1))],
-        reads: vec![],
+        all: vec![],
         max_wait: Duration::from_secs(5),
     };
     let client = Client::new(cfg, store).unwrap();

@@ -209,9 +209,10 @@ async fn drain_round(round: usize) -> f64 {
 }
 
 async fn throttled() {
-    // 1,000 check-ins with throttle and limiter both at 100 writes/s.
+    // 1,000 check-ins with throttle and limiter both at 100 requests/s.
     let limits = Limits {
         writes: vec![Rate::spread(100, Duration::from_secs(1))],
+        all: vec![Rate::spread(100, Duration::from_secs(1))],
         ..Limits::default()
     };
     let (sim, _dir, k4) = scenarios::loaded_kiosk(7000, limits).await;
@@ -225,9 +226,9 @@ async fn throttled() {
             limit: 100,
             seconds: 1.0,
         }],
-        reads: vec![Window {
-            limit: 10,
-            seconds: 0.1,
+        all: vec![Window {
+            limit: 100,
+            seconds: 1.0,
         }],
     });
     let before = sim.requests().len();
@@ -240,6 +241,6 @@ async fn throttled() {
         .count();
     println!(
         "{:<58} {took:.2?} (limit allows 10 s), {throttled} throttled",
-        "drain of 1,000 at 100 writes/s, both sides"
+        "drain of 1,000 at 100 requests/s, both sides"
     );
 }
