@@ -324,6 +324,11 @@ impl SimHandle {
         self.sim.lock().faults = faults;
     }
 
+    /// The throttle in force.
+    pub fn throttle(&self) -> ThrottleConfig {
+        self.sim.lock().throttle.config.clone()
+    }
+
     pub fn set_throttle(&self, throttle: ThrottleConfig) {
         self.sim.lock().throttle.set(throttle);
     }
