@@ -18,6 +18,7 @@ pub fn location() -> Location {
         id: HOME,
         name: "Shoreditch Hub".into(),
         time_zone: "Europe/London".into(),
+        ..Location::default()
     }
 }
 

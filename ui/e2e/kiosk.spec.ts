@@ -104,6 +104,30 @@ test('the auto-checkout toggle in the staff panel reaches the core', async ({ pa
   expect((await settings(request)).auto_checkout).toBe(!before);
 });
 
+test('the staff panel shows the zone in use and where it came from, and staff can set another', async ({ page, request }) => {
+  await page.goto('/');
+  await page.getByTestId('staff-button').click();
+  for (const d of STAFF_PIN) await page.getByTestId(`pin-key-${d}`).click();
+  await page.getByTestId('pin-submit').click();
+  await expect(page.getByTestId('zone-in-use')).toContainText('Europe/London');
+  await expect(page.getByTestId('zone-in-use')).toContainText('GMT Standard Time');
+  await page.getByTestId('zone-override').fill('Pacific/Auckland');
+  await page.getByTestId('zone-override').press('Enter');
+  await page.getByTestId('zone-override').blur();
+  await expect(page.getByTestId('zone-in-use')).toContainText('Pacific/Auckland');
+  await page.getByTestId('save-settings').click();
+  await expect(page.getByTestId('staff-message')).toBeVisible();
+  const saved = (await settings(request)).location;
+  expect(saved?.time_zone).toBe('Pacific/Auckland');
+  expect(saved?.zone_set_by_staff).toBe(true);
+  // Blank follows Nexudus again.
+  await page.getByTestId('zone-override').fill('');
+  await page.getByTestId('zone-override').blur();
+  await expect(page.getByTestId('zone-in-use')).toContainText('Europe/London');
+  await page.getByTestId('save-settings').click();
+  await expect.poll(async () => (await settings(request)).location?.zone_set_by_staff).toBe(false);
+});
+
 test('with the simulator down the kiosk says offline and queues; back up, it drains', async ({ page, request }) => {
   const members = (await eligible(request)).slice(20, 24);
   await page.goto('/');

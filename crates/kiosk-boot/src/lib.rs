@@ -87,6 +87,7 @@ pub async fn join_simulator(kiosk: &Kiosk, sim: &SimHandle, staff_pin: &str) -> 
             id: place.id,
             name: place.name.clone(),
             time_zone: place.time_zone.name().into(),
+            ..Location::default()
         }),
         ..kiosk.settings()
     };

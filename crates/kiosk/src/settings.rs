@@ -39,13 +39,20 @@ impl Default for AutoCheckoutRule {
 }
 
 /// The location the kiosk stands in.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, ts_rs::TS)]
 pub struct Location {
     /// The Nexudus BusinessId.
     pub id: i64,
     pub name: String,
-    /// An IANA time zone, e.g. `Europe/London`.
+    /// The IANA time zone in use, e.g. `Europe/London`: the one Nexudus's zone maps to, or the
+    /// one staff set.
     pub time_zone: String,
+    /// The Windows zone name Nexudus gives the location (`GMT Standard Time`), if any.
+    #[serde(default)]
+    pub nexudus_zone: Option<String>,
+    /// Staff chose `time_zone` themselves: the kiosk does not follow Nexudus's zone any more.
+    #[serde(default)]
+    pub zone_set_by_staff: bool,
 }
 
 impl Location {
@@ -150,6 +157,7 @@ mod tests {
             id: 1,
             name: "x".into(),
             time_zone: "Mars/Olympus".into(),
+            ..Location::default()
         });
         let err = s.validate().unwrap_err();
         assert!(err.message.contains("time zone"), "{err}");

@@ -21,6 +21,9 @@ use crate::settings::Settings;
 use crate::store::Store;
 use crate::views::{Connectivity, TapOutcome};
 
+/// The settings row's key in the settings table.
+pub(crate) const SETTINGS_KEY: &str = "kiosk";
+
 #[derive(Debug)]
 pub(crate) struct Shared {
     pub store: Store,
@@ -91,6 +94,26 @@ impl Shared {
 
     pub fn settings(&self) -> Settings {
         self.settings.read().unwrap().clone()
+    }
+
+    /// Keeps new settings (in the file, then in memory) with an audit line `what`, and tells the
+    /// faces. A new location rebuilds the grid.
+    pub fn save_settings(&self, settings: Settings, what: &str) -> Result<(), StoreError> {
+        let json = serde_json::to_string(&settings)
+            .map_err(|e| StoreError::Data(format!("settings: {e}")))?;
+        let now = self.clock.now();
+        self.store.write(|tx| {
+            tx.set_setting(SETTINGS_KEY, &json)?;
+            tx.audit(now, what, &json)
+        })?;
+        let location = settings.location.as_ref().map(|l| l.id);
+        let old = std::mem::replace(&mut *self.settings.write().unwrap(), settings);
+        if old.location.as_ref().map(|l| l.id) != location {
+            self.rebuild_index()?;
+            self.emit(Event::MembersChanged);
+        }
+        self.emit(Event::SettingsChanged);
+        Ok(())
     }
 
     pub fn rebuild_index(&self) -> Result<(), StoreError> {

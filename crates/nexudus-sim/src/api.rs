@@ -13,10 +13,10 @@ use crate::Sim;
 use crate::http::{
     HeaderMap, Method, Request, Response, StatusCode, header, json_response, method_not_allowed,
 };
-use crate::records::{Checkin, Contract, FailedCheckin, Shape};
+use crate::records::{Business, Checkin, Contract, FailedCheckin, Shape, SimpleTimeZone, Team};
 use crate::state::{Grant, RequestRecord, SimState};
 use crate::validate::{self, CHECKIN_FIELDS, FAILED_CHECKIN_FIELDS, FieldError, ID_FIELD};
-use crate::world::Refusal;
+use crate::world::{Refusal, World};
 
 type Shared = Arc<Sim>;
 
@@ -25,35 +25,47 @@ type Shared = Arc<Sim>;
 pub(crate) fn route(sim: &Shared, req: &Request) -> Option<Response> {
     let m = &req.method;
     let h = &req.headers;
-    let with_query =
-        |handler: fn(&Shared, &HeaderMap, HashMap<String, String>) -> Response| match req
-            .query_map()
-        {
-            Ok(q) => handler(sim, h, q),
-            Err(why) => crate::http::text(StatusCode::BAD_REQUEST, &why),
-        };
+    let with_query = |handler: &dyn ListHandler| match req.query_map() {
+        Ok(q) => handler(sim, h, q),
+        Err(why) => crate::http::text(StatusCode::BAD_REQUEST, &why),
+    };
     let response = match req.path.as_str() {
         "/api/token" => match *m {
             Method::POST => token(sim, h, &req.body),
             _ => method_not_allowed(),
         },
-        "/api/spaces/coworkers" => only_get(m, || with_query(list_coworkers)),
-        "/api/spaces/coworkers/" => only_get(m, || with_query(batch_coworkers)),
+        "/api/spaces/coworkers" => only_get(m, || with_query(&list_coworkers)),
+        "/api/spaces/coworkers/" => only_get(m, || with_query(&batch_coworkers)),
         "/api/spaces/checkins" => match *m {
-            Method::GET => with_query(list_checkins),
+            Method::GET => with_query(&list_checkins),
             Method::POST => write(sim, h, &req.body, &CREATE_CHECKIN),
             Method::PUT => write(sim, h, &req.body, &UPDATE_CHECKIN),
             _ => method_not_allowed(),
         },
         "/api/spaces/failedcheckins" => match *m {
-            Method::GET => with_query(list_failed),
+            Method::GET => with_query(&list_failed),
             Method::POST => write(sim, h, &req.body, &CREATE_FAILED),
             Method::PUT => write(sim, h, &req.body, &UPDATE_FAILED),
             _ => method_not_allowed(),
         },
-        "/api/spaces/teams" => only_get(m, || with_query(list_teams)),
-        "/api/billing/coworkercontracts" => only_get(m, || with_query(list_contracts)),
-        "/api/sys/businesses" => only_get(m, || with_query(list_businesses)),
+        "/api/spaces/teams" => only_get(m, || {
+            with_query(&list_every("Team-List", |w| &w.teams, Team::to_json))
+        }),
+        "/api/billing/coworkercontracts" => only_get(m, || with_query(&list_contracts)),
+        "/api/sys/businesses" => only_get(m, || {
+            with_query(&list_every(
+                "Business-List",
+                |w| &w.businesses,
+                Business::to_json,
+            ))
+        }),
+        "/api/sys/simpletimezones" => only_get(m, || {
+            with_query(&list_every(
+                "SimpleTimeZone-List",
+                |w| &w.time_zones,
+                SimpleTimeZone::to_json,
+            ))
+        }),
         _ => {
             if let Some(id) = req.tail("/api/spaces/coworkers/") {
                 only_get(m, || get_coworker(sim, h, id))
@@ -65,6 +77,8 @@ pub(crate) fn route(sim: &Shared, req: &Request) -> Option<Response> {
                 }
             } else if let Some(id) = req.tail("/api/spaces/failedcheckins/") {
                 only_get(m, || get_failed(sim, h, id))
+            } else if let Some(id) = req.tail("/api/sys/simpletimezones/") {
+                only_get(m, || get_time_zone(sim, h, id))
             } else {
                 return None;
             }
@@ -570,30 +584,38 @@ fn batch_coworkers(sim: &Shared, headers: &HeaderMap, query: HashMap<String, Str
     json_response(StatusCode::OK, &Value::Array(records))
 }
 
-fn list_teams(sim: &Shared, headers: &HeaderMap, query: HashMap<String, String>) -> Response {
-    let mut st = sim.lock();
-    if let Err(r) = admit(&mut st, headers, "Team-List", false) {
-        return r;
+/// A GET with a query string: the lists and the batch read.
+trait ListHandler: Fn(&Shared, &HeaderMap, HashMap<String, String>) -> Response {}
+impl<F: Fn(&Shared, &HeaderMap, HashMap<String, String>) -> Response> ListHandler for F {}
+
+/// A list with no filters of its own: every record of one kind, paged.
+fn list_every<T>(
+    role: &'static str,
+    rows: fn(&World) -> &[T],
+    to_json: fn(&T) -> Value,
+) -> impl Fn(&Shared, &HeaderMap, HashMap<String, String>) -> Response {
+    move |sim, headers, query| {
+        let mut st = sim.lock();
+        if let Err(r) = admit(&mut st, headers, role, false) {
+            return r;
+        }
+        list_response(paged(
+            rows(&st.world).iter().collect(),
+            &Params(query),
+            to_json,
+        ))
     }
-    let p = Params(query);
-    list_response(paged(
-        st.world.teams.iter().collect(),
-        &p,
-        crate::records::Team::to_json,
-    ))
 }
 
-fn list_businesses(sim: &Shared, headers: &HeaderMap, query: HashMap<String, String>) -> Response {
+fn get_time_zone(sim: &Shared, headers: &HeaderMap, id: &str) -> Response {
     let mut st = sim.lock();
-    if let Err(r) = admit(&mut st, headers, "Business-List", false) {
+    if let Err(r) = admit(&mut st, headers, "SimpleTimeZone-Read", false) {
         return r;
     }
-    let p = Params(query);
-    list_response(paged(
-        st.world.businesses.iter().collect(),
-        &p,
-        crate::records::Business::to_json,
-    ))
+    match record_id(id).and_then(|id| st.world.time_zones.iter().find(|z| z.id == id)) {
+        Some(zone) => json_response(StatusCode::OK, &zone.to_json()),
+        None => message(StatusCode::NOT_FOUND, "SimpleTimeZone not found"),
+    }
 }
 
 fn list_contracts(sim: &Shared, headers: &HeaderMap, query: HashMap<String, String>) -> Response {

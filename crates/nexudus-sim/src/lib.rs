@@ -32,7 +32,7 @@ use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
 pub use state::{
-    DEMO_EMAIL, DEMO_PASSWORD, Faults, KIOSK_ROLES, RequestRecord, SimUser, ThrottleConfig, Window,
+    DEMO_EMAIL, DEMO_PASSWORD, Faults, RequestRecord, SimUser, ThrottleConfig, Window,
     default_users,
 };
 

@@ -23,17 +23,44 @@ fn naive_opt(t: Option<&NaiveDateTime>) -> Value {
     })
 }
 
-/// A location.
+/// A location. Nexudus gives its zone as a `SimpleTimeZoneId`, never an IANA name; the
+/// simulator keeps the IANA zone it stands for to compute local times.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Business {
     pub id: i64,
     pub name: String,
+    pub simple_time_zone_id: i64,
     pub time_zone: Tz,
 }
 
 impl Business {
     pub fn to_json(&self) -> Value {
-        json!({ "Id": self.id, "Name": self.name, "TimeZoneName": self.time_zone.name() })
+        json!({ "Id": self.id, "Name": self.name, "SimpleTimeZoneId": self.simple_time_zone_id })
+    }
+}
+
+/// One of the account's time zones (`/api/sys/simpletimezones`): a Windows zone name.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SimpleTimeZone {
+    pub id: i64,
+    /// The Windows zone id, e.g. `GMT Standard Time`.
+    pub name: String,
+    pub description: String,
+    /// The standard offset from UTC, e.g. `+10:00` (the documented type is a string; its format
+    /// is not shown anywhere: this one is inferred).
+    pub time_offset: String,
+    pub uses_summer_time: bool,
+}
+
+impl SimpleTimeZone {
+    pub fn to_json(&self) -> Value {
+        json!({
+            "Id": self.id,
+            "Name": self.name,
+            "Description": self.description,
+            "TimeOffset": self.time_offset,
+            "UsesSummerTime": self.uses_summer_time,
+        })
     }
 }
 

@@ -2,13 +2,13 @@
 
 use std::collections::HashSet;
 
-use chrono::{DateTime, Duration, TimeZone, Utc};
+use chrono::{DateTime, Duration, Offset, TimeZone, Utc};
 use chrono_tz::Tz;
 use rand::rngs::StdRng;
 use rand::seq::IndexedRandom;
 use rand::{Rng, SeedableRng};
 
-use crate::records::{Business, Contract, Coworker, Team};
+use crate::records::{Business, Contract, Coworker, SimpleTimeZone, Team};
 
 const FIRST_NAMES: &[&str] = &[
     "Ana",
@@ -163,19 +163,87 @@ const TEAMS: &[&str] = &[
     "Night Shift",
 ];
 
-/// The seeded locations: different time zones, on purpose.
-pub fn businesses() -> Vec<Business> {
+/// The account's time zones: Windows names, as Nexudus lists them. Four are in use by the
+/// seeded locations (one south of the equator, where summer time runs October to April); the
+/// others are there so a kiosk must pick the right one.
+pub fn simple_time_zones() -> Vec<SimpleTimeZone> {
+    use windows_timezones::WindowsTimezone as W;
     [
-        (1001, "Shoreditch Hub", chrono_tz::Europe::London),
-        (1002, "Lisbon Docks", chrono_tz::Europe::Lisbon),
-        (1003, "Brooklyn Loft", chrono_tz::America::New_York),
-        (1004, "Sydney Wharf", chrono_tz::Australia::Sydney),
+        (3, W::GmtStandardTime),
+        (5, W::WEuropeStandardTime),
+        (7, W::EasternStandardTime),
+        (9, W::PacificStandardTime),
+        (11, W::AusEasternStandardTime),
+        (13, W::TokyoStandardTime),
+        (15, W::Utc),
     ]
     .into_iter()
-    .map(|(id, name, tz): (i64, &str, Tz)| Business {
+    .map(|(id, zone)| {
+        let tz: Tz = zone.tzdb_id().parse().expect("CLDR names IANA zones");
+        // The standard offset: January in the north, July in the south.
+        let standard = [(2025, 1), (2025, 7)]
+            .map(|(y, m)| {
+                tz.with_ymd_and_hms(y, m, 15, 12, 0, 0)
+                    .unwrap()
+                    .offset()
+                    .fix()
+                    .local_minus_utc()
+            })
+            .into_iter()
+            .min()
+            .unwrap();
+        let summer = [(2025, 1), (2025, 7)].iter().any(|(y, m)| {
+            tz.with_ymd_and_hms(*y, *m, 15, 12, 0, 0)
+                .unwrap()
+                .offset()
+                .fix()
+                .local_minus_utc()
+                != standard
+        });
+        SimpleTimeZone {
+            id,
+            name: zone.name().into(),
+            description: zone.description().into(),
+            time_offset: format!(
+                "{}{:02}:{:02}",
+                if standard < 0 { '-' } else { '+' },
+                standard.abs() / 3600,
+                standard.abs() % 3600 / 60
+            ),
+            uses_summer_time: summer,
+        }
+    })
+    .collect()
+}
+
+/// The seeded locations: different time zones, on purpose (Lisbon shares London's Windows zone).
+pub fn businesses(zones: &[SimpleTimeZone]) -> Vec<Business> {
+    [
+        (1001, "Shoreditch Hub", "GMT Standard Time", "Europe/London"),
+        (1002, "Lisbon Docks", "GMT Standard Time", "Europe/Lisbon"),
+        (
+            1003,
+            "Brooklyn Loft",
+            "Eastern Standard Time",
+            "America/New_York",
+        ),
+        (
+            1004,
+            "Sydney Wharf",
+            "AUS Eastern Standard Time",
+            "Australia/Sydney",
+        ),
+    ]
+    .into_iter()
+    .map(|(id, name, windows, iana)| Business {
         id,
         name: name.into(),
-        time_zone: tz,
+        simple_time_zone_id: zones
+            .iter()
+            .find(|z| z.name == windows)
+            .expect("a seeded zone")
+            .id,
+        time_zone: iana.parse().expect("an IANA zone"),
     })
     .collect()
 }
@@ -359,14 +427,14 @@ mod tests {
 
     #[test]
     fn the_same_seed_gives_the_same_members() {
-        let (b, t) = (businesses(), teams());
+        let (b, t) = (businesses(&simple_time_zones()), teams());
         assert_eq!(coworkers(300, 7, &b, &t), coworkers(300, 7, &b, &t));
         assert_ne!(coworkers(300, 7, &b, &t), coworkers(300, 8, &b, &t));
     }
 
     #[test]
     fn members_are_varied_as_a_real_space() {
-        let (b, t) = (businesses(), teams());
+        let (b, t) = (businesses(&simple_time_zones()), teams());
         let members = coworkers(2000, 1, &b, &t);
         let share = |f: &dyn Fn(&Coworker) -> bool| {
             members.iter().filter(|m| f(m)).count() * 100 / members.len()
@@ -413,7 +481,7 @@ mod tests {
 
     #[test]
     fn a_hundred_thousand_members_are_quick_to_make() {
-        let (b, t) = (businesses(), teams());
+        let (b, t) = (businesses(&simple_time_zones()), teams());
         assert_eq!(coworkers(100_000, 3, &b, &t).len(), 100_000);
     }
 }

@@ -12,23 +12,6 @@ use serde_json::Value;
 
 use crate::world::World;
 
-/// Every role the kiosk uses.
-pub const KIOSK_ROLES: &[&str] = &[
-    "Coworker-List",
-    "Coworker-Read",
-    "Checkin-List",
-    "Checkin-Read",
-    "Checkin-Create",
-    "Checkin-Edit",
-    "Checkin-Delete",
-    "FailedCheckin-Create",
-    "FailedCheckin-Read",
-    "FailedCheckin-Edit",
-    "FailedCheckin-List",
-    "Team-List",
-    "Business-List",
-];
-
 /// An account the simulator accepts.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SimUser {

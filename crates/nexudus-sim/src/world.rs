@@ -6,7 +6,9 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use crate::records::{Business, Checkin, Contract, Coworker, FailedCheckin, Shape, Team};
+use crate::records::{
+    Business, Checkin, Contract, Coworker, FailedCheckin, Shape, SimpleTimeZone, Team,
+};
 use crate::seed;
 use crate::validate::{Checked, FieldError};
 
@@ -22,6 +24,7 @@ pub enum Refusal {
 /// Locations, teams, members, check-ins and failed check-ins.
 #[derive(Debug, Default)]
 pub struct World {
+    pub time_zones: Vec<SimpleTimeZone>,
     pub businesses: Vec<Business>,
     pub teams: Vec<Team>,
     pub coworkers: BTreeMap<i64, Coworker>,
@@ -36,7 +39,8 @@ pub struct World {
 impl World {
     /// The seeded world.
     pub fn seeded(members: usize, seed: u64) -> Self {
-        let businesses = seed::businesses();
+        let time_zones = seed::simple_time_zones();
+        let businesses = seed::businesses(&time_zones);
         let teams = seed::teams();
         let coworkers: BTreeMap<i64, Coworker> =
             seed::coworkers(members, seed, &businesses, &teams)
@@ -45,6 +49,7 @@ impl World {
                 .collect();
         let contracts = seed::contracts(&coworkers.values().collect::<Vec<_>>());
         Self {
+            time_zones,
             businesses,
             teams,
             coworkers,

@@ -844,24 +844,62 @@ async fn each_fault_kind_on_the_wire() {
 }
 
 #[tokio::test]
-async fn locations_and_teams_are_listed() {
+async fn locations_name_a_windows_time_zone_by_id_never_an_iana_one() {
     let w = Wire::quiet(5).await;
     let (_, b) = w.get("/api/sys/businesses").await;
-    let zones: Vec<&str> = b["Records"]
+    let (_, z) = w.get("/api/sys/simpletimezones").await;
+    let zone_name = |id: &Value| -> String {
+        z["Records"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["Id"] == *id)
+            .map(|r| r["Name"].as_str().unwrap().to_owned())
+            .expect("every location's zone is in the list")
+    };
+    let places: Vec<(String, String)> = b["Records"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|r| r["TimeZoneName"].as_str().unwrap())
+        .map(|r| {
+            assert!(
+                r.get("TimeZoneName").is_none() && r.get("TimeZone").is_none(),
+                "no IANA name on a business: {r}"
+            );
+            (
+                r["Name"].as_str().unwrap().to_owned(),
+                zone_name(&r["SimpleTimeZoneId"]),
+            )
+        })
         .collect();
+    let expected = [
+        ("Shoreditch Hub", "GMT Standard Time"),
+        ("Lisbon Docks", "GMT Standard Time"),
+        ("Brooklyn Loft", "Eastern Standard Time"),
+        ("Sydney Wharf", "AUS Eastern Standard Time"),
+    ]
+    .map(|(a, b)| (a.to_owned(), b.to_owned()));
     assert_eq!(
-        zones,
-        [
-            "Europe/London",
-            "Europe/Lisbon",
-            "America/New_York",
-            "Australia/Sydney"
-        ]
+        places, expected,
+        "four locations in Windows zones, one south"
     );
+    let sydney = z["Records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["Name"] == "AUS Eastern Standard Time")
+        .unwrap();
+    assert_eq!(sydney["TimeOffset"], "+10:00");
+    assert_eq!(sydney["UsesSummerTime"], true);
+    assert!(
+        sydney["Description"].as_str().unwrap().contains("Sydney"),
+        "{sydney}"
+    );
+    let (status, one) = w
+        .get(&format!("/api/sys/simpletimezones/{}", sydney["Id"]))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(one["Name"], "AUS Eastern Standard Time", "one zone by Id");
     let (_, t) = w.get("/api/spaces/teams").await;
     assert!(t["TotalItems"].as_u64().unwrap() >= 3);
 }

@@ -16,7 +16,7 @@ use crate::error::{ApiError, LoginError};
 use crate::limits::{Limiter, Limits};
 use crate::model::{
     Business, Checkin, CheckinWrite, Coworker, CoworkerContract, FailedCheckin, FailedCheckinWrite,
-    Page, Team, WriteEnvelope,
+    Page, SimpleTimeZone, Team, WriteEnvelope,
 };
 use crate::query::{
     CheckinQuery, ContractQuery, CoworkerQuery, FailedCheckinQuery, ListQuery, Unfiltered,
@@ -476,6 +476,11 @@ impl Client {
     /// Every location of the account.
     pub fn businesses(&self) -> impl Stream<Item = Result<Business, ApiError>> + '_ {
         self.records("/api/sys/businesses", Unfiltered::default())
+    }
+
+    /// The account's time zones (Windows names; see [`SimpleTimeZone::iana`]).
+    pub fn simple_time_zones(&self) -> impl Stream<Item = Result<SimpleTimeZone, ApiError>> + '_ {
+        self.records("/api/sys/simpletimezones", Unfiltered::default())
     }
 
     /// The customers' contracts: who has a plan, and which.

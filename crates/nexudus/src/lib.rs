@@ -18,7 +18,7 @@ pub use error::{ApiError, LoginError};
 pub use limits::{Limits, Rate};
 pub use model::{
     Business, Checkin, CheckinWrite, Coworker, CoworkerContract, FailedCheckin, FailedCheckinWrite,
-    FieldError, Page, ServerFields, Source, Team, WriteEnvelope,
+    FieldError, Page, ServerFields, SimpleTimeZone, Source, Team, WriteEnvelope, iana_zone,
 };
 pub use query::{
     CheckinQuery, ContractQuery, CoworkerQuery, FailedCheckinQuery, ListQuery, Paging,

@@ -408,17 +408,44 @@ pub struct Coworker {
     pub updated_on: Option<DateTime<Utc>>,
 }
 
-/// A location (business). Not in the kiosk's contract: Nexudus's `GET /api/sys/businesses`,
-/// which the location picker needs.
+/// A location (business): `GET /api/sys/businesses`, for the location picker.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct Business {
     pub id: i64,
     #[serde(default)]
     pub name: String,
-    /// The IANA time-zone name, where the server gives one.
+    /// The location's zone: an Id in `/api/sys/simpletimezones`. Nexudus gives no IANA name.
     #[serde(default)]
-    pub time_zone_name: Option<String>,
+    pub simple_time_zone_id: Option<i64>,
+}
+
+/// One of the account's time zones (`GET /api/sys/simpletimezones`).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct SimpleTimeZone {
+    pub id: i64,
+    /// A Windows zone id, such as `GMT Standard Time`.
+    #[serde(default)]
+    pub name: String,
+    /// Such as `(UTC+00:00) Dublin, Edinburgh, Lisbon, London`.
+    #[serde(default)]
+    pub description: Option<String>,
+}
+
+impl SimpleTimeZone {
+    /// The IANA zone CLDR's windowsZones table gives for the Windows name (its territory "001",
+    /// the zone Windows itself names first), or `None` for a name CLDR does not know.
+    pub fn iana(&self) -> Option<chrono_tz::Tz> {
+        iana_zone(&self.name)
+    }
+}
+
+/// The IANA zone of a Windows zone id, through CLDR's windowsZones table (the
+/// `windows-timezones` crate), e.g. `GMT Standard Time` -> `Europe/London`.
+pub fn iana_zone(windows_name: &str) -> Option<chrono_tz::Tz> {
+    let zone: windows_timezones::WindowsTimezone = windows_name.trim().parse().ok()?;
+    zone.tzdb_id().parse().ok()
 }
 
 /// A customer's contract for a product (tariff): how Nexudus records who has a plan
@@ -535,6 +562,30 @@ mod tests {
     use super::*;
     use chrono::TimeZone;
     use serde_json::json;
+
+    #[test]
+    fn windows_zone_names_map_to_iana_zones_through_cldr() {
+        let table = [
+            ("GMT Standard Time", Some(chrono_tz::Europe::London)),
+            ("W. Europe Standard Time", Some(chrono_tz::Europe::Berlin)),
+            ("Eastern Standard Time", Some(chrono_tz::America::New_York)),
+            (
+                "AUS Eastern Standard Time",
+                Some(chrono_tz::Australia::Sydney),
+            ),
+            (
+                "E. South America Standard Time",
+                Some(chrono_tz::America::Sao_Paulo),
+            ),
+            (" Tokyo Standard Time ", Some(chrono_tz::Asia::Tokyo)),
+            ("Europe/London", None),
+            ("Atlantis Standard Time", None),
+            ("", None),
+        ];
+        for (windows, iana) in table {
+            assert_eq!(iana_zone(windows), iana, "{windows:?}");
+        }
+    }
 
     #[test]
     fn check_in_body_uses_contract_names_and_numeric_source() {

@@ -598,7 +598,24 @@ async fn locations_and_teams_are_read_for_the_picker_and_the_records() {
     let api = client(&sim).await;
     let places: Vec<nexudus::Business> = api.businesses().try_collect().await.unwrap();
     assert_eq!(places.len(), 4);
-    assert_eq!(places[0].time_zone_name.as_deref(), Some("Europe/London"));
+    let zones: Vec<nexudus::SimpleTimeZone> = api.simple_time_zones().try_collect().await.unwrap();
+    let zone_of = |b: &nexudus::Business| {
+        zones
+            .iter()
+            .find(|z| Some(z.id) == b.simple_time_zone_id)
+            .and_then(|z| z.iana())
+    };
+    assert_eq!(
+        places.iter().map(zone_of).collect::<Vec<_>>(),
+        [
+            Some(chrono_tz::Europe::London),
+            // Lisbon shares London's Windows zone; CLDR names London for it (same clock).
+            Some(chrono_tz::Europe::London),
+            Some(chrono_tz::America::New_York),
+            Some(chrono_tz::Australia::Sydney),
+        ],
+        "each location's Windows zone maps to an IANA one"
+    );
     let teams: Vec<nexudus::Team> = api.teams().try_collect().await.unwrap();
     assert!(teams.iter().any(|t| t.name == "Design Guild"));
 }

@@ -82,9 +82,18 @@ export type Location = {
  */
 id: number, name: string, 
 /**
- * An IANA time zone, e.g. `Europe/London`.
+ * The IANA time zone in use, e.g. `Europe/London`: the one Nexudus's zone maps to, or the
+ * one staff set.
  */
-time_zone: string, };
+time_zone: string, 
+/**
+ * The Windows zone name Nexudus gives the location (`GMT Standard Time`), if any.
+ */
+nexudus_zone: string | null, 
+/**
+ * Staff chose `time_zone` themselves: the kiosk does not follow Nexudus's zone any more.
+ */
+zone_set_by_staff: boolean, };
 
 export type Settings = { location: Location | null, auto_checkout: boolean, auto_checkout_rule: AutoCheckoutRule, privacy: PrivacyMode, 
 /**

@@ -24,13 +24,12 @@ use crate::events::Event;
 use crate::index::MemberIndex;
 use crate::secrets::SecretStore;
 use crate::settings::{Location, PrivacyMode, Settings};
-use crate::shared::Shared;
+use crate::shared::{SETTINGS_KEY, Shared};
 use crate::staff_pin;
 use crate::store::Store;
 use crate::sync::{SyncHandle, SyncOptions};
 use crate::views::{Connectivity, Status, Tile, display_name, hh_mm};
 
-const SETTINGS_KEY: &str = "kiosk";
 const STAFF_PIN_KEY: &str = "staff_pin_hash";
 const STAFF_ATTEMPTS_KEY: &str = "staff_pin_attempts";
 const API_BASE_KEY: &str = "api_base";

@@ -4,9 +4,8 @@ use std::collections::HashSet;
 
 use chrono::{DateTime, Utc};
 
-use super::{Kiosk, SETTINGS_KEY, STAFF_ATTEMPTS_KEY, STAFF_PIN_KEY};
+use super::{Kiosk, STAFF_ATTEMPTS_KEY, STAFF_PIN_KEY};
 use crate::error::{KioskError, StoreError};
-use crate::events::Event;
 use crate::model::{OutboxOp, OutboxStatus};
 use crate::settings::{Location, PrivacyMode, Settings};
 use crate::staff_pin::{self, Attempts};
@@ -208,22 +207,7 @@ impl Kiosk {
     pub fn update_settings(&self, staff_pin: &str, settings: Settings) -> Result<(), KioskError> {
         self.verify_staff_pin(staff_pin)?;
         settings.validate()?;
-        let old = self.settings();
-        let now = self.shared.clock.now();
-        let json =
-            serde_json::to_string(&settings).map_err(|e| KioskError::Internal(e.to_string()))?;
-        self.shared.store.write(|tx| {
-            tx.set_setting(SETTINGS_KEY, &json)?;
-            tx.audit(now, "settings_changed", &json)
-        })?;
-        let location_changed =
-            old.location.as_ref().map(|l| l.id) != settings.location.as_ref().map(|l| l.id);
-        *self.shared.settings.write().unwrap() = settings;
-        if location_changed {
-            self.shared.rebuild_index()?;
-            self.shared.emit(Event::MembersChanged);
-        }
-        self.shared.emit(Event::SettingsChanged);
+        self.shared.save_settings(settings, "settings_changed")?;
         self.shared.nudge.notify_one();
         Ok(())
     }
@@ -237,6 +221,8 @@ impl Kiosk {
                 id: l.id,
                 name: l.name,
                 time_zone: l.time_zone.unwrap_or_else(|| "UTC".into()),
+                nexudus_zone: l.nexudus_zone,
+                zone_set_by_staff: false,
             })
             .collect())
     }

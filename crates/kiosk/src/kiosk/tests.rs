@@ -95,6 +95,7 @@ fn fixture() -> Fixture {
             id: HERE,
             name: "Shoreditch Hub".into(),
             time_zone: "Europe/London".into(),
+            ..Location::default()
         }),
         auto_checkout: true,
         ..Settings::default()
@@ -459,6 +460,7 @@ fn a_tap_survives_reopening_and_a_crash_s_claims_return_to_the_queue() {
             id: HERE,
             name: "Shoreditch Hub".into(),
             time_zone: "Europe/London".into(),
+            ..Location::default()
         }),
         ..Settings::default()
     };

@@ -145,8 +145,8 @@ impl Tx<'_> {
         self.exec("DELETE FROM locations", [])?;
         for l in locations {
             self.exec(
-                "INSERT INTO locations (id, name, time_zone) VALUES (?1, ?2, ?3)",
-                params![l.id, l.name, l.time_zone],
+                "INSERT INTO locations (id, name, time_zone, nexudus_zone) VALUES (?1, ?2, ?3, ?4)",
+                params![l.id, l.name, l.time_zone, l.nexudus_zone],
             )?;
         }
         Ok(())
@@ -154,13 +154,14 @@ impl Tx<'_> {
 
     pub fn locations(&self) -> Result<Vec<StoredLocation>, StoreError> {
         self.rows(
-            "SELECT id, name, time_zone FROM locations ORDER BY name",
+            "SELECT id, name, time_zone, nexudus_zone FROM locations ORDER BY name",
             [],
             |r| {
                 Ok(StoredLocation {
                     id: r.get("id")?,
                     name: r.get("name")?,
                     time_zone: r.get("time_zone")?,
+                    nexudus_zone: r.get("nexudus_zone")?,
                 })
             },
         )
@@ -172,6 +173,8 @@ impl Tx<'_> {
 pub struct StoredLocation {
     pub id: i64,
     pub name: String,
-    /// As the server gave it, if it did.
+    /// The IANA zone the location's Windows zone maps to, if it does.
     pub time_zone: Option<String>,
+    /// The Windows zone name Nexudus gives the location, if it gives one.
+    pub nexudus_zone: Option<String>,
 }

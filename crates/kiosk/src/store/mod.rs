@@ -30,6 +30,7 @@ pub use values::ts;
 const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0001_initial.sql"),
     include_str!("../../migrations/0002_outbox_queue_indexes.sql"),
+    include_str!("../../migrations/0003_location_windows_zone.sql"),
 ];
 
 fn migrations() -> Migrations<'static> {

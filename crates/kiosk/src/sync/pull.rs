@@ -47,8 +47,11 @@ impl SyncEngine {
         let asked = self.shared.pull_now.swap(false, Ordering::SeqCst);
         let full = self.due(MEMBERS_FULL_AT, self.options.full_reload_interval)?;
         let mut missing_role = None;
-        if full {
+        if full || asked {
+            // Locations and their zones: daily, and whenever staff ask for a sync.
             self.pull_reference(api).await?;
+        }
+        if full {
             self.pull_members(api, true).await?;
             missing_role = self.pull_plans(api).await?;
             self.mark(MEMBERS_FULL_AT)?;
@@ -65,29 +68,52 @@ impl SyncEngine {
         Ok(missing_role)
     }
 
-    /// Locations (for the picker) and team names (for the records).
+    /// Locations (for the picker, each with its zone) and team names (for the records).
     async fn pull_reference(&self, api: &Client) -> Result<(), SyncError> {
         let locations: Vec<nexudus::Business> = optional(api.businesses().try_collect().await)?;
+        let zones: Vec<nexudus::SimpleTimeZone> = if locations.is_empty() {
+            Vec::new()
+        } else {
+            optional(api.simple_time_zones().try_collect().await)?
+        };
         let teams: Vec<nexudus::Team> = optional(api.teams().try_collect().await)?;
-        self.shared.store.write(|tx| {
-            if !locations.is_empty() {
-                let rows: Vec<StoredLocation> = locations
-                    .iter()
-                    .map(|b| StoredLocation {
-                        id: b.id,
-                        name: b.name.clone(),
-                        time_zone: b.time_zone_name.clone(),
-                    })
-                    .collect();
+        let rows = self.shared.store.write(|tx| {
+            let known = tx.locations()?;
+            let rows = wire::locations(&locations, &zones, &known);
+            if !rows.is_empty() {
                 tx.replace_locations(&rows)?;
             }
             if !teams.is_empty() {
                 let rows: Vec<_> = teams.iter().map(|t| (t.id, t.name.clone())).collect();
                 tx.replace_teams(&rows)?;
             }
-            Ok::<_, StoreError>(())
+            Ok::<_, StoreError>(rows)
         })?;
+        self.follow_location_zone(&rows)?;
         Ok(())
+    }
+
+    /// The kiosk's location keeps the zone Nexudus gives it (unless staff set one): a zone
+    /// changed in Nexudus, or first known after the location was picked, is taken up here.
+    fn follow_location_zone(&self, rows: &[StoredLocation]) -> Result<(), StoreError> {
+        let mut settings = self.shared.settings();
+        let Some(location) = settings.location.as_mut() else {
+            return Ok(());
+        };
+        let Some(row) = rows.iter().find(|r| r.id == location.id) else {
+            return Ok(());
+        };
+        let (Some(zone), false) = (&row.time_zone, location.zone_set_by_staff) else {
+            return Ok(());
+        };
+        if location.time_zone == *zone && location.nexudus_zone == row.nexudus_zone {
+            return Ok(());
+        }
+        info!(from = %location.time_zone, to = %zone, "the location's zone changed in Nexudus");
+        location.time_zone.clone_from(zone);
+        location.nexudus_zone.clone_from(&row.nexudus_zone);
+        self.shared
+            .save_settings(settings, "time_zone_from_nexudus")
     }
 
     /// Members' plans from the account's active contracts (Nexudus has no plan field on a

@@ -10,7 +10,43 @@ use uuid::Uuid;
 
 use crate::model::{CheckinRow, FailedRow, Member, Origin};
 use crate::secrets::DeviceKey;
+use crate::store::StoredLocation;
 use crate::views::local_time;
+
+/// The account's locations as the kiosk keeps them: each with the Windows zone Nexudus gives it
+/// and the IANA zone that maps to. A zone the answer cannot tell (no zone list: a missing role,
+/// or an Id not in it) stays what the kiosk knew (`known`), so a thinner answer erases nothing.
+pub(super) fn locations(
+    businesses: &[nexudus::Business],
+    zones: &[nexudus::SimpleTimeZone],
+    known: &[StoredLocation],
+) -> Vec<StoredLocation> {
+    businesses
+        .iter()
+        .map(|b| {
+            let zone = b
+                .simple_time_zone_id
+                .and_then(|id| zones.iter().find(|z| z.id == id));
+            let before = known.iter().find(|k| k.id == b.id);
+            let (time_zone, nexudus_zone) = match zone {
+                Some(z) => (
+                    z.iana().map(|tz| tz.name().to_owned()),
+                    Some(z.name.clone()),
+                ),
+                None => (
+                    before.and_then(|k| k.time_zone.clone()),
+                    before.and_then(|k| k.nexudus_zone.clone()),
+                ),
+            };
+            StoredLocation {
+                id: b.id,
+                name: b.name.clone(),
+                time_zone,
+                nexudus_zone,
+            }
+        })
+        .collect()
+}
 
 /// One member's record from a list page and from the batch read of whole records: the batch's
 /// collections (teams, locations) and whatever it populates, the list's fields where the batch
@@ -179,6 +215,45 @@ mod tests {
     use chrono::TimeZone;
 
     use super::*;
+
+    #[test]
+    fn a_location_gets_the_iana_zone_of_its_windows_zone_and_keeps_it_when_the_list_is_missing() {
+        let business = |id, zone| nexudus::Business {
+            id,
+            name: format!("L{id}"),
+            simple_time_zone_id: zone,
+        };
+        let zone = |id, name: &str| nexudus::SimpleTimeZone {
+            id,
+            name: name.into(),
+            description: None,
+        };
+        let businesses = [
+            business(1, Some(11)),
+            business(2, Some(12)),
+            business(3, None),
+        ];
+        let zones = [
+            zone(11, "AUS Eastern Standard Time"),
+            zone(12, "Mars Standard Time"),
+        ];
+        let rows = locations(&businesses, &zones, &[]);
+        let pairs: Vec<_> = rows
+            .iter()
+            .map(|r| (r.time_zone.as_deref(), r.nexudus_zone.as_deref()))
+            .collect();
+        assert_eq!(
+            pairs,
+            [
+                (Some("Australia/Sydney"), Some("AUS Eastern Standard Time")),
+                (None, Some("Mars Standard Time")),
+                (None, None),
+            ],
+            "mapped through CLDR; an unknown Windows name maps to nothing"
+        );
+        let again = locations(&businesses, &[], &rows);
+        assert_eq!(again, rows, "no zone list (a missing role) erases no zone");
+    }
 
     fn row(origin: Origin) -> CheckinRow {
         CheckinRow {
