@@ -29,13 +29,24 @@ pub async fn quiet_sim(members: usize) -> SimHandle {
         .expect("the simulator starts")
 }
 
-/// Sync options for tests: short backoff, frequent pulls.
+/// Sync options for tests: short backoff, frequent pulls, and no background fill of whole
+/// records (its own scenarios turn it on with [`filling`]), so request counts stay the pulls'.
 pub fn fast_sync() -> SyncOptions {
     SyncOptions {
         tick: Duration::from_millis(50),
         backoff_base: chrono::Duration::milliseconds(20),
         backoff_cap: chrono::Duration::milliseconds(300),
+        fill_batch: 0,
         ..SyncOptions::default()
+    }
+}
+
+/// [`fast_sync`] with the background fill reading `batch` whole records a round.
+pub fn filling(batch: usize) -> SyncOptions {
+    SyncOptions {
+        fill_batch: batch,
+        fill_every: Duration::from_millis(10),
+        ..fast_sync()
     }
 }
 

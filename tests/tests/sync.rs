@@ -615,36 +615,69 @@ async fn plans_come_from_contracts() {
     ));
 }
 
-/// Nexudus documents its batch read of whole records as partial (no PIN, no company): merged
-/// with the list page, never replacing it, a member's PIN and company survive every sync.
+/// Issue 10, failure 2: Nexudus gives a member's PIN only in the one-record read (list answers
+/// are projections, batch answers leave it out), and the old kiosk took PINs from the list: no
+/// PIN worked. Now a PIN works online at once (looked up with the documented filter), offline
+/// once the background fill has read its member, and a partial answer never wipes it.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_partial_batch_answer_wipes_no_pin_and_no_company() {
+async fn pins_work_online_at_once_and_offline_once_the_fill_has_read_the_member() {
     let (sim, _dir, kiosk) = scenarios::loaded_kiosk(300, nexudus::Limits::unlimited()).await;
     let eligible = scenarios::eligible(&sim);
-    let member = sim
+    let with_pin: Vec<_> = sim
         .coworkers()
         .into_iter()
-        .find(|c| {
+        .filter(|c| {
             eligible.contains(&c.id) && c.access_pincode.is_some() && c.company_name.is_some()
         })
-        .expect("a member with a PIN and a company");
-    let pin = member.access_pincode.clone().unwrap();
-    let company = member.company_name.clone().unwrap();
+        .take(2)
+        .collect();
+    let (first, second) = (&with_pin[0], &with_pin[1]);
+    let pin = |c: &nexudus_sim::records::Coworker| c.access_pincode.clone().unwrap();
+
+    // Online: the first PIN is looked up (the filter, then the candidates' whole records).
+    let before = sim.requests().len();
     assert!(
-        matches!(kiosk.tap_pin(&pin).unwrap(), TapOutcome::Welcome { member_id, .. } if member_id == member.id),
-        "the PIN works after the first load"
+        matches!(kiosk.tap_pin(&pin(first)).await.unwrap(), TapOutcome::Welcome { member_id, .. } if member_id == first.id),
+        "a PIN works online from the first load"
     );
-    let found_by_company = || {
+    let lookups = sim.requests()[before..]
+        .iter()
+        .filter(|r| r.query.contains("Coworker_AccessPincode"))
+        .count();
+    assert_eq!(lookups, 1, "one filtered list read");
+
+    // Offline, a PIN whose member was never read whole is not known yet.
+    sim.set_outage(true);
+    assert!(matches!(
+        kiosk.tap_pin(&pin(second)).await,
+        Err(kiosk::KioskError::UnknownPin)
+    ));
+    sim.set_outage(false);
+    kiosk.sync_once(&scenarios::fast_sync()).await;
+
+    // The fill reads every member whole; then every PIN works offline, companies are searchable.
+    let status = kiosk.sync_once(&scenarios::filling(1000)).await;
+    assert_eq!(status.pending, 0);
+    sim.set_outage(true);
+    assert!(
+        matches!(kiosk.tap_pin(&pin(second)).await.unwrap(), TapOutcome::Welcome { member_id, .. } if member_id == second.id),
+        "offline, once the fill has read the member"
+    );
+    let company = second.company_name.clone().unwrap();
+    assert!(
         kiosk
             .search(&company, 200)
             .unwrap()
             .iter()
-            .any(|t| t.member_id == member.id)
-    };
-    assert!(found_by_company(), "found by company");
-    // A change upstream brings the member through the list and the batch read again.
+            .any(|t| t.member_id == second.id),
+        "found by company, which only whole records carry by default"
+    );
+    sim.set_outage(false);
+
+    // A change upstream brings the member through the list and the batch read again: both
+    // partial, neither wipes the PIN.
     sim.update_coworker(
-        member.id,
+        second.id,
         &nexudus_sim::CoworkerPatch {
             teams: Some(vec![]),
             ..Default::default()
@@ -652,9 +685,67 @@ async fn a_partial_batch_answer_wipes_no_pin_and_no_company() {
     );
     kiosk.sync_now();
     kiosk.sync_once(&scenarios::fast_sync()).await;
+    sim.set_outage(true);
     assert!(
-        matches!(kiosk.tap_pin(&pin).unwrap(), TapOutcome::Goodbye { .. }),
+        matches!(
+            kiosk.tap_pin(&pin(second)).await.unwrap(),
+            TapOutcome::Goodbye { .. }
+        ),
         "the PIN still works after the delta"
     );
-    assert!(found_by_company(), "still found by company");
+    sim.set_outage(false);
+
+    // Staff remove the PIN upstream: the fill reads the changed member again and forgets it.
+    sim.update_coworker(
+        second.id,
+        &nexudus_sim::CoworkerPatch {
+            access_pincode: Some(None),
+            ..Default::default()
+        },
+    );
+    kiosk.sync_now();
+    kiosk.sync_once(&scenarios::filling(1000)).await;
+    sim.set_outage(true);
+    assert!(
+        matches!(
+            kiosk.tap_pin(&pin(second)).await,
+            Err(kiosk::KioskError::UnknownPin)
+        ),
+        "a PIN removed in Nexudus stops working"
+    );
+}
+
+/// Whether `Coworker_AccessPincode` matches the whole PIN or any PIN containing it is not
+/// documented (the simulator's default is "contains"): the kiosk compares the whole records, so a
+/// PIN inside another member's longer PIN still finds its own member, and only theirs.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_pin_inside_another_members_pin_finds_its_own_member() {
+    let (sim, _dir, kiosk) = scenarios::loaded_kiosk(200, nexudus::Limits::unlimited()).await;
+    let eligible = scenarios::eligible(&sim);
+    let members: Vec<_> = sim
+        .coworkers()
+        .into_iter()
+        .filter(|c| eligible.contains(&c.id) && c.access_pincode.is_some())
+        .take(2)
+        .collect();
+    let (own, other) = (&members[0], &members[1]);
+    let pin = own.access_pincode.clone().unwrap();
+    sim.update_coworker(
+        other.id,
+        &nexudus_sim::CoworkerPatch {
+            access_pincode: Some(Some(format!("9{pin}"))),
+            ..Default::default()
+        },
+    );
+    assert!(
+        matches!(kiosk.tap_pin(&pin).await.unwrap(), TapOutcome::Welcome { member_id, .. } if member_id == own.id),
+        "the member whose PIN it is, not the one whose PIN contains it"
+    );
+    assert!(
+        matches!(
+            kiosk.tap_pin(&pin[..3]).await,
+            Err(kiosk::KioskError::UnknownPin)
+        ),
+        "a part of a PIN is no PIN"
+    );
 }

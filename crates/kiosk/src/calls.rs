@@ -144,7 +144,8 @@ calls! {
     /// The account's locations, for the picker.
     locations() -> Vec<Location> { k.locations() }
     tap(member_id: i64) -> TapOutcome { k.tap(member_id) }
-    tap_pin(pin: String) -> TapOutcome { k.tap_pin(&pin) }
+    /// A PIN from the pad; one the kiosk does not know yet is looked up online.
+    tap_pin(pin: String) -> TapOutcome { k.tap_pin(&pin).await }
     tap_card(card: String) -> TapOutcome { k.tap_card(&card) }
     /// A sync round now, pulling members and today's check-ins too.
     sync_now() -> () {

@@ -3,7 +3,7 @@
 //! and hands the engine an `Arc` of it; the engine never sees the service.
 
 use std::collections::HashMap;
-use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicBool, AtomicUsize};
 use std::sync::{Arc, Mutex, RwLock};
 
 use chrono::{DateTime, Utc};
@@ -50,6 +50,19 @@ pub(crate) struct Shared {
     /// Members who tapped lately, for the double-tap window (in memory: a restart within the
     /// window is no concern).
     pub recent_taps: Mutex<HashMap<i64, (DateTime<Utc>, TapOutcome)>>,
+    /// Members read whole since the search index was last rebuilt (the fill batches rebuilds).
+    pub fill_unindexed: AtomicUsize,
+    /// Online PIN look-ups: a few a minute, so typing PINs at random costs the account little.
+    pub pin_lookups: governor::DefaultDirectRateLimiter,
+}
+
+/// Online PIN look-ups: 10 a minute, 5 at once. Each costs two requests or more of the account's
+/// budget; a member mistyping costs one or two.
+pub(crate) fn pin_lookup_limiter() -> governor::DefaultDirectRateLimiter {
+    use std::num::NonZeroU32;
+    let quota = governor::Quota::per_minute(NonZeroU32::new(10).expect("ten"))
+        .allow_burst(NonZeroU32::new(5).expect("five"));
+    governor::RateLimiter::direct(quota)
 }
 
 impl Shared {

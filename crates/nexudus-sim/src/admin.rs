@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 use crate::http::{
     Method, Request, Response, StatusCode, empty, json_response, method_not_allowed,
 };
-use crate::state::{Faults, ThrottleConfig};
+use crate::state::{Faults, Switches, ThrottleConfig};
 use crate::{CoworkerPatch, Sim};
 
 type Shared = Arc<Sim>;
@@ -28,6 +28,14 @@ pub(crate) fn route(sim: &Shared, req: &Request) -> Option<Response> {
             Method::PUT => with_body(req, |f: Faults| {
                 sim.lock().faults = f.clone();
                 answer(&f)
+            }),
+            _ => method_not_allowed(),
+        },
+        "/_sim/switches" => match *m {
+            Method::GET => answer(&sim.lock().switches),
+            Method::PUT => with_body(req, |s: Switches| {
+                sim.lock().switches = s.clone();
+                answer(&s)
             }),
             _ => method_not_allowed(),
         },

@@ -361,6 +361,21 @@ impl Params {
         })
     }
 
+    /// A string filter: the whole value (`exact`), or any value containing it.
+    fn string_filter(&self, name: &str, exact: bool) -> impl Fn(Option<&str>) -> bool + use<> {
+        let contains = self.contains(name);
+        let whole = self.get(name).map(str::to_lowercase);
+        move |v| {
+            if exact {
+                whole
+                    .as_ref()
+                    .is_none_or(|w| v.is_some_and(|v| v.to_lowercase() == *w))
+            } else {
+                contains(v)
+            }
+        }
+    }
+
     fn contains(&self, name: &str) -> impl Fn(Option<&str>) -> bool + use<> {
         let needle = self.get(name).map(str::to_lowercase);
         move |v| {
@@ -466,6 +481,7 @@ fn list_coworkers(sim: &Shared, headers: &HeaderMap, query: HashMap<String, Stri
         let name = p.contains("Coworker_FullName");
         let email = p.contains("Coworker_Email");
         let company = p.contains("Coworker_CompanyName");
+        let pin = p.string_filter("Coworker_AccessPincode", st.switches.exact_string_filters);
         let active = p.bool("Coworker_Active")?;
         let home = p.int("Coworker_InvoicingBusiness")?;
         let updated = p.range("Coworker_UpdatedOn")?;
@@ -478,13 +494,16 @@ fn list_coworkers(sim: &Shared, headers: &HeaderMap, query: HashMap<String, Stri
                 name(Some(&c.full_name))
                     && email(Some(&c.email))
                     && company(c.company_name.as_deref())
+                    && pin(c.access_pincode.as_deref())
                     && active.is_none_or(|a| c.active == a)
                     && home.is_none_or(|h| c.invoicing_business_id == h)
                     && updated(Some(c.updated_on))
                     && created(Some(c.created_on))
             })
             .collect();
-        paged(rows, &p, |c| st.world.coworker_json(c, Shape::List))
+        paged(rows, &p, |c| {
+            st.world.coworker_json(c, Shape::List, &st.switches)
+        })
     };
     list_response(run())
 }
@@ -579,7 +598,7 @@ fn batch_coworkers(sim: &Shared, headers: &HeaderMap, query: HashMap<String, Str
     let records: Vec<Value> = ids
         .iter()
         .filter_map(|id| st.world.coworkers.get(id))
-        .map(|c| st.world.coworker_json(c, Shape::Batch))
+        .map(|c| st.world.coworker_json(c, Shape::Batch, &st.switches))
         .collect();
     json_response(StatusCode::OK, &Value::Array(records))
 }
@@ -653,7 +672,10 @@ fn get_coworker(sim: &Shared, headers: &HeaderMap, id: &str) -> Response {
         return r;
     }
     match record_id(id).and_then(|id| st.world.coworkers.get(&id)) {
-        Some(c) => json_response(StatusCode::OK, &st.world.coworker_json(c, Shape::One)),
+        Some(c) => json_response(
+            StatusCode::OK,
+            &st.world.coworker_json(c, Shape::One, &st.switches),
+        ),
         None => message(StatusCode::NOT_FOUND, "Coworker not found"),
     }
 }

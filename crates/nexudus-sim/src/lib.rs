@@ -32,7 +32,7 @@ use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
 pub use state::{
-    DEMO_EMAIL, DEMO_PASSWORD, Faults, RequestRecord, SimUser, ThrottleConfig, Window,
+    DEMO_EMAIL, DEMO_PASSWORD, Faults, RequestRecord, SimUser, Switches, ThrottleConfig, Window,
     default_users,
 };
 
@@ -49,6 +49,8 @@ pub struct SimConfig {
     pub users: Vec<SimUser>,
     pub throttle: ThrottleConfig,
     pub faults: Faults,
+    /// How to answer where the contract is open (the most restrictive way by default).
+    pub switches: Switches,
     pub access_token_ttl: Duration,
     pub refresh_token_ttl: Duration,
     /// Serve the test-only `/_sim/` admin API.
@@ -64,6 +66,7 @@ impl Default for SimConfig {
             users: default_users(),
             throttle: ThrottleConfig::default(),
             faults: Faults::default(),
+            switches: Switches::default(),
             access_token_ttl: Duration::seconds(604_799),
             refresh_token_ttl: Duration::days(15),
             admin_api: true,
@@ -115,14 +118,16 @@ impl Sim {
             refresh_ttl: config.refresh_token_ttl,
         };
         let world = World::seeded(config.members, config.seed);
+        let mut state = SimState::new(
+            world,
+            auth,
+            config.throttle.clone(),
+            config.faults.clone(),
+            config.seed,
+        );
+        state.switches = config.switches.clone();
         Self {
-            state: Mutex::new(SimState::new(
-                world,
-                auth,
-                config.throttle.clone(),
-                config.faults.clone(),
-                config.seed,
-            )),
+            state: Mutex::new(state),
         }
     }
 
@@ -322,6 +327,11 @@ impl SimHandle {
 
     pub fn set_faults(&self, faults: Faults) {
         self.sim.lock().faults = faults;
+    }
+
+    /// Answers the contract's open points another way from now on.
+    pub fn set_switches(&self, switches: Switches) {
+        self.sim.lock().switches = switches;
     }
 
     /// The throttle in force.

@@ -135,9 +135,15 @@ pub struct Coworker {
 }
 
 impl Coworker {
-    /// The record as an answer of the given shape: lists leave out the collections, batch
-    /// reads leave out what Nexudus documents them not to populate.
-    pub fn to_json(&self, invoicing_business_name: Option<&str>, shape: Shape) -> Value {
+    /// The record as an answer of the given shape: lists are projections (no collections, no
+    /// PIN, and no company unless `list_has_company`), batch reads leave out what Nexudus
+    /// documents them not to populate.
+    pub fn to_json(
+        &self,
+        invoicing_business_name: Option<&str>,
+        shape: Shape,
+        list_has_company: bool,
+    ) -> Value {
         let detail = shape != Shape::List;
         let mut v = json!({
             "Id": self.id,
@@ -162,6 +168,15 @@ impl Coworker {
         if detail {
             v["Teams"] = json!(self.teams);
             v["Businesses"] = json!(self.businesses);
+        }
+        if shape == Shape::List {
+            // "Only the fields outlined above will contain data" [old]: no PIN; the company
+            // and type only where a newer reference is believed (the switch).
+            v["AccessPincode"] = Value::Null;
+            if !list_has_company {
+                v["CompanyName"] = Value::Null;
+                v["CoworkerType"] = Value::Null;
+            }
         }
         if shape == Shape::Batch {
             // "Not populated" in batch answers [doc].

@@ -341,6 +341,19 @@ impl Throttle {
     }
 }
 
+/// The points docs/nexudus-api.md marks open: the simulator can answer each named way, and
+/// answers the most restrictive one unless told otherwise.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Switches {
+    /// List answers carry `CompanyName` and `CoworkerType`, as a newer reference lists them.
+    /// Off (the older page: "only the fields outlined above"): lists leave them out.
+    pub list_has_company: bool,
+    /// A string filter (`Coworker_AccessPincode=12`) matches the whole value. Off: it matches
+    /// any value that contains it, so a short PIN finds several members.
+    pub exact_string_filters: bool,
+}
+
 /// Faults to inject, each a share of requests from 0.0 to 1.0 (drawn from the seeded RNG).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
@@ -381,6 +394,7 @@ pub(crate) struct SimState {
     pub auth: Auth,
     pub throttle: Throttle,
     pub faults: Faults,
+    pub switches: Switches,
     pub rng: StdRng,
     pub log: VecDeque<RequestRecord>,
     pub clock_offset: Duration,
@@ -401,6 +415,7 @@ impl SimState {
             auth,
             throttle: Throttle::new(throttle),
             faults,
+            switches: Switches::default(),
             rng: StdRng::seed_from_u64(seed ^ 0x5eed_fa17),
             log: VecDeque::new(),
             clock_offset: Duration::zero(),

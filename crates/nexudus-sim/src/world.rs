@@ -10,6 +10,7 @@ use crate::records::{
     Business, Checkin, Contract, Coworker, FailedCheckin, Shape, SimpleTimeZone, Team,
 };
 use crate::seed;
+use crate::state::Switches;
 use crate::validate::{Checked, FieldError};
 
 /// Why a write was refused.
@@ -109,8 +110,12 @@ impl World {
             .map(|c| c.full_name.as_str())
     }
 
-    pub fn coworker_json(&self, c: &Coworker, shape: Shape) -> Value {
-        c.to_json(self.business_name(c.invoicing_business_id), shape)
+    pub fn coworker_json(&self, c: &Coworker, shape: Shape, switches: &Switches) -> Value {
+        c.to_json(
+            self.business_name(c.invoicing_business_id),
+            shape,
+            switches.list_has_company,
+        )
     }
 
     pub fn checkin_json(&self, c: &Checkin) -> Value {

@@ -3,102 +3,12 @@
 
 use std::time::Duration;
 
-use nexudus_sim::{
-    DEMO_EMAIL, DEMO_PASSWORD, Faults, SimConfig, SimHandle, Simulator, ThrottleConfig, Window,
-};
+mod common;
+
+use common::Wire;
+use nexudus_sim::{DEMO_EMAIL, DEMO_PASSWORD, Faults, SimConfig, ThrottleConfig, Window};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-
-struct Wire {
-    sim: SimHandle,
-    http: reqwest::Client,
-    token: String,
-}
-
-impl Wire {
-    async fn start(config: SimConfig) -> Self {
-        let sim = Simulator::start(config).await.unwrap();
-        let http = reqwest::Client::new();
-        let mut w = Self {
-            sim,
-            http,
-            token: String::new(),
-        };
-        w.token = w.login(DEMO_EMAIL, DEMO_PASSWORD, "kiosk").await["access_token"]
-            .as_str()
-            .unwrap()
-            .into();
-        w
-    }
-
-    async fn quiet(members: usize) -> Self {
-        Self::start(SimConfig::quiet(members)).await
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!("{}{}", self.sim.base_url(), path.trim_start_matches('/'))
-    }
-
-    /// An access token of the simulator's read-only account.
-    async fn reader_token(&self) -> String {
-        self.login("reader@demo.nexudus-sim.local", "reader", "r")
-            .await["access_token"]
-            .as_str()
-            .unwrap()
-            .to_owned()
-    }
-
-    async fn login(&self, email: &str, password: &str, client_id: &str) -> Value {
-        let r = self
-            .http
-            .post(self.url("/api/token"))
-            .header("client_id", client_id)
-            .form(&[
-                ("grant_type", "password"),
-                ("username", email),
-                ("password", password),
-            ])
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(r.status(), StatusCode::OK);
-        r.json().await.unwrap()
-    }
-
-    async fn send(
-        &self,
-        method: reqwest::Method,
-        path: &str,
-        body: Option<Value>,
-    ) -> (StatusCode, Value) {
-        let mut r = self
-            .http
-            .request(method, self.url(path))
-            .bearer_auth(&self.token);
-        if let Some(b) = body {
-            r = r.json(&b);
-        }
-        let r = r.send().await.unwrap();
-        let status = r.status();
-        let text = r.text().await.unwrap();
-        (
-            status,
-            serde_json::from_str(&text).unwrap_or(Value::String(text)),
-        )
-    }
-
-    async fn get(&self, path: &str) -> (StatusCode, Value) {
-        self.send(reqwest::Method::GET, path, None).await
-    }
-
-    async fn post(&self, path: &str, body: Value) -> (StatusCode, Value) {
-        self.send(reqwest::Method::POST, path, Some(body)).await
-    }
-
-    async fn put(&self, path: &str, body: Value) -> (StatusCode, Value) {
-        self.send(reqwest::Method::PUT, path, Some(body)).await
-    }
-}
 
 fn keys(v: &Value) -> Vec<&str> {
     v.as_object().unwrap().keys().map(String::as_str).collect()

@@ -73,6 +73,9 @@ pub struct CoworkerQuery {
     pub full_name: Option<String>,
     pub email: Option<String>,
     pub active: Option<bool>,
+    /// `Coworker_AccessPincode`: members by PIN (whether it matches the whole PIN or any PIN
+    /// containing it is not documented: check the one-record read).
+    pub access_pincode: Option<String>,
     /// `from_Coworker_UpdatedOn`: the delta of the member cache.
     pub updated_since: Option<DateTime<Utc>>,
     pub paging: Paging,
@@ -89,6 +92,9 @@ impl ListQuery for CoworkerQuery {
         }
         if let Some(v) = self.active {
             p.push(("Coworker_Active".into(), v.to_string()));
+        }
+        if let Some(v) = &self.access_pincode {
+            p.push(("Coworker_AccessPincode".into(), v.clone()));
         }
         if let Some(t) = &self.updated_since {
             p.push(("from_Coworker_UpdatedOn".into(), format_filter_from(t)));

@@ -111,6 +111,8 @@ impl Kiosk {
             nudge: Notify::new(),
             pull_now: AtomicBool::new(false),
             recent_taps: Mutex::new(HashMap::new()),
+            fill_unindexed: std::sync::atomic::AtomicUsize::new(0),
+            pin_lookups: crate::shared::pin_lookup_limiter(),
             config,
         });
         shared.rebuild_index()?;

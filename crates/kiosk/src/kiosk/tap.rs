@@ -19,8 +19,18 @@ impl Kiosk {
     }
 
     /// A PIN typed on the kiosk's pad.
-    pub fn tap_pin(&self, pin: &str) -> Result<TapOutcome, KioskError> {
-        self.tap_credential(TapMethod::Pin, pin)
+    /// A PIN from the pad. One the cache does not know is looked up online (Nexudus gives PINs
+    /// only in whole records, which the background fill reads a member at a time), so a PIN
+    /// works from the first day online, and offline once the fill has read its member.
+    pub async fn tap_pin(&self, pin: &str) -> Result<TapOutcome, KioskError> {
+        match self.tap_credential(TapMethod::Pin, pin) {
+            Err(KioskError::UnknownPin) => {}
+            known => return known,
+        }
+        let member = crate::sync::look_up_pin(&self.shared, pin)
+            .await
+            .ok_or(KioskError::UnknownPin)?;
+        self.tap_as(member, TapMethod::Pin)
     }
 
     /// A card number from a reader (a keyboard wedge types it and Enter).

@@ -221,15 +221,15 @@ fn refusals_are_recorded_as_failed_check_ins_with_a_reason() {
     assert_eq!(failed.teams.as_deref(), Some("Design Guild"));
 }
 
-#[test]
-fn pins_and_cards_find_their_member() {
+#[tokio::test]
+async fn pins_and_cards_find_their_member() {
     let f = fixture();
     assert!(matches!(
-        f.kiosk.tap_pin("1111").unwrap(),
+        f.kiosk.tap_pin("1111").await.unwrap(),
         TapOutcome::Welcome { member_id: 1, .. }
     ));
     assert!(matches!(
-        f.kiosk.tap_pin("9999"),
+        f.kiosk.tap_pin("9999").await,
         Err(KioskError::UnknownPin)
     ));
     f.clock.advance(Duration::minutes(1));

@@ -111,6 +111,40 @@ impl Tx<'_> {
         Ok(changed)
     }
 
+    /// Members whose whole record (the one-record read, the only one with a PIN) is older than
+    /// their record or was never read: the location's first, then the most recently changed.
+    pub fn members_to_fill(&self, location: i64, limit: usize) -> Result<Vec<i64>, StoreError> {
+        self.rows(
+            "SELECT id FROM members
+             WHERE full_read_on IS NULL OR full_read_on <> COALESCE(updated_on, '')
+             ORDER BY home_location = ?1 DESC, updated_on DESC, id
+             LIMIT ?2",
+            params![location, i64::try_from(limit).unwrap_or(i64::MAX)],
+            |r| r.get("id"),
+        )
+    }
+
+    /// The member's whole record has just been read, at its current version.
+    pub fn set_full_read(&self, id: i64) -> Result<(), StoreError> {
+        self.exec(
+            "UPDATE members SET full_read_on = COALESCE(updated_on, '') WHERE id = ?1",
+            [id],
+        )?;
+        Ok(())
+    }
+
+    /// How many members' whole records the kiosk has at their current version, of how many.
+    pub fn fill_progress(&self) -> Result<(i64, i64), StoreError> {
+        self.row(
+            "SELECT COUNT(*) AS total,
+                    COUNT(*) FILTER (WHERE full_read_on = COALESCE(updated_on, '')) AS filled
+             FROM members",
+            [],
+            |r| Ok((r.get("filled")?, r.get("total")?)),
+        )
+        .map(Option::unwrap_or_default)
+    }
+
     pub fn member_ids(&self) -> Result<Vec<i64>, StoreError> {
         self.rows("SELECT id FROM members ORDER BY id", [], |r| r.get("id"))
     }

@@ -31,6 +31,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0001_initial.sql"),
     include_str!("../../migrations/0002_outbox_queue_indexes.sql"),
     include_str!("../../migrations/0003_location_windows_zone.sql"),
+    include_str!("../../migrations/0004_member_whole_reads.sql"),
 ];
 
 fn migrations() -> Migrations<'static> {

@@ -10,9 +10,12 @@
 //! member and time) before it is sent again, and the record found is adopted.
 
 mod decide;
+mod fill;
 mod pull;
 mod push;
 mod wire;
+
+pub(crate) use fill::look_up_pin;
 
 use std::sync::Arc;
 use std::time::Duration as StdDuration;
@@ -46,6 +49,11 @@ pub struct SyncOptions {
     pub backoff_cap: Duration,
     /// Members per batch request for their teams and locations.
     pub detail_batch: usize,
+    /// Whole member records (the only answer with a PIN) read per round while some are missing;
+    /// 0: none.
+    pub fill_batch: usize,
+    /// The pause between two rounds of the fill: its share of the request budget.
+    pub fill_every: StdDuration,
 }
 
 impl Default for SyncOptions {
@@ -60,6 +68,10 @@ impl Default for SyncOptions {
             backoff_base: Duration::seconds(2),
             backoff_cap: Duration::minutes(5),
             detail_batch: 100,
+            // One whole record every 1.5 s: 2,400 an hour, under half the account's 5,000 an
+            // hour, so the pushes and pulls always have room.
+            fill_batch: 1,
+            fill_every: StdDuration::from_millis(1500),
         }
     }
 }
@@ -220,6 +232,11 @@ impl SyncEngine {
                 None
             } else {
                 self.pull(&api).await?
+            };
+            // Whole records only while nothing waits to be sent.
+            let wait = match wait {
+                None if !self.is_stopping() => self.fill(&api).await?,
+                wait => wait,
             };
             match missing_role.or(pulled_without) {
                 Some(e) => {

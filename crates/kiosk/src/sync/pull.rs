@@ -218,7 +218,7 @@ impl SyncEngine {
                 .partition(|(c, _)| c.archived == Some(true));
             let members: Vec<Member> = current
                 .iter()
-                .map(|(c, cached)| wire::member(c, *cached, key))
+                .map(|(c, cached)| wire::member(c, *cached, key, wire::Read::Partial))
                 .collect();
             changed += members.len() + archived.len();
             store.write(|tx| {

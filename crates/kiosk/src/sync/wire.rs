@@ -79,9 +79,24 @@ pub(super) fn merged(
     c
 }
 
+/// Which answer a member's record came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Read {
+    /// A list page merged with the batch read: partial, never with a PIN (documented).
+    Partial,
+    /// The one-record read: every field, so an empty PIN means the member has none.
+    Whole,
+}
+
 /// A member as the cache keeps it, from a record the server sent. `cached`: what the cache had,
-/// kept where the answer leaves a field out (list answers carry no teams or locations).
-pub(super) fn member(c: &nexudus::Coworker, cached: Option<&Member>, key: &DeviceKey) -> Member {
+/// kept where the answer leaves a field out (list answers carry no teams or locations, and only
+/// a whole record says a member's PIN).
+pub(super) fn member(
+    c: &nexudus::Coworker,
+    cached: Option<&Member>,
+    key: &DeviceKey,
+    read: Read,
+) -> Member {
     Member {
         id: c.id,
         full_name: c.full_name.clone(),
@@ -109,11 +124,14 @@ pub(super) fn member(c: &nexudus::Coworker, cached: Option<&Member>, key: &Devic
             .clone()
             .or_else(|| cached.map(|m| m.teams.clone()))
             .unwrap_or_default(),
-        pin_hash: c
-            .access_pincode
-            .as_deref()
-            .filter(|p| !p.trim().is_empty())
-            .map(|p| key.hash("pin", p)),
+        pin_hash: match (
+            c.access_pincode.as_deref().filter(|p| !p.trim().is_empty()),
+            read,
+        ) {
+            (Some(pin), _) => Some(key.hash("pin", pin)),
+            (None, Read::Whole) => None,
+            (None, Read::Partial) => cached.and_then(|m| m.pin_hash.clone()),
+        },
         card_hash: c
             .access_card_id
             .as_deref()
@@ -391,9 +409,9 @@ mod tests {
         let cached = Member {
             teams: vec![3],
             locations: vec![9],
-            ..member(&list, None, &key)
+            ..member(&list, None, &key, Read::Partial)
         };
-        let merged = member(&list, Some(&cached), &key);
+        let merged = member(&list, Some(&cached), &key, Read::Partial);
         assert_eq!(merged.teams, vec![3]);
         assert_eq!(merged.locations, vec![9]);
         assert_eq!(merged.company, None, "an empty company is no company");
@@ -402,9 +420,43 @@ mod tests {
             ..cached
         };
         assert_eq!(
-            member(&list, Some(&planned), &key).plan.as_deref(),
+            member(&list, Some(&planned), &key, Read::Partial)
+                .plan
+                .as_deref(),
             Some("Hot Desk"),
             "an answer without a plan field keeps the plan the contracts gave"
+        );
+    }
+
+    #[test]
+    fn only_a_whole_record_says_a_member_has_no_pin() {
+        let key = DeviceKey::from_bytes([7; 32]);
+        let no_pin: nexudus::Coworker = serde_json::from_value(serde_json::json!({
+            "Id": 42, "FullName": "Zoë Ødegaard", "Active": true, "AccessPincode": null
+        }))
+        .unwrap();
+        let cached = Member {
+            pin_hash: Some(key.hash("pin", "2468")),
+            ..member(&no_pin, None, &key, Read::Partial)
+        };
+        assert_eq!(
+            member(&no_pin, Some(&cached), &key, Read::Partial).pin_hash,
+            cached.pin_hash,
+            "a list or batch answer (never with a PIN) keeps the PIN the cache had"
+        );
+        assert_eq!(
+            member(&no_pin, Some(&cached), &key, Read::Whole).pin_hash,
+            None,
+            "a whole record without a PIN removes it"
+        );
+        let with_pin = nexudus::Coworker {
+            access_pincode: Some("1357".into()),
+            ..no_pin
+        };
+        assert_eq!(
+            member(&with_pin, Some(&cached), &key, Read::Partial).pin_hash,
+            Some(key.hash("pin", "1357")),
+            "a PIN in any answer is taken"
         );
     }
 }
