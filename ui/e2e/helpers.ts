@@ -13,15 +13,31 @@ export type SimMember = {
   AccessCardId: string | null;
 };
 
-/** A list of the demo simulator's, read through its API like any client. */
-async function simList<T>(request: APIRequestContext, path: string): Promise<T[]> {
+/**
+ * A GET of the demo simulator's API, as a polite client makes it: the simulator throttles as
+ * Nexudus does (one request per 100 ms for each client), so a 409 waits its `Retry-After`.
+ */
+async function simGet<T>(request: APIRequestContext, path: string): Promise<T> {
   const token = await request.post(`${SIM}/api/token`, {
+    headers: { client_id: 'e2e-helpers' },
     form: { grant_type: 'password', username: 'kiosk@demo.nexudus-sim.local', password: 'demo-kiosk' },
   });
   const { access_token } = (await token.json()) as { access_token: string };
-  const page = await request.get(`${SIM}${path}`, { headers: { authorization: `Bearer ${access_token}` } });
-  return ((await page.json()) as { Records: T[] }).Records;
+  for (let attempt = 0; ; attempt++) {
+    const answer = await request.get(`${SIM}${path}`, { headers: { authorization: `Bearer ${access_token}` } });
+    if (answer.status() !== 409 || attempt >= 5) return (await answer.json()) as T;
+    await new Promise((r) => setTimeout(r, 1000 * Number(answer.headers()['retry-after'] ?? '1')));
+  }
 }
+
+/** A list of the demo simulator's, read through its API like any client. */
+async function simList<T>(request: APIRequestContext, path: string): Promise<T[]> {
+  return (await simGet<{ Records: T[] }>(request, path)).Records;
+}
+
+/** A member's whole record: the only answer with a PIN, as in Nexudus. */
+export const simMember = (request: APIRequestContext, id: number) =>
+  simGet<SimMember>(request, `/api/spaces/coworkers/${id}`);
 
 /** Every member of the demo simulator. */
 export const simMembers = (request: APIRequestContext) =>

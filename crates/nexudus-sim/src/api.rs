@@ -14,7 +14,7 @@ use crate::http::{
     HeaderMap, Method, Request, Response, StatusCode, header, json_response, method_not_allowed,
 };
 use crate::records::{Business, Checkin, Contract, FailedCheckin, Shape, SimpleTimeZone, Team};
-use crate::state::{Grant, RequestRecord, SimState};
+use crate::state::{Grant, RequestRecord, SimState, Switches};
 use crate::validate::{self, CHECKIN_FIELDS, FAILED_CHECKIN_FIELDS, FieldError, ID_FIELD};
 use crate::world::{Refusal, World};
 
@@ -724,9 +724,12 @@ fn envelope(entity: &str, verb: &str, id: i64, by: &str, now: DateTime<Utc>) -> 
     )
 }
 
-fn refusal(r: Refusal) -> Response {
+fn refusal(r: Refusal, switches: &Switches) -> Response {
     match r {
         Refusal::Invalid(errors) => {
+            json_response(StatusCode::BAD_REQUEST, &validate::error_body(&errors))
+        }
+        Refusal::Rule(errors) if switches.rule_refusals_as_400 => {
             json_response(StatusCode::BAD_REQUEST, &validate::error_body(&errors))
         }
         Refusal::Rule(errors) => {
@@ -756,7 +759,7 @@ const CREATE_CHECKIN: WriteKind = WriteKind {
     fields: CHECKIN_FIELDS,
     put: false,
     entity: "Checkin",
-    apply: crate::world::World::create::<Checkin>,
+    apply: crate::world::World::create_checkin,
 };
 const UPDATE_CHECKIN: WriteKind = WriteKind {
     role: "Checkin-Edit",
@@ -794,16 +797,24 @@ fn write(sim: &Shared, headers: &HeaderMap, body: &Bytes, kind: &WriteKind) -> R
         Ok(c) => c,
         Err(r) => return r,
     };
+    if entity == "FailedCheckin" && !put && !st.switches.failed_checkins_writable {
+        // "Read-only and generated automatically by the system" [doc].
+        return method_not_allowed();
+    }
+    let switches = st.switches.clone();
     let Ok(json) = serde_json::from_slice::<Value>(body) else {
-        return refusal(Refusal::Invalid(vec![FieldError::new(
-            "Body",
-            "is not valid JSON",
-            Value::Null,
-        )]));
+        return refusal(
+            Refusal::Invalid(vec![FieldError::new(
+                "Body",
+                "is not valid JSON",
+                Value::Null,
+            )]),
+            &switches,
+        );
     };
     let checked = match validate::check(&json, fields, put.then_some(ID_FIELD)) {
         Ok(c) => c,
-        Err(errors) => return refusal(Refusal::Invalid(errors)),
+        Err(errors) => return refusal(Refusal::Invalid(errors), &switches),
     };
     let now = st.now();
     match apply(&mut st.world, &checked, &caller.email, now) {
@@ -814,7 +825,7 @@ fn write(sim: &Shared, headers: &HeaderMap, body: &Bytes, kind: &WriteKind) -> R
             &caller.email,
             now,
         ),
-        Err(r) => refusal(r),
+        Err(r) => refusal(r, &switches),
     }
 }
 

@@ -35,6 +35,7 @@ pub use state::{
     DEMO_EMAIL, DEMO_PASSWORD, Faults, RequestRecord, SimUser, Switches, ThrottleConfig, Window,
     default_users,
 };
+pub use world::NO_PASS;
 
 use state::{Auth, SimState};
 use world::World;
@@ -327,6 +328,11 @@ impl SimHandle {
 
     pub fn set_faults(&self, faults: Faults) {
         self.sim.lock().faults = faults;
+    }
+
+    /// How the contract's open points are answered.
+    pub fn switches(&self) -> Switches {
+        self.sim.lock().switches.clone()
     }
 
     /// Answers the contract's open points another way from now on.

@@ -31,6 +31,9 @@ pub struct Business {
     pub name: String,
     pub simple_time_zone_id: i64,
     pub time_zone: Tz,
+    /// Pay-as-you-go passes are configured: a customer without a plan is charged one at
+    /// check-in instead of refused. (Not on the wire.)
+    pub payg: bool,
 }
 
 impl Business {

@@ -216,28 +216,53 @@ pub fn simple_time_zones() -> Vec<SimpleTimeZone> {
     .collect()
 }
 
-/// The seeded locations: different time zones, on purpose (Lisbon shares London's Windows zone).
+/// The seeded locations: different time zones, on purpose (Lisbon shares London's Windows zone);
+/// Lisbon and Sydney sell pay-as-you-go passes, the others refuse a customer without a plan.
 pub fn businesses(zones: &[SimpleTimeZone]) -> Vec<Business> {
-    [
-        (1001, "Shoreditch Hub", "GMT Standard Time", "Europe/London"),
-        (1002, "Lisbon Docks", "GMT Standard Time", "Europe/Lisbon"),
+    let place = |id, name: &str, windows: &str, iana: &str, payg| {
         (
+            id,
+            name.to_owned(),
+            windows.to_owned(),
+            iana.to_owned(),
+            payg,
+        )
+    };
+    [
+        place(
+            1001,
+            "Shoreditch Hub",
+            "GMT Standard Time",
+            "Europe/London",
+            false,
+        ),
+        place(
+            1002,
+            "Lisbon Docks",
+            "GMT Standard Time",
+            "Europe/Lisbon",
+            true,
+        ),
+        place(
             1003,
             "Brooklyn Loft",
             "Eastern Standard Time",
             "America/New_York",
+            false,
         ),
-        (
+        place(
             1004,
             "Sydney Wharf",
             "AUS Eastern Standard Time",
             "Australia/Sydney",
+            true,
         ),
     ]
     .into_iter()
-    .map(|(id, name, windows, iana)| Business {
+    .map(|(id, name, windows, iana, payg)| Business {
+        payg,
         id,
-        name: name.into(),
+        name,
         simple_time_zone_id: zones
             .iter()
             .find(|z| z.name == windows)

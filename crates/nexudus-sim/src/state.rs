@@ -352,6 +352,12 @@ pub struct Switches {
     /// A string filter (`Coworker_AccessPincode=12`) matches the whole value. Off: it matches
     /// any value that contains it, so a short PIN finds several members.
     pub exact_string_filters: bool,
+    /// A business-rule refusal (no valid pass, no such customer) is an HTTP 400. Off: HTTP 200
+    /// with `WasSuccessful: false`, the shape a client that reads the status alone gets wrong.
+    pub rule_refusals_as_400: bool,
+    /// `POST /api/spaces/failedcheckins` is taken, as the seeds document it. Off: failed
+    /// check-ins are "read-only and generated automatically by the system", and a POST is a 405.
+    pub failed_checkins_writable: bool,
 }
 
 /// Faults to inject, each a share of requests from 0.0 to 1.0 (drawn from the seeded RNG).

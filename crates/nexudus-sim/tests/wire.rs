@@ -6,7 +6,7 @@ use std::time::Duration;
 mod common;
 
 use common::Wire;
-use nexudus_sim::{DEMO_EMAIL, DEMO_PASSWORD, Faults, SimConfig, ThrottleConfig, Window};
+use nexudus_sim::{DEMO_EMAIL, DEMO_PASSWORD, Faults, SimConfig, Switches, ThrottleConfig, Window};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -17,6 +17,11 @@ fn keys(v: &Value) -> Vec<&str> {
 #[tokio::test]
 async fn the_seed_examples_come_back_field_for_field() {
     let w = Wire::quiet(10).await;
+    // The seeds document the POST of failed check-ins: the switch that takes it.
+    w.sim.set_switches(Switches {
+        failed_checkins_writable: true,
+        ..Switches::default()
+    });
     // The seeds' success envelope, with the record's own Id, time and user.
     let (status, created) = w
         .post(
@@ -1088,5 +1093,87 @@ async fn a_batch_read_is_partial_as_documented_and_a_one_record_read_whole() {
     assert!(
         !one["CoworkerType"].is_null(),
         "the one-record answer is whole"
+    );
+}
+
+#[tokio::test]
+async fn failed_check_ins_are_read_only_by_default_as_their_list_page_says() {
+    let w = Wire::quiet(10).await;
+    let body = json!({"BusinessId": 1001, "CheckinAttemptTime": "2025-01-15T10:30:00Z"});
+    let (status, _) = w.post("/api/spaces/failedcheckins", body.clone()).await;
+    assert_eq!(
+        status,
+        StatusCode::METHOD_NOT_ALLOWED,
+        "read-only by default"
+    );
+    assert!(w.sim.failed_checkins().is_empty());
+    w.sim.set_switches(Switches {
+        failed_checkins_writable: true,
+        ..Switches::default()
+    });
+    let (status, _) = w.post("/api/spaces/failedcheckins", body).await;
+    assert_eq!(status, StatusCode::OK, "the seeds' POST, with the switch");
+}
+
+#[tokio::test]
+async fn a_check_in_needs_a_pass_or_a_pay_as_you_go_location() {
+    let w = Wire::quiet(200).await;
+    let members = w.sim.coworkers();
+    let of = |home: i64, plan: bool| {
+        members
+            .iter()
+            .find(|c| c.invoicing_business_id == home && c.tariff_name.is_some() == plan)
+            .expect("a seeded member")
+            .id
+    };
+    let check_in = |business: i64, coworker: i64| json!({"BusinessId": business, "CoworkerId": coworker, "FromTime": "2026-11-29T10:30:00Z"});
+    // A contract: taken, no pass charged.
+    let (status, body) = w
+        .post("/api/spaces/checkins", check_in(1001, of(1001, true)))
+        .await;
+    assert_eq!(
+        (status, body["WasSuccessful"].clone()),
+        (StatusCode::OK, json!(true))
+    );
+    // No contract, at a pay-as-you-go location: taken and charged.
+    let planless = of(1002, false);
+    let (_, body) = w
+        .post("/api/spaces/checkins", check_in(1002, planless))
+        .await;
+    let id = body["Value"]["Id"].as_i64().unwrap();
+    let (_, record) = w.get(&format!("/api/spaces/checkins/{id}")).await;
+    assert!(
+        record["CoworkerTimePassGuid"].is_string(),
+        "a pass Guid on the record: {record}"
+    );
+    // No contract, no pay-as-you-go: refused, and a failed check-in recorded by the server.
+    let refused = of(1001, false);
+    let (status, body) = w
+        .post("/api/spaces/checkins", check_in(1001, refused))
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::OK,
+        "200 with WasSuccessful false by default"
+    );
+    assert_eq!(body["WasSuccessful"], false);
+    assert_eq!(body["Errors"][0]["Message"], nexudus_sim::NO_PASS);
+    let failed = w.sim.failed_checkins();
+    assert_eq!(
+        failed.iter().map(|f| f.coworker_id).collect::<Vec<_>>(),
+        [Some(refused)],
+        "the server records the refusal itself"
+    );
+    w.sim.set_switches(Switches {
+        rule_refusals_as_400: true,
+        ..Switches::default()
+    });
+    let (status, body) = w
+        .post("/api/spaces/checkins", check_in(1001, refused))
+        .await;
+    assert_eq!(
+        (status, body["WasSuccessful"].clone()),
+        (StatusCode::BAD_REQUEST, json!(false)),
+        "a 400 with the switch"
     );
 }

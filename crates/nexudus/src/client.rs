@@ -644,6 +644,9 @@ fn status_error(answer: &Answer, path: &str) -> ApiError {
         404 => ApiError::NotFound {
             what: path.to_owned(),
         },
+        405 => ApiError::NotAllowed {
+            what: path.to_owned(),
+        },
         409 | 429 | 503 => ApiError::Throttled {
             status,
             retry_after: retry_after(&answer.headers),

@@ -56,6 +56,10 @@ pub enum ApiError {
     Forbidden { message: String },
     #[error("not found in Nexudus: {what}")]
     NotFound { what: String },
+    /// A 405: the path exists but does not take this method (Nexudus calls failed check-ins
+    /// "read-only", for one). Nothing was applied; sending it again changes nothing.
+    #[error("Nexudus does not take this call: {what}")]
+    NotAllowed { what: String },
     /// The server throttled the call (409, 429 or 503).
     #[error("Nexudus asked to slow down (HTTP {status}); retry after {retry_after:?}")]
     Throttled { status: u16, retry_after: Duration },
@@ -138,6 +142,7 @@ impl ApiError {
             Self::Login(_) => "login_refused",
             Self::Forbidden { .. } => "forbidden",
             Self::NotFound { .. } => "not_found",
+            Self::NotAllowed { .. } => "not_allowed",
             Self::Throttled { .. } => "throttled",
             Self::RateLimited { .. } => "rate_limited",
             Self::Server { .. } => "server_error",

@@ -20,6 +20,9 @@ pub(super) enum Held {
     FailedCheckin {
         id: i64,
     },
+    /// A refusal the kiosk decided, which Nexudus does not take from API clients (a 405: its
+    /// failed check-ins are "read-only"). It stays in the kiosk's own record, for staff.
+    FailedKeptHere,
     /// The check-out reached its check-in.
     CheckedOut,
     /// The check-in was closed on the server already, at this time: nothing was sent.

@@ -18,6 +18,12 @@ use crate::model::{CheckinRow, FailedRow, Origin, OutboxEntry, OutboxOp, Target}
 /// crash or a power cut, at most this many are looked up on the server before being sent.
 const BATCH: i64 = 64;
 
+/// Sync state: when Nexudus last refused to take a failed check-in (a 405).
+const FAILED_NOT_TAKEN_AT: &str = "failed_not_taken_at";
+
+/// How long the kiosk believes that before it offers one again (the account may change).
+const FAILED_NOT_TAKEN_FOR: Duration = Duration::hours(24);
+
 /// How old a batch's view may grow. Results wait at most this long to be recorded, so the
 /// queue the staff see stays current when a batch goes slowly (under the API's write limit it
 /// takes a minute); and a check-in read longer ago is read again before it is sent, so a
@@ -202,7 +208,9 @@ impl SyncEngine {
                         tx.set_failed_nexudus_id(entry.target, *id)?;
                         tx.finish(entry.id, now)?;
                     }
-                    Outcome::Done(Held::CheckedOut) => tx.finish(entry.id, now)?,
+                    Outcome::Done(Held::CheckedOut | Held::FailedKeptHere) => {
+                        tx.finish(entry.id, now)?;
+                    }
                     Outcome::Done(Held::ClosedAlready {
                         to_time,
                         to_time_local,
@@ -436,6 +444,17 @@ impl SyncEngine {
         if let Some(id) = row.nexudus_id {
             return Sent::Done(Held::FailedCheckin { id });
         }
+        // Nexudus refused to take one lately: the refusals stay here, and cost no request.
+        let now = self.shared.clock.now();
+        let refused_at = self
+            .shared
+            .store
+            .read(|tx| tx.get_state_time(FAILED_NOT_TAKEN_AT))
+            .ok()
+            .flatten();
+        if refused_at.is_some_and(|t| now - t < FAILED_NOT_TAKEN_FOR && t <= now) {
+            return Sent::Done(Held::FailedKeptHere);
+        }
         let system_id = row.local_id.to_string();
         if entry.in_doubt {
             let query = FailedCheckinQuery {
@@ -470,6 +489,17 @@ impl SyncEngine {
         }
         match api.create_failed_checkin(&wire::failed_write(row)).await {
             Ok(id) => Sent::Done(Held::FailedCheckin { id }),
+            Err(ApiError::NotAllowed { .. }) => {
+                info!("Nexudus takes no failed check-ins from this kiosk: refusals stay here");
+                if let Err(e) = self
+                    .shared
+                    .store
+                    .write(|tx| tx.set_state_time(FAILED_NOT_TAKEN_AT, now))
+                {
+                    warn!(error = %e, "cannot note that failed check-ins are not taken");
+                }
+                Sent::Done(Held::FailedKeptHere)
+            }
             Err(e) => Sent::failed_write(e),
         }
     }
