@@ -208,3 +208,25 @@ pub async fn other_client(sim: &SimHandle, client_id: &str) -> nexudus::Client {
         .expect("the other client logs in");
     client
 }
+
+/// A check-in on the server as a scenario tells it apart: its member and its start to the
+/// second. The simulator keeps no `SystemId` by default (an open point, answered the
+/// restrictive way), and the kiosk never starts two check-ins of a member in one second.
+pub fn server_identity(c: &nexudus_sim::records::Checkin) -> (Option<i64>, i64) {
+    (c.coworker_id, c.from_time.timestamp())
+}
+
+/// The kiosk's row for the same identity as [`server_identity`].
+pub fn local_identity(r: &kiosk::model::CheckinRow) -> (Option<i64>, i64) {
+    (Some(r.member_id), r.from_time.timestamp())
+}
+
+/// A simulator switched to keep every field a client sends (`Source`, `SystemId`), for
+/// scenarios about what arrives field by field.
+pub fn storing_everything(sim: &SimHandle) {
+    sim.set_switches(nexudus_sim::Switches {
+        stores_source: true,
+        stores_system_id: true,
+        ..sim.switches()
+    });
+}

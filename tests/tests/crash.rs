@@ -90,9 +90,10 @@ async fn sigkill_at_random_moments_loses_and_doubles_nothing() {
     );
     let local = scenarios::kiosk_checkins(dir.path());
     let server = sim.checkins();
+    // The simulator keeps no SystemId by default: a check-in is its member and its start.
     let server_ids: HashSet<_> = server
         .iter()
-        .map(|c| c.system_id.clone().unwrap())
+        .map(|c| (c.coworker_id, c.from_time.timestamp()))
         .collect();
     assert_eq!(
         server_ids.len(),
@@ -107,7 +108,10 @@ async fn sigkill_at_random_moments_loses_and_doubles_nothing() {
     for row in &local {
         let on_server = server
             .iter()
-            .find(|c| c.system_id.as_deref() == Some(&row.local_id.to_string()))
+            .find(|c| {
+                c.coworker_id == Some(row.member_id)
+                    && c.from_time.timestamp() == row.from_time.timestamp()
+            })
             .unwrap();
         assert_eq!(
             on_server.to_time.map(|t| t.timestamp()),

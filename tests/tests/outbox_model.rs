@@ -99,7 +99,7 @@ async fn run(steps: Vec<Step>) -> Result<(), TestCaseError> {
         }
         // Never a check-in twice on the server, whatever happened so far.
         let server = sim.checkins();
-        let unique: HashSet<_> = server.iter().map(|c| c.system_id.clone()).collect();
+        let unique: HashSet<_> = server.iter().map(scenarios::server_identity).collect();
         prop_assert_eq!(unique.len(), server.len(), "a check-in was sent twice");
         // Nothing the server refused: a check-out sent before its check-in would be.
         prop_assert_eq!(kiosk.status().unwrap().parked, 0, "something was refused");
@@ -123,15 +123,15 @@ async fn run(steps: Vec<Step>) -> Result<(), TestCaseError> {
     // Healed, the queue drains to the server exactly.
     let status = drain(&kiosk, Duration::from_secs(30)).await;
     prop_assert_eq!((status.pending, status.parked), (0, 0));
-    let server: HashMap<String, _> = sim
+    let server: HashMap<_, _> = sim
         .checkins()
         .into_iter()
-        .map(|c| (c.system_id.clone().unwrap(), c))
+        .map(|c| (scenarios::server_identity(&c), c))
         .collect();
     let local: Vec<_> = rows.iter().filter(|r| r.origin == Origin::Kiosk).collect();
     prop_assert_eq!(server.len(), local.len());
     for r in local {
-        let s = &server[&r.local_id.to_string()];
+        let s = &server[&scenarios::local_identity(r)];
         prop_assert_eq!(
             s.to_time.map(|t| t.timestamp()),
             r.to_time.map(|t| t.timestamp())

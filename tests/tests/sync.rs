@@ -12,6 +12,8 @@ use scenarios::{HOME, connect, drain, eligible, inactive, loaded_kiosk};
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn five_hundred_taps_offline_all_arrive_once_with_the_right_fields() {
     let (sim, dir, kiosk) = loaded_kiosk(3000, Limits::unlimited()).await;
+    // Field by field: a server that keeps `Source` and `SystemId` as sent.
+    scenarios::storing_everything(&sim);
     let members: Vec<i64> = eligible(&sim).into_iter().take(500).collect();
     assert_eq!(members.len(), 500, "the seed has 500 eligible members here");
 
@@ -99,6 +101,16 @@ fn kiosk_rows(dir: &std::path::Path) -> HashMap<String, kiosk::model::CheckinRow
         .collect()
 }
 
+/// The kiosk's rows by the identity a server without `SystemId` leaves.
+fn kiosk_rows_by_identity(
+    dir: &std::path::Path,
+) -> HashMap<(Option<i64>, i64), kiosk::model::CheckinRow> {
+    scenarios::kiosk_checkins(dir)
+        .into_iter()
+        .map(|r| (scenarios::local_identity(&r), r))
+        .collect()
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn with_thirty_percent_of_answers_lost_nothing_is_lost_or_doubled() {
     let (sim, dir, kiosk) = loaded_kiosk(2000, Limits::unlimited()).await;
@@ -136,10 +148,7 @@ async fn with_thirty_percent_of_answers_lost_nothing_is_lost_or_doubled() {
         "the faults really happened: {dropped} answers dropped"
     );
     let server = sim.checkins();
-    let ids: HashSet<_> = server
-        .iter()
-        .map(|c| c.system_id.clone().unwrap())
-        .collect();
+    let ids: HashSet<_> = server.iter().map(scenarios::server_identity).collect();
     assert_eq!(
         (server.len(), ids.len()),
         (150, 150),
@@ -149,11 +158,11 @@ async fn with_thirty_percent_of_answers_lost_nothing_is_lost_or_doubled() {
         server.iter().all(|c| c.to_time.is_some()),
         "every check-out arrived"
     );
-    let local = kiosk_rows(dir.path());
+    let local = kiosk_rows_by_identity(dir.path());
     for c in &server {
         assert_eq!(
             c.to_time.map(|t| t.timestamp()),
-            local[c.system_id.as_ref().unwrap()]
+            local[&scenarios::server_identity(c)]
                 .to_time
                 .map(|t| t.timestamp())
         );
@@ -269,7 +278,7 @@ async fn an_expired_token_is_refreshed_mid_drain_and_a_revoked_one_waits_for_log
     let status = drain(&kiosk, Duration::from_secs(30)).await;
     assert_eq!(status.pending, 0);
     let server = sim.checkins();
-    let ids: HashSet<_> = server.iter().map(|c| c.system_id.clone()).collect();
+    let ids: HashSet<_> = server.iter().map(scenarios::server_identity).collect();
     assert_eq!(
         (server.len(), ids.len()),
         (101, 101),
@@ -280,6 +289,8 @@ async fn an_expired_token_is_refreshed_mid_drain_and_a_revoked_one_waits_for_log
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_grid_follows_check_outs_made_elsewhere_and_deactivations() {
     let (sim, _dir, kiosk) = loaded_kiosk(500, Limits::unlimited()).await;
+    // The door's Source must come back as sent.
+    scenarios::storing_everything(&sim);
     let members = eligible(&sim);
     let (a, b) = (members[0], members[1]);
     kiosk.tap(a).unwrap();

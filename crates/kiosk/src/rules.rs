@@ -1,5 +1,6 @@
 //! The check-in rules, decided offline from the member cache.
 
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::model::Member;
@@ -54,9 +55,42 @@ pub fn check_in_allowed(
     Ok(())
 }
 
+/// When a check-in tapped at `now` starts: now, unless the member's newest check-in started in
+/// the same second, then at the next second. Nexudus keeps `FromTime` to the second, and where
+/// it does not keep `SystemId` a lost answer is found by member and `FromTime` alone: two
+/// check-ins of one member in one second could not be told apart (a double-tap window of 0 lets
+/// a member tap in, out and in again within a second).
+pub fn start_of_check_in(now: DateTime<Utc>, latest_start: Option<DateTime<Utc>>) -> DateTime<Utc> {
+    let second = |t: DateTime<Utc>| t.timestamp();
+    match latest_start {
+        Some(last) if second(last) >= second(now) => {
+            DateTime::from_timestamp(second(last) + 1, 0).unwrap_or(now)
+        }
+        _ => now,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_second_check_in_of_a_member_within_one_second_starts_at_the_next_second() {
+        let at = |s: i64, ms: u32| DateTime::from_timestamp(s, ms * 1_000_000).unwrap();
+        let cases = [
+            (at(100, 500), None, at(100, 500)),
+            (at(100, 500), Some(at(99, 900)), at(100, 500)),
+            (at(100, 800), Some(at(100, 100)), at(101, 0)),
+            (at(100, 800), Some(at(101, 0)), at(102, 0)),
+        ];
+        for (now, latest, starts) in cases {
+            assert_eq!(
+                start_of_check_in(now, latest),
+                starts,
+                "{now} after {latest:?}"
+            );
+        }
+    }
 
     fn member() -> Member {
         Member {

@@ -32,9 +32,9 @@ pub(crate) fn route(sim: &Shared, req: &Request) -> Option<Response> {
             _ => method_not_allowed(),
         },
         "/_sim/switches" => match *m {
-            Method::GET => answer(&sim.lock().switches),
+            Method::GET => answer(&sim.lock().world.switches),
             Method::PUT => with_body(req, |s: Switches| {
-                sim.lock().switches = s.clone();
+                sim.lock().world.switches = s.clone();
                 answer(&s)
             }),
             _ => method_not_allowed(),

@@ -481,7 +481,10 @@ fn list_coworkers(sim: &Shared, headers: &HeaderMap, query: HashMap<String, Stri
         let name = p.contains("Coworker_FullName");
         let email = p.contains("Coworker_Email");
         let company = p.contains("Coworker_CompanyName");
-        let pin = p.string_filter("Coworker_AccessPincode", st.switches.exact_string_filters);
+        let pin = p.string_filter(
+            "Coworker_AccessPincode",
+            st.world.switches.exact_string_filters,
+        );
         let active = p.bool("Coworker_Active")?;
         let home = p.int("Coworker_InvoicingBusiness")?;
         let updated = p.range("Coworker_UpdatedOn")?;
@@ -501,9 +504,7 @@ fn list_coworkers(sim: &Shared, headers: &HeaderMap, query: HashMap<String, Stri
                     && created(Some(c.created_on))
             })
             .collect();
-        paged(rows, &p, |c| {
-            st.world.coworker_json(c, Shape::List, &st.switches)
-        })
+        paged(rows, &p, |c| st.world.coworker_json(c, Shape::List))
     };
     list_response(run())
 }
@@ -598,7 +599,7 @@ fn batch_coworkers(sim: &Shared, headers: &HeaderMap, query: HashMap<String, Str
     let records: Vec<Value> = ids
         .iter()
         .filter_map(|id| st.world.coworkers.get(id))
-        .map(|c| st.world.coworker_json(c, Shape::Batch, &st.switches))
+        .map(|c| st.world.coworker_json(c, Shape::Batch))
         .collect();
     json_response(StatusCode::OK, &Value::Array(records))
 }
@@ -672,10 +673,7 @@ fn get_coworker(sim: &Shared, headers: &HeaderMap, id: &str) -> Response {
         return r;
     }
     match record_id(id).and_then(|id| st.world.coworkers.get(&id)) {
-        Some(c) => json_response(
-            StatusCode::OK,
-            &st.world.coworker_json(c, Shape::One, &st.switches),
-        ),
+        Some(c) => json_response(StatusCode::OK, &st.world.coworker_json(c, Shape::One)),
         None => message(StatusCode::NOT_FOUND, "Coworker not found"),
     }
 }
@@ -797,11 +795,11 @@ fn write(sim: &Shared, headers: &HeaderMap, body: &Bytes, kind: &WriteKind) -> R
         Ok(c) => c,
         Err(r) => return r,
     };
-    if entity == "FailedCheckin" && !put && !st.switches.failed_checkins_writable {
+    if entity == "FailedCheckin" && !put && !st.world.switches.failed_checkins_writable {
         // "Read-only and generated automatically by the system" [doc].
         return method_not_allowed();
     }
-    let switches = st.switches.clone();
+    let switches = st.world.switches.clone();
     let Ok(json) = serde_json::from_slice::<Value>(body) else {
         return refusal(
             Refusal::Invalid(vec![FieldError::new(

@@ -126,7 +126,7 @@ impl Sim {
             config.faults.clone(),
             config.seed,
         );
-        state.switches = config.switches.clone();
+        state.world.switches = config.switches.clone();
         Self {
             state: Mutex::new(state),
         }
@@ -332,12 +332,12 @@ impl SimHandle {
 
     /// How the contract's open points are answered.
     pub fn switches(&self) -> Switches {
-        self.sim.lock().switches.clone()
+        self.sim.lock().world.switches.clone()
     }
 
     /// Answers the contract's open points another way from now on.
     pub fn set_switches(&self, switches: Switches) {
-        self.sim.lock().switches = switches;
+        self.sim.lock().world.switches = switches;
     }
 
     /// The throttle in force.

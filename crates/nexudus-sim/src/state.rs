@@ -358,6 +358,12 @@ pub struct Switches {
     /// `POST /api/spaces/failedcheckins` is taken, as the seeds document it. Off: failed
     /// check-ins are "read-only and generated automatically by the system", and a POST is a 405.
     pub failed_checkins_writable: bool,
+    /// A check-in's `SystemId` is stored as sent ("can only be seen and updated using the API"
+    /// [old]). Off: the server drops it, so a client must find its records without it.
+    pub stores_system_id: bool,
+    /// A check-in's `Source` is stored as sent. Off: older pages mark it read-only, and the
+    /// server keeps 0 (None).
+    pub stores_source: bool,
 }
 
 /// Faults to inject, each a share of requests from 0.0 to 1.0 (drawn from the seeded RNG).
@@ -400,7 +406,6 @@ pub(crate) struct SimState {
     pub auth: Auth,
     pub throttle: Throttle,
     pub faults: Faults,
-    pub switches: Switches,
     pub rng: StdRng,
     pub log: VecDeque<RequestRecord>,
     pub clock_offset: Duration,
@@ -421,7 +426,6 @@ impl SimState {
             auth,
             throttle: Throttle::new(throttle),
             faults,
-            switches: Switches::default(),
             rng: StdRng::seed_from_u64(seed ^ 0x5eed_fa17),
             log: VecDeque::new(),
             clock_offset: Duration::zero(),

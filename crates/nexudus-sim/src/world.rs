@@ -29,6 +29,8 @@ pub enum Refusal {
 /// Locations, teams, members, check-ins and failed check-ins.
 #[derive(Debug, Default)]
 pub struct World {
+    /// How the contract's open points are answered.
+    pub switches: Switches,
     pub time_zones: Vec<SimpleTimeZone>,
     pub businesses: Vec<Business>,
     pub teams: Vec<Team>,
@@ -54,6 +56,7 @@ impl World {
                 .collect();
         let contracts = seed::contracts(&coworkers.values().collect::<Vec<_>>());
         Self {
+            switches: Switches::default(),
             time_zones,
             businesses,
             teams,
@@ -114,11 +117,11 @@ impl World {
             .map(|c| c.full_name.as_str())
     }
 
-    pub fn coworker_json(&self, c: &Coworker, shape: Shape, switches: &Switches) -> Value {
+    pub fn coworker_json(&self, c: &Coworker, shape: Shape) -> Value {
         c.to_json(
             self.business_name(c.invoicing_business_id),
             shape,
-            switches.list_has_company,
+            self.switches.list_has_company,
         )
     }
 
@@ -357,7 +360,10 @@ impl Stored for Checkin {
             to_time_local: body
                 .local("ToTimeLocal")
                 .or_else(|| to_time.and_then(|t| world.local_time(business_id, t))),
-            source: body.int("Source").unwrap_or(0),
+            source: body
+                .int("Source")
+                .filter(|_| world.switches.stores_source)
+                .unwrap_or(0),
             counts_towards_plan_limits: body.bool("CountsTowardsPlanLimits"),
             coworker_time_pass_guid: body.text("CoworkerTimePassGuid"),
             auto_checkout: body.bool("AutoCheckout"),
@@ -366,7 +372,9 @@ impl Stored for Checkin {
             teams_at_the_time_of_checkin: body.text("TeamsAtTheTimeOfCheckin"),
             tariff_at_the_time_of_checkin: body.text("TariffAtTheTimeOfCheckin"),
             validate_checkin_job_id: body.text("ValidateCheckinJobId"),
-            system_id: body.text("SystemId"),
+            system_id: body
+                .text("SystemId")
+                .filter(|_| world.switches.stores_system_id),
             created_on: stamp.created_on,
             updated_on: stamp.now,
             updated_by: stamp.by.to_owned(),

@@ -190,6 +190,10 @@ async fn wrong_types_unknown_ids_and_bad_json_are_refused_by_name() {
 #[tokio::test]
 async fn a_put_replaces_the_record_and_clears_what_it_leaves_out() {
     let w = Wire::quiet(10).await;
+    w.sim.set_switches(Switches {
+        stores_source: true,
+        ..Switches::default()
+    });
     let (_, c) = w.post("/api/spaces/checkins", json!({
         "BusinessId": 1002, "CoworkerId": 100_001, "FromTime": "2025-01-15T10:30:00Z", "Source": 4,
         "TariffAtTheTimeOfCheckin": "Hot Desk", "AutoCheckout": true
@@ -1175,5 +1179,36 @@ async fn a_check_in_needs_a_pass_or_a_pay_as_you_go_location() {
         (status, body["WasSuccessful"].clone()),
         (StatusCode::BAD_REQUEST, json!(false)),
         "a 400 with the switch"
+    );
+}
+
+/// POSTs a check-in and reads it back.
+async fn created_and_read(w: &Wire, body: Value) -> Value {
+    let (_, created) = w.post("/api/spaces/checkins", body).await;
+    let id = created["Value"]["Id"].as_i64().unwrap();
+    w.get(&format!("/api/spaces/checkins/{id}")).await.1
+}
+
+#[tokio::test]
+async fn source_and_system_id_are_dropped_unless_switched_to_be_stored() {
+    let w = Wire::quiet(10).await;
+    let body = json!({
+        "BusinessId": 1001, "FromTime": "2025-01-15T10:30:00Z", "Source": 4, "SystemId": "mine"
+    });
+    let record = created_and_read(&w, body.clone()).await;
+    assert_eq!(
+        (record["Source"].clone(), record["SystemId"].clone()),
+        (json!(0), Value::Null),
+        "by default the server keeps neither"
+    );
+    w.sim.set_switches(Switches {
+        stores_source: true,
+        stores_system_id: true,
+        ..Switches::default()
+    });
+    let record = created_and_read(&w, body).await;
+    assert_eq!(
+        (record["Source"].clone(), record["SystemId"].clone()),
+        (json!(4), json!("mine"))
     );
 }

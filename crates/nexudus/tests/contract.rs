@@ -21,6 +21,18 @@ async fn sim(members: usize) -> SimHandle {
     Simulator::start(SimConfig::quiet(members)).await.unwrap()
 }
 
+/// A simulator that stores every field a client sends (`Source`, `SystemId`), as older pages
+/// say; its default drops both, the restrictive reading of an open point.
+async fn sim_storing_everything(members: usize) -> SimHandle {
+    let sim = sim(members).await;
+    sim.set_switches(nexudus_sim::Switches {
+        stores_source: true,
+        stores_system_id: true,
+        ..nexudus_sim::Switches::default()
+    });
+    sim
+}
+
 /// A simulator that takes failed check-ins, as the seeds document their POST (its default
 /// treats them as read-only, as the list page says).
 async fn sim_taking_failed(members: usize) -> SimHandle {
@@ -63,7 +75,7 @@ fn tap(coworker: i64, at: chrono::DateTime<Utc>) -> CheckinWrite {
 
 #[tokio::test]
 async fn a_check_in_round_trips_with_every_field() {
-    let sim = sim(50).await;
+    let sim = sim_storing_everything(50).await;
     let api = client(&sim).await;
     let from = Utc.with_ymd_and_hms(2025, 7, 1, 8, 15, 0).unwrap();
     let mut w = tap(100_003, from);
@@ -136,7 +148,7 @@ async fn a_check_in_round_trips_with_every_field() {
 
 #[tokio::test]
 async fn check_ins_are_found_by_system_id_and_by_member_and_time_window() {
-    let sim = sim(50).await;
+    let sim = sim_storing_everything(50).await;
     let api = client(&sim).await;
     let t = Utc.with_ymd_and_hms(2025, 3, 3, 9, 0, 42).unwrap();
     let mut a = tap(100_001, t);

@@ -95,6 +95,9 @@ impl Kiosk {
                 .ok_or(KioskError::UnknownMember(member_id))?;
             let first = first_name(&member.full_name);
             if let Some(open) = tx.open_checkin(member_id, location.id)? {
+                // Never before it began (a check-in may start a second late: see
+                // `start_of_check_in`).
+                let now = now.max(open.from_time);
                 tx.close_checkin(open.local_id, now, Some(local_time(now, tz)))?;
                 tx.enqueue(OutboxOp::CloseCheckin, open.local_id, now)?;
                 return Ok::<_, KioskError>(TapOutcome::Goodbye {
@@ -109,6 +112,7 @@ impl Kiosk {
             let plans_known = tx.get_state(crate::sync::PLANS_AT)?.is_some();
             match rules::check_in_allowed(&member, location.id, &settings, plans_known) {
                 Ok(()) => {
+                    let now = rules::start_of_check_in(now, tx.latest_start(member_id)?);
                     let row = CheckinRow {
                         local_id: Uuid::now_v7(),
                         nexudus_id: None,

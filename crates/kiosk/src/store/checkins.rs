@@ -98,6 +98,48 @@ impl Tx<'_> {
         )
     }
 
+    /// Which of this kiosk's check-ins a server record is: by its Id, by its `SystemId` (the
+    /// kiosk's `local_id`), or, where the server keeps no `SystemId`, as the kiosk's own check-in
+    /// not yet given an Id with the same member, location and `FromTime` to the second.
+    pub fn checkin_for_record(
+        &self,
+        record: &ServerCheckin,
+    ) -> Result<Option<CheckinRow>, StoreError> {
+        if let Some(row) = self.checkin_by_nexudus_id(record.id)? {
+            return Ok(Some(row));
+        }
+        if let Some(local_id) = record
+            .system_id
+            .as_deref()
+            .and_then(|s| Uuid::parse_str(s).ok())
+        {
+            return self.checkin(local_id);
+        }
+        let Some(member) = record.member_id else {
+            return Ok(None);
+        };
+        let unsent: Vec<CheckinRow> = self.rows(
+            &format!(
+                "SELECT {CHECKIN_COLUMNS} FROM checkins
+                 WHERE member_id = ?1 AND location_id = ?2 AND nexudus_id IS NULL AND origin = 'kiosk'"
+            ),
+            params![member, record.location_id],
+            checkin,
+        )?;
+        Ok(unsent
+            .into_iter()
+            .find(|row| (row.from_time - record.from_time).num_seconds().abs() < 1))
+    }
+
+    /// When the member's newest check-in (anywhere, from anyone) started.
+    pub fn latest_start(&self, member_id: i64) -> Result<Option<DateTime<Utc>>, StoreError> {
+        self.row(
+            "SELECT from_time FROM checkins WHERE member_id = ?1 ORDER BY from_time DESC LIMIT 1",
+            [member_id],
+            |r| Ok(r.get::<_, Ts>("from_time")?.0),
+        )
+    }
+
     /// The member's open check-in at a location, if any (the newest).
     pub fn open_checkin(
         &self,
@@ -216,4 +258,14 @@ impl Tx<'_> {
         )?;
         Ok(())
     }
+}
+
+/// What tells a check-in on the server apart: enough to find the kiosk's own row for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServerCheckin {
+    pub id: i64,
+    pub system_id: Option<String>,
+    pub member_id: Option<i64>,
+    pub location_id: i64,
+    pub from_time: DateTime<Utc>,
 }

@@ -23,6 +23,7 @@ use rusqlite_migration::{M, Migrations};
 
 use crate::error::StoreError;
 
+pub use checkins::ServerCheckin;
 pub use members::StoredLocation;
 pub use meta::AuditEntry;
 pub use values::ts;

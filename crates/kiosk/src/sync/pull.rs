@@ -8,7 +8,6 @@ use chrono::Duration;
 use futures::{StreamExt, TryStreamExt};
 use nexudus::{ApiError, CheckinQuery, Client, ContractQuery, CoworkerQuery, Paging};
 use tracing::{info, instrument};
-use uuid::Uuid;
 
 use super::{PLANS_AT, SyncEngine, SyncError, decide, wire};
 use crate::error::StoreError;
@@ -276,14 +275,7 @@ impl SyncEngine {
         let mut changed = false;
         self.shared.store.write(|tx| {
             for r in &records {
-                let local = match tx.checkin_by_nexudus_id(r.id)? {
-                    Some(row) => Some(row),
-                    None => match r.system_id.as_deref().and_then(|s| Uuid::parse_str(s).ok()) {
-                        Some(local_id) => tx.checkin(local_id)?,
-                        None => None,
-                    },
-                };
-                if let Some(row) = local {
+                if let Some(row) = tx.checkin_for_record(&wire::server_key(r))? {
                     if row.nexudus_id.is_none() {
                         // The server has our check-in: adopt its Id (the outbox then skips it).
                         tx.set_checkin_nexudus_id(row.local_id, r.id)?;

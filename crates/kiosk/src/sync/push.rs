@@ -262,11 +262,13 @@ impl SyncEngine {
         {
             return Ok(Some(c.id));
         }
+        // The zone the server reads range filters in is not documented: a day on each side
+        // holds the record whichever it is, and the match is made here, to the second.
         let window = CheckinQuery {
             coworker_id: Some(row.member_id),
             business_id: Some(row.location_id),
-            from_time_after: Some(row.from_time - Duration::minutes(1)),
-            from_time_before: Some(row.from_time + Duration::minutes(1)),
+            from_time_after: Some(row.from_time - Duration::days(1)),
+            from_time_before: Some(row.from_time + Duration::days(1)),
             paging: Paging {
                 size: 50,
                 ..Paging::default()
@@ -309,15 +311,9 @@ impl SyncEngine {
         let elsewhere = self.shared.store.read(|tx| {
             let mut elsewhere = Vec::new();
             for c in all.into_iter().filter(|c| c.to_time.is_none()) {
-                let by_id = tx.checkin_by_nexudus_id(c.id)?;
-                let by_system_id = match c.system_id.as_deref().map(Uuid::parse_str) {
-                    Some(Ok(local_id)) => tx.checkin(local_id)?,
-                    _ => None,
-                };
-                let ours = by_id
-                    .into_iter()
-                    .chain(by_system_id)
-                    .any(|row| row.origin == Origin::Kiosk);
+                let ours = tx
+                    .checkin_for_record(&wire::server_key(&c))?
+                    .is_some_and(|row| row.origin == Origin::Kiosk);
                 if !ours {
                     elsewhere.push(c);
                 }

@@ -10,7 +10,7 @@ use uuid::Uuid;
 
 use crate::model::{CheckinRow, FailedRow, Member, Origin};
 use crate::secrets::DeviceKey;
-use crate::store::StoredLocation;
+use crate::store::{ServerCheckin, StoredLocation};
 use crate::views::local_time;
 
 /// The account's locations as the kiosk keeps them: each with the Windows zone Nexudus gives it
@@ -77,6 +77,17 @@ pub(super) fn merged(
     c.archived = c.archived.or(list.archived);
     c.updated_on = c.updated_on.or(list.updated_on);
     c
+}
+
+/// A server check-in as the store finds the kiosk's own row for it.
+pub(super) fn server_key(r: &nexudus::Checkin) -> ServerCheckin {
+    ServerCheckin {
+        id: r.id,
+        system_id: r.system_id.clone(),
+        member_id: r.coworker_id,
+        location_id: r.business_id,
+        from_time: r.from_time,
+    }
 }
 
 /// Which answer a member's record came from.
