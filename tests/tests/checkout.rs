@@ -95,3 +95,80 @@ fn puts(sim: &nexudus_sim::SimHandle) -> usize {
         .filter(|r| r.method == "PUT" && r.path == "/api/spaces/checkins")
         .count()
 }
+
+/// Nexudus closes the check-ins still open at each location's daily cut-off (the simulator's is
+/// 23:30). A member checked in yesterday morning on a kiosk whose own rule is later (48 hours)
+/// is out by the server's cut-off: the kiosk reads it, shows them out, sends no check-out, and
+/// their next tap opens a new check-in.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_servers_daily_cut_off_closes_what_the_kiosk_left_open_and_the_kiosk_sends_nothing() {
+    use std::sync::Arc;
+
+    use kiosk::clock::ManualClock;
+    use kiosk::secrets::SecretStore;
+    use kiosk::{AutoCheckoutRule, Kiosk, KioskConfig, Settings};
+
+    let sim = scenarios::quiet_sim(100).await;
+    let dir = tempfile::tempdir().unwrap();
+    // The kiosk's clock stands at yesterday, 10:00 UTC.
+    let yesterday = (chrono::Utc::now() - chrono::Duration::days(1))
+        .date_naive()
+        .and_hms_opt(10, 0, 0)
+        .unwrap()
+        .and_utc();
+    let clock = ManualClock::new(yesterday);
+    let kiosk = Kiosk::open(KioskConfig {
+        data_dir: Some(dir.path().to_owned()),
+        secrets: Some(Arc::new(SecretStore::file(dir.path()))),
+        limits: Limits::unlimited(),
+        initial_staff_pin: Some(scenarios::STAFF_PIN.into()),
+        clock: Arc::new(clock.clone()),
+        ..KioskConfig::default()
+    })
+    .unwrap();
+    scenarios::connect(&kiosk, &sim).await;
+    let settings = Settings {
+        auto_checkout_rule: AutoCheckoutRule::AfterHours { hours: 48 },
+        ..kiosk.settings()
+    };
+    kiosk
+        .update_settings(scenarios::STAFF_PIN, settings)
+        .unwrap();
+    let member = eligible(&sim)[0];
+    assert!(matches!(
+        kiosk.tap(member).unwrap(),
+        TapOutcome::Welcome { .. }
+    ));
+    kiosk.sync_once(&fast_sync()).await;
+
+    // Today: the server's cut-off of last night has passed.
+    clock.set(chrono::Utc::now());
+    kiosk.sync_now();
+    let status = kiosk.sync_once(&fast_sync()).await;
+    assert_eq!((status.pending, status.parked), (0, 0), "{status:?}");
+    let record = on_server(&sim, member);
+    let cut_off = record.to_time.expect("the server closed it at its cut-off");
+    assert_eq!(
+        cut_off
+            .with_timezone(&chrono_tz::Europe::London)
+            .format("%H:%M")
+            .to_string(),
+        "23:30"
+    );
+    assert!(
+        !sim.requests().iter().any(|r| r.method == "PUT"),
+        "the kiosk sent no check-out of its own"
+    );
+    assert!(
+        matches!(kiosk.tap(member).unwrap(), TapOutcome::Welcome { .. }),
+        "out by the cut-off, the member's next tap checks them in"
+    );
+    kiosk.sync_once(&fast_sync()).await;
+    assert_eq!(
+        sim.checkins()
+            .iter()
+            .filter(|c| c.coworker_id == Some(member))
+            .count(),
+        2
+    );
+}

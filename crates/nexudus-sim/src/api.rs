@@ -224,6 +224,9 @@ fn admit(
             "Authorization has been denied for this request.",
         )
     };
+    // The server's daily cut-off has run by the time any call is answered.
+    let now = st.now();
+    st.world.apply_cut_offs(now);
     let token = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())

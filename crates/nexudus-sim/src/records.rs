@@ -34,6 +34,9 @@ pub struct Business {
     /// Pay-as-you-go passes are configured: a customer without a plan is charged one at
     /// check-in instead of refused. (Not on the wire.)
     pub payg: bool,
+    /// The daily cut-off, a wall-clock time at the location: check-ins still open then are
+    /// closed by the server. (Not on the wire.)
+    pub cut_off: chrono::NaiveTime,
 }
 
 impl Business {

@@ -261,6 +261,9 @@ pub fn businesses(zones: &[SimpleTimeZone]) -> Vec<Business> {
     .into_iter()
     .map(|(id, name, windows, iana, payg)| Business {
         payg,
+        // Nexudus's default is not documented; half an hour after the kiosk's default 23:00, so
+        // the two rules meet in the scenarios.
+        cut_off: chrono::NaiveTime::from_hms_opt(23, 30, 0).expect("a time of day"),
         id,
         name,
         simple_time_zone_id: zones

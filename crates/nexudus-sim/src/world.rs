@@ -168,6 +168,37 @@ impl World {
         Ok(())
     }
 
+    /// Nexudus closes the check-ins still open at each location's daily cut-off [doc]: every
+    /// open check-in whose first cut-off after its start has passed by `now` ends at that
+    /// cut-off. Answers how many it closed.
+    pub fn apply_cut_offs(&mut self, now: DateTime<Utc>) -> usize {
+        let due: Vec<(i64, DateTime<Utc>)> = self
+            .checkins
+            .values()
+            .filter(|c| c.to_time.is_none())
+            .filter_map(|c| {
+                let b = self.business(c.business_id)?;
+                let end = first_cut_off_after(c.from_time, b.time_zone, b.cut_off)?;
+                (end <= now).then_some((c.id, end))
+            })
+            .collect();
+        for (id, end) in &due {
+            let local = self.local_time_at(*id, *end);
+            if let Some(c) = self.checkins.get_mut(id) {
+                c.to_time = Some(*end);
+                c.to_time_local = local;
+                c.updated_on = *end;
+                c.updated_by = "system".to_owned();
+            }
+        }
+        due.len()
+    }
+
+    fn local_time_at(&self, checkin: i64, t: DateTime<Utc>) -> Option<NaiveDateTime> {
+        let business = self.checkins.get(&checkin)?.business_id;
+        self.local_time(business, t)
+    }
+
     /// Whether the customer held a valid pass at `at`: a contract begun by then and active, or
     /// cancelled only later.
     pub fn has_pass(&self, coworker: i64, at: DateTime<Utc>) -> bool {
@@ -298,6 +329,29 @@ impl World {
     }
 }
 
+/// The first time after `start` that the wall clock at a location in `tz` shows `cut_off` (in
+/// a DST gap, the first instant after it; in a repeated hour, the first of the two).
+fn first_cut_off_after(
+    start: DateTime<Utc>,
+    tz: chrono_tz::Tz,
+    cut_off: chrono::NaiveTime,
+) -> Option<DateTime<Utc>> {
+    use chrono::TimeZone;
+    let local_start = start.with_timezone(&tz).naive_local();
+    (0..3).find_map(|day| {
+        let date = local_start.date() + chrono::Duration::days(day);
+        let wall = date.and_time(cut_off);
+        let instant = match tz.from_local_datetime(&wall) {
+            chrono::LocalResult::Single(t) | chrono::LocalResult::Ambiguous(t, _) => t,
+            chrono::LocalResult::None => tz
+                .from_local_datetime(&(wall + chrono::Duration::hours(1)))
+                .earliest()?,
+        }
+        .with_timezone(&Utc);
+        (instant > start).then_some(instant)
+    })
+}
+
 /// Who and when a write stamps on the record it makes.
 #[derive(Debug)]
 pub struct Stamp<'a> {
@@ -420,5 +474,34 @@ impl Stored for FailedCheckin {
             updated_on: stamp.now,
             updated_by: stamp.by.to_owned(),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{NaiveTime, TimeZone};
+
+    use super::*;
+
+    #[test]
+    fn the_cut_off_is_the_next_wall_clock_cut_off_after_the_start() {
+        let at = |h, m| NaiveTime::from_hms_opt(h, m, 0).unwrap();
+        let london = chrono_tz::Europe::London;
+        let utc = |d, h, m| Utc.with_ymd_and_hms(2026, 7, d, h, m, 0).unwrap();
+        // 09:00 BST check-in, 23:30 cut-off the same evening (22:30 UTC in summer).
+        assert_eq!(
+            first_cut_off_after(utc(1, 8, 0), london, at(23, 30)),
+            Some(utc(1, 22, 30))
+        );
+        // A check-in after the cut-off runs to the next day's.
+        assert_eq!(
+            first_cut_off_after(utc(1, 22, 45), london, at(23, 30)),
+            Some(utc(2, 22, 30))
+        );
+        // Sydney, south of the equator: 23:30 AEST is 13:30 UTC in July.
+        assert_eq!(
+            first_cut_off_after(utc(1, 0, 0), chrono_tz::Australia::Sydney, at(23, 30)),
+            Some(utc(1, 13, 30))
+        );
     }
 }

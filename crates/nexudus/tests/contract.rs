@@ -76,6 +76,8 @@ fn tap(coworker: i64, at: chrono::DateTime<Utc>) -> CheckinWrite {
 #[tokio::test]
 async fn a_check_in_round_trips_with_every_field() {
     let sim = sim_storing_everything(50).await;
+    // The server's day is that check-in's day, before its 23:30 cut-off closes what is open.
+    sim.set_clock_offset(Utc.with_ymd_and_hms(2025, 7, 1, 12, 0, 0).unwrap() - Utc::now());
     let api = client(&sim).await;
     let from = Utc.with_ymd_and_hms(2025, 7, 1, 8, 15, 0).unwrap();
     let mut w = tap(100_003, from);

@@ -266,9 +266,20 @@ impl SyncEngine {
         };
         let tz = location.tz();
         let now = self.shared.clock.now();
+        // The last day, and as far back as the oldest check-in the kiosk still holds open (at
+        // most a week): one the server closed (its cut-off, a door) long after it began must
+        // still be heard of.
+        let oldest_open = self.shared.store.read(|tx| tx.open_checkins(location.id))?;
+        let since = oldest_open
+            .iter()
+            .map(|row| row.from_time)
+            .chain([now - Duration::hours(24)])
+            .min()
+            .unwrap_or(now)
+            .max(now - Duration::days(7));
         let query = CheckinQuery {
             business_id: Some(location.id),
-            from_time_after: Some(now - Duration::hours(24)),
+            from_time_after: Some(since),
             ..CheckinQuery::default()
         };
         let records: Vec<nexudus::Checkin> = api.checkins(query).try_collect().await?;
