@@ -188,7 +188,7 @@ impl World {
                 c.to_time = Some(*end);
                 c.to_time_local = local;
                 c.updated_on = *end;
-                c.updated_by = "system".to_owned();
+                "system".clone_into(&mut c.updated_by);
             }
         }
         due.len()
