@@ -145,6 +145,19 @@ test('the staff panel shows the zone in use and where it came from, and staff ca
   await expect.poll(async () => (await settings(request)).location?.zone_set_by_staff).toBe(false);
 });
 
+test('the staff panel checks the account and shows a line per check', async ({ page }) => {
+  await page.goto('/');
+  await page.getByTestId('staff-button').click();
+  for (const d of STAFF_PIN) await page.getByTestId(`pin-key-${d}`).click();
+  await page.getByTestId('pin-submit').click();
+  await page.getByTestId('check-account').click();
+  const report = page.getByTestId('doctor-report');
+  await expect(report).toContainText('role Coworker-List');
+  await expect(report).toContainText('Europe/London');
+  await expect(report.locator('li[data-ok=false]')).toHaveCount(0);
+  await shot(page, 'doctor');
+});
+
 test('with the simulator down the kiosk says offline and queues; back up, it drains', async ({ page, request }) => {
   const members = (await eligible(request)).slice(20, 24);
   await page.goto('/');

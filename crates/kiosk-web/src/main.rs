@@ -82,6 +82,28 @@ enum Command {
         #[command(flatten)]
         common: Common,
     },
+    /// Check a Nexudus account before a location goes live: every role by a harmless read, the
+    /// location and its time zone, members and contracts, the fields the kiosk uses. Writes
+    /// nothing unless --write-test. Exits 1 when a check fails.
+    Doctor {
+        #[command(flatten)]
+        common: Common,
+        /// Check this account instead of the kiosk's stored login (the password comes from
+        /// KIOSK_NEXUDUS_PASSWORD).
+        #[arg(long)]
+        email: Option<String>,
+        #[arg(long, env = "KIOSK_NEXUDUS_PASSWORD", hide_env_values = true)]
+        password: Option<String>,
+        /// The two-factor code, if the account asks for one.
+        #[arg(long)]
+        totp: Option<String>,
+        /// The location (BusinessId) to check; the kiosk's own by default.
+        #[arg(long)]
+        location: Option<i64>,
+        /// Check this member in and out once: the only writes the doctor makes.
+        #[arg(long, value_name = "MEMBER_ID")]
+        write_test: Option<i64>,
+    },
     /// List the sync queue (parked entries first). Needs the staff PIN.
     Queue {
         #[command(flatten)]
@@ -200,6 +222,45 @@ async fn main() -> anyhow::Result<()> {
             let kiosk = common.open()?;
             let status = kiosk.sync_once(&SyncOptions::default()).await;
             println!("{}", serde_json::to_string_pretty(&status)?);
+            Ok(())
+        }
+        Command::Doctor {
+            common,
+            email,
+            password,
+            totp,
+            location,
+            write_test,
+        } => {
+            let kiosk = common.open()?;
+            let location = location.or_else(|| kiosk.settings().location.map(|l| l.id));
+            let report = match email {
+                Some(email) => {
+                    let base = common
+                        .api_base
+                        .clone()
+                        .unwrap_or_else(|| kiosk::NEXUDUS_BASE_URL.to_owned());
+                    let api = nexudus::Client::new(
+                        nexudus::ClientConfig::new(&base)?,
+                        Arc::new(nexudus::MemoryTokenStore::default()),
+                    )?;
+                    let password = nexudus::Secret::new(
+                        password.context("the password goes in KIOSK_NEXUDUS_PASSWORD")?,
+                    );
+                    api.login(&email, &password, totp.as_deref())
+                        .await
+                        .context("login refused")?;
+                    kiosk::doctor::check_account(&api, location, write_test).await
+                }
+                None => kiosk
+                    .check_account(location, write_test)
+                    .await
+                    .context("no stored login: log in first, or give --email")?,
+            };
+            print!("{}", report.to_text());
+            if !report.all_ok() {
+                std::process::exit(1);
+            }
             Ok(())
         }
         Command::Queue { common, pin } => {

@@ -11,6 +11,7 @@
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+use crate::doctor::DoctorReport;
 use crate::error::{Invalid, KioskError};
 use crate::kiosk::Kiosk;
 use crate::settings::{Location, Settings};
@@ -162,6 +163,10 @@ calls! {
     staff_retry(pin: String, id: i64) -> () { k.retry_parked(&pin, id) }
     staff_discard(pin: String, id: i64) -> () { k.discard_parked(&pin, id) }
     staff_audit(pin: String) -> Vec<AuditLine> { k.audit_log(&pin, 200) }
+    /// Checks the Nexudus account (reads only, unless `write_test` names a member).
+    staff_check_account(pin: String, write_test: Option<i64>) -> DoctorReport {
+        k.staff_check_account(&pin, write_test).await
+    }
     /// Who is in at this location now, by full name.
     staff_who_is_in(pin: String) -> Vec<Tile> { k.who_is_in(&pin) }
     /// Logs in to Nexudus; the password is used once and never kept.

@@ -7,6 +7,7 @@ pub mod autocheckout;
 pub mod calls;
 pub mod clock;
 pub mod config;
+pub mod doctor;
 pub mod error;
 pub mod events;
 pub mod fold;

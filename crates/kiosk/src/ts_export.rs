@@ -5,6 +5,7 @@
 use ts_rs::{Config, TS};
 
 use crate::ErrorDto;
+use crate::doctor::{DoctorLine, DoctorReport};
 use crate::events::Event;
 use crate::model::{OutboxEntry, OutboxOp, OutboxStatus, TapMethod};
 use crate::rules::Refusal;
@@ -37,6 +38,8 @@ fn declarations() -> String {
         OutboxStatus::decl(&cfg),
         TapMethod::decl(&cfg),
         ErrorDto::decl(&cfg),
+        DoctorReport::decl(&cfg),
+        DoctorLine::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from the Rust types of crates/kiosk by ts-rs. Do not edit:\n// UPDATE_TS=1 cargo test -p kiosk typescript\n\n",

@@ -483,6 +483,16 @@ impl Client {
         self.records("/api/sys/simpletimezones", Unfiltered::default())
     }
 
+    /// One page of contracts matching the query.
+    pub async fn contracts_page(
+        &self,
+        query: &ContractQuery,
+        page: u32,
+    ) -> Result<Page<CoworkerContract>, ApiError> {
+        self.page("/api/billing/coworkercontracts", query, page)
+            .await
+    }
+
     /// The customers' contracts: who has a plan, and which.
     pub fn contracts(
         &self,

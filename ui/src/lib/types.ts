@@ -148,6 +148,30 @@ tries_left?: number,
  */
 seconds?: number, };
 
+export type DoctorReport = { lines: Array<DoctorLine>, 
+/**
+ * Requests the checks made.
+ */
+requests: number, 
+/**
+ * The same as a share of the 5,000 requests an hour Nexudus allows a client.
+ */
+share_of_hourly_budget: string, };
+
+export type DoctorLine = { 
+/**
+ * What was checked, e.g. "role Coworker-List".
+ */
+check: string, ok: boolean, 
+/**
+ * What was found; where not ok, what breaks.
+ */
+detail: string, 
+/**
+ * What to do, where something is wrong.
+ */
+fix: string | null, };
+
 /** Every kiosk call (crates/kiosk/src/calls.rs): its arguments and its answer. */
 export interface Calls {
   status: { args: Record<string, never>; answer: Status };
@@ -166,6 +190,7 @@ export interface Calls {
   staff_retry: { args: { pin: string; id: number }; answer: null };
   staff_discard: { args: { pin: string; id: number }; answer: null };
   staff_audit: { args: { pin: string }; answer: Array<AuditLine> };
+  staff_check_account: { args: { pin: string; write_test: number | null }; answer: DoctorReport };
   staff_who_is_in: { args: { pin: string }; answer: Array<Tile> };
   staff_login: { args: { pin: string; email: string; password: string; totp: string | null; base_url: string | null }; answer: null };
   staff_logout: { args: { pin: string }; answer: null };

@@ -59,4 +59,30 @@ impl Kiosk {
         self.shared.set_connectivity(Connectivity::NotConfigured);
         Ok(())
     }
+
+    /// Checks the account the kiosk is logged in to, for `location` or else its own (`kiosk
+    /// doctor`, the staff panel's "Check the account"). Reads only, unless `write_test` names a
+    /// member to check in and out once.
+    pub async fn check_account(
+        &self,
+        location: Option<i64>,
+        write_test: Option<i64>,
+    ) -> Result<crate::doctor::DoctorReport, KioskError> {
+        let api = self
+            .shared
+            .api()
+            .ok_or(KioskError::Api(nexudus::ApiError::Unauthorized))?;
+        let location = location.or_else(|| self.settings().location.map(|l| l.id));
+        Ok(crate::doctor::check_account(&api, location, write_test).await)
+    }
+
+    /// [`Kiosk::check_account`] for staff.
+    pub async fn staff_check_account(
+        &self,
+        staff_pin: &str,
+        write_test: Option<i64>,
+    ) -> Result<crate::doctor::DoctorReport, KioskError> {
+        self.verify_staff_pin(staff_pin)?;
+        self.check_account(None, write_test).await
+    }
 }

@@ -1,0 +1,460 @@
+//! `kiosk doctor`: checks a Nexudus account before a location goes live. Every role the kiosk
+//! needs is tried with a harmless read, the location and its time zone are looked up, members and
+//! active contracts are counted, and the three shapes of member answers are checked for the
+//! fields the kiosk uses. Nothing is written unless a write test is asked for (one check-in
+//! created and closed for a member the operator names). One line per check: what is wrong, what
+//! breaks, and what to do.
+
+use chrono::{Duration, Utc};
+use futures::{StreamExt, TryStreamExt};
+use nexudus::{
+    ApiError, CheckinQuery, CheckinWrite, Client, ContractQuery, CoworkerQuery, FailedCheckinQuery,
+    Paging, Source,
+};
+use serde::Serialize;
+
+use crate::config::KIOSK_SOURCE;
+
+/// One check and what it found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+pub struct DoctorLine {
+    /// What was checked, e.g. "role Coworker-List".
+    pub check: String,
+    pub ok: bool,
+    /// What was found; where not ok, what breaks.
+    pub detail: String,
+    /// What to do, where something is wrong.
+    pub fix: Option<String>,
+}
+
+/// Every check, and what they cost of the account's request budget.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+pub struct DoctorReport {
+    pub lines: Vec<DoctorLine>,
+    /// Requests the checks made.
+    pub requests: u32,
+    /// The same as a share of the 5,000 requests an hour Nexudus allows a client.
+    pub share_of_hourly_budget: String,
+}
+
+impl DoctorReport {
+    /// Whether every check passed.
+    pub fn all_ok(&self) -> bool {
+        self.lines.iter().all(|l| l.ok)
+    }
+
+    /// The report as the command line prints it: a line per check, then the cost.
+    pub fn to_text(&self) -> String {
+        use std::fmt::Write as _;
+        let mut out = String::new();
+        for l in &self.lines {
+            let mark = if l.ok { "ok  " } else { "FAIL" };
+            let _ = writeln!(out, "{mark} {}: {}", l.check, l.detail);
+            if let Some(fix) = &l.fix {
+                let _ = writeln!(out, "     what to do: {fix}");
+            }
+        }
+        let _ = writeln!(
+            out,
+            "The checks made {} requests ({} of the hour's 5,000).",
+            self.requests, self.share_of_hourly_budget
+        );
+        out
+    }
+}
+
+const HOURLY_BUDGET: u32 = 5000;
+
+/// What the checks collect as they go.
+struct Doctor<'a> {
+    api: &'a Client,
+    lines: Vec<DoctorLine>,
+    requests: u32,
+}
+
+impl Doctor<'_> {
+    fn line(
+        &mut self,
+        check: impl Into<String>,
+        ok: bool,
+        detail: impl Into<String>,
+        fix: Option<&str>,
+    ) {
+        self.lines.push(DoctorLine {
+            check: check.into(),
+            ok,
+            detail: detail.into(),
+            fix: fix.map(str::to_owned),
+        });
+    }
+
+    /// Runs one read that needs `role`; records the role's line and answers the result.
+    async fn role<T>(
+        &mut self,
+        role: &str,
+        breaks: &str,
+        read: impl std::future::Future<Output = Result<T, ApiError>>,
+    ) -> Option<T> {
+        self.requests += 1;
+        match read.await {
+            Ok(v) => {
+                self.line(format!("role {role}"), true, "allowed", None);
+                Some(v)
+            }
+            Err(e) => {
+                let (detail, fix) = explain(&e, role, breaks);
+                self.line(format!("role {role}"), false, detail, Some(&fix));
+                None
+            }
+        }
+    }
+}
+
+/// What an error means for a check, and what to do about it.
+fn explain(e: &ApiError, role: &str, breaks: &str) -> (String, String) {
+    match e {
+        ApiError::Forbidden { .. } => (
+            format!("missing role {role}: {breaks}"),
+            format!("give the kiosk's Nexudus user the {role} role (Settings > Users)"),
+        ),
+        ApiError::Unauthorized | ApiError::Login(_) => (
+            "not logged in, or the session has ended".into(),
+            "log in again in the staff panel, or give --email and the password".into(),
+        ),
+        ApiError::NotFound { .. } => (
+            format!("the server has no such call: {breaks}"),
+            "check the API address (it should be https://spaces.nexudus.com)".into(),
+        ),
+        other if other.is_transient() => (
+            format!("could not check: {other}"),
+            "check the network and run the doctor again".into(),
+        ),
+        other => (
+            format!("refused: {other}"),
+            format!("{breaks}; see the error"),
+        ),
+    }
+}
+
+fn one(size: u32) -> Paging {
+    Paging {
+        size,
+        ..Paging::default()
+    }
+}
+
+/// Checks the account `api` is logged in to, for `location` (a BusinessId) if one is chosen.
+/// `write_test`: a member to check in and out once (the only writes the doctor makes).
+pub async fn check_account(
+    api: &Client,
+    location: Option<i64>,
+    write_test: Option<i64>,
+) -> DoctorReport {
+    let mut d = Doctor {
+        api,
+        lines: Vec::new(),
+        requests: 0,
+    };
+    check_location(&mut d, location).await;
+    check_members(&mut d).await;
+    check_contracts(&mut d).await;
+    check_checkins(&mut d, location).await;
+    let teams = d.api.teams().take(1).try_collect::<Vec<_>>();
+    d.role("Team-List", "team names are missing from check-ins", teams)
+        .await;
+    d.line(
+        "roles Visitor-List, -Read, -Create, -Edit",
+        true,
+        "not checked: visitors are not built yet (issue 13)",
+        None,
+    );
+    match (write_test, location) {
+        (Some(member), Some(location)) => check_write(&mut d, member, location).await,
+        (Some(_), None) => d.line(
+            "write test",
+            false,
+            "no location chosen: the test check-in needs one",
+            Some("choose the location (the staff panel, or --location)"),
+        ),
+        (None, _) => d.line(
+            "roles Checkin-Create, Checkin-Edit",
+            true,
+            "not checked: the doctor writes nothing without --write-test MEMBER_ID",
+            None,
+        ),
+    }
+    let requests = d.requests;
+    DoctorReport {
+        lines: d.lines,
+        requests,
+        share_of_hourly_budget: format!(
+            "{:.1}%",
+            f64::from(requests) * 100.0 / f64::from(HOURLY_BUDGET)
+        ),
+    }
+}
+
+async fn check_location(d: &mut Doctor<'_>, location: Option<i64>) {
+    let places = d.api.businesses().try_collect::<Vec<_>>();
+    let Some(places) = d
+        .role("Business-List", "the location picker is empty", places)
+        .await
+    else {
+        return;
+    };
+    let zones = d.api.simple_time_zones().try_collect::<Vec<_>>();
+    let zones = d
+        .role(
+            "SimpleTimeZone-List",
+            "locations run in UTC: local times, auto-checkout and \"today\" are off",
+            zones,
+        )
+        .await
+        .unwrap_or_default();
+    let Some(id) = location else {
+        d.line(
+            "location",
+            false,
+            format!("none chosen ({} in the account)", places.len()),
+            Some("choose the kiosk's location in the staff panel (or give --location)"),
+        );
+        return;
+    };
+    let Some(place) = places.iter().find(|b| b.id == id) else {
+        d.line(
+            "location",
+            false,
+            format!("{id} is not a location of this account"),
+            Some("choose one of the account's locations in the staff panel"),
+        );
+        return;
+    };
+    let zone = place
+        .simple_time_zone_id
+        .and_then(|z| zones.iter().find(|t| t.id == z));
+    match zone.map(|z| (z, z.iana())) {
+        Some((z, Some(tz))) => d.line(
+            "location",
+            true,
+            format!("{} ({}): {} -> {}", place.name, place.id, z.name, tz.name()),
+            None,
+        ),
+        Some((z, None)) => d.line(
+            "location",
+            false,
+            format!(
+                "{}: Nexudus's zone {:?} has no IANA zone in CLDR",
+                place.name, z.name
+            ),
+            Some("set the zone by hand in the staff panel"),
+        ),
+        None => d.line(
+            "location",
+            false,
+            format!("{}: no time zone the kiosk can read", place.name),
+            Some("set the zone by hand in the staff panel"),
+        ),
+    }
+}
+
+async fn check_members(d: &mut Doctor<'_>) {
+    let query = CoworkerQuery {
+        paging: one(5),
+        ..CoworkerQuery::default()
+    };
+    let page = d.api.coworkers_page(&query, 1);
+    let Some(page) = d
+        .role(
+            "Coworker-List",
+            "no member loads: the grid stays empty",
+            page,
+        )
+        .await
+    else {
+        return;
+    };
+    d.line(
+        "members",
+        page.total_items > 0,
+        format!("{} in the account", page.total_items),
+        (page.total_items == 0).then_some("add members in Nexudus, or check the account"),
+    );
+    let Some(first) = page.records.first() else {
+        return;
+    };
+    let usable = page
+        .records
+        .iter()
+        .all(|c| !c.full_name.is_empty() && c.updated_on.is_some());
+    d.line(
+        "list answer fields",
+        usable,
+        if usable {
+            "FullName and UpdatedOn are there (PINs come from whole records, as documented)"
+                .to_owned()
+        } else {
+            "FullName or UpdatedOn missing: tiles lack names, or every pull is a full load"
+                .to_owned()
+        },
+        (!usable).then_some("report this to the kiosk's maintainers with the doctor's output"),
+    );
+    let ids: Vec<i64> = page.records.iter().map(|c| c.id).collect();
+    let batch = d.api.coworkers_by_ids(&ids);
+    if let Some(batch) = d
+        .role(
+            "Coworker-Read",
+            "members' teams, other locations and PINs are unknown",
+            batch,
+        )
+        .await
+    {
+        let whole = batch
+            .iter()
+            .all(|c| c.teams.is_some() && c.businesses.is_some());
+        d.line(
+            "batch answer fields",
+            whole,
+            if whole {
+                "Teams and Businesses are there"
+            } else {
+                "Teams or Businesses missing: members of other locations are refused"
+            },
+            (!whole).then_some("report this to the kiosk's maintainers with the doctor's output"),
+        );
+    }
+    d.requests += 1;
+    match d.api.coworker(first.id).await {
+        Ok(c) => d.line(
+            "one-record answer",
+            true,
+            if c.access_pincode.is_some() {
+                "read; it carries the member's PIN"
+            } else {
+                "read; this member has no PIN (PINs come only from this answer)"
+            },
+            None,
+        ),
+        Err(e) => {
+            let (detail, fix) = explain(&e, "Coworker-Read", "PINs never work offline");
+            d.line("one-record answer", false, detail, Some(&fix));
+        }
+    }
+}
+
+async fn check_contracts(d: &mut Doctor<'_>) {
+    let query = ContractQuery {
+        active: Some(true),
+        paging: one(1),
+        ..ContractQuery::default()
+    };
+    let page = d.api.contracts_page(&query, 1);
+    if let Some(page) = d
+        .role(
+            "CoworkerContract-List",
+            "plans are unknown: the kiosk refuses no one for want of a plan",
+            page,
+        )
+        .await
+    {
+        d.line(
+            "active contracts",
+            true,
+            format!("{} (members with a plan)", page.total_items),
+            None,
+        );
+    }
+}
+
+async fn check_checkins(d: &mut Doctor<'_>, location: Option<i64>) {
+    let query = CheckinQuery {
+        business_id: location,
+        from_time_after: Some(Utc::now() - Duration::days(7)),
+        paging: one(1),
+        ..CheckinQuery::default()
+    };
+    let page = d.api.checkins_page(&query, 1);
+    let page = d
+        .role(
+            "Checkin-List",
+            "other kiosks' and doors' check-ins never show; lost writes cannot be looked up",
+            page,
+        )
+        .await;
+    if let Some(c) = page.and_then(|p| p.records.into_iter().next()) {
+        let read = d.api.checkin(c.id);
+        d.role(
+            "Checkin-Read",
+            "check-outs cannot be sent (each reads the record first)",
+            read,
+        )
+        .await;
+    } else {
+        d.line(
+            "role Checkin-Read",
+            true,
+            "not checked: no check-in in the last week to read",
+            None,
+        );
+    }
+    let failed = d
+        .api
+        .failed_checkins(FailedCheckinQuery {
+            paging: one(1),
+            ..FailedCheckinQuery::default()
+        })
+        .take(1)
+        .try_collect::<Vec<_>>();
+    d.role(
+        "FailedCheckin-List",
+        "a refusal whose answer was lost may be recorded twice",
+        failed,
+    )
+    .await;
+}
+
+/// One check-in created, read and closed for `member`: the only writes the doctor makes.
+async fn check_write(d: &mut Doctor<'_>, member: i64, location: i64) {
+    let mut write = CheckinWrite::new(location, Utc::now());
+    write.coworker_id = Some(member);
+    write.source = Source::from_code(KIOSK_SOURCE);
+    write.system_id = Some(format!("kiosk-doctor-{}", uuid::Uuid::now_v7()));
+    d.requests += 1;
+    let id = match d.api.create_checkin(&write).await {
+        Ok(id) => id,
+        Err(e) => {
+            let (detail, fix) = explain(&e, "Checkin-Create", "no check-in reaches Nexudus");
+            d.line("write test: check in", false, detail, Some(&fix));
+            return;
+        }
+    };
+    d.line(
+        "write test: check in",
+        true,
+        format!("check-in {id} created for member {member}"),
+        None,
+    );
+    d.requests += 2;
+    let closed = async {
+        let mut out = CheckinWrite::from(&d.api.checkin(id).await?);
+        out.to_time = Some(Utc::now().max(write.from_time));
+        d.api.update_checkin(&out).await
+    }
+    .await;
+    match closed {
+        Ok(_) => d.line(
+            "write test: check out",
+            true,
+            format!("check-in {id} closed (read first, then put back)"),
+            None,
+        ),
+        Err(e) => {
+            let (detail, fix) = explain(&e, "Checkin-Edit", "no check-out reaches Nexudus");
+            d.line(
+                "write test: check out",
+                false,
+                format!("{detail} (check-in {id} is still open: close it in Nexudus)"),
+                Some(&fix),
+            );
+        }
+    }
+}

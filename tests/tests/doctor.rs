@@ -1,0 +1,158 @@
+//! `kiosk doctor` against the simulator: a well-equipped account passes with reads only, each
+//! missing role is named with what breaks, the write test checks one member in and out, and the
+//! checks pass whichever way the simulator answers the contract's open points.
+
+use std::sync::Arc;
+
+use nexudus::roles::KIOSK_ROLES;
+use nexudus::{Limits, Secret};
+use nexudus_sim::{SimConfig, SimUser, Simulator, Switches, default_users};
+use scenarios::{HOME, connect, eligible, open_kiosk, quiet_sim};
+
+/// Every answer the switches allow: all off (the restrictive default) and all on.
+fn switch_positions() -> [Switches; 2] {
+    [
+        Switches::default(),
+        Switches {
+            list_has_company: true,
+            exact_string_filters: true,
+            rule_refusals_as_400: true,
+            failed_checkins_writable: true,
+            stores_system_id: true,
+            stores_source: true,
+        },
+    ]
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_well_equipped_account_passes_with_reads_only_in_every_switch_position() {
+    for switches in switch_positions() {
+        let sim = quiet_sim(120).await;
+        sim.set_switches(switches.clone());
+        let dir = tempfile::tempdir().unwrap();
+        let kiosk = open_kiosk(dir.path(), Limits::unlimited());
+        connect(&kiosk, &sim).await;
+        let before = sim.requests().len();
+        let report = kiosk.check_account(None, None).await.unwrap();
+        assert!(report.all_ok(), "{switches:?}\n{}", report.to_text());
+        let made: Vec<_> = sim.requests()[before..].to_vec();
+        assert!(
+            made.iter().all(|r| r.method == "GET"),
+            "reads only: {made:?}"
+        );
+        assert_eq!(
+            report.requests as usize,
+            made.len(),
+            "the report counts what the checks cost"
+        );
+        let location = report
+            .lines
+            .iter()
+            .find(|l| l.check == "location")
+            .expect("a location line");
+        assert!(
+            location
+                .detail
+                .contains("GMT Standard Time -> Europe/London"),
+            "{location:?}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_missing_role_is_named_with_what_breaks() {
+    let missing = [
+        "CoworkerContract-List",
+        "SimpleTimeZone-List",
+        "Checkin-List",
+    ];
+    let roles: Vec<String> = KIOSK_ROLES
+        .iter()
+        .filter(|r| !missing.contains(r))
+        .map(|r| (*r).to_owned())
+        .collect();
+    let mut users = default_users();
+    users.push(SimUser {
+        email: "lacking@demo.nexudus-sim.local".into(),
+        password: "lacking".into(),
+        roles: Some(roles),
+        totp: None,
+        must_reset_password: false,
+    });
+    let sim = Simulator::start(SimConfig {
+        users,
+        ..SimConfig::quiet(50)
+    })
+    .await
+    .unwrap();
+    let api = nexudus::Client::new(
+        nexudus::ClientConfig::new(&sim.base_url()).unwrap(),
+        Arc::new(nexudus::MemoryTokenStore::default()),
+    )
+    .unwrap();
+    api.login(
+        "lacking@demo.nexudus-sim.local",
+        &Secret::new("lacking"),
+        None,
+    )
+    .await
+    .unwrap();
+    let report = kiosk::doctor::check_account(&api, Some(HOME), None).await;
+    assert!(!report.all_ok());
+    for role in missing {
+        let line = report
+            .lines
+            .iter()
+            .find(|l| l.check == format!("role {role}"))
+            .unwrap_or_else(|| panic!("a line for {role}"));
+        assert!(
+            !line.ok && line.detail.starts_with(&format!("missing role {role}: ")),
+            "{line:?}"
+        );
+        assert!(
+            line.fix.as_deref().is_some_and(|f| f.contains(role)),
+            "says what to do: {line:?}"
+        );
+    }
+    // Beside the roles, only what follows from them: without the zone list, the location's zone.
+    let others: Vec<&str> = report
+        .lines
+        .iter()
+        .filter(|l| !l.ok && !l.check.starts_with("role "))
+        .map(|l| l.check.as_str())
+        .collect();
+    assert_eq!(others, ["location"], "{}", report.to_text());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_write_test_checks_a_member_in_and_out_once() {
+    let sim = quiet_sim(120).await;
+    let dir = tempfile::tempdir().unwrap();
+    let kiosk = open_kiosk(dir.path(), Limits::unlimited());
+    connect(&kiosk, &sim).await;
+    let member = eligible(&sim)[0];
+    let report = kiosk.check_account(None, Some(member)).await.unwrap();
+    assert!(report.all_ok(), "{}", report.to_text());
+    let made = sim.checkins();
+    assert_eq!(made.len(), 1, "one check-in");
+    assert_eq!(made[0].coworker_id, Some(member));
+    assert!(made[0].to_time.is_some(), "and closed");
+
+    // A member without a pass at a location without pay-as-you-go: the server's refusal, named.
+    let planless = sim
+        .coworkers()
+        .into_iter()
+        .find(|c| c.active && c.tariff_name.is_none() && c.invoicing_business_id == HOME)
+        .unwrap()
+        .id;
+    let report = kiosk.check_account(None, Some(planless)).await.unwrap();
+    let line = report
+        .lines
+        .iter()
+        .find(|l| l.check == "write test: check in")
+        .unwrap();
+    assert!(
+        !line.ok && line.detail.contains(nexudus_sim::NO_PASS),
+        "{line:?}"
+    );
+}
