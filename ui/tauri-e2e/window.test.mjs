@@ -70,11 +70,16 @@ test('the kiosk window checks a member in and the simulator receives it', { time
     assert.equal(await wd('GET', `${s}/element/${result[ELEMENT]}/attribute/data-kind`), 'welcome');
     mkdirSync(SHOTS, { recursive: true });
     writeFileSync(`${SHOTS}/tauri-welcome.png`, Buffer.from(await wd('GET', `${s}/screenshot`), 'base64'));
-    const checkin = await until('the check-in on the simulator', async () => {
+    const sent = await until('the check-in on the simulator', async () => {
       const state = await (await fetch(`${SIM}/_sim/state`)).json();
-      return state.checkins.find((c) => c.CoworkerId === member);
+      const stored = state.checkins.find((c) => c.CoworkerId === member);
+      // What the kiosk sent: the simulator keeps no Source by default (an open point).
+      const post = state.requests.find(
+        (r) => r.method === 'POST' && r.path === '/api/spaces/checkins' && r.body?.CoworkerId === member,
+      );
+      return stored && post;
     });
-    assert.equal(checkin.Source, 4, 'a tile check-in is Source 4');
+    assert.equal(sent.body.Source, 4, 'a tile check-in is sent as Source 4');
   } finally {
     if (session) await wd('DELETE', `/session/${session}`).catch(() => {});
     driver.kill();

@@ -48,6 +48,12 @@ pub(crate) fn route(sim: &Shared, req: &Request) -> Option<Response> {
             Method::PUT => write(sim, h, &req.body, &UPDATE_FAILED),
             _ => method_not_allowed(),
         },
+        "/api/spaces/visitors" => match *m {
+            Method::GET => with_query(&list_visitors),
+            Method::POST => write(sim, h, &req.body, &CREATE_VISITOR),
+            Method::PUT => write(sim, h, &req.body, &UPDATE_VISITOR),
+            _ => method_not_allowed(),
+        },
         "/api/spaces/teams" => only_get(m, || {
             with_query(&list_every("Team-List", |w| &w.teams, Team::to_json))
         }),
@@ -77,6 +83,8 @@ pub(crate) fn route(sim: &Shared, req: &Request) -> Option<Response> {
                 }
             } else if let Some(id) = req.tail("/api/spaces/failedcheckins/") {
                 only_get(m, || get_failed(sim, h, id))
+            } else if let Some(id) = req.tail("/api/spaces/visitors/") {
+                only_get(m, || get_visitor(sim, h, id))
             } else if let Some(id) = req.tail("/api/sys/simpletimezones/") {
                 only_get(m, || get_time_zone(sim, h, id))
             } else {
@@ -630,6 +638,45 @@ fn list_every<T>(
     }
 }
 
+fn list_visitors(sim: &Shared, headers: &HeaderMap, query: HashMap<String, String>) -> Response {
+    let mut st = sim.lock();
+    if let Err(r) = admit(&mut st, headers, "Visitor-List", false) {
+        return r;
+    }
+    let p = Params(query);
+    let run = || -> Result<Value, FieldError> {
+        let business = p.int("Visitor_Business")?;
+        let code = p.string_filter(
+            "Visitor_VisitorCode",
+            st.world.switches.exact_string_filters,
+        );
+        let expected = p.range("Visitor_ExpectedArrival")?;
+        let rows = st
+            .world
+            .visitors
+            .values()
+            .filter(|v| {
+                business.is_none_or(|b| v.business_id == b)
+                    && code(Some(&v.visitor_code))
+                    && expected(Some(v.expected_arrival))
+            })
+            .collect();
+        paged(rows, &p, |v| st.world.visitor_json(v))
+    };
+    list_response(run())
+}
+
+fn get_visitor(sim: &Shared, headers: &HeaderMap, id: &str) -> Response {
+    let mut st = sim.lock();
+    if let Err(r) = admit(&mut st, headers, "Visitor-Read", false) {
+        return r;
+    }
+    match record_id(id).and_then(|id| st.world.visitors.get(&id)) {
+        Some(v) => json_response(StatusCode::OK, &st.world.visitor_json(v)),
+        None => message(StatusCode::NOT_FOUND, "Visitor not found"),
+    }
+}
+
 fn get_time_zone(sim: &Shared, headers: &HeaderMap, id: &str) -> Response {
     let mut st = sim.lock();
     if let Err(r) = admit(&mut st, headers, "SimpleTimeZone-Read", false) {
@@ -782,6 +829,21 @@ const UPDATE_FAILED: WriteKind = WriteKind {
     put: true,
     entity: "FailedCheckin",
     apply: crate::world::World::update::<FailedCheckin>,
+};
+
+const CREATE_VISITOR: WriteKind = WriteKind {
+    role: "Visitor-Create",
+    fields: crate::visitors::VISITOR_FIELDS,
+    put: false,
+    entity: "Visitor",
+    apply: crate::world::World::create::<crate::visitors::Visitor>,
+};
+const UPDATE_VISITOR: WriteKind = WriteKind {
+    role: "Visitor-Edit",
+    fields: crate::visitors::VISITOR_FIELDS,
+    put: true,
+    entity: "Visitor",
+    apply: crate::world::World::update::<crate::visitors::Visitor>,
 };
 
 /// The shared path of every POST and PUT: admit, read JSON, check fields, apply, answer.

@@ -20,6 +20,7 @@ pub mod seed;
 mod serve;
 mod state;
 pub mod validate;
+pub mod visitors;
 pub mod world;
 
 use std::net::SocketAddr;
@@ -328,6 +329,11 @@ impl SimHandle {
 
     pub fn set_faults(&self, faults: Faults) {
         self.sim.lock().faults = faults;
+    }
+
+    /// Every visitor the simulated account holds.
+    pub fn visitors(&self) -> Vec<visitors::Visitor> {
+        self.sim.lock().world.visitors.values().cloned().collect()
     }
 
     /// How the contract's open points are answered.

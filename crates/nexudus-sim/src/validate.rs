@@ -25,7 +25,7 @@ pub struct Field {
     pub required: bool,
 }
 
-const fn f(name: &'static str, kind: Kind, required: bool) -> Field {
+pub(crate) const fn f(name: &'static str, kind: Kind, required: bool) -> Field {
     Field {
         name,
         kind,

@@ -12,6 +12,7 @@ use crate::records::{
 use crate::seed;
 use crate::state::Switches;
 use crate::validate::{Checked, FieldError};
+use crate::visitors::Visitor;
 
 /// The server's words when it refuses a check-in for want of a pass (the real wording is not
 /// documented: this one is the simulator's).
@@ -39,8 +40,11 @@ pub struct World {
     pub contracts: Vec<Contract>,
     pub checkins: BTreeMap<i64, Checkin>,
     pub failed_checkins: BTreeMap<i64, FailedCheckin>,
+    /// Guests members expect, and walk-ins registered at the desk.
+    pub visitors: BTreeMap<i64, Visitor>,
     next_checkin_id: i64,
     next_failed_id: i64,
+    pub(crate) next_visitor_id: i64,
 }
 
 impl World {
@@ -55,6 +59,16 @@ impl World {
                 .map(|c| (c.id, c))
                 .collect();
         let contracts = seed::contracts(&coworkers.values().collect::<Vec<_>>());
+        let locations: Vec<i64> = businesses.iter().map(|b| b.id).collect();
+        let visitors: BTreeMap<i64, Visitor> = crate::visitors::seed(
+            &coworkers.values().collect::<Vec<_>>(),
+            &locations,
+            Utc::now(),
+            seed,
+        )
+        .into_iter()
+        .map(|v| (v.id, v))
+        .collect();
         Self {
             switches: Switches::default(),
             time_zones,
@@ -64,6 +78,8 @@ impl World {
             contracts,
             checkins: BTreeMap::new(),
             failed_checkins: BTreeMap::new(),
+            next_visitor_id: visitors.keys().max().map_or(71_000_001, |id| id + 1),
+            visitors,
             next_checkin_id: 87_000_001,
             next_failed_id: 56_000_001,
         }
@@ -132,6 +148,10 @@ impl World {
         )
     }
 
+    pub fn visitor_json(&self, v: &Visitor) -> Value {
+        v.to_json(self.coworker_name(v.coworker_id))
+    }
+
     pub fn failed_json(&self, f: &FailedCheckin) -> Value {
         f.to_json(
             self.coworker_name(f.coworker_id),
@@ -147,7 +167,7 @@ impl World {
 
     /// The checks every check-in and failed check-in write shares: the location exists
     /// (validation), and the member, if named, exists (a business rule).
-    fn check_references(&self, body: &Checked) -> Result<(), Refusal> {
+    pub(crate) fn check_references(&self, body: &Checked) -> Result<(), Refusal> {
         let business = body.int("BusinessId").unwrap_or_default();
         if self.business(business).is_none() {
             return Err(Refusal::Invalid(vec![FieldError::new(

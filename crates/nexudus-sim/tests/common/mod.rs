@@ -96,4 +96,15 @@ impl Wire {
     pub async fn put(&self, path: &str, body: Value) -> (StatusCode, Value) {
         self.send(reqwest::Method::PUT, path, Some(body)).await
     }
+
+    /// The status of a GET made with another account's token.
+    pub async fn status_as(&self, token: &str, path: &str) -> StatusCode {
+        self.http
+            .get(self.url(path))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap()
+            .status()
+    }
 }

@@ -1,0 +1,112 @@
+//! Visitors on the wire (docs/nexudus-api.md, section 8): the day's expected guests by location,
+//! range and invitation code, one by Id, a walk-in registered, and an arrival put back whole.
+
+mod common;
+
+use common::Wire;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+fn records(page: &Value) -> Vec<Value> {
+    page["Records"].as_array().unwrap().clone()
+}
+
+#[tokio::test]
+async fn expected_guests_are_found_by_location_day_and_invitation_code() {
+    let w = Wire::quiet(60).await;
+    let (status, page) = w.get("/api/spaces/visitors?Visitor_Business=1001").await;
+    assert_eq!(status, StatusCode::OK);
+    let expected = records(&page);
+    assert_eq!(expected.len(), 3, "three guests expected at each location");
+    let guest = &expected[0];
+    for field in [
+        "FullName",
+        "Email",
+        "ExpectedArrival",
+        "CoworkerId",
+        "CoworkerFullName",
+        "VisitorCode",
+        "VisitorSource",
+        "HostApprovalStatus",
+    ] {
+        assert!(!guest[field].is_null(), "{field} in {guest}");
+    }
+    let code = guest["VisitorCode"].as_str().unwrap();
+    let (_, found) = w
+        .get(&format!("/api/spaces/visitors?Visitor_VisitorCode={code}"))
+        .await;
+    assert_eq!(records(&found)[0]["Id"], guest["Id"], "found by code");
+    let (_, none) = w
+        .get("/api/spaces/visitors?Visitor_Business=1001&to_Visitor_ExpectedArrival=2000-01-01T00:00")
+        .await;
+    assert!(records(&none).is_empty(), "a range that holds no one");
+    let (status, one) = w
+        .get(&format!("/api/spaces/visitors/{}", guest["Id"]))
+        .await;
+    assert_eq!(
+        (status, one["FullName"].clone()),
+        (StatusCode::OK, guest["FullName"].clone())
+    );
+
+    let reader = w.reader_token().await;
+    assert_eq!(
+        w.status_as(&reader, "/api/spaces/visitors").await,
+        StatusCode::UNAUTHORIZED,
+        "Visitor-List is a role"
+    );
+}
+
+#[tokio::test]
+async fn a_walk_in_is_registered_with_a_code_and_an_arrival_put_back_whole() {
+    let w = Wire::quiet(60).await;
+    let (status, body) = w
+        .post("/api/spaces/visitors", json!({"BusinessId": 1001}))
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    let (status, created) = w
+        .post(
+            "/api/spaces/visitors",
+            json!({
+                "BusinessId": 1001, "FullName": "Walk In", "Email": "walk.in@example.com",
+                "ExpectedArrival": "2026-11-29T10:00:00Z", "CoworkerId": 100_001, "VisitorSource": 2
+            }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{created}");
+    let id = created["Value"]["Id"].as_i64().unwrap();
+    let (_, mut record) = w.get(&format!("/api/spaces/visitors/{id}")).await;
+    assert_eq!(record["VisitorSource"], 2, "registered by NexIO (a kiosk)");
+    assert_eq!(
+        record["VisitorCode"].as_str().unwrap().len(),
+        6,
+        "a code is given"
+    );
+    // An arrival: the whole record back, with Arrived set.
+    record["Arrived"] = json!(true);
+    record["CheckedInAt"] = json!("2026-11-29T10:02:00Z");
+    let (status, _) = w.put("/api/spaces/visitors", record.clone()).await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, after) = w.get(&format!("/api/spaces/visitors/{id}")).await;
+    assert_eq!(after["Arrived"], true);
+    assert_eq!(
+        after["VisitorCode"], record["VisitorCode"],
+        "kept: it was sent"
+    );
+    // A PUT replaces: what it leaves out is cleared.
+    let (status, _) = w
+        .put(
+            "/api/spaces/visitors",
+            json!({
+                "Id": id, "BusinessId": 1001, "FullName": "Walk In", "Email": "walk.in@example.com",
+                "ExpectedArrival": "2026-11-29T10:00:00Z"
+            }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, cleared) = w.get(&format!("/api/spaces/visitors/{id}")).await;
+    assert_eq!(
+        (cleared["CoworkerId"].clone(), cleared["Arrived"].clone()),
+        (Value::Null, json!(false)),
+        "a PUT clears the host and the arrival it left out"
+    );
+}
