@@ -15,6 +15,7 @@ async fn a_draining_kiosk_says_online_within_a_second_of_its_first_write() {
         writes: vec![Rate::spread(20, Duration::from_secs(1))],
         all: vec![],
         max_wait: Duration::from_secs(120),
+        jitter: Duration::ZERO,
     };
     let (sim, _dir, kiosk) = loaded_kiosk(600, limits).await;
     sim.set_outage(true);

@@ -3,7 +3,7 @@
 use std::cmp::Ordering;
 use std::collections::HashMap;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use bytes::Bytes;
 use chrono::{DateTime, Utc};
@@ -254,7 +254,10 @@ fn admit(
         return Err(denied());
     }
     let email = user.email.clone();
-    if !st.throttle.admit(&grant.client, write, Instant::now()) {
+    if !st
+        .throttle
+        .admit(&grant.client, write, crate::http::arrival(headers))
+    {
         // As Nexudus answers it: 409, `Retry-After: 1`, and no body at all.
         let mut r = crate::http::empty(StatusCode::CONFLICT);
         r.headers_mut()

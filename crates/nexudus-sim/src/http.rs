@@ -71,3 +71,32 @@ pub(crate) fn empty(status: StatusCode) -> Response {
 pub(crate) fn method_not_allowed() -> Response {
     empty(StatusCode::METHOD_NOT_ALLOWED)
 }
+
+/// The header the simulator stamps each request with when it arrives (any the client sent is
+/// replaced): the throttle counts arrivals, as a server does, not the moment a handler gets to
+/// the request behind others.
+pub(crate) const ARRIVED: &str = "x-nexudus-sim-arrived";
+
+fn epoch() -> std::time::Instant {
+    static EPOCH: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+    *EPOCH.get_or_init(std::time::Instant::now)
+}
+
+/// Stamps `headers` with the arrival time, now.
+pub(crate) fn stamp_arrival(headers: &mut HeaderMap) {
+    let nanos = epoch().elapsed().as_nanos().to_string();
+    if let Ok(value) = hyper::header::HeaderValue::from_str(&nanos) {
+        headers.insert(ARRIVED, value);
+    }
+}
+
+/// When the request arrived (now, for one that was never stamped).
+pub(crate) fn arrival(headers: &HeaderMap) -> std::time::Instant {
+    headers
+        .get(ARRIVED)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok())
+        .map_or_else(std::time::Instant::now, |n| {
+            epoch() + std::time::Duration::from_nanos(n)
+        })
+}

@@ -56,7 +56,8 @@ const MAX_BODY: usize = 16 * 1024 * 1024;
 
 /// Reads the request whole and lets the app answer it.
 async fn answer(app: App, request: hyper::Request<Incoming>, kill: ConnKill) -> Response {
-    let (parts, body) = request.into_parts();
+    let (mut parts, body) = request.into_parts();
+    crate::http::stamp_arrival(&mut parts.headers);
     let body = match http_body_util::Limited::new(body, MAX_BODY).collect().await {
         Ok(collected) => collected.to_bytes(),
         Err(_) => {

@@ -39,12 +39,14 @@ impl Rate {
         Self { count, per, burst }
     }
 
-    fn quota(self) -> Option<Quota> {
+    /// `jitter`: added to the spacing, for requests that reach the server later than they
+    /// left (the network, a busy server): what the server counts is their arrival.
+    fn quota(self, jitter: Duration) -> Option<Quota> {
         let count = NonZeroU32::new(self.count)?;
         let burst = NonZeroU32::new(self.burst.clamp(1, count.get()))?;
         // With a burst b and a spacing T, a window of length W holds at most b + W/T requests:
         // T = W / (count - b + 1), 2% longer, keeps that at or under count.
-        let interval = self.per.mul_f64(1.02) / (count.get() - burst.get() + 1);
+        let interval = self.per.mul_f64(1.02) / (count.get() - burst.get() + 1) + jitter;
         Quota::with_period(interval).map(|q| q.allow_burst(burst))
     }
 }
@@ -59,6 +61,9 @@ pub struct Limits {
     pub all: Vec<Rate>,
     /// A request that would have to wait longer than this fails with `RateLimited` instead.
     pub max_wait: Duration,
+    /// Added to every spacing: how much later than the previous one a request may reach the
+    /// server. It matters only for the shortest window (one request per 100 ms).
+    pub jitter: Duration,
 }
 
 impl Default for Limits {
@@ -83,6 +88,9 @@ impl Default for Limits {
                 Rate::spread(1, Duration::from_millis(100)),
             ],
             max_wait: Duration::from_secs(120),
+            // Measured: five kiosks loading at once against one busy server arrive up to
+            // ~80 ms out of step (tests/tests/limits.rs).
+            jitter: Duration::from_millis(100),
         }
     }
 }
@@ -94,6 +102,7 @@ impl Limits {
             writes: vec![],
             all: vec![],
             max_wait: Duration::ZERO,
+            jitter: Duration::ZERO,
         }
     }
 }
@@ -113,7 +122,7 @@ impl Limiter {
         let build = |rates: &[Rate]| {
             rates
                 .iter()
-                .filter_map(|r| r.quota())
+                .filter_map(|r| r.quota(limits.jitter))
                 .map(RateLimiter::direct)
                 .collect::<Vec<_>>()
         };
@@ -165,6 +174,7 @@ mod tests {
             writes: vec![Rate::with_burst(3, Duration::from_secs(24 * 3600), 3)],
             all: vec![],
             max_wait: Duration::from_secs(5),
+            jitter: Duration::ZERO,
         };
         let limiter = Limiter::new(&limits);
         for _ in 0..3 {
@@ -189,6 +199,7 @@ mod tests {
             writes: vec![],
             all: vec![Rate::with_burst(2, Duration::from_secs(3600), 2)],
             max_wait: Duration::from_secs(1),
+            jitter: Duration::ZERO,
         };
         let limiter = Limiter::new(&limits);
         limiter.acquire(true).await.expect("a first write");
@@ -211,8 +222,10 @@ mod tests {
             Rate::with_burst(10, Duration::from_secs(1), 10),
         ] {
             let clock = FakeRelativeClock::default();
-            let limiter =
-                RateLimiter::direct_with_clock(rate.quota().expect("a quota"), clock.clone());
+            let limiter = RateLimiter::direct_with_clock(
+                rate.quota(Duration::ZERO).expect("a quota"),
+                clock.clone(),
+            );
             let step = rate.per / (rate.count * 4);
             let mut sent: Vec<Duration> = Vec::new();
             let mut now = Duration::ZERO;

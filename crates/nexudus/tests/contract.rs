@@ -519,6 +519,7 @@ async fn the_server_throttles_a_burst_and_the_client_limiter_prevents_it() {
         writes: vec![Rate::spread(20, Duration::from_secs(1))],
         all: vec![],
         max_wait: Duration::from_secs(5),
+        jitter: Duration::ZERO,
     };
     let limited = client_with(&sim, cfg).await;
     let before = sim.requests().len();

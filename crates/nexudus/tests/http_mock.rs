@@ -574,6 +574,7 @@ async fn the_limiter_spaces_writes_instead_of_sending_what_would_be_throttled() 
         writes: vec![Rate::spread(10, Duration::from_secs(1))],
         all: vec![],
         max_wait: Duration::from_secs(5),
+        jitter: Duration::ZERO,
     };
     let client = Client::new(cfg, store).unwrap();
     grant_refreshes(&server).await;
