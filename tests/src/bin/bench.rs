@@ -49,6 +49,111 @@ async fn main() {
     if want("throttled") {
         throttled().await;
     }
+    if want("budget") {
+        budget().await;
+    }
+}
+
+/// The least time `requests` requests take under the published table for all methods: one per
+/// 100 ms, at most 120 in any minute (the hour's 5,000 is not reached by a first load).
+fn floor(requests: usize) -> Duration {
+    let gaps = requests.saturating_sub(1);
+    let by_minute = Duration::from_secs(60) * u32::try_from(gaps / 120).unwrap_or(u32::MAX);
+    let by_spacing = Duration::from_millis(100) * u32::try_from(gaps % 120).unwrap_or(u32::MAX);
+    (by_minute + by_spacing)
+        .max(Duration::from_millis(100) * u32::try_from(gaps.min(119)).unwrap_or(0))
+}
+
+/// API use under the real limits (issue 10's fleet budget): a first load, a kiosk's requests
+/// per hour idle and at 200 taps an hour, and the pace of the background fill of whole records.
+async fn budget() {
+    use kiosk::SyncOptions;
+    use nexudus_sim::{SimConfig, Simulator};
+
+    for members in [2_000, 10_000] {
+        let sim = Simulator::start(SimConfig {
+            members,
+            ..SimConfig::default()
+        })
+        .await
+        .unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let kiosk = scenarios::open_kiosk(dir.path(), Limits::default());
+        let t = Instant::now();
+        scenarios::connect(&kiosk, &sim).await;
+        let took = t.elapsed();
+        let requests = sim
+            .requests()
+            .iter()
+            .filter(|r| r.path != "/api/token")
+            .count();
+        let throttled = sim.requests().iter().filter(|r| r.status == 409).count();
+        let least = floor(requests);
+        println!(
+            "{:<58} {took:.1?}, {requests} requests, {throttled} throttled; the limits allow {least:.1?} ({:.0}% of it)",
+            format!("first load of {members} members, real limits"),
+            took.as_secs_f64() * 100.0 / least.as_secs_f64().max(0.001)
+        );
+    }
+
+    // A kiosk's steady state, on its own schedule: a minute idle, a minute at 200 taps an hour.
+    let sim = Simulator::start(SimConfig {
+        members: 2_000,
+        ..SimConfig::default()
+    })
+    .await
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let kiosk = scenarios::open_kiosk(dir.path(), Limits::default());
+    scenarios::connect(&kiosk, &sim).await;
+    let steady = SyncOptions {
+        fill_batch: 0,
+        ..SyncOptions::default()
+    };
+    let window = Duration::from_secs(
+        std::env::var("BENCH_WINDOW")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(60),
+    );
+    let per_hour = |n: usize| n as f64 * 3600.0 / window.as_secs_f64();
+    let engine = kiosk.start_sync(steady.clone());
+    let before = sim.requests().len();
+    tokio::time::sleep(window).await;
+    let idle = sim.requests().len() - before;
+    let members = scenarios::eligible(&sim);
+    let before = sim.requests().len();
+    let taps = (window.as_secs_f64() * 200.0 / 3600.0).round() as usize;
+    let gap = window / u32::try_from(taps.max(1)).unwrap_or(1);
+    for m in members.iter().take(taps) {
+        kiosk.tap(*m).unwrap();
+        tokio::time::sleep(gap).await;
+    }
+    let busy = sim.requests().len() - before;
+    engine.stop().await;
+    println!(
+        "{:<58} idle {:.0}/h, at 200 taps/h {:.0}/h (the hour allows 5,000)",
+        "one kiosk's requests, steady state",
+        per_hour(idle),
+        per_hour(busy)
+    );
+
+    // The fill of whole records (PINs offline), on its default pace.
+    let engine = kiosk.start_sync(SyncOptions::default());
+    let before = sim.requests().len();
+    tokio::time::sleep(window).await;
+    engine.stop().await;
+    let reads = sim.requests()[before..]
+        .iter()
+        .filter(|r| r.path.starts_with("/api/spaces/coworkers/") && r.query.is_empty())
+        .count();
+    let rate = per_hour(reads);
+    println!(
+        "{:<58} {rate:.0}/h: every PIN offline after {:.0} min for 500 members, {:.1} h for 10,000",
+        "background fill of whole records",
+        500.0 / rate * 60.0,
+        10_000.0 / rate
+    );
 }
 
 async fn load_and_tap() {
