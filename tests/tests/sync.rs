@@ -190,6 +190,8 @@ async fn a_thousand_writes_under_throttling_drain_with_few_409s() {
     let limits = Limits {
         writes: vec![Rate::spread(100, Duration::from_secs(1))],
         all: vec![Rate::spread(100, Duration::from_secs(1))],
+        // Loopback to an idle simulator: no allowance for requests arriving out of step.
+        jitter: Duration::ZERO,
         ..Limits::default()
     };
     let (sim, _dir, kiosk) = loaded_kiosk(7000, limits).await;

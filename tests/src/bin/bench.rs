@@ -318,6 +318,8 @@ async fn throttled() {
     let limits = Limits {
         writes: vec![Rate::spread(100, Duration::from_secs(1))],
         all: vec![Rate::spread(100, Duration::from_secs(1))],
+        // Loopback to an idle simulator: no allowance for requests arriving out of step.
+        jitter: Duration::ZERO,
         ..Limits::default()
     };
     let (sim, _dir, k4) = scenarios::loaded_kiosk(7000, limits).await;
