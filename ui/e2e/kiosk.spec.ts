@@ -101,6 +101,9 @@ test('each privacy mode shows as much of a name as it allows', async ({ page, re
   await expect(page.locator('[data-testid=tile]')).toHaveCount(0);
   await page.getByTestId('search').fill(m.FullName.slice(0, 2));
   await expect(page.locator('[data-testid=tile]')).toHaveCount(0);
+  // Two letters: "type at least 3", not "no one matches".
+  await expect(page.getByTestId('search-hint')).toBeVisible();
+  await expect(page.getByTestId('no-match')).toHaveCount(0);
   await page.getByTestId('search').fill(m.FullName);
   await expect(tile(page, m.Id)).toBeVisible();
   await shot(page, 'privacy-search-only');

@@ -5,6 +5,7 @@ import { PinEntry } from '../src/lib/pinpad';
 import { CardReader } from '../src/lib/cardreader';
 import { contrast, hslToRgb, tileColour } from '../src/lib/colour';
 import { letterIndex } from '../src/lib/alphabet';
+import { lettersIn, searchNotice } from '../src/lib/search';
 import { duration, errorText, ignoredText, messages, pickLocale, refusalText, translate } from '../src/lib/i18n';
 import type { Refusal } from '../src/lib/types';
 
@@ -168,5 +169,19 @@ describe('strings', () => {
       'Too many wrong PINs. Try again in 30 s.',
     );
     expect(errorText('en', { code: 'database_error', message: 'database error: x' })).toBe('database error: x');
+  });
+});
+
+describe('the notice under the search box', () => {
+  it('asks for three letters in search-only privacy, counting letters as the core does', () => {
+    expect(lettersIn('Zo')).toBe(2);
+    expect(lettersIn('Zoë')).toBe(3);
+    expect(lettersIn('d. e')).toBe(2);
+    expect(searchNotice(true, '', null)).toBe('searchMore');
+    expect(searchNotice(true, 'ma', 0)).toBe('searchMore');
+    expect(searchNotice(true, 'mar', 0)).toBe('noMatch');
+    expect(searchNotice(true, 'mar', 4)).toBeNull();
+    expect(searchNotice(false, 'ma', 0)).toBe('noMatch');
+    expect(searchNotice(false, '', null)).toBeNull();
   });
 });

@@ -1,0 +1,18 @@
+/** In "search only" privacy the core finds no one for fewer letters than this (the kiosk's
+ * `search`, crates/kiosk/src/kiosk/mod.rs), so that a passer-by cannot list members. */
+export const SEARCH_ONLY_MIN_LETTERS = 3;
+
+/** The letters and digits of a query, accents set aside, as the core counts them. */
+export function lettersIn(query: string): number {
+  return [...query.normalize('NFKD')].filter((c) => /[\p{L}\p{N}]/u.test(c)).length;
+}
+
+/** What the screen says under the search box: type more, no one matches, or nothing. */
+export type SearchNotice = 'searchMore' | 'noMatch' | null;
+
+/** `found`: how many the search found, or null when no search ran. */
+export function searchNotice(searchOnly: boolean, query: string, found: number | null): SearchNotice {
+  if (searchOnly && lettersIn(query) < SEARCH_ONLY_MIN_LETTERS) return 'searchMore';
+  if (found === 0) return 'noMatch';
+  return null;
+}
