@@ -47,6 +47,15 @@ test('search finds members by part of a name, ignoring accents and case', async 
   await shot(page, 'search');
 });
 
+test('a search that matches more than the screen shows says to type more', async ({ page }) => {
+  await page.goto('/');
+  await page.getByTestId('search').fill('a');
+  await expect(page.getByTestId('search-narrow')).toBeVisible();
+  await page.getByTestId('search').fill('zzzq');
+  await expect(page.getByTestId('no-match')).toBeVisible();
+  await expect(page.getByTestId('search-narrow')).toHaveCount(0);
+});
+
 test('a PIN on the pad checks a member in, looked up online the first time', async ({ page, request }) => {
   // List answers carry no PIN (as in Nexudus): read whole records until one has a PIN.
   let m: SimMember | undefined;

@@ -183,5 +183,7 @@ describe('the notice under the search box', () => {
     expect(searchNotice(true, 'mar', 4)).toBeNull();
     expect(searchNotice(false, 'ma', 0)).toBe('noMatch');
     expect(searchNotice(false, '', null)).toBeNull();
+    expect(searchNotice(false, 'maria', 51)).toBe('searchNarrow');
+    expect(searchNotice(false, 'maria', 50)).toBeNull();
   });
 });
