@@ -194,6 +194,26 @@ test('after changing the staff PIN the open panel saves with the new one', async
   expect(await save()).toBe(true);
 });
 
+test('after the idle timeout the next person starts at the top, in the kiosk’s language', async ({ page, request }) => {
+  const before = (await settings(request)).idle_timeout_seconds;
+  await changeSettings(request, { idle_timeout_seconds: 5 });
+  try {
+    await page.goto('/');
+    await expect(page.locator('[data-testid=tile]').first()).toBeVisible();
+    const home = (await page.locator('.app').getAttribute('lang'))!;
+    await page.getByTestId('language-button').click();
+    await expect(page.locator('.app')).not.toHaveAttribute('lang', home);
+    const scrollTop = () => page.locator('.scroller').evaluate((el) => el.scrollTop);
+    await page.locator('.scroller').evaluate((el) => el.scrollTo({ top: 2000 }));
+    await expect.poll(scrollTop).toBeGreaterThan(0);
+    // Nobody touches the screen for longer than the timeout.
+    await expect(page.locator('.app')).toHaveAttribute('lang', home, { timeout: 10_000 });
+    await expect.poll(scrollTop).toBe(0);
+  } finally {
+    await changeSettings(request, { idle_timeout_seconds: before });
+  }
+});
+
 test('with the simulator down the kiosk says offline and queues; back up, it drains', async ({ page, request }) => {
   const members = (await eligible(request)).slice(20, 24);
   await page.goto('/');
