@@ -162,6 +162,8 @@ test('the staff panel checks the account and shows a line per check', async ({ p
   await page.getByTestId('staff-button').click();
   for (const d of STAFF_PIN) await page.getByTestId(`pin-key-${d}`).click();
   await page.getByTestId('pin-submit').click();
+  // The connectivity in words, not the core's code.
+  await expect(page.getByTestId('staff-connectivity')).toHaveText('Online');
   await page.getByTestId('check-account').click();
   const report = page.getByTestId('doctor-report');
   await expect(report).toContainText('role Coworker-List');

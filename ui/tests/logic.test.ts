@@ -6,7 +6,17 @@ import { CardReader } from '../src/lib/cardreader';
 import { contrast, hslToRgb, tileColour } from '../src/lib/colour';
 import { letterIndex } from '../src/lib/alphabet';
 import { lettersIn, searchNotice } from '../src/lib/search';
-import { duration, errorText, ignoredText, messages, pickLocale, refusalText, translate } from '../src/lib/i18n';
+import {
+  connectivityKey,
+  duration,
+  errorText,
+  ignoredText,
+  messages,
+  opKey,
+  pickLocale,
+  refusalText,
+  translate,
+} from '../src/lib/i18n';
 import type { Refusal } from '../src/lib/types';
 
 describe('the virtual grid', () => {
@@ -185,5 +195,19 @@ describe('the notice under the search box', () => {
     expect(searchNotice(false, '', null)).toBeNull();
     expect(searchNotice(false, 'maria', 51)).toBe('searchNarrow');
     expect(searchNotice(false, 'maria', 50)).toBeNull();
+  });
+});
+
+describe('the staff panel words', () => {
+  it('says each connectivity state and each queue entry kind in words, in both languages', () => {
+    for (const locale of ['en', 'es'] as const) {
+      for (const [code, key] of [...Object.entries(connectivityKey), ...Object.entries(opKey)]) {
+        const words = translate(locale, key);
+        expect(words, `${locale} ${code}`).not.toBe(code);
+        expect(words.length).toBeGreaterThan(0);
+      }
+    }
+    expect(translate('es', opKey.close_checkin)).toBe('salida');
+    expect(translate('es', connectivityKey.not_configured)).toBe('Sin cuenta');
   });
 });

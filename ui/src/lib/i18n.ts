@@ -1,6 +1,6 @@
 // Every string the UI shows, in one place, in English and Spanish. The core sends codes (a
 // refusal's reason, an error's code with its data); this file words them.
-import type { IgnoredAfter, Refusal } from './types';
+import type { Connectivity, IgnoredAfter, OutboxOp, Refusal } from './types';
 
 const en = {
   search: 'Type your name',
@@ -43,6 +43,9 @@ const en = {
   missingRole: 'The Nexudus account lacks a role',
   needsLogin: 'Needs staff login',
   notConfigured: 'No account',
+  opCreateCheckin: 'check-in',
+  opCloseCheckin: 'check-out',
+  opCreateFailed: 'refused check-in',
   pending: '{count} waiting to sync',
   demo: 'Demo',
   demoPin: 'staff PIN {pin}',
@@ -149,6 +152,9 @@ const es: Record<Key, string> = {
   missingRole: 'A la cuenta de Nexudus le falta un permiso',
   needsLogin: 'Necesita inicio de sesión',
   notConfigured: 'Sin cuenta',
+  opCreateCheckin: 'entrada',
+  opCloseCheckin: 'salida',
+  opCreateFailed: 'entrada rechazada',
   pending: '{count} pendientes de sincronizar',
   demo: 'Demo',
   demoPin: 'PIN de personal {pin}',
@@ -278,3 +284,20 @@ export function errorText(
       return e.message;
   }
 }
+
+/** The words for each connectivity state the core reports (never its code on screen). */
+export const connectivityKey: Record<Connectivity, Key> = {
+  online: 'online',
+  offline: 'offline',
+  throttled: 'throttled',
+  missing_role: 'missingRole',
+  needs_login: 'needsLogin',
+  not_configured: 'notConfigured',
+};
+
+/** The words for each kind of entry in the sync queue. */
+export const opKey: Record<OutboxOp, Key> = {
+  create_checkin: 'opCreateCheckin',
+  close_checkin: 'opCloseCheckin',
+  create_failed: 'opCreateFailed',
+};
