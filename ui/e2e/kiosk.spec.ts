@@ -239,6 +239,26 @@ test('with the simulator down the kiosk says offline and queues; back up, it dra
   await shot(page, 'drained');
 });
 
+test('the staff queue follows the sync while the panel is open', async ({ page, request }) => {
+  const m = (await eligible(request))[30]!;
+  await page.goto('/');
+  await simOutage(request, true);
+  try {
+    await findMember(page, m);
+    await tile(page, m.Id).click();
+    await expect(page.getByTestId('result')).toHaveAttribute('data-kind', 'welcome');
+    await page.getByTestId('result').click();
+    await page.getByTestId('staff-button').click();
+    for (const d of STAFF_PIN) await page.getByTestId(`pin-key-${d}`).click();
+    await page.getByTestId('pin-submit').click();
+    await expect(page.getByTestId('queue')).toContainText(m.FullName);
+  } finally {
+    await simOutage(request, false);
+  }
+  await page.getByTestId('staff-sync-now').click();
+  await expect(page.getByTestId('queue-empty')).toBeVisible({ timeout: 30_000 });
+});
+
 test('five wrong staff PINs lock the panel', async ({ page }) => {
   await page.goto('/');
   await page.getByTestId('staff-button').click();
