@@ -73,6 +73,36 @@ test('a PIN on the pad checks a member in, looked up online the first time', asy
   await shot(page, 'pin');
 });
 
+test('the PIN pad takes the keyboard at once, keeps Tab inside and closes with Escape', async ({ page }) => {
+  await page.goto('/');
+  await page.getByTestId('pin-button').click();
+  await page.keyboard.type('1357');
+  await expect(page.getByTestId('pin-dots')).toHaveText('••••');
+  for (let i = 0; i < 20; i++) {
+    await page.keyboard.press('Tab');
+    const on = await page.evaluate(() => document.activeElement?.closest('[data-testid=tile], main') ? 'behind' : 'ok');
+    expect(on, `Tab ${i + 1} never reaches the tiles behind the dialog`).toBe('ok');
+  }
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('pin-pad')).toHaveCount(0);
+  // The result card closes with Escape too.
+  await page.getByTestId('pin-button').click();
+  await page.keyboard.type('0000');
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('pin-error')).toBeVisible();
+  await page.keyboard.press('Escape');
+  const first = page.locator('[data-testid=tile]').first();
+  const id = await first.getAttribute('data-member');
+  await first.click();
+  await expect(page.getByTestId('result')).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('result')).toHaveCount(0);
+  // Out again, so the other tests find the member as they left them.
+  await page.locator(`[data-testid=tile][data-member="${id}"]`).click();
+  await expect(page.getByTestId('result')).toHaveAttribute('data-kind', 'goodbye');
+  await page.keyboard.press('Escape');
+});
+
 test('a card reader typing anywhere checks a member in', async ({ page, request }) => {
   const m = (await eligible(request)).find((x) => x.AccessCardId && !x.AccessPincode)!;
   await page.goto('/');
