@@ -1,5 +1,5 @@
 //! The simulator's own small HTTP layer on hyper: a request read whole, a response built whole,
-//! and the plain match on method and path that `api.rs` and `admin.rs` route with. The simulator
+//! and the plain match on method and path that `api/` and `admin.rs` route with. The simulator
 //! is embedded in the kiosk app for demo mode, so it keeps the app free of a web framework.
 
 use std::collections::HashMap;
