@@ -33,6 +33,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0002_outbox_queue_indexes.sql"),
     include_str!("../../migrations/0003_location_windows_zone.sql"),
     include_str!("../../migrations/0004_member_whole_reads.sql"),
+    include_str!("../../migrations/0005_checkins_by_member.sql"),
 ];
 
 fn migrations() -> Migrations<'static> {

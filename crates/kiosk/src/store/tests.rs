@@ -122,18 +122,24 @@ fn the_queue_is_read_through_its_indexes_never_by_scanning_the_history() {
     );
     let conn = store.conn();
     for q in queue_reads {
-        // Parameters unbound (NULL): the plan does not depend on their values.
-        let mut explain = conn.prepare(&format!("EXPLAIN QUERY PLAN {q}")).unwrap();
-        let mut rows = explain.raw_query();
-        let mut plan: Vec<String> = Vec::new();
-        while let Some(row) = rows.next().unwrap() {
-            plan.push(row.get(3).unwrap());
-        }
+        let plan = query_plan(&conn, q);
         assert!(
             !plan.iter().any(|step| step == "SCAN outbox"),
             "{q} scans the whole outbox: {plan:?}"
         );
     }
+}
+
+/// The steps of SQLite's plan for `q`. Parameters unbound (NULL): the plan does not depend on
+/// their values.
+fn query_plan(conn: &rusqlite::Connection, q: &str) -> Vec<String> {
+    let mut explain = conn.prepare(&format!("EXPLAIN QUERY PLAN {q}")).unwrap();
+    let mut rows = explain.raw_query();
+    let mut plan = Vec::new();
+    while let Some(row) = rows.next().unwrap() {
+        plan.push(row.get(3).unwrap());
+    }
+    plan
 }
 
 #[test]
@@ -212,4 +218,23 @@ fn a_value_in_the_file_that_does_not_read_as_its_type_is_bad_data_naming_it() {
     let err = store.read(|tx| tx.checkin(row.local_id)).unwrap_err();
     assert!(matches!(err, StoreError::Data(_)), "{err:?}");
     assert!(err.to_string().contains("yesterday-ish"), "{err}");
+}
+
+/// A tap-in reads the member's newest check-in, and a pull looks for the kiosk's own unsent
+/// check-in of a member: neither may scan every check-in ever made.
+#[test]
+fn the_reads_of_a_members_check_ins_use_an_index() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("kiosk.db")).unwrap();
+    let conn = store.conn();
+    for q in [
+        "SELECT from_time FROM checkins WHERE member_id = ?1 ORDER BY from_time DESC LIMIT 1",
+        "SELECT local_id FROM checkins WHERE member_id = ?1 AND location_id = ?2 AND nexudus_id IS NULL AND origin = 'kiosk'",
+    ] {
+        let plan = query_plan(&conn, q);
+        assert!(
+            !plan.iter().any(|step| step.starts_with("SCAN checkins")),
+            "{q} scans every check-in: {plan:?}"
+        );
+    }
 }

@@ -30,8 +30,12 @@ pub(crate) const LOOKUP_TIMEOUT: StdDuration = StdDuration::from_secs(3);
 const REINDEX_AFTER: usize = 50;
 
 /// Reads member `id`'s whole record and keeps it (an archived or vanished member leaves the
-/// cache). Answers whether the cache held anything the grid or search shows that changed.
-async fn read_whole(shared: &Shared, api: &Client, id: i64) -> Result<bool, SyncError> {
+/// cache). Answers whether anything the grid or search shows changed, and the member as kept.
+async fn read_whole(
+    shared: &Shared,
+    api: &Client,
+    id: i64,
+) -> Result<(bool, Option<crate::model::Member>), SyncError> {
     let record = match api.coworker(id).await {
         Ok(c) => Some(c),
         Err(ApiError::NotFound { .. }) => None,
@@ -42,7 +46,7 @@ async fn read_whole(shared: &Shared, api: &Client, id: i64) -> Result<bool, Sync
         let cached = tx.member(id)?;
         let Some(c) = record.filter(|c| c.archived != Some(true)) else {
             tx.remove_member(id)?;
-            return Ok::<_, StoreError>(cached.is_some());
+            return Ok::<_, StoreError>((cached.is_some(), None));
         };
         let member = wire::member(&c, cached.as_ref(), key, wire::Read::Whole);
         let shown = |m: &crate::model::Member| {
@@ -57,7 +61,7 @@ async fn read_whole(shared: &Shared, api: &Client, id: i64) -> Result<bool, Sync
         let changed = cached.as_ref().map(shown) != Some(shown(&member));
         tx.upsert_member(&member)?;
         tx.set_full_read(id)?;
-        Ok(changed)
+        Ok((changed, Some(member)))
     })?;
     Ok(changed)
 }
@@ -81,7 +85,7 @@ impl SyncEngine {
             if self.is_stopping() {
                 break;
             }
-            if read_whole(&self.shared, api, *id).await? {
+            if read_whole(&self.shared, api, *id).await?.0 {
                 self.shared.fill_unindexed.fetch_add(1, Ordering::SeqCst);
             }
         }
@@ -137,8 +141,7 @@ pub(crate) async fn look_up_pin(shared: &Shared, pin: &str) -> Option<i64> {
         let hash = shared.device_key.hash("pin", pin);
         let mut found = Vec::new();
         for c in &candidates {
-            read_whole(shared, &api, c.id).await?;
-            let member = shared.store.read(|tx| tx.member(c.id))?;
+            let (_, member) = read_whole(shared, &api, c.id).await?;
             if member.is_some_and(|m| m.pin_hash.as_ref() == Some(&hash)) {
                 found.push(c.id);
             }
