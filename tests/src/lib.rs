@@ -83,7 +83,7 @@ pub async fn connect(kiosk: &Kiosk, sim: &SimHandle) {
             ..Settings::default()
         };
         kiosk
-            .update_settings(STAFF_PIN, settings)
+            .update_settings(&kiosk.staff_by_pin(STAFF_PIN).unwrap(), settings)
             .expect("settings");
     }
     let status = kiosk.sync_once(&fast_sync()).await;

@@ -99,7 +99,7 @@ async fn five_kiosks_on_one_location_stay_under_the_limits_and_see_each_other_wi
         let ins: Vec<Vec<i64>> = kiosks
             .iter()
             .map(|k| {
-                k.who_is_in(STAFF_PIN)
+                k.who_is_in(&k.staff_by_pin(STAFF_PIN).unwrap())
                     .unwrap()
                     .iter()
                     .map(|t| t.member_id)

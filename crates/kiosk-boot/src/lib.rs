@@ -33,6 +33,8 @@ pub struct BootOptions {
     pub sync: SyncOptions,
     /// What the face starting the kiosk can do (the status tells the UI).
     pub capabilities: Capabilities,
+    /// The kiosk's clock (tests drive one).
+    pub clock: Arc<dyn kiosk::Clock>,
 }
 
 impl BootOptions {
@@ -45,6 +47,7 @@ impl BootOptions {
             demo_sim_port: 0,
             sync: SyncOptions::default(),
             capabilities: Capabilities::default(),
+            clock: Arc::new(kiosk::SystemClock),
         }
     }
 }
@@ -91,7 +94,7 @@ pub async fn join_simulator(kiosk: &Kiosk, sim: &SimHandle, staff_pin: &str) -> 
         }),
         ..kiosk.settings()
     };
-    kiosk.update_settings(staff_pin, settings)?;
+    kiosk.update_settings(&kiosk.staff_by_pin(staff_pin)?, settings)?;
     Ok(())
 }
 
@@ -113,6 +116,7 @@ pub async fn boot(options: BootOptions) -> anyhow::Result<Running> {
             data_dir: Some(options.data_dir.clone()),
             api_base_override: options.api_base.clone(),
             capabilities: options.capabilities,
+            clock: Arc::clone(&options.clock),
             ..KioskConfig::default()
         })
         .with_context(|| format!("cannot open the kiosk in {}", options.data_dir.display()))?;
@@ -140,6 +144,7 @@ pub async fn boot(options: BootOptions) -> anyhow::Result<Running> {
         demo: true,
         initial_staff_pin: Some(DEMO_STAFF_PIN.into()),
         capabilities: options.capabilities,
+        clock: Arc::clone(&options.clock),
         ..KioskConfig::default()
     })?;
     join_simulator(&kiosk, &sim, DEMO_STAFF_PIN).await?;

@@ -2,5 +2,6 @@
 //! Start-up (demo mode, the data directory) is `kiosk-boot`'s, shared with the desktop app.
 
 pub mod http;
+pub mod tls;
 
 pub use kiosk_boot::{BootOptions, DemoChoice, Running, boot};

@@ -8,7 +8,8 @@ use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
 use kiosk::{Kiosk, KioskConfig, SyncOptions};
 use kiosk_boot::{BootOptions, DemoChoice, default_data_dir};
-use kiosk_web::http::{AppState, Pairing, router};
+use kiosk_web::http::{AppState, WebConfig, router};
+use kiosk_web::tls::{self, TlsListener};
 use tracing::{info, warn};
 
 #[derive(Debug, Parser)]
@@ -53,9 +54,21 @@ enum Command {
     Serve {
         #[command(flatten)]
         common: Common,
-        /// Address to listen on; anything but loopback requires tablets to pair first.
+        /// Address to listen on. Loopback is the kiosk's own screen (plain HTTP); any other
+        /// address serves HTTPS and tablets pair first.
         #[arg(long, default_value = "127.0.0.1:8080")]
         bind: SocketAddr,
+        /// The TLS certificate (PEM) for LAN addresses, from IT; without it the kiosk makes a
+        /// self-signed one on first start and keeps it in the data directory.
+        #[arg(long, requires = "tls_key", env = "KIOSK_TLS_CERT")]
+        tls_cert: Option<PathBuf>,
+        /// The private key (PEM) of --tls-cert.
+        #[arg(long, requires = "tls_cert", env = "KIOSK_TLS_KEY")]
+        tls_key: Option<PathBuf>,
+        /// A host name tablets reach the kiosk by (besides its IP addresses); repeatable.
+        /// Requests for any other name are refused (DNS rebinding).
+        #[arg(long = "host-name", value_name = "NAME")]
+        host_names: Vec<String>,
         /// Run against the built-in simulator even if an account is configured.
         #[arg(long, conflicts_with = "no_demo")]
         demo: bool,
@@ -104,6 +117,13 @@ enum Command {
         #[arg(long, value_name = "MEMBER_ID")]
         write_test: Option<i64>,
     },
+    /// Make a new pairing code for a tablet (valid 10 minutes, one tablet). Needs the staff PIN.
+    PairCode {
+        #[command(flatten)]
+        common: Common,
+        #[arg(long, env = "KIOSK_STAFF_PIN", hide_env_values = true)]
+        pin: String,
+    },
     /// List the sync queue (parked entries first). Needs the staff PIN.
     Queue {
         #[command(flatten)]
@@ -151,12 +171,29 @@ async fn main() -> anyhow::Result<()> {
         Command::Serve {
             common,
             bind,
+            tls_cert,
+            tls_key,
+            host_names,
             demo,
             no_demo,
             members,
             sim_port,
             ui_dir,
         } => {
+            let mut web = WebConfig::for_bind(bind);
+            web.host_names = host_names;
+            let identity = if web.https {
+                let mut names = web.host_names.clone();
+                if !bind.ip().is_unspecified() {
+                    names.push(bind.ip().to_string());
+                }
+                let given = tls_cert.as_deref().zip(tls_key.as_deref());
+                let identity = tls::identity(&common.data_dir(), given, &names)?;
+                web.tls_fingerprint = Some(identity.fingerprint.clone());
+                Some(identity)
+            } else {
+                None
+            };
             let mut options = BootOptions::new(common.data_dir());
             options.api_base = common.api_base.clone();
             options.demo = if demo {
@@ -168,19 +205,27 @@ async fn main() -> anyhow::Result<()> {
             };
             options.demo_members = members;
             options.demo_sim_port = sim_port;
-            let pairing = Arc::new(Pairing::new(!bind.ip().is_loopback()));
             options.capabilities = kiosk::Capabilities {
-                pairing: pairing.required,
+                pairing: web.pairing_required,
                 ..kiosk::Capabilities::default()
             };
             let running = kiosk_boot::boot(options).await?;
-            let state = AppState::new(running.kiosk.clone(), Arc::clone(&pairing));
+            let pairing_required = web.pairing_required;
+            let state = AppState::new(running.kiosk.clone(), web);
             let shutdown = state.shutdown.clone();
             let listener = tokio::net::TcpListener::bind(bind)
                 .await
                 .with_context(|| format!("cannot listen on {bind}"))?;
             let addr = listener.local_addr()?;
-            println!("Kiosk listening on http://{addr}/");
+            let scheme = if identity.is_some() { "https" } else { "http" };
+            println!("Kiosk listening on {scheme}://{addr}/");
+            if let Some(identity) = &identity {
+                println!(
+                    "TLS certificate {} ; SHA-256 fingerprint {}",
+                    identity.cert_path.display(),
+                    identity.fingerprint
+                );
+            }
             if let Some(demo) = &running.demo {
                 println!(
                     "Demo mode: simulator at {} ; staff PIN {}",
@@ -188,16 +233,33 @@ async fn main() -> anyhow::Result<()> {
                     demo.staff_pin
                 );
             }
-            if pairing.required {
-                println!("Tablets on the network pair with code {}", pairing.code);
+            if pairing_required {
+                let info = running.kiosk.new_pairing_code_info()?;
+                println!(
+                    "Tablets on the network pair with code {} until {} (UTC); a new code: the staff panel, or `kiosk pair-code`",
+                    info.code,
+                    info.expires_at.map(|t| t.format("%H:%M").to_string()).unwrap_or_default()
+                );
             }
             let app =
                 router(state, Some(ui_dir)).into_make_service_with_connect_info::<SocketAddr>();
-            let serving = tokio::spawn(
-                axum::serve(listener, app)
-                    .with_graceful_shutdown(shutdown.clone().cancelled_owned())
-                    .into_future(),
-            );
+            let stop = shutdown.clone().cancelled_owned();
+            let serving = match identity {
+                Some(identity) => {
+                    use axum::serve::ListenerExt;
+                    let tls = TlsListener::new(listener, identity.config)?.tap_io(|_| {});
+                    tokio::spawn(
+                        axum::serve(tls, app)
+                            .with_graceful_shutdown(stop)
+                            .into_future(),
+                    )
+                }
+                None => tokio::spawn(
+                    axum::serve(listener, app)
+                        .with_graceful_shutdown(stop)
+                        .into_future(),
+                ),
+            };
             stop_signal().await;
             info!("stopping: event streams end, the sync engine lets go of its queue");
             shutdown.cancel();
@@ -263,9 +325,22 @@ async fn main() -> anyhow::Result<()> {
             }
             Ok(())
         }
+        Command::PairCode { common, pin } => {
+            let kiosk = common.open()?;
+            kiosk.staff_by_pin(&pin)?;
+            let info = kiosk.new_pairing_code_info()?;
+            println!(
+                "{} (until {} UTC; pairs one tablet)",
+                info.code,
+                info.expires_at
+                    .map(|t| t.format("%H:%M").to_string())
+                    .unwrap_or_default()
+            );
+            Ok(())
+        }
         Command::Queue { common, pin } => {
             let kiosk = common.open()?;
-            for item in kiosk.queue(&pin, 500)? {
+            for item in kiosk.queue(&kiosk.staff_by_pin(&pin)?, 500)? {
                 let e = &item.entry;
                 println!(
                     "{:>6}  {:<8} {:<15} {:<25} {}",

@@ -1,67 +1,17 @@
 //! The browser face over real HTTP, in demo mode against its in-process simulator.
 
-use std::net::SocketAddr;
-use std::sync::Arc;
+mod common;
+
 use std::time::Duration;
 
+use common::{face, lan, screen, serve};
 use futures::StreamExt;
-use kiosk_web::http::{AppState, Pairing, router};
 use kiosk_web::{BootOptions, DemoChoice};
-use serde_json::{Value, json};
-
-struct Face {
-    url: String,
-    http: reqwest::Client,
-    running: kiosk_web::Running,
-}
-
-async fn face(pairing: Pairing) -> Face {
-    let dir = tempfile::tempdir().unwrap();
-    let mut options = BootOptions::new(dir.path().to_owned());
-    options.demo = DemoChoice::Always;
-    options.demo_members = 120;
-    serve(kiosk_web::boot(options).await.unwrap(), pairing).await
-}
-
-/// Serves a booted kiosk's browser face on a free loopback port.
-async fn serve(running: kiosk_web::Running, pairing: Pairing) -> Face {
-    let state = AppState::new(running.kiosk.clone(), Arc::new(pairing));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    let app = router(state, None).into_make_service_with_connect_info::<SocketAddr>();
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    Face {
-        url,
-        http: reqwest::Client::builder()
-            .cookie_store(true)
-            .build()
-            .unwrap(),
-        running,
-    }
-}
-
-impl Face {
-    async fn send(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> (u16, Value) {
-        let mut request = self.http.request(method, format!("{}{path}", self.url));
-        if let Some(body) = body {
-            request = request.json(&body);
-        }
-        let r = request.send().await.unwrap();
-        (r.status().as_u16(), r.json().await.unwrap_or(Value::Null))
-    }
-
-    async fn get(&self, path: &str) -> (u16, Value) {
-        self.send(reqwest::Method::GET, path, None).await
-    }
-
-    async fn post(&self, path: &str, body: Value) -> (u16, Value) {
-        self.send(reqwest::Method::POST, path, Some(body)).await
-    }
-}
+use serde_json::json;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn demo_mode_serves_the_grid_and_a_tap_checks_in() {
-    let f = face(Pairing::new(false)).await;
+    let f = face(screen()).await;
     let (s, status) = f.get("/api/status").await;
     assert_eq!(s, 200);
     assert_eq!(
@@ -114,7 +64,7 @@ async fn demo_mode_serves_the_grid_and_a_tap_checks_in() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn events_stream_to_the_browser() {
-    let f = face(Pairing::new(false)).await;
+    let f = face(screen()).await;
     let (_, grid) = f.get("/api/grid").await;
     let member = grid[3]["member_id"].as_i64().unwrap();
     let response = f
@@ -141,45 +91,60 @@ async fn events_stream_to_the_browser() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn staff_calls_need_the_pin_and_change_what_members_see() {
-    let f = face(Pairing::new(false)).await;
-    let (s, e) = f.post("/api/staff_queue", json!({"pin": "0000"})).await;
-    assert_eq!((s, e["code"].clone()), (403, json!("wrong_pin")));
+async fn staff_calls_carry_a_session_not_the_pin_and_change_what_members_see() {
+    let f = face(screen()).await;
+    let (s, e) = f.post("/api/staff_queue", json!({"pin": "1234"})).await;
+    assert_eq!(
+        (s, e["code"].clone(), e["field"].clone()),
+        (400, json!("invalid"), json!("args")),
+        "a staff call does not take the PIN"
+    );
+    let (s, e) = f
+        .post("/api/staff_queue", json!({"session": "0123abcd"}))
+        .await;
+    assert_eq!((s, e["code"].clone()), (401, json!("staff_session_ended")));
+    let session = f.unlock().await;
     let (_, settings) = f.get("/api/settings").await;
     let mut changed = settings.clone();
     changed["privacy"] = json!("initials");
     let (s, _) = f
         .post(
             "/api/update_settings",
-            json!({"pin": "1234", "settings": changed}),
+            json!({"session": session, "settings": changed}),
         )
         .await;
     assert_eq!(s, 200);
     let (_, grid) = f.get("/api/grid").await;
     let name = grid[0]["name"].as_str().unwrap();
     assert!(name.chars().count() <= 3, "initials only: {name}");
+    let (s, _) = f.post("/api/staff_lock", json!({"session": session})).await;
+    assert_eq!(s, 200);
+    let (s, _) = f
+        .post("/api/staff_queue", json!({"session": session}))
+        .await;
+    assert_eq!(s, 401, "closing the panel ends the session");
     for _ in 0..4 {
-        f.post("/api/staff_verify", json!({"pin": "9999"})).await;
+        f.post("/api/staff_unlock", json!({"pin": "9999"})).await;
     }
-    let (s, e) = f.post("/api/staff_verify", json!({"pin": "9999"})).await;
+    let (s, e) = f.post("/api/staff_unlock", json!({"pin": "9999"})).await;
     assert_eq!(
-        (s, e["code"].clone()),
-        (423, json!("locked_out")),
+        (s, e["code"].clone(), e["seconds"].clone()),
+        (429, json!("locked_out"), json!(30)),
         "five wrong tries lock the panel"
     );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_tablet_on_the_network_must_pair_first() {
-    let mut pairing = Pairing::new(true);
-    pairing.trust_loopback = false; // pretend every caller is on the LAN
-    let code = pairing.code.clone();
-    let f = face(pairing).await;
+    let f = face(lan()).await;
+    let code = f.pairing_code();
     let (s, e) = f.get("/api/grid").await;
     assert_eq!((s, e["code"].clone()), (401, json!("pairing_required")));
     let (s, _) = f.post("/api/pair", json!({"code": "000000x"})).await;
     assert_eq!(s, 403, "a wrong code pairs nothing");
-    let (s, _) = f.post("/api/pair", json!({"code": code})).await;
+    let (s, _) = f
+        .post("/api/pair", json!({"code": code, "name": "Front desk"}))
+        .await;
     assert_eq!(s, 200);
     let (s, _) = f.get("/api/grid").await;
     assert_eq!(s, 200, "the cookie from pairing opens the API");
@@ -190,7 +155,7 @@ async fn a_new_kiosk_without_an_account_lets_the_first_staff_member_choose_the_p
     let dir = tempfile::tempdir().unwrap();
     let mut options = BootOptions::new(dir.path().to_owned());
     options.demo = DemoChoice::Never;
-    let f = serve(kiosk_web::boot(options).await.unwrap(), Pairing::new(false)).await;
+    let f = serve(kiosk_web::boot(options).await.unwrap(), screen(), dir).await;
     let (_, status) = f.get("/api/status").await;
     assert_eq!(
         (
@@ -214,7 +179,7 @@ async fn a_new_kiosk_without_an_account_lets_the_first_staff_member_choose_the_p
         )
         .await;
     assert_eq!(s, 403, "the next change needs the current PIN");
-    let (s, _) = f.post("/api/staff_verify", json!({"pin": "5678"})).await;
+    let (s, _) = f.post("/api/staff_unlock", json!({"pin": "5678"})).await;
     assert_eq!(s, 200);
     let (_, status) = f.get("/api/status").await;
     assert_eq!(status["staff_pin_set"], true);

@@ -4,17 +4,21 @@
 //! call names, and the UI's typed `Calls` interface (generated into `ui/src/lib/types.ts`).
 //! Adding a call is a line here plus the `Kiosk` method it runs (CONTRIBUTING.md).
 //!
-//! Staff calls carry the staff PIN (`pin`) and check it first. What only one face can do
-//! (start at login, leave kiosk mode, the pairing code) goes through [`Face`], which each face
-//! implements; the status tells the UI which of them the face has ([`crate::Capabilities`]).
+//! Staff calls carry a staff session (`session`, from `staff_unlock` with the staff PIN) and
+//! check it first: the PIN crosses once, not with every call. What only one face can do
+//! (start at login, leave kiosk mode, who the caller is, its TLS certificate) goes through
+//! [`Face`], which each face implements; the status tells the UI which of them the face has
+//! ([`crate::Capabilities`]).
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::doctor::DoctorReport;
 use crate::error::{Invalid, KioskError};
-use crate::kiosk::Kiosk;
+use crate::guard::Caller;
+use crate::kiosk::{Kiosk, StaffSession, WrongPins};
 use crate::settings::{Location, Settings};
+use crate::store::Device;
 use crate::views::{AuditLine, PairingInfo, QueueItem, Status, TapOutcome, Tile};
 
 /// What only the face itself can do. Every method has the answer of a face that cannot.
@@ -30,13 +34,25 @@ pub trait Face: Send + Sync {
         Err(KioskError::Unsupported)
     }
 
-    /// The code tablets pair with, where the face pairs tablets.
-    fn pairing(&self) -> PairingInfo {
-        PairingInfo {
-            code: String::new(),
-            required: false,
-        }
+    /// Who is calling through this face: its own screen unless it says a paired tablet.
+    fn caller(&self) -> Caller {
+        Caller::Screen
     }
+
+    /// The SHA-256 fingerprint of the face's TLS certificate, where it serves HTTPS, for
+    /// staff to compare with what a tablet's browser shows.
+    fn tls_fingerprint(&self) -> Option<String> {
+        None
+    }
+}
+
+/// The staff panel's tablets section: the pairing code, the paired tablets, wrong PINs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+pub struct Tablets {
+    pub pairing: PairingInfo,
+    pub devices: Vec<Device>,
+    pub wrong_pins: Vec<WrongPins>,
+    pub tls_fingerprint: Option<String>,
 }
 
 /// A face with nothing of its own (tests, the command line).
@@ -145,56 +161,99 @@ calls! {
     /// The account's locations, for the picker.
     locations() -> Vec<Location> { k.locations() }
     tap(member_id: i64) -> TapOutcome { k.tap(member_id) }
-    /// A PIN from the pad; one the kiosk does not know yet is looked up online.
-    tap_pin(pin: String) -> TapOutcome { k.tap_pin(&pin).await }
-    tap_card(card: String) -> TapOutcome { k.tap_card(&card) }
+    /// A PIN from the pad; one the kiosk does not know yet is looked up online. Wrong ones
+    /// make the next try from the same screen or tablet wait.
+    tap_pin(pin: String) -> TapOutcome { k.tap_pin_from(face.caller(), &pin).await }
+    tap_card(card: String) -> TapOutcome { k.tap_card_from(face.caller(), &card) }
     /// A sync round now, pulling members and today's check-ins too.
     sync_now() -> () {
         k.sync_now();
         Ok(())
     }
-    staff_verify(pin: String) -> () { k.verify_staff_pin(&pin) }
-    /// Sets the staff PIN; `current` is needed once one is set.
-    staff_set_pin(current: Option<String>, new: String) -> () {
-        k.set_staff_pin(current.as_deref(), &new)
+    /// Opens a staff session with the staff PIN: the staff calls below carry its token.
+    staff_unlock(pin: String) -> StaffSession { k.staff_unlock(&pin, face.caller()) }
+    /// Ends the staff session (the panel closed).
+    staff_lock(session: String) -> () {
+        k.staff_lock(&session);
+        Ok(())
     }
-    update_settings(pin: String, settings: Settings) -> () { k.update_settings(&pin, settings) }
-    staff_queue(pin: String) -> Vec<QueueItem> { k.queue(&pin, 200) }
-    staff_retry(pin: String, id: i64) -> () { k.retry_parked(&pin, id) }
-    staff_discard(pin: String, id: i64) -> () { k.discard_parked(&pin, id) }
-    staff_audit(pin: String) -> Vec<AuditLine> { k.audit_log(&pin, 200) }
+    /// Sets the staff PIN: `current` is needed once one is set; the first one only on the
+    /// kiosk's own screen.
+    staff_set_pin(current: Option<String>, new: String) -> () {
+        k.set_staff_pin(face.caller(), current.as_deref(), &new)
+    }
+    update_settings(session: String, settings: Settings) -> () {
+        k.update_settings(&k.staff(&session, face.caller())?, settings)
+    }
+    staff_queue(session: String) -> Vec<QueueItem> {
+        k.queue(&k.staff(&session, face.caller())?, 200)
+    }
+    staff_retry(session: String, id: i64) -> () {
+        k.retry_parked(&k.staff(&session, face.caller())?, id)
+    }
+    staff_discard(session: String, id: i64) -> () {
+        k.discard_parked(&k.staff(&session, face.caller())?, id)
+    }
+    staff_audit(session: String) -> Vec<AuditLine> {
+        k.audit_log(&k.staff(&session, face.caller())?, 200)
+    }
     /// Checks the Nexudus account (reads only, unless `write_test` names a member).
-    staff_check_account(pin: String, write_test: Option<i64>) -> DoctorReport {
-        k.staff_check_account(&pin, write_test).await
+    staff_check_account(session: String, write_test: Option<i64>) -> DoctorReport {
+        let staff = k.staff(&session, face.caller())?;
+        k.staff_check_account(&staff, write_test).await
     }
     /// Who is in at this location now, by full name.
-    staff_who_is_in(pin: String) -> Vec<Tile> { k.who_is_in(&pin) }
+    staff_who_is_in(session: String) -> Vec<Tile> {
+        k.who_is_in(&k.staff(&session, face.caller())?)
+    }
     /// Logs in to Nexudus; the password is used once and never kept.
     staff_login(
-        pin: String,
+        session: String,
         email: String,
         password: String,
         totp: Option<String>,
         base_url: Option<String>,
     ) -> () {
+        let staff = k.staff(&session, face.caller())?;
         let password = nexudus::Secret::new(password);
-        k.login(&pin, base_url.as_deref(), &email, &password, totp.as_deref())
+        k.login(&staff, base_url.as_deref(), &email, &password, totp.as_deref())
             .await
     }
-    staff_logout(pin: String) -> () { k.logout(&pin).await }
-    /// The code tablets pair with (empty where the face pairs none).
-    staff_pairing(pin: String) -> PairingInfo {
-        k.verify_staff_pin(&pin)?;
-        Ok(face.pairing())
+    staff_logout(session: String) -> () {
+        let staff = k.staff(&session, face.caller())?;
+        k.logout(&staff).await
+    }
+    /// The pairing code, the paired tablets and wrong PINs today.
+    staff_tablets(session: String) -> Tablets {
+        let staff = k.staff(&session, face.caller())?;
+        Ok(Tablets {
+            pairing: k.pairing_code(&staff)?,
+            devices: k.devices(&staff)?,
+            wrong_pins: k.wrong_pins(&staff),
+            tls_fingerprint: face.tls_fingerprint(),
+        })
+    }
+    /// A new pairing code; the old one stops working.
+    staff_new_pairing_code(session: String) -> PairingInfo {
+        k.staff(&session, face.caller())?;
+        k.new_pairing_code_info()
+    }
+    /// Revokes a paired tablet at once.
+    staff_revoke_tablet(session: String, device_id: i64) -> () {
+        k.revoke_device(&k.staff(&session, face.caller())?, device_id)
+    }
+    /// Ends the wait after wrong member PINs at a screen or tablet.
+    staff_clear_wrong_pins(session: String, caller: Caller) -> () {
+        k.clear_wrong_pins(&k.staff(&session, face.caller())?, caller)
     }
     /// Start at login: `enabled` null only reads it.
-    autostart(pin: String, enabled: Option<bool>) -> bool {
-        k.verify_staff_pin(&pin)?;
+    autostart(session: String, enabled: Option<bool>) -> bool {
+        k.staff(&session, face.caller())?;
         face.autostart(enabled)
     }
     /// The only way out of kiosk mode.
-    leave_kiosk(pin: String) -> () {
-        k.verify_staff_pin(&pin)?;
+    leave_kiosk(session: String) -> () {
+        k.staff(&session, face.caller())?;
         face.leave_kiosk()
     }
 }
@@ -270,24 +329,29 @@ mod tests {
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 1)]
-    async fn a_face_without_autostart_says_unsupported_after_the_staff_pin() {
+    async fn a_face_without_autostart_says_unsupported_after_the_staff_session() {
         let kiosk = Kiosk::open(crate::KioskConfig::default()).unwrap();
-        kiosk.set_staff_pin(None, "2468").unwrap();
+        kiosk.set_staff_pin(Caller::Screen, None, "2468").unwrap();
         let face: std::sync::Arc<dyn Face> = std::sync::Arc::new(NoFace);
         let wrong = call(
             &kiosk,
             std::sync::Arc::clone(&face),
             "autostart",
-            serde_json::json!({"pin": "0000", "enabled": true}),
+            serde_json::json!({"session": "made-up", "enabled": true}),
         )
         .await
         .unwrap_err();
-        assert_eq!(wrong.code(), "wrong_pin", "the PIN is checked first");
+        assert_eq!(
+            wrong.code(),
+            "staff_session_ended",
+            "the session is checked first"
+        );
+        let session = kiosk.staff_unlock("2468", Caller::Screen).unwrap();
         let err = call(
             &kiosk,
             face,
             "autostart",
-            serde_json::json!({"pin": "2468", "enabled": true}),
+            serde_json::json!({"session": session.token, "enabled": true}),
         )
         .await
         .unwrap_err();

@@ -106,8 +106,16 @@ pub enum KioskError {
     UnknownCard,
     #[error("wrong staff PIN")]
     WrongPin { tries_left: u32 },
-    #[error("too many wrong PINs; try again in {seconds} s")]
+    #[error("too many wrong tries; try again in {seconds} s")]
     LockedOut { seconds: i64 },
+    #[error("the staff session has ended: enter the staff PIN again")]
+    StaffSessionEnded,
+    #[error("that can be done only on the kiosk's own screen")]
+    ScreenOnly,
+    #[error("that pairing code is not right, or has expired")]
+    WrongCode,
+    #[error("no paired tablet has Id {0}")]
+    UnknownDevice(i64),
     #[error("no staff PIN is set yet: set one first")]
     NoStaffPin,
     #[error("entry {0} of the sync queue is not parked")]
@@ -138,6 +146,10 @@ impl KioskError {
             Self::UnknownCard => "unknown_card",
             Self::WrongPin { .. } => "wrong_pin",
             Self::LockedOut { .. } => "locked_out",
+            Self::StaffSessionEnded => "staff_session_ended",
+            Self::ScreenOnly => "screen_only",
+            Self::WrongCode => "wrong_code",
+            Self::UnknownDevice(_) => "unknown_device",
             Self::NoStaffPin => "no_staff_pin",
             Self::NotParked(_) => "not_parked",
             Self::NoLocation => "no_location",

@@ -28,4 +28,8 @@ pub enum Event {
     /// The member cache or today's check-ins changed: reload the grid.
     MembersChanged,
     SettingsChanged,
+    /// Staff revoked a paired tablet: its event stream ends, its calls are refused.
+    DeviceRevoked {
+        device_id: i64,
+    },
 }

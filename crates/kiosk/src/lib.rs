@@ -3,6 +3,7 @@
 //! definition of each call ([`calls`]); nothing of tauri, gtk, webkit or axum is in this
 //! crate's tree. `docs/architecture.md` draws the rooms and the rules between them.
 
+mod access;
 pub mod autocheckout;
 pub mod calls;
 pub mod clock;
@@ -11,6 +12,7 @@ pub mod doctor;
 pub mod error;
 pub mod events;
 pub mod fold;
+pub mod guard;
 pub mod index;
 pub mod kiosk;
 pub mod model;

@@ -54,6 +54,8 @@ pub(crate) struct Shared {
     pub fill_unindexed: AtomicUsize,
     /// Online PIN look-ups: a few a minute, so typing PINs at random costs the account little.
     pub pin_lookups: governor::DefaultDirectRateLimiter,
+    /// Staff sessions and wrong tries, in memory.
+    pub access: crate::access::Access,
 }
 
 /// Online PIN look-ups: 10 a minute, 5 at once. Each costs two requests or more of the account's

@@ -1,14 +1,8 @@
-//! The staff PIN: an argon2 hash, and a lock-out that grows after five wrong tries.
+//! The staff PIN, kept as an argon2 hash. Wrong tries: [`crate::guard::STAFF_PIN`].
 
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use chrono::{DateTime, Duration, Utc};
-use serde::{Deserialize, Serialize};
-
 use crate::error::{Invalid, KioskError};
-
-/// Wrong tries allowed before the first lock-out.
-pub const FREE_TRIES: u32 = 5;
 
 /// Hashes a PIN with argon2id and a random salt.
 pub fn hash(pin: &str) -> Result<String, KioskError> {
@@ -37,41 +31,6 @@ pub fn validate(pin: &str) -> Result<(), Invalid> {
     }
 }
 
-/// Wrong tries so far and when the lock-out ends.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Attempts {
-    pub failures: u32,
-    pub locked_until: Option<DateTime<Utc>>,
-}
-
-impl Attempts {
-    /// Seconds left of a lock-out, if one is running.
-    pub fn locked_for(&self, now: DateTime<Utc>) -> Option<i64> {
-        self.locked_until
-            .filter(|until| *until > now)
-            .map(|until| (until - now).num_seconds().max(1))
-    }
-
-    /// After a wrong PIN: from the fifth wrong try on, a lock-out of 30 s that doubles with each
-    /// further wrong try, at most an hour.
-    #[must_use]
-    pub fn failed(self, now: DateTime<Utc>) -> Self {
-        let failures = self.failures + 1;
-        let locked_until = (failures >= FREE_TRIES).then(|| {
-            let doublings = (failures - FREE_TRIES).min(7);
-            now + Duration::seconds((30_i64 << doublings).min(3600))
-        });
-        Self {
-            failures,
-            locked_until,
-        }
-    }
-
-    pub fn tries_left(&self) -> u32 {
-        FREE_TRIES.saturating_sub(self.failures)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -87,30 +46,6 @@ mod tests {
             h,
             "salted: the same PIN hashes differently"
         );
-    }
-
-    #[test]
-    fn the_lock_out_starts_at_the_fifth_wrong_try_and_grows() {
-        let t = Utc::now();
-        let mut a = Attempts::default();
-        for _ in 0..4 {
-            a = a.failed(t);
-            assert_eq!(a.locked_for(t), None);
-        }
-        assert_eq!(a.tries_left(), 1);
-        a = a.failed(t);
-        assert_eq!(a.locked_for(t), Some(30));
-        a = a.failed(t);
-        assert_eq!(
-            a.locked_for(t),
-            Some(60),
-            "each further wrong try doubles it"
-        );
-        for _ in 0..20 {
-            a = a.failed(t);
-        }
-        assert_eq!(a.locked_for(t), Some(3600), "at most an hour");
-        assert_eq!(a.locked_for(t + Duration::hours(2)), None, "and it ends");
     }
 
     #[test]

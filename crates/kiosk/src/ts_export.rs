@@ -5,6 +5,10 @@
 use ts_rs::{Config, TS};
 
 use crate::ErrorDto;
+use crate::calls::Tablets;
+use crate::guard::Caller;
+use crate::kiosk::{StaffSession, WrongPins};
+use crate::store::Device;
 use crate::doctor::{DoctorLine, DoctorReport};
 use crate::events::Event;
 use crate::model::{OutboxEntry, OutboxOp, OutboxStatus, TapMethod};
@@ -40,6 +44,11 @@ fn declarations() -> String {
         ErrorDto::decl(&cfg),
         DoctorReport::decl(&cfg),
         DoctorLine::decl(&cfg),
+        StaffSession::decl(&cfg),
+        Tablets::decl(&cfg),
+        Device::decl(&cfg),
+        WrongPins::decl(&cfg),
+        Caller::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from the Rust types of crates/kiosk by ts-rs. Do not edit:\n// UPDATE_TS=1 cargo test -p kiosk typescript\n\n",

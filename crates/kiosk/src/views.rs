@@ -61,15 +61,18 @@ pub enum TapOutcome {
         at_local: String,
         minutes: i64,
     },
+    /// A refusal. By PIN or card it names nobody (no id, an empty first name): a guessed PIN
+    /// must not tell whose it is.
     Rejected {
-        member_id: i64,
+        member_id: Option<i64>,
         first_name: String,
         reason: Refusal,
     },
     /// A second tap within the double-tap window: nothing recorded, the first answer stands.
-    /// `first`: what that first tap was (a welcome, a goodbye, a refusal), to say it again.
+    /// `first`: what that first tap was (a welcome, a goodbye, a refusal), to say it again;
+    /// it names the member as that first answer did.
     Ignored {
-        member_id: i64,
+        member_id: Option<i64>,
         first_name: String,
         first: IgnoredAfter,
     },
@@ -143,6 +146,8 @@ pub struct AuditLine {
 pub struct PairingInfo {
     /// Empty where the face needs no pairing.
     pub code: String,
+    /// When the code stops working (it also stops once a tablet used it).
+    pub expires_at: Option<DateTime<Utc>>,
     pub required: bool,
 }
 

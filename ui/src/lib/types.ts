@@ -19,7 +19,7 @@ in_since: string | null,
  */
 in_since_local: string | null, };
 
-export type TapOutcome = { "kind": "welcome", member_id: number, first_name: string, at: string, at_local: string, } | { "kind": "goodbye", member_id: number, first_name: string, at: string, at_local: string, minutes: number, } | { "kind": "rejected", member_id: number, first_name: string, reason: Refusal, } | { "kind": "ignored", member_id: number, first_name: string, first: IgnoredAfter, };
+export type TapOutcome = { "kind": "welcome", member_id: number, first_name: string, at: string, at_local: string, } | { "kind": "goodbye", member_id: number, first_name: string, at: string, at_local: string, minutes: number, } | { "kind": "rejected", member_id: number | null, first_name: string, reason: Refusal, } | { "kind": "ignored", member_id: number | null, first_name: string, first: IgnoredAfter, };
 
 export type Refusal = "inactive" | "wrong_location" | "no_plan";
 
@@ -72,7 +72,11 @@ export type PairingInfo = {
 /**
  * Empty where the face needs no pairing.
  */
-code: string, required: boolean, };
+code: string, 
+/**
+ * When the code stops working (it also stops once a tablet used it).
+ */
+expires_at: string | null, required: boolean, };
 
 export type Connectivity = "online" | "offline" | "throttled" | "needs_login" | "missing_role" | "not_configured";
 
@@ -118,7 +122,7 @@ export type PrivacyMode = "full_name" | "first_name_initial" | "initials" | "sea
 
 export type AutoCheckoutRule = { "kind": "cut_off", hour: number, minute: number, } | { "kind": "after_hours", hours: number, };
 
-export type Event = { "type": "tapped", member_id: number, outcome: TapOutcome, } | { "type": "sync_progress", pending: number, parked: number, } | { "type": "connectivity", state: Connectivity, } | { "type": "synced", at: string, } | { "type": "members_changed" } | { "type": "settings_changed" };
+export type Event = { "type": "tapped", member_id: number, outcome: TapOutcome, } | { "type": "sync_progress", pending: number, parked: number, } | { "type": "connectivity", state: Connectivity, } | { "type": "synced", at: string, } | { "type": "members_changed" } | { "type": "settings_changed" } | { "type": "device_revoked", device_id: number, };
 
 export type QueueItem = { entry: OutboxEntry, member_id: number | null, member_name: string | null, at: string | null, };
 
@@ -172,6 +176,24 @@ detail: string,
  */
 fix: string | null, };
 
+export type StaffSession = { token: string, idle_seconds: number, };
+
+export type Tablets = { pairing: PairingInfo, devices: Array<Device>, wrong_pins: Array<WrongPins>, tls_fingerprint: string | null, };
+
+export type Device = { id: number, name: string, paired_at: string, 
+/**
+ * The address it paired from.
+ */
+paired_from: string, last_seen: string | null, revoked_at: string | null, };
+
+export type WrongPins = { caller: Caller, today: number, 
+/**
+ * Seconds until the next PIN is taken there, while a wait runs.
+ */
+waiting_seconds: number | null, };
+
+export type Caller = { "kind": "screen" } | { "kind": "tablet", "device_id": number };
+
 /** Every kiosk call (crates/kiosk/src/calls.rs): its arguments and its answer. */
 export interface Calls {
   status: { args: Record<string, never>; answer: Status };
@@ -183,18 +205,22 @@ export interface Calls {
   tap_pin: { args: { pin: string }; answer: TapOutcome };
   tap_card: { args: { card: string }; answer: TapOutcome };
   sync_now: { args: Record<string, never>; answer: null };
-  staff_verify: { args: { pin: string }; answer: null };
+  staff_unlock: { args: { pin: string }; answer: StaffSession };
+  staff_lock: { args: { session: string }; answer: null };
   staff_set_pin: { args: { current: string | null; new: string }; answer: null };
-  update_settings: { args: { pin: string; settings: Settings }; answer: null };
-  staff_queue: { args: { pin: string }; answer: Array<QueueItem> };
-  staff_retry: { args: { pin: string; id: number }; answer: null };
-  staff_discard: { args: { pin: string; id: number }; answer: null };
-  staff_audit: { args: { pin: string }; answer: Array<AuditLine> };
-  staff_check_account: { args: { pin: string; write_test: number | null }; answer: DoctorReport };
-  staff_who_is_in: { args: { pin: string }; answer: Array<Tile> };
-  staff_login: { args: { pin: string; email: string; password: string; totp: string | null; base_url: string | null }; answer: null };
-  staff_logout: { args: { pin: string }; answer: null };
-  staff_pairing: { args: { pin: string }; answer: PairingInfo };
-  autostart: { args: { pin: string; enabled: boolean | null }; answer: boolean };
-  leave_kiosk: { args: { pin: string }; answer: null };
+  update_settings: { args: { session: string; settings: Settings }; answer: null };
+  staff_queue: { args: { session: string }; answer: Array<QueueItem> };
+  staff_retry: { args: { session: string; id: number }; answer: null };
+  staff_discard: { args: { session: string; id: number }; answer: null };
+  staff_audit: { args: { session: string }; answer: Array<AuditLine> };
+  staff_check_account: { args: { session: string; write_test: number | null }; answer: DoctorReport };
+  staff_who_is_in: { args: { session: string }; answer: Array<Tile> };
+  staff_login: { args: { session: string; email: string; password: string; totp: string | null; base_url: string | null }; answer: null };
+  staff_logout: { args: { session: string }; answer: null };
+  staff_tablets: { args: { session: string }; answer: Tablets };
+  staff_new_pairing_code: { args: { session: string }; answer: PairingInfo };
+  staff_revoke_tablet: { args: { session: string; device_id: number }; answer: null };
+  staff_clear_wrong_pins: { args: { session: string; caller: Caller }; answer: null };
+  autostart: { args: { session: string; enabled: boolean | null }; answer: boolean };
+  leave_kiosk: { args: { session: string }; answer: null };
 }

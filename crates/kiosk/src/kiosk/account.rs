@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use super::{API_BASE_KEY, Kiosk};
+use super::{API_BASE_KEY, Kiosk, Staff};
 use crate::config::NEXUDUS_BASE_URL;
 use crate::error::KioskError;
 use crate::views::Connectivity;
@@ -12,15 +12,19 @@ impl Kiosk {
     /// password is used once and never stored; the refresh token goes to the secret store.
     pub async fn login(
         &self,
-        staff_pin: &str,
+        staff: &Staff,
         base_url: Option<&str>,
         email: &str,
         password: &nexudus::Secret,
         totp: Option<&str>,
     ) -> Result<(), KioskError> {
-        self.verify_staff_pin(staff_pin)?;
         self.connect(base_url.unwrap_or(NEXUDUS_BASE_URL), email, password, totp)
-            .await
+            .await?;
+        let now = self.shared.clock.now();
+        self.shared.store.write(|tx| {
+            tx.audit(now, "login_by_staff", &format!("at the {}", staff.caller().describe()))
+        })?;
+        Ok(())
     }
 
     /// Logs in without the staff PIN: for demo mode, which signs in to its own simulator.
@@ -45,8 +49,7 @@ impl Kiosk {
     }
 
     /// Logs out: forgets the session; check-ins keep queueing until someone logs in again.
-    pub async fn logout(&self, staff_pin: &str) -> Result<(), KioskError> {
-        self.verify_staff_pin(staff_pin)?;
+    pub async fn logout(&self, staff: &Staff) -> Result<(), KioskError> {
         let client = self.shared.api.write().unwrap().take();
         if let Some(client) = client {
             client.logout().await?;
@@ -54,7 +57,7 @@ impl Kiosk {
         let now = self.shared.clock.now();
         self.shared.store.write(|tx| {
             tx.delete_setting(API_BASE_KEY)?;
-            tx.audit(now, "logout", "")
+            tx.audit(now, "logout", &format!("by staff at the {}", staff.caller().describe()))
         })?;
         self.shared.set_connectivity(Connectivity::NotConfigured);
         Ok(())
@@ -79,10 +82,9 @@ impl Kiosk {
     /// [`Kiosk::check_account`] for staff.
     pub async fn staff_check_account(
         &self,
-        staff_pin: &str,
+        _staff: &Staff,
         write_test: Option<i64>,
     ) -> Result<crate::doctor::DoctorReport, KioskError> {
-        self.verify_staff_pin(staff_pin)?;
         self.check_account(None, write_test).await
     }
 }

@@ -2,9 +2,12 @@
 //! the screen shows (status, grid, search); `tap.rs`, `staff.rs` and `account.rs` hold the rest.
 //! The service calls the sync engine ([`crate::sync`]); the engine never calls the service.
 
+mod access;
 mod account;
 mod staff;
 mod tap;
+#[cfg(test)]
+mod access_tests;
 #[cfg(test)]
 mod tests;
 
@@ -30,10 +33,14 @@ use crate::store::Store;
 use crate::sync::{SyncHandle, SyncOptions};
 use crate::views::{Connectivity, Status, Tile, display_name, hh_mm};
 
+pub use access::{Paired, Staff, StaffSession, WrongPins};
+
 const STAFF_PIN_KEY: &str = "staff_pin_hash";
 const STAFF_ATTEMPTS_KEY: &str = "staff_pin_attempts";
 const API_BASE_KEY: &str = "api_base";
 const CLIENT_ID_KEY: &str = "client_id";
+/// No name or company is longer; a longer search is someone testing the kiosk, not a member.
+pub const SEARCH_LONGEST: usize = 100;
 
 /// The kiosk: members and search, taps, settings, sync status and queue, staff PIN, account.
 /// Cheap to clone; every clone is the same kiosk.
@@ -113,6 +120,7 @@ impl Kiosk {
             recent_taps: Mutex::new(HashMap::new()),
             fill_unindexed: std::sync::atomic::AtomicUsize::new(0),
             pin_lookups: crate::shared::pin_lookup_limiter(),
+            access: crate::access::Access::default(),
             config,
         });
         shared.rebuild_index()?;
@@ -192,6 +200,13 @@ impl Kiosk {
     /// Search as you type: any word of the name or company, case- and accent-insensitive. In
     /// search-only mode nothing shows before 3 letters.
     pub fn search(&self, query: &str, limit: usize) -> Result<Vec<Tile>, KioskError> {
+        if query.chars().count() > SEARCH_LONGEST {
+            return Err(crate::error::Invalid::new(
+                "query",
+                format!("a search is at most {SEARCH_LONGEST} characters"),
+            )
+            .into());
+        }
         let settings = self.settings();
         let letters = crate::fold::fold(query)
             .chars()

@@ -4,19 +4,19 @@ use std::collections::HashSet;
 
 use chrono::{DateTime, Utc};
 
-use super::{Kiosk, STAFF_ATTEMPTS_KEY, STAFF_PIN_KEY};
+use super::{Kiosk, STAFF_ATTEMPTS_KEY, STAFF_PIN_KEY, Staff};
 use crate::error::{KioskError, StoreError};
 use crate::model::{OutboxOp, OutboxStatus};
 use crate::settings::{Location, PrivacyMode, Settings};
-use crate::staff_pin::{self, Attempts};
+use crate::guard::{self, Attempts};
+use crate::staff_pin;
 use crate::store::Tx;
 use crate::views::{AuditLine, QueueItem, Tile};
 
 impl Kiosk {
     /// Who is in at this location now, longest in first, by full name whatever the grid's
     /// privacy (staff only): for the desk and, when it comes, the roll-call.
-    pub fn who_is_in(&self, staff_pin: &str) -> Result<Vec<Tile>, KioskError> {
-        self.verify_staff_pin(staff_pin)?;
+    pub fn who_is_in(&self, _staff: &Staff) -> Result<Vec<Tile>, KioskError> {
         let settings = Settings {
             privacy: PrivacyMode::FullName,
             ..self.settings()
@@ -42,8 +42,7 @@ impl Kiosk {
     }
 
     /// The sync queue for the staff panel: parked entries first, then what waits. Staff only.
-    pub fn queue(&self, staff_pin: &str, limit: i64) -> Result<Vec<QueueItem>, KioskError> {
-        self.verify_staff_pin(staff_pin)?;
+    pub fn queue(&self, _staff: &Staff, limit: i64) -> Result<Vec<QueueItem>, KioskError> {
         self.shared.store.read(|tx| {
             let mut entries = tx.outbox_with(OutboxStatus::Parked, limit)?;
             entries.extend(tx.outbox_with(OutboxStatus::Pending, limit)?);
@@ -76,8 +75,8 @@ impl Kiosk {
     }
 
     /// Puts a parked entry back in the queue, where it always was.
-    pub fn retry_parked(&self, staff_pin: &str, entry_id: i64) -> Result<(), KioskError> {
-        self.settle_parked(staff_pin, entry_id, "queue_retry", |tx, now| {
+    pub fn retry_parked(&self, staff: &Staff, entry_id: i64) -> Result<(), KioskError> {
+        self.settle_parked(staff, entry_id, "queue_retry", |tx, now| {
             tx.unpark(entry_id, now)
         })?;
         self.shared.nudge.notify_one();
@@ -85,8 +84,8 @@ impl Kiosk {
     }
 
     /// Drops a parked entry for good.
-    pub fn discard_parked(&self, staff_pin: &str, entry_id: i64) -> Result<(), KioskError> {
-        self.settle_parked(staff_pin, entry_id, "queue_discard", |tx, now| {
+    pub fn discard_parked(&self, staff: &Staff, entry_id: i64) -> Result<(), KioskError> {
+        self.settle_parked(staff, entry_id, "queue_discard", |tx, now| {
             tx.discard(entry_id, now)
         })
     }
@@ -95,22 +94,22 @@ impl Kiosk {
     /// with what the entry was and why it was refused.
     fn settle_parked(
         &self,
-        staff_pin: &str,
+        staff: &Staff,
         entry_id: i64,
         action: &str,
         apply: impl FnOnce(&Tx<'_>, DateTime<Utc>) -> Result<bool, StoreError>,
     ) -> Result<(), KioskError> {
-        self.verify_staff_pin(staff_pin)?;
         let now = self.shared.clock.now();
         self.shared.store.write(|tx| {
             let entry = tx.outbox_entry(entry_id)?;
             match entry {
                 Some(e) if apply(tx, now)? => {
                     let detail = format!(
-                        "entry {entry_id} ({} of {}): {}",
+                        "entry {entry_id} ({} of {}): {}; by staff at the {}",
                         e.op.as_str(),
                         e.target,
-                        e.last_error.unwrap_or_default()
+                        e.last_error.unwrap_or_default(),
+                        staff.caller().describe()
                     );
                     tx.audit(now, action, &detail)?;
                     Ok(())
@@ -140,9 +139,9 @@ impl Kiosk {
             .is_some())
     }
 
-    /// Checks the staff PIN, counting wrong tries; five wrong tries lock the panel for a while
-    /// that grows with each further wrong try.
-    pub fn verify_staff_pin(&self, pin: &str) -> Result<(), KioskError> {
+    /// Checks the staff PIN, counting wrong tries ([`guard::STAFF_PIN`]): the fifth wrong try
+    /// in a row locks the panel for a while that grows with each further one.
+    pub(super) fn verify_staff_pin(&self, pin: &str) -> Result<(), KioskError> {
         let now = self.shared.clock.now();
         let (stored, attempts) = self.shared.store.read(|tx| {
             let attempts: Attempts = tx
@@ -161,7 +160,7 @@ impl Kiosk {
         let next = if good {
             Attempts::default()
         } else {
-            attempts.failed(now)
+            attempts.failed(&guard::STAFF_PIN, now)
         };
         if next != attempts {
             self.shared.store.write(|tx| {
@@ -183,29 +182,13 @@ impl Kiosk {
             (true, _) => Ok(()),
             (false, Some(seconds)) => Err(KioskError::LockedOut { seconds }),
             (false, None) => Err(KioskError::WrongPin {
-                tries_left: next.tries_left(),
+                tries_left: next.tries_left(&guard::STAFF_PIN),
             }),
         }
     }
 
-    /// Sets a new staff PIN; the current one is needed once one is set.
-    pub fn set_staff_pin(&self, current: Option<&str>, new: &str) -> Result<(), KioskError> {
-        staff_pin::validate(new)?;
-        if self.staff_pin_is_set()? {
-            self.verify_staff_pin(current.unwrap_or_default())?;
-        }
-        let hash = staff_pin::hash(new)?;
-        let now = self.shared.clock.now();
-        self.shared.store.write(|tx| {
-            tx.set_setting(STAFF_PIN_KEY, &hash)?;
-            tx.audit(now, "staff_pin_changed", "")
-        })?;
-        Ok(())
-    }
-
     /// Changes the settings (staff only). A new location rebuilds the grid.
-    pub fn update_settings(&self, staff_pin: &str, settings: Settings) -> Result<(), KioskError> {
-        self.verify_staff_pin(staff_pin)?;
+    pub fn update_settings(&self, _staff: &Staff, settings: Settings) -> Result<(), KioskError> {
         settings.validate()?;
         self.shared.save_settings(settings, "settings_changed")?;
         self.shared.nudge.notify_one();
@@ -228,8 +211,7 @@ impl Kiosk {
     }
 
     /// The newest audit-log entries (staff only).
-    pub fn audit_log(&self, staff_pin: &str, limit: i64) -> Result<Vec<AuditLine>, KioskError> {
-        self.verify_staff_pin(staff_pin)?;
+    pub fn audit_log(&self, _staff: &Staff, limit: i64) -> Result<Vec<AuditLine>, KioskError> {
         let entries = self.shared.store.read(|tx| tx.audit_entries(limit))?;
         Ok(entries
             .into_iter()

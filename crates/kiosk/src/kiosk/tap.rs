@@ -6,6 +6,7 @@ use uuid::Uuid;
 use super::Kiosk;
 use crate::config::KIOSK_SOURCE;
 use crate::error::KioskError;
+use crate::guard::Caller;
 use crate::events::Event;
 use crate::model::{CheckinRow, FailedRow, Origin, OutboxOp, TapMethod};
 use crate::rules;
@@ -18,24 +19,44 @@ impl Kiosk {
         self.tap_as(member_id, TapMethod::Tile)
     }
 
-    /// A PIN typed on the kiosk's pad.
-    /// A PIN from the pad. One the cache does not know is looked up online (Nexudus gives PINs
-    /// only in whole records, which the background fill reads a member at a time), so a PIN
-    /// works from the first day online, and offline once the fill has read its member.
+    /// A PIN from the kiosk's own pad ([`Kiosk::tap_pin_from`] at the screen).
     pub async fn tap_pin(&self, pin: &str) -> Result<TapOutcome, KioskError> {
-        match self.tap_credential(TapMethod::Pin, pin) {
-            Err(KioskError::UnknownPin) => {}
-            known => return known,
-        }
-        let member = crate::sync::look_up_pin(&self.shared, pin)
-            .await
-            .ok_or(KioskError::UnknownPin)?;
-        self.tap_as(member, TapMethod::Pin)
+        self.tap_pin_from(Caller::Screen, pin).await
     }
 
-    /// A card number from a reader (a keyboard wedge types it and Enter).
+    /// A PIN from a pad. One the cache does not know is looked up online (Nexudus gives PINs
+    /// only in whole records, which the background fill reads a member at a time), so a PIN
+    /// works from the first day online, and offline once the fill has read its member. Wrong
+    /// PINs at one caller make the next try there wait ([`crate::guard::MEMBER_PIN`]).
+    pub async fn tap_pin_from(&self, caller: Caller, pin: &str) -> Result<TapOutcome, KioskError> {
+        self.member_pin_allowed(caller)?;
+        let known = match self.tap_credential(TapMethod::Pin, pin) {
+            Err(KioskError::UnknownPin) => crate::sync::look_up_pin(&self.shared, pin).await,
+            known => return known,
+        };
+        match known {
+            Some(member) => self.tap_as(member, TapMethod::Pin),
+            None => {
+                self.member_pin_wrong(caller);
+                Err(KioskError::UnknownPin)
+            }
+        }
+    }
+
+    /// A card number from a reader at the screen ([`Kiosk::tap_card_from`]).
     pub fn tap_card(&self, card: &str) -> Result<TapOutcome, KioskError> {
-        self.tap_credential(TapMethod::Card, card)
+        self.tap_card_from(Caller::Screen, card)
+    }
+
+    /// A card number from a reader (a keyboard wedge types it and Enter); unknown cards count
+    /// as wrong tries like PINs.
+    pub fn tap_card_from(&self, caller: Caller, card: &str) -> Result<TapOutcome, KioskError> {
+        self.member_pin_allowed(caller)?;
+        let outcome = self.tap_credential(TapMethod::Card, card);
+        if matches!(outcome, Err(KioskError::UnknownCard)) {
+            self.member_pin_wrong(caller);
+        }
+        outcome
     }
 
     /// Finds the member by the keyed hash of a PIN or card number, then taps for them.
@@ -72,18 +93,26 @@ impl Kiosk {
                 && now >= *at
             {
                 // The first answer, said again: the member sees their name and what stands.
-                let (first_name, first) = match before {
-                    TapOutcome::Welcome { first_name, .. } => (first_name, IgnoredAfter::CheckedIn),
-                    TapOutcome::Goodbye { first_name, .. } => {
-                        (first_name, IgnoredAfter::CheckedOut)
+                let (named, first_name, first) = match before {
+                    TapOutcome::Welcome { first_name, .. } => {
+                        (Some(member_id), first_name, IgnoredAfter::CheckedIn)
                     }
-                    TapOutcome::Rejected { first_name, .. } => (first_name, IgnoredAfter::Refused),
+                    TapOutcome::Goodbye { first_name, .. } => {
+                        (Some(member_id), first_name, IgnoredAfter::CheckedOut)
+                    }
+                    TapOutcome::Rejected {
+                        member_id,
+                        first_name,
+                        ..
+                    } => (*member_id, first_name, IgnoredAfter::Refused),
                     TapOutcome::Ignored {
-                        first_name, first, ..
-                    } => (first_name, *first),
+                        member_id,
+                        first_name,
+                        first,
+                    } => (*member_id, first_name, *first),
                 };
                 return Ok(TapOutcome::Ignored {
-                    member_id,
+                    member_id: named,
                     first_name: first_name.clone(),
                     first,
                 });
@@ -156,9 +185,16 @@ impl Kiosk {
                     };
                     tx.insert_failed(&row)?;
                     tx.enqueue(OutboxOp::CreateFailed, row.local_id, now)?;
+                    // A PIN or card refused shows no name: a guessed PIN must not tell whose
+                    // it is. The member who typed their own knows; reception sees the reason.
+                    let (member_id, first_name) = if method == TapMethod::Tile {
+                        (Some(member_id), first)
+                    } else {
+                        (None, String::new())
+                    };
                     Ok(TapOutcome::Rejected {
                         member_id,
-                        first_name: first,
+                        first_name,
                         reason,
                     })
                 }

@@ -18,8 +18,8 @@ use crate::rules::Refusal;
 use crate::settings::{AutoCheckoutRule, Location, PrivacyMode, Settings};
 use crate::views::TapOutcome;
 
-const HERE: i64 = 1001;
-const PIN: &str = "2468";
+pub(super) const HERE: i64 = 1001;
+pub(super) const PIN: &str = "2468";
 
 fn member(id: i64, name: &str) -> Member {
     Member {
@@ -37,15 +37,15 @@ fn member(id: i64, name: &str) -> Member {
     }
 }
 
-struct Fixture {
-    kiosk: Kiosk,
-    clock: ManualClock,
+pub(super) struct Fixture {
+    pub(super) kiosk: Kiosk,
+    pub(super) clock: ManualClock,
 }
 
 fn set_privacy(f: &Fixture, privacy: PrivacyMode) {
     f.kiosk
         .update_settings(
-            PIN,
+            &f.kiosk.staff_by_pin(PIN).unwrap(),
             Settings {
                 privacy,
                 ..f.kiosk.settings()
@@ -54,7 +54,7 @@ fn set_privacy(f: &Fixture, privacy: PrivacyMode) {
         .unwrap();
 }
 
-fn fixture() -> Fixture {
+pub(super) fn fixture() -> Fixture {
     let clock = ManualClock::new(Utc.with_ymd_and_hms(2025, 7, 1, 8, 0, 0).unwrap());
     let kiosk = Kiosk::open(KioskConfig {
         clock: Arc::new(clock.clone()),
@@ -100,7 +100,7 @@ fn fixture() -> Fixture {
         auto_checkout: true,
         ..Settings::default()
     };
-    kiosk.update_settings(PIN, settings).unwrap();
+    kiosk.update_settings(&kiosk.staff_by_pin(PIN).unwrap(), settings).unwrap();
     Fixture { kiosk, clock }
 }
 
@@ -157,7 +157,7 @@ fn a_double_tap_is_ignored_and_a_later_tap_checks_out() {
     assert_eq!(
         f.kiosk.tap(1).unwrap(),
         TapOutcome::Ignored {
-            member_id: 1,
+            member_id: Some(1),
             first_name: "Zoë".into(),
             first: crate::views::IgnoredAfter::CheckedIn,
         },
@@ -281,15 +281,15 @@ fn the_grid_and_search_follow_the_privacy_mode() {
         ..f.kiosk.settings()
     };
     f.kiosk
-        .update_settings(PIN, with(PrivacyMode::FirstNameInitial))
+        .update_settings(&f.kiosk.staff_by_pin(PIN).unwrap(), with(PrivacyMode::FirstNameInitial))
         .unwrap();
     assert_eq!(names(&f.kiosk), vec!["José G.", "Nia N.", "Zoë Ø."]);
     f.kiosk
-        .update_settings(PIN, with(PrivacyMode::Initials))
+        .update_settings(&f.kiosk.staff_by_pin(PIN).unwrap(), with(PrivacyMode::Initials))
         .unwrap();
     assert_eq!(names(&f.kiosk), vec!["JG", "NN", "ZØ"]);
     f.kiosk
-        .update_settings(PIN, with(PrivacyMode::SearchOnly))
+        .update_settings(&f.kiosk.staff_by_pin(PIN).unwrap(), with(PrivacyMode::SearchOnly))
         .unwrap();
     assert!(
         f.kiosk.grid().unwrap().is_empty(),
@@ -311,28 +311,28 @@ fn the_grid_and_search_follow_the_privacy_mode() {
 }
 
 #[test]
-fn staff_calls_need_the_pin_and_lock_out_after_five_wrong_tries() {
+fn the_staff_pin_locks_out_after_five_wrong_tries_even_for_the_right_pin() {
     let f = fixture();
     for left in (1..=4).rev() {
-        match f.kiosk.queue("0000", 10) {
+        match f.kiosk.staff_by_pin("0000") {
             Err(KioskError::WrongPin { tries_left }) => assert_eq!(tries_left, left),
             other => panic!("{other:?}"),
         }
     }
     assert!(matches!(
-        f.kiosk.queue("0000", 10),
+        f.kiosk.staff_by_pin("0000"),
         Err(KioskError::LockedOut { seconds: 30 })
     ));
     assert!(
-        matches!(f.kiosk.queue(PIN, 10), Err(KioskError::LockedOut { .. })),
+        matches!(f.kiosk.staff_by_pin(PIN), Err(KioskError::LockedOut { .. })),
         "even the right PIN waits"
     );
     f.clock.advance(Duration::seconds(31));
-    assert!(
-        f.kiosk.queue(PIN, 10).is_ok(),
-        "the right PIN works after the lock-out"
-    );
-    let log = f.kiosk.audit_log(PIN, 10).unwrap();
+    let staff = f
+        .kiosk
+        .staff_by_pin(PIN)
+        .expect("the right PIN works after the lock-out");
+    let log = f.kiosk.audit_log(&staff, 10).unwrap();
     assert!(log.iter().any(|line| line.action == "staff_pin_lockout"));
 }
 
@@ -354,27 +354,23 @@ fn a_parked_entry_is_retried_or_discarded_by_staff_with_an_audit_line() {
         .write(|tx| tx.park(id, "FromTime: is a required field", false))
         .unwrap();
     assert_eq!(f.kiosk.status().unwrap().parked, 1);
-    let queue = f.kiosk.queue(PIN, 10).unwrap();
+    let queue = f.kiosk.queue(&f.kiosk.staff_by_pin(PIN).unwrap(), 10).unwrap();
     assert_eq!(queue[0].member_name.as_deref(), Some("Zoë Ødegaard"));
     assert_eq!(
         queue[0].entry.last_error.as_deref(),
         Some("FromTime: is a required field")
     );
-    assert!(
-        f.kiosk.discard_parked("0000", id).is_err(),
-        "no discard without the PIN"
-    );
-    f.kiosk.retry_parked(PIN, id).unwrap();
+    f.kiosk.retry_parked(&f.kiosk.staff_by_pin(PIN).unwrap(), id).unwrap();
     assert_eq!(f.kiosk.status().unwrap().pending, 1);
     f.kiosk
         .shared
         .store
         .write(|tx| tx.park(id, "refused", false))
         .unwrap();
-    f.kiosk.discard_parked(PIN, id).unwrap();
+    f.kiosk.discard_parked(&f.kiosk.staff_by_pin(PIN).unwrap(), id).unwrap();
     let status = f.kiosk.status().unwrap();
     assert_eq!((status.pending, status.parked), (0, 0));
-    let log = f.kiosk.audit_log(PIN, 10).unwrap();
+    let log = f.kiosk.audit_log(&f.kiosk.staff_by_pin(PIN).unwrap(), 10).unwrap();
     assert!(
         log.iter()
             .any(|line| line.action == "queue_discard" && line.detail.contains("refused"))
@@ -390,7 +386,7 @@ fn auto_checkout_closes_at_the_cut_off_even_when_noticed_later() {
     };
     f.kiosk
         .update_settings(
-            PIN,
+            &f.kiosk.staff_by_pin(PIN).unwrap(),
             Settings {
                 auto_checkout_rule: cut,
                 ..f.kiosk.settings()
@@ -464,7 +460,7 @@ fn a_tap_survives_reopening_and_a_crash_s_claims_return_to_the_queue() {
         }),
         ..Settings::default()
     };
-    kiosk.update_settings(PIN, settings).unwrap();
+    kiosk.update_settings(&kiosk.staff_by_pin(PIN).unwrap(), settings).unwrap();
     kiosk.tap(1).unwrap();
     let claimed = kiosk
         .shared
@@ -511,7 +507,7 @@ fn bad_settings_are_refused_and_change_nothing() {
         ..before.clone()
     };
     assert!(matches!(
-        f.kiosk.update_settings(PIN, bad),
+        f.kiosk.update_settings(&f.kiosk.staff_by_pin(PIN).unwrap(), bad),
         Err(KioskError::Invalid(_))
     ));
     assert_eq!(f.kiosk.settings(), before);
@@ -545,14 +541,14 @@ fn tiles_carry_a_photo_where_a_photo_address_is_configured() {
         ..f.kiosk.settings()
     };
     assert!(
-        f.kiosk.update_settings(PIN, bad).is_err(),
+        f.kiosk.update_settings(&f.kiosk.staff_by_pin(PIN).unwrap(), bad).is_err(),
         "only web addresses with {{id}}"
     );
     let good = Settings {
         photo_url: Some("https://photos.example.com/{id}.jpg".into()),
         ..f.kiosk.settings()
     };
-    f.kiosk.update_settings(PIN, good).unwrap();
+    f.kiosk.update_settings(&f.kiosk.staff_by_pin(PIN).unwrap(), good).unwrap();
     let tile = f
         .kiosk
         .grid()
@@ -575,11 +571,7 @@ fn staff_see_who_is_in_by_full_name_longest_in_first_whatever_the_grid_shows() {
     f.kiosk.tap(1).unwrap();
     f.clock.advance(Duration::minutes(5));
     f.kiosk.tap(3).unwrap(); // inactive: refused, so not in
-    assert!(matches!(
-        f.kiosk.who_is_in("0000"),
-        Err(KioskError::WrongPin { .. })
-    ));
-    let inside = f.kiosk.who_is_in(PIN).unwrap();
+    let inside = f.kiosk.who_is_in(&f.kiosk.staff_by_pin(PIN).unwrap()).unwrap();
     let names: Vec<&str> = inside.iter().map(|t| t.name.as_str()).collect();
     assert_eq!(
         names,
@@ -591,7 +583,7 @@ fn staff_see_who_is_in_by_full_name_longest_in_first_whatever_the_grid_shows() {
     f.kiosk.tap(2).unwrap();
     let names: Vec<String> = f
         .kiosk
-        .who_is_in(PIN)
+        .who_is_in(&f.kiosk.staff_by_pin(PIN).unwrap())
         .unwrap()
         .into_iter()
         .map(|t| t.name)

@@ -8,6 +8,7 @@
 //! never fails half-way on a lock upgrade.
 
 mod checkins;
+mod devices;
 mod members;
 mod meta;
 mod outbox;
@@ -24,6 +25,7 @@ use rusqlite_migration::{M, Migrations};
 use crate::error::StoreError;
 
 pub use checkins::ServerCheckin;
+pub use devices::Device;
 pub use members::StoredLocation;
 pub use meta::AuditEntry;
 pub use values::ts;
@@ -34,6 +36,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0003_location_windows_zone.sql"),
     include_str!("../../migrations/0004_member_whole_reads.sql"),
     include_str!("../../migrations/0005_checkins_by_member.sql"),
+    include_str!("../../migrations/0006_paired_devices.sql"),
 ];
 
 fn migrations() -> Migrations<'static> {

@@ -1,0 +1,289 @@
+//! The same `Kiosk` over HTTP + Server-Sent Events, and the built UI beside it.
+//!
+//! Every kiosk call is `POST /api/{call}` with its arguments as a JSON object (`GET` for a call
+//! without arguments), dispatched by the core's one definition of the calls
+//! ([`kiosk::calls`]); this module adds only what is the browser face's own: who the caller is
+//! (the kiosk's own screen on loopback, or a paired tablet), pairing, the event stream, the
+//! UI's files, HTTP statuses for errors, and the guards of a face on a shared network
+//! ([`guard`]: Host and Origin checks, security headers, size and stream limits, JSON errors).
+//! Staff calls carry a staff session in the JSON body (never in a URL, so never in a log).
+
+mod guard;
+
+use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::{ConnectInfo, DefaultBodyLimit, Extension, Path, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware;
+use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use kiosk::guard::Caller;
+use kiosk::{ErrorDto, Event, Face, Kiosk, KioskError};
+use serde::Deserialize;
+use serde_json::json;
+use tokio::sync::Semaphore;
+use tokio_stream::StreamExt;
+use tokio_stream::wrappers::BroadcastStream;
+use tokio_util::sync::CancellationToken;
+
+pub use guard::{BODY_LIMIT, STREAMS_AT_ONCE};
+
+/// How this face meets the network.
+#[derive(Debug, Clone)]
+pub struct WebConfig {
+    /// Callers that are not the kiosk's own screen must pair first (a LAN address).
+    pub pairing_required: bool,
+    /// Loopback callers are the kiosk's own screen. Off only in tests, to play a LAN tablet
+    /// from loopback (the test switch the LAN attack tests use).
+    pub trust_loopback: bool,
+    /// Served over HTTPS: cookies are `Secure`.
+    pub https: bool,
+    /// Host names (besides IP addresses and `localhost`) the kiosk answers to.
+    pub host_names: Vec<String>,
+    /// The fingerprint of the TLS certificate, for the staff panel.
+    pub tls_fingerprint: Option<String>,
+}
+
+impl WebConfig {
+    /// A face on `bind`: pairing and HTTPS unless it is loopback.
+    pub fn for_bind(bind: SocketAddr) -> Self {
+        let lan = !bind.ip().is_loopback();
+        Self {
+            pairing_required: lan,
+            trust_loopback: true,
+            https: lan,
+            host_names: Vec::new(),
+            tls_fingerprint: None,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct AppState {
+    pub kiosk: Kiosk,
+    pub config: Arc<WebConfig>,
+    /// Cancelled when the server stops: event streams end, so the stop does not wait for them.
+    pub shutdown: CancellationToken,
+    /// Event streams open at once are capped: each holds a connection and a subscription.
+    streams: Arc<Semaphore>,
+}
+
+impl AppState {
+    pub fn new(kiosk: Kiosk, config: WebConfig) -> Self {
+        Self {
+            kiosk,
+            config: Arc::new(config),
+            shutdown: CancellationToken::new(),
+            streams: Arc::new(Semaphore::new(STREAMS_AT_ONCE)),
+        }
+    }
+}
+
+/// What the browser face adds to the core's calls: who is calling, and the certificate.
+struct WebFace {
+    caller: Caller,
+    fingerprint: Option<String>,
+}
+
+impl Face for WebFace {
+    fn caller(&self) -> Caller {
+        self.caller
+    }
+
+    fn tls_fingerprint(&self) -> Option<String> {
+        self.fingerprint.clone()
+    }
+}
+
+/// An error as the UI reads it: `{ code, message }` with a fitting status.
+struct ApiError(KioskError);
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let status = match &self.0 {
+            KioskError::WrongPin { .. } | KioskError::WrongCode | KioskError::ScreenOnly => {
+                StatusCode::FORBIDDEN
+            }
+            KioskError::LockedOut { .. } => StatusCode::TOO_MANY_REQUESTS,
+            KioskError::StaffSessionEnded => StatusCode::UNAUTHORIZED,
+            KioskError::UnknownMember(_)
+            | KioskError::UnknownPin
+            | KioskError::UnknownCard
+            | KioskError::UnknownDevice(_)
+            | KioskError::UnknownCall(_) => StatusCode::NOT_FOUND,
+            KioskError::NoLocation | KioskError::NoStaffPin | KioskError::NotParked(_) => {
+                StatusCode::CONFLICT
+            }
+            KioskError::Api(e) if e.needs_login() => StatusCode::UNAUTHORIZED,
+            KioskError::Api(e) if e.is_transient() => StatusCode::BAD_GATEWAY,
+            KioskError::Invalid(_) | KioskError::Api(_) => StatusCode::BAD_REQUEST,
+            KioskError::Unsupported => StatusCode::NOT_IMPLEMENTED,
+            KioskError::Store(kiosk::StoreError::DiskFull) => StatusCode::INSUFFICIENT_STORAGE,
+            KioskError::Store(_)
+            | KioskError::Secrets(_)
+            | KioskError::SyncStopped
+            | KioskError::DataDir { .. }
+            | KioskError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        };
+        let mut response = (status, Json(self.0.to_dto())).into_response();
+        if let KioskError::LockedOut { seconds } = self.0
+            && let Ok(v) = HeaderValue::from_str(&seconds.to_string())
+        {
+            response.headers_mut().insert(header::RETRY_AFTER, v);
+        }
+        response
+    }
+}
+
+pub(crate) fn refuse(status: StatusCode, code: &str, message: &str) -> Response {
+    (status, Json(ErrorDto::new(code, message))).into_response()
+}
+
+pub fn router(state: AppState, ui_dir: Option<PathBuf>) -> Router {
+    let mut app = Router::new()
+        .route("/api/events", get(events))
+        .route("/api/pair", post(pair))
+        .route("/api/{call}", get(call).post(call));
+    match ui_dir.filter(|d| d.join("index.html").is_file()) {
+        Some(dir) => {
+            app = app.fallback_service(
+                tower_http::services::ServeDir::new(&dir)
+                    .fallback(tower_http::services::ServeFile::new(dir.join("index.html"))),
+            );
+        }
+        None => {
+            app = app.fallback(|| async {
+                (
+                    StatusCode::NOT_FOUND,
+                    [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+                    "<h1>The kiosk UI is not built</h1><p>Run <code>npm run build</code> in <code>ui/</code>, or start the kiosk with <code>scripts/run.sh</code>, which does.</p>",
+                )
+            });
+        }
+    }
+    // Layers run outside-in from the last added: headers on everything, then the Host and
+    // Origin checks, then who is calling, then the JSON errors and the body limit nearest the
+    // handlers.
+    app.layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(middleware::from_fn(guard::json_errors))
+        .layer(middleware::from_fn_with_state(state.clone(), guard::identify))
+        .layer(middleware::from_fn_with_state(state.clone(), guard::same_site))
+        .layer(tower_http::catch_panic::CatchPanicLayer::custom(guard::panicked))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            guard::security_headers,
+        ))
+        .with_state(state)
+}
+
+/// Any kiosk call: the body (empty for none) is its arguments.
+async fn call(
+    State(s): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path(name): Path<String>,
+    body: Bytes,
+) -> Response {
+    let args = if body.iter().all(u8::is_ascii_whitespace) {
+        serde_json::Value::Null
+    } else {
+        match serde_json::from_slice(&body) {
+            Ok(args) => args,
+            Err(e) => {
+                return ApiError(KioskError::Invalid(kiosk::Invalid::new(
+                    "args",
+                    format!("the body is not JSON: {e}"),
+                )))
+                .into_response();
+            }
+        }
+    };
+    let face: Arc<dyn Face> = Arc::new(WebFace {
+        caller,
+        fingerprint: s.config.tls_fingerprint.clone(),
+    });
+    match kiosk::calls::call(&s.kiosk, face, &name, args).await {
+        Ok(answer) => Json(answer).into_response(),
+        Err(e) => ApiError(e).into_response(),
+    }
+}
+
+/// Every core event, as it happens, until the server stops or (for a tablet) staff revoke it.
+async fn events(State(s): State<AppState>, Extension(caller): Extension<Caller>) -> Response {
+    let Ok(permit) = Arc::clone(&s.streams).try_acquire_owned() else {
+        return refuse(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "too_many_streams",
+            "Too many screens are following the kiosk's events; close one and try again.",
+        );
+    };
+    let revoked_me = move |e: &Event| {
+        matches!((e, caller), (Event::DeviceRevoked { device_id }, Caller::Tablet(me)) if *device_id == me)
+    };
+    let stream = BroadcastStream::new(s.kiosk.subscribe())
+        .filter_map(Result::ok)
+        .take_while(move |e| !revoked_me(e))
+        .map(move |event| {
+            let _held = &permit;
+            let data = serde_json::to_string(&event).unwrap_or_default();
+            Ok::<_, Infallible>(SseEvent::default().event("kiosk").data(data))
+        });
+    // A stream never ends by itself: the server's stop ends it, or a stop would wait forever.
+    let stream = futures::StreamExt::take_until(stream, s.shutdown.cancelled_owned());
+    Sse::new(stream)
+        .keep_alive(KeepAlive::default())
+        .into_response()
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PairBody {
+    code: String,
+    /// What staff will see the tablet as ("Front desk iPad").
+    #[serde(default)]
+    name: Option<String>,
+}
+
+/// Pairs a tablet: a right code answers a device token as a cookie (EventSource cannot set
+/// headers); wrong codes make the next tries wait ([`kiosk::guard::PAIR_PER_SOURCE`]).
+async fn pair(
+    State(s): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    body: Bytes,
+) -> Response {
+    let Ok(b) = serde_json::from_slice::<PairBody>(&body) else {
+        return refuse(
+            StatusCode::BAD_REQUEST,
+            "invalid",
+            "The body is {\"code\": \"123456\", \"name\": \"Front desk\"}.",
+        );
+    };
+    let kiosk = s.kiosk.clone();
+    let from = peer.ip().to_string();
+    let paired = tokio::task::spawn_blocking(move || kiosk.pair(&b.code, &from, b.name.as_deref()))
+        .await
+        .unwrap_or_else(|e| Err(KioskError::Internal(e.to_string())));
+    match paired {
+        Ok(paired) => {
+            let secure = if s.config.https { "; Secure" } else { "" };
+            (
+                [(
+                    header::SET_COOKIE,
+                    format!(
+                        "{}={}; Path=/; HttpOnly; SameSite=Strict; Max-Age=31536000{secure}",
+                        guard::DEVICE_COOKIE,
+                        paired.token
+                    ),
+                )],
+                Json(json!({ "paired": true, "device_id": paired.device_id })),
+            )
+                .into_response()
+        }
+        Err(e) => ApiError(e).into_response(),
+    }
+}

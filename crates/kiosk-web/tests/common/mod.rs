@@ -1,0 +1,132 @@
+//! The browser face over real HTTP on a free loopback port, for the kiosk-web tests. A LAN
+//! tablet is played from loopback by the face's test switch (`trust_loopback: false`): every
+//! caller is then treated as a remote one.
+#![allow(dead_code)]
+
+use std::net::SocketAddr;
+
+use kiosk_web::http::{AppState, WebConfig, router};
+use kiosk_web::{BootOptions, DemoChoice};
+use serde_json::{Value, json};
+
+pub use kiosk::ManualClock;
+
+pub const STAFF_PIN: &str = "1234";
+
+pub struct Face {
+    pub url: String,
+    pub http: reqwest::Client,
+    pub running: kiosk_web::Running,
+    _dir: tempfile::TempDir,
+}
+
+/// The kiosk's own screen: loopback, no pairing.
+pub fn screen() -> WebConfig {
+    WebConfig::for_bind("127.0.0.1:0".parse().unwrap())
+}
+
+/// A face on the LAN, every caller a remote one (the test switch).
+pub fn lan() -> WebConfig {
+    WebConfig {
+        pairing_required: true,
+        trust_loopback: false,
+        ..screen()
+    }
+}
+
+/// A demo kiosk (120 members, staff PIN 1234) behind the browser face.
+pub async fn face(config: WebConfig) -> Face {
+    face_with(config, |_| {}).await
+}
+
+/// [`face`], with its boot options changed first (a driven clock, no demo).
+pub async fn face_with(config: WebConfig, change: impl FnOnce(&mut BootOptions)) -> Face {
+    let dir = tempfile::tempdir().unwrap();
+    let mut options = BootOptions::new(dir.path().to_owned());
+    options.demo = DemoChoice::Always;
+    options.demo_members = 120;
+    options.capabilities.pairing = config.pairing_required;
+    change(&mut options);
+    let running = kiosk_web::boot(options).await.unwrap();
+    serve(running, config, dir).await
+}
+
+/// Serves a booted kiosk's browser face on a free loopback port.
+pub async fn serve(running: kiosk_web::Running, config: WebConfig, dir: tempfile::TempDir) -> Face {
+    let state = AppState::new(running.kiosk.clone(), config);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let app = router(state, None).into_make_service_with_connect_info::<SocketAddr>();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    Face {
+        url,
+        http: client(),
+        running,
+        _dir: dir,
+    }
+}
+
+/// A browser of its own: its own cookies.
+pub fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .unwrap()
+}
+
+impl Face {
+    pub async fn send_with(
+        &self,
+        http: &reqwest::Client,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> (u16, Value) {
+        let mut request = http.request(method, format!("{}{path}", self.url));
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let r = request.send().await.unwrap();
+        (r.status().as_u16(), r.json().await.unwrap_or(Value::Null))
+    }
+
+    pub async fn get(&self, path: &str) -> (u16, Value) {
+        self.send_with(&self.http, reqwest::Method::GET, path, None)
+            .await
+    }
+
+    pub async fn post(&self, path: &str, body: Value) -> (u16, Value) {
+        self.send_with(&self.http, reqwest::Method::POST, path, Some(body))
+            .await
+    }
+
+    pub async fn post_as(&self, http: &reqwest::Client, path: &str, body: Value) -> (u16, Value) {
+        self.send_with(http, reqwest::Method::POST, path, Some(body))
+            .await
+    }
+
+    /// A staff session's token, opened with the staff PIN.
+    pub async fn unlock(&self) -> String {
+        let (s, session) = self
+            .post("/api/staff_unlock", json!({"pin": STAFF_PIN}))
+            .await;
+        assert_eq!(s, 200, "{session}");
+        session["token"].as_str().unwrap().to_owned()
+    }
+
+    /// A new browser, paired as a tablet named `name`.
+    pub async fn paired_tablet(&self, name: &str) -> reqwest::Client {
+        let tablet = client();
+        let code = self.pairing_code();
+        let (s, e) = self
+            .post_as(&tablet, "/api/pair", json!({"code": code, "name": name}))
+            .await;
+        assert_eq!(s, 200, "{e}");
+        tablet
+    }
+
+    /// A pairing code, as the kiosk's own screen's staff panel shows it.
+    pub fn pairing_code(&self) -> String {
+        self.running.kiosk.new_pairing_code_info().unwrap().code
+    }
+}
