@@ -3,6 +3,8 @@ import { defineConfig } from '@playwright/test';
 // The browser face in demo mode: `kiosk serve` with its own simulator on fixed loopback ports.
 export const KIOSK = 'http://127.0.0.1:18080';
 export const SIM = 'http://127.0.0.1:18788';
+/** The same kiosk on every address, as on a lobby's network: HTTPS, and tablets pair. */
+export const LAN_PORT = 18443;
 
 export default defineConfig({
   testDir: './e2e',
@@ -28,12 +30,23 @@ export default defineConfig({
       ],
     },
   },
-  webServer: {
-    command:
-      '../target/debug/kiosk serve --demo --bind 127.0.0.1:18080 --sim-port 18788 --members 300 --ui-dir dist',
-    url: `${KIOSK}/api/status`,
-    reuseExistingServer: false,
-    timeout: 60_000,
-    env: { RUST_LOG: 'warn' },
-  },
+  webServer: [
+    {
+      command:
+        '../target/debug/kiosk serve --demo --bind 127.0.0.1:18080 --sim-port 18788 --members 300 --ui-dir dist',
+      url: `${KIOSK}/api/status`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      env: { RUST_LOG: 'warn' },
+    },
+    {
+      // Its certificate is made on first start in --data-dir and kept.
+      command: `../target/debug/kiosk serve --demo --bind 0.0.0.0:${LAN_PORT} --sim-port 18789 --members 40 --ui-dir dist --data-dir ../test-output/lan-kiosk`,
+      url: `https://127.0.0.1:${LAN_PORT}/api/status`,
+      ignoreHTTPSErrors: true,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      env: { RUST_LOG: 'warn' },
+    },
+  ],
 });

@@ -91,16 +91,17 @@ fn every_call_reaches_the_core_through_the_one_command() {
     );
     assert_eq!(call(&w, "sync_now", json!({})).unwrap(), Value::Null);
     assert_eq!(
-        code(call(&w, "staff_verify", json!({"pin": "9999"}))),
+        code(call(&w, "staff_unlock", json!({"pin": "9999"}))),
         "wrong_pin"
     );
-    call(&w, "staff_verify", json!({"pin": "1234"})).unwrap();
+    let session = call(&w, "staff_unlock", json!({"pin": "1234"})).unwrap()["token"].clone();
+    assert!(session.is_string(), "the PIN opens a staff session");
     let mut changed = settings.clone();
     changed["privacy"] = json!("initials");
     call(
         &w,
         "update_settings",
-        json!({"pin": "1234", "settings": changed}),
+        json!({"session": session, "settings": changed}),
     )
     .unwrap();
     assert_eq!(
@@ -108,7 +109,7 @@ fn every_call_reaches_the_core_through_the_one_command() {
         "initials"
     );
     assert!(
-        call(&w, "staff_queue", json!({"pin": "1234"}))
+        call(&w, "staff_queue", json!({"session": session}))
             .unwrap()
             .is_array()
     );
@@ -116,7 +117,7 @@ fn every_call_reaches_the_core_through_the_one_command() {
         code(call(
             &w,
             "staff_retry",
-            json!({"pin": "1234", "id": 999_999})
+            json!({"session": session, "id": 999_999})
         )),
         "not_parked"
     );
@@ -124,25 +125,26 @@ fn every_call_reaches_the_core_through_the_one_command() {
         code(call(
             &w,
             "staff_discard",
-            json!({"pin": "1234", "id": 999_999})
+            json!({"session": session, "id": 999_999})
         )),
         "not_parked"
     );
     assert_eq!(
-        call(&w, "staff_pairing", json!({"pin": "1234"})).unwrap()["required"],
-        false
+        call(&w, "staff_tablets", json!({"session": session})).unwrap()["pairing"]["required"],
+        false,
+        "the app window pairs no tablets"
     );
     let refused = call(
         &w,
         "staff_login",
-        json!({"pin": "1234", "email": "nobody@example.com", "password": "x", "totp": null, "base_url": status["location"].is_object().then_some("http://127.0.0.1:9")}),
+        json!({"session": session, "email": "nobody@example.com", "password": "x", "totp": null, "base_url": status["location"].is_object().then_some("http://127.0.0.1:9")}),
     );
     assert_eq!(
         code(refused),
         "offline",
         "the login reached the client, which found nobody there"
     );
-    call(&w, "staff_logout", json!({"pin": "1234"})).unwrap();
+    call(&w, "staff_logout", json!({"session": session})).unwrap();
     assert_eq!(
         call(&w, "status", json!({})).unwrap()["connectivity"],
         "not_configured"
@@ -151,20 +153,24 @@ fn every_call_reaches_the_core_through_the_one_command() {
         code(call(
             &w,
             "autostart",
-            json!({"pin": "0000", "enabled": null})
+            json!({"session": "made-up", "enabled": null})
         )),
-        "wrong_pin"
+        "staff_session_ended"
     );
     assert!(
-        call(&w, "autostart", json!({"pin": "1234", "enabled": null}))
-            .unwrap()
-            .is_boolean(),
+        call(
+            &w,
+            "autostart",
+            json!({"session": session, "enabled": null})
+        )
+        .unwrap()
+        .is_boolean(),
         "start at login, read"
     );
     assert_eq!(
-        code(call(&w, "leave_kiosk", json!({"pin": "0000"}))),
-        "wrong_pin",
-        "no way out without the PIN"
+        code(call(&w, "leave_kiosk", json!({"session": "made-up"}))),
+        "staff_session_ended",
+        "no way out without a staff session"
     );
     call(
         &w,
@@ -172,7 +178,7 @@ fn every_call_reaches_the_core_through_the_one_command() {
         json!({"current": "1234", "new": "2468"}),
     )
     .unwrap();
-    call(&w, "staff_verify", json!({"pin": "2468"})).unwrap();
+    call(&w, "staff_unlock", json!({"pin": "2468"})).unwrap();
     assert_eq!(
         code(call(&w, "format_disk", json!({}))),
         "unknown_call",

@@ -132,7 +132,7 @@ async fn the_servers_daily_cut_off_closes_what_the_kiosk_left_open_and_the_kiosk
         ..kiosk.settings()
     };
     kiosk
-        .update_settings(scenarios::STAFF_PIN, settings)
+        .update_settings(&kiosk.staff_by_pin(scenarios::STAFF_PIN).unwrap(), settings)
         .unwrap();
     let member = eligible(&sim)[0];
     assert!(matches!(

@@ -38,7 +38,9 @@ async fn a_refusal_nexudus_decides_is_parked_with_its_reason_and_recorded_once()
         );
         let status = drain(&kiosk, Duration::from_secs(10)).await;
         assert_eq!((status.pending, status.parked), (0, 1), "{status:?}");
-        let parked = kiosk.queue(&kiosk.staff_by_pin(STAFF_PIN).unwrap(), 10).unwrap();
+        let parked = kiosk
+            .queue(&kiosk.staff_by_pin(STAFF_PIN).unwrap(), 10)
+            .unwrap();
         let reason = parked[0].entry.last_error.clone().unwrap_or_default();
         assert!(
             reason.contains(NO_PASS),
@@ -81,7 +83,9 @@ async fn a_pay_as_you_go_pass_charged_at_check_in_survives_the_check_out() {
         pay_as_you_go: true,
         ..kiosk.settings()
     };
-    kiosk.update_settings(&kiosk.staff_by_pin(STAFF_PIN).unwrap(), settings).unwrap();
+    kiosk
+        .update_settings(&kiosk.staff_by_pin(STAFF_PIN).unwrap(), settings)
+        .unwrap();
     let member = sim
         .coworkers()
         .into_iter()

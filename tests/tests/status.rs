@@ -79,7 +79,7 @@ async fn an_account_missing_a_role_says_so_and_the_rest_keeps_working() {
         .unwrap();
     kiosk
         .update_settings(
-            scenarios::STAFF_PIN,
+            &kiosk.staff_by_pin(scenarios::STAFF_PIN).unwrap(),
             kiosk::Settings {
                 location: Some(scenarios::location()),
                 ..kiosk::Settings::default()

@@ -45,7 +45,9 @@ async fn a_location_runs_in_the_zone_nexudus_gives_it_and_staff_can_set_another(
         double_tap_seconds: 0,
         ..kiosk.settings()
     };
-    kiosk.update_settings(&kiosk.staff_by_pin(STAFF_PIN).unwrap(), settings.clone()).unwrap();
+    kiosk
+        .update_settings(&kiosk.staff_by_pin(STAFF_PIN).unwrap(), settings.clone())
+        .unwrap();
     kiosk.sync_once(&fast_sync()).await;
 
     let member = eligible_at(&sim, SYDNEY)[0];
@@ -73,7 +75,9 @@ async fn a_location_runs_in_the_zone_nexudus_gives_it_and_staff_can_set_another(
     let location = own.location.as_mut().unwrap();
     location.time_zone = "Pacific/Auckland".into();
     location.zone_set_by_staff = true;
-    kiosk.update_settings(&kiosk.staff_by_pin(STAFF_PIN).unwrap(), own).unwrap();
+    kiosk
+        .update_settings(&kiosk.staff_by_pin(STAFF_PIN).unwrap(), own)
+        .unwrap();
     kiosk.sync_now();
     kiosk.sync_once(&fast_sync()).await;
     let kept = kiosk.settings().location.unwrap();
@@ -101,7 +105,9 @@ async fn a_location_picked_in_utc_takes_up_its_nexudus_zone() {
         }),
         ..kiosk.settings()
     };
-    kiosk.update_settings(&kiosk.staff_by_pin(STAFF_PIN).unwrap(), settings).unwrap();
+    kiosk
+        .update_settings(&kiosk.staff_by_pin(STAFF_PIN).unwrap(), settings)
+        .unwrap();
     kiosk.sync_now();
     kiosk.sync_once(&fast_sync()).await;
     let location = kiosk.settings().location.unwrap();

@@ -58,9 +58,17 @@ export async function settings(request: APIRequestContext): Promise<Settings> {
   return (await (await request.get(`${KIOSK}/api/settings`)).json()) as Settings;
 }
 
+/** A staff session on the kiosk at `base`, opened with the staff PIN. */
+export async function staffSession(request: APIRequestContext, base = KIOSK): Promise<string> {
+  const r = await request.post(`${base}/api/staff_unlock`, { data: { pin: STAFF_PIN } });
+  expect(r.ok(), 'the staff PIN opens a session').toBe(true);
+  return ((await r.json()) as { token: string }).token;
+}
+
 export async function changeSettings(request: APIRequestContext, change: Partial<Settings>): Promise<void> {
   const next = { ...(await settings(request)), ...change };
-  const r = await request.post(`${KIOSK}/api/update_settings`, { data: { pin: STAFF_PIN, settings: next } });
+  const session = await staffSession(request);
+  const r = await request.post(`${KIOSK}/api/update_settings`, { data: { session, settings: next } });
   expect(r.ok()).toBe(true);
 }
 

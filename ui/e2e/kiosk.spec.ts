@@ -203,27 +203,28 @@ test('the staff panel checks the account and shows a line per check', async ({ p
   await shot(page, 'doctor');
 });
 
-test('after changing the staff PIN the open panel saves with the new one', async ({ page }) => {
+test('changing the staff PIN takes the current one and the open panel goes on saving', async ({ page }) => {
   await page.goto('/');
   await page.getByTestId('staff-button').click();
   for (const d of STAFF_PIN) await page.getByTestId(`pin-key-${d}`).click();
   await page.getByTestId('pin-submit').click();
-  const change = async (to: string) => {
+  const change = async (from: string, to: string) => {
+    await page.getByTestId('current-staff-pin').fill(from);
     await page.getByTestId('new-staff-pin').fill(to);
     const answer = page.waitForResponse((r) => r.url().endsWith('/api/staff_set_pin'));
     await page.getByTestId('change-staff-pin').click();
     expect((await answer).ok(), `the PIN changed to ${to}`).toBe(true);
   };
-  /** Saves the settings; answers whether the core took them (the staff PIN was right). */
+  /** Saves the settings; answers whether the core took them (the staff session is alive). */
   const save = async () => {
     const answer = page.waitForResponse((r) => r.url().endsWith('/api/update_settings'));
     await page.getByTestId('save-settings').click();
     return (await answer).ok();
   };
-  await change('97531');
-  expect(await save(), 'the save carries the new PIN').toBe(true);
+  await change(STAFF_PIN, '97531');
+  expect(await save(), 'the session outlives the PIN it was opened with').toBe(true);
   // Back to the PIN the other tests use, with the panel still open.
-  await change(STAFF_PIN);
+  await change('97531', STAFF_PIN);
   expect(await save()).toBe(true);
 });
 

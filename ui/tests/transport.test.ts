@@ -25,7 +25,7 @@ describe('choosing a transport', () => {
 });
 
 describe('the HTTP transport', () => {
-  it('posts every call to /api/{call} with its arguments as the body, the staff PIN never in the URL', async () => {
+  it('posts every call to /api/{call} with its arguments as the body, a PIN or session never in the URL', async () => {
     const { impl, sent } = fakeFetch({
       'POST /api/tap': { status: 200, body: { kind: 'welcome' } },
       'POST /api/staff_discard': { status: 200, body: null },
@@ -34,10 +34,10 @@ describe('the HTTP transport', () => {
     const t = httpTransport(impl, () => ({}) as EventSource);
     await expect(t.call('tap', { member_id: 5 })).resolves.toEqual({ kind: 'welcome' });
     expect(JSON.parse(String(sent[0]!.init.body))).toEqual({ member_id: 5 });
-    await t.call('staff_discard', { pin: '2468', id: 7 });
+    await t.call('staff_discard', { session: 'c0ffee', id: 7 });
     expect(sent[1]!.url).toBe('/api/staff_discard');
-    expect(sent[1]!.url).not.toContain('2468');
-    expect(JSON.parse(String(sent[1]!.init.body))).toEqual({ pin: '2468', id: 7 });
+    expect(sent[1]!.url).not.toContain('c0ffee');
+    expect(JSON.parse(String(sent[1]!.init.body))).toEqual({ session: 'c0ffee', id: 7 });
     await t.call('search', { query: 'Zoë Ø', limit: 10 });
     expect(JSON.parse(String(sent[2]!.init.body))).toEqual({ query: 'Zoë Ø', limit: 10 });
   });
@@ -50,10 +50,10 @@ describe('the HTTP transport', () => {
 
   it('turns an error answer into a KioskError with the core code and its data', async () => {
     const { impl } = fakeFetch({
-      'POST /api/staff_verify': { status: 403, body: { code: 'wrong_pin', message: 'wrong staff PIN', tries_left: 3 } },
+      'POST /api/staff_unlock': { status: 403, body: { code: 'wrong_pin', message: 'wrong staff PIN', tries_left: 3 } },
     });
     const t = httpTransport(impl);
-    const err = await t.call('staff_verify', { pin: '9' }).catch((e: unknown) => e);
+    const err = await t.call('staff_unlock', { pin: '9' }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(KioskError);
     expect((err as KioskError).code).toBe('wrong_pin');
     expect((err as KioskError).detail.tries_left).toBe(3);
@@ -90,5 +90,29 @@ describe('the HTTP transport', () => {
     expect(seen).toEqual([{ type: 'members_changed' }]);
     stop();
     expect(closed).toBe(true);
+  });
+
+  it('tells the UI when the event stream breaks, so an unpaired tablet finds out at once', () => {
+    const listeners: Record<string, (e: unknown) => void> = {};
+    const source = {
+      addEventListener: (name: string, l: (e: unknown) => void) => (listeners[name] = l),
+      removeEventListener: (name: string) => delete listeners[name],
+      close: () => {},
+    } as unknown as EventSource;
+    let lost = 0;
+    const stop = httpTransport(fetch, () => source).subscribe(
+      () => {},
+      () => (lost += 1),
+    );
+    listeners['error']!({});
+    expect(lost).toBe(1);
+    stop();
+    expect(listeners['error']).toBeUndefined();
+  });
+
+  it('pairs under the name staff will see', async () => {
+    const { impl, sent } = fakeFetch({ 'POST /api/pair': { status: 200, body: { paired: true } } });
+    await httpTransport(impl).pair('123456', 'Front desk');
+    expect(JSON.parse(String(sent[0]!.init.body))).toEqual({ code: '123456', name: 'Front desk' });
   });
 });

@@ -238,7 +238,9 @@ async fn main() -> anyhow::Result<()> {
                 println!(
                     "Tablets on the network pair with code {} until {} (UTC); a new code: the staff panel, or `kiosk pair-code`",
                     info.code,
-                    info.expires_at.map(|t| t.format("%H:%M").to_string()).unwrap_or_default()
+                    info.expires_at
+                        .map(|t| t.format("%H:%M").to_string())
+                        .unwrap_or_default()
                 );
             }
             let app =

@@ -45,17 +45,16 @@ pub fn identity(
     given: Option<(&Path, &Path)>,
     names: &[String],
 ) -> anyhow::Result<TlsIdentity> {
-    let (cert_path, key_path) = match given {
-        Some((cert, key)) => (cert.to_owned(), key.to_owned()),
-        None => {
-            let dir = data_dir.join("tls");
-            let cert = dir.join("kiosk-cert.pem");
-            let key = dir.join("kiosk-key.pem");
-            if !cert.is_file() || !key.is_file() {
-                make_self_signed(&dir, &cert, &key, names)?;
-            }
-            (cert, key)
+    let (cert_path, key_path) = if let Some((cert, key)) = given {
+        (cert.to_owned(), key.to_owned())
+    } else {
+        let dir = data_dir.join("tls");
+        let cert = dir.join("kiosk-cert.pem");
+        let key = dir.join("kiosk-key.pem");
+        if !cert.is_file() || !key.is_file() {
+            make_self_signed(&dir, &cert, &key, names)?;
         }
+        (cert, key)
     };
     let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_file_iter(&cert_path)
         .with_context(|| format!("cannot read the certificate {}", cert_path.display()))?
@@ -202,7 +201,11 @@ mod tests {
             use std::os::unix::fs::PermissionsExt;
             let key = dir.path().join("tls/kiosk-key.pem");
             let mode = std::fs::metadata(key).unwrap().permissions().mode();
-            assert_eq!(mode & 0o077, 0, "the key is the kiosk user's alone: {mode:o}");
+            assert_eq!(
+                mode & 0o077,
+                0,
+                "the key is the kiosk user's alone: {mode:o}"
+            );
         }
     }
 

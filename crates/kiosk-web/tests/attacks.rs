@@ -78,7 +78,11 @@ async fn a_revoked_tablet_is_refused_at_its_next_call_and_its_event_stream_close
 
     // Staff at the desk tablet find the lobby tablet and revoke it.
     let (s, session) = f
-        .post_as(&desk, "/api/staff_unlock", json!({"pin": common::STAFF_PIN}))
+        .post_as(
+            &desk,
+            "/api/staff_unlock",
+            json!({"pin": common::STAFF_PIN}),
+        )
         .await;
     assert_eq!(s, 200);
     let session = session["token"].clone();
@@ -165,7 +169,11 @@ async fn a_member_pin_guessing_loop_on_a_tablet_is_slowed_to_one_try_per_growing
 
     let session = {
         let (_, s) = f
-            .post_as(&tablet, "/api/staff_unlock", json!({"pin": common::STAFF_PIN}))
+            .post_as(
+                &tablet,
+                "/api/staff_unlock",
+                json!({"pin": common::STAFF_PIN}),
+            )
             .await;
         s["token"].clone()
     };
@@ -229,7 +237,10 @@ async fn a_foreign_host_or_another_sites_page_is_refused_and_every_answer_carrie
 async fn a_lan_tablet_cannot_choose_the_first_staff_pin_the_screen_can() {
     let f = face_with(lan(), |o| o.demo = DemoChoice::Never).await;
     let (s, e) = f
-        .post("/api/staff_set_pin", json!({"current": null, "new": "0000"}))
+        .post(
+            "/api/staff_set_pin",
+            json!({"current": null, "new": "0000"}),
+        )
         .await;
     assert_eq!(
         (s, e["code"].clone()),
@@ -255,13 +266,18 @@ async fn oversized_bodies_searches_and_too_many_event_streams_are_refused_as_jso
     let (s, e) = f.post("/api/search", json!({"query": huge})).await;
     assert_eq!((s, e["code"].clone()), (413, json!("too_large")), "{e}");
     let (s, e) = f
-        .post("/api/search", json!({"query": "a".repeat(101), "limit": null}))
+        .post(
+            "/api/search",
+            json!({"query": "a".repeat(101), "limit": null}),
+        )
         .await;
     assert_eq!(
         (s, e["code"].clone(), e["field"].clone()),
         (400, json!("invalid"), json!("query"))
     );
-    let (s, e) = f.send_with(&f.http, reqwest::Method::DELETE, "/api/grid", None).await;
+    let (s, e) = f
+        .send_with(&f.http, reqwest::Method::DELETE, "/api/grid", None)
+        .await;
     assert_eq!((s, e["code"].clone()), (405, json!("method_not_allowed")));
 
     let mut open = Vec::new();

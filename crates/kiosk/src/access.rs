@@ -18,18 +18,24 @@ pub const STAFF_LONGEST: Duration = Duration::hours(1);
 /// How long a pairing code may be used; each use makes a new one.
 pub const PAIRING_CODE_LIFE: Duration = Duration::minutes(10);
 
+fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    bytes
+        .iter()
+        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
+            let _ = write!(s, "{b:02x}");
+            s
+        })
+}
+
 /// A random token of 256 bits, as 64 hex digits.
 pub(crate) fn new_token() -> String {
-    let bytes: [u8; 32] = rand::random();
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    hex(&rand::random::<[u8; 32]>())
 }
 
 /// How a token is kept: never the token itself.
 pub(crate) fn token_hash(token: &str) -> String {
-    Sha256::digest(token.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    hex(&Sha256::digest(token.as_bytes()))
 }
 
 #[derive(Debug, Clone, Copy)]

@@ -145,7 +145,11 @@ mod tests {
         a = a.failed(&STAFF_PIN, t);
         assert_eq!(a.locked_for(t), Some(30));
         a = a.failed(&STAFF_PIN, t);
-        assert_eq!(a.locked_for(t), Some(60), "each further wrong try doubles it");
+        assert_eq!(
+            a.locked_for(t),
+            Some(60),
+            "each further wrong try doubles it"
+        );
         for _ in 0..40 {
             a = a.failed(&STAFF_PIN, t);
         }

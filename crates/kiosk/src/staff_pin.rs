@@ -1,8 +1,8 @@
 //! The staff PIN, kept as an argon2 hash. Wrong tries: [`crate::guard::STAFF_PIN`].
 
+use crate::error::{Invalid, KioskError};
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use crate::error::{Invalid, KioskError};
 
 /// Hashes a PIN with argon2id and a random salt.
 pub fn hash(pin: &str) -> Result<String, KioskError> {

@@ -6,14 +6,14 @@ use ts_rs::{Config, TS};
 
 use crate::ErrorDto;
 use crate::calls::Tablets;
-use crate::guard::Caller;
-use crate::kiosk::{StaffSession, WrongPins};
-use crate::store::Device;
 use crate::doctor::{DoctorLine, DoctorReport};
 use crate::events::Event;
+use crate::guard::Caller;
+use crate::kiosk::{StaffSession, WrongPins};
 use crate::model::{OutboxEntry, OutboxOp, OutboxStatus, TapMethod};
 use crate::rules::Refusal;
 use crate::settings::{AutoCheckoutRule, Location, PrivacyMode, Settings};
+use crate::store::Device;
 use crate::views::{
     AuditLine, Capabilities, Connectivity, IgnoredAfter, PairingInfo, QueueItem, Status,
     TapOutcome, Tile,

@@ -38,7 +38,7 @@ async fn main() {
             ..kiosk::Settings::default()
         };
         kiosk
-            .update_settings(scenarios::STAFF_PIN, settings)
+            .update_settings(&kiosk.staff_by_pin(scenarios::STAFF_PIN).unwrap(), settings)
             .expect("settings");
     }
     while kiosk.member_count() == 0 {

@@ -10,9 +10,9 @@ export function kioskApi(transport: Transport = pickTransport()) {
     call<K extends CallName>(name: K, ...args: ArgList<K>): Promise<AnswerOf<K>> {
       return transport.call(name, (args[0] ?? {}) as ArgsOf<K>);
     },
-    subscribe: (handler: (event: Event) => void) => transport.subscribe(handler),
+    subscribe: (handler: (event: Event) => void, onLost?: () => void) => transport.subscribe(handler, onLost),
     /** Pairs this tablet with the kiosk. */
-    pair: (code: string) => transport.pair(code),
+    pair: (code: string, name?: string) => transport.pair(code, name),
   };
 }
 

@@ -16,6 +16,7 @@ const en = {
   goodbye: 'Goodbye, {name}!',
   goodbyeAt: 'Checked out at {time} after {duration}',
   rejected: 'Sorry, {name}',
+  rejectedNoName: 'Sorry, that PIN cannot check in here',
   seeReception: 'Please see reception.',
   ignoredIn: 'You are checked in already, {name}.',
   ignoredOut: 'You are checked out already, {name}.',
@@ -96,6 +97,26 @@ const en = {
   parked: 'Refused',
   waiting: 'Waiting',
   pairing: 'Tablet pairing code',
+  pairingUntil: 'Valid until {time}, for one tablet',
+  newCode: 'New code',
+  tablets: 'Tablets',
+  noTablets: 'No tablet is paired.',
+  tabletSeen: 'paired {paired} from {from}; last seen {seen}',
+  tabletRevoked: 'unpaired {at}',
+  revoke: 'Unpair',
+  wrongPins: 'Wrong member PINs and cards today',
+  wrongPinsAt: '{where}: {n}',
+  wrongPinsWaiting: 'each next try waits ({n} s now)',
+  endWait: 'End the wait',
+  thisScreen: 'this screen',
+  tabletNumbered: 'tablet {id}',
+  fingerprint: 'Certificate fingerprint (SHA-256), to compare with what a tablet’s browser shows',
+  currentPin: 'Current PIN',
+  sessionEnded: 'The staff panel closed after a while without use: enter the staff PIN again.',
+  errorScreenOnly: 'The first staff PIN is chosen on the kiosk’s own screen.',
+  errorWrongCode: 'That code is not right, or has expired: ask staff for the code in the staff panel.',
+  errorLockedOutCode: 'Too many wrong tries. Try again in {n} s.',
+  tabletName: 'Name this tablet (for staff, e.g. “Front desk”)',
   leaveKiosk: 'Leave kiosk mode',
   autostart: 'Start the kiosk when the computer starts',
   photoUrl: 'Member photos address ({id} = member Id; empty: initials)',
@@ -125,6 +146,7 @@ const es: Record<Key, string> = {
   goodbye: '¡Hasta pronto, {name}!',
   goodbyeAt: 'Salida a las {time} tras {duration}',
   rejected: 'Lo sentimos, {name}',
+  rejectedNoName: 'Lo sentimos, ese PIN no puede registrar la entrada aquí',
   seeReception: 'Por favor, pasa por recepción.',
   ignoredIn: 'Ya tienes la entrada registrada, {name}.',
   ignoredOut: 'Ya tienes la salida registrada, {name}.',
@@ -205,6 +227,26 @@ const es: Record<Key, string> = {
   parked: 'Rechazado',
   waiting: 'Pendiente',
   pairing: 'Código para emparejar tabletas',
+  pairingUntil: 'Válido hasta las {time}, para una tableta',
+  newCode: 'Código nuevo',
+  tablets: 'Tabletas',
+  noTablets: 'No hay ninguna tableta emparejada.',
+  tabletSeen: 'emparejada {paired} desde {from}; vista por última vez {seen}',
+  tabletRevoked: 'desemparejada {at}',
+  revoke: 'Desemparejar',
+  wrongPins: 'PIN y tarjetas de miembros incorrectos hoy',
+  wrongPinsAt: '{where}: {n}',
+  wrongPinsWaiting: 'cada intento siguiente espera ({n} s ahora)',
+  endWait: 'Terminar la espera',
+  thisScreen: 'esta pantalla',
+  tabletNumbered: 'tableta {id}',
+  fingerprint: 'Huella del certificado (SHA-256), para comparar con la que muestra el navegador de la tableta',
+  currentPin: 'PIN actual',
+  sessionEnded: 'El panel del personal se cerró tras un rato sin uso: vuelve a introducir el PIN de personal.',
+  errorScreenOnly: 'El primer PIN de personal se elige en la pantalla del propio quiosco.',
+  errorWrongCode: 'Ese código no es correcto o ha caducado: pide al personal el código del panel del personal.',
+  errorLockedOutCode: 'Demasiados intentos incorrectos. Vuelve a intentarlo en {n} s.',
+  tabletName: 'Nombre de esta tableta (para el personal, p. ej. «Recepción»)',
   leaveKiosk: 'Salir del modo quiosco',
   autostart: 'Abrir el quiosco al iniciar el ordenador',
   photoUrl: 'Dirección de las fotos ({id} = Id del miembro; vacío: iniciales)',
@@ -276,6 +318,12 @@ export function errorText(
       return translate(locale, 'errorLockedOut', { n: e.detail?.seconds ?? 0 });
     case 'no_staff_pin':
       return translate(locale, 'errorNoStaffPin');
+    case 'staff_session_ended':
+      return translate(locale, 'sessionEnded');
+    case 'screen_only':
+      return translate(locale, 'errorScreenOnly');
+    case 'wrong_code':
+      return translate(locale, 'errorWrongCode');
     case 'network':
       return translate(locale, 'errorNetwork');
     case 'unsupported':

@@ -32,6 +32,10 @@ export class KioskState {
   loadSettings = () => this.guarded(async () => void (this.settings = await this.api.call('settings')));
   loadGrid = () => this.guarded(async () => void (this.tiles = await this.api.call('grid')));
 
+  /** The event stream broke (a restart, or staff unpaired this tablet): ask again, and a
+   * tablet no longer paired shows the pairing screen. */
+  onStreamLost = () => void this.loadStatus();
+
   /** All at once: the grid does not wait for the status bar (the core applies privacy). */
   loadAll = () => Promise.all([this.loadSettings(), this.loadStatus(), this.loadGrid()]);
 
@@ -55,6 +59,10 @@ export class KioskState {
         break;
       case 'synced':
         if (this.status) this.status = { ...this.status, last_sync: e.at };
+        break;
+      case 'device_revoked':
+        // Another tablet was unpaired (this one's stream just ends: see `onStreamLost`).
+        void this.loadStatus();
         break;
     }
   };

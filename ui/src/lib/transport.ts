@@ -10,10 +10,12 @@ export type AnswerOf<K extends CallName> = Calls[K]['answer'];
 
 export interface Transport {
   call<K extends CallName>(name: K, args: ArgsOf<K>): Promise<AnswerOf<K>>;
-  /** Calls `handler` for every core event; answers a function that stops it. */
-  subscribe(handler: (event: Event) => void): () => void;
-  /** Pairs this tablet with the kiosk (a face that needs no pairing just says yes). */
-  pair(code: string): Promise<void>;
+  /** Calls `handler` for every core event, and `onLost` when the stream breaks; answers a
+   * function that stops it. */
+  subscribe(handler: (event: Event) => void, onLost?: () => void): () => void;
+  /** Pairs this tablet with the kiosk under a name staff will see (a face that needs no
+   * pairing just says yes). */
+  pair(code: string, name?: string): Promise<void>;
 }
 
 /** A failed call, with the core's stable code and the data to word it. */
@@ -64,18 +66,21 @@ export function httpTransport(
   }
   return {
     async call(name, args) {
-      // The name is part of the path, never an argument: staff PINs stay in the body.
+      // The name is part of the path, never an argument: PINs and sessions stay in the body.
       return (await post(`/api/${encodeURIComponent(name)}`, args)) as never;
     },
-    async pair(code) {
-      await post('/api/pair', { code });
+    async pair(code, name) {
+      await post('/api/pair', { code, name: name || null });
     },
-    subscribe(handler) {
+    subscribe(handler, onLost) {
       const source = makeSource(base + '/api/events');
       const listener = (e: MessageEvent) => handler(JSON.parse(String(e.data)) as Event);
+      const lost = () => onLost?.();
       source.addEventListener('kiosk', listener as EventListener);
+      source.addEventListener('error', lost);
       return () => {
         source.removeEventListener('kiosk', listener as EventListener);
+        source.removeEventListener('error', lost);
         source.close();
       };
     },

@@ -35,13 +35,19 @@ pub(super) async fn security_headers(
     let api = request.uri().path().starts_with("/api/");
     let mut response = next.run(request).await;
     let h = response.headers_mut();
-    h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(CSP),
+    );
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     h.insert(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
     );
-    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
     if api {
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
@@ -149,11 +155,7 @@ pub(super) async fn identify(
         match found {
             Ok(Ok(device)) => device.map(Caller::Tablet),
             Ok(Err(e)) => {
-                return refuse(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    e.code(),
-                    &e.to_string(),
-                );
+                return refuse(StatusCode::INTERNAL_SERVER_ERROR, e.code(), &e.to_string());
             }
             Err(_) => None,
         }
@@ -254,7 +256,10 @@ mod tests {
             HeaderValue::from_static("theme=dark; kiosk_device=abc; other=1"),
         );
         assert_eq!(device_token(&h).as_deref(), Some("abc"));
-        h.insert(header::AUTHORIZATION, HeaderValue::from_static("Bearer xyz"));
+        h.insert(
+            header::AUTHORIZATION,
+            HeaderValue::from_static("Bearer xyz"),
+        );
         assert_eq!(device_token(&h).as_deref(), Some("xyz"));
     }
 }

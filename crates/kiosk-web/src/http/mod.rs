@@ -172,9 +172,17 @@ pub fn router(state: AppState, ui_dir: Option<PathBuf>) -> Router {
     // handlers.
     app.layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(middleware::from_fn(guard::json_errors))
-        .layer(middleware::from_fn_with_state(state.clone(), guard::identify))
-        .layer(middleware::from_fn_with_state(state.clone(), guard::same_site))
-        .layer(tower_http::catch_panic::CatchPanicLayer::custom(guard::panicked))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            guard::identify,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            guard::same_site,
+        ))
+        .layer(tower_http::catch_panic::CatchPanicLayer::custom(
+            guard::panicked,
+        ))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             guard::security_headers,
@@ -222,9 +230,7 @@ async fn events(State(s): State<AppState>, Extension(caller): Extension<Caller>)
             "Too many screens are following the kiosk's events; close one and try again.",
         );
     };
-    let revoked_me = move |e: &Event| {
-        matches!((e, caller), (Event::DeviceRevoked { device_id }, Caller::Tablet(me)) if *device_id == me)
-    };
+    let revoked_me = move |e: &Event| matches!((e, caller), (Event::DeviceRevoked { device_id }, Caller::Tablet(me)) if *device_id == me);
     let stream = BroadcastStream::new(s.kiosk.subscribe())
         .filter_map(Result::ok)
         .take_while(move |e| !revoked_me(e))

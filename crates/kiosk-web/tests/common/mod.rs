@@ -1,7 +1,7 @@
 //! The browser face over real HTTP on a free loopback port, for the kiosk-web tests. A LAN
 //! tablet is played from loopback by the face's test switch (`trust_loopback: false`): every
 //! caller is then treated as a remote one.
-#![allow(dead_code)]
+#![allow(dead_code, unused_imports)]
 
 use std::net::SocketAddr;
 

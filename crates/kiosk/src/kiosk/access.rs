@@ -216,13 +216,16 @@ impl Kiosk {
                 return Err(KioskError::LockedOut { seconds });
             }
             let stored = self.stored_code()?.filter(|c| c.expires_at > now);
-            let right = stored.is_some_and(|c| constant_time_eq(c.code.as_bytes(), code.trim().as_bytes()));
+            let right =
+                stored.is_some_and(|c| constant_time_eq(c.code.as_bytes(), code.trim().as_bytes()));
             if !right {
                 let mine = mine.failed(&guard::PAIR_PER_SOURCE, now);
                 *global = all.failed(&guard::PAIR_GLOBAL, now);
                 per_source.insert(from.to_owned(), mine);
                 let global_wait = global.locked_for(now);
-                if global.failures == guard::PAIR_GLOBAL.free + 1 || mine.failures == guard::PAIR_PER_SOURCE.free + 1 {
+                if global.failures == guard::PAIR_GLOBAL.free + 1
+                    || mine.failures == guard::PAIR_PER_SOURCE.free + 1
+                {
                     let detail = format!(
                         "{} wrong codes from {from}, {} in all; pairing waits {} s",
                         mine.failures,
@@ -268,7 +271,9 @@ impl Kiosk {
             .last_seen
             .is_none_or(|seen| now - seen >= chrono::Duration::minutes(1))
         {
-            self.shared.store.write(|tx| tx.touch_device(device.id, now))?;
+            self.shared
+                .store
+                .write(|tx| tx.touch_device(device.id, now))?;
         }
         Ok(Some(device.id))
     }
@@ -367,14 +372,25 @@ impl Kiosk {
     /// Forgets wrong member PINs at a caller (staff, after seeing who it was).
     pub fn clear_wrong_pins(&self, staff: &Staff, caller: Caller) -> Result<(), KioskError> {
         let now = self.shared.clock.now();
-        if let Some(t) = self.shared.access.member_tries.lock().unwrap().get_mut(&caller) {
+        if let Some(t) = self
+            .shared
+            .access
+            .member_tries
+            .lock()
+            .unwrap()
+            .get_mut(&caller)
+        {
             t.attempts = Attempts::default();
         }
         self.shared.store.write(|tx| {
             tx.audit(
                 now,
                 "member_pin_wait_cleared",
-                &format!("at the {}, by staff at the {}", caller.describe(), staff.caller.describe()),
+                &format!(
+                    "at the {}, by staff at the {}",
+                    caller.describe(),
+                    staff.caller.describe()
+                ),
             )
         })?;
         Ok(())

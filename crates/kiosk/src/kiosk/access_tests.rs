@@ -255,7 +255,10 @@ fn a_pairing_code_pairs_one_tablet_then_is_used_up_and_expires_after_ten_minutes
         "a code pairs one tablet"
     );
     let devices = kiosk.devices(&staff).unwrap();
-    assert_eq!(devices[0].name, "Front desk iPad", "control characters dropped");
+    assert_eq!(
+        devices[0].name, "Front desk iPad",
+        "control characters dropped"
+    );
     assert_eq!(devices[0].paired_from, "192.168.1.20");
 
     let next = kiosk.pairing_code(&staff).unwrap();
@@ -364,7 +367,10 @@ fn a_revoked_tablet_is_refused_at_once_its_staff_sessions_end_and_its_stream_is_
         }
     );
     let listed = kiosk.devices(&staff).unwrap();
-    assert!(listed[0].revoked_at.is_some(), "kept in the list, as revoked");
+    assert!(
+        listed[0].revoked_at.is_some(),
+        "kept in the list, as revoked"
+    );
     assert!(matches!(
         kiosk.revoke_device(&staff, paired.device_id),
         Err(KioskError::UnknownDevice(_))

@@ -22,7 +22,11 @@ impl Kiosk {
             .await?;
         let now = self.shared.clock.now();
         self.shared.store.write(|tx| {
-            tx.audit(now, "login_by_staff", &format!("at the {}", staff.caller().describe()))
+            tx.audit(
+                now,
+                "login_by_staff",
+                &format!("at the {}", staff.caller().describe()),
+            )
         })?;
         Ok(())
     }
@@ -57,7 +61,11 @@ impl Kiosk {
         let now = self.shared.clock.now();
         self.shared.store.write(|tx| {
             tx.delete_setting(API_BASE_KEY)?;
-            tx.audit(now, "logout", &format!("by staff at the {}", staff.caller().describe()))
+            tx.audit(
+                now,
+                "logout",
+                &format!("by staff at the {}", staff.caller().describe()),
+            )
         })?;
         self.shared.set_connectivity(Connectivity::NotConfigured);
         Ok(())

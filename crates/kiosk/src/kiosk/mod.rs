@@ -3,11 +3,11 @@
 //! The service calls the sync engine ([`crate::sync`]); the engine never calls the service.
 
 mod access;
+#[cfg(test)]
+mod access_tests;
 mod account;
 mod staff;
 mod tap;
-#[cfg(test)]
-mod access_tests;
 #[cfg(test)]
 mod tests;
 

@@ -6,9 +6,9 @@ use chrono::{DateTime, Utc};
 
 use super::{Kiosk, STAFF_ATTEMPTS_KEY, STAFF_PIN_KEY, Staff};
 use crate::error::{KioskError, StoreError};
+use crate::guard::{self, Attempts};
 use crate::model::{OutboxOp, OutboxStatus};
 use crate::settings::{Location, PrivacyMode, Settings};
-use crate::guard::{self, Attempts};
 use crate::staff_pin;
 use crate::store::Tx;
 use crate::views::{AuditLine, QueueItem, Tile};

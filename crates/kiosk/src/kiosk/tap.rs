@@ -6,8 +6,8 @@ use uuid::Uuid;
 use super::Kiosk;
 use crate::config::KIOSK_SOURCE;
 use crate::error::KioskError;
-use crate::guard::Caller;
 use crate::events::Event;
+use crate::guard::Caller;
 use crate::model::{CheckinRow, FailedRow, Origin, OutboxOp, TapMethod};
 use crate::rules;
 use crate::views::{IgnoredAfter, TapOutcome, first_name, hh_mm, local_time};
@@ -34,12 +34,11 @@ impl Kiosk {
             Err(KioskError::UnknownPin) => crate::sync::look_up_pin(&self.shared, pin).await,
             known => return known,
         };
-        match known {
-            Some(member) => self.tap_as(member, TapMethod::Pin),
-            None => {
-                self.member_pin_wrong(caller);
-                Err(KioskError::UnknownPin)
-            }
+        if let Some(member) = known {
+            self.tap_as(member, TapMethod::Pin)
+        } else {
+            self.member_pin_wrong(caller);
+            Err(KioskError::UnknownPin)
         }
     }
 

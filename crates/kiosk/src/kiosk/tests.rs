@@ -100,7 +100,9 @@ pub(super) fn fixture() -> Fixture {
         auto_checkout: true,
         ..Settings::default()
     };
-    kiosk.update_settings(&kiosk.staff_by_pin(PIN).unwrap(), settings).unwrap();
+    kiosk
+        .update_settings(&kiosk.staff_by_pin(PIN).unwrap(), settings)
+        .unwrap();
     Fixture { kiosk, clock }
 }
 
@@ -281,15 +283,24 @@ fn the_grid_and_search_follow_the_privacy_mode() {
         ..f.kiosk.settings()
     };
     f.kiosk
-        .update_settings(&f.kiosk.staff_by_pin(PIN).unwrap(), with(PrivacyMode::FirstNameInitial))
+        .update_settings(
+            &f.kiosk.staff_by_pin(PIN).unwrap(),
+            with(PrivacyMode::FirstNameInitial),
+        )
         .unwrap();
     assert_eq!(names(&f.kiosk), vec!["José G.", "Nia N.", "Zoë Ø."]);
     f.kiosk
-        .update_settings(&f.kiosk.staff_by_pin(PIN).unwrap(), with(PrivacyMode::Initials))
+        .update_settings(
+            &f.kiosk.staff_by_pin(PIN).unwrap(),
+            with(PrivacyMode::Initials),
+        )
         .unwrap();
     assert_eq!(names(&f.kiosk), vec!["JG", "NN", "ZØ"]);
     f.kiosk
-        .update_settings(&f.kiosk.staff_by_pin(PIN).unwrap(), with(PrivacyMode::SearchOnly))
+        .update_settings(
+            &f.kiosk.staff_by_pin(PIN).unwrap(),
+            with(PrivacyMode::SearchOnly),
+        )
         .unwrap();
     assert!(
         f.kiosk.grid().unwrap().is_empty(),
@@ -354,23 +365,33 @@ fn a_parked_entry_is_retried_or_discarded_by_staff_with_an_audit_line() {
         .write(|tx| tx.park(id, "FromTime: is a required field", false))
         .unwrap();
     assert_eq!(f.kiosk.status().unwrap().parked, 1);
-    let queue = f.kiosk.queue(&f.kiosk.staff_by_pin(PIN).unwrap(), 10).unwrap();
+    let queue = f
+        .kiosk
+        .queue(&f.kiosk.staff_by_pin(PIN).unwrap(), 10)
+        .unwrap();
     assert_eq!(queue[0].member_name.as_deref(), Some("Zoë Ødegaard"));
     assert_eq!(
         queue[0].entry.last_error.as_deref(),
         Some("FromTime: is a required field")
     );
-    f.kiosk.retry_parked(&f.kiosk.staff_by_pin(PIN).unwrap(), id).unwrap();
+    f.kiosk
+        .retry_parked(&f.kiosk.staff_by_pin(PIN).unwrap(), id)
+        .unwrap();
     assert_eq!(f.kiosk.status().unwrap().pending, 1);
     f.kiosk
         .shared
         .store
         .write(|tx| tx.park(id, "refused", false))
         .unwrap();
-    f.kiosk.discard_parked(&f.kiosk.staff_by_pin(PIN).unwrap(), id).unwrap();
+    f.kiosk
+        .discard_parked(&f.kiosk.staff_by_pin(PIN).unwrap(), id)
+        .unwrap();
     let status = f.kiosk.status().unwrap();
     assert_eq!((status.pending, status.parked), (0, 0));
-    let log = f.kiosk.audit_log(&f.kiosk.staff_by_pin(PIN).unwrap(), 10).unwrap();
+    let log = f
+        .kiosk
+        .audit_log(&f.kiosk.staff_by_pin(PIN).unwrap(), 10)
+        .unwrap();
     assert!(
         log.iter()
             .any(|line| line.action == "queue_discard" && line.detail.contains("refused"))
@@ -460,7 +481,9 @@ fn a_tap_survives_reopening_and_a_crash_s_claims_return_to_the_queue() {
         }),
         ..Settings::default()
     };
-    kiosk.update_settings(&kiosk.staff_by_pin(PIN).unwrap(), settings).unwrap();
+    kiosk
+        .update_settings(&kiosk.staff_by_pin(PIN).unwrap(), settings)
+        .unwrap();
     kiosk.tap(1).unwrap();
     let claimed = kiosk
         .shared
@@ -507,7 +530,8 @@ fn bad_settings_are_refused_and_change_nothing() {
         ..before.clone()
     };
     assert!(matches!(
-        f.kiosk.update_settings(&f.kiosk.staff_by_pin(PIN).unwrap(), bad),
+        f.kiosk
+            .update_settings(&f.kiosk.staff_by_pin(PIN).unwrap(), bad),
         Err(KioskError::Invalid(_))
     ));
     assert_eq!(f.kiosk.settings(), before);
@@ -541,14 +565,18 @@ fn tiles_carry_a_photo_where_a_photo_address_is_configured() {
         ..f.kiosk.settings()
     };
     assert!(
-        f.kiosk.update_settings(&f.kiosk.staff_by_pin(PIN).unwrap(), bad).is_err(),
+        f.kiosk
+            .update_settings(&f.kiosk.staff_by_pin(PIN).unwrap(), bad)
+            .is_err(),
         "only web addresses with {{id}}"
     );
     let good = Settings {
         photo_url: Some("https://photos.example.com/{id}.jpg".into()),
         ..f.kiosk.settings()
     };
-    f.kiosk.update_settings(&f.kiosk.staff_by_pin(PIN).unwrap(), good).unwrap();
+    f.kiosk
+        .update_settings(&f.kiosk.staff_by_pin(PIN).unwrap(), good)
+        .unwrap();
     let tile = f
         .kiosk
         .grid()
@@ -571,7 +599,10 @@ fn staff_see_who_is_in_by_full_name_longest_in_first_whatever_the_grid_shows() {
     f.kiosk.tap(1).unwrap();
     f.clock.advance(Duration::minutes(5));
     f.kiosk.tap(3).unwrap(); // inactive: refused, so not in
-    let inside = f.kiosk.who_is_in(&f.kiosk.staff_by_pin(PIN).unwrap()).unwrap();
+    let inside = f
+        .kiosk
+        .who_is_in(&f.kiosk.staff_by_pin(PIN).unwrap())
+        .unwrap();
     let names: Vec<&str> = inside.iter().map(|t| t.name.as_str()).collect();
     assert_eq!(
         names,

@@ -61,9 +61,7 @@ impl Tx<'_> {
     /// The paired, not revoked tablet holding this token.
     pub fn device_by_token(&self, token_hash: &str) -> Result<Option<Device>, StoreError> {
         self.row(
-            &format!(
-                "SELECT {COLUMNS} FROM devices WHERE token_hash = ?1 AND revoked_at IS NULL"
-            ),
+            &format!("SELECT {COLUMNS} FROM devices WHERE token_hash = ?1 AND revoked_at IS NULL"),
             [token_hash],
             device,
         )

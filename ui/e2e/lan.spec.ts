@@ -1,0 +1,101 @@
+// The kiosk on a lobby's network: a tablet's browser reaches it over HTTPS from a LAN address,
+// pairs with the code from the staff panel, is slowed when PINs are guessed on it, and is
+// unpaired by staff at once. The "tablet" is this machine reached by its own LAN address (the
+// kiosk sees a caller that is not loopback); the staff use the kiosk's own screen (loopback).
+import { networkInterfaces } from 'node:os';
+import { expect, test, type Browser, type Page } from '@playwright/test';
+import { LAN_PORT } from '../playwright.config';
+import { STAFF_PIN, shot, staffSession } from './helpers';
+import type { Tablets } from '../src/lib/types';
+
+const SCREEN = `https://127.0.0.1:${LAN_PORT}`;
+
+/** An IPv4 address of this machine that is not loopback (scripts/test.sh makes one if none). */
+function lanAddress(): string {
+  for (const list of Object.values(networkInterfaces())) {
+    for (const a of list ?? []) if (a.family === 'IPv4' && !a.internal) return a.address;
+  }
+  throw new Error('this machine has no LAN address: scripts/test.sh adds a dummy one as root');
+}
+
+async function browserAt(browser: Browser): Promise<Page> {
+  // Self-signed: staff compare the fingerprint the panel shows; the test checks it below.
+  const context = await browser.newContext({ ignoreHTTPSErrors: true });
+  return context.newPage();
+}
+
+async function openStaffPanel(page: Page) {
+  await page.getByTestId('staff-button').click();
+  for (const d of STAFF_PIN) await page.getByTestId(`pin-key-${d}`).click();
+  await page.getByTestId('pin-submit').click();
+  await expect(page.getByTestId('staff-panel')).toBeVisible();
+}
+
+test('a tablet pairs by code, guessing PINs on it waits, and staff unpair it at once', async ({ browser, playwright }) => {
+  const tabletUrl = `https://${lanAddress()}:${LAN_PORT}/`;
+  const tablet = await browserAt(browser);
+  await tablet.goto(tabletUrl);
+  await expect(tablet.getByTestId('pair-code')).toBeVisible();
+
+  // A wrong code says so, in words.
+  await tablet.getByTestId('pair-code').fill('000000');
+  await tablet.getByTestId('pair-submit').click();
+  await expect(tablet.getByTestId('pair-error')).toBeVisible();
+
+  // Staff read the code on the kiosk's own screen.
+  const api = await playwright.request.newContext({ ignoreHTTPSErrors: true });
+  const session = await staffSession(api, SCREEN);
+  const tablets = (await (await api.post(`${SCREEN}/api/staff_tablets`, { data: { session } })).json()) as Tablets;
+  expect(tablets.pairing.code).toMatch(/^\d{6}$/);
+  expect(tablets.tls_fingerprint).toMatch(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/);
+
+  await tablet.getByTestId('pair-code').fill(tablets.pairing.code);
+  await tablet.getByTestId('pair-name').fill('Lobby tablet');
+  await tablet.getByTestId('pair-submit').click();
+  await expect(tablet.locator('[data-testid=tile]').first()).toBeVisible();
+  await shot(tablet, 'lan-tablet-paired');
+
+  // Guessing member PINs on the tablet: three free, the fourth starts a wait.
+  await tablet.getByTestId('pin-button').click();
+  for (let i = 0; i < 4; i++) {
+    for (const d of '987654321') await tablet.getByTestId(`pin-key-${d}`).click();
+    await tablet.getByTestId('pin-submit').click();
+    await expect(tablet.getByTestId('pin-error')).toBeVisible();
+  }
+  for (const d of '987654321') await tablet.getByTestId(`pin-key-${d}`).click();
+  await tablet.getByTestId('pin-submit').click();
+  await expect(tablet.getByTestId('pin-error')).toContainText(/try again in \d+ s/i);
+  await tablet.keyboard.press('Escape');
+
+  // Staff on the screen see the tablet, its wrong PINs and the certificate, and unpair it.
+  const screen = await browserAt(browser);
+  await screen.goto(SCREEN);
+  await openStaffPanel(screen);
+  const list = screen.getByTestId('devices');
+  await expect(list).toContainText('Lobby tablet');
+  await expect(screen.getByTestId('wrong-pins')).toContainText('Lobby tablet: 4');
+  await expect(screen.getByTestId('tls-fingerprint')).toHaveText(tablets.tls_fingerprint!);
+  await screen.getByTestId('staff-tablets').scrollIntoViewIfNeeded();
+  await shot(screen, 'lan-staff-tablets');
+  await list.locator('li', { hasText: 'Lobby tablet' }).getByTestId('revoke-tablet').click();
+  await expect(list.locator('li', { hasText: 'Lobby tablet' })).toHaveClass(/revoked/);
+
+  // The tablet's stream closed: it shows the pairing screen without anyone touching it.
+  await expect(tablet.getByTestId('pair-code')).toBeVisible({ timeout: 10_000 });
+  await shot(tablet, 'lan-tablet-unpaired');
+});
+
+test('a tablet cannot choose the staff PIN or open the panel without it', async ({ browser, playwright }) => {
+  const api = await playwright.request.newContext({ ignoreHTTPSErrors: true });
+  const session = await staffSession(api, SCREEN);
+  const { pairing } = (await (await api.post(`${SCREEN}/api/staff_tablets`, { data: { session } })).json()) as Tablets;
+  const tablet = await browserAt(browser);
+  await tablet.goto(`https://${lanAddress()}:${LAN_PORT}/`);
+  await tablet.getByTestId('pair-code').fill(pairing.code);
+  await tablet.getByTestId('pair-submit').click();
+  await expect(tablet.locator('[data-testid=tile]').first()).toBeVisible();
+  await tablet.getByTestId('staff-button').click();
+  for (const d of '0000') await tablet.getByTestId(`pin-key-${d}`).click();
+  await tablet.getByTestId('pin-submit').click();
+  await expect(tablet.getByTestId('pin-error')).toContainText(/wrong staff pin/i);
+});
