@@ -210,6 +210,23 @@ mod tests {
     }
 
     #[test]
+    fn a_certificate_it_gives_is_served_instead_and_none_is_made() {
+        let dir = tempfile::tempdir().unwrap();
+        let made =
+            rcgen::generate_simple_self_signed(vec!["kiosk.lobby.example".to_owned()]).unwrap();
+        let cert = dir.path().join("it-cert.pem");
+        let key = dir.path().join("it-key.pem");
+        std::fs::write(&cert, made.cert.pem()).unwrap();
+        std::fs::write(&key, made.signing_key.serialize_pem()).unwrap();
+        let served = identity(dir.path(), Some((&cert, &key)), &[]).unwrap();
+        assert_eq!(served.fingerprint, fingerprint(made.cert.der()));
+        assert!(
+            !dir.path().join("tls").exists(),
+            "no certificate of its own is made"
+        );
+    }
+
+    #[test]
     fn a_certificate_that_is_not_pem_is_a_clear_error() {
         let dir = tempfile::tempdir().unwrap();
         let cert = dir.path().join("c.pem");
