@@ -378,3 +378,33 @@ fn a_revoked_tablet_is_refused_at_once_its_staff_sessions_end_and_its_stream_is_
     let log = kiosk.audit_log(&staff, 10).unwrap();
     assert!(log.iter().any(|l| l.action == "tablet_revoked"));
 }
+
+#[test]
+fn a_paired_tablet_stays_paired_across_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let open = || {
+        Kiosk::open(KioskConfig {
+            data_dir: Some(dir.path().to_owned()),
+            secrets: Some(Arc::new(crate::secrets::SecretStore::in_memory())),
+            initial_staff_pin: Some(PIN.into()),
+            capabilities: Capabilities {
+                pairing: true,
+                ..Capabilities::default()
+            },
+            ..KioskConfig::default()
+        })
+        .unwrap()
+    };
+    let paired = {
+        let kiosk = open();
+        let staff = kiosk.staff_by_pin(PIN).unwrap();
+        let code = kiosk.pairing_code(&staff).unwrap().code;
+        kiosk.pair(&code, "192.168.1.20", Some("Lobby")).unwrap()
+    };
+    let again = open();
+    assert_eq!(
+        again.device_for_token(&paired.token).unwrap(),
+        Some(paired.device_id),
+        "staff do not pair every tablet again after an update"
+    );
+}
