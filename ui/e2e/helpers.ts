@@ -1,3 +1,4 @@
+import AxeBuilder from '@axe-core/playwright';
 import { expect, type APIRequestContext, type Page } from '@playwright/test';
 import { KIOSK, SIM } from '../playwright.config';
 import type { Settings, Status, Tile } from '../src/lib/types';
@@ -85,6 +86,17 @@ export async function findMember(page: Page, m: SimMember) {
   await page.getByTestId('search').fill(m.FullName);
   await expect(tile(page, m.Id)).toBeVisible();
   return tile(page, m.Id);
+}
+
+/** axe-core on the page as it is: no violation of WCAG 2.1 A and AA (contrast included). */
+export async function axe(page: Page, screen: string) {
+  // Let transitions settle: axe reads the colours as painted.
+  await page.waitForTimeout(300);
+  const { violations } = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  const found = violations.map(
+    (v) => `${v.id} (${v.nodes.length}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`,
+  );
+  expect(found, `axe on ${screen}`).toEqual([]);
 }
 
 export async function shot(page: Page, name: string) {

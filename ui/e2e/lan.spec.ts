@@ -5,7 +5,7 @@
 import { networkInterfaces } from 'node:os';
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import { LAN_PORT } from '../playwright.config';
-import { STAFF_PIN, shot, staffSession } from './helpers';
+import { STAFF_PIN, axe, shot, staffSession } from './helpers';
 import type { Tablets } from '../src/lib/types';
 
 const SCREEN = `https://127.0.0.1:${LAN_PORT}`;
@@ -36,6 +36,7 @@ test('a tablet pairs by code, guessing PINs on it waits, and staff unpair it at 
   const tablet = await browserAt(browser);
   await tablet.goto(tabletUrl);
   await expect(tablet.getByTestId('pair-code')).toBeVisible();
+  await axe(tablet, 'the pairing screen');
 
   // A wrong code says so, in words.
   await tablet.getByTestId('pair-code').fill('000000');
@@ -75,6 +76,7 @@ test('a tablet pairs by code, guessing PINs on it waits, and staff unpair it at 
   await expect(list).toContainText('Lobby tablet');
   await expect(screen.getByTestId('wrong-pins')).toContainText('Lobby tablet: 4');
   await expect(screen.getByTestId('tls-fingerprint')).toHaveText(tablets.tls_fingerprint!);
+  await axe(screen, 'the staff panel with tablets');
   await screen.getByTestId('staff-tablets').scrollIntoViewIfNeeded();
   await shot(screen, 'lan-staff-tablets');
   await list.locator('li', { hasText: 'Lobby tablet' }).getByTestId('revoke-tablet').click();

@@ -4,14 +4,18 @@ import { IdleTimer } from '../src/lib/idle';
 import { PinEntry } from '../src/lib/pinpad';
 import { CardReader } from '../src/lib/cardreader';
 import { contrast, hslToRgb, tileColour } from '../src/lib/colour';
-import { letterIndex } from '../src/lib/alphabet';
+import { jumpButtons, letterIndex } from '../src/lib/alphabet';
+import { patchTiles } from '../src/lib/tiles';
+import type { Tile } from '../src/lib/types';
 import { lettersIn, searchNotice } from '../src/lib/search';
 import {
   connectivityKey,
   duration,
   errorText,
   ignoredText,
+  LOCALES,
   messages,
+  nextLocale,
   opKey,
   pickLocale,
   refusalText,
@@ -140,11 +144,38 @@ describe('the A-Z bar', () => {
       ['#', 6],
     ]);
   });
+
+  it('groups neighbouring letters when the screen is too short for one button each, never losing one', () => {
+    const all = [...'ABCDEFGHIJKLMNOPQRSTUVWXYZ'].map((l, i) => [l, i * 10] as const);
+    expect(jumpButtons(all, 30)).toHaveLength(26);
+    const fitted = jumpButtons(all, 15);
+    expect(fitted).toHaveLength(15);
+    expect(fitted.flatMap((b) => b.letters).join('')).toBe('ABCDEFGHIJKLMNOPQRSTUVWXYZ');
+    expect(fitted[0]).toEqual({ label: 'A', letters: ['A'], index: 0 });
+    expect(fitted[1]).toEqual({ label: 'B–C', letters: ['B', 'C'], index: 10 });
+    expect(jumpButtons(all, 0)).toEqual([{ label: 'A–Z', letters: [...'ABCDEFGHIJKLMNOPQRSTUVWXYZ'], index: 0 }]);
+  });
 });
 
 describe('strings', () => {
-  it('has every English string in Spanish too', () => {
-    expect(Object.keys(messages.es).sort()).toEqual(Object.keys(messages.en).sort());
+  it('has every English string in Spanish and Portuguese too, each in its own words', () => {
+    for (const locale of LOCALES) {
+      expect(Object.keys(messages[locale]).sort(), locale).toEqual(Object.keys(messages.en).sort());
+      for (const [key, words] of Object.entries(messages[locale])) expect(words.trim(), `${locale} ${key}`).not.toBe('');
+    }
+    // A copy of English left in by mistake would pass the key check: the words must differ.
+    for (const key of ['greeting', 'welcome', 'refusalNoPlan', 'rejectedNoName', 'sessionEnded'] as const) {
+      expect(messages.pt[key]).not.toBe(messages.en[key]);
+      expect(messages.pt[key]).not.toBe(messages.es[key]);
+    }
+  });
+
+  it('steps through the three languages on the button and back', () => {
+    expect(nextLocale('en')).toBe('es');
+    expect(nextLocale('es')).toBe('pt');
+    expect(nextLocale('pt')).toBe('en');
+    expect(pickLocale(['pt-PT', 'en'])).toBe('pt');
+    expect(pickLocale(['de', 'es-MX'])).toBe('es');
   });
 
   it('fills in values and picks the language', () => {
@@ -200,7 +231,7 @@ describe('the notice under the search box', () => {
 
 describe('the staff panel words', () => {
   it('says each connectivity state and each queue entry kind in words, in both languages', () => {
-    for (const locale of ['en', 'es'] as const) {
+    for (const locale of LOCALES) {
       for (const [code, key] of [...Object.entries(connectivityKey), ...Object.entries(opKey)]) {
         const words = translate(locale, key);
         expect(words, `${locale} ${code}`).not.toBe(code);
@@ -209,5 +240,36 @@ describe('the staff panel words', () => {
     }
     expect(translate('es', opKey.close_checkin)).toBe('salida');
     expect(translate('es', connectivityKey.not_configured)).toBe('Sin cuenta');
+  });
+});
+
+describe('tiles that patch themselves', () => {
+  const tile = (id: number): Tile => ({
+    member_id: id,
+    name: `M${id}`,
+    detail: null,
+    here: true,
+    initials: 'M',
+    photo: null,
+    in_since: null,
+    in_since_local: null,
+  });
+  const tiles = [tile(1), tile(2), tile(3)];
+
+  it('marks the one tile in on a check-in and clears it on a check-out, leaving the others as they were', () => {
+    const at = '2026-11-30T09:12:00Z';
+    const inside = patchTiles(tiles, 2, { kind: 'welcome', member_id: 2, first_name: 'M', at, at_local: '09:12' });
+    expect(inside[1]).toMatchObject({ in_since: at, in_since_local: '09:12' });
+    expect(inside[0]).toBe(tiles[0]);
+    expect(inside[2]).toBe(tiles[2]);
+    const out = patchTiles(inside, 2, { kind: 'goodbye', member_id: 2, first_name: 'M', at, at_local: '17:00', minutes: 468 });
+    expect(out[1]).toMatchObject({ in_since: null, in_since_local: null });
+  });
+
+  it('changes nothing for a refusal, an ignored tap, or a member not on the screen', () => {
+    expect(patchTiles(tiles, 2, { kind: 'rejected', member_id: 2, first_name: 'M', reason: 'no_plan' })).toBe(tiles);
+    expect(patchTiles(tiles, 2, { kind: 'ignored', member_id: 2, first_name: 'M', first: 'checked_in' })).toBe(tiles);
+    const at = '2026-11-30T09:12:00Z';
+    expect(patchTiles(tiles, 99, { kind: 'welcome', member_id: 99, first_name: 'X', at, at_local: '09:12' })).toBe(tiles);
   });
 });

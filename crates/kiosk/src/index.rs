@@ -10,6 +10,8 @@ use crate::model::Member;
 struct Entry {
     id: i64,
     full_name: String,
+    /// What tells two members of one name apart: the company, else the first team.
+    detail: Option<String>,
     /// Folded "full name company".
     folded: String,
     /// Folded full name, the sort key.
@@ -17,6 +19,28 @@ struct Entry {
     active: bool,
     /// Belongs to the kiosk's location.
     local: bool,
+}
+
+/// A member as the grid and search list them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Listed<'a> {
+    pub id: i64,
+    pub name: &'a str,
+    /// The company, else the first team: what tells two members of one name apart.
+    pub detail: Option<&'a str>,
+    /// Active and of this location: a tap checks them in here.
+    pub here: bool,
+}
+
+impl Entry {
+    fn listed(&self) -> Listed<'_> {
+        Listed {
+            id: self.id,
+            name: &self.full_name,
+            detail: self.detail.as_deref(),
+            here: self.active && self.local,
+        }
+    }
 }
 
 /// Members in name order, with what search and the grid need.
@@ -40,6 +64,15 @@ pub struct MemberIndex {
 
 impl MemberIndex {
     pub fn build(members: &[Member], location: Option<i64>) -> Self {
+        Self::build_with_teams(members, location, &std::collections::HashMap::new())
+    }
+
+    /// [`MemberIndex::build`], with the names of the account's teams for the tiles' detail.
+    pub fn build_with_teams(
+        members: &[Member],
+        location: Option<i64>,
+        teams: &std::collections::HashMap<i64, String>,
+    ) -> Self {
         let mut entries: Vec<Entry> = members
             .iter()
             .map(|m| {
@@ -49,9 +82,15 @@ impl MemberIndex {
                     text.push_str(c);
                 }
                 let folded = fold(&text);
+                let detail = m
+                    .company
+                    .clone()
+                    .filter(|c| !c.trim().is_empty())
+                    .or_else(|| m.teams.iter().find_map(|t| teams.get(t).cloned()));
                 Entry {
                     id: m.id,
                     full_name: m.full_name.clone(),
+                    detail,
                     folded,
                     sort_key: fold(&m.full_name),
                     active: m.active,
@@ -121,23 +160,23 @@ impl MemberIndex {
         self.entries.is_empty()
     }
 
-    /// The grid: active members of the location, in name order, as (Id, full name).
-    pub fn grid(&self) -> Vec<(i64, &str)> {
+    /// The grid: active members of the location, in name order.
+    pub fn grid(&self) -> Vec<Listed<'_>> {
         self.entries
             .iter()
             .filter(|e| e.active && e.local)
-            .map(|e| (e.id, e.full_name.as_str()))
+            .map(Entry::listed)
             .collect()
     }
 
     /// Members whose name or company contains every word of the query (folded), best first:
     /// matches at the start of a word before mid-word ones, members of this location before
-    /// others, then by name. At most `limit`, as (Id, full name).
+    /// others, then by name. At most `limit`.
     ///
     /// One pass in name order into four rank buckets, each capped at `limit`; the pass stops as
     /// soon as the best bucket is full, since nothing later can outrank it. So a one-letter
     /// query that matches everyone costs about as little as a rare one.
-    pub fn search(&self, query: &str, limit: usize) -> Vec<(i64, &str)> {
+    pub fn search(&self, query: &str, limit: usize) -> Vec<Listed<'_>> {
         let terms: Vec<String> = fold(query).split_whitespace().map(str::to_owned).collect();
         if terms.is_empty() || limit == 0 {
             return Vec::new();
@@ -207,7 +246,7 @@ impl MemberIndex {
             .iter()
             .flatten()
             .take(limit)
-            .map(|&i| (self.entries[i].id, self.entries[i].full_name.as_str()))
+            .map(|&i| self.entries[i].listed())
             .collect()
     }
 }
@@ -249,8 +288,8 @@ mod tests {
         }
     }
 
-    fn ids(hits: Vec<(i64, &str)>) -> Vec<i64> {
-        hits.into_iter().map(|(id, _)| id).collect()
+    fn ids(hits: Vec<Listed<'_>>) -> Vec<i64> {
+        hits.into_iter().map(|l| l.id).collect()
     }
 
     fn index() -> MemberIndex {
@@ -299,6 +338,35 @@ mod tests {
             ids(index().grid()),
             vec![4, 1, 2],
             "Anna, José, Zoë; not the inactive, not the other location"
+        );
+    }
+
+    #[test]
+    fn members_of_one_name_are_told_apart_by_company_else_first_team() {
+        let teams = std::collections::HashMap::from([(7, "Design Guild".to_owned())]);
+        let ix = MemberIndex::build_with_teams(
+            &[
+                m(1, "Maria Silva", Some("Acme Studio"), 10),
+                Member {
+                    teams: vec![9, 7],
+                    ..m(2, "Maria Silva", None, 10)
+                },
+                m(3, "Maria Silva", Some("  "), 20),
+            ],
+            Some(10),
+            &teams,
+        );
+        let found = ix.search("maria silva", 10);
+        let details: Vec<(i64, Option<&str>, bool)> =
+            found.iter().map(|l| (l.id, l.detail, l.here)).collect();
+        assert_eq!(
+            details,
+            vec![
+                (1, Some("Acme Studio"), true),
+                (2, Some("Design Guild"), true),
+                (3, None, false),
+            ],
+            "a blank company is none; an unknown team is skipped; the third is elsewhere"
         );
     }
 

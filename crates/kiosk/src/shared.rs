@@ -132,7 +132,9 @@ impl Shared {
     }
 
     pub fn rebuild_index(&self) -> Result<(), StoreError> {
-        let members = self.store.read(|tx| tx.members())?;
+        let (members, teams) = self
+            .store
+            .read(|tx| Ok::<_, StoreError>((tx.members()?, tx.teams()?)))?;
         let location = self
             .settings
             .read()
@@ -140,7 +142,8 @@ impl Shared {
             .location
             .as_ref()
             .map(|l| l.id);
-        *self.index.write().unwrap() = MemberIndex::build(&members, location);
+        let teams = teams.into_iter().collect();
+        *self.index.write().unwrap() = MemberIndex::build_with_teams(&members, location, &teams);
         Ok(())
     }
 

@@ -34,6 +34,12 @@ pub struct Tile {
     pub member_id: i64,
     /// The name as the privacy mode allows.
     pub name: String,
+    /// What tells two members of one name apart (the company, else the first team), where the
+    /// privacy mode shows more than initials.
+    pub detail: Option<String>,
+    /// Active and of this location: a tap checks in here (search also finds the others, who
+    /// get a clear refusal).
+    pub here: bool,
     pub initials: String,
     /// The member's photo, where a photo address is configured.
     pub photo: Option<String>,

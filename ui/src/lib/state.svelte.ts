@@ -3,7 +3,8 @@
 // read it; App.svelte only lays them out.
 import type { KioskApi } from './api';
 import { toKioskError } from './transport';
-import type { Event, Settings, Status, Tile } from './types';
+import { patchTiles } from './tiles';
+import type { Event, Settings, Status, TapOutcome, Tile } from './types';
 
 export class KioskState {
   status = $state<Status | null>(null);
@@ -13,8 +14,10 @@ export class KioskState {
 
   constructor(
     private readonly api: KioskApi,
-    /** Called when members or who is in changed (an open search runs again). */
+    /** Called when the members changed (an open search runs again). */
     private readonly onMembersChanged: () => void = () => {},
+    /** Called after a tap, to patch the same member's tile wherever else it shows. */
+    private readonly onTapped: (memberId: number, outcome: TapOutcome) => void = () => {},
   ) {}
 
   /** Runs a load; a tablet that is not paired yet shows the pairing screen instead. */
@@ -42,6 +45,10 @@ export class KioskState {
   onEvent = (e: Event) => {
     switch (e.type) {
       case 'tapped':
+        // One tile changes: patched in place, no grid read (the grid may hold 10,000).
+        this.tiles = patchTiles(this.tiles, e.member_id, e.outcome);
+        this.onTapped(e.member_id, e.outcome);
+        break;
       case 'members_changed':
         void this.loadGrid();
         this.onMembersChanged();

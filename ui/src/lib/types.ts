@@ -5,7 +5,17 @@ export type Tile = { member_id: number,
 /**
  * The name as the privacy mode allows.
  */
-name: string, initials: string, 
+name: string, 
+/**
+ * What tells two members of one name apart (the company, else the first team), where the
+ * privacy mode shows more than initials.
+ */
+detail: string | null, 
+/**
+ * Active and of this location: a tap checks in here (search also finds the others, who
+ * get a clear refusal).
+ */
+here: boolean, initials: string, 
 /**
  * The member's photo, where a photo address is configured.
  */

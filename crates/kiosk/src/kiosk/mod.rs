@@ -24,7 +24,7 @@ use crate::clock::Clock;
 use crate::config::KioskConfig;
 use crate::error::{KioskError, StoreError};
 use crate::events::Event;
-use crate::index::MemberIndex;
+use crate::index::{Listed, MemberIndex};
 use crate::secrets::SecretStore;
 use crate::settings::{Location, PrivacyMode, Settings};
 use crate::shared::{SETTINGS_KEY, Shared};
@@ -152,7 +152,7 @@ impl Kiosk {
 
     fn tiles<'a>(
         &self,
-        members: impl IntoIterator<Item = (i64, &'a str)>,
+        members: impl IntoIterator<Item = Listed<'a>>,
         settings: &Settings,
     ) -> Result<Vec<Tile>, KioskError> {
         let location = settings.location.as_ref();
@@ -167,18 +167,21 @@ impl Kiosk {
             None => HashMap::new(),
         };
         let tz = location.map_or(chrono_tz::UTC, Location::tz);
+        let detailed = settings.privacy != PrivacyMode::Initials;
         Ok(members
             .into_iter()
-            .map(|(id, name)| {
-                let in_since = open.get(&id).copied();
+            .map(|m| {
+                let in_since = open.get(&m.id).copied();
                 Tile {
-                    member_id: id,
-                    name: display_name(name, settings.privacy),
-                    initials: crate::fold::initials(name),
+                    member_id: m.id,
+                    name: display_name(m.name, settings.privacy),
+                    detail: m.detail.filter(|_| detailed).map(str::to_owned),
+                    here: m.here,
+                    initials: crate::fold::initials(m.name),
                     photo: settings
                         .photo_url
                         .as_ref()
-                        .map(|t| t.replace("{id}", &id.to_string())),
+                        .map(|t| t.replace("{id}", &m.id.to_string())),
                     in_since,
                     in_since_local: in_since.map(|t| hh_mm(t, tz)),
                 }

@@ -36,7 +36,12 @@ impl Kiosk {
             Ok::<_, StoreError>(people)
         })?;
         self.tiles(
-            people.iter().map(|(id, name)| (*id, name.as_str())),
+            people.iter().map(|(id, name)| crate::index::Listed {
+                id: *id,
+                name: name.as_str(),
+                detail: None,
+                here: true,
+            }),
             &settings,
         )
     }

@@ -289,6 +289,11 @@ fn the_grid_and_search_follow_the_privacy_mode() {
         )
         .unwrap();
     assert_eq!(names(&f.kiosk), vec!["José G.", "Nia N.", "Zoë Ø."]);
+    assert_eq!(
+        f.kiosk.grid().unwrap()[0].detail.as_deref(),
+        Some("Design Guild"),
+        "a first name and initial still says the team, which tells namesakes apart"
+    );
     f.kiosk
         .update_settings(
             &f.kiosk.staff_by_pin(PIN).unwrap(),
@@ -296,6 +301,10 @@ fn the_grid_and_search_follow_the_privacy_mode() {
         )
         .unwrap();
     assert_eq!(names(&f.kiosk), vec!["JG", "NN", "ZØ"]);
+    assert!(
+        f.kiosk.grid().unwrap().iter().all(|t| t.detail.is_none()),
+        "initials only: no company or team either"
+    );
     f.kiosk
         .update_settings(
             &f.kiosk.staff_by_pin(PIN).unwrap(),

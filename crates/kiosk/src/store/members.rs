@@ -162,6 +162,13 @@ impl Tx<'_> {
         Ok(())
     }
 
+    /// Every team of the account, as (Id, name).
+    pub fn teams(&self) -> Result<Vec<(i64, String)>, StoreError> {
+        self.rows("SELECT id, name FROM teams ORDER BY id", [], |r| {
+            Ok((r.get("id")?, r.get("name")?))
+        })
+    }
+
     /// The names of the given teams, joined as the API's `TeamsAtTheTimeOfCheckin` wants.
     pub fn team_names(&self, ids: &[i64]) -> Result<Option<String>, StoreError> {
         let mut names = Vec::new();
