@@ -158,6 +158,8 @@ calls! {
         k.search(&query, limit.unwrap_or(50).min(SEARCH_LIMIT))
     }
     settings() -> Settings { Ok(k.settings()) }
+    /// The space's logo (a `data:` URL), if staff set one.
+    logo() -> Option<String> { k.logo() }
     /// The account's locations, for the picker.
     locations() -> Vec<Location> { k.locations() }
     tap(member_id: i64) -> TapOutcome { k.tap(member_id) }
@@ -237,6 +239,10 @@ calls! {
     staff_new_pairing_code(session: String) -> PairingInfo {
         k.staff(&session, face.caller())?;
         k.new_pairing_code_info()
+    }
+    /// Sets the space's logo (a PNG, JPEG or WebP `data:` URL, at most 256 KB), or removes it.
+    staff_set_logo(session: String, image: Option<String>) -> () {
+        k.set_logo(&k.staff(&session, face.caller())?, image.as_deref())
     }
     /// Revokes a paired tablet at once.
     staff_revoke_tablet(session: String, device_id: i64) -> () {

@@ -5,6 +5,7 @@
 
 mod access;
 pub mod autocheckout;
+pub mod brand;
 pub mod calls;
 pub mod clock;
 pub mod config;

@@ -77,6 +77,9 @@ pub struct Settings {
     /// Where member photos are, as an address with `{id}` for the member's Id
     /// (`https://photos.example.com/{id}.jpg`); none: tiles show initials.
     pub photo_url: Option<String>,
+    /// The space's accent colour, welcome line and attract screen (the logo is kept apart:
+    /// `Kiosk::logo`).
+    pub branding: crate::brand::Branding,
 }
 
 impl Default for Settings {
@@ -90,6 +93,7 @@ impl Default for Settings {
             idle_timeout_seconds: 30,
             pay_as_you_go: false,
             photo_url: None,
+            branding: crate::brand::Branding::default(),
         }
     }
 }
@@ -129,6 +133,7 @@ impl Settings {
                 "a photo address starts with https:// and has {id} where the member's Id goes",
             ));
         }
+        self.branding.validate()?;
         if self.double_tap_seconds > 120 {
             return Err(Invalid::new(
                 "double_tap_seconds",

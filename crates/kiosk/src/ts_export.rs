@@ -5,6 +5,7 @@
 use ts_rs::{Config, TS};
 
 use crate::ErrorDto;
+use crate::brand::Branding;
 use crate::calls::Tablets;
 use crate::doctor::{DoctorLine, DoctorReport};
 use crate::events::Event;
@@ -33,6 +34,7 @@ fn declarations() -> String {
         Connectivity::decl(&cfg),
         Location::decl(&cfg),
         Settings::decl(&cfg),
+        Branding::decl(&cfg),
         PrivacyMode::decl(&cfg),
         AutoCheckoutRule::decl(&cfg),
         Event::decl(&cfg),

@@ -11,6 +11,8 @@ export class KioskState {
   settings = $state<Settings | null>(null);
   tiles = $state<Tile[]>([]);
   pairingNeeded = $state(false);
+  /** The space's logo (a data: URL), if staff set one. */
+  logo = $state<string | null>(null);
 
   constructor(
     private readonly api: KioskApi,
@@ -34,13 +36,14 @@ export class KioskState {
   loadStatus = () => this.guarded(async () => void (this.status = await this.api.call('status')));
   loadSettings = () => this.guarded(async () => void (this.settings = await this.api.call('settings')));
   loadGrid = () => this.guarded(async () => void (this.tiles = await this.api.call('grid')));
+  loadLogo = () => this.guarded(async () => void (this.logo = await this.api.call('logo')));
 
   /** The event stream broke (a restart, or staff unpaired this tablet): ask again, and a
    * tablet no longer paired shows the pairing screen. */
   onStreamLost = () => void this.loadStatus();
 
   /** All at once: the grid does not wait for the status bar (the core applies privacy). */
-  loadAll = () => Promise.all([this.loadSettings(), this.loadStatus(), this.loadGrid()]);
+  loadAll = () => Promise.all([this.loadSettings(), this.loadStatus(), this.loadGrid(), this.loadLogo()]);
 
   onEvent = (e: Event) => {
     switch (e.type) {
@@ -54,7 +57,7 @@ export class KioskState {
         this.onMembersChanged();
         break;
       case 'settings_changed':
-        void this.loadSettings().then(this.loadGrid).then(this.loadStatus);
+        void this.loadSettings().then(this.loadGrid).then(this.loadStatus).then(this.loadLogo);
         break;
       case 'sync_progress':
         if (this.status) this.status = { ...this.status, pending: e.pending, parked: e.parked };

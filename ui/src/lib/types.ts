@@ -126,7 +126,27 @@ pay_as_you_go: boolean,
  * Where member photos are, as an address with `{id}` for the member's Id
  * (`https://photos.example.com/{id}.jpg`); none: tiles show initials.
  */
-photo_url: string | null, };
+photo_url: string | null, 
+/**
+ * The space's accent colour, welcome line and attract screen (the logo is kept apart:
+ * `Kiosk::logo`).
+ */
+branding: Branding, };
+
+export type Branding = { 
+/**
+ * The accent colour as `#rrggbb`, for the light theme (the dark theme keeps its own, which
+ * is made for dark backgrounds). It must read on white: 4.5:1 at least (WCAG AA).
+ */
+accent: string | null, 
+/**
+ * A line above the grid ("Welcome to Shoreditch Hub").
+ */
+welcome_line: string | null, 
+/**
+ * After the idle timeout, an attract screen (clock, logo, welcome line) instead of the grid.
+ */
+attract_screen: boolean, };
 
 export type PrivacyMode = "full_name" | "first_name_initial" | "initials" | "search_only";
 
@@ -210,6 +230,7 @@ export interface Calls {
   grid: { args: Record<string, never>; answer: Array<Tile> };
   search: { args: { query: string; limit: number | null }; answer: Array<Tile> };
   settings: { args: Record<string, never>; answer: Settings };
+  logo: { args: Record<string, never>; answer: string | null };
   locations: { args: Record<string, never>; answer: Array<Location> };
   tap: { args: { member_id: number }; answer: TapOutcome };
   tap_pin: { args: { pin: string }; answer: TapOutcome };
@@ -229,6 +250,7 @@ export interface Calls {
   staff_logout: { args: { session: string }; answer: null };
   staff_tablets: { args: { session: string }; answer: Tablets };
   staff_new_pairing_code: { args: { session: string }; answer: PairingInfo };
+  staff_set_logo: { args: { session: string; image: string | null }; answer: null };
   staff_revoke_tablet: { args: { session: string; device_id: number }; answer: null };
   staff_clear_wrong_pins: { args: { session: string; caller: Caller }; answer: null };
   autostart: { args: { session: string; enabled: boolean | null }; answer: boolean };

@@ -15,8 +15,9 @@ use kiosk::guard::Caller;
 
 use super::{AppState, refuse};
 
-/// The largest request body: a settings object or a login is a few hundred bytes.
-pub const BODY_LIMIT: usize = 64 * 1024;
+/// The largest request body: a settings object or a login is a few hundred bytes; the space's
+/// logo (at most 256 KB, sent as base64) is the one large thing staff send.
+pub const BODY_LIMIT: usize = 512 * 1024;
 /// Event streams open at once (a screen or tablet holds one each).
 pub const STREAMS_AT_ONCE: usize = 32;
 /// The cookie a paired tablet's token travels in.

@@ -6,6 +6,8 @@ mod access;
 #[cfg(test)]
 mod access_tests;
 mod account;
+#[cfg(test)]
+mod brand_tests;
 mod staff;
 mod tap;
 #[cfg(test)]

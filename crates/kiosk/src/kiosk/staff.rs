@@ -5,6 +5,8 @@ use std::collections::HashSet;
 use chrono::{DateTime, Utc};
 
 use super::{Kiosk, STAFF_ATTEMPTS_KEY, STAFF_PIN_KEY, Staff};
+
+const LOGO_KEY: &str = "brand_logo";
 use crate::error::{KioskError, StoreError};
 use crate::guard::{self, Attempts};
 use crate::model::{OutboxOp, OutboxStatus};
@@ -197,6 +199,33 @@ impl Kiosk {
         settings.validate()?;
         self.shared.save_settings(settings, "settings_changed")?;
         self.shared.nudge.notify_one();
+        Ok(())
+    }
+
+    /// The space's logo as a `data:` URL, if staff set one (kept on the kiosk: shown offline).
+    pub fn logo(&self) -> Result<Option<String>, KioskError> {
+        Ok(self.shared.store.read(|tx| tx.get_setting(LOGO_KEY))?)
+    }
+
+    /// Sets the space's logo (a PNG, JPEG or WebP `data:` URL of at most 256 KB), or removes it.
+    pub fn set_logo(&self, staff: &Staff, image: Option<&str>) -> Result<(), KioskError> {
+        if let Some(image) = image {
+            crate::brand::validate_logo(image)?;
+        }
+        let now = self.shared.clock.now();
+        self.shared.store.write(|tx| {
+            match image {
+                Some(image) => tx.set_setting(LOGO_KEY, image)?,
+                None => tx.delete_setting(LOGO_KEY)?,
+            }
+            let what = if image.is_some() { "set" } else { "removed" };
+            tx.audit(
+                now,
+                "logo_changed",
+                &format!("{what}, by staff at the {}", staff.caller().describe()),
+            )
+        })?;
+        self.shared.emit(crate::events::Event::SettingsChanged);
         Ok(())
     }
 
