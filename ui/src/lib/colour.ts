@@ -1,11 +1,31 @@
 // A tile's colour, derived from the member so it is stable, with white text at WCAG AA contrast.
 
-/** An HSL colour dark enough for white text whatever the hue (lightness 22-28% keeps even
- * yellows above 4.5:1); the golden-angle hue spreads neighbours apart. */
+/** Clear, saturated colours that each carry white initials at 4.5:1 or more (the unit test
+ * checks every one): a dark HSL for every hue made yellows and greens muddy olive. */
+export const TILE_COLOURS = [
+  '#1a56c4', // blue
+  '#00756a', // teal
+  '#2a7a2e', // green
+  '#7b3fb0', // purple
+  '#b5265b', // raspberry
+  '#b33c00', // burnt orange
+  '#4f46c8', // indigo
+  '#00739e', // ocean
+  '#a8326e', // magenta
+  '#c0392b', // red
+  '#5c6b00', // moss
+  '#8a4b00', // amber
+] as const;
+
+/** A member's colour: always the same for them. */
 export function tileColour(memberId: number): string {
-  const hue = Math.abs((memberId * 137.508) % 360);
-  const lightness = 22 + Math.abs(memberId % 7);
-  return `hsl(${hue.toFixed(0)} 50% ${lightness}%)`;
+  return TILE_COLOURS[Math.abs(Math.trunc(memberId)) % TILE_COLOURS.length]!;
+}
+
+/** "#rrggbb" as 0-255 channels. */
+export function hexToRgb(hex: string): [number, number, number] {
+  const n = parseInt(hex.slice(1), 16);
+  return [(n >> 16) & 255, (n >> 8) & 255, n & 255];
 }
 
 /** The relative luminance of an sRGB colour given as 0-255 channels. */
@@ -20,13 +40,4 @@ export function luminance([r, g, b]: [number, number, number]): number {
 export function contrast(a: [number, number, number], b: [number, number, number]): number {
   const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x) as [number, number];
   return (hi + 0.05) / (lo + 0.05);
-}
-
-export function hslToRgb(h: number, s: number, l: number): [number, number, number] {
-  s /= 100;
-  l /= 100;
-  const k = (n: number) => (n + h / 30) % 12;
-  const a = s * Math.min(l, 1 - l);
-  const f = (n: number) => l - a * Math.max(-1, Math.min(k(n) - 3, Math.min(9 - k(n), 1)));
-  return [Math.round(f(0) * 255), Math.round(f(8) * 255), Math.round(f(4) * 255)];
 }
