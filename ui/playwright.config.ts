@@ -13,6 +13,11 @@ export default defineConfig({
   workers: 1,
   timeout: 60_000,
   reporter: [['list']],
+  projects: [
+    { name: 'kiosk', testIgnore: /lockout\.spec\.ts/ },
+    // Locks the staff panel for 30 s, so it runs once everything else has.
+    { name: 'lockout', testMatch: /lockout\.spec\.ts/, dependencies: ['kiosk'] },
+  ],
   use: {
     baseURL: KIOSK,
     viewport: { width: 1280, height: 800 },

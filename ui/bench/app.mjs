@@ -3,15 +3,18 @@
 //    `first-grid-paint` User Timing mark), median and worst of several starts;
 //  - resident memory once the grid shows: the app process and the WebKit processes it starts,
 //    as RSS (shared libraries counted in every process) and PSS (shared pages split between
-//    them, so the sum is what the app costs the machine).
+//    them, so the sum is what the app costs the machine);
+//  - with --taps N: from a tap on a tile to the result card painted in the real window, median
+//    and p99 over N taps (bench/tapping.mjs; bench/tap.mjs measures the same in Chromium).
 // The everyday start is measured: a kiosk with an account and its members cached, talking to a
 // simulator in a process of its own (not inside the app). `--demo` measures demo mode instead,
 // which starts a simulator inside the app and loads the members before the window opens.
 //
 // Run from ui/, after `npm run build` and
 // `cargo build --release --locked -p nexudus-kiosk -p kiosk-web -p nexudus-sim`:
-//   xvfb-run -a -s "-screen 0 1280x800x24" node bench/app.mjs [--members 5000] [--runs 5] [--demo]
+//   xvfb-run -a -s "-screen 0 1280x800x24" node bench/app.mjs [--members 5000] [--runs 5] [--demo] [--taps 200]
 import { execFileSync, spawn } from 'node:child_process';
+import { TAP_SCRIPT, summary } from './tapping.mjs';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -23,6 +26,7 @@ const arg = (name, fallback) => {
 const MEMBERS = Number(arg('members', '5000'));
 const RUNS = Number(arg('runs', '5'));
 const DEMO = process.argv.includes('--demo');
+const TAPS = Number(arg('taps', '0'));
 const RELEASE = resolve('../target/release');
 const APP = join(RELEASE, 'nexudus-kiosk');
 const DRIVER = 'http://127.0.0.1:4444';
@@ -62,8 +66,9 @@ async function provision(dataHome, simBase) {
   const base = `http://127.0.0.1:${port}/api`;
   try {
     await json('POST', `${base}/staff_set_pin`, { current: null, new: STAFF_PIN });
+    const { token: session } = await json('POST', `${base}/staff_unlock`, { pin: STAFF_PIN });
     await json('POST', `${base}/staff_login`, {
-      pin: STAFF_PIN,
+      session,
       base_url: simBase,
       email: 'kiosk@demo.nexudus-sim.local',
       password: 'demo-kiosk',
@@ -78,7 +83,7 @@ async function provision(dataHome, simBase) {
     }
     if (!location) throw new Error('no locations came');
     const settings = await json('GET', `${base}/settings`);
-    await json('POST', `${base}/update_settings`, { pin: STAFF_PIN, settings: { ...settings, location: { id: location.id, name: location.name, time_zone: location.time_zone } } });
+    await json('POST', `${base}/update_settings`, { session, settings: { ...settings, location: { id: location.id, name: location.name, time_zone: location.time_zone } } });
     await json('POST', `${base}/sync_now`);
     for (let i = 0; i < 600; i++) {
       const status = await json('GET', `${base}/status`);
@@ -123,8 +128,9 @@ function memory(pid) {
   return { pid, name, rss: kb('Rss') / 1024, pss: kb('Pss') / 1024 };
 }
 
-/** One start of the app: answers ms from process start to the first painted grid, and memory. */
-async function once(env) {
+/** One start of the app: answers ms from process start to the first painted grid, memory,
+ * and with `taps` the tap-to-paint times. */
+async function once(env, taps = 0) {
   const driver = spawn('tauri-driver', [], { env: { ...process.env, RUST_LOG: 'warn', ...env }, stdio: 'ignore' });
   try {
     for (let i = 0; i < 100; i++) {
@@ -151,8 +157,14 @@ async function once(env) {
     const tiles = await wd('POST', `/session/${sessionId}/execute/sync`, { script: "return document.querySelectorAll('[data-testid=tile]').length", args: [] });
     await sleep(1000); // let the first sync round and the web process settle
     const processes = [pid, ...children(pid)].map(memory);
+    let tapTimes = null;
+    if (taps > 0) {
+      await wd('POST', `/session/${sessionId}/timeouts`, { script: 600_000 });
+      tapTimes = await wd('POST', `/session/${sessionId}/execute/async`, { script: TAP_SCRIPT, args: [taps] });
+      if (!Array.isArray(tapTimes)) throw new Error(`the taps failed: ${JSON.stringify(tapTimes)}`);
+    }
     await wd('DELETE', `/session/${sessionId}`);
-    return { startMs: paintedAt - began, pageMs: navigated - began, tiles, processes };
+    return { startMs: paintedAt - began, pageMs: navigated - began, tiles, processes, tapTimes };
   } finally {
     driver.kill();
     await new Promise((r) => driver.on('exit', r));
@@ -173,7 +185,7 @@ try {
     env = { KIOSK_DEMO: 'never', XDG_DATA_HOME: dataHome };
   }
   const runs = [];
-  for (let i = 0; i < RUNS; i++) runs.push(await once(env));
+  for (let i = 0; i < RUNS; i++) runs.push(await once(env, i === RUNS - 1 ? TAPS : 0));
   const starts = runs.map((r) => r.startMs);
   const pages = runs.map((r) => r.pageMs);
   const what = DEMO ? `demo mode, ${MEMBERS} members seeded` : `account, ${MEMBERS} members cached`;
@@ -183,6 +195,11 @@ try {
   const total = (key) => last.reduce((sum, p) => sum + p[key], 0);
   console.log(`resident memory once the grid shows: RSS ${total('rss').toFixed(0)} MB, PSS ${total('pss').toFixed(0)} MB in all`);
   for (const p of last) console.log(`  ${p.name.padEnd(16)} RSS ${p.rss.toFixed(0).padStart(4)} MB  PSS ${p.pss.toFixed(0).padStart(4)} MB`);
+  const tapTimes = runs[runs.length - 1].tapTimes;
+  if (tapTimes) {
+    const t = summary(tapTimes);
+    console.log(`tap to result painted, the Tauri window (${what}): median ${t.median.toFixed(1)} ms, p99 ${t.p99.toFixed(1)} ms, worst ${t.worst.toFixed(1)} ms over ${t.n} taps`);
+  }
 } finally {
   if (sim) await stop(sim);
   if (process.env.KEEP_DATA) console.log(`data kept in ${dataHome} (XDG_DATA_HOME)`);

@@ -290,15 +290,3 @@ test('the staff queue follows the sync while the panel is open', async ({ page, 
   await page.getByTestId('staff-sync-now').click();
   await expect(page.getByTestId('queue-empty')).toBeVisible({ timeout: 30_000 });
 });
-
-test('five wrong staff PINs lock the panel', async ({ page }) => {
-  await page.goto('/');
-  await page.getByTestId('staff-button').click();
-  for (let i = 0; i < 5; i++) {
-    for (const d of '9999') await page.getByTestId(`pin-key-${d}`).click();
-    await page.getByTestId('pin-submit').click();
-    await expect(page.getByTestId('pin-error')).toBeVisible();
-  }
-  await expect(page.getByTestId('pin-error')).toContainText(/try again in \d+ s/i);
-  await shot(page, 'lockout');
-});

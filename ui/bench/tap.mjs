@@ -1,0 +1,43 @@
+// From a tap on a tile to the result card painted, in Debian's Chromium against `kiosk serve`
+// (release build) with 10,000 members: median and p99 over 200 taps. The Tauri window's figure
+// comes from bench/app.mjs --taps. Run from ui/: `node bench/tap.mjs [--members 10000] [--taps 200]`
+// after `cargo build --release -p kiosk-web` and `npm run build`.
+import { spawn } from 'node:child_process';
+import { chromium } from 'playwright-core';
+import { TAP_SCRIPT, summary } from './tapping.mjs';
+
+const arg = (name, fallback) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1] : fallback;
+};
+const MEMBERS = Number(arg('members', '10000'));
+const TAPS = Number(arg('taps', '200'));
+const PORT = 18181;
+const server = spawn('../target/release/kiosk', ['serve', '--demo', '--members', String(MEMBERS), '--bind', `127.0.0.1:${PORT}`, '--ui-dir', 'dist'], {
+  env: { ...process.env, RUST_LOG: 'warn' },
+  stdio: ['ignore', 'pipe', 'inherit'],
+});
+await new Promise((resolve) => server.stdout.on('data', (d) => String(d).includes('listening') && resolve()));
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+});
+try {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  await page.goto(`http://127.0.0.1:${PORT}/`);
+  await page.waitForSelector('[data-testid=tile]');
+  const tiles = await page.evaluate(async () => (await (await fetch('/api/grid')).json()).length);
+  // Playwright's evaluate takes a function; the WebDriver-style script is wrapped in one.
+  const times = await page.evaluate(
+    ([script, n]) => new Promise((resolve) => new Function(script)(n, resolve)),
+    [TAP_SCRIPT, TAPS],
+  );
+  if (!Array.isArray(times)) throw new Error(JSON.stringify(times));
+  const s = summary(times);
+  console.log(
+    `tap to result painted, Chromium, ${tiles} tiles (${MEMBERS} members seeded): median ${s.median.toFixed(1)} ms, p99 ${s.p99.toFixed(1)} ms, worst ${s.worst.toFixed(1)} ms over ${s.n} taps`,
+  );
+} finally {
+  await browser.close();
+  server.kill();
+}

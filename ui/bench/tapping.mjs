@@ -1,0 +1,41 @@
+// The tap-to-paint measurement, run inside the page (Chromium through Playwright, the Tauri
+// window through WebDriver): `n` taps on tiles of members who are not in, each timed from the
+// click to the result card painted (two animation frames after it is in the DOM: the first
+// callback runs before that frame is painted, the second after), then the card closed.
+// Answers the times in ms. As a WebDriver async script: arguments[0] = n, last = done.
+export const TAP_SCRIPT = `
+const n = arguments[0];
+const done = arguments[arguments.length - 1];
+const frame = () => new Promise((r) => requestAnimationFrame(() => r()));
+const until = async (test) => { while (!test()) await frame(); };
+(async () => {
+  const grid = document.querySelector('[data-testid=grid]');
+  const times = [];
+  for (let i = 0; i < n; i++) {
+    let tile = document.querySelector('[data-testid=tile]:not(.in)');
+    while (!tile) {
+      grid.scrollBy(0, grid.clientHeight);
+      await frame();
+      await frame();
+      tile = document.querySelector('[data-testid=tile]:not(.in)');
+    }
+    const start = performance.now();
+    tile.click();
+    await until(() => document.querySelector('[data-testid=result]'));
+    await frame();
+    await frame();
+    times.push(performance.now() - start);
+    document.querySelector('[data-testid=result]').click();
+    await until(() => !document.querySelector('[data-testid=result]'));
+    await frame();
+  }
+  return times;
+})().then(done, (e) => done({ error: String(e) }));
+`;
+
+/** Median and 99th percentile (nearest rank) of a list of times. */
+export function summary(times) {
+  const sorted = [...times].sort((a, b) => a - b);
+  const at = (q) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
+  return { n: sorted.length, median: at(0.5), p99: at(0.99), worst: sorted[sorted.length - 1] };
+}
