@@ -85,7 +85,8 @@ async function provision(dataHome, simBase) {
     const settings = await json('GET', `${base}/settings`);
     await json('POST', `${base}/update_settings`, { session, settings: { ...settings, location: { id: location.id, name: location.name, time_zone: location.time_zone } } });
     await json('POST', `${base}/sync_now`);
-    for (let i = 0; i < 600; i++) {
+    // At the published limits 10,000 members take about 75 s to load (BENCHMARKS.md).
+    for (let i = 0; i < 6000; i++) {
       const status = await json('GET', `${base}/status`);
       if (status.members >= MEMBERS) return;
       await sleep(100);

@@ -1,13 +1,22 @@
 // The tap-to-paint measurement, run inside the page (Chromium through Playwright, the Tauri
 // window through WebDriver): `n` taps on tiles of members who are not in, each timed from the
-// click to the result card painted (two animation frames after it is in the DOM: the first
-// callback runs before that frame is painted, the second after), then the card closed.
+// click to the result card painted, then the card closed. "Painted": a MutationObserver sees the
+// card enter the DOM at once; the next animation frame's callback runs before that frame is
+// painted, and a task queued from it runs right after the paint.
 // Answers the times in ms. As a WebDriver async script: arguments[0] = n, last = done.
 export const TAP_SCRIPT = `
 const n = arguments[0];
 const done = arguments[arguments.length - 1];
 const frame = () => new Promise((r) => requestAnimationFrame(() => r()));
 const until = async (test) => { while (!test()) await frame(); };
+const appears = (selector) => new Promise((resolve) => {
+  if (document.querySelector(selector)) return resolve();
+  const seen = new MutationObserver(() => {
+    if (document.querySelector(selector)) { seen.disconnect(); resolve(); }
+  });
+  seen.observe(document.body, { childList: true, subtree: true });
+});
+const painted = () => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
 (async () => {
   const grid = document.querySelector('[data-testid=grid]');
   const times = [];
@@ -19,11 +28,11 @@ const until = async (test) => { while (!test()) await frame(); };
       await frame();
       tile = document.querySelector('[data-testid=tile]:not(.in)');
     }
+    const shown = appears('[data-testid=result]');
     const start = performance.now();
     tile.click();
-    await until(() => document.querySelector('[data-testid=result]'));
-    await frame();
-    await frame();
+    await shown;
+    await painted();
     times.push(performance.now() - start);
     document.querySelector('[data-testid=result]').click();
     await until(() => !document.querySelector('[data-testid=result]'));
