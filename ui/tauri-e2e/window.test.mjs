@@ -43,7 +43,7 @@ async function wd(method, path, body) {
 
 const ELEMENT = 'element-6066-11e4-a52e-4f735466cecf';
 
-test('the kiosk window checks a member in and the simulator receives it', { timeout: 120_000 }, async () => {
+test('the kiosk window checks a member in, the tile shows it, and the simulator receives it', { timeout: 120_000 }, async () => {
   const driver = spawn('tauri-driver', [], {
     env: { ...process.env, KIOSK_DEMO: 'always', KIOSK_DEMO_SIM_PORT: String(SIM_PORT), RUST_LOG: 'warn' },
     stdio: 'inherit',
@@ -70,6 +70,18 @@ test('the kiosk window checks a member in and the simulator receives it', { time
     assert.equal(await wd('GET', `${s}/element/${result[ELEMENT]}/attribute/data-kind`), 'welcome');
     mkdirSync(SHOTS, { recursive: true });
     writeFileSync(`${SHOTS}/tauri-welcome.png`, Buffer.from(await wd('GET', `${s}/screenshot`), 'base64'));
+    const run = (script) => wd('POST', `${s}/execute/sync`, { script, args: [] });
+    assert.equal(
+      await run("return document.activeElement && document.activeElement.getAttribute('data-testid')"),
+      'result',
+      'the card takes the focus (Enter or Escape close it)',
+    );
+    await wd('POST', `${s}/element/${result[ELEMENT]}/click`, {});
+    // The tile patches itself from the tap's event: marked in, with its time.
+    await until('the tile marked in', () =>
+      run(`return !!document.querySelector('[data-testid=tile][data-member="${member}"] [data-testid=in-badge]')`),
+    );
+    assert.ok(await run("return document.querySelector('[data-testid=greeting]')?.textContent"), 'the first screen says what to do');
     const sent = await until('the check-in on the simulator', async () => {
       const state = await (await fetch(`${SIM}/_sim/state`)).json();
       const stored = state.checkins.find((c) => c.CoworkerId === member);
