@@ -2,8 +2,7 @@
 // (release build) with 10,000 members: median and p99 over 200 taps. The Tauri window's figure
 // comes from bench/app.mjs --taps. Run from ui/: `node bench/tap.mjs [--members 10000] [--taps 200]`
 // after `cargo build --release -p kiosk-web` and `npm run build`.
-import { spawn } from 'node:child_process';
-import { chromium } from 'playwright-core';
+import { launchChromium, startDemoKiosk } from './browser.mjs';
 import { TAP_SCRIPT, summary } from './tapping.mjs';
 
 const arg = (name, fallback) => {
@@ -13,15 +12,8 @@ const arg = (name, fallback) => {
 const MEMBERS = Number(arg('members', '10000'));
 const TAPS = Number(arg('taps', '200'));
 const PORT = 18181;
-const server = spawn('../target/release/kiosk', ['serve', '--demo', '--members', String(MEMBERS), '--bind', `127.0.0.1:${PORT}`, '--ui-dir', 'dist'], {
-  env: { ...process.env, RUST_LOG: 'warn' },
-  stdio: ['ignore', 'pipe', 'inherit'],
-});
-await new Promise((resolve) => server.stdout.on('data', (d) => String(d).includes('listening') && resolve()));
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-});
+const server = await startDemoKiosk(MEMBERS, PORT);
+const browser = await launchChromium();
 try {
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   await page.goto(`http://127.0.0.1:${PORT}/`);

@@ -14,7 +14,6 @@ use futures::StreamExt;
 use kiosk_web::DemoChoice;
 use kiosk_web::http::{BODY_LIMIT, STREAMS_AT_ONCE};
 use serde_json::{Value, json};
-use tokio::io::{AsyncBufReadExt, BufReader};
 
 fn driven_clock() -> ManualClock {
     ManualClock::new(chrono::Utc::now())
@@ -302,16 +301,10 @@ async fn oversized_bodies_searches_and_too_many_event_streams_are_refused_as_jso
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn on_a_lan_address_the_kiosk_serves_https_only_with_the_fingerprint_it_prints() {
     let dir = tempfile::tempdir().unwrap();
-    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_kiosk"))
-        .args(["serve", "--demo", "--members", "20", "--bind", "0.0.0.0:0"])
-        .arg("--data-dir")
-        .arg(dir.path())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("kiosk serve starts");
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let (mut child, mut lines) = common::spawn_serve(
+        &["--demo", "--members", "20", "--bind", "0.0.0.0:0"],
+        dir.path(),
+    );
     let (mut port, mut printed, mut code) = (None, None, None);
     while let Ok(Ok(Some(line))) =
         tokio::time::timeout(Duration::from_secs(60), lines.next_line()).await

@@ -1,13 +1,14 @@
 //! `kiosk serve` stops when asked, as systemd and the OS ask: within seconds, with browsers'
 //! event streams open and a backlog draining, leaving nothing claimed.
 
+mod common;
+
 use std::time::{Duration, Instant};
 
 use kiosk::model::OutboxStatus;
 use kiosk::store::Store;
 use kiosk::{Kiosk, KioskConfig, SyncOptions};
 use nexudus_sim::{SimConfig, Simulator};
-use tokio::io::{AsyncBufReadExt, BufReader};
 
 const STAFF_PIN: &str = "2468";
 
@@ -34,15 +35,8 @@ async fn sigint_with_open_event_streams_and_a_backlog_stops_within_five_seconds(
         }
     }
 
-    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_kiosk"))
-        .args(["serve", "--no-demo", "--bind", "127.0.0.1:0", "--data-dir"])
-        .arg(dir.path())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("kiosk serve starts");
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let (mut child, mut lines) =
+        common::spawn_serve(&["--no-demo", "--bind", "127.0.0.1:0"], dir.path());
     let first = lines.next_line().await.unwrap().unwrap_or_default();
     let url = first
         .strip_prefix("Kiosk listening on ")

@@ -10,6 +10,7 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use sha2::{Digest, Sha256};
 
 use crate::guard::{Attempts, Caller};
+use crate::secrets::encode_hex;
 
 /// A staff session ends after this long without a staff call...
 pub const STAFF_IDLE: Duration = Duration::minutes(5);
@@ -18,24 +19,14 @@ pub const STAFF_LONGEST: Duration = Duration::hours(1);
 /// How long a pairing code may be used; each use makes a new one.
 pub const PAIRING_CODE_LIFE: Duration = Duration::minutes(10);
 
-fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write;
-    bytes
-        .iter()
-        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
-            let _ = write!(s, "{b:02x}");
-            s
-        })
-}
-
 /// A random token of 256 bits, as 64 hex digits.
 pub(crate) fn new_token() -> String {
-    hex(&rand::random::<[u8; 32]>())
+    encode_hex(&rand::random::<[u8; 32]>())
 }
 
 /// How a token is kept: never the token itself.
 pub(crate) fn token_hash(token: &str) -> String {
-    hex(&Sha256::digest(token.as_bytes()))
+    encode_hex(&Sha256::digest(token.as_bytes()))
 }
 
 #[derive(Debug, Clone, Copy)]

@@ -109,8 +109,9 @@ impl Attempts {
     pub fn failed(self, policy: &Policy, now: DateTime<Utc>) -> Self {
         let failures = self.current(policy, now).failures + 1;
         let locked_until = (failures > policy.free).then(|| {
+            // Twenty doublings outgrow any cap; stopping there keeps the shift in range.
             let doublings = (failures - policy.free - 1).min(20);
-            let wait = policy.first_wait * (1_i32 << doublings.min(30));
+            let wait = policy.first_wait * (1_i32 << doublings);
             now + wait.min(policy.cap)
         });
         Self {

@@ -235,6 +235,7 @@ async fn events(State(s): State<AppState>, Extension(caller): Extension<Caller>)
         .filter_map(Result::ok)
         .take_while(move |e| !revoked_me(e))
         .map(move |event| {
+            // The stream owns the permit: the slot is free again when the stream is dropped.
             let _held = &permit;
             let data = serde_json::to_string(&event).unwrap_or_default();
             Ok::<_, Infallible>(SseEvent::default().event("kiosk").data(data))

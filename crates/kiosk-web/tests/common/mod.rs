@@ -66,6 +66,30 @@ pub async fn serve(running: kiosk_web::Running, config: WebConfig, dir: tempfile
     }
 }
 
+/// `kiosk serve` as a process of its own (killed when dropped), with `args` after `serve` and
+/// the data directory, and the lines it prints.
+pub fn spawn_serve(
+    args: &[&str],
+    data_dir: &std::path::Path,
+) -> (
+    tokio::process::Child,
+    tokio::io::Lines<tokio::io::BufReader<tokio::process::ChildStdout>>,
+) {
+    use tokio::io::AsyncBufReadExt;
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_kiosk"))
+        .arg("serve")
+        .args(args)
+        .arg("--data-dir")
+        .arg(data_dir)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("kiosk serve starts");
+    let lines = tokio::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    (child, lines)
+}
+
 /// A browser of its own: its own cookies.
 pub fn client() -> reqwest::Client {
     reqwest::Client::builder()
