@@ -7,6 +7,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/setup.sh
+# CI builds once from a clean clone: incremental caches would only take disk.
+if [ "${CI:-}" = "true" ]; then export CARGO_INCREMENTAL=0; fi
+echo "== disk free where the build goes: $(df -h --output=avail . | tail -1 | tr -d ' ')"
 echo "== UI: type check, unit tests, build"
 (cd ui && npm run --silent check && npm test --silent && npm run --silent build)
 echo "== cargo fmt --check"

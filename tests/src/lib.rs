@@ -7,7 +7,7 @@ use std::time::Duration;
 use kiosk::secrets::SecretStore;
 use kiosk::{Connectivity, Kiosk, KioskConfig, Location, Settings, Status, SyncOptions};
 use nexudus::{Limits, Secret};
-use nexudus_sim::{DEMO_EMAIL, DEMO_PASSWORD, SimConfig, SimHandle, Simulator};
+use nexudus_sim::{DEMO_EMAIL, DEMO_PASSWORD, SimConfig, SimHandle, SimUser, Simulator};
 
 /// The kiosk's location in every scenario.
 pub const HOME: i64 = 1001;
@@ -27,6 +27,34 @@ pub async fn quiet_sim(members: usize) -> SimHandle {
     Simulator::start(SimConfig::quiet(members))
         .await
         .expect("the simulator starts")
+}
+
+/// The account of [`sim_lacking`]: every role the kiosk needs but the missing ones.
+pub const LACKING_EMAIL: &str = "lacking@demo.nexudus-sim.local";
+pub const LACKING_PASSWORD: &str = "lacking";
+
+/// A quiet simulator with `members` seeded members and, beside the demo accounts, the account
+/// [`LACKING_EMAIL`], which has every role of `nexudus::roles::KIOSK_ROLES` except `missing`.
+pub async fn sim_lacking(members: usize, missing: &[&str]) -> SimHandle {
+    let roles: Vec<String> = nexudus::roles::KIOSK_ROLES
+        .iter()
+        .filter(|r| !missing.contains(r))
+        .map(|r| (*r).to_owned())
+        .collect();
+    let mut users = nexudus_sim::default_users();
+    users.push(SimUser {
+        email: LACKING_EMAIL.into(),
+        password: LACKING_PASSWORD.into(),
+        roles: Some(roles),
+        totp: None,
+        must_reset_password: false,
+    });
+    Simulator::start(SimConfig {
+        users,
+        ..SimConfig::quiet(members)
+    })
+    .await
+    .expect("the simulator starts")
 }
 
 /// Sync options for tests: short backoff, frequent pulls, and no background fill of whole

@@ -4,9 +4,8 @@
 
 use std::sync::Arc;
 
-use nexudus::roles::KIOSK_ROLES;
 use nexudus::{Limits, Secret};
-use nexudus_sim::{SimConfig, SimUser, Simulator, Switches, default_users};
+use nexudus_sim::Switches;
 use scenarios::{HOME, connect, eligible, open_kiosk, quiet_sim};
 
 /// Every answer the switches allow: all off (the restrictive default) and all on.
@@ -66,33 +65,15 @@ async fn each_missing_role_is_named_with_what_breaks() {
         "SimpleTimeZone-List",
         "Checkin-List",
     ];
-    let roles: Vec<String> = KIOSK_ROLES
-        .iter()
-        .filter(|r| !missing.contains(r))
-        .map(|r| (*r).to_owned())
-        .collect();
-    let mut users = default_users();
-    users.push(SimUser {
-        email: "lacking@demo.nexudus-sim.local".into(),
-        password: "lacking".into(),
-        roles: Some(roles),
-        totp: None,
-        must_reset_password: false,
-    });
-    let sim = Simulator::start(SimConfig {
-        users,
-        ..SimConfig::quiet(50)
-    })
-    .await
-    .unwrap();
+    let sim = scenarios::sim_lacking(50, &missing).await;
     let api = nexudus::Client::new(
         nexudus::ClientConfig::new(&sim.base_url()).unwrap(),
         Arc::new(nexudus::MemoryTokenStore::default()),
     )
     .unwrap();
     api.login(
-        "lacking@demo.nexudus-sim.local",
-        &Secret::new("lacking"),
+        scenarios::LACKING_EMAIL,
+        &Secret::new(scenarios::LACKING_PASSWORD),
         None,
     )
     .await
@@ -125,7 +106,7 @@ async fn each_missing_role_is_named_with_what_breaks() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_write_test_checks_a_member_in_and_out_once() {
+async fn the_write_test_checks_a_member_in_and_out_once_and_leaves_no_visit_behind() {
     let sim = quiet_sim(120).await;
     let dir = tempfile::tempdir().unwrap();
     let kiosk = open_kiosk(dir.path(), Limits::unlimited());
@@ -133,10 +114,24 @@ async fn the_write_test_checks_a_member_in_and_out_once() {
     let member = eligible(&sim)[0];
     let report = kiosk.check_account(None, Some(member)).await.unwrap();
     assert!(report.all_ok(), "{}", report.to_text());
-    let made = sim.checkins();
-    assert_eq!(made.len(), 1, "one check-in");
-    assert_eq!(made[0].coworker_id, Some(member));
-    assert!(made[0].to_time.is_some(), "and closed");
+    let writes: Vec<(String, String)> = sim
+        .requests()
+        .into_iter()
+        .filter(|r| r.method != "GET" && r.path.starts_with("/api/spaces/checkins"))
+        .map(|r| (r.method, r.path))
+        .collect();
+    let posted = writes.iter().filter(|(m, _)| m == "POST").count();
+    let put = writes.iter().filter(|(m, _)| m == "PUT").count();
+    let deleted = writes.iter().filter(|(m, _)| m == "DELETE").count();
+    assert_eq!(
+        (posted, put, deleted),
+        (1, 1, 1),
+        "one check-in, its check-out, and its deletion (what \"Not you? Undo\" sends): {writes:?}"
+    );
+    assert!(
+        sim.checkins().is_empty(),
+        "the test visit does not stay in the account"
+    );
 
     // A member without a pass at a location without pay-as-you-go: the server's refusal, named.
     let planless = sim

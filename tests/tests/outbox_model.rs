@@ -1,6 +1,7 @@
-//! A property test of the outbox: any interleaving of taps, sync rounds under any server
-//! answer, and crashes keeps every acknowledged tap, never sends a check-in twice, and never
-//! sends a check-out before its check-in.
+//! A property test of the outbox: any interleaving of taps, "Not you? Undo", sync rounds under
+//! any server answer, and crashes keeps every acknowledged tap, never sends a check-in twice,
+//! never sends a check-out before its check-in, and leaves on the server exactly what stands
+//! after the undos.
 
 use std::collections::{HashMap, HashSet};
 use std::time::Duration;
@@ -16,6 +17,8 @@ use scenarios::{HOME, drain, eligible, loaded_kiosk, open_kiosk};
 #[derive(Debug, Clone)]
 enum Step {
     Tap(usize),
+    /// "Not you? Undo" of that member's latest tap (nothing, if there is none to take back).
+    Undo(usize),
     /// A sync round while the server answers this way.
     Sync(Answer),
     /// The process dies: everything in memory is gone, the database stays.
@@ -35,6 +38,7 @@ enum Answer {
 fn step() -> impl Strategy<Value = Step> {
     prop_oneof![
         4 => (0..6usize).prop_map(Step::Tap),
+        1 => (0..6usize).prop_map(Step::Undo),
         3 => prop_oneof![
             Just(Answer::Fine),
             Just(Answer::DropAfterCommit),
@@ -74,13 +78,37 @@ async fn run(steps: Vec<Step>) -> Result<(), TestCaseError> {
     let (sim, dir, mut kiosk) = loaded_kiosk(120, Limits::unlimited()).await;
     let members = eligible(&sim);
     let mut acked: Vec<(i64, bool, String)> = Vec::new();
+    // Each member's latest tap: its check-in, and its place in `acked`.
+    let mut latest: HashMap<i64, (uuid::Uuid, usize)> = HashMap::new();
     for step in steps {
         match step {
-            Step::Tap(i) => match kiosk.tap(members[i]).unwrap() {
-                TapOutcome::Welcome { at, .. } => acked.push((members[i], true, ts(&at))),
-                TapOutcome::Goodbye { at, .. } => acked.push((members[i], false, ts(&at))),
-                other => prop_assert!(false, "unexpected {other:?}"),
-            },
+            Step::Tap(i) => {
+                let (checkin, tap) = match kiosk.tap(members[i]).unwrap() {
+                    TapOutcome::Welcome { at, checkin, .. } => {
+                        (checkin, (members[i], true, ts(&at)))
+                    }
+                    TapOutcome::Goodbye { at, checkin, .. } => {
+                        (checkin, (members[i], false, ts(&at)))
+                    }
+                    other => return Err(TestCaseError::fail(format!("unexpected {other:?}"))),
+                };
+                latest.insert(members[i], (checkin, acked.len()));
+                acked.push(tap);
+            }
+            Step::Undo(i) => {
+                // After a crash the tap is forgotten (the card is gone too): nothing to undo.
+                if let Some((checkin, at)) = latest.remove(&members[i])
+                    && kiosk.undo_tap(members[i], checkin).is_ok()
+                {
+                    // Taken back: the tap no longer stands, on the kiosk or on the server.
+                    acked.remove(at);
+                    for (_, later) in latest.values_mut() {
+                        if *later > at {
+                            *later -= 1;
+                        }
+                    }
+                }
+            }
             Step::Sync(answer) => {
                 sim.set_faults(faults(answer));
                 if matches!(answer, Answer::Down) {
@@ -93,6 +121,7 @@ async fn run(steps: Vec<Step>) -> Result<(), TestCaseError> {
                 sim.set_faults(Faults::default());
             }
             Step::Crash => {
+                latest.clear();
                 drop(kiosk);
                 kiosk = open_kiosk(dir.path(), Limits::unlimited());
             }

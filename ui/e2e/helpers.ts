@@ -107,3 +107,11 @@ export async function simOutage(request: APIRequestContext, down: boolean) {
   const r = await request.put(`${SIM}/_sim/outage`, { data: { down } });
   expect(r.ok()).toBe(true);
 }
+
+/** The check-ins the demo simulator holds for a member (its test-only state API). */
+export async function simCheckinsOf(request: APIRequestContext, memberId: number): Promise<{ ToTime: string | null }[]> {
+  const state = (await (await request.get(`${SIM}/_sim/state`)).json()) as {
+    checkins: { CoworkerId: number; ToTime: string | null }[];
+  };
+  return state.checkins.filter((c) => c.CoworkerId === memberId);
+}

@@ -27,7 +27,7 @@ test('a member and staff do everything with the keyboard alone', async ({ page, 
   expect(outline, 'the focus is visible').not.toBe('none');
   await page.keyboard.press('Enter');
   await expect(page.getByTestId('result')).toHaveAttribute('data-kind', 'welcome');
-  await expect(page.getByTestId('result')).toBeFocused();
+  await expect(page.getByTestId('result-close'), 'the card takes the focus').toBeFocused();
   await page.keyboard.press('Escape');
   await expect(page.getByTestId('result')).toHaveCount(0);
 

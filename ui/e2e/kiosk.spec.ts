@@ -5,6 +5,7 @@ import {
   findMember,
   settings,
   shot,
+  simCheckinsOf,
   simMember,
   simOutage,
   STAFF_PIN,
@@ -35,6 +36,46 @@ test('a tap welcomes the member, the tile shows them in, a second tap says goodb
   await tile(page, m!.Id).click();
   await expect(page.getByTestId('result')).toHaveAttribute('data-kind', 'goodbye');
   await shot(page, 'goodbye');
+});
+
+test('"Not you? Undo" takes a wrong check-in back before Nexudus ever hears of it', async ({ page, request }) => {
+  const m = (await eligible(request))[40]!;
+  await page.goto('/');
+  // Offline: the check-in waits in the queue, where the undo finds it unsent.
+  await simOutage(request, true);
+  try {
+    await (await findMember(page, m)).click();
+    await expect(page.getByTestId('result')).toHaveAttribute('data-kind', 'welcome');
+    await page.getByTestId('undo').click();
+    await expect(page.getByTestId('result')).toHaveAttribute('data-kind', 'undone');
+    await expect(page.getByTestId('undone')).toContainText(m.FullName.split(' ')[0]!);
+    await expect(page.getByTestId('undo'), 'nothing left to undo').toHaveCount(0);
+    await shot(page, 'undone');
+    await page.getByTestId('result-close').click();
+    await findMember(page, m);
+    await expect(tile(page, m.Id).getByTestId('in-badge'), 'the tile is out again').toHaveCount(0);
+  } finally {
+    await simOutage(request, false);
+  }
+  await expect
+    .poll(async () => ((await (await request.get('/api/status')).json()) as { pending: number }).pending, { timeout: 30_000 })
+    .toBe(0);
+  expect(await simCheckinsOf(request, m.Id), 'Nexudus never had it').toHaveLength(0);
+});
+
+test('"Not you? Undo" after a check-out shows the member in again, since the check-in began', async ({ page, request }) => {
+  const m = (await eligible(request))[41]!;
+  await page.goto('/');
+  await (await findMember(page, m)).click();
+  await expect(page.getByTestId('result')).toHaveAttribute('data-kind', 'welcome');
+  await page.getByTestId('result-close').click();
+  await (await findMember(page, m)).click();
+  await expect(page.getByTestId('result')).toHaveAttribute('data-kind', 'goodbye');
+  await page.getByTestId('undo').click();
+  await expect(page.getByTestId('result')).toHaveAttribute('data-kind', 'undone');
+  await page.keyboard.press('Escape');
+  await findMember(page, m);
+  await expect(tile(page, m.Id).getByTestId('in-badge'), 'in again').toBeVisible();
 });
 
 test('search finds members by part of a name, ignoring accents and case', async ({ page, request }) => {

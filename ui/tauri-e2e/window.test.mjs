@@ -73,7 +73,7 @@ test('the kiosk window checks a member in, the tile shows it, and the simulator 
     const run = (script) => wd('POST', `${s}/execute/sync`, { script, args: [] });
     assert.equal(
       await run("return document.activeElement && document.activeElement.getAttribute('data-testid')"),
-      'result',
+      'result-close',
       'the card takes the focus (Enter or Escape close it)',
     );
     await wd('POST', `${s}/element/${result[ELEMENT]}/click`, {});

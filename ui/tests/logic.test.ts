@@ -244,6 +244,7 @@ describe('the staff panel words', () => {
 });
 
 describe('tiles that patch themselves', () => {
+  const CHECKIN = '0193a5f0-0000-7000-8000-000000000001';
   const tile = (id: number): Tile => ({
     member_id: id,
     name: `M${id}`,
@@ -258,18 +259,27 @@ describe('tiles that patch themselves', () => {
 
   it('marks the one tile in on a check-in and clears it on a check-out, leaving the others as they were', () => {
     const at = '2026-11-30T09:12:00Z';
-    const inside = patchTiles(tiles, 2, { kind: 'welcome', member_id: 2, first_name: 'M', at, at_local: '09:12' });
+    const inside = patchTiles(tiles, 2, { kind: 'welcome', member_id: 2, first_name: 'M', at, at_local: '09:12', checkin: CHECKIN });
     expect(inside[1]).toMatchObject({ in_since: at, in_since_local: '09:12' });
     expect(inside[0]).toBe(tiles[0]);
     expect(inside[2]).toBe(tiles[2]);
-    const out = patchTiles(inside, 2, { kind: 'goodbye', member_id: 2, first_name: 'M', at, at_local: '17:00', minutes: 468 });
+    const out = patchTiles(inside, 2, { kind: 'goodbye', member_id: 2, first_name: 'M', at, at_local: '17:00', minutes: 468, checkin: CHECKIN });
     expect(out[1]).toMatchObject({ in_since: null, in_since_local: null });
+  });
+
+  it('puts back what stood before an undone tap: out after a check-in taken back, in again after a check-out', () => {
+    const at = '2026-11-30T09:12:00Z';
+    const inside = patchTiles(tiles, 2, { kind: 'welcome', member_id: 2, first_name: 'M', at, at_local: '09:12', checkin: CHECKIN });
+    const out = patchTiles(inside, 2, { kind: 'undone', member_id: 2, first_name: 'M', in_since: null, in_since_local: null });
+    expect(out[1]).toMatchObject({ in_since: null, in_since_local: null });
+    const back = patchTiles(out, 2, { kind: 'undone', member_id: 2, first_name: 'M', in_since: at, in_since_local: '09:12' });
+    expect(back[1]).toMatchObject({ in_since: at, in_since_local: '09:12' });
   });
 
   it('changes nothing for a refusal, an ignored tap, or a member not on the screen', () => {
     expect(patchTiles(tiles, 2, { kind: 'rejected', member_id: 2, first_name: 'M', reason: 'no_plan' })).toBe(tiles);
     expect(patchTiles(tiles, 2, { kind: 'ignored', member_id: 2, first_name: 'M', first: 'checked_in' })).toBe(tiles);
     const at = '2026-11-30T09:12:00Z';
-    expect(patchTiles(tiles, 99, { kind: 'welcome', member_id: 99, first_name: 'X', at, at_local: '09:12' })).toBe(tiles);
+    expect(patchTiles(tiles, 99, { kind: 'welcome', member_id: 99, first_name: 'X', at, at_local: '09:12', checkin: CHECKIN })).toBe(tiles);
   });
 });

@@ -163,6 +163,9 @@ calls! {
     /// The account's locations, for the picker.
     locations() -> Vec<Location> { k.locations() }
     tap(member_id: i64) -> TapOutcome { k.tap(member_id) }
+    /// "Not you? Undo": takes back the member's latest tap (the check-in or check-out named on
+    /// its card) for a few seconds after it, exactly once.
+    undo_tap(member_id: i64, checkin: uuid::Uuid) -> TapOutcome { k.undo_tap(member_id, checkin) }
     /// A PIN from the pad; one the kiosk does not know yet is looked up online. Wrong ones
     /// make the next try from the same screen or tablet wait.
     tap_pin(pin: String) -> TapOutcome { k.tap_pin_from(face.caller(), &pin).await }

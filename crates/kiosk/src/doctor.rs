@@ -177,7 +177,7 @@ pub async fn check_account(
             Some("choose the location (the staff panel, or --location)"),
         ),
         (None, _) => d.line(
-            "roles Checkin-Create, Checkin-Edit",
+            "roles Checkin-Create, Checkin-Edit, Checkin-Delete",
             true,
             "not checked: the doctor writes nothing without --write-test MEMBER_ID",
             None,
@@ -453,6 +453,30 @@ async fn check_write(d: &mut Doctor<'_>, member: i64, location: i64) {
                 "write test: check out",
                 false,
                 format!("{detail} (check-in {id} is still open: close it in Nexudus)"),
+                Some(&fix),
+            );
+            return;
+        }
+    }
+    // What "Not you? Undo" sends; it also leaves no test visit behind.
+    d.requests += 1;
+    match d.api.delete_checkin(id).await {
+        Ok(()) => d.line(
+            "write test: undo",
+            true,
+            format!("check-in {id} deleted, as a check-in taken back at the kiosk is"),
+            None,
+        ),
+        Err(e) => {
+            let (detail, fix) = explain(
+                &e,
+                "Checkin-Delete",
+                "a check-in taken back at the kiosk (\"Not you? Undo\") waits for staff",
+            );
+            d.line(
+                "write test: undo",
+                false,
+                format!("{detail} (the test check-in {id} stays: delete it in Nexudus)"),
                 Some(&fix),
             );
         }

@@ -118,6 +118,9 @@ pub enum KioskError {
     UnknownDevice(i64),
     #[error("no staff PIN is set yet: set one first")]
     NoStaffPin,
+    /// "Not you? Undo" too late, twice, or for a tap that is not the member's latest.
+    #[error("nothing to undo: the tap is no longer the member's latest, or too long ago")]
+    NothingToUndo,
     #[error("entry {0} of the sync queue is not parked")]
     NotParked(i64),
     #[error("no location is chosen yet: staff must pick one in the staff panel")]
@@ -151,6 +154,7 @@ impl KioskError {
             Self::WrongCode => "wrong_code",
             Self::UnknownDevice(_) => "unknown_device",
             Self::NoStaffPin => "no_staff_pin",
+            Self::NothingToUndo => "nothing_to_undo",
             Self::NotParked(_) => "not_parked",
             Self::NoLocation => "no_location",
             Self::DataDir { .. } => "data_dir",

@@ -118,14 +118,25 @@ pub enum OutboxOp {
     CreateCheckin,
     CloseCheckin,
     CreateFailed,
+    /// "Not you? Undo" of a check-in that may have left: its record is deleted in Nexudus.
+    WithdrawCheckin,
+    /// "Not you? Undo" of a check-out that may have left: the record is open again.
+    ReopenCheckin,
 }
 
 impl OutboxOp {
+    /// Whether the entry's record is a check-in (else a failed check-in).
+    pub fn is_checkin(self) -> bool {
+        !matches!(self, Self::CreateFailed)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::CreateCheckin => "create_checkin",
             Self::CloseCheckin => "close_checkin",
             Self::CreateFailed => "create_failed",
+            Self::WithdrawCheckin => "withdraw_checkin",
+            Self::ReopenCheckin => "reopen_checkin",
         }
     }
 
@@ -134,6 +145,8 @@ impl OutboxOp {
             "create_checkin" => Some(Self::CreateCheckin),
             "close_checkin" => Some(Self::CloseCheckin),
             "create_failed" => Some(Self::CreateFailed),
+            "withdraw_checkin" => Some(Self::WithdrawCheckin),
+            "reopen_checkin" => Some(Self::ReopenCheckin),
             _ => None,
         }
     }

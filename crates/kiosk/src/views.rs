@@ -4,6 +4,7 @@
 use chrono::{DateTime, NaiveDateTime, Utc};
 use chrono_tz::Tz;
 use serde::Serialize;
+use uuid::Uuid;
 
 use crate::model::OutboxEntry;
 use crate::rules::Refusal;
@@ -54,18 +55,30 @@ pub struct Tile {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum TapOutcome {
+    /// Checked in. `checkin`: the check-in, for "Not you? Undo" (`undo_tap`).
     Welcome {
         member_id: i64,
         first_name: String,
         at: DateTime<Utc>,
         at_local: String,
+        checkin: Uuid,
     },
+    /// Checked out of `checkin` (which `undo_tap` can open again).
     Goodbye {
         member_id: i64,
         first_name: String,
         at: DateTime<Utc>,
         at_local: String,
         minutes: i64,
+        checkin: Uuid,
+    },
+    /// "Not you? Undo": the tap taken back. `in_since` is what stands again: none after an
+    /// undone check-in (the member is out), the check-in's start after an undone check-out.
+    Undone {
+        member_id: i64,
+        first_name: String,
+        in_since: Option<DateTime<Utc>>,
+        in_since_local: Option<String>,
     },
     /// A refusal. By PIN or card it names nobody (no id, an empty first name): a guessed PIN
     /// must not tell whose it is.

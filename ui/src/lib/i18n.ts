@@ -90,6 +90,8 @@ export function errorText(
       return translate(locale, 'errorNetwork');
     case 'unsupported':
       return translate(locale, 'errorUnsupported');
+    case 'nothing_to_undo':
+      return translate(locale, 'errorNothingToUndo');
     default:
       return e.message;
   }
@@ -110,4 +112,6 @@ export const opKey: Record<OutboxOp, Key> = {
   create_checkin: 'opCreateCheckin',
   close_checkin: 'opCloseCheckin',
   create_failed: 'opCreateFailed',
+  withdraw_checkin: 'opWithdrawCheckin',
+  reopen_checkin: 'opReopenCheckin',
 };

@@ -29,7 +29,7 @@ in_since: string | null,
  */
 in_since_local: string | null, };
 
-export type TapOutcome = { "kind": "welcome", member_id: number, first_name: string, at: string, at_local: string, } | { "kind": "goodbye", member_id: number, first_name: string, at: string, at_local: string, minutes: number, } | { "kind": "rejected", member_id: number | null, first_name: string, reason: Refusal, } | { "kind": "ignored", member_id: number | null, first_name: string, first: IgnoredAfter, };
+export type TapOutcome = { "kind": "welcome", member_id: number, first_name: string, at: string, at_local: string, checkin: string, } | { "kind": "goodbye", member_id: number, first_name: string, at: string, at_local: string, minutes: number, checkin: string, } | { "kind": "undone", member_id: number, first_name: string, in_since: string | null, in_since_local: string | null, } | { "kind": "rejected", member_id: number | null, first_name: string, reason: Refusal, } | { "kind": "ignored", member_id: number | null, first_name: string, first: IgnoredAfter, };
 
 export type Refusal = "inactive" | "wrong_location" | "no_plan";
 
@@ -162,7 +162,7 @@ export type OutboxEntry = { id: number, op: OutboxOp, target: string, status: Ou
  */
 in_doubt: boolean, created_at: string, };
 
-export type OutboxOp = "create_checkin" | "close_checkin" | "create_failed";
+export type OutboxOp = "create_checkin" | "close_checkin" | "create_failed" | "withdraw_checkin" | "reopen_checkin";
 
 export type OutboxStatus = "pending" | "claimed" | "done" | "parked";
 
@@ -233,6 +233,7 @@ export interface Calls {
   logo: { args: Record<string, never>; answer: string | null };
   locations: { args: Record<string, never>; answer: Array<Location> };
   tap: { args: { member_id: number }; answer: TapOutcome };
+  undo_tap: { args: { member_id: number; checkin: string }; answer: TapOutcome };
   tap_pin: { args: { pin: string }; answer: TapOutcome };
   tap_card: { args: { card: string }; answer: TapOutcome };
   sync_now: { args: Record<string, never>; answer: null };

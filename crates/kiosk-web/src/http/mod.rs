@@ -117,9 +117,10 @@ impl IntoResponse for ApiError {
             | KioskError::UnknownCard
             | KioskError::UnknownDevice(_)
             | KioskError::UnknownCall(_) => StatusCode::NOT_FOUND,
-            KioskError::NoLocation | KioskError::NoStaffPin | KioskError::NotParked(_) => {
-                StatusCode::CONFLICT
-            }
+            KioskError::NoLocation
+            | KioskError::NoStaffPin
+            | KioskError::NotParked(_)
+            | KioskError::NothingToUndo => StatusCode::CONFLICT,
             KioskError::Api(e) if e.needs_login() => StatusCode::UNAUTHORIZED,
             KioskError::Api(e) if e.is_transient() => StatusCode::BAD_GATEWAY,
             KioskError::Invalid(_) | KioskError::Api(_) => StatusCode::BAD_REQUEST,

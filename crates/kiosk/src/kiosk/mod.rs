@@ -1,5 +1,6 @@
 //! The `Kiosk` service: the only surface the faces call. This file opens it and answers what
-//! the screen shows (status, grid, search); `tap.rs`, `staff.rs` and `account.rs` hold the rest.
+//! the screen shows (status, grid, search); `tap.rs`, `undo.rs`, `staff.rs` and `account.rs` hold
+//! the rest.
 //! The service calls the sync engine ([`crate::sync`]); the engine never calls the service.
 
 mod access;
@@ -12,6 +13,9 @@ mod staff;
 mod tap;
 #[cfg(test)]
 mod tests;
+mod undo;
+#[cfg(test)]
+mod undo_tests;
 
 use std::collections::HashMap;
 use std::sync::atomic::AtomicBool;
@@ -36,6 +40,7 @@ use crate::sync::{SyncHandle, SyncOptions};
 use crate::views::{Connectivity, Status, Tile, display_name, hh_mm};
 
 pub use access::{Paired, Staff, StaffSession, WrongPins};
+pub use undo::UNDO_WINDOW;
 
 const STAFF_PIN_KEY: &str = "staff_pin_hash";
 const STAFF_ATTEMPTS_KEY: &str = "staff_pin_attempts";

@@ -9,7 +9,7 @@ use super::{Kiosk, STAFF_ATTEMPTS_KEY, STAFF_PIN_KEY, Staff};
 const LOGO_KEY: &str = "brand_logo";
 use crate::error::{KioskError, StoreError};
 use crate::guard::{self, Attempts};
-use crate::model::{OutboxOp, OutboxStatus};
+use crate::model::OutboxStatus;
 use crate::settings::{Location, PrivacyMode, Settings};
 use crate::staff_pin;
 use crate::store::Tx;
@@ -57,15 +57,13 @@ impl Kiosk {
             entries
                 .into_iter()
                 .map(|entry| {
-                    let (member_id, at) = match entry.op {
-                        OutboxOp::CreateFailed => tx
-                            .failed(entry.target)?
-                            .map_or((None, None), |f| (f.member_id, Some(f.attempt_time))),
-                        OutboxOp::CreateCheckin | OutboxOp::CloseCheckin => {
-                            tx.checkin(entry.target)?.map_or((None, None), |c| {
-                                (Some(c.member_id), Some(c.to_time.unwrap_or(c.from_time)))
-                            })
-                        }
+                    let (member_id, at) = if entry.op.is_checkin() {
+                        tx.checkin(entry.target)?.map_or((None, None), |c| {
+                            (Some(c.member_id), Some(c.to_time.unwrap_or(c.from_time)))
+                        })
+                    } else {
+                        tx.failed(entry.target)?
+                            .map_or((None, None), |f| (f.member_id, Some(f.attempt_time)))
                     };
                     let member_name = member_id
                         .and_then(|id| tx.member(id).ok().flatten())

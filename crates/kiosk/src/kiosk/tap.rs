@@ -90,31 +90,9 @@ impl Kiosk {
             if let Some((at, before)) = recent.get(&member_id)
                 && now - *at < Duration::seconds(i64::from(settings.double_tap_seconds))
                 && now >= *at
+                && let Some(again) = said_again(member_id, before)
             {
-                // The first answer, said again: the member sees their name and what stands.
-                let (named, first_name, first) = match before {
-                    TapOutcome::Welcome { first_name, .. } => {
-                        (Some(member_id), first_name, IgnoredAfter::CheckedIn)
-                    }
-                    TapOutcome::Goodbye { first_name, .. } => {
-                        (Some(member_id), first_name, IgnoredAfter::CheckedOut)
-                    }
-                    TapOutcome::Rejected {
-                        member_id,
-                        first_name,
-                        ..
-                    } => (*member_id, first_name, IgnoredAfter::Refused),
-                    TapOutcome::Ignored {
-                        member_id,
-                        first_name,
-                        first,
-                    } => (*member_id, first_name, *first),
-                };
-                return Ok(TapOutcome::Ignored {
-                    member_id: named,
-                    first_name: first_name.clone(),
-                    first,
-                });
+                return Ok(again);
             }
         }
         let outcome = self.shared.store.write(|tx| {
@@ -134,6 +112,7 @@ impl Kiosk {
                     at: now,
                     at_local: hh_mm(now, tz),
                     minutes: (now - open.from_time).num_minutes().max(0),
+                    checkin: open.local_id,
                 });
             }
             let teams = tx.team_names(&member.teams)?;
@@ -165,6 +144,7 @@ impl Kiosk {
                         first_name: first,
                         at: now,
                         at_local: hh_mm(now, tz),
+                        checkin: row.local_id,
                     })
                 }
                 Err(reason) => {
@@ -211,4 +191,34 @@ impl Kiosk {
         self.shared.nudge.notify_one();
         Ok(outcome)
     }
+}
+
+/// A second tap within the double-tap window: the first answer, said again (the member sees
+/// their name and what stands). None after an undone tap: the next tap counts as if the undone
+/// one had never been.
+fn said_again(member_id: i64, before: &TapOutcome) -> Option<TapOutcome> {
+    let (member_id, first_name, first) = match before {
+        TapOutcome::Welcome { first_name, .. } => {
+            (Some(member_id), first_name, IgnoredAfter::CheckedIn)
+        }
+        TapOutcome::Goodbye { first_name, .. } => {
+            (Some(member_id), first_name, IgnoredAfter::CheckedOut)
+        }
+        TapOutcome::Rejected {
+            member_id,
+            first_name,
+            ..
+        } => (*member_id, first_name, IgnoredAfter::Refused),
+        TapOutcome::Ignored {
+            member_id,
+            first_name,
+            first,
+        } => (*member_id, first_name, *first),
+        TapOutcome::Undone { .. } => return None,
+    };
+    Some(TapOutcome::Ignored {
+        member_id,
+        first_name: first_name.clone(),
+        first,
+    })
 }

@@ -166,7 +166,7 @@ impl Tx<'_> {
         )
     }
 
-    /// Check-ins at a location that started at or after `since`.
+    /// Check-ins at a location that started at or after `since` (not those taken back).
     pub fn checkins_since(
         &self,
         location_id: i64,
@@ -174,7 +174,7 @@ impl Tx<'_> {
     ) -> Result<Vec<CheckinRow>, StoreError> {
         self.rows(
             &format!(
-                "SELECT {CHECKIN_COLUMNS} FROM checkins WHERE location_id = ?1 AND from_time >= ?2 ORDER BY from_time"
+                "SELECT {CHECKIN_COLUMNS} FROM checkins WHERE location_id = ?1 AND from_time >= ?2 AND withdrawn_at IS NULL ORDER BY from_time"
             ),
             params![location_id, Ts(since)],
             checkin,
@@ -192,6 +192,28 @@ impl Tx<'_> {
             params![Id(local_id), Ts(to), to_local.map(LocalTs)],
         )?;
         Ok(())
+    }
+
+    /// "Not you? Undo" of a check-in: closed at its start (nobody sees the member in) and marked
+    /// taken back (no list of visits shows it). False if it is not open, or taken back already.
+    pub fn withdraw_checkin(&self, local_id: Uuid, now: DateTime<Utc>) -> Result<bool, StoreError> {
+        let n = self.exec(
+            "UPDATE checkins SET to_time = from_time, to_time_local = from_time_local, withdrawn_at = ?2
+             WHERE local_id = ?1 AND to_time IS NULL AND withdrawn_at IS NULL",
+            params![Id(local_id), Ts(now)],
+        )?;
+        Ok(n == 1)
+    }
+
+    /// "Not you? Undo" of a check-out: the check-in is open again. False if it is not closed,
+    /// or was taken back.
+    pub fn reopen_checkin(&self, local_id: Uuid) -> Result<bool, StoreError> {
+        let n = self.exec(
+            "UPDATE checkins SET to_time = NULL, to_time_local = NULL
+             WHERE local_id = ?1 AND to_time IS NOT NULL AND withdrawn_at IS NULL",
+            [Id(local_id)],
+        )?;
+        Ok(n == 1)
     }
 
     pub fn set_checkin_nexudus_id(&self, local_id: Uuid, id: i64) -> Result<(), StoreError> {

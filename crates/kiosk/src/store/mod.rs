@@ -37,6 +37,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0004_member_whole_reads.sql"),
     include_str!("../../migrations/0005_checkins_by_member.sql"),
     include_str!("../../migrations/0006_paired_devices.sql"),
+    include_str!("../../migrations/0007_withdrawn_checkins.sql"),
 ];
 
 fn migrations() -> Migrations<'static> {

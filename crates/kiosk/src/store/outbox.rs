@@ -123,6 +123,30 @@ impl Tx<'_> {
         )
     }
 
+    /// Every entry for one record, done or not, in order.
+    pub fn outbox_for_target(&self, target: Uuid) -> Result<Vec<OutboxEntry>, StoreError> {
+        self.rows(
+            &format!("SELECT {OUTBOX_COLUMNS} FROM outbox WHERE target = ?1 ORDER BY id"),
+            [Id(target)],
+            entry,
+        )
+    }
+
+    /// Takes an entry out of the queue before it ever left ("Not you? Undo"): only while it is
+    /// waiting or parked and not in doubt, so never one that may have reached the server.
+    pub fn cancel_unsent(
+        &self,
+        id: i64,
+        why: &str,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let n = self.exec(
+            "UPDATE outbox SET status = 'done', done_at = ?2, last_error = ?3 WHERE id = ?1 AND status IN ('pending', 'parked') AND in_doubt = 0",
+            params![id, Ts(now), why],
+        )?;
+        Ok(n == 1)
+    }
+
     /// Claims up to `limit` entries from the head of the queue, in order, as far as they are
     /// due, and marks each "in doubt": committed durably, this is the mark that must reach the
     /// disk before a write leaves. Answers each entry as it was before (an entry already in
@@ -143,11 +167,10 @@ impl Tx<'_> {
                 "UPDATE outbox SET status = 'claimed', claimed_at = ?2, in_doubt = 1 WHERE id = ?1",
                 params![e.id, Ts(now)],
             )?;
-            let target = match e.op {
-                OutboxOp::CreateCheckin | OutboxOp::CloseCheckin => {
-                    self.checkin(e.target)?.map(Target::Checkin)
-                }
-                OutboxOp::CreateFailed => self.failed(e.target)?.map(Target::Failed),
+            let target = if e.op.is_checkin() {
+                self.checkin(e.target)?.map(Target::Checkin)
+            } else {
+                self.failed(e.target)?.map(Target::Failed)
             };
             claimed.push((e, target));
         }

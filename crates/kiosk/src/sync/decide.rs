@@ -30,6 +30,9 @@ pub(super) enum Held {
         to_time: DateTime<Utc>,
         to_time_local: Option<chrono::NaiveDateTime>,
     },
+    /// An undo ("Not you? Undo") holds on the server: the check-in withdrawn or open again, or
+    /// nothing there to undo.
+    Undone,
 }
 
 /// What one attempt at an entry came to. `in_doubt`: whether the write may have reached the
@@ -81,9 +84,10 @@ impl Sent {
 
     /// An entry whose record is gone from the kiosk's database (it cannot be sent).
     pub fn missing(entry: &OutboxEntry) -> Self {
-        let what = match entry.op {
-            OutboxOp::CreateFailed => "failed check-in",
-            OutboxOp::CreateCheckin | OutboxOp::CloseCheckin => "check-in",
+        let what = if entry.op.is_checkin() {
+            "check-in"
+        } else {
+            "failed check-in"
         };
         Self::Park {
             reason: format!("the {what} is missing from the kiosk's database"),
@@ -230,6 +234,68 @@ pub(super) fn close_target(in_batch: Option<&Outcome>, nexudus_id: Option<i64>) 
         }
         (Some(Outcome::Park { reason, .. }), None) => CloseTarget::CheckinRefused(reason.clone()),
         (_, None) => CloseTarget::NotYetKnown,
+    }
+}
+
+/// The server's Id of an entry's check-in: from what became of its check-in earlier in this
+/// batch, else the one the kiosk's database holds.
+pub(super) fn checkin_id(in_batch: Option<&Outcome>, nexudus_id: Option<i64>) -> Option<i64> {
+    match in_batch {
+        Some(Outcome::Done(Held::Checkin { id, .. })) => Some(*id),
+        _ => nexudus_id,
+    }
+}
+
+/// An undo whose check-in has no Id yet: it waits for its check-in still in the queue
+/// (`earlier`); with none there (refused and parked, or never sent) the server holds nothing
+/// to undo.
+pub(super) fn undo_before_its_checkin(earlier: Option<&OutboxEntry>) -> Sent {
+    match earlier {
+        Some(e) if e.status != OutboxStatus::Parked => Sent::Blocked,
+        _ => Sent::Done(Held::Undone),
+    }
+}
+
+/// What "Not you? Undo" does with the sync queue.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum UndoPlan {
+    /// Nothing of it has left the kiosk: this entry comes out of the queue, never sent.
+    Cancel(i64),
+    /// It may have reached Nexudus: an entry that undoes it there joins the queue.
+    Send(OutboxOp),
+}
+
+/// How to undo the check-in's latest `undoing` entry (its create, or its latest check-out),
+/// given every entry of the check-in so far, in order. Cancelled only when it is unsent (waiting
+/// or parked, and not in doubt) and so is every other open entry of the check-in (one in
+/// flight may carry what is undone: a create read after the check-out goes out closed), and
+/// when the server does not know the check-in already (`known_on_server`: a create is undone
+/// by deleting it there). Otherwise an undo entry follows, in order, exactly once.
+pub(crate) fn plan_undo(
+    undoing: OutboxOp,
+    entries: &[OutboxEntry],
+    known_on_server: bool,
+) -> UndoPlan {
+    let unsent = |e: &OutboxEntry| {
+        matches!(e.status, OutboxStatus::Pending | OutboxStatus::Parked) && !e.in_doubt
+    };
+    let compensate = UndoPlan::Send(if undoing == OutboxOp::CreateCheckin {
+        OutboxOp::WithdrawCheckin
+    } else {
+        OutboxOp::ReopenCheckin
+    });
+    let Some(last) = entries.iter().rev().find(|e| e.op == undoing) else {
+        return compensate;
+    };
+    let others_unsent = entries
+        .iter()
+        .filter(|e| e.status != OutboxStatus::Done)
+        .all(unsent);
+    let server_has_it = undoing == OutboxOp::CreateCheckin && known_on_server;
+    if unsent(last) && others_unsent && !server_has_it {
+        UndoPlan::Cancel(last.id)
+    } else {
+        compensate
     }
 }
 

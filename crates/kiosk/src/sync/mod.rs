@@ -9,10 +9,12 @@
 //! reset, SIGKILL), an entry still in doubt is looked up on the server (by `SystemId`, then by
 //! member and time) before it is sent again, and the record found is adopted.
 
+mod close;
 mod decide;
 mod fill;
 mod pull;
 mod push;
+mod undo;
 mod wire;
 
 pub(crate) use fill::look_up_pin;
@@ -27,6 +29,8 @@ use std::sync::atomic::Ordering;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 use tracing::{debug, info, warn};
+
+pub(crate) use decide::{UndoPlan, plan_undo};
 
 use crate::autocheckout;
 use crate::error::{KioskError, StoreError};

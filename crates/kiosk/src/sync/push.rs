@@ -4,12 +4,12 @@ use std::time::{Duration as StdDuration, Instant};
 
 use chrono::Duration;
 use futures::{StreamExt, TryStreamExt};
-use nexudus::{ApiError, CheckinQuery, CheckinWrite, Client, FailedCheckinQuery, Paging};
+use nexudus::{ApiError, CheckinQuery, Client, FailedCheckinQuery, Paging};
 use rand::Rng;
 use tracing::{info, instrument, warn};
 use uuid::Uuid;
 
-use super::decide::{self, Backoff, CloseTarget, Held, Outcome, Sent, Stop};
+use super::decide::{self, Backoff, Held, Outcome, Sent, Stop};
 use super::{SyncEngine, SyncError, wire};
 use crate::error::StoreError;
 use crate::model::{CheckinRow, FailedRow, Origin, OutboxEntry, OutboxOp, Target};
@@ -32,7 +32,7 @@ const FRESH_FOR: StdDuration = StdDuration::from_millis(200);
 
 /// The entries of a batch attempted so far and what came of each; recorded together, at the
 /// end of the batch or once they are [`FRESH_FOR`] old, whichever comes first.
-struct Ledger<'a> {
+pub(super) struct Ledger<'a> {
     settled: Vec<(&'a OutboxEntry, Outcome)>,
     recorded: usize,
     recorded_at: Instant,
@@ -48,7 +48,7 @@ impl Ledger<'_> {
     }
 
     /// What came of the check-in `target` earlier in this batch, recorded yet or not.
-    fn checkin(&self, target: Uuid) -> Option<&Outcome> {
+    pub(super) fn checkin(&self, target: Uuid) -> Option<&Outcome> {
         self.settled
             .iter()
             .rev()
@@ -181,8 +181,26 @@ impl SyncEngine {
             (OutboxOp::CreateFailed, Some(Target::Failed(row))) => {
                 Ok(self.send_failed(api, entry, row).await)
             }
+            (OutboxOp::WithdrawCheckin, Some(Target::Checkin(row))) => {
+                self.send_withdraw(api, entry, row, ledger.checkin(entry.target))
+                    .await
+            }
+            (OutboxOp::ReopenCheckin, Some(Target::Checkin(row))) => {
+                self.send_reopen(api, entry, row, ledger.checkin(entry.target))
+                    .await
+            }
             _ => Ok(Sent::missing(entry)),
         }
+    }
+
+    /// The first open entry before `entry` for the same record, if any.
+    pub(super) fn earlier_open(
+        &self,
+        entry: &OutboxEntry,
+    ) -> Result<Option<OutboxEntry>, StoreError> {
+        self.shared
+            .store
+            .read(|tx| tx.outbox_earlier_open(entry.target, entry.id))
     }
 
     /// Records the outcomes not yet recorded and gives `unsent` back to the queue, in one
@@ -208,7 +226,7 @@ impl SyncEngine {
                         tx.set_failed_nexudus_id(entry.target, *id)?;
                         tx.finish(entry.id, now)?;
                     }
-                    Outcome::Done(Held::CheckedOut | Held::FailedKeptHere) => {
+                    Outcome::Done(Held::CheckedOut | Held::FailedKeptHere | Held::Undone) => {
                         tx.finish(entry.id, now)?;
                     }
                     Outcome::Done(Held::ClosedAlready {
@@ -378,60 +396,6 @@ impl SyncEngine {
                 id,
                 with_to_time: row.to_time.is_some(),
             }),
-            Err(e) => Sent::failed_write(e),
-        })
-    }
-
-    async fn send_close(
-        &self,
-        api: &Client,
-        entry: &OutboxEntry,
-        row: &CheckinRow,
-        ledger: &Ledger<'_>,
-    ) -> Result<Sent, SyncError> {
-        // Its check-in may have been settled earlier in this batch, recorded or not yet.
-        let id = match decide::close_target(ledger.checkin(entry.target), row.nexudus_id) {
-            CloseTarget::AlreadyClosed => return Ok(Sent::Done(Held::CheckedOut)),
-            CloseTarget::Id(id) => id,
-            CloseTarget::CheckinRefused(reason) => {
-                return Ok(Sent::checkin_refused(entry, &reason));
-            }
-            CloseTarget::NotYetKnown => {
-                let earlier = self
-                    .shared
-                    .store
-                    .read(|tx| tx.outbox_earlier_open(entry.target, entry.id))?;
-                return Ok(decide::before_its_checkin(entry, earlier.as_ref()));
-            }
-        };
-        let deleted = || Sent::Park {
-            reason: "the check-in was deleted in Nexudus".into(),
-            in_doubt: false,
-        };
-        // A PUT replaces the whole record: read it first (Nexudus says so), so what the server
-        // set at check-in (the pass it charged...) goes back unchanged. The read also tells
-        // whether it is closed already (its cut-off, another kiosk, a door, or this PUT's own
-        // earlier try whose answer was lost): then nothing is sent.
-        let server = match api.checkin(id).await {
-            Ok(server) => server,
-            Err(ApiError::NotFound { .. }) => return Ok(deleted()),
-            Err(error) => {
-                return Ok(Sent::read_failed(entry, error));
-            }
-        };
-        if let Some(closed) = server.to_time {
-            return Ok(Sent::Done(decide::closed_on_server(
-                closed,
-                server.to_time_local,
-                row.to_time,
-            )));
-        }
-        let mut write = CheckinWrite::from(&server);
-        write.to_time = row.to_time;
-        write.to_time_local = row.to_time_local;
-        Ok(match api.update_checkin(&write).await {
-            Ok(_) => Sent::Done(Held::CheckedOut),
-            Err(ApiError::NotFound { .. }) => deleted(),
             Err(e) => Sent::failed_write(e),
         })
     }

@@ -424,3 +424,167 @@ fn a_check_out_found_on_the_server_is_ours_to_the_second_or_someone_elses() {
         "the cut-off closed it first: its end stands"
     );
 }
+
+/// An entry of one check-in's history: `id`, what it sends, where it stands.
+fn step(id: i64, op: OutboxOp, status: OutboxStatus, in_doubt: bool) -> OutboxEntry {
+    OutboxEntry {
+        id,
+        op,
+        status,
+        in_doubt,
+        ..entry(0, in_doubt)
+    }
+}
+
+#[test]
+fn an_undo_cancels_only_what_never_left_and_sends_an_undo_for_anything_that_may_have() {
+    use OutboxOp::{
+        CloseCheckin as Close, CreateCheckin as Create, ReopenCheckin, WithdrawCheckin,
+    };
+    use OutboxStatus::{Claimed, Done, Parked, Pending};
+    let cases: &[(&str, OutboxOp, Vec<OutboxEntry>, bool, UndoPlan)] = &[
+        (
+            "a check-in still waiting: out of the queue, nothing sent",
+            Create,
+            vec![step(1, Create, Pending, false)],
+            false,
+            UndoPlan::Cancel(1),
+        ),
+        (
+            "a check-in refused and parked, never applied: out of the queue",
+            Create,
+            vec![step(1, Create, Parked, false)],
+            false,
+            UndoPlan::Cancel(1),
+        ),
+        (
+            "a check-in being sent right now: withdrawn after it",
+            Create,
+            vec![step(1, Create, Claimed, true)],
+            false,
+            UndoPlan::Send(WithdrawCheckin),
+        ),
+        (
+            "a check-in whose answer was lost: withdrawn after it is found or sent",
+            Create,
+            vec![step(1, Create, Pending, true)],
+            false,
+            UndoPlan::Send(WithdrawCheckin),
+        ),
+        (
+            "a check-in Nexudus has: withdrawn there",
+            Create,
+            vec![step(1, Create, Done, false)],
+            true,
+            UndoPlan::Send(WithdrawCheckin),
+        ),
+        (
+            "a check-in a pull found on the server while its entry waited: withdrawn there",
+            Create,
+            vec![step(1, Create, Pending, false)],
+            true,
+            UndoPlan::Send(WithdrawCheckin),
+        ),
+        (
+            "a check-out still waiting, its check-in sent: out of the queue",
+            Close,
+            vec![step(1, Create, Done, false), step(2, Close, Pending, false)],
+            true,
+            UndoPlan::Cancel(2),
+        ),
+        (
+            "a check-out and its check-in both waiting: the check-out out of the queue",
+            Close,
+            vec![
+                step(1, Create, Pending, false),
+                step(2, Close, Pending, false),
+            ],
+            false,
+            UndoPlan::Cancel(2),
+        ),
+        (
+            "a check-out waiting while its check-in is in flight (it may go out closed): reopened after",
+            Close,
+            vec![
+                step(1, Create, Claimed, true),
+                step(2, Close, Pending, false),
+            ],
+            false,
+            UndoPlan::Send(ReopenCheckin),
+        ),
+        (
+            "a check-out sent: reopened",
+            Close,
+            vec![step(1, Create, Done, false), step(2, Close, Done, false)],
+            true,
+            UndoPlan::Send(ReopenCheckin),
+        ),
+        (
+            "a check-out in doubt: reopened after it",
+            Close,
+            vec![step(1, Create, Done, false), step(2, Close, Pending, true)],
+            true,
+            UndoPlan::Send(ReopenCheckin),
+        ),
+        (
+            "the second check-out, after an undone first one was reopened and that is waiting: out of the queue",
+            Close,
+            vec![
+                step(1, Create, Done, false),
+                step(2, Close, Done, false),
+                step(3, ReopenCheckin, Pending, false),
+                step(4, Close, Pending, false),
+            ],
+            true,
+            UndoPlan::Cancel(4),
+        ),
+        (
+            "no entry of what is undone at all: an undo entry, to be safe",
+            Create,
+            vec![],
+            false,
+            UndoPlan::Send(WithdrawCheckin),
+        ),
+    ];
+    for (why, undoing, entries, known, expected) in cases {
+        assert_eq!(&plan_undo(*undoing, entries, *known), expected, "{why}");
+    }
+}
+
+#[test]
+fn an_undo_whose_check_in_has_no_id_waits_for_it_or_finds_nothing_to_undo() {
+    let waiting = OutboxEntry {
+        status: OutboxStatus::Pending,
+        ..entry(0, false)
+    };
+    let parked = OutboxEntry {
+        status: OutboxStatus::Parked,
+        ..entry(1, false)
+    };
+    assert!(
+        matches!(undo_before_its_checkin(Some(&waiting)), Sent::Blocked),
+        "waits"
+    );
+    assert!(
+        matches!(
+            undo_before_its_checkin(Some(&parked)),
+            Sent::Done(Held::Undone)
+        ),
+        "refused: nothing on the server"
+    );
+    assert!(
+        matches!(undo_before_its_checkin(None), Sent::Done(Held::Undone)),
+        "never sent: nothing on the server"
+    );
+    let sent = Outcome::Done(Held::Checkin {
+        id: 42,
+        with_to_time: true,
+    });
+    assert_eq!(
+        checkin_id(Some(&sent), None),
+        Some(42),
+        "sent earlier in this batch"
+    );
+    assert_eq!(checkin_id(None, Some(7)), Some(7), "the database's Id");
+    assert_eq!(checkin_id(None, None), None);
+}

@@ -1,0 +1,100 @@
+//! Check-outs, and check-ins opened again: the record read first and put back with only its
+//! end changed, as Nexudus asks of a PUT.
+
+use nexudus::{ApiError, CheckinWrite, Client};
+
+use super::decide::{self, CloseTarget, Held, Sent};
+use super::push::Ledger;
+use super::{SyncEngine, SyncError};
+use crate::model::{CheckinRow, OutboxEntry};
+
+impl SyncEngine {
+    pub(super) async fn send_close(
+        &self,
+        api: &Client,
+        entry: &OutboxEntry,
+        row: &CheckinRow,
+        ledger: &Ledger<'_>,
+    ) -> Result<Sent, SyncError> {
+        // Its check-in may have been settled earlier in this batch, recorded or not yet.
+        let id = match decide::close_target(ledger.checkin(entry.target), row.nexudus_id) {
+            CloseTarget::AlreadyClosed => return Ok(Sent::Done(Held::CheckedOut)),
+            CloseTarget::Id(id) => id,
+            CloseTarget::CheckinRefused(reason) => {
+                return Ok(Sent::checkin_refused(entry, &reason));
+            }
+            CloseTarget::NotYetKnown => {
+                let earlier = self.earlier_open(entry)?;
+                return Ok(decide::before_its_checkin(entry, earlier.as_ref()));
+            }
+        };
+        if row.to_time.is_none() {
+            // Open again here: the check-out was undone after this entry left or while it was
+            // in doubt. The reopening queued after it settles the server, whatever this one did.
+            return Ok(Sent::Done(Held::CheckedOut));
+        }
+        // The read also tells whether it is closed already (its cut-off, another kiosk, a door,
+        // or this PUT's own earlier try whose answer was lost): then nothing is sent.
+        let server = match read_for_put(api, entry, id).await {
+            Ok(server) => server,
+            Err(sent) => return Ok(sent),
+        };
+        if let Some(closed) = server.to_time {
+            return Ok(Sent::Done(decide::closed_on_server(
+                closed,
+                server.to_time_local,
+                row.to_time,
+            )));
+        }
+        Ok(put_end(
+            api,
+            &server,
+            row.to_time,
+            row.to_time_local,
+            Held::CheckedOut,
+        )
+        .await)
+    }
+}
+
+/// What an entry whose check-in is gone from Nexudus comes to: staff decide.
+fn deleted_in_nexudus() -> Sent {
+    Sent::Park {
+        reason: "the check-in was deleted in Nexudus".into(),
+        in_doubt: false,
+    }
+}
+
+/// The check-in `id` as Nexudus holds it, read before a PUT: a PUT replaces the whole record,
+/// so it is read first (Nexudus says so) and what the server set at check-in (the pass it
+/// charged...) goes back unchanged. Or what the entry comes to without it.
+pub(super) async fn read_for_put(
+    api: &Client,
+    entry: &OutboxEntry,
+    id: i64,
+) -> Result<nexudus::Checkin, Sent> {
+    match api.checkin(id).await {
+        Ok(server) => Ok(server),
+        Err(ApiError::NotFound { .. }) => Err(deleted_in_nexudus()),
+        Err(error) => Err(Sent::read_failed(entry, error)),
+    }
+}
+
+/// The record as read, put back with only its end changed (`None`: open again); `held` once
+/// Nexudus took it.
+pub(super) async fn put_end(
+    api: &Client,
+    server: &nexudus::Checkin,
+    to_time: Option<chrono::DateTime<chrono::Utc>>,
+    to_time_local: Option<chrono::NaiveDateTime>,
+    held: Held,
+) -> Sent {
+    let mut write = CheckinWrite::from(server);
+    write.to_time = to_time;
+    write.to_time_local = to_time_local;
+    match api.update_checkin(&write).await {
+        Ok(_) => Sent::Done(held),
+        Err(ApiError::NotFound { .. }) => deleted_in_nexudus(),
+        Err(e) => Sent::failed_write(e),
+    }
+}
