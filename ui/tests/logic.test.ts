@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { columnsFor, virtualWindow } from '../src/lib/virtual';
 import { IdleTimer } from '../src/lib/idle';
 import { PinEntry } from '../src/lib/pinpad';
@@ -6,6 +6,7 @@ import { CardReader } from '../src/lib/cardreader';
 import { TILE_COLOURS, contrast, hexToRgb, tileColour } from '../src/lib/colour';
 import { jumpButtons, letterIndex } from '../src/lib/alphabet';
 import { patchTiles } from '../src/lib/tiles';
+import { WhenQuiet } from '../src/lib/quiet';
 import type { Tile } from '../src/lib/types';
 import { lettersIn, searchNotice } from '../src/lib/search';
 import {
@@ -281,5 +282,38 @@ describe('tiles that patch themselves', () => {
     expect(patchTiles(tiles, 2, { kind: 'ignored', member_id: 2, first_name: 'M', first: 'checked_in' })).toBe(tiles);
     const at = '2026-11-30T09:12:00Z';
     expect(patchTiles(tiles, 99, { kind: 'welcome', member_id: 99, first_name: 'X', at, at_local: '09:12', checkin: CHECKIN })).toBe(tiles);
+  });
+});
+
+describe('work that waits for a quiet screen', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('runs once for a burst of requests, and not while someone keeps touching the screen', () => {
+    vi.useFakeTimers();
+    let clock = 0;
+    let runs = 0;
+    const quiet = new WhenQuiet(() => runs++, 1000, () => clock);
+    const advance = (ms: number) => {
+      clock += ms;
+      vi.advanceTimersByTime(ms);
+    };
+    quiet.request();
+    quiet.request();
+    advance(0);
+    expect(runs, 'nobody touched the screen: at once, and once').toBe(1);
+
+    quiet.touch();
+    quiet.request();
+    for (let i = 0; i < 5; i++) {
+      advance(600);
+      expect(runs, 'a member is tapping: the work waits').toBe(1);
+      quiet.touch();
+    }
+    advance(999);
+    expect(runs).toBe(1);
+    advance(1);
+    expect(runs, 'a second after the last touch').toBe(2);
   });
 });

@@ -4,6 +4,7 @@
 import type { KioskApi } from './api';
 import { toKioskError } from './transport';
 import { patchTiles } from './tiles';
+import { WhenQuiet } from './quiet';
 import type { Event, Settings, Status, TapOutcome, Tile } from './types';
 
 export class KioskState {
@@ -13,6 +14,12 @@ export class KioskState {
   pairingNeeded = $state(false);
   /** The space's logo (a data: URL), if staff set one. */
   logo = $state<string | null>(null);
+
+  /** The grid read again after a background change, once the screen is quiet (quiet.ts). */
+  private readonly gridWhenQuiet = new WhenQuiet(() => void this.loadGrid(), 1000);
+
+  /** Someone touched the screen: a background grid read waits until they are done. */
+  touched = () => this.gridWhenQuiet.touch();
 
   constructor(
     private readonly api: KioskApi,
@@ -53,7 +60,7 @@ export class KioskState {
         this.onTapped(e.member_id, e.outcome);
         break;
       case 'members_changed':
-        void this.loadGrid();
+        this.gridWhenQuiet.request();
         this.onMembersChanged();
         break;
       case 'settings_changed':
