@@ -8,7 +8,7 @@ use kiosk::{ErrorDto, Face, KioskError};
 use serde_json::Value;
 use tauri::{AppHandle, Runtime, State};
 
-use crate::Shell;
+use crate::Booted;
 
 /// What the desktop app adds to the core's calls.
 struct AppFace<R: Runtime>(AppHandle<R>);
@@ -37,11 +37,13 @@ impl<R: Runtime> Face for AppFace<R> {
 #[tauri::command]
 pub async fn call<R: Runtime>(
     app: AppHandle<R>,
-    shell: State<'_, Shell>,
+    booted: State<'_, Booted>,
     call: String,
     args: Option<Value>,
 ) -> Result<Value, ErrorDto> {
     let face: Arc<dyn Face> = Arc::new(AppFace(app));
+    // The window opens while the kiosk boots: a first call waits for it.
+    let shell = booted.shell().await;
     kiosk::calls::call(&shell.kiosk, face, &call, args.unwrap_or(Value::Null))
         .await
         .map_err(ErrorDto::from)

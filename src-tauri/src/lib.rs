@@ -36,6 +36,34 @@ impl Shell {
     }
 }
 
+/// The kiosk once it has booted. The window opens at once and the kiosk opens beside it (its
+/// database, its member index), so the two costs overlap instead of adding up at a cold start; a
+/// call that comes before the kiosk is there waits for it.
+#[derive(Debug, Default)]
+pub struct Booted(tokio::sync::SetOnce<Shell>);
+
+impl Booted {
+    /// Booted already (the tests).
+    pub fn ready(shell: Shell) -> Self {
+        Self(tokio::sync::SetOnce::new_with(Some(shell)))
+    }
+
+    /// The kiosk has booted: calls waiting for it go on. Only the first counts.
+    pub fn set(&self, shell: Shell) {
+        let _ = self.0.set(shell);
+    }
+
+    /// The kiosk, once booted.
+    pub async fn shell(&self) -> &Shell {
+        self.0.wait().await
+    }
+
+    /// The kiosk if it has booted.
+    pub fn get(&self) -> Option<&Shell> {
+        self.0.get()
+    }
+}
+
 /// Registers the app's command; shared by the app and its tests.
 pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
     builder.invoke_handler(tauri::generate_handler![commands::call])
@@ -156,18 +184,30 @@ pub fn run() {
             std::fs::create_dir_all(&log_dir)?;
             app.manage(init_logging(&log_dir));
             let data_dir = app.path().app_data_dir()?;
-            let booting = std::time::Instant::now();
-            let running = tauri::async_runtime::block_on(kiosk_boot::boot(boot_options(data_dir)))
-                .map_err(|e| -> Box<dyn std::error::Error> { e.into() })?;
-            tracing::info!(
-                boot_ms = booting.elapsed().as_millis(),
-                since_start_ms = started.elapsed().as_millis(),
-                members = running.kiosk.member_count(),
-                "kiosk ready"
-            );
-            forward_events(app.handle(), &running.kiosk);
-            app.manage(Shell::new(running));
-            // The window opens once the kiosk is there, so the UI's first calls find it.
+            app.manage(Booted::default());
+            let handle = app.handle().clone();
+            // On a thread of its own: opening the database and indexing the members is
+            // blocking work, done while the window and its web process start.
+            std::thread::spawn(move || {
+                let booting = std::time::Instant::now();
+                match tauri::async_runtime::block_on(kiosk_boot::boot(boot_options(data_dir))) {
+                    Ok(running) => {
+                        tracing::info!(
+                            boot_ms = booting.elapsed().as_millis(),
+                            since_start_ms = started.elapsed().as_millis(),
+                            members = running.kiosk.member_count(),
+                            "kiosk ready"
+                        );
+                        forward_events(&handle, &running.kiosk);
+                        handle.state::<Booted>().set(Shell::new(running));
+                    }
+                    Err(e) => {
+                        tracing::error!(error = format!("{e:#}"), "the kiosk cannot start");
+                        eprintln!("the kiosk app failed: {e:#}");
+                        handle.exit(1);
+                    }
+                }
+            });
             let config = app
                 .config()
                 .app
@@ -188,7 +228,8 @@ pub fn run() {
     };
     app.run(|app, event| {
         if let tauri::RunEvent::Exit = event
-            && let Some(shell) = app.try_state::<Shell>()
+            && let Some(booted) = app.try_state::<Booted>()
+            && let Some(shell) = booted.get()
         {
             shell.stop();
             tracing::info!("stopped");

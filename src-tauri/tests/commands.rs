@@ -2,7 +2,7 @@
 //! (no display), each answers what only the `Kiosk` can answer.
 
 use kiosk_boot::{BootOptions, DemoChoice};
-use nexudus_kiosk_lib::{Shell, with_commands};
+use nexudus_kiosk_lib::{Booted, Shell, with_commands};
 use serde_json::{Value, json};
 use tauri::Manager;
 use tauri::ipc::{CallbackFn, InvokeBody};
@@ -56,7 +56,7 @@ fn every_call_reaches_the_core_through_the_one_command() {
         ))
         .build(mock_context(noop_assets()))
         .unwrap();
-    app.manage(Shell::new(running));
+    app.manage(Booted::ready(Shell::new(running)));
     let w = tauri::WebviewWindowBuilder::new(&app, "main", tauri::WebviewUrl::default())
         .build()
         .unwrap();
@@ -184,4 +184,34 @@ fn every_call_reaches_the_core_through_the_one_command() {
         "unknown_call",
         "the command runs declared calls only"
     );
+}
+
+#[test]
+fn a_call_made_while_the_kiosk_boots_waits_for_it_and_then_answers() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = with_commands(mock_builder())
+        .plugin(tauri_plugin_autostart::init(
+            tauri_plugin_autostart::MacosLauncher::LaunchAgent,
+            None,
+        ))
+        .build(mock_context(noop_assets()))
+        .unwrap();
+    // The window is up before the kiosk, as at a cold start.
+    app.manage(Booted::default());
+    let w = tauri::WebviewWindowBuilder::new(&app, "main", tauri::WebviewUrl::default())
+        .build()
+        .unwrap();
+    let handle = app.handle().clone();
+    let path = dir.path().to_owned();
+    let booting = std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        let mut options = BootOptions::new(path);
+        options.demo = DemoChoice::Always;
+        options.demo_members = 20;
+        let running = tauri::async_runtime::block_on(kiosk_boot::boot(options)).unwrap();
+        handle.state::<Booted>().set(Shell::new(running));
+    });
+    let status = call(&w, "status", json!({})).expect("answered once the kiosk is there");
+    assert_eq!(status["demo"], true);
+    booting.join().unwrap();
 }
