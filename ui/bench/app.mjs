@@ -14,7 +14,7 @@
 // `cargo build --release --locked -p nexudus-kiosk -p kiosk-web -p nexudus-sim`:
 //   xvfb-run -a -s "-screen 0 1280x800x24" node bench/app.mjs [--members 5000] [--runs 5] [--demo] [--taps 200]
 import { execFileSync, spawn } from 'node:child_process';
-import { TAP_SCRIPT, summary } from './tapping.mjs';
+import { TAP_SCRIPT, tapLine } from './tapping.mjs';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -198,8 +198,7 @@ try {
   for (const p of last) console.log(`  ${p.name.padEnd(16)} RSS ${p.rss.toFixed(0).padStart(4)} MB  PSS ${p.pss.toFixed(0).padStart(4)} MB`);
   const tapTimes = runs[runs.length - 1].tapTimes;
   if (tapTimes) {
-    const t = summary(tapTimes);
-    console.log(`tap to result painted, the Tauri window (${what}): median ${t.median.toFixed(1)} ms, p99 ${t.p99.toFixed(1)} ms, worst ${t.worst.toFixed(1)} ms over ${t.n} taps`);
+    console.log(tapLine(`the Tauri window (${what})`, tapTimes));
   }
 } finally {
   if (sim) await stop(sim);

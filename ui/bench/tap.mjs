@@ -3,7 +3,7 @@
 // comes from bench/app.mjs --taps. Run from ui/: `node bench/tap.mjs [--members 10000] [--taps 200]`
 // after `cargo build --release -p kiosk-web` and `npm run build`.
 import { launchChromium, startDemoKiosk } from './browser.mjs';
-import { TAP_SCRIPT, summary } from './tapping.mjs';
+import { TAP_SCRIPT, tapLine } from './tapping.mjs';
 
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -25,10 +25,7 @@ try {
     [TAP_SCRIPT, TAPS],
   );
   if (!Array.isArray(times)) throw new Error(JSON.stringify(times));
-  const s = summary(times);
-  console.log(
-    `tap to result painted, Chromium, ${tiles} tiles (${MEMBERS} members seeded): median ${s.median.toFixed(1)} ms, p99 ${s.p99.toFixed(1)} ms, worst ${s.worst.toFixed(1)} ms over ${s.n} taps`,
-  );
+  console.log(tapLine(`Chromium, ${tiles} tiles (${MEMBERS} members seeded)`, times));
 } finally {
   await browser.close();
   server.kill();

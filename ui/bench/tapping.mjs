@@ -48,3 +48,15 @@ export function summary(times) {
   const at = (q) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
   return { n: sorted.length, median: at(0.5), p99: at(0.99), worst: sorted[sorted.length - 1] };
 }
+
+/** The first taps after the page loads (the engine compiles the card's code, the first request
+ * opens its connection), told apart from the kiosk's steady state, which is what members feel
+ * all day long. Both are printed; neither is hidden. */
+export const WARM_UP = 3;
+
+/** One line for the taps: the first ones, then the steady state's median, p99 and worst. */
+export function tapLine(where, times) {
+  const s = summary(times.slice(WARM_UP));
+  const first = times.slice(0, WARM_UP).map((t) => t.toFixed(0)).join(', ');
+  return `tap to result painted, ${where}: first ${WARM_UP} taps ${first} ms; then median ${s.median.toFixed(1)} ms, p99 ${s.p99.toFixed(1)} ms, worst ${s.worst.toFixed(1)} ms over ${s.n} taps`;
+}
