@@ -337,7 +337,7 @@ impl Client {
     }
 
     /// A GET, tried again (up to `read_retries` times) when the server throttles it.
-    async fn get<T: DeserializeOwned>(
+    pub(crate) async fn get<T: DeserializeOwned>(
         &self,
         path: &str,
         query: &[(String, String)],
@@ -358,7 +358,7 @@ impl Client {
     }
 
     /// A POST or PUT: the envelope must say `WasSuccessful`, and carry the record's Id.
-    async fn write(
+    pub(crate) async fn write(
         &self,
         method: Method,
         path: &str,
@@ -411,7 +411,7 @@ impl Client {
     }
 
     /// Every record of a paged search, one at a time.
-    fn records<'a, T, Q>(
+    pub(crate) fn records<'a, T, Q>(
         &'a self,
         path: &'static str,
         query: Q,

@@ -11,6 +11,7 @@ pub mod model;
 pub mod query;
 pub mod roles;
 pub mod time;
+pub mod visitors;
 
 pub use auth::{MemoryTokenStore, Secret, StoredAccess, TokenStore};
 pub use client::{Client, ClientConfig};
@@ -24,3 +25,4 @@ pub use query::{
     CheckinQuery, ContractQuery, CoworkerQuery, FailedCheckinQuery, ListQuery, Paging,
     SortDirection, Unfiltered,
 };
+pub use visitors::{HostApproval, Visitor, VisitorQuery, VisitorSource, VisitorWrite};

@@ -34,7 +34,7 @@ impl Default for Paging {
 }
 
 impl Paging {
-    fn push(&self, pairs: &mut Vec<(String, String)>) {
+    pub(crate) fn push(&self, pairs: &mut Vec<(String, String)>) {
         pairs.push(("size".into(), self.size.clamp(1, MAX_PAGE_SIZE).to_string()));
         if let Some(field) = &self.order_by {
             pairs.push(("orderBy".into(), field.clone()));
