@@ -226,8 +226,18 @@ pub fn tapper(
 /// Another client of the same account (another kiosk, a door, the dashboard), logged in with
 /// its own client id: to change records on the server behind the kiosk's back.
 pub async fn other_client(sim: &SimHandle, client_id: &str) -> nexudus::Client {
+    other_client_with(sim, client_id, Limits::default()).await
+}
+
+/// [`other_client`] within `limits` (a test's setup that writes many records at once).
+pub async fn other_client_with(
+    sim: &SimHandle,
+    client_id: &str,
+    limits: Limits,
+) -> nexudus::Client {
     let mut config = nexudus::ClientConfig::new(&sim.base_url()).expect("a base URL");
     config.client_id = Some(client_id.to_owned());
+    config.limits = limits;
     let client = nexudus::Client::new(config, Arc::new(nexudus::MemoryTokenStore::default()))
         .expect("a client");
     client

@@ -16,7 +16,7 @@ use serde::de::DeserializeOwned;
 use crate::doctor::DoctorReport;
 use crate::error::{Invalid, KioskError};
 use crate::guard::Caller;
-use crate::kiosk::{Kiosk, StaffSession, WrongPins};
+use crate::kiosk::{Kiosk, StaffSession, VisitorOutcome, WrongPins};
 use crate::settings::{Location, Settings};
 use crate::store::Device;
 use crate::views::{AuditLine, PairingInfo, QueueItem, Status, TapOutcome, Tile};
@@ -170,6 +170,11 @@ calls! {
     /// make the next try from the same screen or tablet wait.
     tap_pin(pin: String) -> TapOutcome { k.tap_pin_from(face.caller(), &pin).await }
     tap_card(card: String) -> TapOutcome { k.tap_card_from(face.caller(), &card) }
+    /// An expected visitor signs in with their invitation's code (typed, or a scanner typing
+    /// its QR code); a wrong code counts as a wrong PIN at this screen or tablet.
+    visitor_sign_in(code: String) -> VisitorOutcome { k.visitor_sign_in_from(face.caller(), &code) }
+    /// A visitor signs out with the same code.
+    visitor_sign_out(code: String) -> VisitorOutcome { k.visitor_sign_out_from(face.caller(), &code) }
     /// A sync round now, pulling members and today's check-ins too.
     sync_now() -> () {
         k.sync_now();

@@ -104,6 +104,9 @@ pub enum KioskError {
     UnknownPin,
     #[error("that card is not known")]
     UnknownCard,
+    /// No visitor of today at this location has that invitation code.
+    #[error("no visitor expected today has that code")]
+    UnknownCode,
     #[error("wrong staff PIN")]
     WrongPin { tries_left: u32 },
     #[error("too many wrong tries; try again in {seconds} s")]
@@ -147,6 +150,7 @@ impl KioskError {
             Self::UnknownMember(_) => "unknown_member",
             Self::UnknownPin => "unknown_pin",
             Self::UnknownCard => "unknown_card",
+            Self::UnknownCode => "unknown_code",
             Self::WrongPin { .. } => "wrong_pin",
             Self::LockedOut { .. } => "locked_out",
             Self::StaffSessionEnded => "staff_session_ended",

@@ -73,6 +73,22 @@ impl Origin {
     }
 }
 
+/// A visitor of the kiosk's location as the kiosk holds it: what the front desk shows, no more.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VisitorRow {
+    pub local_id: Uuid,
+    pub nexudus_id: Option<i64>,
+    pub location_id: i64,
+    pub full_name: String,
+    /// The invitation's code, in capitals.
+    pub code: Option<String>,
+    pub host_id: Option<i64>,
+    pub host_name: Option<String>,
+    pub expected_arrival: DateTime<Utc>,
+    pub arrived_at: Option<DateTime<Utc>>,
+    pub departed_at: Option<DateTime<Utc>>,
+}
+
 /// A check-in as the kiosk holds it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CheckinRow {
@@ -122,12 +138,31 @@ pub enum OutboxOp {
     WithdrawCheckin,
     /// "Not you? Undo" of a check-out that may have left: the record is open again.
     ReopenCheckin,
+    /// A visitor signed in at the kiosk: `Arrived` and `ArrivalDate` on their record.
+    VisitorArrived,
+    /// A visitor signed out: `DepartureDate` on their record.
+    VisitorDeparted,
+}
+
+/// The kind of record an outbox entry sends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RecordKind {
+    Checkin,
+    Failed,
+    Visitor,
 }
 
 impl OutboxOp {
-    /// Whether the entry's record is a check-in (else a failed check-in).
-    pub fn is_checkin(self) -> bool {
-        !matches!(self, Self::CreateFailed)
+    /// The kind of record the entry sends.
+    pub fn record(self) -> RecordKind {
+        match self {
+            Self::CreateCheckin
+            | Self::CloseCheckin
+            | Self::WithdrawCheckin
+            | Self::ReopenCheckin => RecordKind::Checkin,
+            Self::CreateFailed => RecordKind::Failed,
+            Self::VisitorArrived | Self::VisitorDeparted => RecordKind::Visitor,
+        }
     }
 
     pub fn as_str(self) -> &'static str {
@@ -137,6 +172,8 @@ impl OutboxOp {
             Self::CreateFailed => "create_failed",
             Self::WithdrawCheckin => "withdraw_checkin",
             Self::ReopenCheckin => "reopen_checkin",
+            Self::VisitorArrived => "visitor_arrived",
+            Self::VisitorDeparted => "visitor_departed",
         }
     }
 
@@ -147,6 +184,8 @@ impl OutboxOp {
             "create_failed" => Some(Self::CreateFailed),
             "withdraw_checkin" => Some(Self::WithdrawCheckin),
             "reopen_checkin" => Some(Self::ReopenCheckin),
+            "visitor_arrived" => Some(Self::VisitorArrived),
+            "visitor_departed" => Some(Self::VisitorDeparted),
             _ => None,
         }
     }
@@ -205,6 +244,7 @@ pub struct OutboxEntry {
 pub enum Target {
     Checkin(CheckinRow),
     Failed(FailedRow),
+    Visitor(VisitorRow),
 }
 
 #[cfg(test)]

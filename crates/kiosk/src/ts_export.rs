@@ -25,6 +25,7 @@ fn declarations() -> String {
     let decls = [
         Tile::decl(&cfg),
         TapOutcome::decl(&cfg),
+        crate::kiosk::VisitorOutcome::decl(&cfg),
         Refusal::decl(&cfg),
         Status::decl(&cfg),
         Capabilities::decl(&cfg),

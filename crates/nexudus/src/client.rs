@@ -377,7 +377,7 @@ impl Client {
         })
     }
 
-    async fn page<T: DeserializeOwned>(
+    pub(crate) async fn page<T: DeserializeOwned>(
         &self,
         path: &str,
         query: &impl ListQuery,

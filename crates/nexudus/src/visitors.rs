@@ -10,6 +10,7 @@ use uuid::Uuid;
 
 use crate::client::Client;
 use crate::error::ApiError;
+use crate::model::Page;
 use crate::query::{ListQuery, Paging};
 use crate::time::{format_filter_from, format_filter_to, utc, utc_opt};
 
@@ -284,6 +285,11 @@ impl Client {
         query: VisitorQuery,
     ) -> impl Stream<Item = Result<Visitor, ApiError>> + '_ {
         self.records("/api/spaces/visitors", query)
+    }
+
+    /// The first page of visitors matching the query (one request).
+    pub async fn visitor_page(&self, query: &VisitorQuery) -> Result<Page<Visitor>, ApiError> {
+        self.page("/api/spaces/visitors", query, 1).await
     }
 
     pub async fn visitor(&self, id: i64) -> Result<Visitor, ApiError> {

@@ -90,6 +90,8 @@ export function errorText(
       return translate(locale, 'errorNetwork');
     case 'unsupported':
       return translate(locale, 'errorUnsupported');
+    case 'unknown_code':
+      return translate(locale, 'errorUnknownCode');
     case 'nothing_to_undo':
       return translate(locale, 'errorNothingToUndo');
     default:
@@ -114,4 +116,6 @@ export const opKey: Record<OutboxOp, Key> = {
   create_failed: 'opCreateFailed',
   withdraw_checkin: 'opWithdrawCheckin',
   reopen_checkin: 'opReopenCheckin',
+  visitor_arrived: 'opVisitorArrived',
+  visitor_departed: 'opVisitorDeparted',
 };

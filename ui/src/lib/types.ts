@@ -31,6 +31,8 @@ in_since_local: string | null, };
 
 export type TapOutcome = { "kind": "welcome", member_id: number, first_name: string, at: string, at_local: string, checkin: string, } | { "kind": "goodbye", member_id: number, first_name: string, at: string, at_local: string, minutes: number, checkin: string, } | { "kind": "undone", member_id: number, first_name: string, in_since: string | null, in_since_local: string | null, } | { "kind": "rejected", member_id: number | null, first_name: string, reason: Refusal, } | { "kind": "ignored", member_id: number | null, first_name: string, first: IgnoredAfter, };
 
+export type VisitorOutcome = { "kind": "arrived", first_name: string, host_name: string | null, at_local: string, } | { "kind": "already_arrived", first_name: string, host_name: string | null, } | { "kind": "signed_out", first_name: string, at_local: string, } | { "kind": "not_signed_in", first_name: string, };
+
 export type Refusal = "inactive" | "wrong_location" | "no_plan";
 
 export type Status = { connectivity: Connectivity, 
@@ -162,7 +164,7 @@ export type OutboxEntry = { id: number, op: OutboxOp, target: string, status: Ou
  */
 in_doubt: boolean, created_at: string, };
 
-export type OutboxOp = "create_checkin" | "close_checkin" | "create_failed" | "withdraw_checkin" | "reopen_checkin";
+export type OutboxOp = "create_checkin" | "close_checkin" | "create_failed" | "withdraw_checkin" | "reopen_checkin" | "visitor_arrived" | "visitor_departed";
 
 export type OutboxStatus = "pending" | "claimed" | "done" | "parked";
 
@@ -236,6 +238,8 @@ export interface Calls {
   undo_tap: { args: { member_id: number; checkin: string }; answer: TapOutcome };
   tap_pin: { args: { pin: string }; answer: TapOutcome };
   tap_card: { args: { card: string }; answer: TapOutcome };
+  visitor_sign_in: { args: { code: string }; answer: VisitorOutcome };
+  visitor_sign_out: { args: { code: string }; answer: VisitorOutcome };
   sync_now: { args: Record<string, never>; answer: null };
   staff_unlock: { args: { pin: string }; answer: StaffSession };
   staff_lock: { args: { session: string }; answer: null };

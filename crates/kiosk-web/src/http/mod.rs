@@ -115,6 +115,7 @@ impl IntoResponse for ApiError {
             KioskError::UnknownMember(_)
             | KioskError::UnknownPin
             | KioskError::UnknownCard
+            | KioskError::UnknownCode
             | KioskError::UnknownDevice(_)
             | KioskError::UnknownCall(_) => StatusCode::NOT_FOUND,
             KioskError::NoLocation

@@ -16,6 +16,9 @@ mod tests;
 mod undo;
 #[cfg(test)]
 mod undo_tests;
+mod visitors;
+#[cfg(test)]
+mod visitors_tests;
 
 use std::collections::HashMap;
 use std::sync::atomic::AtomicBool;
@@ -41,6 +44,7 @@ use crate::views::{Connectivity, Status, Tile, display_name, hh_mm};
 
 pub use access::{Paired, Staff, StaffSession, WrongPins};
 pub use undo::UNDO_WINDOW;
+pub use visitors::{VisitorOutcome, normalise_code};
 
 const STAFF_PIN_KEY: &str = "staff_pin_hash";
 const STAFF_ATTEMPTS_KEY: &str = "staff_pin_attempts";

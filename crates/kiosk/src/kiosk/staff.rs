@@ -9,7 +9,7 @@ use super::{Kiosk, STAFF_ATTEMPTS_KEY, STAFF_PIN_KEY, Staff};
 const LOGO_KEY: &str = "brand_logo";
 use crate::error::{KioskError, StoreError};
 use crate::guard::{self, Attempts};
-use crate::model::OutboxStatus;
+use crate::model::{OutboxStatus, RecordKind};
 use crate::settings::{Location, PrivacyMode, Settings};
 use crate::staff_pin;
 use crate::store::Tx;
@@ -57,13 +57,21 @@ impl Kiosk {
             entries
                 .into_iter()
                 .map(|entry| {
-                    let (member_id, at) = if entry.op.is_checkin() {
-                        tx.checkin(entry.target)?.map_or((None, None), |c| {
-                            (Some(c.member_id), Some(c.to_time.unwrap_or(c.from_time)))
-                        })
-                    } else {
-                        tx.failed(entry.target)?
-                            .map_or((None, None), |f| (f.member_id, Some(f.attempt_time)))
+                    let (member_id, at) = match entry.op.record() {
+                        RecordKind::Checkin => {
+                            tx.checkin(entry.target)?.map_or((None, None), |c| {
+                                (Some(c.member_id), Some(c.to_time.unwrap_or(c.from_time)))
+                            })
+                        }
+                        RecordKind::Failed => tx
+                            .failed(entry.target)?
+                            .map_or((None, None), |f| (f.member_id, Some(f.attempt_time))),
+                        // A visitor is no member: the queue names nobody for it.
+                        RecordKind::Visitor => (
+                            None,
+                            tx.visitor(entry.target)?
+                                .and_then(|v| v.departed_at.or(v.arrived_at)),
+                        ),
                     };
                     let member_name = member_id
                         .and_then(|id| tx.member(id).ok().flatten())

@@ -15,6 +15,7 @@ mod outbox;
 #[cfg(test)]
 mod tests;
 mod values;
+mod visitors;
 
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
@@ -38,6 +39,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0005_checkins_by_member.sql"),
     include_str!("../../migrations/0006_paired_devices.sql"),
     include_str!("../../migrations/0007_withdrawn_checkins.sql"),
+    include_str!("../../migrations/0008_visitors.sql"),
 ];
 
 fn migrations() -> Migrations<'static> {

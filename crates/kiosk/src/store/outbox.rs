@@ -7,7 +7,7 @@ use uuid::Uuid;
 use super::Tx;
 use super::values::{Id, Ts};
 use crate::error::StoreError;
-use crate::model::{OutboxEntry, OutboxOp, OutboxStatus, Target};
+use crate::model::{OutboxEntry, OutboxOp, OutboxStatus, RecordKind, Target};
 
 /// The queue: entries still to send. Word for word the `outbox_queue` index's term (migration
 /// 0002), or SQLite will not use that index and scans the whole history instead.
@@ -167,10 +167,10 @@ impl Tx<'_> {
                 "UPDATE outbox SET status = 'claimed', claimed_at = ?2, in_doubt = 1 WHERE id = ?1",
                 params![e.id, Ts(now)],
             )?;
-            let target = if e.op.is_checkin() {
-                self.checkin(e.target)?.map(Target::Checkin)
-            } else {
-                self.failed(e.target)?.map(Target::Failed)
+            let target = match e.op.record() {
+                RecordKind::Checkin => self.checkin(e.target)?.map(Target::Checkin),
+                RecordKind::Failed => self.failed(e.target)?.map(Target::Failed),
+                RecordKind::Visitor => self.visitor(e.target)?.map(Target::Visitor),
             };
             claimed.push((e, target));
         }

@@ -5,7 +5,7 @@
 use chrono::{DateTime, Duration, Utc};
 use nexudus::ApiError;
 
-use crate::model::{CheckinRow, OutboxEntry, OutboxOp, OutboxStatus};
+use crate::model::{CheckinRow, OutboxEntry, OutboxOp, OutboxStatus, RecordKind};
 use crate::views::Connectivity;
 
 /// What the server holds for an entry once it is settled.
@@ -33,6 +33,8 @@ pub(super) enum Held {
     /// An undo ("Not you? Undo") holds on the server: the check-in withdrawn or open again, or
     /// nothing there to undo.
     Undone,
+    /// A visitor's arrival or departure holds on the server.
+    Visitor,
 }
 
 /// What one attempt at an entry came to. `in_doubt`: whether the write may have reached the
@@ -84,10 +86,10 @@ impl Sent {
 
     /// An entry whose record is gone from the kiosk's database (it cannot be sent).
     pub fn missing(entry: &OutboxEntry) -> Self {
-        let what = if entry.op.is_checkin() {
-            "check-in"
-        } else {
-            "failed check-in"
+        let what = match entry.op.record() {
+            RecordKind::Checkin => "check-in",
+            RecordKind::Failed => "failed check-in",
+            RecordKind::Visitor => "visitor",
         };
         Self::Park {
             reason: format!("the {what} is missing from the kiosk's database"),

@@ -15,6 +15,7 @@ mod fill;
 mod pull;
 mod push;
 mod undo;
+mod visitors;
 mod wire;
 
 pub(crate) use fill::look_up_pin;

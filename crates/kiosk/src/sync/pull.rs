@@ -62,6 +62,7 @@ impl SyncEngine {
         }
         if asked || self.due(CHECKINS_AT, self.options.checkin_interval)? {
             self.pull_checkins(api).await?;
+            self.pull_visitors(api).await?;
             self.mark(CHECKINS_AT)?;
         }
         Ok(missing_role)

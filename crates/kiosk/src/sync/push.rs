@@ -185,6 +185,9 @@ impl SyncEngine {
                 self.send_withdraw(api, entry, row, ledger.checkin(entry.target))
                     .await
             }
+            (OutboxOp::VisitorArrived | OutboxOp::VisitorDeparted, Some(Target::Visitor(row))) => {
+                self.send_visitor(api, entry, row).await
+            }
             (OutboxOp::ReopenCheckin, Some(Target::Checkin(row))) => {
                 self.send_reopen(api, entry, row, ledger.checkin(entry.target))
                     .await
@@ -226,7 +229,9 @@ impl SyncEngine {
                         tx.set_failed_nexudus_id(entry.target, *id)?;
                         tx.finish(entry.id, now)?;
                     }
-                    Outcome::Done(Held::CheckedOut | Held::FailedKeptHere | Held::Undone) => {
+                    Outcome::Done(
+                        Held::CheckedOut | Held::FailedKeptHere | Held::Undone | Held::Visitor,
+                    ) => {
                         tx.finish(entry.id, now)?;
                     }
                     Outcome::Done(Held::ClosedAlready {

@@ -1,0 +1,130 @@
+//! Visitors at the front desk: an expected guest signs in with the code of their invitation
+//! (typed, or scanned from its QR code by a reader that types it), and out with the same code.
+//! Offline like members: the arrival is recorded durably and sent by the outbox. A code is
+//! guarded like a PIN (wrong ones make the next try wait), and nothing lists the guests.
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+use serde::Serialize;
+
+use super::Kiosk;
+use crate::error::KioskError;
+use crate::guard::Caller;
+use crate::model::{OutboxOp, VisitorRow};
+use crate::store::Tx;
+use crate::views::{first_name, hh_mm};
+
+/// What a visitor sees after giving their code.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum VisitorOutcome {
+    /// Signed in now: whom they visit (where Nexudus names the host).
+    Arrived {
+        first_name: String,
+        host_name: Option<String>,
+        at_local: String,
+    },
+    /// Signed in before (the code given twice): the same words, nothing recorded again.
+    AlreadyArrived {
+        first_name: String,
+        host_name: Option<String>,
+    },
+    /// Signed out now.
+    SignedOut {
+        first_name: String,
+        at_local: String,
+    },
+    /// A sign-out for a visit not signed in, or signed out already: nothing recorded.
+    NotSignedIn { first_name: String },
+}
+
+/// An invitation's code as the kiosk compares it: no spaces around it, in capitals (a QR code's
+/// text is the code itself [open in the contract: its payload is not documented]).
+pub fn normalise_code(code: &str) -> String {
+    code.trim().to_uppercase()
+}
+
+impl Kiosk {
+    /// An expected visitor signs in with their invitation's code, at the screen or a tablet.
+    pub fn visitor_sign_in_from(
+        &self,
+        caller: Caller,
+        code: &str,
+    ) -> Result<VisitorOutcome, KioskError> {
+        self.by_visitor_code(caller, code, |tx, v, first, now, tz| {
+            if v.arrived_at.is_some() && v.departed_at.is_none() {
+                return Ok(VisitorOutcome::AlreadyArrived {
+                    first_name: first,
+                    host_name: v.host_name,
+                });
+            }
+            tx.set_visitor_arrived(v.local_id, now)?;
+            tx.enqueue(OutboxOp::VisitorArrived, v.local_id, now)?;
+            Ok(VisitorOutcome::Arrived {
+                first_name: first,
+                host_name: v.host_name,
+                at_local: hh_mm(now, tz),
+            })
+        })
+    }
+
+    /// A visitor signs out with the same code.
+    pub fn visitor_sign_out_from(
+        &self,
+        caller: Caller,
+        code: &str,
+    ) -> Result<VisitorOutcome, KioskError> {
+        self.by_visitor_code(caller, code, |tx, v, first, now, tz| {
+            if v.arrived_at.is_none() || v.departed_at.is_some() {
+                return Ok(VisitorOutcome::NotSignedIn { first_name: first });
+            }
+            tx.set_visitor_departed(v.local_id, now)?;
+            tx.enqueue(OutboxOp::VisitorDeparted, v.local_id, now)?;
+            Ok(VisitorOutcome::SignedOut {
+                first_name: first,
+                at_local: hh_mm(now, tz),
+            })
+        })
+    }
+
+    /// Finds today's visitor of this location by `code` and applies `change` in one durable
+    /// transaction. A code no visitor has counts as a wrong try at this caller, as a PIN does;
+    /// no code is compared while that caller waits.
+    fn by_visitor_code(
+        &self,
+        caller: Caller,
+        code: &str,
+        change: impl FnOnce(
+            &Tx<'_>,
+            VisitorRow,
+            String,
+            DateTime<Utc>,
+            Tz,
+        ) -> Result<VisitorOutcome, KioskError>,
+    ) -> Result<VisitorOutcome, KioskError> {
+        self.member_pin_allowed(caller)?;
+        let location = self.settings().location.ok_or(KioskError::NoLocation)?;
+        let tz = location.tz();
+        let code = normalise_code(code);
+        let now = self.shared.clock.now();
+        let outcome = self.shared.store.write(|tx| {
+            let Some(v) = tx.visitor_by_code(location.id, &code)? else {
+                return Ok(None);
+            };
+            let first = first_name(&v.full_name);
+            change(tx, v, first, now, tz).map(Some)
+        })?;
+        let Some(outcome) = outcome else {
+            self.member_pin_wrong(caller);
+            return Err(KioskError::UnknownCode);
+        };
+        if matches!(
+            outcome,
+            VisitorOutcome::Arrived { .. } | VisitorOutcome::SignedOut { .. }
+        ) {
+            self.shared.nudge.notify_one();
+            self.shared.emit_progress();
+        }
+        Ok(outcome)
+    }
+}

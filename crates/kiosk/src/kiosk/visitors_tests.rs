@@ -1,0 +1,141 @@
+//! Visitors at the kiosk's own screen: a code signs in and out, durably and once; a wrong code
+//! is a wrong try; the guests of days gone are wiped.
+
+use chrono::Duration;
+use uuid::Uuid;
+
+use super::VisitorOutcome;
+use super::tests::{Fixture, HERE, fixture};
+use crate::clock::Clock;
+use crate::error::KioskError;
+use crate::guard::Caller;
+use crate::model::{OutboxOp, OutboxStatus, VisitorRow};
+
+fn expect_guest(f: &Fixture, code: &str) -> Uuid {
+    let row = VisitorRow {
+        local_id: Uuid::now_v7(),
+        nexudus_id: Some(71_000_001),
+        location_id: HERE,
+        full_name: "Ingrid Bergström".into(),
+        code: Some(code.into()),
+        host_id: Some(2),
+        host_name: Some("José García".into()),
+        expected_arrival: f.clock.now() + Duration::minutes(30),
+        arrived_at: None,
+        departed_at: None,
+    };
+    f.kiosk
+        .shared
+        .store
+        .write(|tx| tx.keep_pulled_visitor(&row))
+        .unwrap();
+    row.local_id
+}
+
+fn queued(f: &Fixture) -> Vec<OutboxOp> {
+    f.kiosk
+        .shared
+        .store
+        .read(|tx| tx.outbox_with(OutboxStatus::Pending, 100))
+        .unwrap()
+        .into_iter()
+        .map(|e| e.op)
+        .collect()
+}
+
+#[test]
+fn a_visitor_signs_in_with_the_invitation_code_as_typed_or_scanned_and_out_again() {
+    let f = fixture();
+    let id = expect_guest(&f, "K7P2QX");
+    let k = &f.kiosk;
+    let arrived = k.visitor_sign_in_from(Caller::Screen, " k7p2qx\n").unwrap();
+    assert_eq!(
+        arrived,
+        VisitorOutcome::Arrived {
+            first_name: "Ingrid".into(),
+            host_name: Some("José García".into()),
+            at_local: "09:00".into(),
+        },
+        "the host named, the time as the location's clock says (London, summer)"
+    );
+    assert_eq!(
+        queued(&f),
+        [OutboxOp::VisitorArrived],
+        "durable before the answer"
+    );
+    let again = k.visitor_sign_in_from(Caller::Screen, "K7P2QX").unwrap();
+    assert!(
+        matches!(again, VisitorOutcome::AlreadyArrived { .. }),
+        "{again:?}"
+    );
+    assert_eq!(queued(&f).len(), 1, "nothing recorded twice");
+
+    f.clock.advance(Duration::hours(2));
+    let out = k.visitor_sign_out_from(Caller::Screen, "K7P2QX").unwrap();
+    assert!(
+        matches!(&out, VisitorOutcome::SignedOut { at_local, .. } if at_local == "11:00"),
+        "{out:?}"
+    );
+    assert_eq!(
+        queued(&f),
+        [OutboxOp::VisitorArrived, OutboxOp::VisitorDeparted]
+    );
+    let row = k.shared.store.read(|tx| tx.visitor(id)).unwrap().unwrap();
+    assert!(row.arrived_at.is_some() && row.departed_at.is_some());
+    let twice = k.visitor_sign_out_from(Caller::Screen, "K7P2QX").unwrap();
+    assert!(
+        matches!(twice, VisitorOutcome::NotSignedIn { .. }),
+        "{twice:?}"
+    );
+}
+
+#[test]
+fn a_wrong_code_is_a_wrong_try_and_enough_of_them_make_the_next_wait() {
+    let f = fixture();
+    expect_guest(&f, "K7P2QX");
+    let tablet = Caller::Tablet(7);
+    for _ in 0..=crate::guard::MEMBER_PIN.free {
+        assert!(matches!(
+            f.kiosk.visitor_sign_in_from(tablet, "AAAAAA"),
+            Err(KioskError::UnknownCode)
+        ));
+    }
+    assert!(
+        matches!(
+            f.kiosk.visitor_sign_in_from(tablet, "K7P2QX"),
+            Err(KioskError::LockedOut { .. })
+        ),
+        "no code is compared during the wait, not even the right one"
+    );
+    assert!(
+        f.kiosk
+            .visitor_sign_in_from(Caller::Screen, "K7P2QX")
+            .is_ok(),
+        "the wait is that tablet's"
+    );
+}
+
+#[test]
+fn the_guests_of_a_day_gone_are_wiped_once_nothing_waits_to_be_sent_for_them() {
+    let f = fixture();
+    let id = expect_guest(&f, "K7P2QX");
+    f.kiosk
+        .visitor_sign_in_from(Caller::Screen, "K7P2QX")
+        .unwrap();
+    let store = &f.kiosk.shared.store;
+    let tomorrow = f.clock.now() + Duration::days(1);
+    assert_eq!(
+        store.write(|tx| tx.wipe_visitors_before(tomorrow)).unwrap(),
+        0,
+        "the arrival still waits to be sent"
+    );
+    store
+        .write(|tx| {
+            for e in tx.outbox_for_target(id)? {
+                tx.finish(e.id, tomorrow)?;
+            }
+            tx.wipe_visitors_before(tomorrow)
+        })
+        .unwrap();
+    assert!(store.read(|tx| tx.visitor(id)).unwrap().is_none(), "wiped");
+}

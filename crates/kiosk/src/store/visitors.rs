@@ -1,0 +1,112 @@
+//! Visitors of the kiosk's location: the day's expected guests, their arrivals and departures.
+
+use chrono::{DateTime, Utc};
+use rusqlite::{Row, params};
+use uuid::Uuid;
+
+use super::Tx;
+use super::values::{Id, Ts};
+use crate::error::StoreError;
+use crate::model::VisitorRow;
+
+const VISITOR_COLUMNS: &str = "local_id, nexudus_id, location_id, full_name, code, host_id, host_name, \
+     expected_arrival, arrived_at, departed_at";
+
+fn visitor(r: &Row<'_>) -> rusqlite::Result<VisitorRow> {
+    Ok(VisitorRow {
+        local_id: r.get::<_, Id>("local_id")?.0,
+        nexudus_id: r.get("nexudus_id")?,
+        location_id: r.get("location_id")?,
+        full_name: r.get("full_name")?,
+        code: r.get("code")?,
+        host_id: r.get("host_id")?,
+        host_name: r.get("host_name")?,
+        expected_arrival: r.get::<_, Ts>("expected_arrival")?.0,
+        arrived_at: r.get::<_, Option<Ts>>("arrived_at")?.map(|t| t.0),
+        departed_at: r.get::<_, Option<Ts>>("departed_at")?.map(|t| t.0),
+    })
+}
+
+impl Tx<'_> {
+    /// Keeps a visitor read from Nexudus. What the server says of the visit wins, except an
+    /// arrival or departure recorded here that the server has not heard of yet.
+    pub fn keep_pulled_visitor(&self, v: &VisitorRow) -> Result<(), StoreError> {
+        self.exec(
+            &format!(
+                "INSERT INTO visitors ({VISITOR_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+                 ON CONFLICT (nexudus_id) DO UPDATE SET
+                    location_id = excluded.location_id, full_name = excluded.full_name,
+                    code = excluded.code, host_id = excluded.host_id, host_name = excluded.host_name,
+                    expected_arrival = excluded.expected_arrival,
+                    arrived_at = coalesce(visitors.arrived_at, excluded.arrived_at),
+                    departed_at = coalesce(visitors.departed_at, excluded.departed_at)"
+            ),
+            params![
+                Id(v.local_id),
+                v.nexudus_id,
+                v.location_id,
+                v.full_name,
+                v.code,
+                v.host_id,
+                v.host_name,
+                Ts(v.expected_arrival),
+                v.arrived_at.map(Ts),
+                v.departed_at.map(Ts),
+            ],
+        )?;
+        Ok(())
+    }
+
+    pub fn visitor(&self, local_id: Uuid) -> Result<Option<VisitorRow>, StoreError> {
+        self.row(
+            &format!("SELECT {VISITOR_COLUMNS} FROM visitors WHERE local_id = ?1"),
+            [Id(local_id)],
+            visitor,
+        )
+    }
+
+    /// The visitor of this location whose invitation has `code` (in capitals).
+    pub fn visitor_by_code(
+        &self,
+        location_id: i64,
+        code: &str,
+    ) -> Result<Option<VisitorRow>, StoreError> {
+        self.row(
+            &format!(
+                "SELECT {VISITOR_COLUMNS} FROM visitors WHERE code = ?1 AND location_id = ?2 ORDER BY expected_arrival LIMIT 1"
+            ),
+            params![code, location_id],
+            visitor,
+        )
+    }
+
+    pub fn set_visitor_arrived(&self, local_id: Uuid, at: DateTime<Utc>) -> Result<(), StoreError> {
+        self.exec(
+            "UPDATE visitors SET arrived_at = ?2, departed_at = NULL WHERE local_id = ?1",
+            params![Id(local_id), Ts(at)],
+        )?;
+        Ok(())
+    }
+
+    pub fn set_visitor_departed(
+        &self,
+        local_id: Uuid,
+        at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        self.exec(
+            "UPDATE visitors SET departed_at = ?2 WHERE local_id = ?1",
+            params![Id(local_id), Ts(at)],
+        )?;
+        Ok(())
+    }
+
+    /// Wipes the visitors expected before `before` that nothing waits to be sent for: the kiosk
+    /// keeps a guest's name no longer than the visit's day.
+    pub fn wipe_visitors_before(&self, before: DateTime<Utc>) -> Result<usize, StoreError> {
+        self.exec(
+            "DELETE FROM visitors WHERE expected_arrival < ?1
+             AND NOT EXISTS (SELECT 1 FROM outbox WHERE outbox.target = visitors.local_id AND outbox.status != 'done')",
+            [Ts(before)],
+        )
+    }
+}

@@ -1,0 +1,142 @@
+//! Visitors against the simulator: the day's guests pulled, sign-ins offline, and each arrival
+//! reaching Nexudus once, through an outage and lost answers.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use chrono::Utc;
+use kiosk::Kiosk;
+use kiosk::guard::Caller;
+use kiosk::kiosk::VisitorOutcome;
+use nexudus::{Limits, VisitorWrite};
+use nexudus_sim::Faults;
+use scenarios::{HOME, drain, fast_sync, loaded_kiosk, other_client_with};
+
+/// The visitor PUTs the simulator took, by visitor Id.
+fn puts(sim: &nexudus_sim::SimHandle) -> HashMap<i64, usize> {
+    let mut by_id = HashMap::new();
+    for r in sim.requests() {
+        // A dropped answer's write was applied all the same: it counts.
+        let applied = r.fault.is_none() || r.fault.as_deref() == Some("drop");
+        if r.method == "PUT" && r.path == "/api/spaces/visitors" && applied {
+            let id = r.body.as_ref().and_then(|b| b["Id"].as_i64()).unwrap_or(0);
+            *by_id.entry(id).or_insert(0) += 1;
+        }
+    }
+    by_id
+}
+
+fn sign_in(kiosk: &Kiosk, code: &str) -> VisitorOutcome {
+    kiosk.visitor_sign_in_from(Caller::Screen, code).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_expected_visitor_signs_in_offline_and_nexudus_hears_of_it_once() {
+    let (sim, _dir, kiosk) = loaded_kiosk(100, Limits::unlimited()).await;
+    let guest = sim
+        .visitors()
+        .into_iter()
+        .find(|v| v.business_id == HOME)
+        .expect("the simulator invites guests to every location");
+    sim.stop();
+    let outcome = sign_in(&kiosk, &guest.visitor_code.to_lowercase());
+    assert!(
+        matches!(
+            &outcome,
+            VisitorOutcome::Arrived {
+                host_name: Some(_),
+                ..
+            }
+        ),
+        "signed in offline, the host named: {outcome:?}"
+    );
+    let status = kiosk.sync_once(&fast_sync()).await;
+    assert_eq!(status.pending, 1, "kept while offline");
+    sim.resume().await.unwrap();
+    let status = drain(&kiosk, Duration::from_secs(20)).await;
+    assert_eq!((status.pending, status.parked), (0, 0), "{status:?}");
+    let record = sim
+        .visitors()
+        .into_iter()
+        .find(|v| v.id == guest.id)
+        .unwrap();
+    assert!(record.arrived, "arrived in Nexudus");
+    assert!(record.arrival_date.is_some());
+    assert_eq!(
+        record.visitor_code, guest.visitor_code,
+        "nothing else changed"
+    );
+    assert_eq!(record.coworker_id, guest.coworker_id);
+    assert_eq!(puts(&sim).get(&guest.id), Some(&1), "one PUT");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_hundred_visitors_signed_in_offline_arrive_in_nexudus_exactly_once_through_lost_answers()
+{
+    let (sim, _dir, kiosk) = loaded_kiosk(100, Limits::unlimited()).await;
+    // A busy day: a hundred invitations for this location.
+    let desk = other_client_with(&sim, "reception", Limits::unlimited()).await;
+    let mut codes = Vec::new();
+    for i in 0..100 {
+        let mut invite = VisitorWrite::new(
+            HOME,
+            format!("Guest {i:03}"),
+            format!("guest{i}@example.com"),
+            Utc::now() + chrono::Duration::minutes(i),
+        );
+        let code = format!("G{i:05}");
+        invite.visitor_code = Some(code.clone());
+        desk.create_visitor(&invite).await.unwrap();
+        codes.push(code);
+    }
+    kiosk.sync_now();
+    let status = drain(&kiosk, Duration::from_secs(20)).await;
+    assert_eq!(status.pending, 0);
+    let before = sim.visitors().len();
+
+    sim.stop();
+    for code in &codes {
+        assert!(matches!(
+            sign_in(&kiosk, code),
+            VisitorOutcome::Arrived { .. }
+        ));
+    }
+    sim.resume().await.unwrap();
+    // Half the answers are lost after Nexudus applied the write.
+    sim.set_faults(Faults {
+        drop_rate: 0.5,
+        ..Faults::default()
+    });
+    kiosk.sync_once(&fast_sync()).await;
+    sim.set_faults(Faults::default());
+    let status = drain(&kiosk, Duration::from_secs(60)).await;
+    assert_eq!((status.pending, status.parked), (0, 0), "{status:?}");
+
+    assert!(
+        sim.requests()
+            .iter()
+            .any(|r| r.path == "/api/spaces/visitors" && r.fault.as_deref() == Some("drop")),
+        "an answer was lost after Nexudus applied the write"
+    );
+    let visitors = sim.visitors();
+    assert_eq!(
+        visitors.len(),
+        before,
+        "no visitor created twice (none created at all)"
+    );
+    let guests: Vec<_> = visitors
+        .iter()
+        .filter(|v| v.full_name.starts_with("Guest "))
+        .collect();
+    assert_eq!(guests.len(), 100);
+    assert!(guests.iter().all(|v| v.arrived && v.arrival_date.is_some()));
+    let applied = puts(&sim);
+    for g in &guests {
+        assert_eq!(
+            applied.get(&g.id),
+            Some(&1),
+            "{}: one PUT applied (after a lost answer the record is read again, and nothing sent)",
+            g.full_name
+        );
+    }
+}
