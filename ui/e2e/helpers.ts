@@ -115,3 +115,16 @@ export async function simCheckinsOf(request: APIRequestContext, memberId: number
   };
   return state.checkins.filter((c) => c.CoworkerId === memberId);
 }
+
+export type SimVisitor = {
+  Id: number;
+  BusinessId: number;
+  FullName: string;
+  VisitorCode: string;
+  CoworkerFullName: string | null;
+  Arrived: boolean;
+  DepartureDate: string | null;
+};
+
+/** The demo simulator's visitors, read through its API like any client. */
+export const simVisitors = (request: APIRequestContext) => simList<SimVisitor>(request, '/api/spaces/visitors?size=1000');
