@@ -35,6 +35,25 @@ fn call(
     .map(|r| r.deserialize::<Value>().unwrap())
 }
 
+/// The app with its command and plugins, on Tauri's mock runtime (no display).
+fn mock_app() -> tauri::App<tauri::test::MockRuntime> {
+    with_commands(mock_builder())
+        .plugin(tauri_plugin_autostart::init(
+            tauri_plugin_autostart::MacosLauncher::LaunchAgent,
+            None,
+        ))
+        .build(mock_context(noop_assets()))
+        .unwrap()
+}
+
+fn main_window(
+    app: &tauri::App<tauri::test::MockRuntime>,
+) -> tauri::WebviewWindow<tauri::test::MockRuntime> {
+    tauri::WebviewWindowBuilder::new(app, "main", tauri::WebviewUrl::default())
+        .build()
+        .unwrap()
+}
+
 fn code(answer: Result<Value, Value>) -> String {
     answer.expect_err("an error from the core")["code"]
         .as_str()
@@ -49,17 +68,9 @@ fn every_call_reaches_the_core_through_the_one_command() {
     options.demo = DemoChoice::Always;
     options.demo_members = 80;
     let running = tauri::async_runtime::block_on(kiosk_boot::boot(options)).unwrap();
-    let app = with_commands(mock_builder())
-        .plugin(tauri_plugin_autostart::init(
-            tauri_plugin_autostart::MacosLauncher::LaunchAgent,
-            None,
-        ))
-        .build(mock_context(noop_assets()))
-        .unwrap();
+    let app = mock_app();
     app.manage(Booted::ready(Shell::new(running)));
-    let w = tauri::WebviewWindowBuilder::new(&app, "main", tauri::WebviewUrl::default())
-        .build()
-        .unwrap();
+    let w = main_window(&app);
 
     let status = call(&w, "status", json!({})).unwrap();
     assert_eq!(status["demo"], true);
@@ -189,18 +200,10 @@ fn every_call_reaches_the_core_through_the_one_command() {
 #[test]
 fn a_call_made_while_the_kiosk_boots_waits_for_it_and_then_answers() {
     let dir = tempfile::tempdir().unwrap();
-    let app = with_commands(mock_builder())
-        .plugin(tauri_plugin_autostart::init(
-            tauri_plugin_autostart::MacosLauncher::LaunchAgent,
-            None,
-        ))
-        .build(mock_context(noop_assets()))
-        .unwrap();
+    let app = mock_app();
     // The window is up before the kiosk, as at a cold start.
     app.manage(Booted::default());
-    let w = tauri::WebviewWindowBuilder::new(&app, "main", tauri::WebviewUrl::default())
-        .build()
-        .unwrap();
+    let w = main_window(&app);
     let handle = app.handle().clone();
     let path = dir.path().to_owned();
     let booting = std::thread::spawn(move || {

@@ -19,3 +19,12 @@ export function launchChromium() {
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
   });
 }
+
+/** A 1280x800 page on the kiosk at `port` once its grid shows; answers it with the grid's size. */
+export async function openGrid(browser, port) {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  await page.goto(`http://127.0.0.1:${port}/`);
+  await page.waitForSelector('[data-testid=tile]');
+  const tiles = await page.evaluate(async () => (await (await fetch('/api/grid')).json()).length);
+  return { page, tiles };
+}

@@ -1,16 +1,13 @@
 // App-level figure: DOM nodes while scrolling 10,000 tiles, in Debian's Chromium against
 // `kiosk serve --demo` (release build). Run from ui/: `node bench/dom.mjs` after
 // `cargo build --release -p kiosk-web` and `npm run build`.
-import { launchChromium, startDemoKiosk } from './browser.mjs';
+import { launchChromium, openGrid, startDemoKiosk } from './browser.mjs';
 
 const PORT = 18180;
 const server = await startDemoKiosk(45000, PORT);
 const browser = await launchChromium();
 try {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  await page.goto(`http://127.0.0.1:${PORT}/`);
-  await page.waitForSelector('[data-testid=tile]');
-  const tiles = await page.evaluate(async () => (await (await fetch('/api/grid')).json()).length);
+  const { page, tiles } = await openGrid(browser, PORT);
   let most = 0;
   const scroller = page.getByTestId('grid');
   const height = await scroller.evaluate((el) => el.scrollHeight);

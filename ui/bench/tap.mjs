@@ -2,7 +2,7 @@
 // (release build) with 10,000 members: median and p99 over 200 taps. The Tauri window's figure
 // comes from bench/app.mjs --taps. Run from ui/: `node bench/tap.mjs [--members 10000] [--taps 200]`
 // after `cargo build --release -p kiosk-web` and `npm run build`.
-import { launchChromium, startDemoKiosk } from './browser.mjs';
+import { launchChromium, openGrid, startDemoKiosk } from './browser.mjs';
 import { TAP_SCRIPT, tapLine } from './tapping.mjs';
 
 const arg = (name, fallback) => {
@@ -15,10 +15,7 @@ const PORT = 18181;
 const server = await startDemoKiosk(MEMBERS, PORT);
 const browser = await launchChromium();
 try {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  await page.goto(`http://127.0.0.1:${PORT}/`);
-  await page.waitForSelector('[data-testid=tile]');
-  const tiles = await page.evaluate(async () => (await (await fetch('/api/grid')).json()).length);
+  const { page, tiles } = await openGrid(browser, PORT);
   // Playwright's evaluate takes a function; the WebDriver-style script is wrapped in one.
   const times = await page.evaluate(
     ([script, n]) => new Promise((resolve) => new Function(script)(n, resolve)),

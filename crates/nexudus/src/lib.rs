@@ -3,6 +3,9 @@
 //! Knows HTTP, JSON, auth, paging, throttling and how to classify an error; knows nothing of
 //! SQLite or kiosks. The contract is `shared/nexudus-api.md`.
 
+#[macro_use]
+mod codes;
+
 pub mod auth;
 mod client;
 pub mod error;

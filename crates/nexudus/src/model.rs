@@ -4,7 +4,7 @@
 //! that adds fields never breaks the kiosk.
 
 use chrono::{DateTime, NaiveDateTime, Utc};
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::time::{naive_opt, utc, utc_opt};
@@ -24,43 +24,14 @@ pub enum Source {
     Other(i64),
 }
 
-impl Source {
-    pub fn code(self) -> i64 {
-        match self {
-            Self::None => 0,
-            Self::Manual => 1,
-            Self::DoorAccess => 2,
-            Self::NetworkActivity => 3,
-            Self::Tile => 4,
-            Self::Sensor => 5,
-            Self::Other(n) => n,
-        }
-    }
-
-    pub fn from_code(code: i64) -> Self {
-        match code {
-            0 => Self::None,
-            1 => Self::Manual,
-            2 => Self::DoorAccess,
-            3 => Self::NetworkActivity,
-            4 => Self::Tile,
-            5 => Self::Sensor,
-            n => Self::Other(n),
-        }
-    }
-}
-
-impl Serialize for Source {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_i64(self.code())
-    }
-}
-
-impl<'de> Deserialize<'de> for Source {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        Ok(Self::from_code(i64::deserialize(d)?))
-    }
-}
+coded!(Source {
+    None = 0,
+    Manual = 1,
+    DoorAccess = 2,
+    NetworkActivity = 3,
+    Tile = 4,
+    Sensor = 5,
+});
 
 /// A check-in as the server returns it.
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]

@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 use futures::Stream;
 use reqwest::Method;
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::client::Client;
@@ -38,39 +38,6 @@ pub enum HostApproval {
     Other(i64),
 }
 
-macro_rules! coded {
-    ($ty:ident { $($variant:ident = $code:literal),* $(,)? }) => {
-        impl $ty {
-            pub fn code(self) -> i64 {
-                match self {
-                    $(Self::$variant => $code,)*
-                    Self::Other(code) => code,
-                }
-            }
-
-            pub fn from_code(code: i64) -> Self {
-                match code {
-                    $($code => Self::$variant,)*
-                    other => Self::Other(other),
-                }
-            }
-        }
-
-        impl Serialize for $ty {
-            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                s.serialize_i64(self.code())
-            }
-        }
-
-        impl<'de> Deserialize<'de> for $ty {
-            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                // A null (an older record) reads as the default.
-                Ok(Option::<i64>::deserialize(d)?.map_or_else(Self::default, Self::from_code))
-            }
-        }
-    };
-}
-
 coded!(VisitorSource { Administrator = 1, NexIo = 2, Customer = 3 });
 coded!(HostApproval {
     NotRequired = 1,
@@ -79,13 +46,6 @@ coded!(HostApproval {
     AcceptedAndHold = 4,
     AcceptedAndGrant = 5,
 });
-
-impl HostApproval {
-    /// The host said yes (with or without granting access).
-    pub fn approved(self) -> bool {
-        matches!(self, Self::AcceptedAndHold | Self::AcceptedAndGrant)
-    }
-}
 
 /// A visitor as the server returns it.
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]

@@ -44,7 +44,7 @@ use crate::views::{Connectivity, Status, Tile, display_name, hh_mm};
 
 pub use access::{Paired, Staff, StaffSession, WrongPins};
 pub use undo::UNDO_WINDOW;
-pub use visitors::{VisitorOutcome, normalise_code};
+pub use visitors::VisitorOutcome;
 
 const STAFF_PIN_KEY: &str = "staff_pin_hash";
 const STAFF_ATTEMPTS_KEY: &str = "staff_pin_attempts";

@@ -40,7 +40,7 @@ pub enum VisitorOutcome {
 
 /// An invitation's code as the kiosk compares it: no spaces around it, in capitals (a QR code's
 /// text is the code itself [open in the contract: its payload is not documented]).
-pub fn normalise_code(code: &str) -> String {
+fn normalise_code(code: &str) -> String {
     code.trim().to_uppercase()
 }
 
