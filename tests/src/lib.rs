@@ -268,3 +268,25 @@ pub fn storing_everything(sim: &SimHandle) {
         ..sim.switches()
     });
 }
+
+/// Sync rounds with half the answers lost after the simulator applied the write, then the
+/// queue drained without faults; checks that an answer to `path` was lost indeed and that
+/// nothing is left or parked.
+pub async fn sync_losing_answers(sim: &SimHandle, kiosk: &Kiosk, path: &str, rounds: usize) {
+    sim.set_faults(nexudus_sim::Faults {
+        drop_rate: 0.5,
+        ..nexudus_sim::Faults::default()
+    });
+    for _ in 0..rounds {
+        kiosk.sync_once(&fast_sync()).await;
+    }
+    sim.set_faults(nexudus_sim::Faults::default());
+    let status = drain(kiosk, Duration::from_secs(60)).await;
+    assert_eq!((status.pending, status.parked), (0, 0), "{status:?}");
+    assert!(
+        sim.requests()
+            .iter()
+            .any(|r| r.path == path && r.fault.as_deref() == Some("drop")),
+        "an answer was lost after Nexudus applied the write"
+    );
+}

@@ -9,8 +9,7 @@ use kiosk::Kiosk;
 use kiosk::guard::Caller;
 use kiosk::kiosk::VisitorOutcome;
 use nexudus::{Limits, VisitorWrite};
-use nexudus_sim::Faults;
-use scenarios::{HOME, drain, fast_sync, loaded_kiosk, other_client_with};
+use scenarios::{HOME, drain, fast_sync, loaded_kiosk, other_client_with, sync_losing_answers};
 
 /// The visitor PUTs the simulator took, by visitor Id.
 fn puts(sim: &nexudus_sim::SimHandle) -> HashMap<i64, usize> {
@@ -103,21 +102,7 @@ async fn a_hundred_visitors_signed_in_offline_arrive_in_nexudus_exactly_once_thr
     }
     sim.resume().await.unwrap();
     // Half the answers are lost after Nexudus applied the write.
-    sim.set_faults(Faults {
-        drop_rate: 0.5,
-        ..Faults::default()
-    });
-    kiosk.sync_once(&fast_sync()).await;
-    sim.set_faults(Faults::default());
-    let status = drain(&kiosk, Duration::from_secs(60)).await;
-    assert_eq!((status.pending, status.parked), (0, 0), "{status:?}");
-
-    assert!(
-        sim.requests()
-            .iter()
-            .any(|r| r.path == "/api/spaces/visitors" && r.fault.as_deref() == Some("drop")),
-        "an answer was lost after Nexudus applied the write"
-    );
+    sync_losing_answers(&sim, &kiosk, "/api/spaces/visitors", 1).await;
     let visitors = sim.visitors();
     assert_eq!(
         visitors.len(),

@@ -16,7 +16,7 @@ use serde::de::DeserializeOwned;
 use crate::doctor::DoctorReport;
 use crate::error::{Invalid, KioskError};
 use crate::guard::Caller;
-use crate::kiosk::{Kiosk, StaffSession, VisitorOutcome, WrongPins};
+use crate::kiosk::{FoundVisitor, Host, Kiosk, StaffSession, VisitorOutcome, WalkIn, WrongPins};
 use crate::settings::{Location, Settings};
 use crate::store::Device;
 use crate::views::{AuditLine, PairingInfo, QueueItem, Status, TapOutcome, Tile};
@@ -175,6 +175,21 @@ calls! {
     visitor_sign_in(code: String) -> VisitorOutcome { k.visitor_sign_in_from(face.caller(), &code) }
     /// A visitor signs out with the same code.
     visitor_sign_out(code: String) -> VisitorOutcome { k.visitor_sign_out_from(face.caller(), &code) }
+    /// Today's visitors whose name starts with what was typed (3 letters at least; search
+    /// only, a search that finds nobody counts as a wrong try).
+    visitor_find(query: String) -> Vec<FoundVisitor> { k.visitor_find_from(face.caller(), &query) }
+    /// A visitor found by name signs in.
+    visitor_sign_in_by(visit: uuid::Uuid) -> VisitorOutcome { k.visitor_sign_in_by(face.caller(), visit) }
+    /// A visitor found by name signs out.
+    visitor_sign_out_by(visit: uuid::Uuid) -> VisitorOutcome { k.visitor_sign_out_by(face.caller(), visit) }
+    /// Members a walk-in may visit (2 letters at least; never whether they are in).
+    visitor_hosts(query: String) -> Vec<Host> { k.visitor_hosts(&query) }
+    /// A walk-in registers: in at once, or waiting for the host where staff ask for approval.
+    visitor_walk_in(walk_in: WalkIn) -> VisitorOutcome { k.visitor_walk_in_from(face.caller(), &walk_in) }
+    /// Where a waiting walk-in stands.
+    visitor_waiting(visit: uuid::Uuid) -> VisitorOutcome { k.visitor_waiting(visit) }
+    /// The walk-ins waiting for their host, or just answered, by first name.
+    walk_ins_now() -> Vec<VisitorOutcome> { k.walk_ins_now() }
     /// A sync round now, pulling members and today's check-ins too.
     sync_now() -> () {
         k.sync_now();
@@ -211,6 +226,10 @@ calls! {
     staff_check_account(session: String, write_test: Option<i64>) -> DoctorReport {
         let staff = k.staff(&session, face.caller())?;
         k.staff_check_account(&staff, write_test).await
+    }
+    /// Signs out every visitor still in (the end of the day); answers how many.
+    staff_sign_out_visitors(session: String) -> usize {
+        k.sign_out_all_visitors(&k.staff(&session, face.caller())?)
     }
     /// Who is in at this location now, by full name.
     staff_who_is_in(session: String) -> Vec<Tile> {

@@ -87,6 +87,19 @@ pub struct VisitorRow {
     pub expected_arrival: DateTime<Utc>,
     pub arrived_at: Option<DateTime<Utc>>,
     pub departed_at: Option<DateTime<Utc>>,
+    /// Where the host must approve the visit, what they said (or that nobody has yet).
+    pub approval: nexudus::HostApproval,
+    /// Registered at this kiosk; `None` for a guest Nexudus expected.
+    pub walk_in: Option<WalkInRow>,
+}
+
+/// What a walk-in gave at the kiosk beyond their name. The e-mail and company stay on the device
+/// only until Nexudus has the record.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct WalkInRow {
+    pub email: Option<String>,
+    pub company: Option<String>,
+    pub agreed_terms: bool,
 }
 
 /// A check-in as the kiosk holds it.
@@ -138,6 +151,8 @@ pub enum OutboxOp {
     WithdrawCheckin,
     /// "Not you? Undo" of a check-out that may have left: the record is open again.
     ReopenCheckin,
+    /// A walk-in registered at the kiosk: a new visitor record (`VisitorSource` NexIO).
+    VisitorCreated,
     /// A visitor signed in at the kiosk: `Arrived` and `ArrivalDate` on their record.
     VisitorArrived,
     /// A visitor signed out: `DepartureDate` on their record.
@@ -161,7 +176,9 @@ impl OutboxOp {
             | Self::WithdrawCheckin
             | Self::ReopenCheckin => RecordKind::Checkin,
             Self::CreateFailed => RecordKind::Failed,
-            Self::VisitorArrived | Self::VisitorDeparted => RecordKind::Visitor,
+            Self::VisitorCreated | Self::VisitorArrived | Self::VisitorDeparted => {
+                RecordKind::Visitor
+            }
         }
     }
 
@@ -172,6 +189,7 @@ impl OutboxOp {
             Self::CreateFailed => "create_failed",
             Self::WithdrawCheckin => "withdraw_checkin",
             Self::ReopenCheckin => "reopen_checkin",
+            Self::VisitorCreated => "visitor_created",
             Self::VisitorArrived => "visitor_arrived",
             Self::VisitorDeparted => "visitor_departed",
         }
@@ -184,6 +202,7 @@ impl OutboxOp {
             "create_failed" => Some(Self::CreateFailed),
             "withdraw_checkin" => Some(Self::WithdrawCheckin),
             "reopen_checkin" => Some(Self::ReopenCheckin),
+            "visitor_created" => Some(Self::VisitorCreated),
             "visitor_arrived" => Some(Self::VisitorArrived),
             "visitor_departed" => Some(Self::VisitorDeparted),
             _ => None,

@@ -61,6 +61,69 @@ impl Location {
     }
 }
 
+/// How the kiosk receives visitors.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(default)]
+pub struct VisitorSettings {
+    /// Visitors without an invitation may register at the kiosk.
+    pub walk_ins: bool,
+    /// The space's terms a walk-in accepts before registering; none: no terms are shown.
+    pub terms: Option<String>,
+    /// A walk-in waits for their host to approve the visit before going in.
+    pub host_approval: bool,
+    /// How long a walk-in waits for the host's answer before being sent to reception.
+    pub approval_wait_minutes: u32,
+    /// Days a visitor's name stays on the device after their visit; 0: only the day.
+    pub keep_days: u32,
+}
+
+impl Default for VisitorSettings {
+    fn default() -> Self {
+        Self {
+            walk_ins: true,
+            terms: None,
+            host_approval: false,
+            approval_wait_minutes: 5,
+            keep_days: 0,
+        }
+    }
+}
+
+/// The longest visitor terms staff may set (a page of text).
+const TERMS_MAX: usize = 4000;
+
+impl VisitorSettings {
+    fn validate(&self) -> Result<(), Invalid> {
+        if self.terms.as_ref().is_some_and(|t| t.len() > TERMS_MAX) {
+            return Err(Invalid::new(
+                "visitors.terms",
+                format!("the visitor terms are at most {TERMS_MAX} characters"),
+            ));
+        }
+        if !(1..=60).contains(&self.approval_wait_minutes) {
+            return Err(Invalid::new(
+                "visitors.approval_wait_minutes",
+                "a walk-in waits for their host between 1 and 60 minutes",
+            ));
+        }
+        if self.keep_days > 30 {
+            return Err(Invalid::new(
+                "visitors.keep_days",
+                "visitors are kept on the kiosk at most 30 days",
+            ));
+        }
+        Ok(())
+    }
+
+    /// The terms a walk-in must accept, if staff set any.
+    pub fn terms(&self) -> Option<&str> {
+        self.terms
+            .as_deref()
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(default)]
 pub struct Settings {
@@ -80,6 +143,7 @@ pub struct Settings {
     /// The space's accent colour, welcome line and attract screen (the logo is kept apart:
     /// `Kiosk::logo`).
     pub branding: crate::brand::Branding,
+    pub visitors: VisitorSettings,
 }
 
 impl Default for Settings {
@@ -94,6 +158,7 @@ impl Default for Settings {
             pay_as_you_go: false,
             photo_url: None,
             branding: crate::brand::Branding::default(),
+            visitors: VisitorSettings::default(),
         }
     }
 }
@@ -134,6 +199,7 @@ impl Settings {
             ));
         }
         self.branding.validate()?;
+        self.visitors.validate()?;
         if self.double_tap_seconds > 120 {
             return Err(Invalid::new(
                 "double_tap_seconds",

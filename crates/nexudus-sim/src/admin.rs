@@ -77,6 +77,23 @@ pub(crate) fn route(sim: &Shared, req: &Request) -> Option<Response> {
             }),
             _ => method_not_allowed(),
         },
+        _ if req.path.starts_with("/_sim/visitors/") => {
+            // PUT /_sim/visitors/{id}/approval {"approved": bool}: the host answers.
+            let id = req.path.trim_start_matches("/_sim/visitors/");
+            let Some(Ok(id)) = id.strip_suffix("/approval").map(str::parse::<i64>) else {
+                return Some(bad("expected /_sim/visitors/{id}/approval"));
+            };
+            match *m {
+                Method::PUT => with_body(req, |a: Approval| {
+                    if sim.answer_host_approval(id, a.approved) {
+                        empty(StatusCode::NO_CONTENT)
+                    } else {
+                        empty(StatusCode::NOT_FOUND)
+                    }
+                }),
+                _ => method_not_allowed(),
+            }
+        }
         _ => {
             let id = req.tail("/_sim/coworkers/")?;
             let Ok(id) = id.parse::<i64>() else {
@@ -121,6 +138,11 @@ fn with_body<T: DeserializeOwned>(req: &Request, then: impl FnOnce(T) -> Respons
 #[derive(Debug, Default, Deserialize)]
 struct Revoke {
     email: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct Approval {
+    approved: bool,
 }
 
 #[derive(Debug, Deserialize)]

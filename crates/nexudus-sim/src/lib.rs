@@ -151,6 +151,24 @@ impl Sim {
         })
     }
 
+    /// The host answers a visitor's request to come in (as Nexudus records it when the host
+    /// answers its e-mail or app): `HostApprovalStatus` 5 AcceptedAndGrant or 3 Rejected.
+    /// False when there is no such visitor.
+    pub fn answer_host_approval(&self, id: i64, approved: bool) -> bool {
+        let mut st = self.lock();
+        let now = st.now();
+        let Some(v) = st.world.visitors.get_mut(&id) else {
+            return false;
+        };
+        v.host_approval_status = if approved {
+            visitors::APPROVAL_ACCEPTED_AND_GRANT
+        } else {
+            visitors::APPROVAL_REJECTED
+        };
+        v.updated_on = now;
+        true
+    }
+
     /// Deletes a member upstream.
     pub fn remove_coworker(&self, id: i64) -> bool {
         self.lock().world.coworkers.remove(&id).is_some()
@@ -367,6 +385,11 @@ impl SimHandle {
 
     pub fn update_coworker(&self, id: i64, change: &CoworkerPatch) -> bool {
         self.sim.update_coworker(id, change)
+    }
+
+    /// The host approves or declines visitor `id`'s request to come in.
+    pub fn answer_host_approval(&self, id: i64, approved: bool) -> bool {
+        self.sim.answer_host_approval(id, approved)
     }
 
     /// Takes the API down (every connection reset; the admin API stays up) or brings it back.

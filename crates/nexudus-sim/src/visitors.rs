@@ -22,6 +22,9 @@ pub const SOURCE_CUSTOMER: i64 = 3;
 /// `HostApprovalStatus`: 1 NotRequired, 2 Requested, 3 Rejected, 4 AcceptedAndHold,
 /// 5 AcceptedAndGrant.
 pub const APPROVAL_NOT_REQUIRED: i64 = 1;
+pub const APPROVAL_REQUESTED: i64 = 2;
+pub const APPROVAL_REJECTED: i64 = 3;
+pub const APPROVAL_ACCEPTED_AND_GRANT: i64 = 5;
 
 /// The fields of a visitor POST (`Id` is added for PUT) [doc].
 pub const VISITOR_FIELDS: &[crate::validate::Field] = &[
@@ -177,7 +180,10 @@ impl Stored for Visitor {
             notified: body.bool("Notified").unwrap_or(false),
             has_agreed_terms: body.bool("HasAgreedTerms").unwrap_or(false),
             check_in_now: body.bool("CheckInNow").unwrap_or(false),
-            system_id: body.text("SystemId"),
+            // Kept only with the switch, as for check-ins: whether Nexudus keeps it is [open].
+            system_id: body
+                .text("SystemId")
+                .filter(|_| world.switches.stores_system_id),
             created_on: stamp.created_on,
             updated_on: stamp.now,
         })

@@ -110,3 +110,60 @@ async fn a_walk_in_is_registered_with_a_code_and_an_arrival_put_back_whole() {
         "a PUT clears the host and the arrival it left out"
     );
 }
+
+#[tokio::test]
+async fn a_host_answers_through_the_admin_api_and_the_record_says_so() {
+    let w = Wire::quiet(60).await;
+    let (_, created) = w
+        .post(
+            "/api/spaces/visitors",
+            json!({
+                "BusinessId": 1001, "FullName": "Ada Walk", "Email": "ada@example.com",
+                "ExpectedArrival": "2026-11-29T10:00:00Z", "CoworkerId": 100_001,
+                "VisitorSource": 2, "HostApprovalStatus": 2
+            }),
+        )
+        .await;
+    let id = created["Value"]["Id"].as_i64().unwrap();
+    let approve = |id: i64, approved: bool| {
+        w.http
+            .put(w.url(&format!("/_sim/visitors/{id}/approval")))
+            .json(&json!({ "approved": approved }))
+            .send()
+    };
+    let (_, waiting) = w.get(&format!("/api/spaces/visitors/{id}")).await;
+    assert_eq!(waiting["HostApprovalStatus"], 2, "requested, as sent");
+    assert_eq!(approve(id, false).await.unwrap().status(), 204);
+    let (_, declined) = w.get(&format!("/api/spaces/visitors/{id}")).await;
+    assert_eq!(declined["HostApprovalStatus"], 3, "rejected");
+    assert_eq!(approve(id, true).await.unwrap().status(), 204);
+    let (_, approved) = w.get(&format!("/api/spaces/visitors/{id}")).await;
+    assert_eq!(approved["HostApprovalStatus"], 5, "accepted and granted");
+    assert_eq!(
+        approve(99, true).await.unwrap().status(),
+        404,
+        "no such visitor"
+    );
+}
+
+#[tokio::test]
+async fn a_visitor_is_found_by_email_and_by_system_id_only_where_it_is_kept() {
+    let w = Wire::quiet(60).await;
+    let body = json!({
+        "BusinessId": 1001, "FullName": "Bo Walk", "Email": "bo.walk@example.com",
+        "ExpectedArrival": "2026-11-29T10:00:00Z", "SystemId": "kiosk-1"
+    });
+    let (status, _) = w.post("/api/spaces/visitors", body.clone()).await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, by_email) = w
+        .get("/api/spaces/visitors?Visitor_Email=bo.walk@example.com")
+        .await;
+    assert_eq!(by_email["Records"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        by_email["Records"][0]["SystemId"],
+        Value::Null,
+        "SystemId is dropped by default (whether Nexudus keeps it is open)"
+    );
+    let (_, by_system) = w.get("/api/spaces/visitors?Visitor_SystemId=kiosk-1").await;
+    assert_eq!(by_system["Records"].as_array().unwrap().len(), 0);
+}

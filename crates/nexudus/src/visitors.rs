@@ -211,6 +211,10 @@ impl From<&Visitor> for VisitorWrite {
 pub struct VisitorQuery {
     pub business_id: Option<i64>,
     pub visitor_code: Option<String>,
+    /// `Visitor_Email`: whole value or contained is [open]; compare the records found.
+    pub email: Option<String>,
+    /// `Visitor_SystemId`: the server may not keep it [open]; compare the records found.
+    pub system_id: Option<String>,
     /// `from_Visitor_ExpectedArrival` (minute precision).
     pub expected_after: Option<DateTime<Utc>>,
     /// `to_Visitor_ExpectedArrival` (minute precision).
@@ -226,6 +230,12 @@ impl ListQuery for VisitorQuery {
         }
         if let Some(v) = &self.visitor_code {
             p.push(("Visitor_VisitorCode".into(), v.clone()));
+        }
+        if let Some(v) = &self.email {
+            p.push(("Visitor_Email".into(), v.clone()));
+        }
+        if let Some(v) = &self.system_id {
+            p.push(("Visitor_SystemId".into(), v.clone()));
         }
         if let Some(t) = &self.expected_after {
             p.push(("from_Visitor_ExpectedArrival".into(), format_filter_from(t)));

@@ -31,7 +31,43 @@ in_since_local: string | null, };
 
 export type TapOutcome = { "kind": "welcome", member_id: number, first_name: string, at: string, at_local: string, checkin: string, } | { "kind": "goodbye", member_id: number, first_name: string, at: string, at_local: string, minutes: number, checkin: string, } | { "kind": "undone", member_id: number, first_name: string, in_since: string | null, in_since_local: string | null, } | { "kind": "rejected", member_id: number | null, first_name: string, reason: Refusal, } | { "kind": "ignored", member_id: number | null, first_name: string, first: IgnoredAfter, };
 
-export type VisitorOutcome = { "kind": "arrived", first_name: string, host_name: string | null, at_local: string, } | { "kind": "already_arrived", first_name: string, host_name: string | null, } | { "kind": "signed_out", first_name: string, at_local: string, } | { "kind": "not_signed_in", first_name: string, };
+export type VisitorOutcome = { "kind": "arrived", first_name: string, host_name: string | null, at_local: string, } | { "kind": "already_arrived", first_name: string, host_name: string | null, } | { "kind": "signed_out", first_name: string, at_local: string, } | { "kind": "not_signed_in", first_name: string, } | { "kind": "waiting", visit: string, first_name: string, host_name: string | null, seconds_left: number, } | { "kind": "declined", first_name: string, } | { "kind": "see_reception", first_name: string, };
+
+export type WalkIn = { full_name: string, email: string, company: string | null, 
+/**
+ * The member they visit, as found by `visitor_hosts`.
+ */
+host_id: number, 
+/**
+ * The space's visitor terms accepted (needed where staff set terms).
+ */
+agreed_terms: boolean, };
+
+export type Host = { member_id: number, name: string, };
+
+export type FoundVisitor = { visit: string, name: string, host_name: string | null, signed_in: boolean, };
+
+export type VisitorSettings = { 
+/**
+ * Visitors without an invitation may register at the kiosk.
+ */
+walk_ins: boolean, 
+/**
+ * The space's terms a walk-in accepts before registering; none: no terms are shown.
+ */
+terms: string | null, 
+/**
+ * A walk-in waits for their host to approve the visit before going in.
+ */
+host_approval: boolean, 
+/**
+ * How long a walk-in waits for the host's answer before being sent to reception.
+ */
+approval_wait_minutes: number, 
+/**
+ * Days a visitor's name stays on the device after their visit; 0: only the day.
+ */
+keep_days: number, };
 
 export type Refusal = "inactive" | "wrong_location" | "no_plan";
 
@@ -133,7 +169,7 @@ photo_url: string | null,
  * The space's accent colour, welcome line and attract screen (the logo is kept apart:
  * `Kiosk::logo`).
  */
-branding: Branding, };
+branding: Branding, visitors: VisitorSettings, };
 
 export type Branding = { 
 /**
@@ -164,7 +200,7 @@ export type OutboxEntry = { id: number, op: OutboxOp, target: string, status: Ou
  */
 in_doubt: boolean, created_at: string, };
 
-export type OutboxOp = "create_checkin" | "close_checkin" | "create_failed" | "withdraw_checkin" | "reopen_checkin" | "visitor_arrived" | "visitor_departed";
+export type OutboxOp = "create_checkin" | "close_checkin" | "create_failed" | "withdraw_checkin" | "reopen_checkin" | "visitor_created" | "visitor_arrived" | "visitor_departed";
 
 export type OutboxStatus = "pending" | "claimed" | "done" | "parked";
 
@@ -240,6 +276,13 @@ export interface Calls {
   tap_card: { args: { card: string }; answer: TapOutcome };
   visitor_sign_in: { args: { code: string }; answer: VisitorOutcome };
   visitor_sign_out: { args: { code: string }; answer: VisitorOutcome };
+  visitor_find: { args: { query: string }; answer: Array<FoundVisitor> };
+  visitor_sign_in_by: { args: { visit: string }; answer: VisitorOutcome };
+  visitor_sign_out_by: { args: { visit: string }; answer: VisitorOutcome };
+  visitor_hosts: { args: { query: string }; answer: Array<Host> };
+  visitor_walk_in: { args: { walk_in: WalkIn }; answer: VisitorOutcome };
+  visitor_waiting: { args: { visit: string }; answer: VisitorOutcome };
+  walk_ins_now: { args: Record<string, never>; answer: Array<VisitorOutcome> };
   sync_now: { args: Record<string, never>; answer: null };
   staff_unlock: { args: { pin: string }; answer: StaffSession };
   staff_lock: { args: { session: string }; answer: null };
@@ -250,6 +293,7 @@ export interface Calls {
   staff_discard: { args: { session: string; id: number }; answer: null };
   staff_audit: { args: { session: string }; answer: Array<AuditLine> };
   staff_check_account: { args: { session: string; write_test: number | null }; answer: DoctorReport };
+  staff_sign_out_visitors: { args: { session: string }; answer: number };
   staff_who_is_in: { args: { session: string }; answer: Array<Tile> };
   staff_login: { args: { session: string; email: string; password: string; totp: string | null; base_url: string | null }; answer: null };
   staff_logout: { args: { session: string }; answer: null };

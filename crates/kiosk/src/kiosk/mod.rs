@@ -19,6 +19,9 @@ mod undo_tests;
 mod visitors;
 #[cfg(test)]
 mod visitors_tests;
+mod walk_ins;
+#[cfg(test)]
+mod walk_ins_tests;
 
 use std::collections::HashMap;
 use std::sync::atomic::AtomicBool;
@@ -45,6 +48,7 @@ use crate::views::{Connectivity, Status, Tile, display_name, hh_mm};
 pub use access::{Paired, Staff, StaffSession, WrongPins};
 pub use undo::UNDO_WINDOW;
 pub use visitors::VisitorOutcome;
+pub use walk_ins::{FoundVisitor, Host, WalkIn};
 
 const STAFF_PIN_KEY: &str = "staff_pin_hash";
 const STAFF_ATTEMPTS_KEY: &str = "staff_pin_attempts";
@@ -222,10 +226,7 @@ impl Kiosk {
             .into());
         }
         let settings = self.settings();
-        let letters = crate::fold::fold(query)
-            .chars()
-            .filter(|c| c.is_alphanumeric())
-            .count();
+        let letters = crate::fold::letters(query);
         if settings.privacy == PrivacyMode::SearchOnly && letters < 3 {
             return Ok(Vec::new());
         }

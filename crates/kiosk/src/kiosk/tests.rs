@@ -42,7 +42,7 @@ pub(super) struct Fixture {
     pub(super) clock: ManualClock,
 }
 
-fn set_privacy(f: &Fixture, privacy: PrivacyMode) {
+pub(super) fn set_privacy(f: &Fixture, privacy: PrivacyMode) {
     f.kiosk
         .update_settings(
             &f.kiosk.staff_by_pin(PIN).unwrap(),

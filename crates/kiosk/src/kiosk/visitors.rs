@@ -3,16 +3,18 @@
 //! Offline like members: the arrival is recorded durably and sent by the outbox. A code is
 //! guarded like a PIN (wrong ones make the next try wait), and nothing lists the guests.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Duration, Utc};
 use chrono_tz::Tz;
 use serde::Serialize;
+use uuid::Uuid;
 
-use super::Kiosk;
-use crate::error::KioskError;
+use super::{Kiosk, Staff};
+use crate::error::{KioskError, StoreError};
 use crate::guard::Caller;
 use crate::model::{OutboxOp, VisitorRow};
 use crate::store::Tx;
 use crate::views::{first_name, hh_mm};
+use nexudus::HostApproval;
 
 /// What a visitor sees after giving their code.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
@@ -36,6 +38,29 @@ pub enum VisitorOutcome {
     },
     /// A sign-out for a visit not signed in, or signed out already: nothing recorded.
     NotSignedIn { first_name: String },
+    /// A walk-in waits for their host's answer (`visitor_waiting` follows it).
+    Waiting {
+        visit: Uuid,
+        first_name: String,
+        host_name: Option<String>,
+        seconds_left: u32,
+    },
+    /// The host declined the visit.
+    Declined { first_name: String },
+    /// No answer from the host in time, or none possible (offline): reception takes over.
+    SeeReception { first_name: String },
+}
+
+/// How far back "today's" visitors reach: a visit expected since then is today's wherever the
+/// kiosk stands (the sync reads the same window).
+pub(crate) const TODAY: Duration = Duration::hours(14);
+
+/// How a visitor is found at the kiosk: by their invitation's code, or as picked from a search
+/// by name.
+#[derive(Debug, Clone, Copy)]
+enum Lookup<'a> {
+    Code(&'a str),
+    Visit(Uuid),
 }
 
 /// An invitation's code as the kiosk compares it: no spaces around it, in capitals (a QR code's
@@ -51,7 +76,38 @@ impl Kiosk {
         caller: Caller,
         code: &str,
     ) -> Result<VisitorOutcome, KioskError> {
-        self.by_visitor_code(caller, code, |tx, v, first, now, tz| {
+        self.sign_in(caller, Lookup::Code(code))
+    }
+
+    /// A visitor found by name signs in.
+    pub fn visitor_sign_in_by(
+        &self,
+        caller: Caller,
+        visit: Uuid,
+    ) -> Result<VisitorOutcome, KioskError> {
+        self.sign_in(caller, Lookup::Visit(visit))
+    }
+
+    /// A visitor signs out with the same code.
+    pub fn visitor_sign_out_from(
+        &self,
+        caller: Caller,
+        code: &str,
+    ) -> Result<VisitorOutcome, KioskError> {
+        self.sign_out(caller, Lookup::Code(code))
+    }
+
+    /// A visitor found by name signs out.
+    pub fn visitor_sign_out_by(
+        &self,
+        caller: Caller,
+        visit: Uuid,
+    ) -> Result<VisitorOutcome, KioskError> {
+        self.sign_out(caller, Lookup::Visit(visit))
+    }
+
+    fn sign_in(&self, caller: Caller, lookup: Lookup<'_>) -> Result<VisitorOutcome, KioskError> {
+        self.by_visitor(caller, lookup, |tx, v, first, now, tz| {
             if v.arrived_at.is_some() && v.departed_at.is_none() {
                 return Ok(VisitorOutcome::AlreadyArrived {
                     first_name: first,
@@ -68,13 +124,8 @@ impl Kiosk {
         })
     }
 
-    /// A visitor signs out with the same code.
-    pub fn visitor_sign_out_from(
-        &self,
-        caller: Caller,
-        code: &str,
-    ) -> Result<VisitorOutcome, KioskError> {
-        self.by_visitor_code(caller, code, |tx, v, first, now, tz| {
+    fn sign_out(&self, caller: Caller, lookup: Lookup<'_>) -> Result<VisitorOutcome, KioskError> {
+        self.by_visitor(caller, lookup, |tx, v, first, now, tz| {
             if v.arrived_at.is_none() || v.departed_at.is_some() {
                 return Ok(VisitorOutcome::NotSignedIn { first_name: first });
             }
@@ -87,13 +138,33 @@ impl Kiosk {
         })
     }
 
-    /// Finds today's visitor of this location by `code` and applies `change` in one durable
-    /// transaction. A code no visitor has counts as a wrong try at this caller, as a PIN does;
-    /// no code is compared while that caller waits.
-    fn by_visitor_code(
+    /// Staff sign out every visitor still in at this location (the end of the day); answers
+    /// how many. Each departure goes through the outbox like one at the screen.
+    pub fn sign_out_all_visitors(&self, _staff: &Staff) -> Result<usize, KioskError> {
+        let location = self.settings().location.ok_or(KioskError::NoLocation)?;
+        let now = self.shared.clock.now();
+        let count = self.shared.store.write(|tx| {
+            let inside = tx.visitors_in(location.id)?;
+            for v in &inside {
+                tx.set_visitor_departed(v.local_id, now)?;
+                tx.enqueue(OutboxOp::VisitorDeparted, v.local_id, now)?;
+            }
+            Ok::<_, StoreError>(inside.len())
+        })?;
+        if count > 0 {
+            self.shared.nudge.notify_one();
+            self.shared.emit_progress();
+        }
+        Ok(count)
+    }
+
+    /// Finds today's visitor of this location and applies `change` in one durable transaction.
+    /// A code no visitor has counts as a wrong try at this caller, as a PIN does; no code is
+    /// compared while that caller waits. A walk-in still waiting for their host cannot sign in.
+    fn by_visitor(
         &self,
         caller: Caller,
-        code: &str,
+        lookup: Lookup<'_>,
         change: impl FnOnce(
             &Tx<'_>,
             VisitorRow,
@@ -105,10 +176,20 @@ impl Kiosk {
         self.member_pin_allowed(caller)?;
         let location = self.settings().location.ok_or(KioskError::NoLocation)?;
         let tz = location.tz();
-        let code = normalise_code(code);
         let now = self.shared.clock.now();
+        let since = now - TODAY;
         let outcome = self.shared.store.write(|tx| {
-            let Some(v) = tx.visitor_by_code(location.id, &code)? else {
+            let found = match lookup {
+                Lookup::Code(code) => {
+                    tx.visitor_by_code(location.id, &normalise_code(code), since)?
+                }
+                Lookup::Visit(id) => tx
+                    .visitor(id)?
+                    .filter(|v| v.location_id == location.id && v.expected_arrival >= since),
+            };
+            let Some(v) = found.filter(|v| {
+                !matches!(v.approval, HostApproval::Requested | HostApproval::Rejected)
+            }) else {
                 return Ok(None);
             };
             let first = first_name(&v.full_name);

@@ -11,7 +11,7 @@ use crate::error::KioskError;
 use crate::guard::Caller;
 use crate::model::{OutboxOp, OutboxStatus, VisitorRow};
 
-fn expect_guest(f: &Fixture, code: &str) -> Uuid {
+pub(super) fn expect_guest(f: &Fixture, code: &str) -> Uuid {
     let row = VisitorRow {
         local_id: Uuid::now_v7(),
         nexudus_id: Some(71_000_001),
@@ -23,6 +23,8 @@ fn expect_guest(f: &Fixture, code: &str) -> Uuid {
         expected_arrival: f.clock.now() + Duration::minutes(30),
         arrived_at: None,
         departed_at: None,
+        approval: nexudus::HostApproval::NotRequired,
+        walk_in: None,
     };
     f.kiosk
         .shared
@@ -32,7 +34,7 @@ fn expect_guest(f: &Fixture, code: &str) -> Uuid {
     row.local_id
 }
 
-fn queued(f: &Fixture) -> Vec<OutboxOp> {
+pub(super) fn queued(f: &Fixture) -> Vec<OutboxOp> {
     f.kiosk
         .shared
         .store

@@ -40,6 +40,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0006_paired_devices.sql"),
     include_str!("../../migrations/0007_withdrawn_checkins.sql"),
     include_str!("../../migrations/0008_visitors.sql"),
+    include_str!("../../migrations/0009_walk_ins.sql"),
 ];
 
 fn migrations() -> Migrations<'static> {

@@ -35,6 +35,11 @@ pub(super) enum Held {
     Undone,
     /// A visitor's arrival or departure holds on the server.
     Visitor,
+    /// A walk-in registered here is on the server with this Id: sent now, or found from an
+    /// earlier send whose answer was lost.
+    WalkIn {
+        id: i64,
+    },
 }
 
 /// What one attempt at an entry came to. `in_doubt`: whether the write may have reached the
@@ -175,7 +180,11 @@ pub(super) fn decide(
         Sent::Blocked => {
             let outcome = Outcome::Retry {
                 at: now + backoff.base,
-                error: "waiting for its check-in to sync".into(),
+                error: match entry.op.record() {
+                    RecordKind::Visitor => "waiting for the visitor's registration to sync",
+                    _ => "waiting for its check-in to sync",
+                }
+                .into(),
                 in_doubt: entry.in_doubt,
             };
             (outcome, Some(Stop::Wait(backoff.base)))

@@ -49,6 +49,8 @@ pub struct SyncOptions {
     pub full_reload_interval: Duration,
     /// How often today's check-ins of the location are pulled.
     pub checkin_interval: Duration,
+    /// How often a walk-in's host approval is read while they wait at the screen.
+    pub approval_poll: StdDuration,
     /// The first retry delay; it doubles per attempt, with jitter, up to `backoff_cap`.
     pub backoff_base: Duration,
     pub backoff_cap: Duration,
@@ -70,6 +72,7 @@ impl Default for SyncOptions {
             // Often enough that a second kiosk hears of a check-in before most members could walk
             // to it; 240 reads an hour, within a fleet's share of the 5,000 an hour.
             checkin_interval: Duration::seconds(15),
+            approval_poll: StdDuration::from_secs(3),
             backoff_base: Duration::seconds(2),
             backoff_cap: Duration::minutes(5),
             detail_batch: 100,
@@ -242,6 +245,13 @@ impl SyncEngine {
             let wait = match wait {
                 None if !self.is_stopping() => self.fill(&api).await?,
                 wait => wait,
+            };
+            // A walk-in waiting for their host is read again soon: they stand at the screen.
+            let following = !self.is_stopping() && self.follow_approvals(&api).await?;
+            let wait = match wait {
+                _ if !following => wait,
+                Some(w) => Some(w.min(self.options.approval_poll)),
+                None => Some(self.options.approval_poll),
             };
             match missing_role.or(pulled_without) {
                 Some(e) => {

@@ -55,6 +55,17 @@ impl Ledger<'_> {
             .find(|(e, _)| e.target == target && e.op == OutboxOp::CreateCheckin)
             .map(|(_, outcome)| outcome)
     }
+
+    /// The Id the walk-in `target` was given earlier in this batch, recorded yet or not.
+    pub(super) fn walk_in(&self, target: Uuid) -> Option<i64> {
+        self.settled
+            .iter()
+            .rev()
+            .find_map(|(e, outcome)| match outcome {
+                Outcome::Done(Held::WalkIn { id }) if e.target == target => Some(*id),
+                _ => None,
+            })
+    }
 }
 
 impl SyncEngine {
@@ -185,8 +196,12 @@ impl SyncEngine {
                 self.send_withdraw(api, entry, row, ledger.checkin(entry.target))
                     .await
             }
+            (OutboxOp::VisitorCreated, Some(Target::Visitor(row))) => {
+                self.send_walk_in(api, entry, row).await
+            }
             (OutboxOp::VisitorArrived | OutboxOp::VisitorDeparted, Some(Target::Visitor(row))) => {
-                self.send_visitor(api, entry, row).await
+                let id = ledger.walk_in(entry.target).or(row.nexudus_id);
+                self.send_visitor(api, entry, row, id).await
             }
             (OutboxOp::ReopenCheckin, Some(Target::Checkin(row))) => {
                 self.send_reopen(api, entry, row, ledger.checkin(entry.target))
@@ -224,6 +239,10 @@ impl SyncEngine {
                         if *with_to_time {
                             tx.finish_close_entries(entry.target, entry.id, now)?;
                         }
+                    }
+                    Outcome::Done(Held::WalkIn { id }) => {
+                        tx.adopt_visitor_id(entry.target, *id)?;
+                        tx.finish(entry.id, now)?;
                     }
                     Outcome::Done(Held::FailedCheckin { id }) => {
                         tx.set_failed_nexudus_id(entry.target, *id)?;

@@ -5,8 +5,8 @@
 
 use chrono::Duration;
 use futures::TryStreamExt;
-use nexudus::{ApiError, Client, VisitorQuery, VisitorWrite};
-use tracing::info;
+use nexudus::{ApiError, Client, HostApproval, Paging, VisitorQuery, VisitorWrite};
+use tracing::{info, warn};
 use uuid::Uuid;
 
 use super::decide::{Held, Sent};
@@ -36,7 +36,50 @@ pub(super) fn visitor_row(v: &nexudus::Visitor) -> VisitorRow {
         expected_arrival: v.expected_arrival,
         arrived_at: v.arrived.then_some(v.arrival_date).flatten(),
         departed_at: v.departure_date,
+        approval: v.host_approval_status,
+        walk_in: None,
     }
+}
+
+/// Whether `found` is the walk-in `row` sent earlier, its answer lost: its `SystemId`, else
+/// the same e-mail (any case) expected at the same second at the same location.
+pub(super) fn is_lost_walk_in(found: &nexudus::Visitor, row: &VisitorRow, email: &str) -> bool {
+    let ours = row.local_id.to_string();
+    match found.system_id.as_deref() {
+        Some(id) if !id.is_empty() => id == ours,
+        _ => {
+            found.business_id == row.location_id
+                && found.expected_arrival.timestamp() == row.expected_arrival.timestamp()
+                && found
+                    .email
+                    .as_deref()
+                    .is_some_and(|e| e.trim().eq_ignore_ascii_case(email))
+        }
+    }
+}
+
+/// The POST of a walk-in registered here.
+fn walk_in_write(row: &VisitorRow, email: &str) -> VisitorWrite {
+    let walk = row.walk_in.clone().unwrap_or_default();
+    let mut w = VisitorWrite::new(
+        row.location_id,
+        row.full_name.clone(),
+        email,
+        row.expected_arrival,
+    );
+    w.coworker_id = row.host_id;
+    w.company_name = walk.company;
+    w.has_agreed_terms = walk.agreed_terms;
+    w.host_approval_status = match row.approval {
+        HostApproval::Requested => HostApproval::Requested,
+        _ => HostApproval::NotRequired,
+    };
+    w.arrived = row.arrived_at.is_some();
+    w.arrival_date = row.arrived_at;
+    w.checked_in_at = row.arrived_at;
+    w.departure_date = row.departed_at;
+    w.system_id = Some(row.local_id.to_string());
+    w
 }
 
 impl SyncEngine {
@@ -46,6 +89,7 @@ impl SyncEngine {
             return Ok(());
         };
         let now = self.shared.clock.now();
+        let keep = Duration::days(i64::from(self.shared.settings().visitors.keep_days));
         let query = VisitorQuery {
             business_id: Some(location.id),
             expected_after: Some(now - BEHIND),
@@ -62,7 +106,7 @@ impl SyncEngine {
             for v in visitors.iter().filter(|v| v.business_id == location.id) {
                 tx.keep_pulled_visitor(&visitor_row(v))?;
             }
-            tx.wipe_visitors_before(now - BEHIND)
+            tx.wipe_visitors_before(now - BEHIND - keep)
         })?;
         if wiped > 0 {
             info!(wiped, "visitors of days gone wiped from the kiosk");
@@ -70,18 +114,147 @@ impl SyncEngine {
         Ok(())
     }
 
-    /// Sends a visitor's arrival or departure.
-    pub(super) async fn send_visitor(
+    /// Sends a walk-in registered here: looked up first when an earlier send may have
+    /// reached the server, then POSTed with the kiosk's id as its `SystemId`.
+    pub(super) async fn send_walk_in(
         &self,
         api: &Client,
         entry: &OutboxEntry,
         row: &VisitorRow,
     ) -> Result<Sent, SyncError> {
+        if let Some(id) = row.nexudus_id {
+            return Ok(Sent::Done(Held::WalkIn { id }));
+        }
+        let Some(email) = row.walk_in.as_ref().and_then(|w| w.email.clone()) else {
+            return Ok(Sent::missing(entry));
+        };
+        if entry.in_doubt {
+            match self.find_walk_in(api, row, &email).await {
+                Ok(Some(id)) => return Ok(Sent::Done(Held::WalkIn { id })),
+                Ok(None) => {}
+                Err(error) => return Ok(Sent::lookup_failed(error)),
+            }
+        }
+        Ok(
+            match api.create_visitor(&walk_in_write(row, &email)).await {
+                Ok(id) => Sent::Done(Held::WalkIn { id }),
+                Err(e) => Sent::failed_write(e),
+            },
+        )
+    }
+
+    /// Looks for a walk-in the server may hold from an earlier send whose answer was lost: by
+    /// `SystemId` (which Nexudus may not keep), then by e-mail around its expected arrival.
+    async fn find_walk_in(
+        &self,
+        api: &Client,
+        row: &VisitorRow,
+        email: &str,
+    ) -> Result<Option<i64>, ApiError> {
+        let paging = Paging {
+            size: 50,
+            ..Paging::default()
+        };
+        let by_id = VisitorQuery {
+            system_id: Some(row.local_id.to_string()),
+            paging: paging.clone(),
+            ..VisitorQuery::default()
+        };
+        let page = api.visitor_page(&by_id).await?;
+        if let Some(v) = page.records.iter().find(|v| is_lost_walk_in(v, row, email)) {
+            return Ok(Some(v.id));
+        }
+        // A day on each side: the zone the server reads a range in is not documented.
+        let window = VisitorQuery {
+            business_id: Some(row.location_id),
+            email: Some(email.to_owned()),
+            expected_after: Some(row.expected_arrival - Duration::days(1)),
+            expected_before: Some(row.expected_arrival + Duration::days(1)),
+            paging,
+            ..VisitorQuery::default()
+        };
+        let found: Vec<nexudus::Visitor> = api.visitors(window).try_collect().await?;
+        Ok(found
+            .iter()
+            .find(|v| is_lost_walk_in(v, row, email))
+            .map(|v| v.id))
+    }
+
+    /// Follows the walk-ins waiting for their host: each is read until the host answers or the
+    /// wait runs out. An approval in time signs the visitor in (sent by the outbox).
+    pub(super) async fn follow_approvals(&self, api: &Client) -> Result<bool, SyncError> {
+        let settings = self.shared.settings();
+        let Some(location) = settings.location else {
+            return Ok(false);
+        };
+        let now = self.shared.clock.now();
+        let wait = Duration::minutes(i64::from(settings.visitors.approval_wait_minutes));
+        let waiting: Vec<VisitorRow> = self
+            .shared
+            .store
+            .read(|tx| tx.walk_ins_since(location.id, now - wait))?
+            .into_iter()
+            .filter(|v| v.approval == HostApproval::Requested)
+            .collect();
+        let mut still_waiting = false;
+        for row in &waiting {
+            let Some(id) = row.nexudus_id else {
+                still_waiting = true;
+                continue;
+            };
+            let answer = match api.visitor(id).await {
+                Ok(v) => v.host_approval_status,
+                Err(ApiError::NotFound { .. }) => HostApproval::Rejected,
+                Err(e) => return Err(e.into()),
+            };
+            match answer {
+                HostApproval::Requested => still_waiting = true,
+                HostApproval::AcceptedAndHold | HostApproval::AcceptedAndGrant => {
+                    let at = self.shared.clock.now();
+                    self.shared.store.write(|tx| {
+                        tx.set_visitor_approval(row.local_id, answer)?;
+                        tx.set_visitor_arrived(row.local_id, at)?;
+                        tx.enqueue(OutboxOp::VisitorArrived, row.local_id, at)
+                    })?;
+                    info!("a walk-in's host approved the visit");
+                }
+                other => {
+                    if other != HostApproval::Rejected {
+                        warn!(
+                            code = other.code(),
+                            "a host approval status the kiosk does not know: treated as declined"
+                        );
+                    }
+                    self.shared.store.write(|tx| {
+                        tx.set_visitor_approval(row.local_id, HostApproval::Rejected)
+                    })?;
+                }
+            }
+        }
+        if !waiting.is_empty() {
+            self.shared.emit_progress();
+        }
+        Ok(still_waiting)
+    }
+
+    /// Sends a visitor's arrival or departure to record `id` (the walk-in's, when it was
+    /// registered earlier in the same batch).
+    pub(super) async fn send_visitor(
+        &self,
+        api: &Client,
+        entry: &OutboxEntry,
+        row: &VisitorRow,
+        id: Option<i64>,
+    ) -> Result<Sent, SyncError> {
         let gone = || Sent::Park {
             reason: "the visitor was deleted in Nexudus".into(),
             in_doubt: false,
         };
-        let Some(id) = row.nexudus_id else {
+        let Some(id) = id else {
+            // A walk-in not registered yet: its arrival waits for it.
+            if self.earlier_open(entry)?.is_some() {
+                return Ok(Sent::Blocked);
+            }
             return Ok(gone());
         };
         let server = match api.visitor(id).await {
@@ -112,5 +285,74 @@ impl SyncEngine {
             Err(ApiError::NotFound { .. }) => gone(),
             Err(e) => Sent::failed_write(e),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{TimeZone, Utc};
+
+    use super::*;
+    use crate::model::WalkInRow;
+
+    fn ours() -> VisitorRow {
+        VisitorRow {
+            local_id: Uuid::now_v7(),
+            nexudus_id: None,
+            location_id: 1001,
+            full_name: "Ada Lovelace".into(),
+            code: None,
+            host_id: Some(2),
+            host_name: Some("José García".into()),
+            expected_arrival: Utc.with_ymd_and_hms(2026, 11, 30, 9, 15, 42).unwrap(),
+            arrived_at: None,
+            departed_at: None,
+            approval: HostApproval::NotRequired,
+            walk_in: Some(WalkInRow {
+                email: Some("ada@example.com".into()),
+                ..WalkInRow::default()
+            }),
+        }
+    }
+
+    fn server(row: &VisitorRow) -> nexudus::Visitor {
+        let mut w = walk_in_write(row, "ADA@example.com");
+        w.system_id = None;
+        let mut json = serde_json::to_value(&w).unwrap();
+        json["Id"] = 71.into();
+        serde_json::from_value(json).unwrap()
+    }
+
+    #[test]
+    fn a_lost_walk_in_is_known_by_its_system_id_else_by_email_location_and_second() {
+        let row = ours();
+        let mut found = server(&row);
+        assert!(
+            is_lost_walk_in(&found, &row, "ada@example.com"),
+            "e-mail in any case"
+        );
+        found.expected_arrival += Duration::seconds(1);
+        assert!(
+            !is_lost_walk_in(&found, &row, "ada@example.com"),
+            "another second: another visit"
+        );
+        found.expected_arrival = row.expected_arrival;
+        found.business_id = 1002;
+        assert!(
+            !is_lost_walk_in(&found, &row, "ada@example.com"),
+            "another location"
+        );
+        found.business_id = 1001;
+        found.system_id = Some("another-kiosk".into());
+        assert!(
+            !is_lost_walk_in(&found, &row, "ada@example.com"),
+            "another kiosk's record, whatever its e-mail"
+        );
+        found.system_id = Some(row.local_id.to_string());
+        found.email = None;
+        assert!(
+            is_lost_walk_in(&found, &row, "ada@example.com"),
+            "our SystemId is enough"
+        );
     }
 }

@@ -370,6 +370,8 @@ pub(super) fn list_visitors(
             "Visitor_VisitorCode",
             st.world.switches.exact_string_filters,
         );
+        let email = p.string_filter("Visitor_Email", st.world.switches.exact_string_filters);
+        let system_id = p.get("Visitor_SystemId").map(str::to_owned);
         let expected = p.range("Visitor_ExpectedArrival")?;
         let rows = st
             .world
@@ -378,6 +380,10 @@ pub(super) fn list_visitors(
             .filter(|v| {
                 business.is_none_or(|b| v.business_id == b)
                     && code(Some(&v.visitor_code))
+                    && email(Some(&v.email))
+                    && system_id
+                        .as_ref()
+                        .is_none_or(|s| v.system_id.as_ref() == Some(s))
                     && expected(Some(v.expected_arrival))
             })
             .collect();
