@@ -128,3 +128,9 @@ export type SimVisitor = {
 
 /** The demo simulator's visitors, read through its API like any client. */
 export const simVisitors = (request: APIRequestContext) => simList<SimVisitor>(request, '/api/spaces/visitors?size=1000');
+
+/** The host answers a walk-in's request (the simulator's admin API, as Nexudus records it). */
+export async function answerHost(request: APIRequestContext, visitorId: number, approved: boolean) {
+  const r = await request.put(`${SIM}/_sim/visitors/${visitorId}/approval`, { data: { approved } });
+  expect(r.ok(), 'the simulator takes the host answer').toBe(true);
+}

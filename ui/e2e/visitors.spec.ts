@@ -1,8 +1,10 @@
 // Visitors at the front desk: an expected guest signs in with the code from their invitation,
-// typed or typed by a 2D scanner reading its QR code, and signs out with it; Nexudus hears of it.
+// typed or typed by a 2D scanner reading its QR code, or by finding their name, and signs out;
+// walk-ins register and wait for their host, who answers through the simulator's admin API.
+// Nexudus hears of each.
 import { expect, test } from '@playwright/test';
 import type { Status } from '../src/lib/types';
-import { axe, shot, simVisitors } from './helpers';
+import { answerHost, axe, changeSettings, eligible, settings, shot, simVisitors } from './helpers';
 
 test('an expected visitor signs in with the invitation code, typed or scanned, and signs out', async ({ page, request }) => {
   const home = ((await (await request.get('/api/status')).json()) as Status).location!.id;
@@ -43,4 +45,96 @@ test('an expected visitor signs in with the invitation code, typed or scanned, a
     .not.toBeNull();
   await page.keyboard.press('Escape');
   await expect(page.getByTestId('visitor-desk')).toHaveCount(0);
+});
+
+test('a visitor without their code finds their own name and signs in', async ({ page, request }) => {
+  const home = ((await (await request.get('/api/status')).json()) as Status).location!.id;
+  const guest = (await simVisitors(request)).find((v) => v.BusinessId === home && !v.Arrived);
+  expect(guest, 'a guest of today still to arrive').toBeDefined();
+  await page.goto('/');
+  await page.getByTestId('visitor-button').click();
+  await page.getByTestId('visitor-mode-name').click();
+  const first = guest!.FullName.split(' ')[0]!;
+  await page.getByTestId('visitor-find').fill(first);
+  await page.getByTestId('visitor-find-go').click();
+  const found = page.getByTestId('visitor-found-item');
+  await expect(found, 'only those whose name starts so: never a list of guests').toHaveCount(1);
+  await expect(found).toContainText(first);
+  await found.click();
+  await expect(page.getByTestId('visitor-result')).toHaveAttribute('data-kind', 'arrived');
+  await expect
+    .poll(async () => (await simVisitors(request)).find((v) => v.Id === guest!.Id)?.Arrived, { timeout: 30_000 })
+    .toBe(true);
+});
+
+test('a walk-in is approved by their host and another declined; each sees the answer', async ({ page, request }) => {
+  const before = await settings(request);
+  await changeSettings(request, {
+    visitors: { ...before.visitors, host_approval: true, terms: 'Please wear your visitor badge at all times.' },
+  });
+  try {
+    const host = (await eligible(request))[0]!;
+    await page.goto('/');
+    const result = page.getByTestId('visitor-result');
+
+    async function walkIn(name: string) {
+      await page.getByTestId('visitor-button').click();
+      await page.getByTestId('visitor-mode-walk_in').click();
+      await page.getByTestId('walk-in-name').fill(name);
+      await page.getByTestId('walk-in-email').fill(`${name.toLowerCase().replace(' ', '.')}@example.com`);
+      await page.getByTestId('walk-in-company').fill('Walk-in Ltd');
+      await page.getByTestId('walk-in-host').fill(host.FullName);
+      await page.getByTestId('walk-in-host-option').filter({ hasText: host.FullName }).first().click();
+      await expect(page.getByTestId('visitor-terms')).toContainText('visitor badge');
+      await page.getByTestId('walk-in-terms').check();
+      await page.getByTestId('walk-in-register').click();
+      await expect(result, 'the host is asked first').toHaveAttribute('data-kind', 'waiting');
+      let id: number | undefined;
+      await expect
+        .poll(async () => (id = (await simVisitors(request)).find((v) => v.FullName === name)?.Id), { timeout: 30_000 })
+        .toBeDefined();
+      return id!;
+    }
+
+    const ada = await walkIn('Ada Walkin');
+    await shot(page, 'walk-in-waiting');
+    await answerHost(request, ada, true);
+    await expect(result, 'the screen follows the answer').toHaveAttribute('data-kind', 'arrived', { timeout: 20_000 });
+    await expect(result).toContainText(host.FullName);
+    await page.keyboard.press('Escape');
+
+    const dee = await walkIn('Dee Walkin');
+    // Dee steps aside: the kiosk is free, and the strip follows her.
+    await page.getByTestId('visitor-step-aside').click();
+    await expect(page.getByTestId('visitor-desk')).toHaveCount(0);
+    const strip = page.getByTestId('waiting-strip');
+    await expect(strip.locator('li[data-kind=waiting]')).toContainText('Dee');
+    await answerHost(request, dee, false);
+    await expect(strip.locator('li[data-kind=declined]'), 'declined: please see reception').toContainText('Dee', { timeout: 20_000 });
+    await shot(page, 'walk-in-declined-strip');
+    await expect
+      .poll(async () => (await simVisitors(request)).filter((v) => v.Id === ada || v.Id === dee).map((v) => [v.FullName, v.Arrived]), {
+        timeout: 30_000,
+      })
+      .toEqual([
+        ['Ada Walkin', true],
+        ['Dee Walkin', false],
+      ]);
+  } finally {
+    await changeSettings(request, { visitors: before.visitors });
+  }
+});
+
+test('the walk-in form with terms passes axe', async ({ page, request }) => {
+  const before = await settings(request);
+  await changeSettings(request, { visitors: { ...before.visitors, terms: 'Please wear your visitor badge.' } });
+  try {
+    await page.goto('/');
+    await page.getByTestId('visitor-button').click();
+    await page.getByTestId('visitor-mode-walk_in').click();
+    await expect(page.getByTestId('visitor-terms')).toBeVisible();
+    await axe(page, 'the walk-in form');
+  } finally {
+    await changeSettings(request, { visitors: before.visitors });
+  }
 });
