@@ -125,3 +125,37 @@ async fn a_hundred_visitors_signed_in_offline_arrive_in_nexudus_exactly_once_thr
         );
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_invitation_made_after_the_last_pull_is_looked_up_online_by_its_code() {
+    let (sim, _dir, kiosk) = loaded_kiosk(100, Limits::unlimited()).await;
+    let desk = other_client_with(&sim, "reception", Limits::unlimited()).await;
+    let mut invite = VisitorWrite::new(HOME, "Late Invite", "late@example.com", Utc::now());
+    invite.visitor_code = Some("LATE42".into());
+    desk.create_visitor(&invite).await.unwrap();
+    let outcome = kiosk
+        .visitor_sign_in_looking_up(Caller::Screen, "late42")
+        .await
+        .unwrap();
+    assert!(
+        matches!(&outcome, VisitorOutcome::Arrived { first_name, .. } if first_name == "Late"),
+        "found online before the next pull: {outcome:?}"
+    );
+    assert!(
+        matches!(
+            kiosk
+                .visitor_sign_in_looking_up(Caller::Screen, "NOPE99")
+                .await,
+            Err(kiosk::KioskError::UnknownCode)
+        ),
+        "a code Nexudus does not have either is a wrong code"
+    );
+    let status = drain(&kiosk, Duration::from_secs(20)).await;
+    assert_eq!(status.pending, 0);
+    assert!(
+        sim.visitors()
+            .iter()
+            .any(|v| v.full_name == "Late Invite" && v.arrived),
+        "arrived in Nexudus"
+    );
+}

@@ -171,8 +171,11 @@ calls! {
     tap_pin(pin: String) -> TapOutcome { k.tap_pin_from(face.caller(), &pin).await }
     tap_card(card: String) -> TapOutcome { k.tap_card_from(face.caller(), &card) }
     /// An expected visitor signs in with their invitation's code (typed, or a scanner typing
-    /// its QR code); a wrong code counts as a wrong PIN at this screen or tablet.
-    visitor_sign_in(code: String) -> VisitorOutcome { k.visitor_sign_in_from(face.caller(), &code) }
+    /// its QR code; one the kiosk has not pulled yet is looked up online); a wrong code counts
+    /// as a wrong PIN at this screen or tablet.
+    visitor_sign_in(code: String) -> VisitorOutcome {
+        k.visitor_sign_in_looking_up(face.caller(), &code).await
+    }
     /// A visitor signs out with the same code.
     visitor_sign_out(code: String) -> VisitorOutcome { k.visitor_sign_out_from(face.caller(), &code) }
     /// Today's visitors whose name starts with what was typed (3 letters at least; search

@@ -48,6 +48,7 @@ use crate::views::{Connectivity, Status, Tile, display_name, hh_mm};
 pub use access::{Paired, Staff, StaffSession, WrongPins};
 pub use undo::UNDO_WINDOW;
 pub use visitors::VisitorOutcome;
+pub(crate) use visitors::forget_before;
 pub use walk_ins::{FoundVisitor, Host, WalkIn};
 
 const STAFF_PIN_KEY: &str = "staff_pin_hash";

@@ -55,6 +55,12 @@ pub enum VisitorOutcome {
 /// kiosk stands (the sync reads the same window).
 pub(crate) const TODAY: Duration = Duration::hours(14);
 
+/// Visitors expected before this are wiped from the device (once nothing waits to be sent for
+/// them): their day, and as many days after it as staff set.
+pub(crate) fn forget_before(now: DateTime<Utc>, keep_days: u32) -> DateTime<Utc> {
+    now - TODAY - Duration::days(i64::from(keep_days))
+}
+
 /// How a visitor is found at the kiosk: by their invitation's code, or as picked from a search
 /// by name.
 #[derive(Debug, Clone, Copy)]
@@ -77,6 +83,28 @@ impl Kiosk {
         code: &str,
     ) -> Result<VisitorOutcome, KioskError> {
         self.sign_in(caller, Lookup::Code(code))
+    }
+
+    /// [`Kiosk::visitor_sign_in_from`], and a code the kiosk has not pulled yet (an invitation
+    /// made in the last seconds) is looked up online first, where the kiosk is online.
+    pub async fn visitor_sign_in_looking_up(
+        &self,
+        caller: Caller,
+        code: &str,
+    ) -> Result<VisitorOutcome, KioskError> {
+        self.member_pin_allowed(caller)?;
+        let location = self.settings().location.ok_or(KioskError::NoLocation)?;
+        let code = normalise_code(code);
+        let since = self.shared.clock.now() - TODAY;
+        let known = self
+            .shared
+            .store
+            .read(|tx| tx.visitor_by_code(location.id, &code, since))?
+            .is_some();
+        if !known {
+            crate::sync::look_up_visitor_code(&self.shared, &code).await;
+        }
+        self.sign_in(caller, Lookup::Code(&code))
     }
 
     /// A visitor found by name signs in.

@@ -141,3 +141,20 @@ fn the_guests_of_a_day_gone_are_wiped_once_nothing_waits_to_be_sent_for_them() {
         .unwrap();
     assert!(store.read(|tx| tx.visitor(id)).unwrap().is_none(), "wiped");
 }
+
+#[test]
+fn visitors_are_kept_the_day_by_default_and_as_many_days_after_as_staff_set() {
+    let f = fixture();
+    let id = expect_guest(&f, "K7P2QX");
+    let store = &f.kiosk.shared.store;
+    let seen_after = |days: i64, keep_days: u32| {
+        let later = f.clock.now() + Duration::days(days);
+        store
+            .write(|tx| tx.wipe_visitors_before(super::forget_before(later, keep_days)))
+            .unwrap();
+        store.read(|tx| tx.visitor(id)).unwrap().is_some()
+    };
+    assert!(seen_after(0, 0), "kept on the day");
+    assert!(seen_after(2, 2), "kept two days after, as staff set");
+    assert!(!seen_after(1, 0), "by default, gone the day after");
+}

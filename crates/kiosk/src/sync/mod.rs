@@ -19,6 +19,7 @@ mod visitors;
 mod wire;
 
 pub(crate) use fill::look_up_pin;
+pub(crate) use visitors::look_up_visitor_code;
 
 use std::sync::Arc;
 use std::time::Duration as StdDuration;

@@ -6,12 +6,15 @@
 use chrono::Duration;
 use futures::TryStreamExt;
 use nexudus::{ApiError, Client, HostApproval, Paging, VisitorQuery, VisitorWrite};
-use tracing::{info, warn};
+use tracing::{debug, info, warn};
 use uuid::Uuid;
 
 use super::decide::{Held, Sent};
 use super::{SyncEngine, SyncError};
+use crate::kiosk::forget_before;
 use crate::model::{OutboxEntry, OutboxOp, VisitorRow};
+use crate::shared::Shared;
+use crate::views::Connectivity;
 
 /// How far back and ahead of now the day's visitors are read: the zone Nexudus reads a range
 /// in is not documented (contract section 10), so the window is wide enough either way.
@@ -82,6 +85,63 @@ fn walk_in_write(row: &VisitorRow, email: &str) -> VisitorWrite {
     w
 }
 
+/// How long a visitor waits at most for the online look-up of a code the kiosk has not pulled.
+const LOOKUP_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(3);
+
+/// Looks a code the kiosk does not hold up in Nexudus (an invitation made since the last pull,
+/// at most 15 s ago): one list read filtered by location and code, the match made here on the
+/// whole code and today's window. A visitor found is kept; answers whether one was. Only while
+/// online, and counted against the same limit as online PIN look-ups.
+pub(crate) async fn look_up_visitor_code(shared: &Shared, code: &str) -> bool {
+    let Some(location) = shared.settings().location else {
+        return false;
+    };
+    if code.len() < 4 || shared.connectivity() != Connectivity::Online {
+        return false;
+    }
+    let Some(api) = shared.api() else {
+        return false;
+    };
+    if shared.pin_lookups.check().is_err() {
+        info!("online look-ups are coming too fast: this code is not looked up");
+        return false;
+    }
+    let now = shared.clock.now();
+    let query = VisitorQuery {
+        business_id: Some(location.id),
+        visitor_code: Some(code.to_owned()),
+        paging: Paging {
+            size: 5,
+            ..Paging::default()
+        },
+        ..VisitorQuery::default()
+    };
+    let found = match tokio::time::timeout(LOOKUP_TIMEOUT, api.visitor_page(&query)).await {
+        Ok(Ok(page)) => page.records.into_iter().find(|v| {
+            v.business_id == location.id
+                && v.visitor_code.as_deref().map(|c| c.trim().to_uppercase())
+                    == Some(code.to_owned())
+                && v.expected_arrival > now - BEHIND
+                && v.expected_arrival < now + AHEAD
+        }),
+        Ok(Err(e)) => {
+            debug!(error = %e, "online visitor code look-up failed");
+            None
+        }
+        Err(_) => {
+            debug!("online visitor code look-up took too long");
+            None
+        }
+    };
+    let Some(v) = found else {
+        return false;
+    };
+    shared
+        .store
+        .write(|tx| tx.keep_pulled_visitor(&visitor_row(&v)))
+        .is_ok()
+}
+
 impl SyncEngine {
     /// The location's visitors of the day; those of days gone are wiped.
     pub(super) async fn pull_visitors(&self, api: &Client) -> Result<(), SyncError> {
@@ -89,7 +149,7 @@ impl SyncEngine {
             return Ok(());
         };
         let now = self.shared.clock.now();
-        let keep = Duration::days(i64::from(self.shared.settings().visitors.keep_days));
+        let keep_days = self.shared.settings().visitors.keep_days;
         let query = VisitorQuery {
             business_id: Some(location.id),
             expected_after: Some(now - BEHIND),
@@ -106,7 +166,7 @@ impl SyncEngine {
             for v in visitors.iter().filter(|v| v.business_id == location.id) {
                 tx.keep_pulled_visitor(&visitor_row(v))?;
             }
-            tx.wipe_visitors_before(now - BEHIND - keep)
+            tx.wipe_visitors_before(forget_before(now, keep_days))
         })?;
         if wiped > 0 {
             info!(wiped, "visitors of days gone wiped from the kiosk");
