@@ -1,4 +1,6 @@
 import { defineConfig } from '@playwright/test';
+import { resolve } from 'node:path';
+import { CAMERA_VIDEO } from './e2e/camera-video';
 
 // The browser face in demo mode: `kiosk serve` with its own simulator on fixed loopback ports.
 export const KIOSK = 'http://127.0.0.1:18080';
@@ -13,10 +15,29 @@ export default defineConfig({
   workers: 1,
   timeout: 60_000,
   reporter: [['list']],
+  // Writes the fake camera's picture of a QR code before any browser starts.
+  globalSetup: './e2e/camera-video.ts',
   projects: [
-    { name: 'kiosk', testIgnore: /lockout\.spec\.ts/ },
+    { name: 'kiosk', testIgnore: /(lockout|camera)\.spec\.ts/ },
+    {
+      // A fake camera that shows a QR code, allowed without asking.
+      name: 'camera',
+      testMatch: /camera\.spec\.ts/,
+      use: {
+        launchOptions: {
+          executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+          args: [
+            '--no-sandbox',
+            '--disable-gpu',
+            '--use-fake-ui-for-media-stream',
+            '--use-fake-device-for-media-stream',
+            `--use-file-for-fake-video-capture=${resolve(CAMERA_VIDEO)}`,
+          ],
+        },
+      },
+    },
     // Locks the staff panel for 30 s, so it runs once everything else has.
-    { name: 'lockout', testMatch: /lockout\.spec\.ts/, dependencies: ['kiosk'] },
+    { name: 'lockout', testMatch: /lockout\.spec\.ts/, dependencies: ['kiosk', 'camera'] },
   ],
   use: {
     baseURL: KIOSK,

@@ -96,6 +96,7 @@ fn boot_options(data_dir: PathBuf) -> BootOptions {
         autostart: true,
         leave_kiosk: true,
         pairing: false,
+        camera: false,
     };
     options.demo = match std::env::var("KIOSK_DEMO").as_deref() {
         Ok("always" | "1") => DemoChoice::Always,

@@ -207,6 +207,7 @@ async fn main() -> anyhow::Result<()> {
             options.demo_sim_port = sim_port;
             options.capabilities = kiosk::Capabilities {
                 pairing: web.pairing_required,
+                camera: true,
                 ..kiosk::Capabilities::default()
             };
             let running = kiosk_boot::boot(options).await?;

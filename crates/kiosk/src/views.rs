@@ -116,6 +116,10 @@ pub struct Capabilities {
     pub leave_kiosk: bool,
     /// Pair tablets with a code (the browser face on a network address).
     pub pairing: bool,
+    /// Read a visitor's QR code with a camera, where the browser has one (the browser face; the
+    /// desktop app's WebKitGTK on Linux has no camera access, so it reads QR codes through a
+    /// USB 2D scanner).
+    pub camera: bool,
 }
 
 /// The status bar and the staff panel's sync view.

@@ -110,7 +110,13 @@ leave_kiosk: boolean,
 /**
  * Pair tablets with a code (the browser face on a network address).
  */
-pairing: boolean, };
+pairing: boolean, 
+/**
+ * Read a visitor's QR code with a camera, where the browser has one (the browser face; the
+ * desktop app's WebKitGTK on Linux has no camera access, so it reads QR codes through a
+ * USB 2D scanner).
+ */
+camera: boolean, };
 
 export type IgnoredAfter = "checked_in" | "checked_out" | "refused";
 
