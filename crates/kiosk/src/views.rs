@@ -153,6 +153,8 @@ pub struct QueueItem {
     pub entry: OutboxEntry,
     pub member_id: Option<i64>,
     pub member_name: Option<String>,
+    /// For a visitor's entry, the visitor's name (staff see it; the public screen never does).
+    pub visitor_name: Option<String>,
     pub at: Option<DateTime<Utc>>,
 }
 

@@ -198,7 +198,11 @@ export type AutoCheckoutRule = { "kind": "cut_off", hour: number, minute: number
 
 export type Event = { "type": "tapped", member_id: number, outcome: TapOutcome, } | { "type": "sync_progress", pending: number, parked: number, } | { "type": "connectivity", state: Connectivity, } | { "type": "synced", at: string, } | { "type": "members_changed" } | { "type": "settings_changed" } | { "type": "device_revoked", device_id: number, };
 
-export type QueueItem = { entry: OutboxEntry, member_id: number | null, member_name: string | null, at: string | null, };
+export type QueueItem = { entry: OutboxEntry, member_id: number | null, member_name: string | null, 
+/**
+ * For a visitor's entry, the visitor's name (staff see it; the public screen never does).
+ */
+visitor_name: string | null, at: string | null, };
 
 export type OutboxEntry = { id: number, op: OutboxOp, target: string, status: OutboxStatus, attempts: number, next_attempt_at: string, last_error: string | null, 
 /**

@@ -57,6 +57,7 @@ impl Kiosk {
             entries
                 .into_iter()
                 .map(|entry| {
+                    let mut visitor_name = None;
                     let (member_id, at) = match entry.op.record() {
                         RecordKind::Checkin => {
                             tx.checkin(entry.target)?.map_or((None, None), |c| {
@@ -66,12 +67,14 @@ impl Kiosk {
                         RecordKind::Failed => tx
                             .failed(entry.target)?
                             .map_or((None, None), |f| (f.member_id, Some(f.attempt_time))),
-                        // A visitor is no member: the queue names nobody for it.
-                        RecordKind::Visitor => (
-                            None,
-                            tx.visitor(entry.target)?
-                                .and_then(|v| v.departed_at.or(v.arrived_at)),
-                        ),
+                        RecordKind::Visitor => {
+                            let v = tx.visitor(entry.target)?;
+                            visitor_name = v.as_ref().map(|v| v.full_name.clone());
+                            let at = v.and_then(|v| {
+                                v.departed_at.or(v.arrived_at).or(Some(v.expected_arrival))
+                            });
+                            (None, at)
+                        }
                     };
                     let member_name = member_id
                         .and_then(|id| tx.member(id).ok().flatten())
@@ -80,6 +83,7 @@ impl Kiosk {
                         entry,
                         member_id,
                         member_name,
+                        visitor_name,
                         at,
                     })
                 })

@@ -329,3 +329,16 @@ fn staff_sign_out_every_visitor_still_in_once() {
         ]
     );
 }
+
+#[test]
+fn the_staff_queue_names_the_visitor_of_each_visitor_entry() {
+    let f = fixture();
+    f.kiosk
+        .visitor_walk_in_from(Caller::Screen, &walk_in(2))
+        .unwrap();
+    let staff = f.kiosk.staff_by_pin(PIN).unwrap();
+    let queue = f.kiosk.queue(&staff, 10).unwrap();
+    assert_eq!(queue[0].visitor_name.as_deref(), Some("Ada Lovelace"));
+    assert_eq!(queue[0].member_id, None, "a visitor is no member");
+    assert!(queue[0].at.is_some());
+}
