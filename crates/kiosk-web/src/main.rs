@@ -85,10 +85,14 @@ enum Command {
         #[arg(long, env = "KIOSK_UI_DIR", default_value = "ui/dist")]
         ui_dir: PathBuf,
     },
-    /// Print the sync status: connectivity, pending and parked entries.
+    /// Print this kiosk's health: connectivity, last sync, the queue, the API requests sent
+    /// lately against the account's budget, the database's size, the version.
     Status {
         #[command(flatten)]
         common: Common,
+        /// The whole status as JSON instead (what the status bar shows).
+        #[arg(long)]
+        json: bool,
     },
     /// Run one sync round now and print the status.
     Sync {
@@ -278,9 +282,13 @@ async fn main() -> anyhow::Result<()> {
             info!("stopped");
             Ok(())
         }
-        Command::Status { common } => {
+        Command::Status { common, json } => {
             let kiosk = common.open()?;
-            println!("{}", serde_json::to_string_pretty(&kiosk.status()?)?);
+            if json {
+                println!("{}", serde_json::to_string_pretty(&kiosk.status()?)?);
+            } else {
+                println!("{}", kiosk.health()?);
+            }
             Ok(())
         }
         Command::Sync { common } => {

@@ -13,6 +13,7 @@
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+use crate::desk::{Health, Occupancy, Presence, RollCall, Today};
 use crate::doctor::DoctorReport;
 use crate::error::{Invalid, KioskError};
 use crate::guard::Caller;
@@ -229,6 +230,40 @@ calls! {
     staff_check_account(session: String, write_test: Option<i64>) -> DoctorReport {
         let staff = k.staff(&session, face.caller())?;
         k.staff_check_account(&staff, write_test).await
+    }
+    /// The staff desk: everyone in now, members and visitors, from every source.
+    staff_presence(session: String) -> Vec<Presence> {
+        k.presence(&k.staff(&session, face.caller())?)
+    }
+    /// The day at a glance: arrivals and departures, refusals, parked entries with advice.
+    staff_today(session: String) -> Today {
+        let staff = k.staff(&session, face.caller())?;
+        k.today(&staff).await
+    }
+    /// People in by hour today and on a typical same weekday, and the day's peak.
+    staff_occupancy(session: String) -> Occupancy {
+        k.occupancy(&k.staff(&session, face.caller())?)
+    }
+    /// The fire roll-call: everyone in now, from local data, and how fresh it is (audited).
+    staff_roll_call(session: String) -> RollCall {
+        k.roll_call(&k.staff(&session, face.caller())?)
+    }
+    /// This kiosk's health (`kiosk status` prints the same).
+    staff_health(session: String) -> Health {
+        k.staff(&session, face.caller())?;
+        k.health()
+    }
+    /// Checks a member in on their behalf (audited; synced like any check-in).
+    staff_check_in_for(session: String, member_id: i64) -> TapOutcome {
+        k.check_in_for(&k.staff(&session, face.caller())?, member_id)
+    }
+    /// Checks a member out on their behalf (audited).
+    staff_check_out_for(session: String, member_id: i64) -> TapOutcome {
+        k.check_out_for(&k.staff(&session, face.caller())?, member_id)
+    }
+    /// Puts a check-out's time right ("17:30", the location's clock, the day it began).
+    staff_correct_check_out(session: String, checkin: uuid::Uuid, to_local: String) -> () {
+        k.correct_check_out(&k.staff(&session, face.caller())?, checkin, &to_local)
     }
     /// Signs out every visitor still in (the end of the day); answers how many.
     staff_sign_out_visitors(session: String) -> usize {

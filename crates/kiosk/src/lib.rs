@@ -9,6 +9,7 @@ pub mod brand;
 pub mod calls;
 pub mod clock;
 pub mod config;
+pub mod desk;
 pub mod doctor;
 pub mod error;
 pub mod events;

@@ -35,6 +35,8 @@ pub enum TapMethod {
     Tile,
     Pin,
     Card,
+    /// Staff on the member's behalf, at the staff desk.
+    Staff,
 }
 
 impl TapMethod {
@@ -43,6 +45,7 @@ impl TapMethod {
             Self::Tile => "tile",
             Self::Pin => "pin",
             Self::Card => "card",
+            Self::Staff => "staff",
         }
     }
 }
@@ -123,6 +126,30 @@ pub struct CheckinRow {
     pub server_fields: nexudus::ServerFields,
 }
 
+#[cfg(test)]
+impl CheckinRow {
+    /// A check-in read from Nexudus (not this kiosk's), open, made with `source`.
+    pub fn from_server(member_id: i64, location_id: i64, from: DateTime<Utc>, source: i64) -> Self {
+        Self {
+            local_id: Uuid::now_v7(),
+            nexudus_id: Some(9_000 + member_id),
+            member_id,
+            location_id,
+            from_time: from,
+            from_time_local: None,
+            to_time: None,
+            to_time_local: None,
+            source,
+            method: "server".into(),
+            auto_checkout: false,
+            teams: None,
+            plan: None,
+            origin: Origin::Server,
+            server_fields: nexudus::ServerFields::default(),
+        }
+    }
+}
+
 /// A rejected attempt as the kiosk holds it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FailedRow {
@@ -151,6 +178,8 @@ pub enum OutboxOp {
     WithdrawCheckin,
     /// "Not you? Undo" of a check-out that may have left: the record is open again.
     ReopenCheckin,
+    /// Staff put a check-out's time right: the record is put back with the new `ToTime`.
+    AmendCheckout,
     /// A walk-in registered at the kiosk: a new visitor record (`VisitorSource` NexIO).
     VisitorCreated,
     /// A visitor signed in at the kiosk: `Arrived` and `ArrivalDate` on their record.
@@ -174,7 +203,8 @@ impl OutboxOp {
             Self::CreateCheckin
             | Self::CloseCheckin
             | Self::WithdrawCheckin
-            | Self::ReopenCheckin => RecordKind::Checkin,
+            | Self::ReopenCheckin
+            | Self::AmendCheckout => RecordKind::Checkin,
             Self::CreateFailed => RecordKind::Failed,
             Self::VisitorCreated | Self::VisitorArrived | Self::VisitorDeparted => {
                 RecordKind::Visitor
@@ -189,6 +219,7 @@ impl OutboxOp {
             Self::CreateFailed => "create_failed",
             Self::WithdrawCheckin => "withdraw_checkin",
             Self::ReopenCheckin => "reopen_checkin",
+            Self::AmendCheckout => "amend_checkout",
             Self::VisitorCreated => "visitor_created",
             Self::VisitorArrived => "visitor_arrived",
             Self::VisitorDeparted => "visitor_departed",
@@ -202,6 +233,7 @@ impl OutboxOp {
             "create_failed" => Some(Self::CreateFailed),
             "withdraw_checkin" => Some(Self::WithdrawCheckin),
             "reopen_checkin" => Some(Self::ReopenCheckin),
+            "amend_checkout" => Some(Self::AmendCheckout),
             "visitor_created" => Some(Self::VisitorCreated),
             "visitor_arrived" => Some(Self::VisitorArrived),
             "visitor_departed" => Some(Self::VisitorDeparted),

@@ -56,6 +56,8 @@ pub(crate) struct Shared {
     pub pin_lookups: governor::DefaultDirectRateLimiter,
     /// Staff sessions and wrong tries, in memory.
     pub access: crate::access::Access,
+    /// Requests sent to Nexudus lately, by every client this kiosk made.
+    pub requests: Arc<nexudus::RequestCounter>,
 }
 
 /// Online PIN look-ups: 10 a minute, 5 at once. Each costs two requests or more of the account's
@@ -168,6 +170,7 @@ impl Shared {
         cfg.client_id = Some(self.client_id.clone());
         cfg.limits = self.config.limits.clone();
         cfg.timeout = self.config.request_timeout;
+        cfg.counter = Arc::clone(&self.requests);
         Ok(nexudus::Client::new(
             cfg,
             Arc::new(SessionStore(Arc::clone(&self.secrets))),

@@ -29,6 +29,20 @@ pub enum Connectivity {
     NotConfigured,
 }
 
+impl Connectivity {
+    /// Its name as the faces and the command line show it (`needs_login`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Online => "online",
+            Self::Offline => "offline",
+            Self::Throttled => "throttled",
+            Self::NeedsLogin => "needs_login",
+            Self::MissingRole => "missing_role",
+            Self::NotConfigured => "not_configured",
+        }
+    }
+}
+
 /// A member's tile.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct Tile {

@@ -12,6 +12,7 @@ use tracing::{debug, instrument, warn};
 use url::Url;
 
 use crate::auth::{AccessToken, Secret, TokenAnswer, TokenRefusal, TokenStore};
+use crate::counter::RequestCounter;
 use crate::error::{ApiError, LoginError};
 use crate::limits::{Limiter, Limits};
 use crate::model::{
@@ -35,6 +36,8 @@ pub struct ClientConfig {
     pub limits: Limits,
     /// How often a throttled GET is tried again (GETs change nothing, so this is safe).
     pub read_retries: u32,
+    /// Counts every request sent (shared with later clients of the same kiosk).
+    pub counter: Arc<RequestCounter>,
 }
 
 impl ClientConfig {
@@ -52,6 +55,7 @@ impl ClientConfig {
             timeout: Duration::from_secs(30),
             limits: Limits::default(),
             read_retries: 3,
+            counter: Arc::default(),
         })
     }
 }
@@ -303,6 +307,7 @@ impl Client {
         loop {
             self.limiter.acquire(write).await?;
             let token = self.access_token(refreshed).await?;
+            self.config.counter.count();
             let mut request = self
                 .http
                 .request(method.clone(), url.clone())
@@ -604,6 +609,14 @@ impl Client {
         query: FailedCheckinQuery,
     ) -> impl Stream<Item = Result<FailedCheckin, ApiError>> + '_ {
         self.records("/api/spaces/failedcheckins", query)
+    }
+
+    /// Failed check-ins matching the query, a page at a time.
+    pub fn failed_checkin_pages(
+        &self,
+        query: FailedCheckinQuery,
+    ) -> impl Stream<Item = Result<Page<FailedCheckin>, ApiError>> + '_ {
+        self.pages("/api/spaces/failedcheckins", query)
     }
 
     pub async fn failed_checkin(&self, id: i64) -> Result<FailedCheckin, ApiError> {

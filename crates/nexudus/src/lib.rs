@@ -8,6 +8,7 @@ mod codes;
 
 pub mod auth;
 mod client;
+mod counter;
 pub mod error;
 pub mod limits;
 pub mod model;
@@ -18,6 +19,7 @@ pub mod visitors;
 
 pub use auth::{MemoryTokenStore, Secret, StoredAccess, TokenStore};
 pub use client::{Client, ClientConfig};
+pub use counter::{RequestCounter, RequestsSent};
 pub use error::{ApiError, LoginError};
 pub use limits::{Limits, Rate};
 pub use model::{

@@ -116,6 +116,7 @@ export const opKey: Record<OutboxOp, Key> = {
   create_failed: 'opCreateFailed',
   withdraw_checkin: 'opWithdrawCheckin',
   reopen_checkin: 'opReopenCheckin',
+  amend_checkout: 'opAmendCheckout',
   visitor_created: 'opVisitorCreated',
   visitor_arrived: 'opVisitorArrived',
   visitor_departed: 'opVisitorDeparted',

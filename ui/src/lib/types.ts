@@ -69,6 +69,93 @@ approval_wait_minutes: number,
  */
 keep_days: number, };
 
+export type How = "tile" | "pin" | "card" | "staff" | "other_kiosk" | "door" | "dashboard" | "network" | "sensor" | "nexudus" | "invited" | "walk_in";
+
+export type Presence = { 
+/**
+ * A member's Id; none for a visitor.
+ */
+member_id: number | null, 
+/**
+ * A visitor's visit; none for a member.
+ */
+visit: string | null, 
+/**
+ * The full name: the desk is for staff.
+ */
+name: string, 
+/**
+ * A member's company, or whom a visitor visits.
+ */
+detail: string | null, since: string, since_local: string, how: How, 
+/**
+ * The member's open check-in, for a check-out on their behalf.
+ */
+checkin: string | null, };
+
+export type Movement = { at: string, at_local: string, name: string, member_id: number | null, arrival: boolean, how: How, 
+/**
+ * The check-in (a departure's, for correcting its time).
+ */
+checkin: string | null, };
+
+export type FailedLine = { at: string, at_local: string, name: string | null, 
+/**
+ * The refusal's stable code (this kiosk's) or `server`.
+ */
+reason: string, 
+/**
+ * What Nexudus or the kiosk says of it.
+ */
+description: string, 
+/**
+ * Refused by this kiosk (else read from Nexudus).
+ */
+here: boolean, };
+
+export type Advice = "grant_role" | "fix_in_nexudus_then_retry" | "discard" | "retry";
+
+export type ParkedLine = { entry: OutboxEntry, name: string | null, advice: Advice, };
+
+export type Today = { 
+/**
+ * Arrivals and departures, oldest first.
+ */
+timeline: Array<Movement>, failed: Array<FailedLine>, parked: Array<ParkedLine>, 
+/**
+ * Nexudus's own refusals could be read (else only this kiosk's are shown).
+ */
+server_failed_read: boolean, };
+
+export type Peak = { count: number, at: string, at_local: string, };
+
+export type Occupancy = { 
+/**
+ * For each hour 0-23, the people in at some time in it, today (hours to come: 0).
+ */
+today: Array<number>, 
+/**
+ * The same hour on the same weekday, on average over `weeks` weeks before today.
+ */
+typical: Array<number>, weeks: number, peak: Peak | null, };
+
+export type RollCall = { generated_at: string, generated_local: string, location: string, 
+/**
+ * The last successful exchange with Nexudus: check-ins made elsewhere since then are
+ * missing.
+ */
+data_as_of: string | null, connectivity: Connectivity, people: Array<Presence>, };
+
+export type Health = { connectivity: Connectivity, last_sync: string | null, pending: number, parked: number, 
+/**
+ * Requests this kiosk sent Nexudus in the last hour and day, and what the account allows.
+ */
+requests_last_hour: number, requests_last_day: number, hourly_budget: number | null, daily_budget: number | null, 
+/**
+ * The database file's size, in bytes.
+ */
+database_bytes: number, version: string, };
+
 export type Refusal = "inactive" | "wrong_location" | "no_plan";
 
 export type Status = { connectivity: Connectivity, 
@@ -210,11 +297,11 @@ export type OutboxEntry = { id: number, op: OutboxOp, target: string, status: Ou
  */
 in_doubt: boolean, created_at: string, };
 
-export type OutboxOp = "create_checkin" | "close_checkin" | "create_failed" | "withdraw_checkin" | "reopen_checkin" | "visitor_created" | "visitor_arrived" | "visitor_departed";
+export type OutboxOp = "create_checkin" | "close_checkin" | "create_failed" | "withdraw_checkin" | "reopen_checkin" | "amend_checkout" | "visitor_created" | "visitor_arrived" | "visitor_departed";
 
 export type OutboxStatus = "pending" | "claimed" | "done" | "parked";
 
-export type TapMethod = "tile" | "pin" | "card";
+export type TapMethod = "tile" | "pin" | "card" | "staff";
 
 export type ErrorDto = { code: string, message: string, 
 /**
@@ -303,6 +390,14 @@ export interface Calls {
   staff_discard: { args: { session: string; id: number }; answer: null };
   staff_audit: { args: { session: string }; answer: Array<AuditLine> };
   staff_check_account: { args: { session: string; write_test: number | null }; answer: DoctorReport };
+  staff_presence: { args: { session: string }; answer: Array<Presence> };
+  staff_today: { args: { session: string }; answer: Today };
+  staff_occupancy: { args: { session: string }; answer: Occupancy };
+  staff_roll_call: { args: { session: string }; answer: RollCall };
+  staff_health: { args: { session: string }; answer: Health };
+  staff_check_in_for: { args: { session: string; member_id: number }; answer: TapOutcome };
+  staff_check_out_for: { args: { session: string; member_id: number }; answer: TapOutcome };
+  staff_correct_check_out: { args: { session: string; checkin: string; to_local: string }; answer: null };
   staff_sign_out_visitors: { args: { session: string }; answer: number };
   staff_who_is_in: { args: { session: string }; answer: Array<Tile> };
   staff_login: { args: { session: string; email: string; password: string; totp: string | null; base_url: string | null }; answer: null };

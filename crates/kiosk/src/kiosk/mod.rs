@@ -9,6 +9,9 @@ mod access_tests;
 mod account;
 #[cfg(test)]
 mod brand_tests;
+mod desk;
+#[cfg(test)]
+mod desk_tests;
 mod staff;
 mod tap;
 #[cfg(test)]
@@ -46,6 +49,7 @@ use crate::sync::{SyncHandle, SyncOptions};
 use crate::views::{Connectivity, Status, Tile, display_name, hh_mm};
 
 pub use access::{Paired, Staff, StaffSession, WrongPins};
+pub(crate) use desk::{REQUESTS_SENT, SavedRequests};
 pub use undo::UNDO_WINDOW;
 pub use visitors::VisitorOutcome;
 pub(crate) use visitors::forget_before;
@@ -137,6 +141,7 @@ impl Kiosk {
             fill_unindexed: std::sync::atomic::AtomicUsize::new(0),
             pin_lookups: crate::shared::pin_lookup_limiter(),
             access: crate::access::Access::default(),
+            requests: Arc::default(),
             config,
         });
         shared.rebuild_index()?;

@@ -80,7 +80,11 @@ impl Kiosk {
         self.tap_as(member.id, method)
     }
 
-    fn tap_as(&self, member_id: i64, method: TapMethod) -> Result<TapOutcome, KioskError> {
+    pub(super) fn tap_as(
+        &self,
+        member_id: i64,
+        method: TapMethod,
+    ) -> Result<TapOutcome, KioskError> {
         let settings = self.settings();
         let location = settings.location.clone().ok_or(KioskError::NoLocation)?;
         let tz = location.tz();
@@ -166,11 +170,12 @@ impl Kiosk {
                     tx.enqueue(OutboxOp::CreateFailed, row.local_id, now)?;
                     // A PIN or card refused shows no name: a guessed PIN must not tell whose
                     // it is. The member who typed their own knows; reception sees the reason.
-                    let (member_id, first_name) = if method == TapMethod::Tile {
-                        (Some(member_id), first)
-                    } else {
-                        (None, String::new())
-                    };
+                    let (member_id, first_name) =
+                        if matches!(method, TapMethod::Tile | TapMethod::Staff) {
+                            (Some(member_id), first)
+                        } else {
+                            (None, String::new())
+                        };
                     Ok(TapOutcome::Rejected {
                         member_id,
                         first_name,

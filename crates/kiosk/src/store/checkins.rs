@@ -265,6 +265,21 @@ impl Tx<'_> {
         Ok(())
     }
 
+    /// The refused attempts at a location since `since`, oldest first.
+    pub fn failed_since(
+        &self,
+        location_id: i64,
+        since: DateTime<Utc>,
+    ) -> Result<Vec<FailedRow>, StoreError> {
+        self.rows(
+            &format!(
+                "SELECT {FAILED_COLUMNS} FROM failed_checkins WHERE location_id = ?1 AND attempt_time >= ?2 ORDER BY attempt_time"
+            ),
+            params![location_id, Ts(since)],
+            failed,
+        )
+    }
+
     pub fn failed(&self, local_id: Uuid) -> Result<Option<FailedRow>, StoreError> {
         self.row(
             &format!("SELECT {FAILED_COLUMNS} FROM failed_checkins WHERE local_id = ?1"),

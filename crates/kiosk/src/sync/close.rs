@@ -6,7 +6,7 @@ use nexudus::{ApiError, CheckinWrite, Client};
 use super::decide::{self, CloseTarget, Held, Sent};
 use super::push::Ledger;
 use super::{SyncEngine, SyncError};
-use crate::model::{CheckinRow, OutboxEntry};
+use crate::model::{CheckinRow, OutboxEntry, OutboxStatus};
 
 impl SyncEngine {
     pub(super) async fn send_close(
@@ -46,14 +46,7 @@ impl SyncEngine {
                 row.to_time,
             )));
         }
-        Ok(put_end(
-            api,
-            &server,
-            row.to_time,
-            row.to_time_local,
-            Held::CheckedOut,
-        )
-        .await)
+        Ok(put_row_end(api, &server, row).await)
     }
 }
 
@@ -82,6 +75,18 @@ pub(super) async fn read_for_put(
 
 /// The record as read, put back with only its end changed (`None`: open again); `held` once
 /// Nexudus took it.
+/// The record put back with the kiosk's check-out (its `ToTime`, or none).
+async fn put_row_end(api: &Client, server: &nexudus::Checkin, row: &CheckinRow) -> Sent {
+    put_end(
+        api,
+        server,
+        row.to_time,
+        row.to_time_local,
+        Held::CheckedOut,
+    )
+    .await
+}
+
 pub(super) async fn put_end(
     api: &Client,
     server: &nexudus::Checkin,
@@ -96,5 +101,38 @@ pub(super) async fn put_end(
         Ok(_) => Sent::Done(held),
         Err(ApiError::NotFound { .. }) => deleted_in_nexudus(),
         Err(e) => Sent::failed_write(e),
+    }
+}
+
+impl SyncEngine {
+    /// A check-out time staff put right: the record read and put back with the kiosk's
+    /// `ToTime`; nothing sent when the server has that time already (sent twice, the second
+    /// changes nothing).
+    pub(super) async fn send_amend(
+        &self,
+        api: &Client,
+        entry: &OutboxEntry,
+        row: &CheckinRow,
+        ledger: &Ledger<'_>,
+    ) -> Result<Sent, SyncError> {
+        let Some(id) = decide::checkin_id(ledger.checkin(entry.target), row.nexudus_id) else {
+            // Not in Nexudus yet: its check-in, still queued, goes out with the new time.
+            return Ok(match self.earlier_open(entry)? {
+                Some(e) if e.status != OutboxStatus::Parked => Sent::Blocked,
+                _ => Sent::Done(Held::CheckedOut),
+            });
+        };
+        let Some(to) = row.to_time else {
+            // Open again since (an undo): the reopening settles the server.
+            return Ok(Sent::Done(Held::CheckedOut));
+        };
+        let server = match read_for_put(api, entry, id).await {
+            Ok(server) => server,
+            Err(sent) => return Ok(sent),
+        };
+        if server.to_time.map(|t| t.timestamp()) == Some(to.timestamp()) {
+            return Ok(Sent::Done(Held::CheckedOut));
+        }
+        Ok(put_row_end(api, &server, row).await)
     }
 }

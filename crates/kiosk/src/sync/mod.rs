@@ -268,6 +268,7 @@ impl SyncEngine {
             Ok(wait) => {
                 self.shared.exchanged();
                 self.shared.emit_progress();
+                self.save_requests_sent();
                 wait.unwrap_or(self.options.tick).min(self.options.tick)
             }
             Err(SyncError::Api(e)) => {
@@ -297,6 +298,25 @@ impl SyncEngine {
                 warn!(error = %e, "sync round stopped on the store");
                 self.options.tick
             }
+        }
+    }
+
+    /// Keeps the requests sent lately where `kiosk status`, another process, reads them.
+    fn save_requests_sent(&self) {
+        let sent = self.shared.requests.sent();
+        let saved = crate::kiosk::SavedRequests {
+            last_hour: sent.last_hour,
+            last_day: sent.last_day,
+        };
+        let Ok(json) = serde_json::to_string(&saved) else {
+            return;
+        };
+        if let Err(e) = self
+            .shared
+            .store
+            .write_relaxed(|tx| tx.set_state(crate::kiosk::REQUESTS_SENT, &json))
+        {
+            debug!(error = %e, "the requests sent could not be saved");
         }
     }
 

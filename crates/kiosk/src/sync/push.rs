@@ -196,6 +196,9 @@ impl SyncEngine {
                 self.send_withdraw(api, entry, row, ledger.checkin(entry.target))
                     .await
             }
+            (OutboxOp::AmendCheckout, Some(Target::Checkin(row))) => {
+                self.send_amend(api, entry, row, ledger).await
+            }
             (OutboxOp::VisitorCreated, Some(Target::Visitor(row))) => {
                 self.send_walk_in(api, entry, row).await
             }

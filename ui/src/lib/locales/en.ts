@@ -85,6 +85,7 @@ export const en = {
   visitorKeepDays: 'Days visitors’ names stay on this kiosk after their visit (0: that day only)',
   signOutAllVisitors: 'Sign out every visitor',
   visitorsSignedOut: '{count} visitors signed out',
+  opAmendCheckout: 'check-out time corrected',
   opVisitorCreated: 'walk-in registered',
   pinTitle: 'Enter your PIN',
   pinSubmit: 'OK',

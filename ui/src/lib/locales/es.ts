@@ -87,6 +87,7 @@ export const es: Record<Key, string> = {
   visitorKeepDays: 'Días que los nombres de las visitas quedan en este quiosco tras la visita (0: solo ese día)',
   signOutAllVisitors: 'Registrar la salida de todas las visitas',
   visitorsSignedOut: 'Salida registrada para {count} visitas',
+  opAmendCheckout: 'hora de salida corregida',
   opVisitorCreated: 'visita sin invitación registrada',
   pinTitle: 'Introduce tu PIN',
   pinSubmit: 'Aceptar',

@@ -87,6 +87,7 @@ export const pt: Record<Key, string> = {
   visitorKeepDays: 'Dias que os nomes dos visitantes ficam neste quiosque após a visita (0: só esse dia)',
   signOutAllVisitors: 'Registar a saída de todos os visitantes',
   visitorsSignedOut: 'Saída registada para {count} visitantes',
+  opAmendCheckout: 'hora de saída corrigida',
   opVisitorCreated: 'visitante sem convite registado',
   pinTitle: 'Introduza o seu PIN',
   pinSubmit: 'OK',
