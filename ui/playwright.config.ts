@@ -7,6 +7,8 @@ export const KIOSK = 'http://127.0.0.1:18080';
 export const SIM = 'http://127.0.0.1:18788';
 /** The same kiosk on every address, as on a lobby's network: HTTPS, and tablets pair. */
 export const LAN_PORT = 18443;
+/** A second kiosk on the same account (the demo simulator at SIM), set up by desk.spec.ts. */
+export const SECOND = 'http://127.0.0.1:18082';
 
 export default defineConfig({
   testDir: './e2e',
@@ -61,6 +63,14 @@ export default defineConfig({
       command:
         '../target/debug/kiosk serve --demo --bind 127.0.0.1:18080 --sim-port 18788 --members 300 --ui-dir dist',
       url: `${KIOSK}/api/status`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      env: { RUST_LOG: 'warn' },
+    },
+    {
+      // A second kiosk, no account yet: desk.spec.ts logs it in to the first one's simulator.
+      command: 'rm -rf ../test-output/second-kiosk && ../target/debug/kiosk serve --no-demo --bind 127.0.0.1:18082 --ui-dir dist --data-dir ../test-output/second-kiosk',
+      url: `${SECOND}/api/status`,
       reuseExistingServer: false,
       timeout: 60_000,
       env: { RUST_LOG: 'warn' },

@@ -1,7 +1,7 @@
 // Every string the UI shows comes from the locale files (locales/: English, Spanish,
 // Portuguese). The core sends codes (a refusal's reason, an error's code with its data); this
 // file words them.
-import type { Connectivity, IgnoredAfter, OutboxOp, Refusal } from './types';
+import type { Advice, Connectivity, How, IgnoredAfter, OutboxOp, Refusal } from './types';
 import { en } from './locales/en';
 import { es } from './locales/es';
 import { pt } from './locales/pt';
@@ -51,7 +51,7 @@ export function ignoredText(locale: Locale, first: IgnoredAfter, name: string): 
   return translate(locale, ignoredAfter[first], { name });
 }
 
-const refusals: Record<Refusal, Key> = {
+export const refusals: Record<Refusal, Key> = {
   inactive: 'refusalInactive',
   wrong_location: 'refusalWrongLocation',
   no_plan: 'refusalNoPlan',
@@ -107,6 +107,30 @@ export const connectivityKey: Record<Connectivity, Key> = {
   missing_role: 'missingRole',
   needs_login: 'needsLogin',
   not_configured: 'notConfigured',
+};
+
+/** How someone came in, in staff's words. */
+export const howKey: Record<How, Key> = {
+  tile: 'howTile',
+  pin: 'howPin',
+  card: 'howCard',
+  staff: 'howStaff',
+  other_kiosk: 'howOtherKiosk',
+  door: 'howDoor',
+  dashboard: 'howDashboard',
+  network: 'howNetwork',
+  sensor: 'howSensor',
+  nexudus: 'howNexudus',
+  invited: 'howInvited',
+  walk_in: 'howWalkIn',
+};
+
+/** What staff should do about a parked entry. */
+export const adviceKey: Record<Advice, Key> = {
+  grant_role: 'adviceGrantRole',
+  fix_in_nexudus_then_retry: 'adviceFix',
+  discard: 'adviceDiscard',
+  retry: 'adviceRetry',
 };
 
 /** The words for each kind of entry in the sync queue. */

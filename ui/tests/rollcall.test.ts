@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { rollCallCsv } from '../src/lib/rollcall';
+import type { RollCall } from '../src/lib/types';
+
+describe('the roll-call file', () => {
+  it('quotes every field, doubles quotes, and carries where, when and how fresh on its first line', () => {
+    const roll: RollCall = {
+      generated_at: '2026-11-30T10:00:00Z',
+      generated_local: '2026-11-30 10:00',
+      location: 'Shoreditch Hub',
+      data_as_of: '2026-11-30T09:59:30Z',
+      connectivity: 'online',
+      people: [
+        {
+          member_id: 7,
+          visit: null,
+          name: 'Zoë "Zo" Ødegaard',
+          detail: 'Acme, Ltd',
+          since: '2026-11-30T08:00:00Z',
+          since_local: '08:00',
+          how: 'tile',
+          checkin: null,
+        },
+        {
+          member_id: null,
+          visit: 'v-1',
+          name: 'Ingrid Bergström',
+          detail: 'José García',
+          since: '2026-11-30T09:00:00Z',
+          since_local: '09:00',
+          how: 'invited',
+          checkin: null,
+        },
+      ],
+    };
+    const csv = rollCallCsv(roll, {
+      title: 'Roll-call',
+      headings: ['Name', 'Kind', 'Detail', 'In since', 'How'],
+      how: (p) => p.how,
+    });
+    const lines = csv.split('\r\n');
+    expect(lines[0]).toBe('"Roll-call","Shoreditch Hub","2026-11-30 10:00","2026-11-30T09:59:30Z"');
+    expect(lines[2]).toBe('"Zoë ""Zo"" Ødegaard","member","Acme, Ltd","08:00","tile"');
+    expect(lines[3]).toBe('"Ingrid Bergström","visitor","José García","09:00","invited"');
+    expect(lines).toHaveLength(5);
+    expect(lines[4], 'ends with a line break').toBe('');
+  });
+});
