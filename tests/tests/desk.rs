@@ -123,3 +123,43 @@ async fn a_forgotten_check_out_made_at_a_door_is_put_right_in_nexudus_with_one_p
     drain(&kiosk, Duration::from_secs(20)).await;
     assert_eq!(puts(&sim), 1, "the server has that time already");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_days_refusals_include_those_nexudus_made_itself() {
+    let (sim, _dir, kiosk) = loaded_kiosk(80, Limits::unlimited()).await;
+    // A member without a plan at a location that sells no passes, checked in by a door:
+    // Nexudus refuses and records the failed check-in itself.
+    let planless = sim
+        .coworkers()
+        .into_iter()
+        .find(|c| c.active && c.tariff_name.is_none() && c.invoicing_business_id == HOME)
+        .expect("the demo has members without a plan")
+        .id;
+    let mut door = CheckinWrite::new(HOME, Utc::now());
+    door.coworker_id = Some(planless);
+    let api = other_client_with(&sim, "door", Limits::unlimited()).await;
+    assert!(
+        api.create_checkin(&door).await.is_err(),
+        "Nexudus refuses a member without a plan"
+    );
+    assert!(
+        sim.failed_checkins()
+            .iter()
+            .any(|f| f.coworker_id == Some(planless)),
+        "and records the refusal"
+    );
+    let staff = kiosk.staff_by_pin(STAFF_PIN).unwrap();
+    let today = kiosk.today(&staff).await.unwrap();
+    assert!(today.server_failed_read);
+    assert!(
+        today.failed.iter().any(|f| !f.here && f.name.is_some()),
+        "Nexudus's own refusal is on the desk: {:?}",
+        today.failed
+    );
+    sim.stop();
+    let offline = kiosk.today(&staff).await.unwrap();
+    assert!(
+        !offline.server_failed_read,
+        "offline, the desk says only the kiosk's own are shown"
+    );
+}

@@ -189,9 +189,11 @@ impl Kiosk {
         since: DateTime<Utc>,
     ) -> Option<Vec<nexudus::FailedCheckin>> {
         let api = self.shared.api()?;
+        // A day earlier: the zone Nexudus reads a range in is not documented (contract,
+        // section 10); the day's are picked out below.
         let query = FailedCheckinQuery {
             business_id: Some(location.id),
-            attempt_after: Some(since),
+            attempt_after: Some(since - Duration::days(1)),
             paging: Paging {
                 size: 200,
                 ..Paging::default()
@@ -205,7 +207,13 @@ impl Kiosk {
                 .await
         };
         match tokio::time::timeout(SERVER_READ_TIMEOUT, read).await {
-            Ok(Ok(page)) => Some(page.map(|p| p.records).unwrap_or_default()),
+            Ok(Ok(page)) => Some(
+                page.map(|p| p.records)
+                    .unwrap_or_default()
+                    .into_iter()
+                    .filter(|f| f.business_id == location.id && f.checkin_attempt_time >= since)
+                    .collect(),
+            ),
             Ok(Err(e)) => {
                 debug!(error = %e, "the desk could not read Nexudus's refusals");
                 None
