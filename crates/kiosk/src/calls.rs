@@ -91,6 +91,9 @@ macro_rules! calls {
         /// The name of every call, in declaration order.
         pub const NAMES: &[&str] = &[$(stringify!($name)),*];
 
+        /// Each call's argument names, in declaration order.
+        pub const ARGS: &[(&str, &[&str])] = &[$((stringify!($name), &[$(stringify!($arg)),*])),*];
+
         /// Runs the call `name` with its arguments (a JSON object, or null for none) and
         /// answers its result as JSON.
         async fn dispatch(
@@ -349,7 +352,41 @@ pub async fn call(
 
 #[cfg(test)]
 mod tests {
+    use std::sync::Arc;
+
     use super::*;
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 1)]
+    async fn every_staff_call_refuses_a_session_it_does_not_know() {
+        let kiosk = Kiosk::open(crate::KioskConfig {
+            initial_staff_pin: Some("2468".into()),
+            ..crate::KioskConfig::default()
+        })
+        .unwrap();
+        let face: Arc<dyn Face> = Arc::new(NoFace);
+        // Every argument any staff call takes, well formed, with a session nobody opened.
+        let every = serde_json::json!({
+            "session": "not-a-session", "member_id": 1, "id": 1, "device_id": 1,
+            "checkin": uuid::Uuid::nil(), "to_local": "10:00", "settings": {},
+            "email": "a@example.com", "password": "x", "totp": null, "base_url": null,
+            "write_test": null, "image": null, "caller": {"kind": "screen"},
+        });
+        // The PIN opens a session; locking one that is not open is harmless.
+        let open = ["staff_unlock", "staff_set_pin", "staff_lock"];
+        for (name, names) in ARGS
+            .iter()
+            .filter(|(n, _)| n.starts_with("staff_") && !open.contains(n))
+        {
+            let args: serde_json::Map<String, serde_json::Value> = names
+                .iter()
+                .map(|a| ((*a).to_owned(), every[*a].clone()))
+                .collect();
+            let err = call(&kiosk, Arc::clone(&face), name, args.into())
+                .await
+                .expect_err(name);
+            assert_eq!(err.code(), "staff_session_ended", "{name}: {err}");
+        }
+    }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 1)]
     async fn every_declared_call_is_dispatched_and_an_unknown_one_is_refused_by_code() {

@@ -80,13 +80,20 @@ fn plausible_email(email: &str) -> bool {
 
 impl Kiosk {
     /// Members a walk-in may visit whose name starts with what they typed (two letters at
-    /// least), named as the privacy mode allows but never as bare initials, and nothing of
+    /// least, three where the privacy mode is search only), named as the privacy mode allows but never as bare initials, and nothing of
     /// whether they are in.
     pub fn visitor_hosts(&self, query: &str) -> Result<Vec<Host>, KioskError> {
-        if crate::fold::letters(query) < 2 {
+        let privacy = self.settings().privacy;
+        // Where the grid shows nobody, finding a host asks as much as finding oneself.
+        let shortest = if privacy == PrivacyMode::SearchOnly {
+            3
+        } else {
+            2
+        };
+        if crate::fold::letters(query) < shortest {
             return Ok(Vec::new());
         }
-        let mode = match self.settings().privacy {
+        let mode = match privacy {
             PrivacyMode::Initials => PrivacyMode::FirstNameInitial,
             mode => mode,
         };

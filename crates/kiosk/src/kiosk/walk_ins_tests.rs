@@ -192,6 +192,12 @@ fn hosts_are_found_from_two_letters_named_as_privacy_allows_and_never_as_bare_in
     );
     super::tests::set_privacy(&f, PrivacyMode::Initials);
     assert_eq!(k.visitor_hosts("jo").unwrap()[0].name, "José G.");
+    super::tests::set_privacy(&f, PrivacyMode::SearchOnly);
+    assert!(
+        k.visitor_hosts("jo").unwrap().is_empty(),
+        "search only: three letters, as for finding oneself"
+    );
+    assert_eq!(k.visitor_hosts("jos").unwrap().len(), 1);
 }
 
 #[test]
