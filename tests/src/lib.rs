@@ -78,17 +78,22 @@ pub fn filling(batch: usize) -> SyncOptions {
     }
 }
 
-/// Opens a kiosk on `dir` (its secrets in a file there), with client limits `limits`.
-pub fn open_kiosk(dir: &Path, limits: Limits) -> Kiosk {
-    Kiosk::open(KioskConfig {
+/// How scenarios open a kiosk on `dir` (its secrets in a file there), with client limits
+/// `limits`.
+pub fn kiosk_config(dir: &Path, limits: Limits) -> KioskConfig {
+    KioskConfig {
         data_dir: Some(dir.to_owned()),
         secrets: Some(Arc::new(SecretStore::file(dir))),
         limits,
         request_timeout: Duration::from_secs(3),
         initial_staff_pin: Some(STAFF_PIN.into()),
         ..KioskConfig::default()
-    })
-    .expect("the kiosk opens")
+    }
+}
+
+/// Opens a kiosk on `dir` as [`kiosk_config`] says.
+pub fn open_kiosk(dir: &Path, limits: Limits) -> Kiosk {
+    Kiosk::open(kiosk_config(dir, limits)).expect("the kiosk opens")
 }
 
 /// Logs the kiosk in to the simulator, picks the location (double taps allowed, auto-checkout

@@ -7,10 +7,11 @@ use std::time::Duration;
 use chrono::{Timelike, Utc};
 use kiosk::desk::How;
 use kiosk::views::TapOutcome;
+use kiosk::{Kiosk, KioskConfig};
 use nexudus::{CheckinWrite, Limits};
 use scenarios::{
-    HOME, STAFF_PIN, connect, drain, eligible, fast_sync, loaded_kiosk, open_kiosk,
-    other_client_with, storing_everything,
+    HOME, STAFF_PIN, connect, drain, eligible, fast_sync, kiosk_config, loaded_kiosk, open_kiosk,
+    other_client_with, quiet_sim, storing_everything,
 };
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -126,7 +127,15 @@ async fn a_forgotten_check_out_made_at_a_door_is_put_right_in_nexudus_with_one_p
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_days_refusals_include_those_nexudus_made_itself() {
-    let (sim, _dir, kiosk) = loaded_kiosk(80, Limits::unlimited()).await;
+    let sim = quiet_sim(80).await;
+    let dir = tempfile::tempdir().unwrap();
+    // Read afresh each time, so the read with the simulator down is a read indeed.
+    let kiosk = Kiosk::open(KioskConfig {
+        refusals_kept_for: Duration::ZERO,
+        ..kiosk_config(dir.path(), Limits::unlimited())
+    })
+    .unwrap();
+    connect(&kiosk, &sim).await;
     // A member without a plan at a location that sells no passes, checked in by a door:
     // Nexudus refuses and records the failed check-in itself.
     let planless = sim
@@ -162,4 +171,19 @@ async fn the_days_refusals_include_those_nexudus_made_itself() {
         !offline.server_failed_read,
         "offline, the desk says only the kiosk's own are shown"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_desk_reads_nexudus_refusals_once_a_minute_however_often_it_refreshes() {
+    let (sim, _dir, kiosk) = loaded_kiosk(60, Limits::unlimited()).await;
+    let staff = kiosk.staff_by_pin(STAFF_PIN).unwrap();
+    for _ in 0..5 {
+        assert!(kiosk.today(&staff).await.unwrap().server_failed_read);
+    }
+    let reads = sim
+        .requests()
+        .iter()
+        .filter(|r| r.method == "GET" && r.path == "/api/spaces/failedcheckins")
+        .count();
+    assert_eq!(reads, 1, "five refreshes of the desk, one request");
 }

@@ -172,3 +172,41 @@ async fn a_host_approves_one_walk_in_and_declines_another_and_each_screen_follow
         "the host's answer kept"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_walk_in_nexudus_says_needs_no_approval_is_let_in_not_declined() {
+    let (sim, _dir, kiosk) = loaded_kiosk(100, Limits::unlimited()).await;
+    ask_hosts(&kiosk);
+    let host = eligible(&sim)[0];
+    let VisitorOutcome::Waiting { visit, .. } = kiosk
+        .visitor_walk_in_from(Caller::Screen, &walk_in("Nell Noapproval", host))
+        .unwrap()
+    else {
+        panic!("waits for the host");
+    };
+    drain(&kiosk, Duration::from_secs(20)).await;
+    // Staff in Nexudus (or Nexudus itself) set the visit to "not required".
+    let desk = scenarios::other_client_with(&sim, "dashboard", Limits::unlimited()).await;
+    let id = sim
+        .visitors()
+        .into_iter()
+        .find(|v| v.full_name == "Nell Noapproval")
+        .unwrap()
+        .id;
+    let mut record = nexudus::VisitorWrite::from(&desk.visitor(id).await.unwrap());
+    record.host_approval_status = nexudus::HostApproval::NotRequired;
+    desk.update_visitor(&record).await.unwrap();
+    kiosk.sync_once(&fast_sync()).await;
+    drain(&kiosk, Duration::from_secs(20)).await;
+    assert!(
+        matches!(
+            kiosk.visitor_waiting(visit).unwrap(),
+            VisitorOutcome::Arrived { .. }
+        ),
+        "nobody needs to approve: in"
+    );
+    assert!(
+        sim.visitors().into_iter().any(|v| v.id == id && v.arrived),
+        "and arrived in Nexudus"
+    );
+}

@@ -34,6 +34,9 @@ pub struct KioskConfig {
     pub api_base_override: Option<String>,
     /// What the face opening the kiosk can do; the status tells the UI.
     pub capabilities: Capabilities,
+    /// How long the staff desk reuses Nexudus's refusals of the day once read: the desk reads
+    /// again on every burst of events, which must not cost a request each.
+    pub refusals_kept_for: StdDuration,
 }
 
 impl Default for KioskConfig {
@@ -48,6 +51,7 @@ impl Default for KioskConfig {
             initial_staff_pin: None,
             api_base_override: None,
             capabilities: Capabilities::default(),
+            refusals_kept_for: StdDuration::from_secs(60),
         }
     }
 }

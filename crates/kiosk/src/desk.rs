@@ -117,12 +117,17 @@ pub enum Advice {
 }
 
 impl Advice {
-    /// What a parked entry's reason asks of staff.
+    /// What a parked entry's reason asks of staff. The reasons are the sync engine's own words
+    /// (`sync/decide.rs` pins each one it parks with to its advice).
     pub fn for_reason(reason: &str) -> Self {
         let r = reason.to_lowercase();
         if r.contains("role") || r.contains("forbidden") || r.contains("403") {
             Self::GrantRole
-        } else if r.contains("deleted") || r.contains("missing from the kiosk") {
+        } else if r.contains("deleted")
+            || r.contains("missing from the kiosk")
+            || r.contains("never reached")
+            || r.contains("not found")
+        {
             Self::Discard
         } else if r.contains("refused")
             || r.contains("invalid")
@@ -255,6 +260,12 @@ fn day_bounds(day: NaiveDate, tz: Tz) -> (DateTime<Utc>, DateTime<Utc>) {
             )
     };
     (at(day), at(day + Duration::days(1)))
+}
+
+/// The location's day `now` falls in, and its midnight.
+pub fn today_at(now: DateTime<Utc>, tz: Tz) -> (NaiveDate, DateTime<Utc>) {
+    let day = now.with_timezone(&tz).date_naive();
+    (day, day_bounds(day, tz).0)
 }
 
 /// For each hour of `day` at the location, how many different people were in at some time in

@@ -96,6 +96,35 @@ pub struct VisitorRow {
     pub walk_in: Option<WalkInRow>,
 }
 
+/// How far back "today's" visitors reach: a visit expected since then is today's wherever the
+/// kiosk stands (the zone Nexudus reads a range in is not documented, contract section 10, so
+/// the sync reads the same window).
+pub const VISITORS_DAY: chrono::Duration = chrono::Duration::hours(14);
+
+/// Visitors expected before this are wiped from the device (once nothing waits to be sent for
+/// them): their day, and as many days after it as staff set.
+pub fn forget_visitors_before(now: DateTime<Utc>, keep_days: u32) -> DateTime<Utc> {
+    now - VISITORS_DAY - chrono::Duration::days(i64::from(keep_days))
+}
+
+/// An invitation's code as the kiosk keeps and compares it: no spaces around it, in capitals;
+/// none when empty (a QR code's text is the code itself [open in the contract: its payload is
+/// not documented]).
+pub fn invitation_code(text: &str) -> Option<String> {
+    Some(text.trim().to_uppercase()).filter(|c| !c.is_empty())
+}
+
+impl VisitorRow {
+    /// Whether the visitor may sign in or out by themselves: not a walk-in still waiting for
+    /// their host, nor one the host declined.
+    pub fn may_sign_in(&self) -> bool {
+        !matches!(
+            self.approval,
+            nexudus::HostApproval::Requested | nexudus::HostApproval::Rejected
+        )
+    }
+}
+
 /// What a walk-in gave at the kiosk beyond their name. The e-mail and company stay on the device
 /// only until Nexudus has the record.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]

@@ -115,6 +115,11 @@ impl VisitorSettings {
         Ok(())
     }
 
+    /// How long a walk-in waits for their host's answer.
+    pub fn approval_wait(&self) -> chrono::Duration {
+        chrono::Duration::minutes(i64::from(self.approval_wait_minutes))
+    }
+
     /// The terms a walk-in must accept, if staff set any.
     pub fn terms(&self) -> Option<&str> {
         self.terms

@@ -58,6 +58,9 @@ pub(crate) struct Shared {
     pub access: crate::access::Access,
     /// Requests sent to Nexudus lately, by every client this kiosk made.
     pub requests: Arc<nexudus::RequestCounter>,
+    /// Nexudus's refusals of the day as the staff desk last read them: when, for which
+    /// location (`KioskConfig::refusals_kept_for`).
+    pub desk_refusals: Mutex<Option<(std::time::Instant, i64, Vec<nexudus::FailedCheckin>)>>,
 }
 
 /// Online PIN look-ups: 10 a minute, 5 at once. Each costs two requests or more of the account's

@@ -106,7 +106,7 @@ pub struct Visitor {
 
 /// The body of a visitor POST or PUT. A PUT replaces the record: build it from a record read
 /// just before ([`VisitorWrite::from`]), never from a partial view.
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct VisitorWrite {
     /// Required on PUT, absent on POST.
@@ -151,28 +151,11 @@ impl VisitorWrite {
         expected_arrival: DateTime<Utc>,
     ) -> Self {
         Self {
-            id: None,
             business_id,
             full_name: full_name.into(),
             email: email.into(),
             expected_arrival,
-            coworker_id: None,
-            visitor_source: VisitorSource::NexIo,
-            host_approval_status: HostApproval::NotRequired,
-            visitor_code: None,
-            checked_in_at: None,
-            notes: None,
-            visit_reason: None,
-            company_name: None,
-            phone_number: None,
-            arrived: false,
-            arrival_date: None,
-            departure_date: None,
-            notified: false,
-            has_agreed_terms: false,
-            check_in_now: false,
-            system_id: None,
-            unmodelled: serde_json::Map::new(),
+            ..Self::default()
         }
     }
 }

@@ -14,6 +14,9 @@ export class KioskState {
   pairingNeeded = $state(false);
   /** The space's logo (a data: URL), if staff set one. */
   logo = $state<string | null>(null);
+  /** Counts the core's events: views that read on their own (the staff desk, the walk-ins'
+   * strip) read again when it moves, on this one stream rather than one of their own. */
+  changes = $state(0);
 
   /** The grid read again after a background change, once the screen is quiet (quiet.ts). */
   private readonly gridWhenQuiet = new WhenQuiet(() => void this.loadGrid(), 1000);
@@ -53,6 +56,7 @@ export class KioskState {
   loadAll = () => Promise.all([this.loadSettings(), this.loadStatus(), this.loadGrid(), this.loadLogo()]);
 
   onEvent = (e: Event) => {
+    this.changes++;
     switch (e.type) {
       case 'tapped':
         // One tile changes: patched in place, no grid read (the grid may hold 10,000).

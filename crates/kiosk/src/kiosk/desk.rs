@@ -15,7 +15,7 @@ use uuid::Uuid;
 use super::{Kiosk, Staff};
 use crate::desk::{
     Advice, FailedLine, Health, How, Movement, Occupancy, ParkedLine, Peak, Presence, RollCall,
-    Today, Visit, average, by_hour, peak,
+    Today, Visit, average, by_hour, peak, today_at,
 };
 use crate::error::{Invalid, KioskError, StoreError};
 use crate::model::{OutboxOp, OutboxStatus};
@@ -101,7 +101,7 @@ impl Kiosk {
         let location = self.desk_location()?;
         let tz = location.tz();
         let now = self.shared.clock.now();
-        let (midnight, _) = Self::day_start(&location, now);
+        let (_, midnight) = today_at(now, tz);
         let (mut timeline, mut failed) = self.shared.store.read(|tx| {
             let mut timeline = Vec::new();
             let name = |id: i64| -> Result<String, StoreError> {
@@ -182,12 +182,24 @@ impl Kiosk {
     }
 
     /// Nexudus's refused attempts at the location since `since`, or none when it cannot be
-    /// read now (offline, a missing role, too slow).
+    /// read now (offline, a missing role, too slow). Read at most once a minute
+    /// (`KioskConfig::refusals_kept_for`): the desk asks again with every burst of events.
     async fn server_failed(
         &self,
         location: &Location,
         since: DateTime<Utc>,
     ) -> Option<Vec<nexudus::FailedCheckin>> {
+        if let Some((at, place, kept)) = &*self.shared.desk_refusals.lock().unwrap()
+            && *place == location.id
+            && at.elapsed() < self.shared.config.refusals_kept_for
+        {
+            return Some(
+                kept.iter()
+                    .filter(|f| f.checkin_attempt_time >= since)
+                    .cloned()
+                    .collect(),
+            );
+        }
         let api = self.shared.api()?;
         // A day earlier: the zone Nexudus reads a range in is not documented (contract,
         // section 10); the day's are picked out below.
@@ -207,13 +219,17 @@ impl Kiosk {
                 .await
         };
         match tokio::time::timeout(SERVER_READ_TIMEOUT, read).await {
-            Ok(Ok(page)) => Some(
-                page.map(|p| p.records)
+            Ok(Ok(page)) => {
+                let day: Vec<nexudus::FailedCheckin> = page
+                    .map(|p| p.records)
                     .unwrap_or_default()
                     .into_iter()
                     .filter(|f| f.business_id == location.id && f.checkin_attempt_time >= since)
-                    .collect(),
-            ),
+                    .collect();
+                *self.shared.desk_refusals.lock().unwrap() =
+                    Some((std::time::Instant::now(), location.id, day.clone()));
+                Some(day)
+            }
             Ok(Err(e)) => {
                 debug!(error = %e, "the desk could not read Nexudus's refusals");
                 None
@@ -222,25 +238,13 @@ impl Kiosk {
         }
     }
 
-    /// The location's midnight before `now`, and the day's date there.
-    fn day_start(location: &Location, now: DateTime<Utc>) -> (DateTime<Utc>, chrono::NaiveDate) {
-        let tz = location.tz();
-        let day = now.with_timezone(&tz).date_naive();
-        let midnight = day
-            .and_time(NaiveTime::MIN)
-            .and_local_timezone(tz)
-            .earliest()
-            .map_or(now - Duration::hours(24), |t| t.with_timezone(&Utc));
-        (midnight, day)
-    }
-
     /// People in by hour today, the same weekday's typical hours over the last weeks, and the
     /// day's peak. Members only: visitors are counted by the roll-call, not the chart.
     pub fn occupancy(&self, _staff: &Staff) -> Result<Occupancy, KioskError> {
         let location = self.desk_location()?;
         let tz = location.tz();
         let now = self.shared.clock.now();
-        let (midnight, day) = Self::day_start(&location, now);
+        let (day, midnight) = today_at(now, tz);
         let weeks = i64::from(TYPICAL_WEEKS);
         let since = midnight - Duration::weeks(weeks);
         let visits: Vec<Visit<i64>> = self

@@ -5,7 +5,7 @@ use chrono::{Duration, Utc};
 use uuid::Uuid;
 
 use super::tests::{Fixture, HERE, PIN, fixture};
-use super::visitors_tests::expect_guest;
+use super::visitors_tests::{expect_guest, queued};
 use crate::clock::Clock;
 use crate::desk::{Advice, How};
 use crate::error::KioskError;
@@ -30,10 +30,6 @@ fn checkin_row(f: &Fixture, checkin: Uuid) -> CheckinRow {
         .read(|tx| tx.checkin(checkin))
         .unwrap()
         .expect("the check-in is kept")
-}
-
-fn queued(f: &Fixture) -> Vec<OutboxOp> {
-    super::visitors_tests::queued(f)
 }
 
 #[test]

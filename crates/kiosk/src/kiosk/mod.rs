@@ -52,7 +52,6 @@ pub use access::{Paired, Staff, StaffSession, WrongPins};
 pub(crate) use desk::{REQUESTS_SENT, SavedRequests};
 pub use undo::UNDO_WINDOW;
 pub use visitors::VisitorOutcome;
-pub(crate) use visitors::forget_before;
 pub use walk_ins::{FoundVisitor, Host, WalkIn};
 
 const STAFF_PIN_KEY: &str = "staff_pin_hash";
@@ -142,6 +141,7 @@ impl Kiosk {
             pin_lookups: crate::shared::pin_lookup_limiter(),
             access: crate::access::Access::default(),
             requests: Arc::default(),
+            desk_refusals: Mutex::new(None),
             config,
         });
         shared.rebuild_index()?;

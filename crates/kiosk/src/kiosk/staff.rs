@@ -1,7 +1,5 @@
 //! What staff do: the staff PIN, settings, the sync queue, the audit log.
 
-use std::collections::HashSet;
-
 use chrono::{DateTime, Utc};
 
 use super::{Kiosk, STAFF_ATTEMPTS_KEY, STAFF_PIN_KEY, Staff};
@@ -16,33 +14,22 @@ use crate::store::Tx;
 use crate::views::{AuditLine, QueueItem, Tile};
 
 impl Kiosk {
-    /// Who is in at this location now, longest in first, by full name whatever the grid's
-    /// privacy (staff only): for the desk and, when it comes, the roll-call.
-    pub fn who_is_in(&self, _staff: &Staff) -> Result<Vec<Tile>, KioskError> {
+    /// The members in at this location now as tiles, longest in first, by full name whatever
+    /// the grid's privacy (staff only): the staff desk's presence, members only.
+    pub fn who_is_in(&self, staff: &Staff) -> Result<Vec<Tile>, KioskError> {
         let settings = Settings {
             privacy: PrivacyMode::FullName,
             ..self.settings()
         };
-        let location = settings.location.clone().ok_or(KioskError::NoLocation)?;
-        let people = self.shared.store.read(|tx| {
-            let mut seen = HashSet::new();
-            let mut people = Vec::new();
-            for open in tx.open_checkins(location.id)? {
-                if seen.insert(open.member_id) {
-                    let name = tx
-                        .member(open.member_id)?
-                        .map_or_else(|| format!("#{}", open.member_id), |m| m.full_name);
-                    people.push((open.member_id, name));
-                }
-            }
-            Ok::<_, StoreError>(people)
-        })?;
+        let people = self.presence(staff)?;
         self.tiles(
-            people.iter().map(|(id, name)| crate::index::Listed {
-                id: *id,
-                name: name.as_str(),
-                detail: None,
-                here: true,
+            people.iter().filter_map(|p| {
+                Some(crate::index::Listed {
+                    id: p.member_id?,
+                    name: p.name.as_str(),
+                    detail: None,
+                    here: true,
+                })
             }),
             &settings,
         )

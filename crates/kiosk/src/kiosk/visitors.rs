@@ -3,7 +3,7 @@
 //! Offline like members: the arrival is recorded durably and sent by the outbox. A code is
 //! guarded like a PIN (wrong ones make the next try wait), and nothing lists the guests.
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use serde::Serialize;
 use uuid::Uuid;
@@ -11,10 +11,9 @@ use uuid::Uuid;
 use super::{Kiosk, Staff};
 use crate::error::{KioskError, StoreError};
 use crate::guard::Caller;
-use crate::model::{OutboxOp, VisitorRow};
+use crate::model::{OutboxOp, VISITORS_DAY, VisitorRow, invitation_code};
 use crate::store::Tx;
 use crate::views::{first_name, hh_mm};
-use nexudus::HostApproval;
 
 /// What a visitor sees after giving their code.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
@@ -51,28 +50,12 @@ pub enum VisitorOutcome {
     SeeReception { first_name: String },
 }
 
-/// How far back "today's" visitors reach: a visit expected since then is today's wherever the
-/// kiosk stands (the sync reads the same window).
-pub(crate) const TODAY: Duration = Duration::hours(14);
-
-/// Visitors expected before this are wiped from the device (once nothing waits to be sent for
-/// them): their day, and as many days after it as staff set.
-pub(crate) fn forget_before(now: DateTime<Utc>, keep_days: u32) -> DateTime<Utc> {
-    now - TODAY - Duration::days(i64::from(keep_days))
-}
-
 /// How a visitor is found at the kiosk: by their invitation's code, or as picked from a search
 /// by name.
 #[derive(Debug, Clone, Copy)]
 enum Lookup<'a> {
     Code(&'a str),
     Visit(Uuid),
-}
-
-/// An invitation's code as the kiosk compares it: no spaces around it, in capitals (a QR code's
-/// text is the code itself [open in the contract: its payload is not documented]).
-fn normalise_code(code: &str) -> String {
-    code.trim().to_uppercase()
 }
 
 impl Kiosk {
@@ -94,17 +77,17 @@ impl Kiosk {
     ) -> Result<VisitorOutcome, KioskError> {
         self.member_pin_allowed(caller)?;
         let location = self.settings().location.ok_or(KioskError::NoLocation)?;
-        let code = normalise_code(code);
-        let since = self.shared.clock.now() - TODAY;
-        let known = self
-            .shared
-            .store
-            .read(|tx| tx.visitor_by_code(location.id, &code, since))?
-            .is_some();
-        if !known {
+        let since = self.shared.clock.now() - VISITORS_DAY;
+        if let Some(code) = invitation_code(code)
+            && self
+                .shared
+                .store
+                .read(|tx| tx.visitor_by_code(location.id, &code, since))?
+                .is_none()
+        {
             crate::sync::look_up_visitor_code(&self.shared, &code).await;
         }
-        self.sign_in(caller, Lookup::Code(&code))
+        self.sign_in(caller, Lookup::Code(code))
     }
 
     /// A visitor found by name signs in.
@@ -205,19 +188,18 @@ impl Kiosk {
         let location = self.settings().location.ok_or(KioskError::NoLocation)?;
         let tz = location.tz();
         let now = self.shared.clock.now();
-        let since = now - TODAY;
+        let since = now - VISITORS_DAY;
         let outcome = self.shared.store.write(|tx| {
             let found = match lookup {
-                Lookup::Code(code) => {
-                    tx.visitor_by_code(location.id, &normalise_code(code), since)?
-                }
+                Lookup::Code(code) => match invitation_code(code) {
+                    Some(code) => tx.visitor_by_code(location.id, &code, since)?,
+                    None => None,
+                },
                 Lookup::Visit(id) => tx
                     .visitor(id)?
                     .filter(|v| v.location_id == location.id && v.expected_arrival >= since),
             };
-            let Some(v) = found.filter(|v| {
-                !matches!(v.approval, HostApproval::Requested | HostApproval::Rejected)
-            }) else {
+            let Some(v) = found.filter(VisitorRow::may_sign_in) else {
                 return Ok(None);
             };
             let first = first_name(&v.full_name);

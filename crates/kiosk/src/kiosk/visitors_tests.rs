@@ -150,7 +150,9 @@ fn visitors_are_kept_the_day_by_default_and_as_many_days_after_as_staff_set() {
     let seen_after = |days: i64, keep_days: u32| {
         let later = f.clock.now() + Duration::days(days);
         store
-            .write(|tx| tx.wipe_visitors_before(super::forget_before(later, keep_days)))
+            .write(|tx| {
+                tx.wipe_visitors_before(crate::model::forget_visitors_before(later, keep_days))
+            })
             .unwrap();
         store.read(|tx| tx.visitor(id)).unwrap().is_some()
     };

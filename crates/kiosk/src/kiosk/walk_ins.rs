@@ -9,6 +9,7 @@
 //! reception at once rather than wait for an answer that cannot come.
 
 use chrono::{DateTime, Duration, Utc};
+use chrono_tz::Tz;
 use nexudus::HostApproval;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -183,7 +184,7 @@ impl Kiosk {
                 at_local: hh_mm(now, location.tz()),
             }
         } else if reachable {
-            self.walk_in_state(&row, now)
+            walk_in_state(&row, now, rules.approval_wait(), location.tz())
         } else {
             VisitorOutcome::SeeReception { first_name: first }
         })
@@ -198,17 +199,26 @@ impl Kiosk {
             .read(|tx| tx.visitor(visit))?
             .filter(|v| v.walk_in.is_some())
             .ok_or(KioskError::UnknownCode)?;
-        Ok(self.walk_in_state(&row, self.shared.clock.now()))
+        let settings = self.settings();
+        let tz = settings.location.map_or(chrono_tz::UTC, |l| l.tz());
+        Ok(walk_in_state(
+            &row,
+            self.shared.clock.now(),
+            settings.visitors.approval_wait(),
+            tz,
+        ))
     }
 
     /// The walk-ins of the last minutes, waiting or just answered, for the strip the screen
     /// shows (first names only).
     pub fn walk_ins_now(&self) -> Result<Vec<VisitorOutcome>, KioskError> {
-        let Some(location) = self.settings().location else {
+        let settings = self.settings();
+        let Some(location) = settings.location else {
             return Ok(Vec::new());
         };
+        let (wait, tz) = (settings.visitors.approval_wait(), location.tz());
         let now = self.shared.clock.now();
-        let since = now - self.approval_wait() - DECIDED_SHOWN;
+        let since = now - wait - DECIDED_SHOWN;
         let rows = self
             .shared
             .store
@@ -216,40 +226,8 @@ impl Kiosk {
         Ok(rows
             .iter()
             .filter(|v| v.approval != HostApproval::NotRequired)
-            .map(|v| self.walk_in_state(v, now))
+            .map(|v| walk_in_state(v, now, wait, tz))
             .collect())
-    }
-
-    fn approval_wait(&self) -> Duration {
-        Duration::minutes(i64::from(self.settings().visitors.approval_wait_minutes))
-    }
-
-    fn walk_in_state(&self, v: &VisitorRow, now: DateTime<Utc>) -> VisitorOutcome {
-        let first_name = first_name(&v.full_name);
-        let tz = self.settings().location.map_or(chrono_tz::UTC, |l| l.tz());
-        match v.approval {
-            HostApproval::Rejected => VisitorOutcome::Declined { first_name },
-            HostApproval::Requested => {
-                let left = v.expected_arrival + self.approval_wait() - now;
-                if left <= Duration::zero() {
-                    VisitorOutcome::SeeReception { first_name }
-                } else {
-                    VisitorOutcome::Waiting {
-                        visit: v.local_id,
-                        first_name,
-                        host_name: v.host_name.clone(),
-                        seconds_left: u32::try_from(left.num_seconds()).unwrap_or(0),
-                    }
-                }
-            }
-            // Approved after the wait ran out: the visitor was sent to reception already.
-            _ if v.arrived_at.is_none() => VisitorOutcome::SeeReception { first_name },
-            _ => VisitorOutcome::Arrived {
-                first_name,
-                host_name: v.host_name.clone(),
-                at_local: hh_mm(v.arrived_at.unwrap_or(now), tz),
-            },
-        }
     }
 
     /// Today's visitors whose name starts with what was typed (three letters at least), for a
@@ -265,7 +243,7 @@ impl Kiosk {
             return Ok(Vec::new());
         }
         let location = self.settings().location.ok_or(KioskError::NoLocation)?;
-        let since = self.shared.clock.now() - super::visitors::TODAY;
+        let since = self.shared.clock.now() - crate::model::VISITORS_DAY;
         let rows = self
             .shared
             .store
@@ -275,9 +253,7 @@ impl Kiosk {
         }
         Ok(rows
             .iter()
-            .filter(|v| {
-                v.approval != HostApproval::Requested && v.approval != HostApproval::Rejected
-            })
+            .filter(|v| v.may_sign_in())
             .map(|v| FoundVisitor {
                 visit: v.local_id,
                 name: display_name(&v.full_name, PrivacyMode::FirstNameInitial),
@@ -285,6 +261,35 @@ impl Kiosk {
                 signed_in: v.arrived_at.is_some() && v.departed_at.is_none(),
             })
             .collect())
+    }
+}
+
+/// Where a walk-in stands at `now`: waiting (and how long), in, declined, or sent to reception
+/// after `wait` without an answer.
+fn walk_in_state(v: &VisitorRow, now: DateTime<Utc>, wait: Duration, tz: Tz) -> VisitorOutcome {
+    let first_name = first_name(&v.full_name);
+    match v.approval {
+        HostApproval::Rejected => VisitorOutcome::Declined { first_name },
+        HostApproval::Requested => {
+            let left = v.expected_arrival + wait - now;
+            if left <= Duration::zero() {
+                VisitorOutcome::SeeReception { first_name }
+            } else {
+                VisitorOutcome::Waiting {
+                    visit: v.local_id,
+                    first_name,
+                    host_name: v.host_name.clone(),
+                    seconds_left: u32::try_from(left.num_seconds()).unwrap_or(0),
+                }
+            }
+        }
+        // Approved after the wait ran out: the visitor was sent to reception already.
+        _ if v.arrived_at.is_none() => VisitorOutcome::SeeReception { first_name },
+        _ => VisitorOutcome::Arrived {
+            first_name,
+            host_name: v.host_name.clone(),
+            at_local: hh_mm(v.arrived_at.unwrap_or(now), tz),
+        },
     }
 }
 

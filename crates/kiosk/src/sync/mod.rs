@@ -134,6 +134,7 @@ impl SyncHandle {
             shared: Arc::clone(&shared),
             options,
             stopping,
+            requests_saved_at: Mutex::new(None),
         };
         let task = tokio::spawn(engine.run());
         Self {
@@ -169,6 +170,7 @@ pub(crate) async fn round_once(shared: Arc<Shared>, options: &SyncOptions) {
         shared,
         options: options.clone(),
         stopping,
+        requests_saved_at: Mutex::new(None),
     }
     .round()
     .await;
@@ -179,6 +181,8 @@ struct SyncEngine {
     options: SyncOptions,
     /// Becomes true when the engine must stop.
     stopping: watch::Receiver<bool>,
+    /// When the requests sent were last saved for `kiosk status`.
+    requests_saved_at: Mutex<Option<std::time::Instant>>,
 }
 
 impl SyncEngine {
@@ -301,8 +305,16 @@ impl SyncEngine {
         }
     }
 
-    /// Keeps the requests sent lately where `kiosk status`, another process, reads them.
+    /// Keeps the requests sent lately where `kiosk status`, another process, reads them, at
+    /// most once a minute: a tap wakes a round, and the figures are a minute's anyway.
     fn save_requests_sent(&self) {
+        {
+            let mut saved_at = self.requests_saved_at.lock().unwrap();
+            if saved_at.is_some_and(|at| at.elapsed() < StdDuration::from_secs(60)) {
+                return;
+            }
+            *saved_at = Some(std::time::Instant::now());
+        }
         let sent = self.shared.requests.sent();
         let saved = crate::kiosk::SavedRequests {
             last_hour: sent.last_hour,

@@ -11,14 +11,15 @@ use uuid::Uuid;
 
 use super::decide::{Held, Sent};
 use super::{SyncEngine, SyncError};
-use crate::kiosk::forget_before;
-use crate::model::{OutboxEntry, OutboxOp, VisitorRow};
+use crate::model::{
+    OutboxEntry, OutboxOp, VISITORS_DAY, VisitorRow, forget_visitors_before, invitation_code,
+};
 use crate::shared::Shared;
 use crate::views::Connectivity;
 
-/// How far back and ahead of now the day's visitors are read: the zone Nexudus reads a range
-/// in is not documented (contract section 10), so the window is wide enough either way.
-const BEHIND: Duration = Duration::hours(14);
+/// How far ahead of now the day's visitors are read (back: [`VISITORS_DAY`]): the zone Nexudus
+/// reads a range in is not documented (contract section 10), so the window is wide enough
+/// either way.
 const AHEAD: Duration = Duration::hours(26);
 
 /// A visitor as the kiosk keeps it (a new local id; an existing row keeps its own).
@@ -28,12 +29,7 @@ pub(super) fn visitor_row(v: &nexudus::Visitor) -> VisitorRow {
         nexudus_id: Some(v.id),
         location_id: v.business_id,
         full_name: v.full_name.clone(),
-        code: v
-            .visitor_code
-            .as_deref()
-            .map(str::trim)
-            .filter(|c| !c.is_empty())
-            .map(str::to_uppercase),
+        code: v.visitor_code.as_deref().and_then(invitation_code),
         host_id: v.coworker_id,
         host_name: v.coworker_full_name.clone(),
         expected_arrival: v.expected_arrival,
@@ -119,9 +115,12 @@ pub(crate) async fn look_up_visitor_code(shared: &Shared, code: &str) -> bool {
     let found = match tokio::time::timeout(LOOKUP_TIMEOUT, api.visitor_page(&query)).await {
         Ok(Ok(page)) => page.records.into_iter().find(|v| {
             v.business_id == location.id
-                && v.visitor_code.as_deref().map(|c| c.trim().to_uppercase())
-                    == Some(code.to_owned())
-                && v.expected_arrival > now - BEHIND
+                && v.visitor_code
+                    .as_deref()
+                    .and_then(invitation_code)
+                    .as_deref()
+                    == Some(code)
+                && v.expected_arrival > now - VISITORS_DAY
                 && v.expected_arrival < now + AHEAD
         }),
         Ok(Err(e)) => {
@@ -152,7 +151,7 @@ impl SyncEngine {
         let keep_days = self.shared.settings().visitors.keep_days;
         let query = VisitorQuery {
             business_id: Some(location.id),
-            expected_after: Some(now - BEHIND),
+            expected_after: Some(now - VISITORS_DAY),
             expected_before: Some(now + AHEAD),
             ..VisitorQuery::default()
         };
@@ -166,7 +165,7 @@ impl SyncEngine {
             for v in visitors.iter().filter(|v| v.business_id == location.id) {
                 tx.keep_pulled_visitor(&visitor_row(v))?;
             }
-            tx.wipe_visitors_before(forget_before(now, keep_days))
+            tx.wipe_visitors_before(forget_visitors_before(now, keep_days))
         })?;
         if wiped > 0 {
             info!(wiped, "visitors of days gone wiped from the kiosk");
@@ -248,7 +247,7 @@ impl SyncEngine {
             return Ok(false);
         };
         let now = self.shared.clock.now();
-        let wait = Duration::minutes(i64::from(settings.visitors.approval_wait_minutes));
+        let wait = settings.visitors.approval_wait();
         let waiting: Vec<VisitorRow> = self
             .shared
             .store
@@ -269,7 +268,10 @@ impl SyncEngine {
             };
             match answer {
                 HostApproval::Requested => still_waiting = true,
-                HostApproval::AcceptedAndHold | HostApproval::AcceptedAndGrant => {
+                // Nexudus saying no approval is needed lets the visitor in as well.
+                HostApproval::NotRequired
+                | HostApproval::AcceptedAndHold
+                | HostApproval::AcceptedAndGrant => {
                     let at = self.shared.clock.now();
                     self.shared.store.write(|tx| {
                         tx.set_visitor_approval(row.local_id, answer)?;

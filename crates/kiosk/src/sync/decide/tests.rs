@@ -588,3 +588,47 @@ fn an_undo_whose_check_in_has_no_id_waits_for_it_or_finds_nothing_to_undo() {
     assert_eq!(checkin_id(None, Some(7)), Some(7), "the database's Id");
     assert_eq!(checkin_id(None, None), None);
 }
+
+#[test]
+fn every_reason_the_engine_parks_with_tells_staff_what_to_do() {
+    use crate::desk::Advice;
+    let advice = |sent: Sent| match sent {
+        Sent::Park { reason, .. } => Advice::for_reason(&reason),
+        other => panic!("parks: {other:?}"),
+    };
+    let e = entry(1, false);
+    let refused = || ApiError::Validation {
+        status: 400,
+        message: "FromTime is required".into(),
+        errors: vec![],
+    };
+    assert_eq!(
+        advice(Sent::failed_write(refused())),
+        Advice::FixInNexudusThenRetry
+    );
+    assert_eq!(
+        advice(Sent::checkin_refused(&e, "NO_PASS")),
+        Advice::FixInNexudusThenRetry
+    );
+    assert_eq!(advice(Sent::missing(&e)), Advice::Discard);
+    assert_eq!(
+        advice(before_its_checkin(&e, None)),
+        Advice::Discard,
+        "a check-out whose check-in never left: nothing to send"
+    );
+    assert_eq!(
+        advice(Sent::failed_write(ApiError::NotFound {
+            what: "Checkin 7".into()
+        })),
+        Advice::Discard
+    );
+    assert_eq!(
+        Advice::for_reason(
+            &ApiError::Forbidden {
+                message: "Checkin-Delete".into()
+            }
+            .to_string()
+        ),
+        Advice::GrantRole
+    );
+}
