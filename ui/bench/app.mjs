@@ -14,7 +14,7 @@
 // `cargo build --release --locked -p nexudus-kiosk -p kiosk-web -p nexudus-sim`:
 //   xvfb-run -a -s "-screen 0 1280x800x24" node bench/app.mjs [--members 5000] [--runs 5] [--demo] [--taps 200]
 import { execFileSync, spawn } from 'node:child_process';
-import { TAP_SCRIPT, tapLine } from './tapping.mjs';
+import { TAP_SCRIPT, partsLine, slowest, tapLine } from './tapping.mjs';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -162,7 +162,7 @@ async function once(env, taps = 0) {
     if (taps > 0) {
       await wd('POST', `/session/${sessionId}/timeouts`, { script: 600_000 });
       tapTimes = await wd('POST', `/session/${sessionId}/execute/async`, { script: TAP_SCRIPT, args: [taps] });
-      if (!Array.isArray(tapTimes)) throw new Error(`the taps failed: ${JSON.stringify(tapTimes)}`);
+      if (!tapTimes || !Array.isArray(tapTimes.times)) throw new Error(`the taps failed: ${JSON.stringify(tapTimes)}`);
     }
     await wd('DELETE', `/session/${sessionId}`);
     return { startMs: paintedAt - began, pageMs: navigated - began, tiles, processes, tapTimes };
@@ -198,7 +198,9 @@ try {
   for (const p of last) console.log(`  ${p.name.padEnd(16)} RSS ${p.rss.toFixed(0).padStart(4)} MB  PSS ${p.pss.toFixed(0).padStart(4)} MB`);
   const tapTimes = runs[runs.length - 1].tapTimes;
   if (tapTimes) {
-    console.log(tapLine(`the Tauri window (${what})`, tapTimes));
+    console.log(tapLine(`the Tauri window (${what})`, tapTimes.times));
+    console.log(partsLine(tapTimes.parts));
+    console.log(slowest(tapTimes.parts));
   }
 } finally {
   if (sim) await stop(sim);

@@ -3,7 +3,7 @@
 // comes from bench/app.mjs --taps. Run from ui/: `node bench/tap.mjs [--members 10000] [--taps 200]`
 // after `cargo build --release -p kiosk-web` and `npm run build`.
 import { launchChromium, openGrid, startDemoKiosk } from './browser.mjs';
-import { TAP_SCRIPT, tapLine } from './tapping.mjs';
+import { TAP_SCRIPT, partsLine, slowest, tapLine } from './tapping.mjs';
 
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -17,12 +17,14 @@ const browser = await launchChromium();
 try {
   const { page, tiles } = await openGrid(browser, PORT);
   // Playwright's evaluate takes a function; the WebDriver-style script is wrapped in one.
-  const times = await page.evaluate(
+  const answer = await page.evaluate(
     ([script, n]) => new Promise((resolve) => new Function(script)(n, resolve)),
     [TAP_SCRIPT, TAPS],
   );
-  if (!Array.isArray(times)) throw new Error(JSON.stringify(times));
-  console.log(tapLine(`Chromium, ${tiles} tiles (${MEMBERS} members seeded)`, times));
+  if (!answer || !Array.isArray(answer.times)) throw new Error(JSON.stringify(answer));
+  console.log(tapLine(`Chromium, ${tiles} tiles (${MEMBERS} members seeded)`, answer.times));
+  console.log(partsLine(answer.parts));
+  console.log(slowest(answer.parts));
 } finally {
   await browser.close();
   server.kill();

@@ -38,6 +38,42 @@ test('a tap welcomes the member, the tile shows them in, a second tap says goodb
   await shot(page, 'goodbye');
 });
 
+test('a tap on another face marks the tile in here at once, in a search and in the grid, with no grid read', async ({ page, request }) => {
+  const members = await eligible(request);
+  const wanted = new Set(members.map((m) => m.Id));
+  const searched = members[42]!;
+  await page.goto('/');
+  await expect(page.getByTestId('tile').first()).toBeVisible();
+  // From here on the grid cannot be read again: whatever changes on screen came from the event.
+  await page.route('**/api/grid', (route) => route.abort());
+  // Each member tapped in is tapped out again, whatever happens.
+  const isIn = new Set<number>();
+  const tapElsewhere = async (id: number) => {
+    const outcome = (await (await request.post('/api/tap', { data: { member_id: id } })).json()) as { kind: string };
+    if (outcome.kind === 'welcome') isIn.add(id);
+    if (outcome.kind === 'goodbye') isIn.delete(id);
+    return outcome;
+  };
+  try {
+    await findMember(page, searched);
+    expect((await tapElsewhere(searched.Id)).kind).toBe('welcome');
+    await expect(tile(page, searched.Id).getByTestId('in-badge'), 'in, in the search results').toBeVisible();
+    await page.getByTestId('search').fill('');
+    const shown = await page.getByTestId('tile').evaluateAll((tiles) =>
+      tiles.filter((t) => !t.classList.contains('in')).map((t) => Number((t as HTMLElement).dataset.member)),
+    );
+    const inGrid = shown.find((id) => wanted.has(id) && id !== searched.Id)!;
+    expect((await tapElsewhere(inGrid)).kind).toBe('welcome');
+    await expect(page.locator(`[data-testid=tile][data-member="${inGrid}"]`).getByTestId('in-badge'), 'in, in the grid').toBeVisible();
+    await expect(page.locator(`[data-testid=tile][data-member="${inGrid}"]`)).toHaveClass(/\bin\b/);
+    // Out again, as another face would: the tile follows.
+    expect((await tapElsewhere(inGrid)).kind).toBe('goodbye');
+    await expect(page.locator(`[data-testid=tile][data-member="${inGrid}"]`).getByTestId('in-badge'), 'out again').toHaveCount(0);
+  } finally {
+    for (const id of [...isIn]) await tapElsewhere(id);
+  }
+});
+
 test('"Not you? Undo" takes a wrong check-in back before Nexudus ever hears of it', async ({ page, request }) => {
   const m = (await eligible(request))[40]!;
   await page.goto('/');

@@ -5,7 +5,7 @@ import { PinEntry } from '../src/lib/pinpad';
 import { CardReader } from '../src/lib/cardreader';
 import { TILE_COLOURS, contrast, hexToRgb, tileColour } from '../src/lib/colour';
 import { jumpButtons, letterIndex } from '../src/lib/alphabet';
-import { patchTiles } from '../src/lib/tiles';
+import { Presence } from '../src/lib/tiles';
 import { WhenQuiet } from '../src/lib/quiet';
 import type { Tile } from '../src/lib/types';
 import { lettersIn, searchNotice } from '../src/lib/search';
@@ -257,31 +257,55 @@ describe('tiles that patch themselves', () => {
     in_since_local: null,
   });
   const tiles = [tile(1), tile(2), tile(3)];
+  const at = '2026-11-30T09:12:00Z';
+  const welcome = (id: number) => ({ kind: 'welcome' as const, member_id: id, first_name: 'M', at, at_local: '09:12', checkin: CHECKIN });
+  const goodbye = (id: number) => ({ kind: 'goodbye' as const, member_id: id, first_name: 'M', at, at_local: '17:00', minutes: 468, checkin: CHECKIN });
+  /** The list as the screen shows it, read at `readAt`. */
+  const shown = (presence: Presence, readAt: number) => tiles.map((x) => presence.of(x, readAt));
 
   it('marks the one tile in on a check-in and clears it on a check-out, leaving the others as they were', () => {
-    const at = '2026-11-30T09:12:00Z';
-    const inside = patchTiles(tiles, 2, { kind: 'welcome', member_id: 2, first_name: 'M', at, at_local: '09:12', checkin: CHECKIN });
+    const presence = new Presence(new Map());
+    const readAt = presence.mark();
+    presence.tapped(2, welcome(2));
+    const inside = shown(presence, readAt);
     expect(inside[1]).toMatchObject({ in_since: at, in_since_local: '09:12' });
-    expect(inside[0]).toBe(tiles[0]);
+    expect(inside[0], 'an untouched tile is the one read, not a copy').toBe(tiles[0]);
     expect(inside[2]).toBe(tiles[2]);
-    const out = patchTiles(inside, 2, { kind: 'goodbye', member_id: 2, first_name: 'M', at, at_local: '17:00', minutes: 468, checkin: CHECKIN });
-    expect(out[1]).toMatchObject({ in_since: null, in_since_local: null });
+    presence.tapped(2, goodbye(2));
+    expect(shown(presence, readAt)[1]).toMatchObject({ in_since: null, in_since_local: null });
   });
 
   it('puts back what stood before an undone tap: out after a check-in taken back, in again after a check-out', () => {
-    const at = '2026-11-30T09:12:00Z';
-    const inside = patchTiles(tiles, 2, { kind: 'welcome', member_id: 2, first_name: 'M', at, at_local: '09:12', checkin: CHECKIN });
-    const out = patchTiles(inside, 2, { kind: 'undone', member_id: 2, first_name: 'M', in_since: null, in_since_local: null });
-    expect(out[1]).toMatchObject({ in_since: null, in_since_local: null });
-    const back = patchTiles(out, 2, { kind: 'undone', member_id: 2, first_name: 'M', in_since: at, in_since_local: '09:12' });
-    expect(back[1]).toMatchObject({ in_since: at, in_since_local: '09:12' });
+    const presence = new Presence(new Map());
+    presence.tapped(2, welcome(2));
+    presence.tapped(2, { kind: 'undone', member_id: 2, first_name: 'M', in_since: null, in_since_local: null });
+    expect(shown(presence, 0)[1]).toMatchObject({ in_since: null, in_since_local: null });
+    presence.tapped(2, { kind: 'undone', member_id: 2, first_name: 'M', in_since: at, in_since_local: '09:12' });
+    expect(shown(presence, 0)[1]).toMatchObject({ in_since: at, in_since_local: '09:12' });
   });
 
-  it('changes nothing for a refusal, an ignored tap, or a member not on the screen', () => {
-    expect(patchTiles(tiles, 2, { kind: 'rejected', member_id: 2, first_name: 'M', reason: 'no_plan' })).toBe(tiles);
-    expect(patchTiles(tiles, 2, { kind: 'ignored', member_id: 2, first_name: 'M', first: 'checked_in' })).toBe(tiles);
-    const at = '2026-11-30T09:12:00Z';
-    expect(patchTiles(tiles, 99, { kind: 'welcome', member_id: 99, first_name: 'X', at, at_local: '09:12', checkin: CHECKIN })).toBe(tiles);
+  it('changes nothing for a refusal or an ignored tap', () => {
+    const presence = new Presence(new Map());
+    presence.tapped(2, { kind: 'rejected', member_id: 2, first_name: 'M', reason: 'no_plan' });
+    presence.tapped(2, { kind: 'ignored', member_id: 2, first_name: 'M', first: 'checked_in' });
+    expect(shown(presence, 0)).toEqual(tiles);
+  });
+
+  it('lays only the taps after a read over what it answered: an earlier one is in the answer, or was overtaken', () => {
+    const presence = new Presence(new Map());
+    presence.tapped(2, welcome(2));
+    // The grid is read after that tap, and it says member 2 is out (Nexudus checked them out).
+    const readAt = presence.mark();
+    expect(shown(presence, readAt)[1], 'the read wins over an older tap').toBe(tiles[1]);
+    presence.tapped(3, welcome(3));
+    expect(shown(presence, readAt)[2], 'a tap after the read wins over it').toMatchObject({ in_since: at });
+  });
+
+  it('keeps one entry a member however often they tap, so it never outgrows the member list', () => {
+    const taps = new Map();
+    const presence = new Presence(taps);
+    for (let i = 0; i < 50; i++) presence.tapped(2, i % 2 ? goodbye(2) : welcome(2));
+    expect(taps.size).toBe(1);
   });
 });
 

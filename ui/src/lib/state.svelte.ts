@@ -3,14 +3,19 @@
 // read it; App.svelte only lays them out.
 import type { KioskApi } from './api';
 import { toKioskError } from './transport';
-import { patchTiles } from './tiles';
+import { Presence } from './tiles';
 import { WhenQuiet } from './quiet';
-import type { Event, Settings, Status, TapOutcome, Tile } from './types';
+import type { Event, Settings, Status, Tile } from './types';
 
 export class KioskState {
   status = $state<Status | null>(null);
   settings = $state<Settings | null>(null);
-  tiles = $state<Tile[]>([]);
+  /** The grid as last read (raw: a tap never rebuilds it, see `presence`)... */
+  tiles = $state.raw<Tile[]>([]);
+  /** ...and where the taps heard since that read begin. */
+  tilesAt = $state(0);
+  /** The taps heard since the lists on screen were read, laid over them. */
+  readonly presence = new Presence();
   pairingNeeded = $state(false);
   /** The space's logo (a data: URL), if staff set one. */
   logo = $state<string | null>(null);
@@ -28,8 +33,6 @@ export class KioskState {
     private readonly api: KioskApi,
     /** Called when the members changed (an open search runs again). */
     private readonly onMembersChanged: () => void = () => {},
-    /** Called after a tap, to patch the same member's tile wherever else it shows. */
-    private readonly onTapped: (memberId: number, outcome: TapOutcome) => void = () => {},
   ) {}
 
   /** Runs a load; a tablet that is not paired yet shows the pairing screen instead. */
@@ -45,7 +48,12 @@ export class KioskState {
 
   loadStatus = () => this.guarded(async () => void (this.status = await this.api.call('status')));
   loadSettings = () => this.guarded(async () => void (this.settings = await this.api.call('settings')));
-  loadGrid = () => this.guarded(async () => void (this.tiles = await this.api.call('grid')));
+  loadGrid = () =>
+    this.guarded(async () => {
+      const at = this.presence.mark();
+      this.tiles = await this.api.call('grid');
+      this.tilesAt = at;
+    });
   loadLogo = () => this.guarded(async () => void (this.logo = await this.api.call('logo')));
 
   /** The event stream broke (a restart, or staff unpaired this tablet): ask again, and a
@@ -59,9 +67,8 @@ export class KioskState {
     this.changes++;
     switch (e.type) {
       case 'tapped':
-        // One tile changes: patched in place, no grid read (the grid may hold 10,000).
-        this.tiles = patchTiles(this.tiles, e.member_id, e.outcome);
-        this.onTapped(e.member_id, e.outcome);
+        // One tile changes, wherever it shows: no grid read (the grid may hold 20,000).
+        this.presence.tapped(e.member_id, e.outcome);
         break;
       case 'members_changed':
         this.gridWhenQuiet.request();
