@@ -5,16 +5,22 @@ import type { Presence, RollCall } from './types';
 
 const field = (v: string) => `"${v.replaceAll('"', '""')}"`;
 
-/** The CSV text of a roll-call; `how` words each person's way in, `headings` the columns. */
+/** The CSV text of a roll-call in staff's words: `headings` the columns, `kind` whether each
+ * person is a member or a visitor, `how` their way in. */
 export function rollCallCsv(
   roll: RollCall,
-  words: { title: string; headings: [string, string, string, string, string]; how: (p: Presence) => string },
+  words: {
+    title: string;
+    headings: [string, string, string, string, string];
+    kind: (p: Presence) => string;
+    how: (p: Presence) => string;
+  },
 ): string {
   const lines = [
     [words.title, roll.location, roll.generated_local, roll.data_as_of ?? ''].map(field).join(','),
     words.headings.map(field).join(','),
     ...roll.people.map((p) =>
-      [p.name, p.member_id === null ? 'visitor' : 'member', p.detail ?? '', p.since_local, words.how(p)].map(field).join(','),
+      [p.name, words.kind(p), p.detail ?? '', p.since_local, words.how(p)].map(field).join(','),
     ),
   ];
   return lines.join('\r\n') + '\r\n';
