@@ -5,18 +5,10 @@
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
 import { KIOSK, SECOND, SIM } from '../playwright.config';
 import type { Status } from '../src/lib/types';
-import { STAFF_PIN, axe, eligible, shot, simOutage, simVisitors, staffSession } from './helpers';
+import { STAFF_PIN, axe, drained, eligible, shot, simOutage, simVisitors, staffSession } from './helpers';
 
 async function home(request: APIRequestContext) {
   return ((await (await request.get(`${KIOSK}/api/status`)).json()) as Status).location!;
-}
-
-/** Waits until the kiosk at `base` has sent everything it holds. */
-async function drained(request: APIRequestContext, base = KIOSK) {
-  await request.post(`${base}/api/sync_now`, { data: {} });
-  await expect
-    .poll(async () => ((await (await request.get(`${base}/api/status`)).json()) as Status).pending, { timeout: 30_000 })
-    .toBe(0);
 }
 
 /** Opens the staff desk on the kiosk's own screen (the staff PIN, then "Open the staff desk"). */

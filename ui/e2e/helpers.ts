@@ -59,6 +59,14 @@ export async function settings(request: APIRequestContext): Promise<Settings> {
   return (await (await request.get(`${KIOSK}/api/settings`)).json()) as Settings;
 }
 
+/** Waits until the kiosk at `base` has sent everything it holds. */
+export async function drained(request: APIRequestContext, base = KIOSK) {
+  await request.post(`${base}/api/sync_now`, { data: {} });
+  await expect
+    .poll(async () => ((await (await request.get(`${base}/api/status`)).json()) as Status).pending, { timeout: 30_000 })
+    .toBe(0);
+}
+
 /** A staff session on the kiosk at `base`, opened with the staff PIN. */
 export async function staffSession(request: APIRequestContext, base = KIOSK): Promise<string> {
   const r = await request.post(`${base}/api/staff_unlock`, { data: { pin: STAFF_PIN } });

@@ -1,6 +1,7 @@
 import { expect, test } from '@playwright/test';
 import {
   changeSettings,
+  drained,
   eligible,
   findMember,
   settings,
@@ -95,9 +96,7 @@ test('"Not you? Undo" takes a wrong check-in back before Nexudus ever hears of i
   } finally {
     await simOutage(request, false);
   }
-  await expect
-    .poll(async () => ((await (await request.get('/api/status')).json()) as { pending: number }).pending, { timeout: 30_000 })
-    .toBe(0);
+  await drained(request);
   expect(await simCheckinsOf(request, m.Id), 'Nexudus never had it').toHaveLength(0);
 });
 

@@ -81,8 +81,8 @@ fn plausible_email(email: &str) -> bool {
 
 impl Kiosk {
     /// Members a walk-in may visit whose name starts with what they typed (two letters at
-    /// least, three where the privacy mode is search only), named as the privacy mode allows but never as bare initials, and nothing of
-    /// whether they are in.
+    /// least, three where the privacy mode is search only), named as the privacy mode allows
+    /// but never as bare initials, and nothing of whether they are in.
     pub fn visitor_hosts(&self, query: &str) -> Result<Vec<Host>, KioskError> {
         let privacy = self.settings().privacy;
         // Where the grid shows nobody, finding a host asks as much as finding oneself.

@@ -14,3 +14,17 @@ export type DeskViewProps = {
   /** Bumped when the kiosk says something changed: the view reads again. */
   changed: number;
 };
+
+/**
+ * Reads a view's data when the view opens and again each time `changed` moves, keeping what it
+ * had when a read answers nothing (a staff call that failed has said why, or closed the desk).
+ * Call from a view's script, with `read` going through `staffCall`.
+ */
+export function follow<T>(changed: () => number, read: () => Promise<T | undefined>, keep: (value: T) => void) {
+  $effect(() => {
+    void changed();
+    void read().then((value) => {
+      if (value !== undefined) keep(value);
+    });
+  });
+}
