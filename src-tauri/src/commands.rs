@@ -17,7 +17,7 @@ impl<R: Runtime> Face for AppFace<R> {
     fn autostart(&self, enabled: Option<bool>) -> Result<bool, KioskError> {
         use tauri_plugin_autostart::ManagerExt;
         let launcher = self.0.autolaunch();
-        let failed = |e: tauri_plugin_autostart::Error| KioskError::Internal(e.to_string());
+        let failed = |e: tauri_plugin_autostart::Error| KioskError::Autostart(e.to_string());
         match enabled {
             Some(true) => launcher.enable().map_err(failed)?,
             Some(false) => launcher.disable().map_err(failed)?,

@@ -196,7 +196,7 @@ pub fn run() {
                         tracing::info!(
                             boot_ms = booting.elapsed().as_millis(),
                             since_start_ms = started.elapsed().as_millis(),
-                            members = running.kiosk.member_count(),
+                            members = running.kiosk.members().member_count(),
                             "kiosk ready"
                         );
                         forward_events(&handle, &running.kiosk);

@@ -27,7 +27,7 @@ fn tap(c: &mut Criterion) {
     sim.stop(); // a tap never waits for the network
     let mut next = members.iter().cycle();
     c.bench_function("tap to durable commit, 50,000 members cached", |b| {
-        b.iter(|| kiosk.tap(*next.next().unwrap()).unwrap());
+        b.iter(|| kiosk.members().tap(*next.next().unwrap()).unwrap());
     });
 }
 
@@ -41,7 +41,7 @@ fn search(c: &mut Criterion) {
     let mut group = c.benchmark_group("search over 100,000 members");
     for &query in scenarios::SEARCH_QUERIES {
         group.bench_with_input(BenchmarkId::from_parameter(query), query, |b, q| {
-            b.iter(|| kiosk.search(q, 50).unwrap());
+            b.iter(|| kiosk.members().search(q, 50).unwrap());
         });
     }
     group.finish();
@@ -54,10 +54,10 @@ fn grid(c: &mut Criterion) {
         nexudus::Limits::unlimited(),
     ));
     sim.stop();
-    let tiles = kiosk.grid().unwrap().len();
+    let tiles = kiosk.members().grid().unwrap().len();
     c.bench_function(
         &format!("grid at start: {tiles} tiles of a location of 20,000 members"),
-        |b| b.iter(|| kiosk.grid().unwrap()),
+        |b| b.iter(|| kiosk.members().grid().unwrap()),
     );
 }
 

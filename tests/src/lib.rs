@@ -100,6 +100,7 @@ pub fn open_kiosk(dir: &Path, limits: Limits) -> Kiosk {
 /// on) and loads the members.
 pub async fn connect(kiosk: &Kiosk, sim: &SimHandle) {
     kiosk
+        .account()
         .connect(
             &sim.base_url(),
             DEMO_EMAIL,
@@ -108,7 +109,7 @@ pub async fn connect(kiosk: &Kiosk, sim: &SimHandle) {
         )
         .await
         .expect("login");
-    if kiosk.settings().location.is_none() {
+    if kiosk.account().settings().location.is_none() {
         let settings = Settings {
             location: Some(location()),
             double_tap_seconds: 0,
@@ -116,10 +117,11 @@ pub async fn connect(kiosk: &Kiosk, sim: &SimHandle) {
             ..Settings::default()
         };
         kiosk
-            .update_settings(&kiosk.staff_by_pin(STAFF_PIN).unwrap(), settings)
+            .account()
+            .update_settings(&kiosk.staff().by_pin(STAFF_PIN).unwrap(), settings)
             .expect("settings");
     }
-    let status = kiosk.sync_once(&fast_sync()).await;
+    let status = kiosk.account().sync_once(&fast_sync()).await;
     assert_eq!(
         status.connectivity,
         Connectivity::Online,
@@ -177,7 +179,7 @@ pub async fn drain(kiosk: &Kiosk, deadline: Duration) -> Status {
 pub async fn drain_with(kiosk: &Kiosk, options: &SyncOptions, deadline: Duration) -> Status {
     let until = tokio::time::Instant::now() + deadline;
     loop {
-        let status = kiosk.sync_once(options).await;
+        let status = kiosk.account().sync_once(options).await;
         if status.pending == 0 || tokio::time::Instant::now() > until {
             return status;
         }
@@ -186,13 +188,13 @@ pub async fn drain_with(kiosk: &Kiosk, options: &SyncOptions, deadline: Duration
 }
 
 /// The kiosk's own check-ins (not those read from the server), from its database file.
-pub fn kiosk_checkins(dir: &Path) -> Vec<kiosk::model::CheckinRow> {
+pub fn kiosk_checkins(dir: &Path) -> Vec<kiosk::domain::model::CheckinRow> {
     let store = kiosk::store::Store::open(&dir.join("kiosk.db")).expect("the database opens");
     store
         .read(|tx| tx.checkins_since(HOME, chrono::DateTime::UNIX_EPOCH))
         .expect("check-ins read")
         .into_iter()
-        .filter(|r| r.origin == kiosk::model::Origin::Kiosk)
+        .filter(|r| r.origin == kiosk::domain::model::Origin::Kiosk)
         .collect()
 }
 
@@ -260,7 +262,7 @@ pub fn server_identity(c: &nexudus_sim::records::Checkin) -> (Option<i64>, i64) 
 }
 
 /// The kiosk's row for the same identity as [`server_identity`].
-pub fn local_identity(r: &kiosk::model::CheckinRow) -> (Option<i64>, i64) {
+pub fn local_identity(r: &kiosk::domain::model::CheckinRow) -> (Option<i64>, i64) {
     (Some(r.member_id), r.from_time.timestamp())
 }
 
@@ -283,7 +285,7 @@ pub async fn sync_losing_answers(sim: &SimHandle, kiosk: &Kiosk, path: &str, rou
         ..nexudus_sim::Faults::default()
     });
     for _ in 0..rounds {
-        kiosk.sync_once(&fast_sync()).await;
+        kiosk.account().sync_once(&fast_sync()).await;
     }
     sim.set_faults(nexudus_sim::Faults::default());
     let status = drain(kiosk, Duration::from_secs(60)).await;

@@ -18,10 +18,10 @@ async fn a_check_out_keeps_what_the_server_set_at_check_in() {
     let (sim, _dir, kiosk) = loaded_kiosk(100, Limits::unlimited()).await;
     let member = eligible(&sim)[0];
     assert!(matches!(
-        kiosk.tap(member).unwrap(),
+        kiosk.members().tap(member).unwrap(),
         TapOutcome::Welcome { .. }
     ));
-    kiosk.sync_once(&fast_sync()).await;
+    kiosk.account().sync_once(&fast_sync()).await;
     // The server charges a pass for the visit after the kiosk's POST.
     let dashboard = other_client(&sim, "dashboard").await;
     let id = on_server(&sim, member).id;
@@ -31,10 +31,10 @@ async fn a_check_out_keeps_what_the_server_set_at_check_in() {
     dashboard.update_checkin(&charged).await.unwrap();
 
     assert!(matches!(
-        kiosk.tap(member).unwrap(),
+        kiosk.members().tap(member).unwrap(),
         TapOutcome::Goodbye { .. }
     ));
-    let status = kiosk.sync_once(&fast_sync()).await;
+    let status = kiosk.account().sync_once(&fast_sync()).await;
     assert_eq!((status.pending, status.parked), (0, 0), "{status:?}");
     let record = dashboard.checkin(id).await.unwrap();
     assert!(record.to_time.is_some(), "checked out");
@@ -51,10 +51,10 @@ async fn a_check_in_the_server_closed_already_is_not_closed_again() {
     let (sim, dir, kiosk) = loaded_kiosk(100, Limits::unlimited()).await;
     let member = eligible(&sim)[0];
     assert!(matches!(
-        kiosk.tap(member).unwrap(),
+        kiosk.members().tap(member).unwrap(),
         TapOutcome::Welcome { .. }
     ));
-    kiosk.sync_once(&fast_sync()).await;
+    kiosk.account().sync_once(&fast_sync()).await;
     // The location's cut-off (or a door) closes it on the server first.
     let door = other_client(&sim, "door").await;
     let id = on_server(&sim, member).id;
@@ -68,10 +68,10 @@ async fn a_check_in_the_server_closed_already_is_not_closed_again() {
     tokio::time::sleep(std::time::Duration::from_millis(2500)).await;
 
     assert!(matches!(
-        kiosk.tap(member).unwrap(),
+        kiosk.members().tap(member).unwrap(),
         TapOutcome::Goodbye { .. }
     ));
-    let status = kiosk.sync_once(&fast_sync()).await;
+    let status = kiosk.account().sync_once(&fast_sync()).await;
     assert_eq!((status.pending, status.parked), (0, 0), "{status:?}");
     assert_eq!(
         puts(&sim),
@@ -104,7 +104,7 @@ fn puts(sim: &nexudus_sim::SimHandle) -> usize {
 async fn the_servers_daily_cut_off_closes_what_the_kiosk_left_open_and_the_kiosk_sends_nothing() {
     use std::sync::Arc;
 
-    use kiosk::clock::ManualClock;
+    use kiosk::domain::clock::ManualClock;
     use kiosk::secrets::SecretStore;
     use kiosk::{AutoCheckoutRule, Kiosk, KioskConfig, Settings};
 
@@ -129,22 +129,26 @@ async fn the_servers_daily_cut_off_closes_what_the_kiosk_left_open_and_the_kiosk
     scenarios::connect(&kiosk, &sim).await;
     let settings = Settings {
         auto_checkout_rule: AutoCheckoutRule::AfterHours { hours: 48 },
-        ..kiosk.settings()
+        ..kiosk.account().settings()
     };
     kiosk
-        .update_settings(&kiosk.staff_by_pin(scenarios::STAFF_PIN).unwrap(), settings)
+        .account()
+        .update_settings(
+            &kiosk.staff().by_pin(scenarios::STAFF_PIN).unwrap(),
+            settings,
+        )
         .unwrap();
     let member = eligible(&sim)[0];
     assert!(matches!(
-        kiosk.tap(member).unwrap(),
+        kiosk.members().tap(member).unwrap(),
         TapOutcome::Welcome { .. }
     ));
-    kiosk.sync_once(&fast_sync()).await;
+    kiosk.account().sync_once(&fast_sync()).await;
 
     // Today: the server's cut-off of last night has passed.
     clock.set(chrono::Utc::now());
-    kiosk.sync_now();
-    let status = kiosk.sync_once(&fast_sync()).await;
+    kiosk.account().sync_now();
+    let status = kiosk.account().sync_once(&fast_sync()).await;
     assert_eq!((status.pending, status.parked), (0, 0), "{status:?}");
     let record = on_server(&sim, member);
     let cut_off = record.to_time.expect("the server closed it at its cut-off");
@@ -160,10 +164,13 @@ async fn the_servers_daily_cut_off_closes_what_the_kiosk_left_open_and_the_kiosk
         "the kiosk sent no check-out of its own"
     );
     assert!(
-        matches!(kiosk.tap(member).unwrap(), TapOutcome::Welcome { .. }),
+        matches!(
+            kiosk.members().tap(member).unwrap(),
+            TapOutcome::Welcome { .. }
+        ),
         "out by the cut-off, the member's next tap checks them in"
     );
-    kiosk.sync_once(&fast_sync()).await;
+    kiosk.account().sync_once(&fast_sync()).await;
     assert_eq!(
         sim.checkins()
             .iter()

@@ -5,8 +5,8 @@
 use std::time::Duration;
 
 use chrono::{Timelike, Utc};
-use kiosk::desk::How;
-use kiosk::views::TapOutcome;
+use kiosk::domain::desk_views::How;
+use kiosk::domain::views::TapOutcome;
 use kiosk::{Kiosk, KioskConfig};
 use nexudus::{CheckinWrite, Limits};
 use scenarios::{
@@ -25,14 +25,14 @@ async fn a_check_in_at_another_kiosk_shows_on_this_desk_as_another_kiosks() {
     connect(&other, &sim).await;
     let member = eligible(&sim)[0];
     assert!(matches!(
-        other.tap(member).unwrap(),
+        other.members().tap(member).unwrap(),
         TapOutcome::Welcome { .. }
     ));
     drain(&other, Duration::from_secs(20)).await;
-    kiosk.sync_now();
-    kiosk.sync_once(&fast_sync()).await;
-    let staff = kiosk.staff_by_pin(STAFF_PIN).unwrap();
-    let people = kiosk.presence(&staff).unwrap();
+    kiosk.account().sync_now();
+    kiosk.account().sync_once(&fast_sync()).await;
+    let staff = kiosk.staff().by_pin(STAFF_PIN).unwrap();
+    let people = kiosk.desk().presence(&staff).unwrap();
     let seen = people
         .iter()
         .find(|p| p.member_id == Some(member))
@@ -43,14 +43,14 @@ async fn a_check_in_at_another_kiosk_shows_on_this_desk_as_another_kiosks() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_check_out_on_behalf_reaches_nexudus_and_the_audit_log() {
     let (sim, _dir, kiosk) = loaded_kiosk(60, Limits::unlimited()).await;
-    let staff = kiosk.staff_by_pin(STAFF_PIN).unwrap();
+    let staff = kiosk.staff().by_pin(STAFF_PIN).unwrap();
     let member = eligible(&sim)[0];
-    let TapOutcome::Welcome { at, .. } = kiosk.check_in_for(&staff, member).unwrap() else {
+    let TapOutcome::Welcome { at, .. } = kiosk.desk().check_in_for(&staff, member).unwrap() else {
         panic!("checked in by staff");
     };
     drain(&kiosk, Duration::from_secs(20)).await;
     assert!(matches!(
-        kiosk.check_out_for(&staff, member).unwrap(),
+        kiosk.desk().check_out_for(&staff, member).unwrap(),
         TapOutcome::Goodbye { .. }
     ));
     let status = drain(&kiosk, Duration::from_secs(20)).await;
@@ -62,6 +62,7 @@ async fn a_check_out_on_behalf_reaches_nexudus_and_the_audit_log() {
         .expect("the staff check-in reached Nexudus");
     assert!(record.to_time.is_some(), "and the check-out on behalf");
     let actions: Vec<String> = kiosk
+        .desk()
         .audit_log(&staff, 10)
         .unwrap()
         .into_iter()
@@ -86,20 +87,21 @@ async fn a_forgotten_check_out_made_at_a_door_is_put_right_in_nexudus_with_one_p
     door.to_time = Some(now - chrono::Duration::hours(2));
     let api = other_client_with(&sim, "door", Limits::unlimited()).await;
     let id = api.create_checkin(&door).await.unwrap();
-    kiosk.sync_now();
-    kiosk.sync_once(&fast_sync()).await;
-    let staff = kiosk.staff_by_pin(STAFF_PIN).unwrap();
-    let today = kiosk.today(&staff).await.unwrap();
+    kiosk.account().sync_now();
+    kiosk.account().sync_once(&fast_sync()).await;
+    let staff = kiosk.staff().by_pin(STAFF_PIN).unwrap();
+    let today = kiosk.desk().today(&staff).await.unwrap();
     let departure = today
         .timeline
         .iter()
         .find(|m| m.member_id == Some(member) && !m.arrival)
         .expect("the door's departure is on the desk's timeline");
     // The member left ten minutes after arriving.
-    let tz = kiosk.settings().location.unwrap().tz();
+    let tz = kiosk.account().settings().location.unwrap().tz();
     let left = (from + chrono::Duration::minutes(10)).with_timezone(&tz);
     let hh_mm = format!("{:02}:{:02}", left.hour(), left.minute());
     kiosk
+        .desk()
         .correct_check_out(&staff, departure.checkin.unwrap(), &hh_mm)
         .unwrap();
     let puts = |sim: &nexudus_sim::SimHandle| {
@@ -119,6 +121,7 @@ async fn a_forgotten_check_out_made_at_a_door_is_put_right_in_nexudus_with_one_p
     assert_eq!(puts(&sim), 1, "one PUT");
     // Said again (a retry after a lost answer), nothing more is sent.
     kiosk
+        .desk()
         .correct_check_out(&staff, departure.checkin.unwrap(), &hh_mm)
         .unwrap();
     drain(&kiosk, Duration::from_secs(20)).await;
@@ -157,8 +160,8 @@ async fn the_days_refusals_include_those_nexudus_made_itself() {
             .any(|f| f.coworker_id == Some(planless)),
         "and records the refusal"
     );
-    let staff = kiosk.staff_by_pin(STAFF_PIN).unwrap();
-    let today = kiosk.today(&staff).await.unwrap();
+    let staff = kiosk.staff().by_pin(STAFF_PIN).unwrap();
+    let today = kiosk.desk().today(&staff).await.unwrap();
     assert!(today.server_failed_read);
     assert!(
         today.failed.iter().any(|f| !f.here && f.name.is_some()),
@@ -166,7 +169,7 @@ async fn the_days_refusals_include_those_nexudus_made_itself() {
         today.failed
     );
     sim.stop();
-    let offline = kiosk.today(&staff).await.unwrap();
+    let offline = kiosk.desk().today(&staff).await.unwrap();
     assert!(
         !offline.server_failed_read,
         "offline, the desk says only the kiosk's own are shown"
@@ -176,9 +179,9 @@ async fn the_days_refusals_include_those_nexudus_made_itself() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_desk_reads_nexudus_refusals_once_a_minute_however_often_it_refreshes() {
     let (sim, _dir, kiosk) = loaded_kiosk(60, Limits::unlimited()).await;
-    let staff = kiosk.staff_by_pin(STAFF_PIN).unwrap();
+    let staff = kiosk.staff().by_pin(STAFF_PIN).unwrap();
     for _ in 0..5 {
-        assert!(kiosk.today(&staff).await.unwrap().server_failed_read);
+        assert!(kiosk.desk().today(&staff).await.unwrap().server_failed_read);
     }
     let reads = sim
         .requests()

@@ -32,7 +32,7 @@ async fn a_well_equipped_account_passes_with_reads_only_in_every_switch_position
         let kiosk = open_kiosk(dir.path(), Limits::unlimited());
         connect(&kiosk, &sim).await;
         let before = sim.requests().len();
-        let report = kiosk.check_account(None, None).await.unwrap();
+        let report = kiosk.account().check_account(None, None).await.unwrap();
         assert!(report.all_ok(), "{switches:?}\n{}", report.to_text());
         let made: Vec<_> = sim.requests()[before..].to_vec();
         assert!(
@@ -112,7 +112,11 @@ async fn the_write_test_checks_a_member_in_and_out_once_and_leaves_no_visit_behi
     let kiosk = open_kiosk(dir.path(), Limits::unlimited());
     connect(&kiosk, &sim).await;
     let member = eligible(&sim)[0];
-    let report = kiosk.check_account(None, Some(member)).await.unwrap();
+    let report = kiosk
+        .account()
+        .check_account(None, Some(member))
+        .await
+        .unwrap();
     assert!(report.all_ok(), "{}", report.to_text());
     let writes: Vec<(String, String)> = sim
         .requests()
@@ -140,7 +144,11 @@ async fn the_write_test_checks_a_member_in_and_out_once_and_leaves_no_visit_behi
         .find(|c| c.active && c.tariff_name.is_none() && c.invoicing_business_id == HOME)
         .unwrap()
         .id;
-    let report = kiosk.check_account(None, Some(planless)).await.unwrap();
+    let report = kiosk
+        .account()
+        .check_account(None, Some(planless))
+        .await
+        .unwrap();
     let line = report
         .lines
         .iter()

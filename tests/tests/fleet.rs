@@ -35,20 +35,23 @@ async fn taps_on_two_kiosks_within_1_5_and_30_seconds_leave_one_open_check_in() 
     connect(&a, &sim).await;
     connect(&b, &sim).await;
     let engines = [
-        a.start_sync(engine_options()),
-        b.start_sync(engine_options()),
+        a.account().start_sync(engine_options()),
+        b.account().start_sync(engine_options()),
     ];
     let members = eligible(&sim);
     let gaps = [(members[0], 1), (members[1], 5), (members[2], 30)];
 
     let start = Instant::now();
     for (member, _) in gaps {
-        assert!(matches!(a.tap(member).unwrap(), TapOutcome::Welcome { .. }));
+        assert!(matches!(
+            a.members().tap(member).unwrap(),
+            TapOutcome::Welcome { .. }
+        ));
     }
     let mut on_b = Vec::new();
     for (member, gap) in gaps {
         tokio::time::sleep_until((start + Duration::from_secs(gap)).into()).await;
-        on_b.push((member, gap, b.tap(member).unwrap()));
+        on_b.push((member, gap, b.members().tap(member).unwrap()));
     }
     // One pull interval (15 s) and a little: both kiosks have heard everything.
     tokio::time::sleep(Duration::from_secs(17)).await;
@@ -70,7 +73,8 @@ async fn taps_on_two_kiosks_within_1_5_and_30_seconds_leave_one_open_check_in() 
             other => panic!("unexpected answer on B: {other:?}"),
         }
         let in_on_b = b
-            .who_is_in(&b.staff_by_pin(scenarios::STAFF_PIN).unwrap())
+            .desk()
+            .who_is_in(&b.staff().by_pin(scenarios::STAFF_PIN).unwrap())
             .unwrap()
             .iter()
             .any(|t| t.member_id == *member);
@@ -94,10 +98,10 @@ async fn a_kiosk_that_opened_a_second_check_in_for_a_member_closes_its_own() {
     let member = eligible(&sim)[0];
     let before = Utc::now() - chrono::Duration::minutes(1);
     assert!(matches!(
-        kiosk.tap(member).unwrap(),
+        kiosk.members().tap(member).unwrap(),
         TapOutcome::Welcome { .. }
     ));
-    kiosk.sync_once(&scenarios::fast_sync()).await;
+    kiosk.account().sync_once(&scenarios::fast_sync()).await;
     assert_eq!(open_on_server(&sim, member), 1, "the kiosk's check-in went");
 
     // Another kiosk had checked the member in a minute earlier, and its write arrives late.
@@ -109,9 +113,9 @@ async fn a_kiosk_that_opened_a_second_check_in_for_a_member_closes_its_own() {
     other.create_checkin(&write).await.unwrap();
     assert_eq!(open_on_server(&sim, member), 2);
 
-    kiosk.sync_now();
-    kiosk.sync_once(&scenarios::fast_sync()).await;
-    kiosk.sync_once(&scenarios::fast_sync()).await;
+    kiosk.account().sync_now();
+    kiosk.account().sync_once(&scenarios::fast_sync()).await;
+    kiosk.account().sync_once(&scenarios::fast_sync()).await;
     assert_eq!(
         open_on_server(&sim, member),
         1,
@@ -129,7 +133,8 @@ async fn a_kiosk_that_opened_a_second_check_in_for_a_member_closes_its_own() {
     );
     assert!(
         kiosk
-            .who_is_in(&kiosk.staff_by_pin(scenarios::STAFF_PIN).unwrap())
+            .desk()
+            .who_is_in(&kiosk.staff().by_pin(scenarios::STAFF_PIN).unwrap())
             .unwrap()
             .iter()
             .any(|t| t.member_id == member),
@@ -148,8 +153,8 @@ async fn kiosks_sharing_an_account_keep_each_their_session() {
     // Both must renew their sessions now: B's login must not have retired A's.
     sim.expire_access_tokens();
     for (name, kiosk) in [("A", &a), ("B", &b)] {
-        kiosk.sync_now();
-        let status = kiosk.sync_once(&scenarios::fast_sync()).await;
+        kiosk.account().sync_now();
+        let status = kiosk.account().sync_once(&scenarios::fast_sync()).await;
         assert_eq!(
             status.connectivity,
             kiosk::Connectivity::Online,

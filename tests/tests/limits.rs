@@ -22,7 +22,7 @@ async fn a_kiosk_under_the_published_limits_is_never_throttled() {
     let kiosk = open_kiosk(dir.path(), Limits::default());
     connect(&kiosk, &sim).await;
     for member in eligible(&sim).into_iter().take(8) {
-        kiosk.tap(member).unwrap();
+        kiosk.members().tap(member).unwrap();
     }
     let status = drain(&kiosk, Duration::from_secs(60)).await;
     assert_eq!((status.pending, status.parked), (0, 0), "{status:?}");
@@ -70,7 +70,7 @@ async fn five_kiosks_on_one_location_stay_under_the_limits_and_see_each_other_wi
     let pull_interval = options.checkin_interval.to_std().unwrap();
     let engines: Vec<_> = kiosks
         .iter()
-        .map(|k| k.start_sync(options.clone()))
+        .map(|k| k.account().start_sync(options.clone()))
         .collect();
 
     // Ten members tap, two on each kiosk, at once; then every other kiosk must show each of them
@@ -78,7 +78,7 @@ async fn five_kiosks_on_one_location_stay_under_the_limits_and_see_each_other_wi
     let members: Vec<i64> = eligible(&sim).into_iter().take(10).collect();
     let at = std::time::Instant::now();
     for (i, member) in members.iter().enumerate() {
-        kiosks[i % kiosks.len()].tap(*member).unwrap();
+        kiosks[i % kiosks.len()].members().tap(*member).unwrap();
     }
     let mut unseen: Vec<(i64, usize)> = members
         .iter()
@@ -99,7 +99,8 @@ async fn five_kiosks_on_one_location_stay_under_the_limits_and_see_each_other_wi
         let ins: Vec<Vec<i64>> = kiosks
             .iter()
             .map(|k| {
-                k.who_is_in(&k.staff_by_pin(STAFF_PIN).unwrap())
+                k.desk()
+                    .who_is_in(&k.staff().by_pin(STAFF_PIN).unwrap())
                     .unwrap()
                     .iter()
                     .map(|t| t.member_id)

@@ -7,7 +7,7 @@ use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 
 use kiosk::TapOutcome;
-use kiosk::model::Origin;
+use kiosk::domain::model::Origin;
 use kiosk::store::{Store, ts};
 use nexudus::Limits;
 use nexudus_sim::Faults;
@@ -83,7 +83,7 @@ async fn run(steps: Vec<Step>) -> Result<(), TestCaseError> {
     for step in steps {
         match step {
             Step::Tap(i) => {
-                let (checkin, tap) = match kiosk.tap(members[i]).unwrap() {
+                let (checkin, tap) = match kiosk.members().tap(members[i]).unwrap() {
                     TapOutcome::Welcome { at, checkin, .. } => {
                         (checkin, (members[i], true, ts(&at)))
                     }
@@ -98,7 +98,7 @@ async fn run(steps: Vec<Step>) -> Result<(), TestCaseError> {
             Step::Undo(i) => {
                 // After a crash the tap is forgotten (the card is gone too): nothing to undo.
                 if let Some((checkin, at)) = latest.remove(&members[i])
-                    && kiosk.undo_tap(members[i], checkin).is_ok()
+                    && kiosk.members().undo_tap(members[i], checkin).is_ok()
                 {
                     // Taken back: the tap no longer stands, on the kiosk or on the server.
                     acked.remove(at);
@@ -114,7 +114,7 @@ async fn run(steps: Vec<Step>) -> Result<(), TestCaseError> {
                 if matches!(answer, Answer::Down) {
                     sim.stop();
                 }
-                kiosk.sync_once(&scenarios::fast_sync()).await;
+                kiosk.account().sync_once(&scenarios::fast_sync()).await;
                 if matches!(answer, Answer::Down) {
                     sim.resume().await.unwrap();
                 }
@@ -131,7 +131,11 @@ async fn run(steps: Vec<Step>) -> Result<(), TestCaseError> {
         let unique: HashSet<_> = server.iter().map(scenarios::server_identity).collect();
         prop_assert_eq!(unique.len(), server.len(), "a check-in was sent twice");
         // Nothing the server refused: a check-out sent before its check-in would be.
-        prop_assert_eq!(kiosk.status().unwrap().parked, 0, "something was refused");
+        prop_assert_eq!(
+            kiosk.account().status().unwrap().parked,
+            0,
+            "something was refused"
+        );
     }
     // Every acknowledged tap is on disk.
     let rows = Store::open(&dir.path().join("kiosk.db"))

@@ -33,13 +33,17 @@ async fn a_refusal_nexudus_decides_is_parked_with_its_reason_and_recorded_once()
         // Check-in times go out to the second: tap in the next one.
         tokio::time::sleep(Duration::from_millis(1100)).await;
         assert!(
-            matches!(kiosk.tap(member).unwrap(), TapOutcome::Welcome { .. }),
+            matches!(
+                kiosk.members().tap(member).unwrap(),
+                TapOutcome::Welcome { .. }
+            ),
             "the kiosk's contracts are from before the cancellation"
         );
         let status = drain(&kiosk, Duration::from_secs(10)).await;
         assert_eq!((status.pending, status.parked), (0, 1), "{status:?}");
         let parked = kiosk
-            .queue(&kiosk.staff_by_pin(STAFF_PIN).unwrap(), 10)
+            .desk()
+            .queue(&kiosk.staff().by_pin(STAFF_PIN).unwrap(), 10)
             .unwrap();
         let reason = parked[0].entry.last_error.clone().unwrap_or_default();
         assert!(
@@ -81,10 +85,11 @@ async fn a_pay_as_you_go_pass_charged_at_check_in_survives_the_check_out() {
             ..Location::default()
         }),
         pay_as_you_go: true,
-        ..kiosk.settings()
+        ..kiosk.account().settings()
     };
     kiosk
-        .update_settings(&kiosk.staff_by_pin(STAFF_PIN).unwrap(), settings)
+        .account()
+        .update_settings(&kiosk.staff().by_pin(STAFF_PIN).unwrap(), settings)
         .unwrap();
     let member = sim
         .coworkers()
@@ -92,16 +97,16 @@ async fn a_pay_as_you_go_pass_charged_at_check_in_survives_the_check_out() {
         .find(|c| c.active && c.tariff_name.is_none() && c.invoicing_business_id == LISBON)
         .expect("a member of Lisbon without a plan")
         .id;
-    kiosk.sync_once(&fast_sync()).await;
+    kiosk.account().sync_once(&fast_sync()).await;
     assert!(matches!(
-        kiosk.tap(member).unwrap(),
+        kiosk.members().tap(member).unwrap(),
         TapOutcome::Welcome { .. }
     ));
     assert_eq!(drain(&kiosk, Duration::from_secs(10)).await.parked, 0);
     let pass = sim.checkins()[0].coworker_time_pass_guid.clone();
     assert!(pass.is_some(), "Nexudus charged a pass at check-in");
     assert!(matches!(
-        kiosk.tap(member).unwrap(),
+        kiosk.members().tap(member).unwrap(),
         TapOutcome::Goodbye { .. }
     ));
     assert_eq!(drain(&kiosk, Duration::from_secs(10)).await.parked, 0);
@@ -126,7 +131,7 @@ async fn refusals_the_kiosk_decides_stay_on_the_kiosk_when_nexudus_takes_none() 
     let refused: Vec<i64> = inactive(&sim).into_iter().take(3).collect();
     for m in &refused {
         assert!(matches!(
-            kiosk.tap(*m).unwrap(),
+            kiosk.members().tap(*m).unwrap(),
             TapOutcome::Rejected { .. }
         ));
     }

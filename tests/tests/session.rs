@@ -47,7 +47,7 @@ async fn killed_around_start_up_120_times_the_kiosk_stays_logged_in() {
     // The login is intact: a kiosk opened now talks to the server, and can still renew.
     sim.expire_access_tokens();
     let kiosk = open_kiosk(dir.path(), Limits::unlimited());
-    let status = kiosk.sync_once(&fast_sync()).await;
+    let status = kiosk.account().sync_once(&fast_sync()).await;
     assert_eq!(
         status.connectivity,
         Connectivity::Online,

@@ -20,16 +20,16 @@ async fn a_draining_kiosk_says_online_within_a_second_of_its_first_write() {
     let (sim, _dir, kiosk) = loaded_kiosk(600, limits).await;
     sim.set_outage(true);
     for member in eligible(&sim).into_iter().take(150) {
-        kiosk.tap(member).unwrap();
+        kiosk.members().tap(member).unwrap();
     }
-    let status = kiosk.sync_once(&fast_sync()).await;
+    let status = kiosk.account().sync_once(&fast_sync()).await;
     assert_eq!(status.connectivity, Connectivity::Offline, "{status:?}");
     let offline_sync = status.last_sync;
     sim.set_outage(false);
     // Past the retry delay: the engine's first round goes straight into the backlog.
     tokio::time::sleep(Duration::from_millis(500)).await;
 
-    let engine = kiosk.start_sync(fast_sync());
+    let engine = kiosk.account().start_sync(fast_sync());
     let started = Instant::now();
     let mut first_write = None;
     let mut said_online = None;
@@ -37,7 +37,7 @@ async fn a_draining_kiosk_says_online_within_a_second_of_its_first_write() {
         if first_write.is_none() && !sim.checkins().is_empty() {
             first_write = Some(Instant::now());
         }
-        let status = kiosk.status().unwrap();
+        let status = kiosk.account().status().unwrap();
         if first_write.is_some() && status.connectivity == Connectivity::Online {
             said_online = Some((Instant::now(), status));
         }
@@ -69,6 +69,7 @@ async fn an_account_missing_a_role_says_so_and_the_rest_keeps_working() {
     let dir = tempfile::tempdir().unwrap();
     let kiosk = scenarios::open_kiosk(dir.path(), Limits::unlimited());
     kiosk
+        .account()
         .connect(
             &sim.base_url(),
             "reader@demo.nexudus-sim.local",
@@ -78,28 +79,32 @@ async fn an_account_missing_a_role_says_so_and_the_rest_keeps_working() {
         .await
         .unwrap();
     kiosk
+        .account()
         .update_settings(
-            &kiosk.staff_by_pin(scenarios::STAFF_PIN).unwrap(),
+            &kiosk.staff().by_pin(scenarios::STAFF_PIN).unwrap(),
             kiosk::Settings {
                 location: Some(scenarios::location()),
                 ..kiosk::Settings::default()
             },
         )
         .unwrap();
-    kiosk.sync_once(&fast_sync()).await;
-    assert!(kiosk.member_count() > 0, "members load with the read roles");
-    kiosk.tap(eligible(&sim)[0]).unwrap();
-    let mut status = kiosk.sync_once(&fast_sync()).await;
+    kiosk.account().sync_once(&fast_sync()).await;
+    assert!(
+        kiosk.members().member_count() > 0,
+        "members load with the read roles"
+    );
+    kiosk.members().tap(eligible(&sim)[0]).unwrap();
+    let mut status = kiosk.account().sync_once(&fast_sync()).await;
     for _ in 0..20 {
         if status.connectivity == Connectivity::MissingRole {
             break;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
-        status = kiosk.sync_once(&fast_sync()).await;
+        status = kiosk.account().sync_once(&fast_sync()).await;
     }
     assert_eq!(status.connectivity, Connectivity::MissingRole, "{status:?}");
     let problem = status.problem.expect("the status says what failed");
-    assert_eq!(problem.code, "forbidden");
+    assert_eq!(problem.code, kiosk::ErrorCode::Forbidden);
     assert!(problem.message.contains("role"), "{}", problem.message);
     assert_eq!(
         (status.pending, status.parked),
@@ -112,8 +117,8 @@ async fn an_account_missing_a_role_says_so_and_the_rest_keeps_working() {
     );
     // A round that still lacks the role never says "online" on its way to "missing role".
     let mut events = kiosk.subscribe();
-    kiosk.sync_now();
-    kiosk.sync_once(&fast_sync()).await;
+    kiosk.account().sync_now();
+    kiosk.account().sync_once(&fast_sync()).await;
     while let Ok(event) = events.try_recv() {
         assert_ne!(
             event,
@@ -124,7 +129,7 @@ async fn an_account_missing_a_role_says_so_and_the_rest_keeps_working() {
         );
     }
     assert_eq!(
-        kiosk.status().unwrap().connectivity,
+        kiosk.account().status().unwrap().connectivity,
         Connectivity::MissingRole
     );
 }

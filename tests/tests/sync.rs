@@ -19,13 +19,13 @@ async fn five_hundred_taps_offline_all_arrive_once_with_the_right_fields() {
 
     sim.stop();
     for m in &members {
-        let out = kiosk.tap(*m).unwrap();
+        let out = kiosk.members().tap(*m).unwrap();
         assert!(
             matches!(out, TapOutcome::Welcome { .. }),
             "acknowledged at once, offline: {out:?}"
         );
     }
-    let status = kiosk.sync_once(&scenarios::fast_sync()).await;
+    let status = kiosk.account().sync_once(&scenarios::fast_sync()).await;
     assert_eq!(status.connectivity, Connectivity::Offline);
     assert_eq!(status.pending, 500, "nothing lost, nothing sent");
 
@@ -94,7 +94,7 @@ async fn five_hundred_taps_offline_all_arrive_once_with_the_right_fields() {
 }
 
 /// The kiosk's own check-ins by local id.
-fn kiosk_rows(dir: &std::path::Path) -> HashMap<String, kiosk::model::CheckinRow> {
+fn kiosk_rows(dir: &std::path::Path) -> HashMap<String, kiosk::domain::model::CheckinRow> {
     scenarios::kiosk_checkins(dir)
         .into_iter()
         .map(|r| (r.local_id.to_string(), r))
@@ -104,7 +104,7 @@ fn kiosk_rows(dir: &std::path::Path) -> HashMap<String, kiosk::model::CheckinRow
 /// The kiosk's rows by the identity a server without `SystemId` leaves.
 fn kiosk_rows_by_identity(
     dir: &std::path::Path,
-) -> HashMap<(Option<i64>, i64), kiosk::model::CheckinRow> {
+) -> HashMap<(Option<i64>, i64), kiosk::domain::model::CheckinRow> {
     scenarios::kiosk_checkins(dir)
         .into_iter()
         .map(|r| (scenarios::local_identity(&r), r))
@@ -128,12 +128,15 @@ async fn with_thirty_percent_of_answers_lost_nothing_is_lost_or_doubled() {
 
     // Check in everyone and sync, then check everyone out and sync: creates and PUTs both lose answers.
     for m in members.iter().chain(&refused) {
-        kiosk.tap(*m).unwrap();
+        kiosk.members().tap(*m).unwrap();
     }
     let status = drain(&kiosk, Duration::from_secs(60)).await;
     assert_eq!(status.pending, 0);
     for m in &members {
-        assert!(matches!(kiosk.tap(*m).unwrap(), TapOutcome::Goodbye { .. }));
+        assert!(matches!(
+            kiosk.members().tap(*m).unwrap(),
+            TapOutcome::Goodbye { .. }
+        ));
     }
     let status = drain(&kiosk, Duration::from_secs(60)).await;
     assert_eq!((status.pending, status.parked), (0, 0));
@@ -209,7 +212,7 @@ async fn a_thousand_writes_under_throttling_drain_with_few_409s() {
         }],
     });
     for m in &members {
-        kiosk.tap(*m).unwrap();
+        kiosk.members().tap(*m).unwrap();
     }
     let before = sim.requests().len();
     let status = drain(&kiosk, Duration::from_secs(120)).await;
@@ -245,7 +248,7 @@ async fn an_expired_token_is_refreshed_mid_drain_and_a_revoked_one_waits_for_log
     let (sim, _dir, kiosk) = loaded_kiosk(1000, Limits::unlimited()).await;
     let members = eligible(&sim);
     for m in &members[..60] {
-        kiosk.tap(*m).unwrap();
+        kiosk.members().tap(*m).unwrap();
     }
     sim.expire_access_tokens();
     let status = drain(&kiosk, Duration::from_secs(30)).await;
@@ -262,9 +265,9 @@ async fn an_expired_token_is_refreshed_mid_drain_and_a_revoked_one_waits_for_log
 
     sim.revoke_tokens(None);
     for m in &members[60..100] {
-        kiosk.tap(*m).unwrap();
+        kiosk.members().tap(*m).unwrap();
     }
-    let status = kiosk.sync_once(&scenarios::fast_sync()).await;
+    let status = kiosk.account().sync_once(&scenarios::fast_sync()).await;
     assert_eq!(
         status.connectivity,
         Connectivity::NeedsLogin,
@@ -272,7 +275,10 @@ async fn an_expired_token_is_refreshed_mid_drain_and_a_revoked_one_waits_for_log
     );
     assert_eq!(status.pending, 40, "nothing lost while waiting");
     assert!(
-        matches!(kiosk.tap(members[100]).unwrap(), TapOutcome::Welcome { .. }),
+        matches!(
+            kiosk.members().tap(members[100]).unwrap(),
+            TapOutcome::Welcome { .. }
+        ),
         "taps keep working"
     );
 
@@ -295,7 +301,7 @@ async fn the_grid_follows_check_outs_made_elsewhere_and_deactivations() {
     scenarios::storing_everything(&sim);
     let members = eligible(&sim);
     let (a, b) = (members[0], members[1]);
-    kiosk.tap(a).unwrap();
+    kiosk.members().tap(a).unwrap();
     drain(&kiosk, Duration::from_secs(10)).await;
 
     // Nexudus's cut-off closes a's check-in; a door checks b in.
@@ -334,8 +340,8 @@ async fn the_grid_follows_check_outs_made_elsewhere_and_deactivations() {
         checkin_interval: chrono::Duration::zero(),
         ..scenarios::fast_sync()
     };
-    kiosk.sync_once(&options).await;
-    let grid = kiosk.grid().unwrap();
+    kiosk.account().sync_once(&options).await;
+    let grid = kiosk.members().grid().unwrap();
     let tile = |id| grid.iter().find(|t| t.member_id == id);
     assert!(
         tile(a).unwrap().in_since.is_none(),
@@ -344,7 +350,10 @@ async fn the_grid_follows_check_outs_made_elsewhere_and_deactivations() {
     assert!(tile(b).unwrap().in_since.is_some(), "checked in by a door");
     assert!(tile(c).is_none(), "a deactivated member leaves the grid");
     // Tapping b now checks them out of the door's check-in, as a PUT of the whole record.
-    assert!(matches!(kiosk.tap(b).unwrap(), TapOutcome::Goodbye { .. }));
+    assert!(matches!(
+        kiosk.members().tap(b).unwrap(),
+        TapOutcome::Goodbye { .. }
+    ));
     drain(&kiosk, Duration::from_secs(10)).await;
     let door_record = sim
         .checkins()
@@ -367,9 +376,9 @@ async fn the_engine_pushes_on_events_and_stops_with_nothing_claimed() {
         tick: Duration::from_secs(3600),
         ..scenarios::fast_sync()
     };
-    let engine = kiosk.start_sync(options);
+    let engine = kiosk.account().start_sync(options);
     let member = eligible(&sim)[0];
-    kiosk.tap(member).unwrap();
+    kiosk.members().tap(member).unwrap();
     let drained = tokio::time::timeout(Duration::from_secs(10), async {
         let mut tapped = false;
         loop {
@@ -387,12 +396,12 @@ async fn the_engine_pushes_on_events_and_stops_with_nothing_claimed() {
     );
     assert_eq!(sim.checkins().len(), 1);
     for m in &eligible(&sim)[1..20] {
-        kiosk.tap(*m).unwrap();
+        kiosk.members().tap(*m).unwrap();
     }
     engine.stop().await;
     let store = kiosk::store::Store::open(&dir.path().join("kiosk.db")).unwrap();
     let claimed = store
-        .read(|tx| tx.outbox_count(kiosk::model::OutboxStatus::Claimed))
+        .read(|tx| tx.outbox_count(kiosk::domain::model::OutboxStatus::Claimed))
         .unwrap();
     assert_eq!(claimed, 0, "a graceful stop leaves nothing claimed");
 }
@@ -400,7 +409,7 @@ async fn the_engine_pushes_on_events_and_stops_with_nothing_claimed() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn no_token_or_password_reaches_the_database() {
     let (sim, dir, kiosk) = loaded_kiosk(50, Limits::unlimited()).await;
-    kiosk.tap(eligible(&sim)[0]).unwrap();
+    kiosk.members().tap(eligible(&sim)[0]).unwrap();
     drain(&kiosk, Duration::from_secs(10)).await;
     drop(kiosk);
     let secrets: serde_json::Value =
@@ -429,19 +438,37 @@ async fn no_token_or_password_reaches_the_database() {
 async fn a_member_removed_upstream_leaves_at_the_next_full_load() {
     let (sim, _dir, kiosk) = loaded_kiosk(300, Limits::unlimited()).await;
     let gone = eligible(&sim)[0];
-    assert!(kiosk.grid().unwrap().iter().any(|t| t.member_id == gone));
+    assert!(
+        kiosk
+            .members()
+            .grid()
+            .unwrap()
+            .iter()
+            .any(|t| t.member_id == gone)
+    );
     sim.sim().remove_coworker(gone);
     let options = kiosk::SyncOptions {
         full_reload_interval: chrono::Duration::zero(),
         ..scenarios::fast_sync()
     };
-    kiosk.sync_once(&options).await;
+    kiosk.account().sync_once(&options).await;
     assert!(
-        !kiosk.grid().unwrap().iter().any(|t| t.member_id == gone),
+        !kiosk
+            .members()
+            .grid()
+            .unwrap()
+            .iter()
+            .any(|t| t.member_id == gone),
         "removed from the grid"
     );
-    assert!(kiosk.search(&gone.to_string(), 5).unwrap().is_empty());
-    assert_eq!(kiosk.status().unwrap().members, 299);
+    assert!(
+        kiosk
+            .members()
+            .search(&gone.to_string(), 5)
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(kiosk.account().status().unwrap().members, 299);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -455,15 +482,15 @@ async fn sync_now_pulls_member_changes_at_once() {
             ..Default::default()
         },
     );
-    kiosk.sync_once(&scenarios::fast_sync()).await;
+    kiosk.account().sync_once(&scenarios::fast_sync()).await;
     assert!(
-        kiosk.search("renamed", 5).unwrap().is_empty(),
+        kiosk.members().search("renamed", 5).unwrap().is_empty(),
         "the delta is not due yet"
     );
-    kiosk.sync_now();
-    kiosk.sync_once(&scenarios::fast_sync()).await;
+    kiosk.account().sync_now();
+    kiosk.account().sync_once(&scenarios::fast_sync()).await;
     assert_eq!(
-        kiosk.search("renamed", 5).unwrap()[0].member_id,
+        kiosk.members().search("renamed", 5).unwrap()[0].member_id,
         member,
         "staff's sync now pulls at once"
     );
@@ -478,8 +505,14 @@ async fn a_check_out_queued_with_its_check_in_costs_no_extra_write() {
     let (lost, together) = members.split_first().unwrap();
     sim.stop();
     for m in together {
-        assert!(matches!(kiosk.tap(*m).unwrap(), TapOutcome::Welcome { .. }));
-        assert!(matches!(kiosk.tap(*m).unwrap(), TapOutcome::Goodbye { .. }));
+        assert!(matches!(
+            kiosk.members().tap(*m).unwrap(),
+            TapOutcome::Welcome { .. }
+        ));
+        assert!(matches!(
+            kiosk.members().tap(*m).unwrap(),
+            TapOutcome::Goodbye { .. }
+        ));
     }
     sim.resume().await.unwrap();
     let before = sim.requests().len();
@@ -506,12 +539,12 @@ async fn a_check_out_queued_with_its_check_in_costs_no_extra_write() {
         drop_rate: 1.0,
         ..Faults::default()
     });
-    kiosk.tap(*lost).unwrap();
-    let status = kiosk.sync_once(&scenarios::fast_sync()).await;
+    kiosk.members().tap(*lost).unwrap();
+    let status = kiosk.account().sync_once(&scenarios::fast_sync()).await;
     assert_eq!(status.pending, 1, "the answer was lost: still in doubt");
     sim.set_faults(Faults::default());
     assert!(matches!(
-        kiosk.tap(*lost).unwrap(),
+        kiosk.members().tap(*lost).unwrap(),
         TapOutcome::Goodbye { .. }
     ));
     let before = sim.requests().len();
@@ -544,7 +577,14 @@ async fn an_archived_member_leaves_at_the_next_delta() {
         .find(|c| c.id == gone)
         .unwrap()
         .full_name;
-    assert!(kiosk.grid().unwrap().iter().any(|t| t.member_id == gone));
+    assert!(
+        kiosk
+            .members()
+            .grid()
+            .unwrap()
+            .iter()
+            .any(|t| t.member_id == gone)
+    );
     sim.update_coworker(
         gone,
         &nexudus_sim::CoworkerPatch {
@@ -552,14 +592,20 @@ async fn an_archived_member_leaves_at_the_next_delta() {
             ..Default::default()
         },
     );
-    kiosk.sync_now();
-    kiosk.sync_once(&scenarios::fast_sync()).await;
+    kiosk.account().sync_now();
+    kiosk.account().sync_once(&scenarios::fast_sync()).await;
     assert!(
-        !kiosk.grid().unwrap().iter().any(|t| t.member_id == gone),
+        !kiosk
+            .members()
+            .grid()
+            .unwrap()
+            .iter()
+            .any(|t| t.member_id == gone),
         "off the grid"
     );
     assert!(
         !kiosk
+            .members()
             .search(&name, 50)
             .unwrap()
             .iter()
@@ -567,7 +613,7 @@ async fn an_archived_member_leaves_at_the_next_delta() {
         "and out of search"
     );
     assert!(matches!(
-        kiosk.tap(gone),
+        kiosk.members().tap(gone),
         Err(kiosk::KioskError::UnknownMember(_))
     ));
 }
@@ -596,17 +642,17 @@ async fn plans_come_from_contracts() {
         })
         .expect("a member whose only contract was cancelled");
     assert!(matches!(
-        kiosk.tap(with.id).unwrap(),
+        kiosk.members().tap(with.id).unwrap(),
         TapOutcome::Welcome { .. }
     ));
     assert!(matches!(
-        kiosk.tap(cancelled_only.id).unwrap(),
+        kiosk.members().tap(cancelled_only.id).unwrap(),
         TapOutcome::Rejected {
-            reason: kiosk::rules::Refusal::NoPlan,
+            reason: kiosk::domain::rules::Refusal::NoPlan,
             ..
         }
     ));
-    kiosk.sync_once(&scenarios::fast_sync()).await;
+    kiosk.account().sync_once(&scenarios::fast_sync()).await;
     let record = sim
         .checkins()
         .into_iter()
@@ -625,10 +671,10 @@ async fn plans_come_from_contracts() {
             ..Default::default()
         },
     );
-    kiosk.sync_now();
-    kiosk.sync_once(&scenarios::fast_sync()).await;
+    kiosk.account().sync_now();
+    kiosk.account().sync_once(&scenarios::fast_sync()).await;
     assert!(matches!(
-        kiosk.tap(cancelled_only.id).unwrap(),
+        kiosk.members().tap(cancelled_only.id).unwrap(),
         TapOutcome::Welcome { .. }
     ));
 }
@@ -655,7 +701,7 @@ async fn pins_work_online_at_once_and_offline_once_the_fill_has_read_the_member(
     // Online: the first PIN is looked up (the filter, then the candidates' whole records).
     let before = sim.requests().len();
     assert!(
-        matches!(kiosk.tap_pin(&pin(first)).await.unwrap(), TapOutcome::Welcome { member_id, .. } if member_id == first.id),
+        matches!(kiosk.members().tap_pin(&pin(first)).await.unwrap(), TapOutcome::Welcome { member_id, .. } if member_id == first.id),
         "a PIN works online from the first load"
     );
     let lookups = sim.requests()[before..]
@@ -667,23 +713,24 @@ async fn pins_work_online_at_once_and_offline_once_the_fill_has_read_the_member(
     // Offline, a PIN whose member was never read whole is not known yet.
     sim.set_outage(true);
     assert!(matches!(
-        kiosk.tap_pin(&pin(second)).await,
+        kiosk.members().tap_pin(&pin(second)).await,
         Err(kiosk::KioskError::UnknownPin)
     ));
     sim.set_outage(false);
-    kiosk.sync_once(&scenarios::fast_sync()).await;
+    kiosk.account().sync_once(&scenarios::fast_sync()).await;
 
     // The fill reads every member whole; then every PIN works offline, companies are searchable.
-    let status = kiosk.sync_once(&scenarios::filling(1000)).await;
+    let status = kiosk.account().sync_once(&scenarios::filling(1000)).await;
     assert_eq!(status.pending, 0);
     sim.set_outage(true);
     assert!(
-        matches!(kiosk.tap_pin(&pin(second)).await.unwrap(), TapOutcome::Welcome { member_id, .. } if member_id == second.id),
+        matches!(kiosk.members().tap_pin(&pin(second)).await.unwrap(), TapOutcome::Welcome { member_id, .. } if member_id == second.id),
         "offline, once the fill has read the member"
     );
     let company = second.company_name.clone().unwrap();
     assert!(
         kiosk
+            .members()
             .search(&company, 200)
             .unwrap()
             .iter()
@@ -701,12 +748,12 @@ async fn pins_work_online_at_once_and_offline_once_the_fill_has_read_the_member(
             ..Default::default()
         },
     );
-    kiosk.sync_now();
-    kiosk.sync_once(&scenarios::fast_sync()).await;
+    kiosk.account().sync_now();
+    kiosk.account().sync_once(&scenarios::fast_sync()).await;
     sim.set_outage(true);
     assert!(
         matches!(
-            kiosk.tap_pin(&pin(second)).await.unwrap(),
+            kiosk.members().tap_pin(&pin(second)).await.unwrap(),
             TapOutcome::Goodbye { .. }
         ),
         "the PIN still works after the delta"
@@ -721,12 +768,12 @@ async fn pins_work_online_at_once_and_offline_once_the_fill_has_read_the_member(
             ..Default::default()
         },
     );
-    kiosk.sync_now();
-    kiosk.sync_once(&scenarios::filling(1000)).await;
+    kiosk.account().sync_now();
+    kiosk.account().sync_once(&scenarios::filling(1000)).await;
     sim.set_outage(true);
     assert!(
         matches!(
-            kiosk.tap_pin(&pin(second)).await,
+            kiosk.members().tap_pin(&pin(second)).await,
             Err(kiosk::KioskError::UnknownPin)
         ),
         "a PIN removed in Nexudus stops working"
@@ -756,12 +803,12 @@ async fn a_pin_inside_another_members_pin_finds_its_own_member() {
         },
     );
     assert!(
-        matches!(kiosk.tap_pin(&pin).await.unwrap(), TapOutcome::Welcome { member_id, .. } if member_id == own.id),
+        matches!(kiosk.members().tap_pin(&pin).await.unwrap(), TapOutcome::Welcome { member_id, .. } if member_id == own.id),
         "the member whose PIN it is, not the one whose PIN contains it"
     );
     assert!(
         matches!(
-            kiosk.tap_pin(&pin[..3]).await,
+            kiosk.members().tap_pin(&pin[..3]).await,
             Err(kiosk::KioskError::UnknownPin)
         ),
         "a part of a PIN is no PIN"

@@ -29,6 +29,7 @@ async fn a_location_runs_in_the_zone_nexudus_gives_it_and_staff_can_set_another(
 
     // Staff pick Sydney Wharf from the picker, as the panel does.
     let sydney: Location = kiosk
+        .account()
         .locations()
         .unwrap()
         .into_iter()
@@ -43,15 +44,16 @@ async fn a_location_runs_in_the_zone_nexudus_gives_it_and_staff_can_set_another(
     let settings = Settings {
         location: Some(sydney),
         double_tap_seconds: 0,
-        ..kiosk.settings()
+        ..kiosk.account().settings()
     };
     kiosk
-        .update_settings(&kiosk.staff_by_pin(STAFF_PIN).unwrap(), settings.clone())
+        .account()
+        .update_settings(&kiosk.staff().by_pin(STAFF_PIN).unwrap(), settings.clone())
         .unwrap();
-    kiosk.sync_once(&fast_sync()).await;
+    kiosk.account().sync_once(&fast_sync()).await;
 
     let member = eligible_at(&sim, SYDNEY)[0];
-    kiosk.tap(member).unwrap();
+    kiosk.members().tap(member).unwrap();
     assert_eq!(drain(&kiosk, Duration::from_secs(10)).await.pending, 0);
     let record = sim
         .checkins()
@@ -76,11 +78,12 @@ async fn a_location_runs_in_the_zone_nexudus_gives_it_and_staff_can_set_another(
     location.time_zone = "Pacific/Auckland".into();
     location.zone_set_by_staff = true;
     kiosk
-        .update_settings(&kiosk.staff_by_pin(STAFF_PIN).unwrap(), own)
+        .account()
+        .update_settings(&kiosk.staff().by_pin(STAFF_PIN).unwrap(), own)
         .unwrap();
-    kiosk.sync_now();
-    kiosk.sync_once(&fast_sync()).await;
-    let kept = kiosk.settings().location.unwrap();
+    kiosk.account().sync_now();
+    kiosk.account().sync_once(&fast_sync()).await;
+    let kept = kiosk.account().settings().location.unwrap();
     assert_eq!(
         (kept.time_zone.as_str(), kept.zone_set_by_staff),
         ("Pacific/Auckland", true),
@@ -103,18 +106,20 @@ async fn a_location_picked_in_utc_takes_up_its_nexudus_zone() {
             time_zone: "UTC".into(),
             ..Location::default()
         }),
-        ..kiosk.settings()
+        ..kiosk.account().settings()
     };
     kiosk
-        .update_settings(&kiosk.staff_by_pin(STAFF_PIN).unwrap(), settings)
+        .account()
+        .update_settings(&kiosk.staff().by_pin(STAFF_PIN).unwrap(), settings)
         .unwrap();
-    kiosk.sync_now();
-    kiosk.sync_once(&fast_sync()).await;
-    let location = kiosk.settings().location.unwrap();
+    kiosk.account().sync_now();
+    kiosk.account().sync_once(&fast_sync()).await;
+    let location = kiosk.account().settings().location.unwrap();
     assert_eq!(location.time_zone, "Australia/Sydney");
     assert!(
         kiosk
-            .audit_log(&kiosk.staff_by_pin(STAFF_PIN).unwrap(), 5)
+            .desk()
+            .audit_log(&kiosk.staff().by_pin(STAFF_PIN).unwrap(), 5)
             .unwrap()
             .iter()
             .any(|l| l.action == "time_zone_from_nexudus"),

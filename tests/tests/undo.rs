@@ -39,8 +39,8 @@ async fn settle(kiosk: &Kiosk) {
 async fn a_check_in_taken_back_before_it_was_sent_never_reaches_nexudus() {
     let (sim, _dir, kiosk) = loaded_kiosk(100, Limits::unlimited()).await;
     let member = eligible(&sim)[0];
-    let checkin = checkin_of(&kiosk.tap(member).unwrap());
-    kiosk.undo_tap(member, checkin).unwrap();
+    let checkin = checkin_of(&kiosk.members().tap(member).unwrap());
+    kiosk.members().undo_tap(member, checkin).unwrap();
     settle(&kiosk).await;
     assert_eq!(sent(&sim, "POST"), 0, "nothing was sent");
     assert!(checkins_of(&sim, member).is_empty());
@@ -50,17 +50,17 @@ async fn a_check_in_taken_back_before_it_was_sent_never_reaches_nexudus() {
 async fn a_check_in_taken_back_after_it_was_sent_is_deleted_once() {
     let (sim, _dir, kiosk) = loaded_kiosk(100, Limits::unlimited()).await;
     let member = eligible(&sim)[0];
-    let checkin = checkin_of(&kiosk.tap(member).unwrap());
+    let checkin = checkin_of(&kiosk.members().tap(member).unwrap());
     settle(&kiosk).await;
     assert_eq!(checkins_of(&sim, member).len(), 1, "sent");
-    kiosk.undo_tap(member, checkin).unwrap();
+    kiosk.members().undo_tap(member, checkin).unwrap();
     settle(&kiosk).await;
     assert!(checkins_of(&sim, member).is_empty(), "withdrawn in Nexudus");
     assert_eq!(sent(&sim, "DELETE"), 1, "one deletion");
     settle(&kiosk).await;
     assert_eq!(sent(&sim, "DELETE"), 1, "and never again");
     // The member taps the right way now: a new check-in, sent as usual.
-    let again = kiosk.tap(member).unwrap();
+    let again = kiosk.members().tap(member).unwrap();
     assert!(matches!(again, TapOutcome::Welcome { .. }), "{again:?}");
     settle(&kiosk).await;
     assert_eq!(checkins_of(&sim, member).len(), 1);
@@ -70,17 +70,17 @@ async fn a_check_in_taken_back_after_it_was_sent_is_deleted_once() {
 async fn a_check_in_whose_answer_was_lost_is_found_and_withdrawn_exactly_once() {
     let (sim, _dir, kiosk) = loaded_kiosk(100, Limits::unlimited()).await;
     let member = eligible(&sim)[0];
-    let checkin = checkin_of(&kiosk.tap(member).unwrap());
+    let checkin = checkin_of(&kiosk.members().tap(member).unwrap());
     // Nexudus commits the POST, and the answer never comes back.
     sim.set_faults(Faults {
         drop_rate: 1.0,
         ..Faults::default()
     });
-    let status = kiosk.sync_once(&fast_sync()).await;
+    let status = kiosk.account().sync_once(&fast_sync()).await;
     assert_eq!(status.pending, 1, "in doubt, kept: {status:?}");
     assert_eq!(checkins_of(&sim, member).len(), 1, "yet on the server");
     // Taken back while in doubt: it cannot be cancelled, only withdrawn after it.
-    kiosk.undo_tap(member, checkin).unwrap();
+    kiosk.members().undo_tap(member, checkin).unwrap();
     sim.set_faults(Faults::default());
     settle(&kiosk).await;
     assert!(checkins_of(&sim, member).is_empty(), "withdrawn in Nexudus");
@@ -96,14 +96,14 @@ async fn a_check_in_whose_answer_was_lost_is_found_and_withdrawn_exactly_once() 
 async fn a_deletion_whose_answer_was_lost_is_not_sent_again() {
     let (sim, _dir, kiosk) = loaded_kiosk(100, Limits::unlimited()).await;
     let member = eligible(&sim)[0];
-    let checkin = checkin_of(&kiosk.tap(member).unwrap());
+    let checkin = checkin_of(&kiosk.members().tap(member).unwrap());
     settle(&kiosk).await;
-    kiosk.undo_tap(member, checkin).unwrap();
+    kiosk.members().undo_tap(member, checkin).unwrap();
     sim.set_faults(Faults {
         drop_rate: 1.0,
         ..Faults::default()
     });
-    let status = kiosk.sync_once(&fast_sync()).await;
+    let status = kiosk.account().sync_once(&fast_sync()).await;
     assert_eq!(status.pending, 1, "in doubt, kept: {status:?}");
     assert!(checkins_of(&sim, member).is_empty(), "deleted all the same");
     sim.set_faults(Faults::default());
@@ -119,7 +119,7 @@ async fn a_deletion_whose_answer_was_lost_is_not_sent_again() {
 async fn a_check_out_taken_back_opens_the_record_again_and_keeps_what_the_server_set() {
     let (sim, _dir, kiosk) = loaded_kiosk(100, Limits::unlimited()).await;
     let member = eligible(&sim)[0];
-    kiosk.tap(member).unwrap();
+    kiosk.members().tap(member).unwrap();
     settle(&kiosk).await;
     // The server charges a pass for the visit.
     let dashboard = other_client(&sim, "dashboard").await;
@@ -128,14 +128,17 @@ async fn a_check_out_taken_back_opens_the_record_again_and_keeps_what_the_server
     charged.coworker_time_pass_guid = Some("pass-123".into());
     dashboard.update_checkin(&charged).await.unwrap();
 
-    let goodbye = kiosk.tap(member).unwrap();
+    let goodbye = kiosk.members().tap(member).unwrap();
     assert!(matches!(goodbye, TapOutcome::Goodbye { .. }));
     settle(&kiosk).await;
     assert!(
         dashboard.checkin(id).await.unwrap().to_time.is_some(),
         "out"
     );
-    let undone = kiosk.undo_tap(member, checkin_of(&goodbye)).unwrap();
+    let undone = kiosk
+        .members()
+        .undo_tap(member, checkin_of(&goodbye))
+        .unwrap();
     assert!(
         matches!(
             undone,
@@ -164,7 +167,7 @@ async fn a_check_out_taken_back_opens_the_record_again_and_keeps_what_the_server
     // Later the member really leaves: the same record closes.
     tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
     assert!(matches!(
-        kiosk.tap(member).unwrap(),
+        kiosk.members().tap(member).unwrap(),
         TapOutcome::Goodbye { .. }
     ));
     settle(&kiosk).await;
@@ -177,6 +180,7 @@ async fn without_the_delete_role_a_withdrawal_waits_for_staff_and_the_queue_goes
     let dir = tempfile::tempdir().unwrap();
     let kiosk = open_kiosk(dir.path(), Limits::unlimited());
     kiosk
+        .account()
         .connect(
             &sim.base_url(),
             scenarios::LACKING_EMAIL,
@@ -185,21 +189,21 @@ async fn without_the_delete_role_a_withdrawal_waits_for_staff_and_the_queue_goes
         )
         .await
         .unwrap();
-    let staff = kiosk.staff_by_pin(STAFF_PIN).unwrap();
+    let staff = kiosk.staff().by_pin(STAFF_PIN).unwrap();
     let settings = Settings {
         location: Some(scenarios::location()),
         double_tap_seconds: 0,
         ..Settings::default()
     };
-    kiosk.update_settings(&staff, settings).unwrap();
-    kiosk.sync_once(&fast_sync()).await;
+    kiosk.account().update_settings(&staff, settings).unwrap();
+    kiosk.account().sync_once(&fast_sync()).await;
     let members = eligible(&sim);
     let (wrong, next) = (members[0], members[1]);
-    let checkin = checkin_of(&kiosk.tap(wrong).unwrap());
+    let checkin = checkin_of(&kiosk.members().tap(wrong).unwrap());
     settle(&kiosk).await;
-    kiosk.undo_tap(wrong, checkin).unwrap();
-    kiosk.tap(next).unwrap();
-    let status = kiosk.sync_once(&fast_sync()).await;
+    kiosk.members().undo_tap(wrong, checkin).unwrap();
+    kiosk.members().tap(next).unwrap();
+    let status = kiosk.account().sync_once(&fast_sync()).await;
     assert_eq!((status.pending, status.parked), (0, 1), "{status:?}");
     assert_eq!(
         checkins_of(&sim, next).len(),
@@ -211,7 +215,7 @@ async fn without_the_delete_role_a_withdrawal_waits_for_staff_and_the_queue_goes
         1,
         "the withdrawn one stays until staff act"
     );
-    let parked = kiosk.queue(&staff, 10).unwrap();
+    let parked = kiosk.desk().queue(&staff, 10).unwrap();
     let reason = parked[0].entry.last_error.clone().unwrap_or_default();
     assert!(
         reason.contains("Checkin-Delete"),

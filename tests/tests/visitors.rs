@@ -6,8 +6,8 @@ use std::time::Duration;
 
 use chrono::Utc;
 use kiosk::Kiosk;
-use kiosk::guard::Caller;
-use kiosk::kiosk::VisitorOutcome;
+use kiosk::domain::attempts::Caller;
+use kiosk::services::VisitorOutcome;
 use nexudus::{Limits, VisitorWrite};
 use scenarios::{HOME, drain, fast_sync, loaded_kiosk, other_client_with, sync_losing_answers};
 
@@ -26,7 +26,7 @@ fn puts(sim: &nexudus_sim::SimHandle) -> HashMap<i64, usize> {
 }
 
 fn sign_in(kiosk: &Kiosk, code: &str) -> VisitorOutcome {
-    kiosk.visitor_sign_in_from(Caller::Screen, code).unwrap()
+    kiosk.visitors().sign_in(Caller::Screen, code).unwrap()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -49,7 +49,7 @@ async fn an_expected_visitor_signs_in_offline_and_nexudus_hears_of_it_once() {
         ),
         "signed in offline, the host named: {outcome:?}"
     );
-    let status = kiosk.sync_once(&fast_sync()).await;
+    let status = kiosk.account().sync_once(&fast_sync()).await;
     assert_eq!(status.pending, 1, "kept while offline");
     sim.resume().await.unwrap();
     let status = drain(&kiosk, Duration::from_secs(20)).await;
@@ -88,7 +88,7 @@ async fn a_hundred_visitors_signed_in_offline_arrive_in_nexudus_exactly_once_thr
         desk.create_visitor(&invite).await.unwrap();
         codes.push(code);
     }
-    kiosk.sync_now();
+    kiosk.account().sync_now();
     let status = drain(&kiosk, Duration::from_secs(20)).await;
     assert_eq!(status.pending, 0);
     let before = sim.visitors().len();
@@ -134,7 +134,8 @@ async fn an_invitation_made_after_the_last_pull_is_looked_up_online_by_its_code(
     invite.visitor_code = Some("LATE42".into());
     desk.create_visitor(&invite).await.unwrap();
     let outcome = kiosk
-        .visitor_sign_in_looking_up(Caller::Screen, "late42")
+        .visitors()
+        .sign_in_looking_up(Caller::Screen, "late42")
         .await
         .unwrap();
     assert!(
@@ -144,7 +145,8 @@ async fn an_invitation_made_after_the_last_pull_is_looked_up_online_by_its_code(
     assert!(
         matches!(
             kiosk
-                .visitor_sign_in_looking_up(Caller::Screen, "NOPE99")
+                .visitors()
+                .sign_in_looking_up(Caller::Screen, "NOPE99")
                 .await,
             Err(kiosk::KioskError::UnknownCode)
         ),

@@ -4,9 +4,9 @@
 use std::time::Duration;
 
 use kiosk::Kiosk;
-use kiosk::guard::Caller;
-use kiosk::kiosk::{VisitorOutcome, WalkIn};
-use kiosk::settings::{Settings, VisitorSettings};
+use kiosk::domain::attempts::Caller;
+use kiosk::domain::settings::{Settings, VisitorSettings};
+use kiosk::services::{VisitorOutcome, WalkIn};
 use nexudus::Limits;
 use nexudus_sim::visitors::SOURCE_NEXIO;
 use scenarios::{
@@ -29,10 +29,11 @@ fn ask_hosts(kiosk: &Kiosk) {
             host_approval: true,
             ..VisitorSettings::default()
         },
-        ..kiosk.settings()
+        ..kiosk.account().settings()
     };
     kiosk
-        .update_settings(&kiosk.staff_by_pin(STAFF_PIN).unwrap(), settings)
+        .account()
+        .update_settings(&kiosk.staff().by_pin(STAFF_PIN).unwrap(), settings)
         .unwrap();
 }
 
@@ -56,7 +57,8 @@ async fn forty_walk_ins_through_lost_answers(keeps_system_id: bool) {
     sim.stop();
     for i in 0..40 {
         let outcome = kiosk
-            .visitor_walk_in_from(Caller::Screen, &walk_in(&format!("Walker {i:02}"), host))
+            .visitors()
+            .walk_in(Caller::Screen, &walk_in(&format!("Walker {i:02}"), host))
             .unwrap();
         assert!(
             matches!(outcome, VisitorOutcome::Arrived { .. }),
@@ -112,7 +114,8 @@ async fn a_host_approves_one_walk_in_and_declines_another_and_each_screen_follow
     let mut visits = Vec::new();
     for name in ["Ada Approved", "Dee Declined"] {
         match kiosk
-            .visitor_walk_in_from(Caller::Screen, &walk_in(name, host))
+            .visitors()
+            .walk_in(Caller::Screen, &walk_in(name, host))
             .unwrap()
         {
             VisitorOutcome::Waiting { visit, .. } => visits.push(visit),
@@ -131,22 +134,22 @@ async fn a_host_approves_one_walk_in_and_declines_another_and_each_screen_follow
         v.id
     };
     let (ada, dee) = (id_of("Ada Approved"), id_of("Dee Declined"));
-    kiosk.sync_once(&fast_sync()).await;
+    kiosk.account().sync_once(&fast_sync()).await;
     assert!(
         matches!(
-            kiosk.visitor_waiting(visits[0]).unwrap(),
+            kiosk.visitors().waiting(visits[0]).unwrap(),
             VisitorOutcome::Waiting { .. }
         ),
         "still waiting while the host has not answered"
     );
     assert!(sim.answer_host_approval(ada, true));
     assert!(sim.answer_host_approval(dee, false));
-    kiosk.sync_once(&fast_sync()).await;
+    kiosk.account().sync_once(&fast_sync()).await;
     let status = drain(&kiosk, Duration::from_secs(20)).await;
     assert_eq!((status.pending, status.parked), (0, 0), "{status:?}");
     assert!(
         matches!(
-            kiosk.visitor_waiting(visits[0]).unwrap(),
+            kiosk.visitors().waiting(visits[0]).unwrap(),
             VisitorOutcome::Arrived {
                 host_name: Some(_),
                 ..
@@ -155,7 +158,7 @@ async fn a_host_approves_one_walk_in_and_declines_another_and_each_screen_follow
         "approved: in"
     );
     assert_eq!(
-        kiosk.visitor_waiting(visits[1]).unwrap(),
+        kiosk.visitors().waiting(visits[1]).unwrap(),
         VisitorOutcome::Declined {
             first_name: "Dee".into()
         }
@@ -179,7 +182,8 @@ async fn a_walk_in_nexudus_says_needs_no_approval_is_let_in_not_declined() {
     ask_hosts(&kiosk);
     let host = eligible(&sim)[0];
     let VisitorOutcome::Waiting { visit, .. } = kiosk
-        .visitor_walk_in_from(Caller::Screen, &walk_in("Nell Noapproval", host))
+        .visitors()
+        .walk_in(Caller::Screen, &walk_in("Nell Noapproval", host))
         .unwrap()
     else {
         panic!("waits for the host");
@@ -196,11 +200,11 @@ async fn a_walk_in_nexudus_says_needs_no_approval_is_let_in_not_declined() {
     let mut record = nexudus::VisitorWrite::from(&desk.visitor(id).await.unwrap());
     record.host_approval_status = nexudus::HostApproval::NotRequired;
     desk.update_visitor(&record).await.unwrap();
-    kiosk.sync_once(&fast_sync()).await;
+    kiosk.account().sync_once(&fast_sync()).await;
     drain(&kiosk, Duration::from_secs(20)).await;
     assert!(
         matches!(
-            kiosk.visitor_waiting(visit).unwrap(),
+            kiosk.visitors().waiting(visit).unwrap(),
             VisitorOutcome::Arrived { .. }
         ),
         "nobody needs to approve: in"

@@ -72,6 +72,7 @@ pub struct Running {
 /// `staff_pin`): what staff do on a real account, done for demo mode and for tests.
 pub async fn join_simulator(kiosk: &Kiosk, sim: &SimHandle, staff_pin: &str) -> anyhow::Result<()> {
     kiosk
+        .account()
         .connect(
             &sim.base_url(),
             DEMO_EMAIL,
@@ -92,9 +93,11 @@ pub async fn join_simulator(kiosk: &Kiosk, sim: &SimHandle, staff_pin: &str) -> 
             time_zone: place.time_zone.name().into(),
             ..Location::default()
         }),
-        ..kiosk.settings()
+        ..kiosk.account().settings()
     };
-    kiosk.update_settings(&kiosk.staff_by_pin(staff_pin)?, settings)?;
+    kiosk
+        .account()
+        .update_settings(&kiosk.staff().by_pin(staff_pin)?, settings)?;
     Ok(())
 }
 
@@ -120,8 +123,8 @@ pub async fn boot(options: BootOptions) -> anyhow::Result<Running> {
             ..KioskConfig::default()
         })
         .with_context(|| format!("cannot open the kiosk in {}", options.data_dir.display()))?;
-        if options.demo == DemoChoice::Never || real.has_account() {
-            let sync = real.start_sync(options.sync.clone());
+        if options.demo == DemoChoice::Never || real.account().has_account() {
+            let sync = real.account().start_sync(options.sync.clone());
             return Ok(Running {
                 kiosk: real,
                 sync,
@@ -148,9 +151,9 @@ pub async fn boot(options: BootOptions) -> anyhow::Result<Running> {
         ..KioskConfig::default()
     })?;
     join_simulator(&kiosk, &sim, DEMO_STAFF_PIN).await?;
-    kiosk.sync_once(&options.sync).await;
-    info!(simulator = %sim.base_url(), members = kiosk.member_count(), "demo mode");
-    let sync = kiosk.start_sync(options.sync.clone());
+    kiosk.account().sync_once(&options.sync).await;
+    info!(simulator = %sim.base_url(), members = kiosk.members().member_count(), "demo mode");
+    let sync = kiosk.account().start_sync(options.sync.clone());
     Ok(Running {
         kiosk,
         sync,

@@ -239,7 +239,7 @@ async fn main() -> anyhow::Result<()> {
                 );
             }
             if pairing_required {
-                let info = running.kiosk.new_pairing_code_info()?;
+                let info = running.kiosk.staff().new_pairing_code_info()?;
                 println!(
                     "Tablets on the network pair with code {} until {} (UTC); a new code: the staff panel, or `kiosk pair-code`",
                     info.code,
@@ -285,15 +285,18 @@ async fn main() -> anyhow::Result<()> {
         Command::Status { common, json } => {
             let kiosk = common.open()?;
             if json {
-                println!("{}", serde_json::to_string_pretty(&kiosk.status()?)?);
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&kiosk.account().status()?)?
+                );
             } else {
-                println!("{}", kiosk.health()?);
+                println!("{}", kiosk.desk().health()?);
             }
             Ok(())
         }
         Command::Sync { common } => {
             let kiosk = common.open()?;
-            let status = kiosk.sync_once(&SyncOptions::default()).await;
+            let status = kiosk.account().sync_once(&SyncOptions::default()).await;
             println!("{}", serde_json::to_string_pretty(&status)?);
             Ok(())
         }
@@ -306,7 +309,7 @@ async fn main() -> anyhow::Result<()> {
             write_test,
         } => {
             let kiosk = common.open()?;
-            let location = location.or_else(|| kiosk.settings().location.map(|l| l.id));
+            let location = location.or_else(|| kiosk.account().settings().location.map(|l| l.id));
             let report = match email {
                 Some(email) => {
                     let base = common
@@ -326,6 +329,7 @@ async fn main() -> anyhow::Result<()> {
                     kiosk::doctor::check_account(&api, location, write_test).await
                 }
                 None => kiosk
+                    .account()
                     .check_account(location, write_test)
                     .await
                     .context("no stored login: log in first, or give --email")?,
@@ -338,8 +342,8 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::PairCode { common, pin } => {
             let kiosk = common.open()?;
-            kiosk.staff_by_pin(&pin)?;
-            let info = kiosk.new_pairing_code_info()?;
+            kiosk.staff().by_pin(&pin)?;
+            let info = kiosk.staff().new_pairing_code_info()?;
             println!(
                 "{} (until {} UTC; pairs one tablet)",
                 info.code,
@@ -351,7 +355,7 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Queue { common, pin } => {
             let kiosk = common.open()?;
-            for item in kiosk.queue(&kiosk.staff_by_pin(&pin)?, 500)? {
+            for item in kiosk.desk().queue(&kiosk.staff().by_pin(&pin)?, 500)? {
                 let e = &item.entry;
                 println!(
                     "{:>6}  {:<8} {:<15} {:<25} {}",

@@ -255,7 +255,7 @@ async fn a_lan_tablet_cannot_choose_the_first_staff_pin_the_screen_can() {
         )
         .await;
     assert_eq!((s, e["code"].clone()), (403, json!("screen_only")));
-    assert!(!f.running.kiosk.staff_pin_is_set().unwrap());
+    assert!(!f.running.kiosk.staff().pin_is_set().unwrap());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -5,7 +5,7 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use kiosk::model::OutboxStatus;
+use kiosk::domain::model::OutboxStatus;
 use kiosk::store::Store;
 use kiosk::{Kiosk, KioskConfig, SyncOptions};
 use nexudus_sim::{SimConfig, Simulator};
@@ -27,11 +27,11 @@ async fn sigint_with_open_event_streams_and_a_backlog_stops_within_five_seconds(
         kiosk_boot::join_simulator(&kiosk, &sim, STAFF_PIN)
             .await
             .unwrap();
-        kiosk.sync_once(&SyncOptions::default()).await;
-        let tiles = kiosk.grid().unwrap();
+        kiosk.account().sync_once(&SyncOptions::default()).await;
+        let tiles = kiosk.members().grid().unwrap();
         assert!(tiles.len() > 50, "members loaded: {}", tiles.len());
         for tile in tiles.iter().take(60) {
-            kiosk.tap(tile.member_id).unwrap();
+            kiosk.members().tap(tile.member_id).unwrap();
         }
     }
 

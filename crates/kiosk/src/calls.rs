@@ -13,14 +13,14 @@
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use crate::desk::{Health, Occupancy, Presence, RollCall, Today};
 use crate::doctor::DoctorReport;
+use crate::domain::attempts::Caller;
+use crate::domain::desk_views::{Health, Occupancy, Presence, RollCall, Today};
+use crate::domain::settings::{Location, Settings};
+use crate::domain::views::{AuditLine, PairingInfo, QueueItem, Status, TapOutcome, Tile};
 use crate::error::{Invalid, KioskError};
-use crate::guard::Caller;
-use crate::kiosk::{FoundVisitor, Host, Kiosk, StaffSession, VisitorOutcome, WalkIn, WrongPins};
-use crate::settings::{Location, Settings};
+use crate::services::{FoundVisitor, Host, Kiosk, StaffSession, VisitorOutcome, WalkIn, WrongPins};
 use crate::store::Device;
-use crate::views::{AuditLine, PairingInfo, QueueItem, Status, TapOutcome, Tile};
 
 /// What only the face itself can do. Every method has the answer of a face that cannot.
 pub trait Face: Send + Sync {
@@ -77,7 +77,7 @@ fn parse_args<T: DeserializeOwned>(args: serde_json::Value) -> Result<T, KioskEr
 }
 
 fn to_json<T: Serialize>(answer: &T) -> Result<serde_json::Value, KioskError> {
-    serde_json::to_value(answer).map_err(|e| KioskError::Internal(e.to_string()))
+    serde_json::to_value(answer).map_err(|e| KioskError::AnswerEncoding(e.to_string()))
 }
 
 macro_rules! calls {
@@ -154,127 +154,127 @@ calls! {
     using (k, face);
 
     /// The status bar: connectivity, the queue, the location, what the face can do.
-    status() -> Status { k.status() }
+    status() -> Status { k.account().status() }
     /// The tile grid of the location's active members.
-    grid() -> Vec<Tile> { k.grid() }
+    grid() -> Vec<Tile> { k.members().grid() }
     /// Search as you type.
     search(query: String, limit: Option<usize>) -> Vec<Tile> {
-        k.search(&query, limit.unwrap_or(50).min(SEARCH_LIMIT))
+        k.members().search(&query, limit.unwrap_or(50).min(SEARCH_LIMIT))
     }
-    settings() -> Settings { Ok(k.settings()) }
+    settings() -> Settings { Ok(k.account().settings()) }
     /// The space's logo (a `data:` URL), if staff set one.
-    logo() -> Option<String> { k.logo() }
+    logo() -> Option<String> { k.account().logo() }
     /// The account's locations, for the picker.
-    locations() -> Vec<Location> { k.locations() }
-    tap(member_id: i64) -> TapOutcome { k.tap(member_id) }
+    locations() -> Vec<Location> { k.account().locations() }
+    tap(member_id: i64) -> TapOutcome { k.members().tap(member_id) }
     /// "Not you? Undo": takes back the member's latest tap (the check-in or check-out named on
     /// its card) for a few seconds after it, exactly once.
-    undo_tap(member_id: i64, checkin: uuid::Uuid) -> TapOutcome { k.undo_tap(member_id, checkin) }
+    undo_tap(member_id: i64, checkin: uuid::Uuid) -> TapOutcome { k.members().undo_tap(member_id, checkin) }
     /// A PIN from the pad; one the kiosk does not know yet is looked up online. Wrong ones
     /// make the next try from the same screen or tablet wait.
-    tap_pin(pin: String) -> TapOutcome { k.tap_pin_from(face.caller(), &pin).await }
-    tap_card(card: String) -> TapOutcome { k.tap_card_from(face.caller(), &card) }
+    tap_pin(pin: String) -> TapOutcome { k.members().tap_pin_from(face.caller(), &pin).await }
+    tap_card(card: String) -> TapOutcome { k.members().tap_card_from(face.caller(), &card) }
     /// An expected visitor signs in with their invitation's code (typed, or a scanner typing
     /// its QR code; one the kiosk has not pulled yet is looked up online); a wrong code counts
     /// as a wrong PIN at this screen or tablet.
     visitor_sign_in(code: String) -> VisitorOutcome {
-        k.visitor_sign_in_looking_up(face.caller(), &code).await
+        k.visitors().sign_in_looking_up(face.caller(), &code).await
     }
     /// A visitor signs out with the same code.
-    visitor_sign_out(code: String) -> VisitorOutcome { k.visitor_sign_out_from(face.caller(), &code) }
+    visitor_sign_out(code: String) -> VisitorOutcome { k.visitors().sign_out(face.caller(), &code) }
     /// Today's visitors whose name starts with what was typed (3 letters at least; search
     /// only, a search that finds nobody counts as a wrong try).
-    visitor_find(query: String) -> Vec<FoundVisitor> { k.visitor_find_from(face.caller(), &query) }
+    visitor_find(query: String) -> Vec<FoundVisitor> { k.visitors().find(face.caller(), &query) }
     /// A visitor found by name signs in.
-    visitor_sign_in_by(visit: uuid::Uuid) -> VisitorOutcome { k.visitor_sign_in_by(face.caller(), visit) }
+    visitor_sign_in_by(visit: uuid::Uuid) -> VisitorOutcome { k.visitors().sign_in_by(face.caller(), visit) }
     /// A visitor found by name signs out.
-    visitor_sign_out_by(visit: uuid::Uuid) -> VisitorOutcome { k.visitor_sign_out_by(face.caller(), visit) }
+    visitor_sign_out_by(visit: uuid::Uuid) -> VisitorOutcome { k.visitors().sign_out_by(face.caller(), visit) }
     /// Members a walk-in may visit (2 letters at least; never whether they are in).
-    visitor_hosts(query: String) -> Vec<Host> { k.visitor_hosts(&query) }
+    visitor_hosts(query: String) -> Vec<Host> { k.visitors().hosts(&query) }
     /// A walk-in registers: in at once, or waiting for the host where staff ask for approval.
-    visitor_walk_in(walk_in: WalkIn) -> VisitorOutcome { k.visitor_walk_in_from(face.caller(), &walk_in) }
+    visitor_walk_in(walk_in: WalkIn) -> VisitorOutcome { k.visitors().walk_in(face.caller(), &walk_in) }
     /// Where a waiting walk-in stands.
-    visitor_waiting(visit: uuid::Uuid) -> VisitorOutcome { k.visitor_waiting(visit) }
+    visitor_waiting(visit: uuid::Uuid) -> VisitorOutcome { k.visitors().waiting(visit) }
     /// The walk-ins waiting for their host, or just answered, by first name.
-    walk_ins_now() -> Vec<VisitorOutcome> { k.walk_ins_now() }
+    walk_ins_now() -> Vec<VisitorOutcome> { k.visitors().walk_ins_now() }
     /// A sync round now, pulling members and today's check-ins too.
     sync_now() -> () {
-        k.sync_now();
+        k.account().sync_now();
         Ok(())
     }
     /// Opens a staff session with the staff PIN: the staff calls below carry its token.
-    staff_unlock(pin: String) -> StaffSession { k.staff_unlock(&pin, face.caller()) }
+    staff_unlock(pin: String) -> StaffSession { k.staff().unlock(&pin, face.caller()) }
     /// Ends the staff session (the panel closed).
     staff_lock(session: String) -> () {
-        k.staff_lock(&session);
+        k.staff().lock(&session);
         Ok(())
     }
     /// Sets the staff PIN: `current` is needed once one is set; the first one only on the
     /// kiosk's own screen.
     staff_set_pin(current: Option<String>, new: String) -> () {
-        k.set_staff_pin(face.caller(), current.as_deref(), &new)
+        k.staff().set_pin(face.caller(), current.as_deref(), &new)
     }
     update_settings(session: String, settings: Settings) -> () {
-        k.update_settings(&k.staff(&session, face.caller())?, settings)
+        k.account().update_settings(&k.staff().session(&session, face.caller())?, settings)
     }
     staff_queue(session: String) -> Vec<QueueItem> {
-        k.queue(&k.staff(&session, face.caller())?, 200)
+        k.desk().queue(&k.staff().session(&session, face.caller())?, 200)
     }
     staff_retry(session: String, id: i64) -> () {
-        k.retry_parked(&k.staff(&session, face.caller())?, id)
+        k.desk().retry_parked(&k.staff().session(&session, face.caller())?, id)
     }
     staff_discard(session: String, id: i64) -> () {
-        k.discard_parked(&k.staff(&session, face.caller())?, id)
+        k.desk().discard_parked(&k.staff().session(&session, face.caller())?, id)
     }
     staff_audit(session: String) -> Vec<AuditLine> {
-        k.audit_log(&k.staff(&session, face.caller())?, 200)
+        k.desk().audit_log(&k.staff().session(&session, face.caller())?, 200)
     }
     /// Checks the Nexudus account (reads only, unless `write_test` names a member).
     staff_check_account(session: String, write_test: Option<i64>) -> DoctorReport {
-        let staff = k.staff(&session, face.caller())?;
-        k.staff_check_account(&staff, write_test).await
+        let staff = k.staff().session(&session, face.caller())?;
+        k.account().staff_check_account(&staff, write_test).await
     }
     /// The staff desk: everyone in now, members and visitors, from every source.
     staff_presence(session: String) -> Vec<Presence> {
-        k.presence(&k.staff(&session, face.caller())?)
+        k.desk().presence(&k.staff().session(&session, face.caller())?)
     }
     /// The day at a glance: arrivals and departures, refusals, parked entries with advice.
     staff_today(session: String) -> Today {
-        let staff = k.staff(&session, face.caller())?;
-        k.today(&staff).await
+        let staff = k.staff().session(&session, face.caller())?;
+        k.desk().today(&staff).await
     }
     /// People in by hour today and on a typical same weekday, and the day's peak.
     staff_occupancy(session: String) -> Occupancy {
-        k.occupancy(&k.staff(&session, face.caller())?)
+        k.desk().occupancy(&k.staff().session(&session, face.caller())?)
     }
     /// The fire roll-call: everyone in now, from local data, and how fresh it is (audited).
     staff_roll_call(session: String) -> RollCall {
-        k.roll_call(&k.staff(&session, face.caller())?)
+        k.desk().roll_call(&k.staff().session(&session, face.caller())?)
     }
     /// This kiosk's health (`kiosk status` prints the same).
     staff_health(session: String) -> Health {
-        k.staff(&session, face.caller())?;
-        k.health()
+        k.staff().session(&session, face.caller())?;
+        k.desk().health()
     }
     /// Checks a member in on their behalf (audited; synced like any check-in).
     staff_check_in_for(session: String, member_id: i64) -> TapOutcome {
-        k.check_in_for(&k.staff(&session, face.caller())?, member_id)
+        k.desk().check_in_for(&k.staff().session(&session, face.caller())?, member_id)
     }
     /// Checks a member out on their behalf (audited).
     staff_check_out_for(session: String, member_id: i64) -> TapOutcome {
-        k.check_out_for(&k.staff(&session, face.caller())?, member_id)
+        k.desk().check_out_for(&k.staff().session(&session, face.caller())?, member_id)
     }
     /// Puts a check-out's time right ("17:30", the location's clock, the day it began).
     staff_correct_check_out(session: String, checkin: uuid::Uuid, to_local: String) -> () {
-        k.correct_check_out(&k.staff(&session, face.caller())?, checkin, &to_local)
+        k.desk().correct_check_out(&k.staff().session(&session, face.caller())?, checkin, &to_local)
     }
     /// Signs out every visitor still in (the end of the day); answers how many.
     staff_sign_out_visitors(session: String) -> usize {
-        k.sign_out_all_visitors(&k.staff(&session, face.caller())?)
+        k.visitors().sign_out_all(&k.staff().session(&session, face.caller())?)
     }
     /// Who is in at this location now, by full name.
     staff_who_is_in(session: String) -> Vec<Tile> {
-        k.who_is_in(&k.staff(&session, face.caller())?)
+        k.desk().who_is_in(&k.staff().session(&session, face.caller())?)
     }
     /// Logs in to Nexudus; the password is used once and never kept.
     staff_login(
@@ -284,50 +284,50 @@ calls! {
         totp: Option<String>,
         base_url: Option<String>,
     ) -> () {
-        let staff = k.staff(&session, face.caller())?;
+        let staff = k.staff().session(&session, face.caller())?;
         let password = nexudus::Secret::new(password);
-        k.login(&staff, base_url.as_deref(), &email, &password, totp.as_deref())
+        k.account().login(&staff, base_url.as_deref(), &email, &password, totp.as_deref())
             .await
     }
     staff_logout(session: String) -> () {
-        let staff = k.staff(&session, face.caller())?;
-        k.logout(&staff).await
+        let staff = k.staff().session(&session, face.caller())?;
+        k.account().logout(&staff).await
     }
     /// The pairing code, the paired tablets and wrong PINs today.
     staff_tablets(session: String) -> Tablets {
-        let staff = k.staff(&session, face.caller())?;
+        let staff = k.staff().session(&session, face.caller())?;
         Ok(Tablets {
-            pairing: k.pairing_code(&staff)?,
-            devices: k.devices(&staff)?,
-            wrong_pins: k.wrong_pins(&staff),
+            pairing: k.staff().pairing_code(&staff)?,
+            devices: k.staff().devices(&staff)?,
+            wrong_pins: k.staff().wrong_pins(&staff),
             tls_fingerprint: face.tls_fingerprint(),
         })
     }
     /// A new pairing code; the old one stops working.
     staff_new_pairing_code(session: String) -> PairingInfo {
-        k.staff(&session, face.caller())?;
-        k.new_pairing_code_info()
+        k.staff().session(&session, face.caller())?;
+        k.staff().new_pairing_code_info()
     }
     /// Sets the space's logo (a PNG, JPEG or WebP `data:` URL, at most 256 KB), or removes it.
     staff_set_logo(session: String, image: Option<String>) -> () {
-        k.set_logo(&k.staff(&session, face.caller())?, image.as_deref())
+        k.account().set_logo(&k.staff().session(&session, face.caller())?, image.as_deref())
     }
     /// Revokes a paired tablet at once.
     staff_revoke_tablet(session: String, device_id: i64) -> () {
-        k.revoke_device(&k.staff(&session, face.caller())?, device_id)
+        k.staff().revoke_device(&k.staff().session(&session, face.caller())?, device_id)
     }
     /// Ends the wait after wrong member PINs at a screen or tablet.
     staff_clear_wrong_pins(session: String, caller: Caller) -> () {
-        k.clear_wrong_pins(&k.staff(&session, face.caller())?, caller)
+        k.staff().clear_wrong_pins(&k.staff().session(&session, face.caller())?, caller)
     }
     /// Start at login: `enabled` null only reads it.
     autostart(session: String, enabled: Option<bool>) -> bool {
-        k.staff(&session, face.caller())?;
+        k.staff().session(&session, face.caller())?;
         face.autostart(enabled)
     }
     /// The only way out of kiosk mode.
     leave_kiosk(session: String) -> () {
-        k.staff(&session, face.caller())?;
+        k.staff().session(&session, face.caller())?;
         face.leave_kiosk()
     }
 }
@@ -347,7 +347,7 @@ pub async fn call(
         runtime.block_on(dispatch(&kiosk, face.as_ref(), &name, args))
     })
     .await
-    .unwrap_or_else(|e| Err(KioskError::Internal(e.to_string())))
+    .unwrap_or_else(|e| Err(KioskError::CallAborted(e.to_string())))
 }
 
 #[cfg(test)]
@@ -384,7 +384,11 @@ mod tests {
             let err = call(&kiosk, Arc::clone(&face), name, args.into())
                 .await
                 .expect_err(name);
-            assert_eq!(err.code(), "staff_session_ended", "{name}: {err}");
+            assert_eq!(
+                err.code(),
+                crate::error::ErrorCode::StaffSessionEnded,
+                "{name}: {err}"
+            );
         }
     }
 
@@ -404,7 +408,7 @@ mod tests {
             if let Err(e) = result {
                 assert_ne!(
                     e.code(),
-                    "unknown_call",
+                    crate::error::ErrorCode::UnknownCall,
                     "{name} is declared but not dispatched"
                 );
             }
@@ -412,7 +416,7 @@ mod tests {
         let err = call(&kiosk, face, "format_disk", serde_json::Value::Null)
             .await
             .unwrap_err();
-        assert_eq!(err.code(), "unknown_call");
+        assert_eq!(err.code(), crate::error::ErrorCode::UnknownCall);
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 1)]
@@ -429,8 +433,8 @@ mod tests {
                 .unwrap_err()
                 .to_dto();
             assert_eq!(
-                (err.code.as_str(), err.field.as_deref()),
-                ("invalid", Some("args")),
+                (err.code, err.field.as_deref()),
+                (crate::error::ErrorCode::Invalid, Some("args")),
                 "{args}"
             );
         }
@@ -439,7 +443,7 @@ mod tests {
     #[tokio::test(flavor = "multi_thread", worker_threads = 1)]
     async fn a_face_without_autostart_says_unsupported_after_the_staff_session() {
         let kiosk = Kiosk::open(crate::KioskConfig::default()).unwrap();
-        kiosk.set_staff_pin(Caller::Screen, None, "2468").unwrap();
+        kiosk.staff().set_pin(Caller::Screen, None, "2468").unwrap();
         let face: std::sync::Arc<dyn Face> = std::sync::Arc::new(NoFace);
         let wrong = call(
             &kiosk,
@@ -451,10 +455,10 @@ mod tests {
         .unwrap_err();
         assert_eq!(
             wrong.code(),
-            "staff_session_ended",
+            crate::error::ErrorCode::StaffSessionEnded,
             "the session is checked first"
         );
-        let session = kiosk.staff_unlock("2468", Caller::Screen).unwrap();
+        let session = kiosk.staff().unlock("2468", Caller::Screen).unwrap();
         let err = call(
             &kiosk,
             face,
@@ -463,6 +467,6 @@ mod tests {
         )
         .await
         .unwrap_err();
-        assert_eq!(err.code(), "unsupported");
+        assert_eq!(err.code(), crate::error::ErrorCode::Unsupported);
     }
 }

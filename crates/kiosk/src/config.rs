@@ -4,9 +4,9 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration as StdDuration;
 
-use crate::clock::{Clock, SystemClock};
+use crate::domain::clock::{Clock, SystemClock};
+use crate::domain::views::Capabilities;
 use crate::secrets::SecretStore;
-use crate::views::Capabilities;
 
 /// `Source` of every check-in the kiosk makes: 4 = Tile. A PIN or a card at the kiosk is still
 /// the kiosk's own check-in; how the member identified is kept locally (`method`).

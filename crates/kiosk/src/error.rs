@@ -1,7 +1,111 @@
 //! Errors by layer, each with a stable code the faces show as `{ code, message }`. A face
-//! never matches on a message: it words the code (and the data the DTO carries) itself.
+//! never matches on a message: it words the code (and the data the DTO carries) itself. Every
+//! code is one variant of [`ErrorCode`], which the UI receives as a TypeScript union.
 
 use serde::Serialize;
+
+/// Every code an error crosses to a face with: the core's, the store's, the Nexudus client's
+/// and the faces' own refusals. Stable: the UI words them and scripts match on them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    // The kiosk's own.
+    Invalid,
+    Secrets,
+    UnknownMember,
+    UnknownPin,
+    UnknownCard,
+    UnknownCode,
+    WrongPin,
+    LockedOut,
+    StaffSessionEnded,
+    ScreenOnly,
+    WrongCode,
+    UnknownDevice,
+    NoStaffPin,
+    NothingToUndo,
+    NotParked,
+    NoLocation,
+    DataDir,
+    Unsupported,
+    UnknownCall,
+    SyncStopped,
+    AnswerEncoding,
+    CallAborted,
+    PinHash,
+    UndoRaced,
+    Autostart,
+    // The store's.
+    DatabaseTooNew,
+    DatabaseCorrupt,
+    DiskFull,
+    DatabaseError,
+    // Nexudus's, as the client classifies them.
+    Validation,
+    Unauthorized,
+    TwoFactorRequired,
+    MustResetPassword,
+    LoginRefused,
+    Forbidden,
+    NotFound,
+    NotAllowed,
+    Throttled,
+    RateLimited,
+    ServerError,
+    UnexpectedStatus,
+    Offline,
+    ConnectionLost,
+    Timeout,
+    MalformedAnswer,
+    InvalidRequest,
+    // The browser face's own refusals of a request.
+    NoHost,
+    ForeignHost,
+    ForeignOrigin,
+    TooManyStreams,
+    PairingRequired,
+    TooLarge,
+    MethodNotAllowed,
+    UnsupportedMediaType,
+    Refused,
+    Internal,
+}
+
+impl ErrorCode {
+    /// The code of a Nexudus client error: one per way the client classifies a failure.
+    pub fn of_api(e: &nexudus::ApiError) -> Self {
+        use nexudus::{ApiError, LoginError};
+        match e {
+            ApiError::Validation { .. } => Self::Validation,
+            ApiError::Unauthorized => Self::Unauthorized,
+            ApiError::Login(LoginError::TwoFactorRequired) => Self::TwoFactorRequired,
+            ApiError::Login(LoginError::MustResetPassword) => Self::MustResetPassword,
+            ApiError::Login(_) => Self::LoginRefused,
+            ApiError::Forbidden { .. } => Self::Forbidden,
+            ApiError::NotFound { .. } => Self::NotFound,
+            ApiError::NotAllowed { .. } => Self::NotAllowed,
+            ApiError::Throttled { .. } => Self::Throttled,
+            ApiError::RateLimited { .. } => Self::RateLimited,
+            ApiError::Server { .. } => Self::ServerError,
+            ApiError::UnexpectedStatus { .. } => Self::UnexpectedStatus,
+            ApiError::Connect(_) => Self::Offline,
+            ApiError::ConnectionLost(_) => Self::ConnectionLost,
+            ApiError::Timeout(_) => Self::Timeout,
+            ApiError::Malformed { .. } => Self::MalformedAnswer,
+            ApiError::InvalidRequest(_) => Self::InvalidRequest,
+        }
+    }
+}
+
+/// The code as the faces see it (`wrong_pin`), for logs and the command line.
+impl std::fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match serde_json::to_value(self) {
+            Ok(serde_json::Value::String(code)) => f.write_str(&code),
+            _ => write!(f, "{self:?}"),
+        }
+    }
+}
 
 /// A failure of the store.
 #[derive(Debug, thiserror::Error)]
@@ -25,12 +129,12 @@ pub enum StoreError {
 }
 
 impl StoreError {
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            Self::TooNew { .. } => "database_too_new",
-            Self::Corrupt(_) => "database_corrupt",
-            Self::DiskFull => "disk_full",
-            Self::Sqlite(_) | Self::Migration(_) | Self::Data(_) => "database_error",
+            Self::TooNew { .. } => ErrorCode::DatabaseTooNew,
+            Self::Corrupt(_) => ErrorCode::DatabaseCorrupt,
+            Self::DiskFull => ErrorCode::DiskFull,
+            Self::Sqlite(_) | Self::Migration(_) | Self::Data(_) => ErrorCode::DatabaseError,
         }
     }
 
@@ -136,43 +240,60 @@ pub enum KioskError {
     UnknownCall(String),
     #[error("the sync engine has stopped")]
     SyncStopped,
-    #[error("the call failed inside the kiosk: {0}")]
-    Internal(String),
+    /// A call's answer could not be written as JSON for the face.
+    #[error("the answer could not be written as JSON: {0}")]
+    AnswerEncoding(String),
+    /// A call's task ended before it answered (it panicked, or the runtime is stopping).
+    #[error("the call stopped before it answered: {0}")]
+    CallAborted(String),
+    /// The staff PIN could not be hashed (the hasher refused its input or salt).
+    #[error("the staff PIN could not be hashed: {0}")]
+    PinHash(String),
+    /// The sync queue changed under a tap being taken back; the member may try again.
+    #[error("the sync queue changed while the tap was being taken back; try again")]
+    UndoRaced,
+    /// The face's start-at-login setting could not be read or changed.
+    #[error("start at login cannot be changed here: {0}")]
+    Autostart(String),
 }
 
 impl KioskError {
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
             Self::Store(e) => e.code(),
-            Self::Api(e) => e.code(),
-            Self::Invalid(_) => "invalid",
-            Self::Secrets(_) => "secrets",
-            Self::UnknownMember(_) => "unknown_member",
-            Self::UnknownPin => "unknown_pin",
-            Self::UnknownCard => "unknown_card",
-            Self::UnknownCode => "unknown_code",
-            Self::WrongPin { .. } => "wrong_pin",
-            Self::LockedOut { .. } => "locked_out",
-            Self::StaffSessionEnded => "staff_session_ended",
-            Self::ScreenOnly => "screen_only",
-            Self::WrongCode => "wrong_code",
-            Self::UnknownDevice(_) => "unknown_device",
-            Self::NoStaffPin => "no_staff_pin",
-            Self::NothingToUndo => "nothing_to_undo",
-            Self::NotParked(_) => "not_parked",
-            Self::NoLocation => "no_location",
-            Self::DataDir { .. } => "data_dir",
-            Self::Unsupported => "unsupported",
-            Self::UnknownCall(_) => "unknown_call",
-            Self::SyncStopped => "sync_stopped",
-            Self::Internal(_) => "internal",
+            Self::Api(e) => ErrorCode::of_api(e),
+            Self::Invalid(_) => ErrorCode::Invalid,
+            Self::Secrets(_) => ErrorCode::Secrets,
+            Self::UnknownMember(_) => ErrorCode::UnknownMember,
+            Self::UnknownPin => ErrorCode::UnknownPin,
+            Self::UnknownCard => ErrorCode::UnknownCard,
+            Self::UnknownCode => ErrorCode::UnknownCode,
+            Self::WrongPin { .. } => ErrorCode::WrongPin,
+            Self::LockedOut { .. } => ErrorCode::LockedOut,
+            Self::StaffSessionEnded => ErrorCode::StaffSessionEnded,
+            Self::ScreenOnly => ErrorCode::ScreenOnly,
+            Self::WrongCode => ErrorCode::WrongCode,
+            Self::UnknownDevice(_) => ErrorCode::UnknownDevice,
+            Self::NoStaffPin => ErrorCode::NoStaffPin,
+            Self::NothingToUndo => ErrorCode::NothingToUndo,
+            Self::NotParked(_) => ErrorCode::NotParked,
+            Self::NoLocation => ErrorCode::NoLocation,
+            Self::DataDir { .. } => ErrorCode::DataDir,
+            Self::Unsupported => ErrorCode::Unsupported,
+            Self::UnknownCall(_) => ErrorCode::UnknownCall,
+            Self::SyncStopped => ErrorCode::SyncStopped,
+            Self::AnswerEncoding(_) => ErrorCode::AnswerEncoding,
+            Self::CallAborted(_) => ErrorCode::CallAborted,
+            Self::PinHash(_) => ErrorCode::PinHash,
+            Self::UndoRaced => ErrorCode::UndoRaced,
+            Self::Autostart(_) => ErrorCode::Autostart,
         }
     }
 
     /// The stable `{ code, message }` the UI shows; it never matches on message text.
     pub fn to_dto(&self) -> ErrorDto {
         ErrorDto {
-            code: self.code().to_owned(),
+            code: self.code(),
             message: self.to_string(),
             field: match self {
                 Self::Invalid(e) => Some(e.field.to_owned()),
@@ -206,7 +327,7 @@ impl From<KioskError> for ErrorDto {
 /// and the data a face needs to word it in its own language.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct ErrorDto {
-    pub code: String,
+    pub code: ErrorCode,
     pub message: String,
     /// With `invalid`: the field the value was refused for.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -224,13 +345,48 @@ pub struct ErrorDto {
 
 impl ErrorDto {
     /// An error of a face itself (not of the core), e.g. a refused request.
-    pub fn new(code: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
         Self {
-            code: code.into(),
+            code,
             message: message.into(),
             field: None,
             tries_left: None,
             seconds: None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use nexudus::ApiError;
+
+    #[test]
+    fn a_nexudus_error_crosses_with_the_code_the_client_gives_it() {
+        let errors = [
+            ApiError::Unauthorized,
+            ApiError::Connect("refused".into()),
+            ApiError::ConnectionLost("reset".into()),
+            ApiError::Forbidden {
+                message: "no role".into(),
+            },
+            ApiError::Malformed {
+                status: 200,
+                detail: "cut".into(),
+            },
+            ApiError::Timeout(std::time::Duration::from_secs(1)),
+        ];
+        for e in errors {
+            assert_eq!(ErrorCode::of_api(&e).to_string(), e.code(), "{e}");
+        }
+    }
+
+    #[test]
+    fn every_code_reaches_the_face_as_its_snake_case_name() {
+        let dto = KioskError::LockedOut { seconds: 30 }.to_dto();
+        let json = serde_json::to_value(&dto).unwrap();
+        assert_eq!(json["code"], "locked_out");
+        assert_eq!(json["seconds"], 30);
+        assert_eq!(KioskError::UndoRaced.code().to_string(), "undo_raced");
     }
 }

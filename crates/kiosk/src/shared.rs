@@ -1,28 +1,39 @@
-//! The state the service and its sync engine share: the store, the settings, the member index,
-//! the API session, connectivity and the event channel. The service ([`crate::Kiosk`]) owns one
-//! and hands the engine an `Arc` of it; the engine never sees the service.
+//! The state the services and the sync engine share: the store, the settings, the member index,
+//! the API session, the link to Nexudus and the event channel. [`crate::Kiosk`] opens one and
+//! hands each service and the engine an `Arc` of it; nothing here knows of either.
 
-use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicUsize};
 use std::sync::{Arc, Mutex, RwLock};
 
 use chrono::{DateTime, Utc};
 use tokio::sync::{Notify, broadcast};
-use tracing::info;
+use tracing::{info, warn};
+use uuid::Uuid;
 
-use crate::clock::Clock;
 use crate::config::KioskConfig;
+use crate::domain::clock::Clock;
+use crate::domain::events::Event;
+use crate::domain::index::MemberIndex;
+use crate::domain::model::OutboxStatus;
+use crate::domain::settings::Settings;
+use crate::domain::views::Connectivity;
 use crate::error::{ErrorDto, KioskError, StoreError};
-use crate::events::Event;
-use crate::index::MemberIndex;
-use crate::model::OutboxStatus;
 use crate::secrets::{DeviceKey, SecretStore, SessionStore};
-use crate::settings::Settings;
-use crate::store::Store;
-use crate::views::{Connectivity, TapOutcome};
+use crate::store::{SettingKey, Store};
 
-/// The settings row's key in the settings table.
-pub(crate) const SETTINGS_KEY: &str = "kiosk";
+/// How the kiosk stands with Nexudus, as the status bar and the desk show it.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Link {
+    pub connectivity: Connectivity,
+    /// Since when `connectivity` holds.
+    pub since: Option<DateTime<Utc>>,
+    /// The last successful exchange.
+    pub last_sync: Option<DateTime<Utc>>,
+    /// When the engine tries again, while it waits.
+    pub next_try: Option<DateTime<Utc>>,
+    /// What the last failed exchange said, until the next success.
+    pub problem: Option<ErrorDto>,
+}
 
 #[derive(Debug)]
 pub(crate) struct Shared {
@@ -36,36 +47,22 @@ pub(crate) struct Shared {
     pub index: RwLock<MemberIndex>,
     pub events: broadcast::Sender<Event>,
     pub api: RwLock<Option<Arc<nexudus::Client>>>,
-    /// What the connectivity is, and since when.
-    pub connectivity: Mutex<(Connectivity, Option<DateTime<Utc>>)>,
-    pub last_sync: Mutex<Option<DateTime<Utc>>>,
-    /// When the engine tries again, while it waits.
-    pub next_try: Mutex<Option<DateTime<Utc>>>,
-    /// What the last failed exchange said, until the next success.
-    pub problem: Mutex<Option<ErrorDto>>,
+    pub link: Mutex<Link>,
     /// Wakes the sync engine: something was queued, or staff asked for a sync.
     pub nudge: Notify,
     /// Staff asked for a sync: the next round pulls everything, due or not.
     pub pull_now: AtomicBool,
-    /// Members who tapped lately, for the double-tap window (in memory: a restart within the
-    /// window is no concern).
-    pub recent_taps: Mutex<HashMap<i64, (DateTime<Utc>, TapOutcome)>>,
     /// Members read whole since the search index was last rebuilt (the fill batches rebuilds).
     pub fill_unindexed: AtomicUsize,
     /// Online PIN look-ups: a few a minute, so typing PINs at random costs the account little.
     pub pin_lookups: governor::DefaultDirectRateLimiter,
-    /// Staff sessions and wrong tries, in memory.
-    pub access: crate::access::Access,
     /// Requests sent to Nexudus lately, by every client this kiosk made.
     pub requests: Arc<nexudus::RequestCounter>,
-    /// Nexudus's refusals of the day as the staff desk last read them: when, for which
-    /// location (`KioskConfig::refusals_kept_for`).
-    pub desk_refusals: Mutex<Option<(std::time::Instant, i64, Vec<nexudus::FailedCheckin>)>>,
 }
 
 /// Online PIN look-ups: 10 a minute, 5 at once. Each costs two requests or more of the account's
 /// budget; a member mistyping costs one or two.
-pub(crate) fn pin_lookup_limiter() -> governor::DefaultDirectRateLimiter {
+fn pin_lookup_limiter() -> governor::DefaultDirectRateLimiter {
     use std::num::NonZeroU32;
     let quota = governor::Quota::per_minute(NonZeroU32::new(10).expect("ten"))
         .allow_burst(NonZeroU32::new(5).expect("five"));
@@ -73,38 +70,128 @@ pub(crate) fn pin_lookup_limiter() -> governor::DefaultDirectRateLimiter {
 }
 
 impl Shared {
+    /// Opens the kiosk's database and secrets, reads the settings and this kiosk's id, and
+    /// re-queues whatever a crash left claimed; with an account known, builds its client.
+    pub fn open(config: KioskConfig) -> Result<Arc<Self>, KioskError> {
+        let store = match &config.data_dir {
+            Some(dir) => {
+                std::fs::create_dir_all(dir).map_err(|e| KioskError::DataDir {
+                    path: dir.display().to_string(),
+                    message: e.to_string(),
+                })?;
+                Store::open(&dir.join("kiosk.db"))?
+            }
+            None => Store::in_memory()?,
+        };
+        let secrets = match (&config.secrets, &config.data_dir) {
+            (Some(s), _) => Arc::clone(s),
+            (None, Some(dir)) => Arc::new(SecretStore::open(dir)),
+            (None, None) => Arc::new(SecretStore::in_memory()),
+        };
+        let device_key = secrets.device_key()?;
+        let (settings, client_id, api_base, requeued) = store.write(|tx| {
+            let settings: Settings = tx
+                .get_setting(SettingKey::Settings)?
+                .map(|s| {
+                    serde_json::from_str(&s).map_err(|e| StoreError::Data(format!("settings: {e}")))
+                })
+                .transpose()?
+                .unwrap_or_default();
+            let client_id = if let Some(id) = tx.get_setting(SettingKey::ClientId)? {
+                id
+            } else {
+                let id = Uuid::new_v4().to_string();
+                tx.set_setting(SettingKey::ClientId, &id)?;
+                id
+            };
+            let requeued = tx.requeue_claimed()?;
+            let api_base = tx.get_setting(SettingKey::ApiBase)?;
+            Ok::<_, StoreError>((settings, client_id, api_base, requeued))
+        })?;
+        if requeued > 0 {
+            warn!(
+                requeued,
+                "sync entries left claimed by an earlier run are back in the queue"
+            );
+        }
+        let (events, _) = broadcast::channel(1024);
+        let shared = Arc::new(Self {
+            store,
+            clock: Arc::clone(&config.clock),
+            secrets,
+            device_key,
+            client_id,
+            settings: RwLock::new(settings),
+            index: RwLock::new(MemberIndex::default()),
+            events,
+            api: RwLock::new(None),
+            link: Mutex::new(Link {
+                connectivity: Connectivity::NotConfigured,
+                ..Link::default()
+            }),
+            nudge: Notify::new(),
+            pull_now: AtomicBool::new(false),
+            fill_unindexed: AtomicUsize::new(0),
+            pin_lookups: pin_lookup_limiter(),
+            requests: Arc::default(),
+            config,
+        });
+        shared.rebuild_index()?;
+        if let Some(base) = shared.config.api_base_override.clone().or(api_base) {
+            *shared.api.write().unwrap() = Some(Arc::new(shared.build_client(&base)?));
+            shared.link.lock().unwrap().connectivity = Connectivity::Offline;
+        }
+        Ok(shared)
+    }
+
+    /// How the kiosk stands with Nexudus now.
+    pub fn link(&self) -> Link {
+        self.link.lock().unwrap().clone()
+    }
+
+    /// The engine waits until `at` after `problem`.
+    pub fn note_problem(&self, problem: ErrorDto, next_try: Option<DateTime<Utc>>) {
+        let mut link = self.link.lock().unwrap();
+        link.problem = Some(problem);
+        link.next_try = next_try;
+    }
+
     pub fn emit(&self, event: Event) {
         // Nobody listening is fine: the faces subscribe when they start.
         let _ = self.events.send(event);
     }
 
     pub fn set_connectivity(&self, state: Connectivity) {
-        let mut current = self.connectivity.lock().unwrap();
-        if current.0 != state {
-            *current = (state, Some(self.clock.now()));
-            drop(current);
+        let mut link = self.link.lock().unwrap();
+        if link.connectivity != state {
+            link.connectivity = state;
+            link.since = Some(self.clock.now());
+            drop(link);
             info!(?state, "connectivity");
             self.emit(Event::Connectivity { state });
         }
     }
 
     pub fn connectivity(&self) -> Connectivity {
-        self.connectivity.lock().unwrap().0
+        self.link.lock().unwrap().connectivity
     }
 
     /// An exchange with Nexudus succeeded: `last_sync` moves (the round may still report what
     /// it could not do, such as a missing role).
     pub fn note_exchange(&self) {
         let now = self.clock.now();
-        *self.last_sync.lock().unwrap() = Some(now);
+        self.link.lock().unwrap().last_sync = Some(now);
         self.emit(Event::Synced { at: now });
     }
 
     /// An exchange succeeded and nothing stands in the way: online, whatever is still queued.
     pub fn exchanged(&self) {
         self.note_exchange();
-        *self.next_try.lock().unwrap() = None;
-        *self.problem.lock().unwrap() = None;
+        {
+            let mut link = self.link.lock().unwrap();
+            link.next_try = None;
+            link.problem = None;
+        }
         self.set_connectivity(Connectivity::Online);
     }
 
@@ -123,7 +210,7 @@ impl Shared {
             .map_err(|e| StoreError::Data(format!("settings: {e}")))?;
         let now = self.clock.now();
         self.store.write(|tx| {
-            tx.set_setting(SETTINGS_KEY, &json)?;
+            tx.set_setting(SettingKey::Settings, &json)?;
             tx.audit(now, what, &json)
         })?;
         let location = settings.location.as_ref().map(|l| l.id);

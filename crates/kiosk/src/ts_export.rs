@@ -5,42 +5,42 @@
 use ts_rs::{Config, TS};
 
 use crate::ErrorDto;
-use crate::brand::Branding;
 use crate::calls::Tablets;
 use crate::doctor::{DoctorLine, DoctorReport};
-use crate::events::Event;
-use crate::guard::Caller;
-use crate::kiosk::{StaffSession, WrongPins};
-use crate::model::{OutboxEntry, OutboxOp, OutboxStatus, TapMethod};
-use crate::rules::Refusal;
-use crate::settings::{AutoCheckoutRule, Location, PrivacyMode, Settings};
-use crate::store::Device;
-use crate::views::{
+use crate::domain::attempts::Caller;
+use crate::domain::brand::Branding;
+use crate::domain::events::Event;
+use crate::domain::model::{OutboxEntry, OutboxOp, OutboxStatus, TapMethod};
+use crate::domain::rules::Refusal;
+use crate::domain::settings::{AutoCheckoutRule, Location, PrivacyMode, Settings};
+use crate::domain::views::{
     AuditLine, Capabilities, Connectivity, IgnoredAfter, PairingInfo, QueueItem, Status,
     TapOutcome, Tile,
 };
+use crate::services::{StaffSession, WrongPins};
+use crate::store::Device;
 
 fn declarations() -> String {
     let cfg = Config::new().with_large_int("number");
     let decls = [
         Tile::decl(&cfg),
         TapOutcome::decl(&cfg),
-        crate::kiosk::VisitorOutcome::decl(&cfg),
-        crate::kiosk::WalkIn::decl(&cfg),
-        crate::kiosk::Host::decl(&cfg),
-        crate::kiosk::FoundVisitor::decl(&cfg),
-        crate::settings::VisitorSettings::decl(&cfg),
-        crate::desk::How::decl(&cfg),
-        crate::desk::Presence::decl(&cfg),
-        crate::desk::Movement::decl(&cfg),
-        crate::desk::FailedLine::decl(&cfg),
-        crate::desk::Advice::decl(&cfg),
-        crate::desk::ParkedLine::decl(&cfg),
-        crate::desk::Today::decl(&cfg),
-        crate::desk::Peak::decl(&cfg),
-        crate::desk::Occupancy::decl(&cfg),
-        crate::desk::RollCall::decl(&cfg),
-        crate::desk::Health::decl(&cfg),
+        crate::services::VisitorOutcome::decl(&cfg),
+        crate::services::WalkIn::decl(&cfg),
+        crate::services::Host::decl(&cfg),
+        crate::services::FoundVisitor::decl(&cfg),
+        crate::domain::settings::VisitorSettings::decl(&cfg),
+        crate::domain::desk_views::How::decl(&cfg),
+        crate::domain::desk_views::Presence::decl(&cfg),
+        crate::domain::desk_views::Movement::decl(&cfg),
+        crate::domain::desk_views::FailedLine::decl(&cfg),
+        crate::domain::desk_views::Advice::decl(&cfg),
+        crate::domain::desk_views::ParkedLine::decl(&cfg),
+        crate::domain::desk_views::Today::decl(&cfg),
+        crate::domain::desk_views::Peak::decl(&cfg),
+        crate::domain::desk_views::Occupancy::decl(&cfg),
+        crate::domain::desk_views::RollCall::decl(&cfg),
+        crate::domain::desk_views::Health::decl(&cfg),
         Refusal::decl(&cfg),
         Status::decl(&cfg),
         Capabilities::decl(&cfg),
@@ -59,6 +59,7 @@ fn declarations() -> String {
         OutboxOp::decl(&cfg),
         OutboxStatus::decl(&cfg),
         TapMethod::decl(&cfg),
+        crate::ErrorCode::decl(&cfg),
         ErrorDto::decl(&cfg),
         DoctorReport::decl(&cfg),
         DoctorLine::decl(&cfg),

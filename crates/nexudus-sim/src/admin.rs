@@ -10,7 +10,8 @@ use serde_json::{Value, json};
 use crate::http::{
     Method, Request, Response, StatusCode, empty, json_response, method_not_allowed,
 };
-use crate::state::{Faults, Switches, ThrottleConfig};
+use crate::state::{Faults, ThrottleConfig};
+use crate::world::Switches;
 use crate::{CoworkerPatch, Sim};
 
 type Shared = Arc<Sim>;

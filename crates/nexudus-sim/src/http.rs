@@ -3,14 +3,30 @@
 //! is embedded in the kiosk app for demo mode, so it keeps the app free of a web framework.
 
 use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use bytes::Bytes;
 use http_body_util::Full;
 pub(crate) use hyper::header;
 pub(crate) use hyper::{HeaderMap, Method, StatusCode};
 use serde_json::Value;
+use tokio::sync::Notify;
 
-use crate::serve::ConnKill;
+/// Put in every request's extensions: closes the request's connection with no answer.
+#[derive(Debug, Clone, Default)]
+pub struct ConnKill {
+    pub(crate) notify: Arc<Notify>,
+    pub(crate) reset: Arc<AtomicBool>,
+}
+
+impl ConnKill {
+    /// Closes the connection; with `reset`, abortively (TCP RST) rather than with a FIN.
+    pub fn kill(&self, reset: bool) {
+        self.reset.store(reset, Ordering::SeqCst);
+        self.notify.notify_one();
+    }
+}
 
 pub(crate) type Response = hyper::Response<Full<Bytes>>;
 

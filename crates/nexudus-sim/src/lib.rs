@@ -33,10 +33,10 @@ use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
 pub use state::{
-    DEMO_EMAIL, DEMO_PASSWORD, Faults, RequestRecord, SimUser, Switches, ThrottleConfig, Window,
+    DEMO_EMAIL, DEMO_PASSWORD, Faults, RequestRecord, SimUser, ThrottleConfig, Window,
     default_users,
 };
-pub use world::NO_PASS;
+pub use world::{NO_PASS, Switches};
 
 use state::{Auth, SimState};
 use world::World;

@@ -2,36 +2,20 @@
 //! simulator drops an answer after committing a write, or resets a connection: what a real
 //! network does to a kiosk.
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
+
+use std::sync::atomic::Ordering;
 
 use http_body_util::BodyExt;
 use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper_util::rt::TokioIo;
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 use tracing::debug;
 
 use crate::App;
-use crate::http::{Request, Response, StatusCode, text};
-
-/// Put in every request's extensions: closes the request's connection with no answer.
-#[derive(Debug, Clone, Default)]
-pub struct ConnKill {
-    notify: Arc<Notify>,
-    reset: Arc<AtomicBool>,
-}
-
-impl ConnKill {
-    /// Closes the connection; with `reset`, abortively (TCP RST) rather than with a FIN.
-    pub fn kill(&self, reset: bool) {
-        self.reset.store(reset, Ordering::SeqCst);
-        self.notify.notify_one();
-    }
-}
+use crate::http::{ConnKill, Request, Response, StatusCode, text};
 
 /// Serves `app` on `listener` until `stop` is cancelled; then every open connection is closed.
 pub(crate) async fn serve(listener: TcpListener, app: App, stop: CancellationToken) {

@@ -341,31 +341,6 @@ impl Throttle {
     }
 }
 
-/// The points docs/nexudus-api.md marks open: the simulator can answer each named way, and
-/// answers the most restrictive one unless told otherwise.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct Switches {
-    /// List answers carry `CompanyName` and `CoworkerType`, as a newer reference lists them.
-    /// Off (the older page: "only the fields outlined above"): lists leave them out.
-    pub list_has_company: bool,
-    /// A string filter (`Coworker_AccessPincode=12`) matches the whole value. Off: it matches
-    /// any value that contains it, so a short PIN finds several members.
-    pub exact_string_filters: bool,
-    /// A business-rule refusal (no valid pass, no such customer) is an HTTP 400. Off: HTTP 200
-    /// with `WasSuccessful: false`, the shape a client that reads the status alone gets wrong.
-    pub rule_refusals_as_400: bool,
-    /// `POST /api/spaces/failedcheckins` is taken, as the seeds document it. Off: failed
-    /// check-ins are "read-only and generated automatically by the system", and a POST is a 405.
-    pub failed_checkins_writable: bool,
-    /// A check-in's `SystemId` is stored as sent ("can only be seen and updated using the API"
-    /// [old]). Off: the server drops it, so a client must find its records without it.
-    pub stores_system_id: bool,
-    /// A check-in's `Source` is stored as sent. Off: older pages mark it read-only, and the
-    /// server keeps 0 (None).
-    pub stores_source: bool,
-}
-
 /// Faults to inject, each a share of requests from 0.0 to 1.0 (drawn from the seeded RNG).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]

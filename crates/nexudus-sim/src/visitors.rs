@@ -1,8 +1,6 @@
 //! Visitors (docs/nexudus-api.md, section 8): guests a member expects, with the code from their
 //! invitation, and walk-ins the front desk registers.
 
-use std::collections::BTreeMap;
-
 use chrono::{DateTime, Duration, Utc};
 use rand::rngs::StdRng;
 use rand::seq::IndexedRandom;
@@ -11,8 +9,7 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 use crate::records::{Coworker, utc};
-use crate::validate::{Checked, FieldError, Kind, f as field};
-use crate::world::{Refusal, Stamp, Stored, World};
+use crate::validate::{Kind, f as field};
 
 /// Who registered a visitor (`VisitorSource`).
 pub const SOURCE_ADMINISTRATOR: i64 = 1;
@@ -116,78 +113,11 @@ impl Visitor {
 
 /// A code for an invitation: six letters and digits, none that read alike [infer: Nexudus's
 /// format is not documented].
-fn code(rng: &mut impl Rng) -> String {
+pub(crate) fn invitation_code(rng: &mut impl Rng) -> String {
     const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
     (0..6)
         .map(|_| char::from(*ALPHABET.choose(rng).expect("letters")))
         .collect()
-}
-
-impl Stored for Visitor {
-    const ENTITY: &'static str = "Visitor";
-
-    fn table(world: &mut World) -> &mut BTreeMap<i64, Self> {
-        &mut world.visitors
-    }
-
-    fn next_id(world: &mut World) -> &mut i64 {
-        &mut world.next_visitor_id
-    }
-
-    fn identity(&self) -> (Uuid, DateTime<Utc>) {
-        (self.unique_id, self.created_on)
-    }
-
-    fn build(world: &World, stamp: &Stamp<'_>, body: &Checked) -> Result<Self, Refusal> {
-        world.check_references(body)?;
-        let code = match body.text("VisitorCode") {
-            Some(c) => c,
-            // A new visitor gets a code; a PUT without one keeps none (a PUT replaces).
-            None if body.int("Id").is_none() => {
-                code(&mut StdRng::seed_from_u64(stamp.unique_id.as_u128() as u64))
-            }
-            None => String::new(),
-        };
-        let full_name = body.text("FullName").unwrap_or_default();
-        if full_name.trim().is_empty() {
-            return Err(Refusal::Invalid(vec![FieldError::new(
-                "FullName",
-                "is a required field",
-                json!(full_name),
-            )]));
-        }
-        Ok(Visitor {
-            id: stamp.id,
-            unique_id: stamp.unique_id,
-            business_id: body.int("BusinessId").unwrap_or_default(),
-            full_name,
-            email: body.text("Email").unwrap_or_default(),
-            expected_arrival: body.instant("ExpectedArrival").unwrap_or(stamp.now),
-            coworker_id: body.int("CoworkerId"),
-            visitor_source: body.int("VisitorSource").unwrap_or(SOURCE_ADMINISTRATOR),
-            host_approval_status: body
-                .int("HostApprovalStatus")
-                .unwrap_or(APPROVAL_NOT_REQUIRED),
-            visitor_code: code,
-            checked_in_at: body.instant("CheckedInAt"),
-            notes: body.text("Notes"),
-            visit_reason: body.text("VisitReason"),
-            company_name: body.text("CompanyName"),
-            phone_number: body.text("PhoneNumber"),
-            arrived: body.bool("Arrived").unwrap_or(false),
-            arrival_date: body.instant("ArrivalDate"),
-            departure_date: body.instant("DepartureDate"),
-            notified: body.bool("Notified").unwrap_or(false),
-            has_agreed_terms: body.bool("HasAgreedTerms").unwrap_or(false),
-            check_in_now: body.bool("CheckInNow").unwrap_or(false),
-            // Kept only with the switch, as for check-ins: whether Nexudus keeps it is [open].
-            system_id: body
-                .text("SystemId")
-                .filter(|_| world.switches.stores_system_id),
-            created_on: stamp.created_on,
-            updated_on: stamp.now,
-        })
-    }
 }
 
 /// Visitors expected today: three per location, hosted by members of it, arriving over the day
@@ -228,7 +158,7 @@ pub fn seed(
                 coworker_id: host,
                 visitor_source: SOURCE_CUSTOMER,
                 host_approval_status: APPROVAL_NOT_REQUIRED,
-                visitor_code: code(&mut rng),
+                visitor_code: invitation_code(&mut rng),
                 checked_in_at: None,
                 notes: None,
                 visit_reason: Some("Meeting".into()),

@@ -117,7 +117,7 @@ async fn budget() {
             .unwrap_or(60),
     );
     let per_hour = |n: usize| n as f64 * 3600.0 / window.as_secs_f64();
-    let engine = kiosk.start_sync(steady.clone());
+    let engine = kiosk.account().start_sync(steady.clone());
     let before = sim.requests().len();
     tokio::time::sleep(window).await;
     let idle = sim.requests().len() - before;
@@ -126,7 +126,7 @@ async fn budget() {
     let taps = (window.as_secs_f64() * 200.0 / 3600.0).round() as usize;
     let gap = window / u32::try_from(taps.max(1)).unwrap_or(1);
     for m in members.iter().take(taps) {
-        kiosk.tap(*m).unwrap();
+        kiosk.members().tap(*m).unwrap();
         tokio::time::sleep(gap).await;
     }
     let busy = sim.requests().len() - before;
@@ -139,7 +139,7 @@ async fn budget() {
     );
 
     // The fill of whole records (PINs offline), on its default pace.
-    let engine = kiosk.start_sync(SyncOptions::default());
+    let engine = kiosk.account().start_sync(SyncOptions::default());
     let before = sim.requests().len();
     tokio::time::sleep(window).await;
     engine.stop().await;
@@ -167,7 +167,7 @@ async fn load_and_tap() {
         "{:<58} {:>9.2?} ({} members)",
         "full member load of 50,000 (login, pages, batches)",
         started.elapsed(),
-        kiosk.member_count()
+        kiosk.members().member_count()
     );
     let before = sim.requests().len();
     let options = kiosk::SyncOptions {
@@ -175,7 +175,7 @@ async fn load_and_tap() {
         checkin_interval: chrono::Duration::days(1),
         ..scenarios::fast_sync()
     };
-    kiosk.sync_once(&options).await;
+    kiosk.account().sync_once(&options).await;
     let delta: Vec<_> = sim.requests()[before..]
         .iter()
         .filter(|r| r.path.contains("coworkers"))
@@ -194,7 +194,7 @@ async fn load_and_tap() {
     for round in 0..4 {
         for m in members.iter().take(500) {
             let t = Instant::now();
-            let out = kiosk.tap(*m).unwrap();
+            let out = kiosk.members().tap(*m).unwrap();
             taps.push(t.elapsed());
             assert!(!matches!(out, TapOutcome::Ignored { .. }), "round {round}");
         }
@@ -210,7 +210,7 @@ async fn search() {
     for _ in 0..40 {
         for &q in queries {
             let t = Instant::now();
-            let hits = k2.search(q, 50).unwrap();
+            let hits = k2.members().search(q, 50).unwrap();
             searches.push(t.elapsed());
             std::hint::black_box(hits);
         }
@@ -222,7 +222,7 @@ async fn search() {
     if std::env::var_os("BENCH_DETAIL").is_some() {
         for &q in queries {
             let t = Instant::now();
-            let hits = k2.search(q, 50).unwrap().len();
+            let hits = k2.members().search(q, 50).unwrap().len();
             println!("  {q:<8} {:>9.3?} {hits} hits", t.elapsed());
         }
     }
@@ -259,7 +259,7 @@ async fn drain_round(round: usize) -> f64 {
     assert!(members.len() >= N, "{} eligible members", members.len());
     let members = &members[..N];
     for m in members {
-        kiosk.tap(*m).unwrap();
+        kiosk.members().tap(*m).unwrap();
     }
     let api = nexudus::Client::new(
         {
@@ -325,7 +325,7 @@ async fn throttled() {
     let (sim, _dir, k4) = scenarios::loaded_kiosk(7000, limits).await;
     let members = scenarios::eligible(&sim);
     for m in members.iter().take(1000) {
-        k4.tap(*m).unwrap();
+        k4.members().tap(*m).unwrap();
     }
     sim.set_throttle(ThrottleConfig {
         enabled: true,

@@ -22,8 +22,9 @@ async fn main() {
         .collect();
     let mut rng = rand::rngs::StdRng::seed_from_u64(seed.parse().expect("seed"));
     let kiosk = scenarios::open_kiosk(std::path::Path::new(dir), nexudus::Limits::unlimited());
-    if kiosk.settings().location.is_none() {
+    if kiosk.account().settings().location.is_none() {
         kiosk
+            .account()
             .connect(
                 base,
                 nexudus_sim::DEMO_EMAIL,
@@ -38,18 +39,22 @@ async fn main() {
             ..kiosk::Settings::default()
         };
         kiosk
-            .update_settings(&kiosk.staff_by_pin(scenarios::STAFF_PIN).unwrap(), settings)
+            .account()
+            .update_settings(
+                &kiosk.staff().by_pin(scenarios::STAFF_PIN).unwrap(),
+                settings,
+            )
             .expect("settings");
     }
-    while kiosk.member_count() == 0 {
-        kiosk.sync_once(&scenarios::fast_sync()).await;
+    while kiosk.members().member_count() == 0 {
+        kiosk.account().sync_once(&scenarios::fast_sync()).await;
     }
     // Runs for as long as the process does.
-    let _sync = kiosk.start_sync(scenarios::fast_sync());
+    let _sync = kiosk.account().start_sync(scenarios::fast_sync());
     let mut out = std::io::stdout().lock();
     loop {
         let member = members[rng.random_range(0..members.len())];
-        match kiosk.tap(member) {
+        match kiosk.members().tap(member) {
             Ok(TapOutcome::Welcome { at, .. }) => {
                 writeln!(out, "ACK {member} in {}", kiosk::store::ts(&at)).unwrap();
             }

@@ -1,14 +1,13 @@
 // Every string the UI shows comes from the locale files (locales/: English, Spanish,
 // Portuguese). The core sends codes (a refusal's reason, an error's code with its data); this
 // file words them.
+import type { FailureCode } from './transport';
 import type { Advice, Connectivity, How, IgnoredAfter, OutboxOp, Refusal } from './types';
-import { en } from './locales/en';
+import { en, type Key } from './locales/en';
 import { es } from './locales/es';
 import { pt } from './locales/pt';
 
-
-export type Key = keyof typeof en;
-
+export type { Key };
 
 export const messages = { en, es, pt } as const;
 export type Locale = keyof typeof messages;
@@ -65,7 +64,7 @@ export function refusalText(locale: Locale, reason: Refusal): string {
 /** An error from the core, worded by its code; a code without words here shows its message. */
 export function errorText(
   locale: Locale,
-  e: { code: string; message: string; detail?: { tries_left?: number; seconds?: number } },
+  e: { code: FailureCode; message: string; detail?: { tries_left?: number; seconds?: number } },
 ): string {
   switch (e.code) {
     case 'unknown_pin':

@@ -2,7 +2,7 @@
 // browser. Both carry the same kiosk calls, declared once in crates/kiosk/src/calls.rs (their
 // names, arguments and answers reach this file as the generated `Calls` type): Tauri through
 // its one `call` command, HTTP as `POST /api/{call}` with the arguments as the JSON body.
-import type { Calls, ErrorDto, Event } from './types';
+import type { Calls, ErrorCode, ErrorDto, Event } from './types';
 
 export type CallName = keyof Calls;
 export type ArgsOf<K extends CallName> = Calls[K]['args'];
@@ -18,10 +18,14 @@ export interface Transport {
   pair(code: string, name?: string): Promise<void>;
 }
 
+/** What a failed call is: one of the core's stable codes, or `network` when the call never
+ * reached the kiosk. */
+export type FailureCode = ErrorCode | 'network';
+
 /** A failed call, with the core's stable code and the data to word it. */
 export class KioskError extends Error {
   constructor(
-    readonly code: string,
+    readonly code: FailureCode,
     message: string,
     readonly detail: Partial<Pick<ErrorDto, 'field' | 'tries_left' | 'seconds'>> = {},
   ) {
@@ -33,7 +37,7 @@ export function toKioskError(e: unknown): KioskError {
   if (e instanceof KioskError) return e;
   if (e && typeof e === 'object' && 'code' in e && 'message' in e) {
     const dto = e as ErrorDto;
-    return new KioskError(String(dto.code), String(dto.message), {
+    return new KioskError(dto.code, String(dto.message), {
       field: dto.field,
       tries_left: dto.tries_left,
       seconds: dto.seconds,

@@ -303,7 +303,9 @@ export type OutboxStatus = "pending" | "claimed" | "done" | "parked";
 
 export type TapMethod = "tile" | "pin" | "card" | "staff";
 
-export type ErrorDto = { code: string, message: string, 
+export type ErrorCode = "invalid" | "secrets" | "unknown_member" | "unknown_pin" | "unknown_card" | "unknown_code" | "wrong_pin" | "locked_out" | "staff_session_ended" | "screen_only" | "wrong_code" | "unknown_device" | "no_staff_pin" | "nothing_to_undo" | "not_parked" | "no_location" | "data_dir" | "unsupported" | "unknown_call" | "sync_stopped" | "answer_encoding" | "call_aborted" | "pin_hash" | "undo_raced" | "autostart" | "database_too_new" | "database_corrupt" | "disk_full" | "database_error" | "validation" | "unauthorized" | "two_factor_required" | "must_reset_password" | "login_refused" | "forbidden" | "not_found" | "not_allowed" | "throttled" | "rate_limited" | "server_error" | "unexpected_status" | "offline" | "connection_lost" | "timeout" | "malformed_answer" | "invalid_request" | "no_host" | "foreign_host" | "foreign_origin" | "too_many_streams" | "pairing_required" | "too_large" | "method_not_allowed" | "unsupported_media_type" | "refused" | "internal";
+
+export type ErrorDto = { code: ErrorCode, message: string, 
 /**
  * With `invalid`: the field the value was refused for.
  */

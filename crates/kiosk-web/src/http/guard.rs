@@ -11,7 +11,8 @@ use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::Response;
-use kiosk::guard::Caller;
+use kiosk::ErrorCode;
+use kiosk::domain::attempts::Caller;
 
 use super::{AppState, refuse};
 
@@ -87,14 +88,14 @@ pub(super) async fn same_site(
     let Some(host) = headers.get(header::HOST).and_then(|v| v.to_str().ok()) else {
         return refuse(
             StatusCode::BAD_REQUEST,
-            "no_host",
+            ErrorCode::NoHost,
             "The request names no host.",
         );
     };
     if !host_allowed(host, &state.config.host_names) {
         return refuse(
             StatusCode::MISDIRECTED_REQUEST,
-            "foreign_host",
+            ErrorCode::ForeignHost,
             "This kiosk does not answer to that host name.",
         );
     }
@@ -107,7 +108,7 @@ pub(super) async fn same_site(
         if !same {
             return refuse(
                 StatusCode::FORBIDDEN,
-                "foreign_origin",
+                ErrorCode::ForeignOrigin,
                 "Another site's page cannot call the kiosk.",
             );
         }
@@ -152,7 +153,8 @@ pub(super) async fn identify(
         Some(Caller::Screen)
     } else if let Some(token) = device_token(request.headers()) {
         let kiosk = state.kiosk.clone();
-        let found = tokio::task::spawn_blocking(move || kiosk.device_for_token(&token)).await;
+        let found =
+            tokio::task::spawn_blocking(move || kiosk.staff().device_for_token(&token)).await;
         match found {
             Ok(Ok(device)) => device.map(Caller::Tablet),
             Ok(Err(e)) => {
@@ -171,22 +173,22 @@ pub(super) async fn identify(
         None if open => next.run(request).await,
         None => refuse(
             StatusCode::UNAUTHORIZED,
-            "pairing_required",
+            ErrorCode::PairingRequired,
             "This tablet is not paired with the kiosk, or staff unpaired it.",
         ),
     }
 }
 
 /// The refusal's code for an HTTP status axum or a layer answered by itself.
-fn status_code_name(status: StatusCode) -> &'static str {
+fn status_code_name(status: StatusCode) -> ErrorCode {
     match status {
-        StatusCode::PAYLOAD_TOO_LARGE => "too_large",
-        StatusCode::METHOD_NOT_ALLOWED => "method_not_allowed",
-        StatusCode::NOT_FOUND => "not_found",
-        StatusCode::UNSUPPORTED_MEDIA_TYPE => "unsupported_media_type",
-        StatusCode::UNPROCESSABLE_ENTITY | StatusCode::BAD_REQUEST => "invalid",
-        s if s.is_server_error() => "internal",
-        _ => "refused",
+        StatusCode::PAYLOAD_TOO_LARGE => ErrorCode::TooLarge,
+        StatusCode::METHOD_NOT_ALLOWED => ErrorCode::MethodNotAllowed,
+        StatusCode::NOT_FOUND => ErrorCode::NotFound,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => ErrorCode::UnsupportedMediaType,
+        StatusCode::UNPROCESSABLE_ENTITY | StatusCode::BAD_REQUEST => ErrorCode::Invalid,
+        s if s.is_server_error() => ErrorCode::Internal,
+        _ => ErrorCode::Refused,
     }
 }
 
@@ -216,7 +218,7 @@ pub(super) async fn json_errors(request: Request, next: Next) -> Response {
 pub(super) fn panicked(_: Box<dyn Any + Send + 'static>) -> Response<Body> {
     refuse(
         StatusCode::INTERNAL_SERVER_ERROR,
-        "internal",
+        ErrorCode::Internal,
         "The kiosk failed to answer; the error is in its log.",
     )
 }

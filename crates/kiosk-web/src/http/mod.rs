@@ -23,8 +23,8 @@ use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use kiosk::guard::Caller;
-use kiosk::{ErrorDto, Event, Face, Kiosk, KioskError};
+use kiosk::domain::attempts::Caller;
+use kiosk::{ErrorCode, ErrorDto, Event, Face, Kiosk, KioskError};
 use serde::Deserialize;
 use serde_json::json;
 use tokio::sync::Semaphore;
@@ -131,7 +131,11 @@ impl IntoResponse for ApiError {
             | KioskError::Secrets(_)
             | KioskError::SyncStopped
             | KioskError::DataDir { .. }
-            | KioskError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            | KioskError::AnswerEncoding(_)
+            | KioskError::CallAborted(_)
+            | KioskError::PinHash(_)
+            | KioskError::UndoRaced
+            | KioskError::Autostart(_) => StatusCode::INTERNAL_SERVER_ERROR,
         };
         let mut response = (status, Json(self.0.to_dto())).into_response();
         if let KioskError::LockedOut { seconds } = self.0
@@ -143,7 +147,7 @@ impl IntoResponse for ApiError {
     }
 }
 
-pub(crate) fn refuse(status: StatusCode, code: &str, message: &str) -> Response {
+pub(crate) fn refuse(status: StatusCode, code: ErrorCode, message: &str) -> Response {
     (status, Json(ErrorDto::new(code, message))).into_response()
 }
 
@@ -228,7 +232,7 @@ async fn events(State(s): State<AppState>, Extension(caller): Extension<Caller>)
     let Ok(permit) = Arc::clone(&s.streams).try_acquire_owned() else {
         return refuse(
             StatusCode::SERVICE_UNAVAILABLE,
-            "too_many_streams",
+            ErrorCode::TooManyStreams,
             "Too many screens are following the kiosk's events; close one and try again.",
         );
     };
@@ -259,7 +263,7 @@ struct PairBody {
 }
 
 /// Pairs a tablet: a right code answers a device token as a cookie (EventSource cannot set
-/// headers); wrong codes make the next tries wait ([`kiosk::guard::PAIR_PER_SOURCE`]).
+/// headers); wrong codes make the next tries wait ([`kiosk::domain::attempts::PAIR_PER_SOURCE`]).
 async fn pair(
     State(s): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
@@ -268,15 +272,16 @@ async fn pair(
     let Ok(b) = serde_json::from_slice::<PairBody>(&body) else {
         return refuse(
             StatusCode::BAD_REQUEST,
-            "invalid",
+            ErrorCode::Invalid,
             "The body is {\"code\": \"123456\", \"name\": \"Front desk\"}.",
         );
     };
     let kiosk = s.kiosk.clone();
     let from = peer.ip().to_string();
-    let paired = tokio::task::spawn_blocking(move || kiosk.pair(&b.code, &from, b.name.as_deref()))
-        .await
-        .unwrap_or_else(|e| Err(KioskError::Internal(e.to_string())));
+    let paired =
+        tokio::task::spawn_blocking(move || kiosk.staff().pair(&b.code, &from, b.name.as_deref()))
+            .await
+            .unwrap_or_else(|e| Err(KioskError::CallAborted(e.to_string())));
     match paired {
         Ok(paired) => {
             let secure = if s.config.https { "; Secure" } else { "" };

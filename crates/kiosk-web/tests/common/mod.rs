@@ -151,6 +151,11 @@ impl Face {
 
     /// A pairing code, as the kiosk's own screen's staff panel shows it.
     pub fn pairing_code(&self) -> String {
-        self.running.kiosk.new_pairing_code_info().unwrap().code
+        self.running
+            .kiosk
+            .staff()
+            .new_pairing_code_info()
+            .unwrap()
+            .code
     }
 }

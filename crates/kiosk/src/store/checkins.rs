@@ -6,8 +6,8 @@ use uuid::Uuid;
 
 use super::Tx;
 use super::values::{Id, LocalTs, Ts};
+use crate::domain::model::{CheckinRow, FailedRow};
 use crate::error::StoreError;
-use crate::model::{CheckinRow, FailedRow};
 
 const CHECKIN_COLUMNS: &str = "local_id, nexudus_id, member_id, location_id, from_time, from_time_local, to_time, \
      to_time_local, source, method, auto_checkout, teams, plan, origin, extra";

@@ -4,8 +4,8 @@ use rusqlite::{Row, params};
 
 use super::Tx;
 use super::values::{Ids, Ts};
+use crate::domain::model::Member;
 use crate::error::StoreError;
-use crate::model::Member;
 
 const MEMBER_COLUMNS: &str = "id, full_name, company, active, plan, home_location, locations, teams, pin_hash, card_hash, updated_on";
 

@@ -1,7 +1,9 @@
-//! Key-value state of the sync engine, the settings, and the staff audit log.
+//! Key-value state of the sync engine, the settings, and the staff audit log. Every key is
+//! one variant of [`StateKey`] or [`SettingKey`], so what the kiosk keeps is listed here once.
 
 use chrono::{DateTime, Utc};
 use rusqlite::params;
+use serde::{Deserialize, Serialize};
 
 use super::Tx;
 use super::values::Ts;
@@ -13,6 +15,79 @@ pub struct AuditEntry {
     pub at: DateTime<Utc>,
     pub action: String,
     pub detail: String,
+}
+
+/// What the sync engine keeps between runs, in the `sync_state` table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StateKey {
+    /// When plans were last read from contracts.
+    PlansAt,
+    /// The newest `UpdatedOn` of the members seen: the next delta starts there.
+    MembersCursor,
+    /// When the members were last loaded in full.
+    MembersFullAt,
+    /// When the members were last read by delta.
+    MembersDeltaAt,
+    /// When the location's check-ins were last read.
+    CheckinsAt,
+    /// When Nexudus last refused a failed check-in as a kind it does not take.
+    FailedNotTakenAt,
+    /// The requests sent lately, as the running kiosk last saw them ([`SavedRequests`]).
+    RequestsSent,
+}
+
+impl StateKey {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::PlansAt => "plans_at",
+            Self::MembersCursor => "members_cursor",
+            Self::MembersFullAt => "members_full_at",
+            Self::MembersDeltaAt => "members_delta_at",
+            Self::CheckinsAt => "checkins_at",
+            Self::FailedNotTakenAt => "failed_not_taken_at",
+            Self::RequestsSent => "requests_sent",
+        }
+    }
+}
+
+/// What staff and the kiosk set, in the `settings` table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SettingKey {
+    /// The settings staff edit, as JSON.
+    Settings,
+    /// The staff PIN's argon2 hash.
+    StaffPinHash,
+    /// Wrong staff PINs in a row, kept across restarts.
+    StaffPinAttempts,
+    /// The Nexudus base URL the account logged in at.
+    ApiBase,
+    /// This kiosk's own id, sent as the client id and the `SystemId` of its records.
+    ClientId,
+    /// The tablets' pairing code and when it stops working.
+    PairingCode,
+    /// The space's logo, a `data:` URL.
+    BrandLogo,
+}
+
+impl SettingKey {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Settings => "kiosk",
+            Self::StaffPinHash => "staff_pin_hash",
+            Self::StaffPinAttempts => "staff_pin_attempts",
+            Self::ApiBase => "api_base",
+            Self::ClientId => "client_id",
+            Self::PairingCode => "pairing_code",
+            Self::BrandLogo => "brand_logo",
+        }
+    }
+}
+
+/// The requests sent lately, as saved for another process (`kiosk status`) to read.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SavedRequests {
+    pub last_hour: u32,
+    pub last_day: u32,
 }
 
 /// The two key-value tables: what the sync engine keeps, and the settings.
@@ -46,46 +121,61 @@ impl Tx<'_> {
         Ok(())
     }
 
-    pub fn get_state(&self, key: &str) -> Result<Option<String>, StoreError> {
-        self.get(Table::SyncState, key)
+    pub fn get_state(&self, key: StateKey) -> Result<Option<String>, StoreError> {
+        self.get(Table::SyncState, key.as_str())
     }
 
-    pub fn set_state(&self, key: &str, value: &str) -> Result<(), StoreError> {
-        self.set(Table::SyncState, key, value)
+    pub fn set_state(&self, key: StateKey, value: &str) -> Result<(), StoreError> {
+        self.set(Table::SyncState, key.as_str(), value)
     }
 
-    /// A time kept as sync state (when a pull last ran, the newest record seen).
-    /// A time kept as sync state; an unreadable one counts as never.
-    pub fn get_state_time(&self, key: &str) -> Result<Option<DateTime<Utc>>, StoreError> {
+    /// The requests sent lately as the running kiosk last saved them; an unreadable value
+    /// counts as none.
+    pub fn requests_sent(&self) -> Result<SavedRequests, StoreError> {
+        Ok(self
+            .get_state(StateKey::RequestsSent)?
+            .and_then(|s| serde_json::from_str(&s).ok())
+            .unwrap_or_default())
+    }
+
+    pub fn save_requests_sent(&self, sent: SavedRequests) -> Result<(), StoreError> {
+        let json = serde_json::to_string(&sent)
+            .map_err(|e| StoreError::Data(format!("requests sent: {e}")))?;
+        self.set_state(StateKey::RequestsSent, &json)
+    }
+
+    /// A time kept as sync state (when a pull last ran, the newest record seen); an unreadable
+    /// one counts as never.
+    pub fn get_state_time(&self, key: StateKey) -> Result<Option<DateTime<Utc>>, StoreError> {
         let q = format!(
             "SELECT value FROM {} WHERE key = ?1",
             Table::SyncState.name()
         );
         Ok(self
-            .row(&q, [key], |r| Ok(r.get::<_, Ts>("value").ok()))?
+            .row(&q, [key.as_str()], |r| Ok(r.get::<_, Ts>("value").ok()))?
             .flatten()
             .map(|t| t.0))
     }
 
-    pub fn set_state_time(&self, key: &str, at: DateTime<Utc>) -> Result<(), StoreError> {
+    pub fn set_state_time(&self, key: StateKey, at: DateTime<Utc>) -> Result<(), StoreError> {
         self.set_state(key, &super::ts(&at))
     }
 
-    pub fn delete_state(&self, key: &str) -> Result<(), StoreError> {
-        self.exec("DELETE FROM sync_state WHERE key = ?1", [key])?;
+    pub fn delete_state(&self, key: StateKey) -> Result<(), StoreError> {
+        self.exec("DELETE FROM sync_state WHERE key = ?1", [key.as_str()])?;
         Ok(())
     }
 
-    pub fn get_setting(&self, key: &str) -> Result<Option<String>, StoreError> {
-        self.get(Table::Settings, key)
+    pub fn get_setting(&self, key: SettingKey) -> Result<Option<String>, StoreError> {
+        self.get(Table::Settings, key.as_str())
     }
 
-    pub fn set_setting(&self, key: &str, value: &str) -> Result<(), StoreError> {
-        self.set(Table::Settings, key, value)
+    pub fn set_setting(&self, key: SettingKey, value: &str) -> Result<(), StoreError> {
+        self.set(Table::Settings, key.as_str(), value)
     }
 
-    pub fn delete_setting(&self, key: &str) -> Result<(), StoreError> {
-        self.exec("DELETE FROM settings WHERE key = ?1", [key])?;
+    pub fn delete_setting(&self, key: SettingKey) -> Result<(), StoreError> {
+        self.exec("DELETE FROM settings WHERE key = ?1", [key.as_str()])?;
         Ok(())
     }
 

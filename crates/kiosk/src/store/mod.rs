@@ -28,7 +28,7 @@ use crate::error::StoreError;
 pub use checkins::ServerCheckin;
 pub use devices::Device;
 pub use members::StoredLocation;
-pub use meta::AuditEntry;
+pub use meta::{AuditEntry, SavedRequests, SettingKey, StateKey};
 pub use values::ts;
 
 const MIGRATIONS: &[&str] = &[

@@ -6,8 +6,8 @@ use uuid::Uuid;
 
 use super::Tx;
 use super::values::{Id, Ts};
+use crate::domain::model::{OutboxEntry, OutboxOp, OutboxStatus, RecordKind, Target};
 use crate::error::StoreError;
-use crate::model::{OutboxEntry, OutboxOp, OutboxStatus, RecordKind, Target};
 
 /// The queue: entries still to send. Word for word the `outbox_queue` index's term (migration
 /// 0002), or SQLite will not use that index and scans the whole history instead.

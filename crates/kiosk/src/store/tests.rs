@@ -5,7 +5,7 @@ use rusqlite::Connection;
 use uuid::Uuid;
 
 use super::*;
-use crate::model::{CheckinRow, Origin, OutboxEntry, OutboxOp, OutboxStatus};
+use crate::domain::model::{CheckinRow, Origin, OutboxEntry, OutboxOp, OutboxStatus};
 
 #[test]
 fn a_database_from_a_newer_build_is_refused() {
@@ -31,7 +31,11 @@ fn a_corrupt_file_is_reported_and_left_alone() {
     .unwrap();
     let before = std::fs::read(&path).unwrap();
     let err = Store::open(&path).unwrap_err();
-    assert_eq!(err.code(), "database_corrupt", "{err}");
+    assert_eq!(
+        err.code(),
+        crate::error::ErrorCode::DatabaseCorrupt,
+        "{err}"
+    );
     assert_eq!(
         std::fs::read(&path).unwrap(),
         before,

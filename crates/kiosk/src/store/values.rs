@@ -6,7 +6,7 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSql, ToSqlOutput, ValueRef};
 use uuid::Uuid;
 
-use crate::model::{Origin, OutboxOp, OutboxStatus};
+use crate::domain::model::{Origin, OutboxOp, OutboxStatus};
 
 /// A fixed-width UTC timestamp: sorts as text in time order (the queries compare them as text).
 pub fn ts(t: &DateTime<Utc>) -> String {

@@ -6,8 +6,8 @@ use uuid::Uuid;
 
 use super::Tx;
 use super::values::{Id, Ts};
+use crate::domain::model::{VisitorRow, WalkInRow};
 use crate::error::StoreError;
-use crate::model::{VisitorRow, WalkInRow};
 use nexudus::HostApproval;
 
 const VISITOR_COLUMNS: &str = "local_id, nexudus_id, location_id, full_name, code, host_id, host_name, \
@@ -159,7 +159,7 @@ impl Tx<'_> {
         )?;
         Ok(all
             .into_iter()
-            .filter(|v| crate::fold::words_start_with(&v.full_name, prefix))
+            .filter(|v| crate::domain::fold::words_start_with(&v.full_name, prefix))
             .take(limit)
             .collect())
     }

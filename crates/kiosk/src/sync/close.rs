@@ -1,12 +1,49 @@
-//! Check-outs, and check-ins opened again: the record read first and put back with only its
-//! end changed, as Nexudus asks of a PUT.
+//! Check-outs: auto-checkout closing the due check-ins here, and a check-out (or a check-in
+//! opened again) sent: the record read first and put back with only its end changed, as Nexudus
+//! asks of a PUT.
 
 use nexudus::{ApiError, CheckinWrite, Client};
+use tracing::info;
 
 use super::decide::{self, CloseTarget, Held, Sent};
 use super::push::Ledger;
 use super::{SyncEngine, SyncError};
-use crate::model::{CheckinRow, OutboxEntry, OutboxStatus};
+use crate::domain::autocheckout;
+use crate::domain::events::Event;
+use crate::domain::model::{CheckinRow, OutboxEntry, OutboxOp, OutboxStatus};
+use crate::domain::views::local_time;
+use crate::error::StoreError;
+use crate::shared::Shared;
+
+/// Closes the open check-ins at the kiosk's location whose auto-checkout time has passed, at
+/// that time (not now), so a kiosk that was off overnight still closes them right. Answers how
+/// many it closed.
+pub(crate) fn close_due(shared: &Shared) -> Result<usize, StoreError> {
+    let settings = shared.settings();
+    let Some(location) = settings.location.filter(|_| settings.auto_checkout) else {
+        return Ok(0);
+    };
+    let tz = location.tz();
+    let now = shared.clock.now();
+    let closed = shared.store.write(|tx| {
+        let mut closed = 0;
+        for row in tx.open_checkins(location.id)? {
+            let due = autocheckout::due(row.from_time, settings.auto_checkout_rule, tz);
+            if due <= now {
+                tx.close_checkin(row.local_id, due, Some(local_time(due, tz)))?;
+                tx.enqueue(OutboxOp::CloseCheckin, row.local_id, now)?;
+                closed += 1;
+            }
+        }
+        Ok::<_, StoreError>(closed)
+    })?;
+    if closed > 0 {
+        info!(closed, "auto-checkout");
+        shared.emit(Event::MembersChanged);
+        shared.emit_progress();
+    }
+    Ok(closed)
+}
 
 impl SyncEngine {
     pub(super) async fn send_close(

@@ -5,8 +5,8 @@
 use chrono::{DateTime, Duration, Utc};
 use nexudus::ApiError;
 
-use crate::model::{CheckinRow, OutboxEntry, OutboxOp, OutboxStatus, RecordKind};
-use crate::views::Connectivity;
+use crate::domain::model::{CheckinRow, OutboxEntry, OutboxOp, OutboxStatus, RecordKind};
+use crate::domain::views::Connectivity;
 
 /// What the server holds for an entry once it is settled.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -11,10 +11,10 @@ use nexudus::{ApiError, Client, CoworkerQuery, Paging};
 use tracing::{debug, info};
 
 use super::{SyncEngine, SyncError, wire};
+use crate::domain::events::Event;
+use crate::domain::views::Connectivity;
 use crate::error::StoreError;
-use crate::events::Event;
 use crate::shared::Shared;
-use crate::views::Connectivity;
 
 /// A PIN shorter than this is not looked up online: with a filter that matches any PIN
 /// containing it, it would find half the account.
@@ -35,7 +35,7 @@ async fn read_whole(
     shared: &Shared,
     api: &Client,
     id: i64,
-) -> Result<(bool, Option<crate::model::Member>), SyncError> {
+) -> Result<(bool, Option<crate::domain::model::Member>), SyncError> {
     let record = match api.coworker(id).await {
         Ok(c) => Some(c),
         Err(ApiError::NotFound { .. }) => None,
@@ -49,7 +49,7 @@ async fn read_whole(
             return Ok::<_, StoreError>((cached.is_some(), None));
         };
         let member = wire::member(&c, cached.as_ref(), key, wire::Read::Whole);
-        let shown = |m: &crate::model::Member| {
+        let shown = |m: &crate::domain::model::Member| {
             (
                 m.full_name.clone(),
                 m.company.clone(),
@@ -112,7 +112,7 @@ impl SyncEngine {
 /// has it, or the look-up fails or takes too long.
 pub(crate) async fn look_up_pin(shared: &Shared, pin: &str) -> Option<i64> {
     let pin = pin.trim();
-    if pin.len() < SHORTEST_PIN || shared.connectivity.lock().unwrap().0 != Connectivity::Online {
+    if pin.len() < SHORTEST_PIN || shared.connectivity() != Connectivity::Online {
         return None;
     }
     let api = shared.api()?;

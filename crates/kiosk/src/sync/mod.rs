@@ -18,9 +18,11 @@ mod undo;
 mod visitors;
 mod wire;
 
+pub(crate) use close::close_due;
 pub(crate) use fill::look_up_pin;
 pub(crate) use visitors::look_up_visitor_code;
 
+use crate::store::SavedRequests;
 use std::sync::Arc;
 use std::time::Duration as StdDuration;
 
@@ -34,10 +36,9 @@ use tracing::{debug, info, warn};
 
 pub(crate) use decide::{UndoPlan, plan_undo};
 
-use crate::autocheckout;
-use crate::error::{KioskError, StoreError};
+use crate::domain::views::Connectivity;
+use crate::error::{ErrorCode, KioskError, StoreError};
 use crate::shared::Shared;
-use crate::views::Connectivity;
 
 /// How often the engine does what.
 #[derive(Debug, Clone)]
@@ -85,9 +86,6 @@ impl Default for SyncOptions {
     }
 }
 
-/// Sync state: when the account's contracts were last read whole (members' plans are known).
-pub const PLANS_AT: &str = "plans_at";
-
 /// Why a sync round stopped before it was done.
 #[derive(Debug, thiserror::Error)]
 pub enum SyncError {
@@ -100,9 +98,9 @@ pub enum SyncError {
 }
 
 impl SyncError {
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            Self::Api(e) => e.code(),
+            Self::Api(e) => ErrorCode::of_api(e),
             Self::Store(e) => e.code(),
         }
     }
@@ -226,7 +224,7 @@ impl SyncEngine {
 
     /// One round: auto-checkout, push, pulls that are due. Answers how long to sleep.
     async fn round(&self) -> StdDuration {
-        if let Err(e) = autocheckout::close_due(&self.shared) {
+        if let Err(e) = close_due(&self.shared) {
             warn!(error = %e, "auto-checkout failed");
         }
         let Some(api) = self.shared.api() else {
@@ -286,10 +284,10 @@ impl SyncEngine {
                     debug!(error = %e, "sync round stopped");
                 }
                 self.shared.set_connectivity(state);
-                *self.shared.problem.lock().unwrap() = Some(KioskError::Api(e).to_dto());
                 // The next try is the head of the queue's, when something waits to be sent.
                 let head_due = self.head_due();
-                *self.shared.next_try.lock().unwrap() = head_due;
+                self.shared
+                    .note_problem(KioskError::Api(e).to_dto(), head_due);
                 match state {
                     Connectivity::NeedsLogin => self.options.tick,
                     _ => self
@@ -316,17 +314,14 @@ impl SyncEngine {
             *saved_at = Some(std::time::Instant::now());
         }
         let sent = self.shared.requests.sent();
-        let saved = crate::kiosk::SavedRequests {
+        let saved = SavedRequests {
             last_hour: sent.last_hour,
             last_day: sent.last_day,
-        };
-        let Ok(json) = serde_json::to_string(&saved) else {
-            return;
         };
         if let Err(e) = self
             .shared
             .store
-            .write_relaxed(|tx| tx.set_state(crate::kiosk::REQUESTS_SENT, &json))
+            .write_relaxed(|tx| tx.save_requests_sent(saved))
         {
             debug!(error = %e, "the requests sent could not be saved");
         }

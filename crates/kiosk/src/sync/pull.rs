@@ -1,6 +1,7 @@
 //! Pull: locations and teams, members (a full load daily, deltas between), and today's
 //! check-ins of the location, each when it is due or when staff ask.
 
+use crate::store::StateKey;
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::Ordering;
 
@@ -9,16 +10,11 @@ use futures::{StreamExt, TryStreamExt};
 use nexudus::{ApiError, CheckinQuery, Client, ContractQuery, CoworkerQuery, Paging};
 use tracing::{info, instrument};
 
-use super::{PLANS_AT, SyncEngine, SyncError, decide, wire};
+use super::{SyncEngine, SyncError, decide, wire};
+use crate::domain::events::Event;
+use crate::domain::model::{Member, Origin, OutboxOp};
 use crate::error::StoreError;
-use crate::events::Event;
-use crate::model::{Member, Origin, OutboxOp};
 use crate::store::StoredLocation;
-
-const MEMBERS_CURSOR: &str = "members_cursor";
-const MEMBERS_FULL_AT: &str = "members_full_at";
-const MEMBERS_DELTA_AT: &str = "members_delta_at";
-const CHECKINS_AT: &str = "checkins_at";
 
 /// A read the account may not be allowed (or the server may not have) answers "nothing".
 fn optional<T>(read: Result<Vec<T>, ApiError>) -> Result<Vec<T>, ApiError> {
@@ -29,13 +25,13 @@ fn optional<T>(read: Result<Vec<T>, ApiError>) -> Result<Vec<T>, ApiError> {
 }
 
 impl SyncEngine {
-    fn due(&self, key: &str, every: Duration) -> Result<bool, StoreError> {
+    fn due(&self, key: StateKey, every: Duration) -> Result<bool, StoreError> {
         let last = self.shared.store.read(|tx| tx.get_state_time(key))?;
         let now = self.shared.clock.now();
         Ok(last.is_none_or(|t| now - t >= every || t > now))
     }
 
-    fn mark(&self, key: &str) -> Result<(), StoreError> {
+    fn mark(&self, key: StateKey) -> Result<(), StoreError> {
         let now = self.shared.clock.now();
         self.shared.store.write(|tx| tx.set_state_time(key, now))
     }
@@ -44,7 +40,7 @@ impl SyncEngine {
     /// the rest could go on without it (the contracts).
     pub(super) async fn pull(&self, api: &Client) -> Result<Option<ApiError>, SyncError> {
         let asked = self.shared.pull_now.swap(false, Ordering::SeqCst);
-        let full = self.due(MEMBERS_FULL_AT, self.options.full_reload_interval)?;
+        let full = self.due(StateKey::MembersFullAt, self.options.full_reload_interval)?;
         let mut missing_role = None;
         if full || asked {
             // Locations and their zones: daily, and whenever staff ask for a sync.
@@ -53,17 +49,17 @@ impl SyncEngine {
         if full {
             self.pull_members(api, true).await?;
             missing_role = self.pull_plans(api).await?;
-            self.mark(MEMBERS_FULL_AT)?;
-            self.mark(MEMBERS_DELTA_AT)?;
-        } else if asked || self.due(MEMBERS_DELTA_AT, self.options.member_interval)? {
+            self.mark(StateKey::MembersFullAt)?;
+            self.mark(StateKey::MembersDeltaAt)?;
+        } else if asked || self.due(StateKey::MembersDeltaAt, self.options.member_interval)? {
             self.pull_members(api, false).await?;
             missing_role = self.pull_plans(api).await?;
-            self.mark(MEMBERS_DELTA_AT)?;
+            self.mark(StateKey::MembersDeltaAt)?;
         }
-        if asked || self.due(CHECKINS_AT, self.options.checkin_interval)? {
+        if asked || self.due(StateKey::CheckinsAt, self.options.checkin_interval)? {
             self.pull_checkins(api).await?;
             self.pull_visitors(api).await?;
-            self.mark(CHECKINS_AT)?;
+            self.mark(StateKey::CheckinsAt)?;
         }
         Ok(missing_role)
     }
@@ -132,7 +128,9 @@ impl SyncEngine {
                 Err(ApiError::NotFound { .. }) => return Ok(None),
                 Err(e @ ApiError::Forbidden { .. }) => {
                     // Plans cannot be known: the kiosk refuses no one for a missing plan.
-                    self.shared.store.write(|tx| tx.delete_state(PLANS_AT))?;
+                    self.shared
+                        .store
+                        .write(|tx| tx.delete_state(StateKey::PlansAt))?;
                     return Ok(Some(e));
                 }
                 Err(e) => return Err(e.into()),
@@ -141,7 +139,7 @@ impl SyncEngine {
         let plans = wire::plans(&contracts, now);
         let changed = self.shared.store.write(|tx| {
             let changed = tx.set_plans(&plans)?;
-            tx.set_state_time(PLANS_AT, now)?;
+            tx.set_state_time(StateKey::PlansAt, now)?;
             Ok::<_, StoreError>(changed)
         })?;
         if changed > 0 {
@@ -155,7 +153,7 @@ impl SyncEngine {
     #[instrument(skip_all, fields(full), err(Debug))]
     async fn pull_members(&self, api: &Client, full: bool) -> Result<(), SyncError> {
         let store = &self.shared.store;
-        let cursor = store.read(|tx| tx.get_state_time(MEMBERS_CURSOR))?;
+        let cursor = store.read(|tx| tx.get_state_time(StateKey::MembersCursor))?;
         let since = if full {
             None
         } else {
@@ -247,7 +245,7 @@ impl SyncEngine {
             0
         };
         if let Some(t) = newest {
-            store.write(|tx| tx.set_state_time(MEMBERS_CURSOR, t))?;
+            store.write(|tx| tx.set_state_time(StateKey::MembersCursor, t))?;
         }
         if changed > 0 || removed > 0 {
             info!(changed, removed, full, "member cache refreshed");

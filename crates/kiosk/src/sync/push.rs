@@ -1,5 +1,6 @@
 //! Push: the outbox goes to Nexudus in order, in batches, exactly once.
 
+use crate::store::StateKey;
 use std::time::{Duration as StdDuration, Instant};
 
 use chrono::Duration;
@@ -11,15 +12,12 @@ use uuid::Uuid;
 
 use super::decide::{self, Backoff, Held, Outcome, Sent, Stop};
 use super::{SyncEngine, SyncError, wire};
+use crate::domain::model::{CheckinRow, FailedRow, Origin, OutboxEntry, OutboxOp, Target};
 use crate::error::StoreError;
-use crate::model::{CheckinRow, FailedRow, Origin, OutboxEntry, OutboxOp, Target};
 
 /// How many outbox entries one durable commit marks "in doubt" before they leave. After a
 /// crash or a power cut, at most this many are looked up on the server before being sent.
 const BATCH: i64 = 64;
-
-/// Sync state: when Nexudus last refused to take a failed check-in (a 405).
-const FAILED_NOT_TAKEN_AT: &str = "failed_not_taken_at";
 
 /// How long the kiosk believes that before it offers one again (the account may change).
 const FAILED_NOT_TAKEN_FOR: Duration = Duration::hours(24);
@@ -436,7 +434,7 @@ impl SyncEngine {
         let refused_at = self
             .shared
             .store
-            .read(|tx| tx.get_state_time(FAILED_NOT_TAKEN_AT))
+            .read(|tx| tx.get_state_time(StateKey::FailedNotTakenAt))
             .ok()
             .flatten();
         if refused_at.is_some_and(|t| now - t < FAILED_NOT_TAKEN_FOR && t <= now) {
@@ -481,7 +479,7 @@ impl SyncEngine {
                 if let Err(e) = self
                     .shared
                     .store
-                    .write(|tx| tx.set_state_time(FAILED_NOT_TAKEN_AT, now))
+                    .write(|tx| tx.set_state_time(StateKey::FailedNotTakenAt, now))
                 {
                     warn!(error = %e, "cannot note that failed check-ins are not taken");
                 }

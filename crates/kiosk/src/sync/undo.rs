@@ -9,7 +9,7 @@ use tracing::info;
 use super::close::{put_end, read_for_put};
 use super::decide::{self, Held, Outcome, Sent};
 use super::{SyncEngine, SyncError};
-use crate::model::{CheckinRow, OutboxEntry};
+use crate::domain::model::{CheckinRow, OutboxEntry};
 
 impl SyncEngine {
     /// The Id of the server's record for an undo entry's check-in, or what to do without one.

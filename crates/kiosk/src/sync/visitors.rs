@@ -11,11 +11,11 @@ use uuid::Uuid;
 
 use super::decide::{Held, Sent};
 use super::{SyncEngine, SyncError};
-use crate::model::{
+use crate::domain::model::{
     OutboxEntry, OutboxOp, VISITORS_DAY, VisitorRow, forget_visitors_before, invitation_code,
 };
+use crate::domain::views::Connectivity;
 use crate::shared::Shared;
-use crate::views::Connectivity;
 
 /// How far ahead of now the day's visitors are read (back: [`VISITORS_DAY`]): the zone Nexudus
 /// reads a range in is not documented (contract section 10), so the window is wide enough
@@ -355,7 +355,7 @@ mod tests {
     use chrono::{TimeZone, Utc};
 
     use super::*;
-    use crate::model::WalkInRow;
+    use crate::domain::model::WalkInRow;
 
     fn ours() -> VisitorRow {
         VisitorRow {

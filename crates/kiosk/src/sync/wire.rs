@@ -8,10 +8,10 @@ use chrono_tz::Tz;
 use nexudus::{CheckinWrite, FailedCheckinWrite, Source};
 use uuid::Uuid;
 
-use crate::model::{CheckinRow, FailedRow, Member, Origin};
+use crate::domain::model::{CheckinRow, FailedRow, Member, Origin};
+use crate::domain::views::local_time;
 use crate::secrets::DeviceKey;
 use crate::store::{ServerCheckin, StoredLocation};
-use crate::views::local_time;
 
 /// The account's locations as the kiosk keeps them: each with the Windows zone Nexudus gives it
 /// and the IANA zone that maps to. A zone the answer cannot tell (no zone list: a missing role,

@@ -9,9 +9,9 @@ use super::reads::record_id;
 use super::{Shared, admit, message};
 use crate::http::{HeaderMap, Response, StatusCode, json_response, method_not_allowed};
 use crate::records::{Checkin, FailedCheckin};
-use crate::state::Switches;
 use crate::validate::{self, CHECKIN_FIELDS, FAILED_CHECKIN_FIELDS, FieldError, ID_FIELD};
 use crate::world::Refusal;
+use crate::world::Switches;
 
 // ---- writes --------------------------------------------------------------------------------
 

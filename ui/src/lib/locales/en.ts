@@ -277,3 +277,6 @@ export const en = {
   minutes: '{n} min',
   hoursMinutes: '{h} h {m} min',
 } as const;
+
+/** A message's name: the English file's keys are every language's keys. */
+export type Key = keyof typeof en;

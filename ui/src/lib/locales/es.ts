@@ -1,5 +1,5 @@
 // Spanish.
-import type { Key } from '../i18n';
+import type { Key } from './en';
 
 export const es: Record<Key, string> = {
   search: 'Escribe tu nombre',

@@ -1,5 +1,5 @@
 // Portuguese (European, as at the demo's Lisbon location).
-import type { Key } from '../i18n';
+import type { Key } from './en';
 
 export const pt: Record<Key, string> = {
   search: 'Escreva o seu nome',

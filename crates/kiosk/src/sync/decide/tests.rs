@@ -4,7 +4,7 @@ use chrono::{Duration, TimeZone, Utc};
 use uuid::Uuid;
 
 use super::*;
-use crate::model::{OutboxEntry, OutboxOp, OutboxStatus};
+use crate::domain::model::{OutboxEntry, OutboxOp, OutboxStatus};
 
 fn at() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2025, 1, 15, 10, 30, 0).unwrap()
@@ -591,7 +591,7 @@ fn an_undo_whose_check_in_has_no_id_waits_for_it_or_finds_nothing_to_undo() {
 
 #[test]
 fn every_reason_the_engine_parks_with_tells_staff_what_to_do() {
-    use crate::desk::Advice;
+    use crate::domain::desk_views::Advice;
     let advice = |sent: Sent| match sent {
         Sent::Park { reason, .. } => Advice::for_reason(&reason),
         other => panic!("parks: {other:?}"),

@@ -1,0 +1,501 @@
+//! The staff desk's views (issue 14) and the pure decisions behind them: how a check-in was
+//! made, in words staff know; what staff should do about a parked entry; how many people were
+//! in, hour by hour, and when the day peaked. The `Kiosk` methods that fill them are in
+//! `kiosk/desk.rs`.
+
+use chrono::{DateTime, Duration, NaiveDate, NaiveTime, TimeZone, Timelike, Utc};
+use chrono_tz::Tz;
+use serde::Serialize;
+use uuid::Uuid;
+
+use crate::domain::model::{CheckinRow, Origin, OutboxEntry};
+use crate::domain::views::Connectivity;
+
+/// How someone came in, as staff say it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+pub enum How {
+    /// At this kiosk: a tile, a PIN, a card, or staff on the member's behalf.
+    Tile,
+    Pin,
+    Card,
+    Staff,
+    /// Another kiosk on the account (a check-in with Source Tile this kiosk did not make).
+    OtherKiosk,
+    Door,
+    /// Staff in Nexudus's dashboard (Source Manual).
+    Dashboard,
+    Network,
+    Sensor,
+    /// Nexudus says nothing of how.
+    Nexudus,
+    /// A visitor: by invitation, or registered here as a walk-in.
+    Invited,
+    WalkIn,
+}
+
+impl How {
+    /// How a check-in the kiosk holds was made.
+    pub fn of(row: &CheckinRow) -> Self {
+        match row.origin {
+            Origin::Kiosk => match row.method.as_str() {
+                "pin" => Self::Pin,
+                "card" => Self::Card,
+                "staff" => Self::Staff,
+                _ => Self::Tile,
+            },
+            Origin::Server => match nexudus::Source::from_code(row.source) {
+                nexudus::Source::Tile => Self::OtherKiosk,
+                nexudus::Source::DoorAccess => Self::Door,
+                nexudus::Source::Manual => Self::Dashboard,
+                nexudus::Source::NetworkActivity => Self::Network,
+                nexudus::Source::Sensor => Self::Sensor,
+                _ => Self::Nexudus,
+            },
+        }
+    }
+}
+
+/// Someone in the building now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+pub struct Presence {
+    /// A member's Id; none for a visitor.
+    pub member_id: Option<i64>,
+    /// A visitor's visit; none for a member.
+    pub visit: Option<Uuid>,
+    /// The full name: the desk is for staff.
+    pub name: String,
+    /// A member's company, or whom a visitor visits.
+    pub detail: Option<String>,
+    pub since: DateTime<Utc>,
+    pub since_local: String,
+    pub how: How,
+    /// The member's open check-in, for a check-out on their behalf.
+    pub checkin: Option<Uuid>,
+}
+
+/// An arrival or a departure today.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+pub struct Movement {
+    pub at: DateTime<Utc>,
+    pub at_local: String,
+    pub name: String,
+    pub member_id: Option<i64>,
+    pub arrival: bool,
+    pub how: How,
+    /// The check-in (a departure's, for correcting its time).
+    pub checkin: Option<Uuid>,
+}
+
+/// A refused attempt today.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+pub struct FailedLine {
+    pub at: DateTime<Utc>,
+    pub at_local: String,
+    pub name: Option<String>,
+    /// The refusal's stable code (this kiosk's) or `server`.
+    pub reason: String,
+    /// What Nexudus or the kiosk says of it.
+    pub description: String,
+    /// Refused by this kiosk (else read from Nexudus).
+    pub here: bool,
+}
+
+/// What staff should do about a parked entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+pub enum Advice {
+    /// The account lacks a role: an administrator grants it, then Retry.
+    GrantRole,
+    /// Nexudus refused the record (a plan, a pass, a field): fix it in Nexudus, then Retry; or
+    /// Discard if the visit should not count.
+    FixInNexudusThenRetry,
+    /// The record is gone (deleted in Nexudus, or from the kiosk): nothing to send; Discard.
+    Discard,
+    /// It could not be sent for a reason that may pass: Retry.
+    Retry,
+}
+
+impl Advice {
+    /// What a parked entry's reason asks of staff. The reasons are the sync engine's own words
+    /// (`sync/decide.rs` pins each one it parks with to its advice).
+    pub fn for_reason(reason: &str) -> Self {
+        let r = reason.to_lowercase();
+        if r.contains("role") || r.contains("forbidden") || r.contains("403") {
+            Self::GrantRole
+        } else if r.contains("deleted")
+            || r.contains("missing from the kiosk")
+            || r.contains("never reached")
+            || r.contains("not found")
+        {
+            Self::Discard
+        } else if r.contains("refused")
+            || r.contains("invalid")
+            || r.contains("required")
+            || r.contains("400")
+            || r.contains("was not successful")
+        {
+            Self::FixInNexudusThenRetry
+        } else {
+            Self::Retry
+        }
+    }
+}
+
+/// A parked entry, with what it is about and what to do.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+pub struct ParkedLine {
+    pub entry: OutboxEntry,
+    pub name: Option<String>,
+    pub advice: Advice,
+}
+
+/// The day at a glance.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+pub struct Today {
+    /// Arrivals and departures, oldest first.
+    pub timeline: Vec<Movement>,
+    pub failed: Vec<FailedLine>,
+    pub parked: Vec<ParkedLine>,
+    /// Nexudus's own refusals could be read (else only this kiosk's are shown).
+    pub server_failed_read: bool,
+}
+
+/// The busiest moment of the day.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+pub struct Peak {
+    pub count: u32,
+    pub at: DateTime<Utc>,
+    pub at_local: String,
+}
+
+/// People in the building by hour of the location's day.
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+pub struct Occupancy {
+    /// For each hour 0-23, the people in at some time in it, today (hours to come: 0).
+    pub today: Vec<u32>,
+    /// The same hour on the same weekday, on average over `weeks` weeks before today.
+    pub typical: Vec<f32>,
+    pub weeks: u32,
+    pub peak: Option<Peak>,
+}
+
+/// Everyone in the building now, for a fire roll-call, and how fresh that is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+pub struct RollCall {
+    pub generated_at: DateTime<Utc>,
+    pub generated_local: String,
+    pub location: String,
+    /// The last successful exchange with Nexudus: check-ins made elsewhere since then are
+    /// missing.
+    pub data_as_of: Option<DateTime<Utc>>,
+    pub connectivity: Connectivity,
+    pub people: Vec<Presence>,
+}
+
+/// This kiosk's health, for staff and for `kiosk status`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+pub struct Health {
+    pub connectivity: Connectivity,
+    pub last_sync: Option<DateTime<Utc>>,
+    pub pending: i64,
+    pub parked: i64,
+    /// Requests this kiosk sent Nexudus in the last hour and day, and what the account allows.
+    pub requests_last_hour: u32,
+    pub requests_last_day: u32,
+    pub hourly_budget: Option<u32>,
+    pub daily_budget: Option<u32>,
+    /// The database file's size, in bytes.
+    pub database_bytes: u64,
+    pub version: String,
+}
+
+impl std::fmt::Display for Health {
+    /// What `kiosk status` prints: one line a fact.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let of = |budget: Option<u32>| budget.map_or_else(String::new, |b| format!(" of {b}"));
+        writeln!(f, "connectivity: {}", self.connectivity.as_str())?;
+        match self.last_sync {
+            Some(at) => writeln!(f, "last sync:    {}", at.format("%Y-%m-%d %H:%M:%S UTC"))?,
+            None => writeln!(f, "last sync:    never")?,
+        }
+        writeln!(
+            f,
+            "queue:        {} pending, {} parked",
+            self.pending, self.parked
+        )?;
+        writeln!(
+            f,
+            "API requests: {}{} in the last hour, {}{} in the last day",
+            self.requests_last_hour,
+            of(self.hourly_budget),
+            self.requests_last_day,
+            of(self.daily_budget)
+        )?;
+        writeln!(
+            f,
+            "database:     {:.1} MB",
+            self.database_bytes as f64 / 1_048_576.0
+        )?;
+        write!(f, "version:      {}", self.version)
+    }
+}
+
+/// A visit: who, from when, until when (none: still in).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Visit<K> {
+    pub who: K,
+    pub from: DateTime<Utc>,
+    pub to: Option<DateTime<Utc>>,
+}
+
+/// The location's day `day` as UTC instants, midnight to midnight.
+fn day_bounds(day: NaiveDate, tz: Tz) -> (DateTime<Utc>, DateTime<Utc>) {
+    let at = |d: NaiveDate| {
+        tz.from_local_datetime(&d.and_time(NaiveTime::MIN))
+            .earliest()
+            .map_or_else(
+                || d.and_time(NaiveTime::MIN).and_utc(),
+                |t| t.with_timezone(&Utc),
+            )
+    };
+    (at(day), at(day + Duration::days(1)))
+}
+
+/// The location's day `now` falls in, and its midnight.
+pub fn today_at(now: DateTime<Utc>, tz: Tz) -> (NaiveDate, DateTime<Utc>) {
+    let day = now.with_timezone(&tz).date_naive();
+    (day, day_bounds(day, tz).0)
+}
+
+/// For each hour of `day` at the location, how many different people were in at some time in
+/// it; a visit still open counts until `now`.
+pub fn by_hour<K: Eq + Copy>(
+    visits: &[Visit<K>],
+    day: NaiveDate,
+    tz: Tz,
+    now: DateTime<Utc>,
+) -> Vec<u32> {
+    let (start, _) = day_bounds(day, tz);
+    (0..24)
+        .map(|h| {
+            let from = start + Duration::hours(h);
+            let to = from + Duration::hours(1);
+            let mut seen: Vec<K> = Vec::new();
+            for v in visits {
+                let end = v.to.unwrap_or(now);
+                if v.from < to && end > from && v.from <= now && !seen.contains(&v.who) {
+                    seen.push(v.who);
+                }
+            }
+            u32::try_from(seen.len()).unwrap_or(u32::MAX)
+        })
+        .collect()
+}
+
+/// The most people in at once during `day`, and when it was first reached.
+pub fn peak<K>(
+    visits: &[Visit<K>],
+    day: NaiveDate,
+    tz: Tz,
+    now: DateTime<Utc>,
+) -> Option<(u32, DateTime<Utc>)> {
+    let (start, end) = day_bounds(day, tz);
+    let mut changes: Vec<(DateTime<Utc>, i32)> = Vec::new();
+    for v in visits {
+        let from = v.from.max(start);
+        let to = v.to.unwrap_or(now).min(end);
+        if from < to {
+            changes.push((from, 1));
+            changes.push((to, -1));
+        }
+    }
+    // A departure and an arrival at the same instant: the departure first.
+    changes.sort_by_key(|&(at, delta)| (at, delta));
+    let mut inside = 0i32;
+    let mut best: Option<(u32, DateTime<Utc>)> = None;
+    for (at, delta) in changes {
+        inside += delta;
+        let count = u32::try_from(inside).unwrap_or(0);
+        if count > 0 && best.is_none_or(|(b, _)| count > b) {
+            best = Some((count, at));
+        }
+    }
+    best
+}
+
+/// The average of the same hours over earlier days (one list of 24 per day).
+pub fn average(days: &[Vec<u32>]) -> Vec<f32> {
+    (0..24)
+        .map(|h| {
+            if days.is_empty() {
+                0.0
+            } else {
+                days.iter()
+                    .map(|d| d.get(h).copied().unwrap_or(0) as f32)
+                    .sum::<f32>()
+                    / days.len() as f32
+            }
+        })
+        .collect()
+}
+
+/// The hour of the day `at` falls in at the location.
+pub fn hour_of(at: DateTime<Utc>, tz: Tz) -> u32 {
+    at.with_timezone(&tz).hour()
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    use super::*;
+
+    const LONDON: Tz = chrono_tz::Europe::London;
+
+    fn at(h: u32, m: u32) -> DateTime<Utc> {
+        // 1 July 2025: London is UTC+1.
+        LONDON
+            .with_ymd_and_hms(2025, 7, 1, h, m, 0)
+            .unwrap()
+            .with_timezone(&Utc)
+    }
+
+    fn day() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2025, 7, 1).unwrap()
+    }
+
+    #[test]
+    fn each_hour_counts_the_people_in_at_some_time_in_it_once() {
+        let visits = [
+            Visit {
+                who: 1,
+                from: at(9, 10),
+                to: Some(at(11, 0)),
+            },
+            // The same member again in the same hour: still one person.
+            Visit {
+                who: 1,
+                from: at(9, 40),
+                to: Some(at(9, 50)),
+            },
+            Visit {
+                who: 2,
+                from: at(10, 30),
+                to: None,
+            },
+        ];
+        let hours = by_hour(&visits, day(), LONDON, at(12, 15));
+        assert_eq!(
+            &hours[8..14],
+            &[0, 1, 2, 1, 1, 0],
+            "09 to 13 local; 11:00 sharp is not in 11-12 for member 1"
+        );
+        assert_eq!(hours[13], 0, "hours to come count nobody");
+    }
+
+    #[test]
+    fn the_peak_is_the_most_in_at_once_first_reached_and_a_departure_goes_before_an_arrival() {
+        let visits = [
+            Visit {
+                who: 1,
+                from: at(9, 0),
+                to: Some(at(10, 0)),
+            },
+            Visit {
+                who: 2,
+                from: at(10, 0),
+                to: Some(at(12, 0)),
+            },
+            Visit {
+                who: 3,
+                from: at(11, 0),
+                to: None,
+            },
+            Visit {
+                who: 4,
+                from: at(11, 30),
+                to: Some(at(11, 45)),
+            },
+        ];
+        assert_eq!(
+            peak(&visits, day(), LONDON, at(13, 0)),
+            Some((3, at(11, 30)))
+        );
+        assert_eq!(peak::<i64>(&[], day(), LONDON, at(13, 0)), None);
+    }
+
+    #[test]
+    fn the_typical_day_averages_the_same_hour() {
+        let mut a = vec![0; 24];
+        let mut b = vec![0; 24];
+        a[9] = 4;
+        b[9] = 1;
+        let avg = average(&[a, b]);
+        assert!((avg[9] - 2.5).abs() < f32::EPSILON);
+        assert!(
+            average(&[])[9].abs() < f32::EPSILON,
+            "no earlier days: nothing"
+        );
+    }
+
+    #[test]
+    fn a_parked_reason_says_what_staff_should_do() {
+        assert_eq!(
+            Advice::for_reason("the account lacks the role Checkin-Create"),
+            Advice::GrantRole
+        );
+        assert_eq!(
+            Advice::for_reason("the check-in was deleted in Nexudus"),
+            Advice::Discard
+        );
+        assert_eq!(
+            Advice::for_reason("refused by Nexudus: NO_PASS"),
+            Advice::FixInNexudusThenRetry
+        );
+        assert_eq!(Advice::for_reason("connection reset"), Advice::Retry);
+    }
+
+    #[test]
+    fn kiosk_status_prints_one_fact_a_line_with_the_budget() {
+        let health = Health {
+            connectivity: Connectivity::Online,
+            last_sync: Some(at(9, 0)),
+            pending: 2,
+            parked: 1,
+            requests_last_hour: 120,
+            requests_last_day: 900,
+            hourly_budget: Some(5000),
+            daily_budget: None,
+            database_bytes: 3 * 1_048_576,
+            version: "0.1.0".into(),
+        };
+        let text = health.to_string();
+        assert!(text.contains("connectivity: online"), "{text}");
+        assert!(
+            text.contains("last sync:    2025-07-01 08:00:00 UTC"),
+            "{text}"
+        );
+        assert!(text.contains("2 pending, 1 parked"), "{text}");
+        assert!(
+            text.contains("120 of 5000 in the last hour, 900 in the last day"),
+            "{text}"
+        );
+        assert!(text.contains("3.0 MB"), "{text}");
+    }
+
+    #[test]
+    fn a_check_in_made_elsewhere_is_named_by_its_source() {
+        let mut row = CheckinRow::from_server(1, 1, at(9, 0), 2);
+        assert_eq!(How::of(&row), How::Door);
+        row.source = 4;
+        assert_eq!(
+            How::of(&row),
+            How::OtherKiosk,
+            "a tile, but not this kiosk's"
+        );
+        row.origin = Origin::Kiosk;
+        row.method = "staff".into();
+        assert_eq!(How::of(&row), How::Staff);
+    }
+}

@@ -1,0 +1,35 @@
+//! Domain events: every change the faces show, pushed instead of polled.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use crate::domain::views::{Connectivity, TapOutcome};
+
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Event {
+    /// A member tapped; the grid updates that member's tile.
+    Tapped {
+        member_id: i64,
+        outcome: TapOutcome,
+    },
+    /// The sync queue changed.
+    SyncProgress {
+        pending: i64,
+        parked: i64,
+    },
+    Connectivity {
+        state: Connectivity,
+    },
+    /// A sync round finished.
+    Synced {
+        at: DateTime<Utc>,
+    },
+    /// The member cache or today's check-ins changed: reload the grid.
+    MembersChanged,
+    SettingsChanged,
+    /// Staff revoked a paired tablet: its event stream ends, its calls are refused.
+    DeviceRevoked {
+        device_id: i64,
+    },
+}

@@ -1,0 +1,17 @@
+//! The kiosk's vocabulary: records, rules, what the faces see, settings, the member index, time,
+//! wrong tries. Nothing here does I/O (no SQLite, no network, no files, no tasks), so everything
+//! here is tested with values alone. Read this folder first; every other room speaks it.
+
+pub mod attempts;
+pub mod autocheckout;
+pub mod brand;
+pub mod clock;
+pub mod desk_views;
+pub mod events;
+pub mod fold;
+pub mod index;
+pub mod model;
+pub mod rules;
+pub mod settings;
+pub mod staff_pin;
+pub mod views;

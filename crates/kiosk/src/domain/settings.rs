@@ -1,0 +1,255 @@
+//! The kiosk's settings, as staff set them in the staff panel.
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::Invalid;
+
+/// How much of a member's name the public grid shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+pub enum PrivacyMode {
+    /// "Zoë Ødegaard"
+    #[default]
+    FullName,
+    /// "Zoë Ø."
+    FirstNameInitial,
+    /// "ZØ"
+    Initials,
+    /// No grid: a member types at least 3 letters of their name first.
+    SearchOnly,
+}
+
+/// When the kiosk checks members out by itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum AutoCheckoutRule {
+    /// At the location's daily cut-off, a wall-clock time in its time zone.
+    CutOff { hour: u32, minute: u32 },
+    /// A fixed time after checking in.
+    AfterHours { hours: u32 },
+}
+
+impl Default for AutoCheckoutRule {
+    fn default() -> Self {
+        Self::CutOff {
+            hour: 23,
+            minute: 0,
+        }
+    }
+}
+
+/// The location the kiosk stands in.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, ts_rs::TS)]
+pub struct Location {
+    /// The Nexudus BusinessId.
+    pub id: i64,
+    pub name: String,
+    /// The IANA time zone in use, e.g. `Europe/London`: the one Nexudus's zone maps to, or the
+    /// one staff set.
+    pub time_zone: String,
+    /// The Windows zone name Nexudus gives the location (`GMT Standard Time`), if any.
+    #[serde(default)]
+    pub nexudus_zone: Option<String>,
+    /// Staff chose `time_zone` themselves: the kiosk does not follow Nexudus's zone any more.
+    #[serde(default)]
+    pub zone_set_by_staff: bool,
+}
+
+impl Location {
+    pub fn tz(&self) -> chrono_tz::Tz {
+        self.time_zone.parse().unwrap_or(chrono_tz::UTC)
+    }
+}
+
+/// How the kiosk receives visitors.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(default)]
+pub struct VisitorSettings {
+    /// Visitors without an invitation may register at the kiosk.
+    pub walk_ins: bool,
+    /// The space's terms a walk-in accepts before registering; none: no terms are shown.
+    pub terms: Option<String>,
+    /// A walk-in waits for their host to approve the visit before going in.
+    pub host_approval: bool,
+    /// How long a walk-in waits for the host's answer before being sent to reception.
+    pub approval_wait_minutes: u32,
+    /// Days a visitor's name stays on the device after their visit; 0: only the day.
+    pub keep_days: u32,
+}
+
+impl Default for VisitorSettings {
+    fn default() -> Self {
+        Self {
+            walk_ins: true,
+            terms: None,
+            host_approval: false,
+            approval_wait_minutes: 5,
+            keep_days: 0,
+        }
+    }
+}
+
+/// The longest visitor terms staff may set (a page of text).
+const TERMS_MAX: usize = 4000;
+
+impl VisitorSettings {
+    fn validate(&self) -> Result<(), Invalid> {
+        if self.terms.as_ref().is_some_and(|t| t.len() > TERMS_MAX) {
+            return Err(Invalid::new(
+                "visitors.terms",
+                format!("the visitor terms are at most {TERMS_MAX} characters"),
+            ));
+        }
+        if !(1..=60).contains(&self.approval_wait_minutes) {
+            return Err(Invalid::new(
+                "visitors.approval_wait_minutes",
+                "a walk-in waits for their host between 1 and 60 minutes",
+            ));
+        }
+        if self.keep_days > 30 {
+            return Err(Invalid::new(
+                "visitors.keep_days",
+                "visitors are kept on the kiosk at most 30 days",
+            ));
+        }
+        Ok(())
+    }
+
+    /// How long a walk-in waits for their host's answer.
+    pub fn approval_wait(&self) -> chrono::Duration {
+        chrono::Duration::minutes(i64::from(self.approval_wait_minutes))
+    }
+
+    /// The terms a walk-in must accept, if staff set any.
+    pub fn terms(&self) -> Option<&str> {
+        self.terms
+            .as_deref()
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(default)]
+pub struct Settings {
+    pub location: Option<Location>,
+    pub auto_checkout: bool,
+    pub auto_checkout_rule: AutoCheckoutRule,
+    pub privacy: PrivacyMode,
+    /// A second tap of the same member within this many seconds is ignored.
+    pub double_tap_seconds: u32,
+    /// After this many idle seconds the screen goes back to the grid.
+    pub idle_timeout_seconds: u32,
+    /// Members without a plan may check in (the server may charge a pass).
+    pub pay_as_you_go: bool,
+    /// Where member photos are, as an address with `{id}` for the member's Id
+    /// (`https://photos.example.com/{id}.jpg`); none: tiles show initials.
+    pub photo_url: Option<String>,
+    /// The space's accent colour, welcome line and attract screen (the logo is kept apart:
+    /// `Kiosk::logo`).
+    pub branding: crate::domain::brand::Branding,
+    pub visitors: VisitorSettings,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            location: None,
+            auto_checkout: false,
+            auto_checkout_rule: AutoCheckoutRule::default(),
+            privacy: PrivacyMode::FullName,
+            double_tap_seconds: 5,
+            idle_timeout_seconds: 30,
+            pay_as_you_go: false,
+            photo_url: None,
+            branding: crate::domain::brand::Branding::default(),
+            visitors: VisitorSettings::default(),
+        }
+    }
+}
+
+impl Settings {
+    /// Checks values a face may send; answers what is wrong in words staff understand.
+    pub fn validate(&self) -> Result<(), Invalid> {
+        if let Some(loc) = &self.location
+            && loc.time_zone.parse::<chrono_tz::Tz>().is_err()
+        {
+            return Err(Invalid::new(
+                "location",
+                format!("{:?} is not a time zone", loc.time_zone),
+            ));
+        }
+        match self.auto_checkout_rule {
+            AutoCheckoutRule::CutOff { hour, minute } if hour > 23 || minute > 59 => {
+                return Err(Invalid::new(
+                    "auto_checkout_rule",
+                    format!("{hour:02}:{minute:02} is not a time of day"),
+                ));
+            }
+            AutoCheckoutRule::AfterHours { hours } if hours == 0 || hours > 48 => {
+                return Err(Invalid::new(
+                    "auto_checkout_rule",
+                    "auto-checkout after hours must be between 1 and 48",
+                ));
+            }
+            _ => {}
+        }
+        if let Some(url) = &self.photo_url
+            && (!(url.starts_with("https://") || url.starts_with("http://"))
+                || !url.contains("{id}"))
+        {
+            return Err(Invalid::new(
+                "photo_url",
+                "a photo address starts with https:// and has {id} where the member's Id goes",
+            ));
+        }
+        self.branding.validate()?;
+        self.visitors.validate()?;
+        if self.double_tap_seconds > 120 {
+            return Err(Invalid::new(
+                "double_tap_seconds",
+                "the double-tap window is at most 120 seconds",
+            ));
+        }
+        if !(5..=3600).contains(&self.idle_timeout_seconds) {
+            return Err(Invalid::new(
+                "idle_timeout_seconds",
+                "the idle timeout is between 5 seconds and an hour",
+            ));
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bad_values_are_refused_in_words() {
+        let mut s = Settings::default();
+        assert!(s.validate().is_ok());
+        s.location = Some(Location {
+            id: 1,
+            name: "x".into(),
+            time_zone: "Mars/Olympus".into(),
+            ..Location::default()
+        });
+        let err = s.validate().unwrap_err();
+        assert!(err.message.contains("time zone"), "{err}");
+        assert_eq!(err.field, "location", "the refusal names its field");
+        s.location = None;
+        s.auto_checkout_rule = AutoCheckoutRule::CutOff {
+            hour: 25,
+            minute: 0,
+        };
+        assert!(s.validate().is_err());
+    }
+
+    #[test]
+    fn settings_saved_by_an_older_build_still_load() {
+        let s: Settings = serde_json::from_str(r#"{"auto_checkout": true}"#).unwrap();
+        assert!(s.auto_checkout);
+        assert_eq!(s.double_tap_seconds, 5, "new fields take their defaults");
+    }
+}

@@ -1,0 +1,249 @@
+//! Visitors at the front desk: an expected guest signs in with the code of their invitation
+//! (typed, or scanned from its QR code by a reader that types it), and out with the same code.
+//! Offline like members: the arrival is recorded durably and sent by the outbox. A code is
+//! guarded like a PIN (wrong ones make the next try wait), and nothing lists the guests.
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+use serde::Serialize;
+use uuid::Uuid;
+
+use std::sync::Arc;
+
+use super::{Members, Staff, WrongTries};
+use crate::domain::attempts::Caller;
+use crate::domain::model::{OutboxOp, VISITORS_DAY, VisitorRow, invitation_code};
+use crate::domain::views::{first_name, hh_mm};
+use crate::error::{KioskError, StoreError};
+use crate::shared::Shared;
+use crate::store::Tx;
+
+/// What a visitor sees after giving their code.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum VisitorOutcome {
+    /// Signed in now: whom they visit (where Nexudus names the host).
+    Arrived {
+        first_name: String,
+        host_name: Option<String>,
+        at_local: String,
+    },
+    /// Signed in before (the code given twice): the same words, nothing recorded again.
+    AlreadyArrived {
+        first_name: String,
+        host_name: Option<String>,
+    },
+    /// Signed out now.
+    SignedOut {
+        first_name: String,
+        at_local: String,
+    },
+    /// A sign-out for a visit not signed in, or signed out already: nothing recorded.
+    NotSignedIn { first_name: String },
+    /// A walk-in waits for their host's answer (`visitor_waiting` follows it).
+    Waiting {
+        visit: Uuid,
+        first_name: String,
+        host_name: Option<String>,
+        seconds_left: u32,
+    },
+    /// The host declined the visit.
+    Declined { first_name: String },
+    /// No answer from the host in time, or none possible (offline): reception takes over.
+    SeeReception { first_name: String },
+}
+
+/// How a visitor is found at the kiosk: by their invitation's code, or as picked from a search
+/// by name.
+#[derive(Debug, Clone, Copy)]
+enum Lookup<'a> {
+    Code(&'a str),
+    Visit(Uuid),
+}
+
+/// The visitors' desk: expected guests by code or by name, walk-ins (`walk_ins.rs`), staff
+/// signing everyone out. Cheap to clone; every clone is the same.
+#[derive(Debug, Clone)]
+pub struct Visitors {
+    pub(super) shared: Arc<Shared>,
+    pub(super) tries: WrongTries,
+    /// Where a walk-in finds their host.
+    pub(super) members: Members,
+}
+
+impl Visitors {
+    pub(crate) fn new(shared: Arc<Shared>, tries: WrongTries, members: Members) -> Self {
+        Self {
+            shared,
+            tries,
+            members,
+        }
+    }
+
+    /// An expected visitor signs in with their invitation's code, at the screen or a tablet.
+    pub fn sign_in(&self, caller: Caller, code: &str) -> Result<VisitorOutcome, KioskError> {
+        self.sign_in_found(caller, Lookup::Code(code))
+    }
+
+    /// [`Visitors::sign_in`], and a code the kiosk has not pulled yet (an invitation
+    /// made in the last seconds) is looked up online first, where the kiosk is online.
+    pub async fn sign_in_looking_up(
+        &self,
+        caller: Caller,
+        code: &str,
+    ) -> Result<VisitorOutcome, KioskError> {
+        self.tries.allowed(caller)?;
+        let location = self
+            .shared
+            .settings()
+            .location
+            .ok_or(KioskError::NoLocation)?;
+        let since = self.shared.clock.now() - VISITORS_DAY;
+        if let Some(code) = invitation_code(code)
+            && self
+                .shared
+                .store
+                .read(|tx| tx.visitor_by_code(location.id, &code, since))?
+                .is_none()
+        {
+            crate::sync::look_up_visitor_code(&self.shared, &code).await;
+        }
+        self.sign_in_found(caller, Lookup::Code(code))
+    }
+
+    /// A visitor found by name signs in.
+    pub fn sign_in_by(&self, caller: Caller, visit: Uuid) -> Result<VisitorOutcome, KioskError> {
+        self.sign_in_found(caller, Lookup::Visit(visit))
+    }
+
+    /// A visitor signs out with the same code.
+    pub fn sign_out(&self, caller: Caller, code: &str) -> Result<VisitorOutcome, KioskError> {
+        self.sign_out_found(caller, Lookup::Code(code))
+    }
+
+    /// A visitor found by name signs out.
+    pub fn sign_out_by(&self, caller: Caller, visit: Uuid) -> Result<VisitorOutcome, KioskError> {
+        self.sign_out_found(caller, Lookup::Visit(visit))
+    }
+
+    fn sign_in_found(
+        &self,
+        caller: Caller,
+        lookup: Lookup<'_>,
+    ) -> Result<VisitorOutcome, KioskError> {
+        self.by_visitor(caller, lookup, |tx, v, first, now, tz| {
+            if v.arrived_at.is_some() && v.departed_at.is_none() {
+                return Ok(VisitorOutcome::AlreadyArrived {
+                    first_name: first,
+                    host_name: v.host_name,
+                });
+            }
+            tx.set_visitor_arrived(v.local_id, now)?;
+            tx.enqueue(OutboxOp::VisitorArrived, v.local_id, now)?;
+            Ok(VisitorOutcome::Arrived {
+                first_name: first,
+                host_name: v.host_name,
+                at_local: hh_mm(now, tz),
+            })
+        })
+    }
+
+    fn sign_out_found(
+        &self,
+        caller: Caller,
+        lookup: Lookup<'_>,
+    ) -> Result<VisitorOutcome, KioskError> {
+        self.by_visitor(caller, lookup, |tx, v, first, now, tz| {
+            if v.arrived_at.is_none() || v.departed_at.is_some() {
+                return Ok(VisitorOutcome::NotSignedIn { first_name: first });
+            }
+            tx.set_visitor_departed(v.local_id, now)?;
+            tx.enqueue(OutboxOp::VisitorDeparted, v.local_id, now)?;
+            Ok(VisitorOutcome::SignedOut {
+                first_name: first,
+                at_local: hh_mm(now, tz),
+            })
+        })
+    }
+
+    /// Staff sign out every visitor still in at this location (the end of the day); answers
+    /// how many. Each departure goes through the outbox like one at the screen.
+    pub fn sign_out_all(&self, _staff: &Staff) -> Result<usize, KioskError> {
+        let location = self
+            .shared
+            .settings()
+            .location
+            .ok_or(KioskError::NoLocation)?;
+        let now = self.shared.clock.now();
+        let count = self.shared.store.write(|tx| {
+            let inside = tx.visitors_in(location.id)?;
+            for v in &inside {
+                tx.set_visitor_departed(v.local_id, now)?;
+                tx.enqueue(OutboxOp::VisitorDeparted, v.local_id, now)?;
+            }
+            Ok::<_, StoreError>(inside.len())
+        })?;
+        if count > 0 {
+            self.shared.nudge.notify_one();
+            self.shared.emit_progress();
+        }
+        Ok(count)
+    }
+
+    /// Finds today's visitor of this location and applies `change` in one durable transaction.
+    /// A code no visitor has counts as a wrong try at this caller, as a PIN does; no code is
+    /// compared while that caller waits. A walk-in still waiting for their host cannot sign in.
+    fn by_visitor(
+        &self,
+        caller: Caller,
+        lookup: Lookup<'_>,
+        change: impl FnOnce(
+            &Tx<'_>,
+            VisitorRow,
+            String,
+            DateTime<Utc>,
+            Tz,
+        ) -> Result<VisitorOutcome, KioskError>,
+    ) -> Result<VisitorOutcome, KioskError> {
+        self.tries.allowed(caller)?;
+        let location = self
+            .shared
+            .settings()
+            .location
+            .ok_or(KioskError::NoLocation)?;
+        let tz = location.tz();
+        let now = self.shared.clock.now();
+        let since = now - VISITORS_DAY;
+        let outcome = self.shared.store.write(|tx| {
+            let found = match lookup {
+                Lookup::Code(code) => match invitation_code(code) {
+                    Some(code) => tx.visitor_by_code(location.id, &code, since)?,
+                    None => None,
+                },
+                Lookup::Visit(id) => tx
+                    .visitor(id)?
+                    .filter(|v| v.location_id == location.id && v.expected_arrival >= since),
+            };
+            let Some(v) = found.filter(VisitorRow::may_sign_in) else {
+                return Ok(None);
+            };
+            let first = first_name(&v.full_name);
+            change(tx, v, first, now, tz).map(Some)
+        })?;
+        let Some(outcome) = outcome else {
+            self.tries.wrong(caller);
+            return Err(KioskError::UnknownCode);
+        };
+        if matches!(
+            outcome,
+            VisitorOutcome::Arrived { .. } | VisitorOutcome::SignedOut { .. }
+        ) {
+            self.shared.nudge.notify_one();
+            self.shared.emit_progress();
+        }
+        Ok(outcome)
+    }
+}
+
+#[cfg(test)]
+mod tests;
