@@ -51,40 +51,7 @@ impl Common {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Serve the kiosk UI and its API for browsers and tablets (demo mode without an account).
-    Serve {
-        #[command(flatten)]
-        common: Common,
-        /// Address to listen on. Loopback is the kiosk's own screen (plain HTTP); any other
-        /// address serves HTTPS and tablets pair first.
-        #[arg(long, default_value = "127.0.0.1:8080")]
-        bind: SocketAddr,
-        /// The TLS certificate (PEM) for LAN addresses, from IT; without it the kiosk makes a
-        /// self-signed one on first start and keeps it in the data directory.
-        #[arg(long, requires = "tls_key", env = "KIOSK_TLS_CERT")]
-        tls_cert: Option<PathBuf>,
-        /// The private key (PEM) of --tls-cert.
-        #[arg(long, requires = "tls_cert", env = "KIOSK_TLS_KEY")]
-        tls_key: Option<PathBuf>,
-        /// A host name tablets reach the kiosk by (besides its IP addresses); repeatable.
-        /// Requests for any other name are refused (DNS rebinding).
-        #[arg(long = "host-name", value_name = "NAME")]
-        host_names: Vec<String>,
-        /// Run against the built-in simulator even if an account is configured.
-        #[arg(long, conflicts_with = "no_demo")]
-        demo: bool,
-        /// Never start demo mode.
-        #[arg(long)]
-        no_demo: bool,
-        /// Members the demo simulator seeds.
-        #[arg(long, default_value_t = 200)]
-        members: usize,
-        /// The demo simulator's port (0: any free one).
-        #[arg(long, default_value_t = 0)]
-        sim_port: u16,
-        /// The built UI (ui/dist).
-        #[arg(long, env = "KIOSK_UI_DIR", default_value = "ui/dist")]
-        ui_dir: PathBuf,
-    },
+    Serve(Serve),
     /// Print this kiosk's health: connectivity, last sync, the queue, the API requests sent
     /// lately against the account's budget, the database's size, the version.
     Status {
@@ -102,25 +69,7 @@ enum Command {
     /// Check a Nexudus account before a location goes live: every role by a harmless read, the
     /// location and its time zone, members and contracts, the fields the kiosk uses. Writes
     /// nothing unless --write-test. Exits 1 when a check fails.
-    Doctor {
-        #[command(flatten)]
-        common: Common,
-        /// Check this account instead of the kiosk's stored login (the password comes from
-        /// KIOSK_NEXUDUS_PASSWORD).
-        #[arg(long)]
-        email: Option<String>,
-        #[arg(long, env = "KIOSK_NEXUDUS_PASSWORD", hide_env_values = true)]
-        password: Option<String>,
-        /// The two-factor code, if the account asks for one.
-        #[arg(long)]
-        totp: Option<String>,
-        /// The location (BusinessId) to check; the kiosk's own by default.
-        #[arg(long)]
-        location: Option<i64>,
-        /// Check this member in and out once: the only writes the doctor makes.
-        #[arg(long, value_name = "MEMBER_ID")]
-        write_test: Option<i64>,
-    },
+    Doctor(Doctor),
     /// Make a new pairing code for a tablet (valid 10 minutes, one tablet). Needs the staff PIN.
     PairCode {
         #[command(flatten)]
@@ -136,6 +85,63 @@ enum Command {
         #[arg(long, env = "KIOSK_STAFF_PIN", hide_env_values = true)]
         pin: String,
     },
+}
+
+#[derive(Debug, Args)]
+struct Serve {
+    #[command(flatten)]
+    common: Common,
+    /// Address to listen on. Loopback is the kiosk's own screen (plain HTTP); any other
+    /// address serves HTTPS and tablets pair first.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    bind: SocketAddr,
+    /// The TLS certificate (PEM) for LAN addresses, from IT; without it the kiosk makes a
+    /// self-signed one on first start and keeps it in the data directory.
+    #[arg(long, requires = "tls_key", env = "KIOSK_TLS_CERT")]
+    tls_cert: Option<PathBuf>,
+    /// The private key (PEM) of --tls-cert.
+    #[arg(long, requires = "tls_cert", env = "KIOSK_TLS_KEY")]
+    tls_key: Option<PathBuf>,
+    /// A host name tablets reach the kiosk by (besides its IP addresses); repeatable.
+    /// Requests for any other name are refused (DNS rebinding).
+    #[arg(long = "host-name", value_name = "NAME")]
+    host_names: Vec<String>,
+    /// Run against the built-in simulator even if an account is configured.
+    #[arg(long, conflicts_with = "no_demo")]
+    demo: bool,
+    /// Never start demo mode.
+    #[arg(long)]
+    no_demo: bool,
+    /// Members the demo simulator seeds.
+    #[arg(long, default_value_t = 200)]
+    members: usize,
+    /// The demo simulator's port (0: any free one).
+    #[arg(long, default_value_t = 0)]
+    sim_port: u16,
+    /// The built UI (ui/dist).
+    #[arg(long, env = "KIOSK_UI_DIR", default_value = "ui/dist")]
+    ui_dir: PathBuf,
+}
+
+#[derive(Debug, Args)]
+struct Doctor {
+    #[command(flatten)]
+    common: Common,
+    /// Check this account instead of the kiosk's stored login (the password comes from
+    /// KIOSK_NEXUDUS_PASSWORD).
+    #[arg(long)]
+    email: Option<String>,
+    #[arg(long, env = "KIOSK_NEXUDUS_PASSWORD", hide_env_values = true)]
+    password: Option<String>,
+    /// The two-factor code, if the account asks for one.
+    #[arg(long)]
+    totp: Option<String>,
+    /// The location (BusinessId) to check; the kiosk's own by default.
+    #[arg(long)]
+    location: Option<i64>,
+    /// Check this member in and out once: the only writes the doctor makes.
+    #[arg(long, value_name = "MEMBER_ID")]
+    write_test: Option<i64>,
 }
 
 /// How long a stop may take before the process leaves anyway.
@@ -172,123 +178,12 @@ async fn main() -> anyhow::Result<()> {
         )
         .init();
     match Cli::parse().command {
-        Command::Serve {
-            common,
-            bind,
-            tls_cert,
-            tls_key,
-            host_names,
-            demo,
-            no_demo,
-            members,
-            sim_port,
-            ui_dir,
-        } => {
-            let mut web = WebConfig::for_bind(bind);
-            web.host_names = host_names;
-            let identity = if web.https {
-                let mut names = web.host_names.clone();
-                if !bind.ip().is_unspecified() {
-                    names.push(bind.ip().to_string());
-                }
-                let given = tls_cert.as_deref().zip(tls_key.as_deref());
-                let identity = tls::identity(&common.data_dir(), given, &names)?;
-                web.tls_fingerprint = Some(identity.fingerprint.clone());
-                Some(identity)
-            } else {
-                None
-            };
-            let mut options = BootOptions::new(common.data_dir());
-            options.api_base = common.api_base.clone();
-            options.demo = if demo {
-                DemoChoice::Always
-            } else if no_demo {
-                DemoChoice::Never
-            } else {
-                DemoChoice::Auto
-            };
-            options.demo_members = members;
-            options.demo_sim_port = sim_port;
-            options.capabilities = kiosk::Capabilities {
-                pairing: web.pairing_required,
-                camera: true,
-                ..kiosk::Capabilities::default()
-            };
-            let running = kiosk_boot::boot(options).await?;
-            let pairing_required = web.pairing_required;
-            let state = AppState::new(running.kiosk.clone(), web);
-            let shutdown = state.shutdown.clone();
-            let listener = tokio::net::TcpListener::bind(bind)
-                .await
-                .with_context(|| format!("cannot listen on {bind}"))?;
-            let addr = listener.local_addr()?;
-            let scheme = if identity.is_some() { "https" } else { "http" };
-            println!("Kiosk listening on {scheme}://{addr}/");
-            if let Some(identity) = &identity {
-                println!(
-                    "TLS certificate {} ; SHA-256 fingerprint {}",
-                    identity.cert_path.display(),
-                    identity.fingerprint
-                );
-            }
-            if let Some(demo) = &running.demo {
-                println!(
-                    "Demo mode: simulator at {} ; staff PIN {}",
-                    demo.sim.base_url(),
-                    demo.staff_pin
-                );
-            }
-            if pairing_required {
-                let info = running.kiosk.staff().new_pairing_code_info()?;
-                println!(
-                    "Tablets on the network pair with code {} until {} (UTC); a new code: the staff panel, or `kiosk pair-code`",
-                    info.code,
-                    info.expires_at
-                        .map(|t| t.format("%H:%M").to_string())
-                        .unwrap_or_default()
-                );
-            }
-            let app =
-                router(state, Some(ui_dir)).into_make_service_with_connect_info::<SocketAddr>();
-            let stop = shutdown.clone().cancelled_owned();
-            let serving = match identity {
-                Some(identity) => {
-                    use axum::serve::ListenerExt;
-                    let tls = TlsListener::new(listener, identity.config)?.tap_io(|_| {});
-                    tokio::spawn(
-                        axum::serve(tls, app)
-                            .with_graceful_shutdown(stop)
-                            .into_future(),
-                    )
-                }
-                None => tokio::spawn(
-                    axum::serve(listener, app)
-                        .with_graceful_shutdown(stop)
-                        .into_future(),
-                ),
-            };
-            stop_signal().await;
-            info!("stopping: event streams end, the sync engine lets go of its queue");
-            shutdown.cancel();
-            // Within the ~10 s systemd and the OS give a stopping process: what has not ended
-            // by then is dropped (a write in flight stays "in doubt" and is looked up later).
-            let stopped = tokio::time::timeout(STOP_WITHIN, async {
-                let _ = tokio::join!(serving, running.sync.stop());
-            })
-            .await;
-            if stopped.is_err() {
-                warn!("the stop took too long; leaving anyway");
-            }
-            info!("stopped");
-            Ok(())
-        }
+        Command::Serve(serve) => serve.run().await,
         Command::Status { common, json } => {
             let kiosk = common.open()?;
             if json {
-                println!(
-                    "{}",
-                    serde_json::to_string_pretty(&kiosk.account().status()?)?
-                );
+                let status = kiosk.account().status()?;
+                println!("{}", serde_json::to_string_pretty(&status)?);
             } else {
                 println!("{}", kiosk.desk().health()?);
             }
@@ -300,46 +195,7 @@ async fn main() -> anyhow::Result<()> {
             println!("{}", serde_json::to_string_pretty(&status)?);
             Ok(())
         }
-        Command::Doctor {
-            common,
-            email,
-            password,
-            totp,
-            location,
-            write_test,
-        } => {
-            let kiosk = common.open()?;
-            let location = location.or_else(|| kiosk.account().settings().location.map(|l| l.id));
-            let report = match email {
-                Some(email) => {
-                    let base = common
-                        .api_base
-                        .clone()
-                        .unwrap_or_else(|| kiosk::NEXUDUS_BASE_URL.to_owned());
-                    let api = nexudus::Client::new(
-                        nexudus::ClientConfig::new(&base)?,
-                        Arc::new(nexudus::MemoryTokenStore::default()),
-                    )?;
-                    let password = nexudus::Secret::new(
-                        password.context("the password goes in KIOSK_NEXUDUS_PASSWORD")?,
-                    );
-                    api.login(&email, &password, totp.as_deref())
-                        .await
-                        .context("login refused")?;
-                    kiosk::doctor::check_account(&api, location, write_test).await
-                }
-                None => kiosk
-                    .account()
-                    .check_account(location, write_test)
-                    .await
-                    .context("no stored login: log in first, or give --email")?,
-            };
-            print!("{}", report.to_text());
-            if !report.all_ok() {
-                std::process::exit(1);
-            }
-            Ok(())
-        }
+        Command::Doctor(doctor) => doctor.run().await,
         Command::PairCode { common, pin } => {
             let kiosk = common.open()?;
             kiosk.staff().by_pin(&pin)?;
@@ -347,9 +203,7 @@ async fn main() -> anyhow::Result<()> {
             println!(
                 "{} (until {} UTC; pairs one tablet)",
                 info.code,
-                info.expires_at
-                    .map(|t| t.format("%H:%M").to_string())
-                    .unwrap_or_default()
+                until(&info)
             );
             Ok(())
         }
@@ -368,5 +222,180 @@ async fn main() -> anyhow::Result<()> {
             }
             Ok(())
         }
+    }
+}
+
+/// When a pairing code stops working, as HH:MM (UTC).
+fn until(info: &kiosk::PairingInfo) -> String {
+    info.expires_at
+        .map(|t| t.format("%H:%M").to_string())
+        .unwrap_or_default()
+}
+
+impl Serve {
+    /// Serves until SIGINT or SIGTERM, then stops within [`STOP_WITHIN`].
+    async fn run(self) -> anyhow::Result<()> {
+        let mut web = WebConfig::for_bind(self.bind);
+        web.host_names.clone_from(&self.host_names);
+        let identity = self.tls_identity(&mut web)?;
+        let running = kiosk_boot::boot(self.boot_options(&web)).await?;
+        let pairing_required = web.pairing_required;
+        let state = AppState::new(running.kiosk.clone(), web);
+        let shutdown = state.shutdown.clone();
+        let listener = tokio::net::TcpListener::bind(self.bind)
+            .await
+            .with_context(|| format!("cannot listen on {}", self.bind))?;
+        let scheme = if identity.is_some() { "https" } else { "http" };
+        println!("Kiosk listening on {scheme}://{}/", listener.local_addr()?);
+        announce(&running, identity.as_ref(), pairing_required)?;
+        let app = router(state, Some(self.ui_dir.clone()))
+            .into_make_service_with_connect_info::<SocketAddr>();
+        let stop = shutdown.clone().cancelled_owned();
+        let serving = match identity {
+            Some(identity) => {
+                use axum::serve::ListenerExt;
+                let tls = TlsListener::new(listener, identity.config)?.tap_io(|_| {});
+                tokio::spawn(
+                    axum::serve(tls, app)
+                        .with_graceful_shutdown(stop)
+                        .into_future(),
+                )
+            }
+            None => tokio::spawn(
+                axum::serve(listener, app)
+                    .with_graceful_shutdown(stop)
+                    .into_future(),
+            ),
+        };
+        stop_signal().await;
+        info!("stopping: event streams end, the sync engine lets go of its queue");
+        shutdown.cancel();
+        // Within the ~10 s systemd and the OS give a stopping process: what has not ended by
+        // then is dropped (a write in flight stays "in doubt" and is looked up later).
+        let stopped = tokio::time::timeout(STOP_WITHIN, async {
+            let _ = tokio::join!(serving, running.sync.stop());
+        })
+        .await;
+        if stopped.is_err() {
+            warn!("the stop took too long; leaving anyway");
+        }
+        info!("stopped");
+        Ok(())
+    }
+
+    /// The certificate of a face that serves HTTPS (IT's, or one made and kept), with its
+    /// fingerprint noted for the staff panel; none on loopback.
+    fn tls_identity(&self, web: &mut WebConfig) -> anyhow::Result<Option<tls::TlsIdentity>> {
+        if !web.https {
+            return Ok(None);
+        }
+        let mut names = web.host_names.clone();
+        if !self.bind.ip().is_unspecified() {
+            names.push(self.bind.ip().to_string());
+        }
+        let given = self.tls_cert.as_deref().zip(self.tls_key.as_deref());
+        let identity = tls::identity(&self.common.data_dir(), given, &names)?;
+        web.tls_fingerprint = Some(identity.fingerprint.clone());
+        Ok(Some(identity))
+    }
+
+    fn boot_options(&self, web: &WebConfig) -> BootOptions {
+        let mut options = BootOptions::new(self.common.data_dir());
+        options.api_base.clone_from(&self.common.api_base);
+        options.demo = if self.demo {
+            DemoChoice::Always
+        } else if self.no_demo {
+            DemoChoice::Never
+        } else {
+            DemoChoice::Auto
+        };
+        options.demo_members = self.members;
+        options.demo_sim_port = self.sim_port;
+        options.capabilities = kiosk::Capabilities {
+            pairing: web.pairing_required,
+            camera: true,
+            ..kiosk::Capabilities::default()
+        };
+        options
+    }
+}
+
+/// What IT reads when the face starts: the certificate, demo mode, the pairing code.
+fn announce(
+    running: &kiosk_boot::Running,
+    identity: Option<&tls::TlsIdentity>,
+    pairing_required: bool,
+) -> anyhow::Result<()> {
+    if let Some(identity) = identity {
+        println!(
+            "TLS certificate {} ; SHA-256 fingerprint {}",
+            identity.cert_path.display(),
+            identity.fingerprint
+        );
+    }
+    if let Some(demo) = &running.demo {
+        println!(
+            "Demo mode: simulator at {} ; staff PIN {}",
+            demo.sim.base_url(),
+            demo.staff_pin
+        );
+    }
+    if pairing_required {
+        let info = running.kiosk.staff().new_pairing_code_info()?;
+        println!(
+            "Tablets on the network pair with code {} until {} (UTC); a new code: the staff panel, or `kiosk pair-code`",
+            info.code,
+            until(&info)
+        );
+    }
+    Ok(())
+}
+
+impl Doctor {
+    /// Prints the report; exits 1 when a check fails.
+    async fn run(self) -> anyhow::Result<()> {
+        let kiosk = self.common.open()?;
+        let location = self
+            .location
+            .or_else(|| kiosk.account().settings().location.map(|l| l.id));
+        let report = match &self.email {
+            Some(email) => {
+                let api = self.log_in(email).await?;
+                kiosk::doctor::check_account(&api, location, self.write_test).await
+            }
+            None => kiosk
+                .account()
+                .check_account(location, self.write_test)
+                .await
+                .context("no stored login: log in first, or give --email")?,
+        };
+        print!("{}", report.to_text());
+        if !report.all_ok() {
+            std::process::exit(1);
+        }
+        Ok(())
+    }
+
+    /// A client logged in to the account given on the command line (its tokens kept in
+    /// memory only).
+    async fn log_in(&self, email: &str) -> anyhow::Result<nexudus::Client> {
+        let base = self
+            .common
+            .api_base
+            .clone()
+            .unwrap_or_else(|| kiosk::NEXUDUS_BASE_URL.to_owned());
+        let api = nexudus::Client::new(
+            nexudus::ClientConfig::new(&base)?,
+            Arc::new(nexudus::MemoryTokenStore::default()),
+        )?;
+        let password = nexudus::Secret::new(
+            self.password
+                .clone()
+                .context("the password goes in KIOSK_NEXUDUS_PASSWORD")?,
+        );
+        api.login(email, &password, self.totp.as_deref())
+            .await
+            .context("login refused")?;
+        Ok(api)
     }
 }

@@ -314,7 +314,13 @@ async fn check_members(d: &mut Doctor<'_>) {
         (!usable).then_some("report this to the kiosk's maintainers with the doctor's output"),
     );
     let ids: Vec<i64> = page.records.iter().map(|c| c.id).collect();
-    let batch = d.api.coworkers_by_ids(&ids);
+    check_member_batch(d, &ids).await;
+    check_one_member(d, first.id).await;
+}
+
+/// The batch read of whole records: teams and other locations come from it.
+async fn check_member_batch(d: &mut Doctor<'_>, ids: &[i64]) {
+    let batch = d.api.coworkers_by_ids(ids);
     if let Some(batch) = d
         .role(
             "Coworker-Read",
@@ -337,8 +343,12 @@ async fn check_members(d: &mut Doctor<'_>) {
             (!whole).then_some("report this to the kiosk's maintainers with the doctor's output"),
         );
     }
+}
+
+/// One whole record: the only answer with a member's PIN.
+async fn check_one_member(d: &mut Doctor<'_>, id: i64) {
     d.requests += 1;
-    match d.api.coworker(first.id).await {
+    match d.api.coworker(id).await {
         Ok(c) => d.line(
             "one-record answer",
             true,

@@ -1,7 +1,9 @@
 //! The check-in kiosk's core: the offline member cache, durable check-ins, exactly-once sync to
-//! Nexudus, and auto-checkout. One [`Kiosk`] service is all the faces call, through one
-//! definition of each call ([`calls`]); nothing of tauri, gtk, webkit or axum is in this
-//! crate's tree. `docs/architecture.md` draws the rooms and the rules between them.
+//! Nexudus, and auto-checkout. Its folders are its layers: [`domain`] (the vocabulary, no I/O),
+//! [`store`] (the only SQL), [`sync`] (the engine), [`services`] (one per concern, wired by
+//! [`Kiosk`]) and [`calls`] (every call a face can make, declared once). Nothing of tauri, gtk,
+//! webkit or axum is in this crate's tree. `docs/architecture.md` draws the layers and the rules
+//! between them.
 
 pub mod calls;
 pub mod config;

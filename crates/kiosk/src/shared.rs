@@ -15,7 +15,7 @@ use crate::domain::clock::Clock;
 use crate::domain::events::Event;
 use crate::domain::index::MemberIndex;
 use crate::domain::model::OutboxStatus;
-use crate::domain::settings::Settings;
+use crate::domain::settings::{Location, Settings};
 use crate::domain::views::Connectivity;
 use crate::error::{ErrorDto, KioskError, StoreError};
 use crate::secrets::{DeviceKey, SecretStore, SessionStore};
@@ -201,6 +201,16 @@ impl Shared {
 
     pub fn settings(&self) -> Settings {
         self.settings.read().unwrap().clone()
+    }
+
+    /// The kiosk's location, which every tap, visitor and desk view needs.
+    pub fn location(&self) -> Result<Location, KioskError> {
+        self.settings
+            .read()
+            .unwrap()
+            .location
+            .clone()
+            .ok_or(KioskError::NoLocation)
     }
 
     /// Keeps new settings (in the file, then in memory) with an audit line `what`, and tells the

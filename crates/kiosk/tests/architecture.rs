@@ -114,10 +114,9 @@ fn a_circle_between_two_rooms_is_found() {
 fn no_crate_has_rooms_that_import_each_other_in_a_circle() {
     for src in SOURCES {
         let graph = imports(&root().join(src));
-        assert!(
-            !graph.is_empty() || src.starts_with("src-tauri"),
-            "{src}: no rooms read"
-        );
+        if matches!(*src, "crates/kiosk/src" | "crates/nexudus-sim/src") {
+            assert!(graph.len() > 5, "{src}: its rooms were read");
+        }
         assert_eq!(circles(&graph), Vec::<Vec<String>>::new(), "{src}");
     }
 }
@@ -167,7 +166,7 @@ fn named_in_doc() -> (BTreeSet<String>, BTreeSet<String>) {
             .skip(1)
             .step_by(2)
             .filter(|t| {
-                t.ends_with(".rs")
+                Path::new(t).extension().is_some_and(|e| e == "rs")
                     && t.contains('/')
                     && t.chars().all(|c| c.is_alphanumeric() || "/_-.".contains(c))
             })
@@ -190,8 +189,10 @@ fn the_architecture_doc_s_module_map_names_every_source_file_and_no_other() {
         rust_files(&root().join(src), &mut files);
     }
     let root = root().canonicalize().unwrap();
+    // A module's tests sit in `<module>/tests.rs` (CONTRIBUTING.md): the map names the module.
     let present: BTreeSet<String> = files
         .iter()
+        .filter(|f| f.file_name().is_some_and(|n| n != "tests.rs"))
         .map(|f| {
             let f = f.canonicalize().unwrap();
             f.strip_prefix(&root)
@@ -202,8 +203,14 @@ fn the_architecture_doc_s_module_map_names_every_source_file_and_no_other() {
         .collect();
     let missing: Vec<_> = present.difference(&map).collect();
     assert!(missing.is_empty(), "the module map misses {missing:?}");
+    // Paths from the repository's root; a path inside a crate (`services/fixture.rs`) is prose.
     let gone: Vec<_> = anywhere
         .iter()
+        .filter(|p| {
+            ["crates/", "src-tauri/", "tests/"]
+                .iter()
+                .any(|r| p.starts_with(r))
+        })
         .filter(|p| !root.join(p).is_file())
         .collect();
     assert!(

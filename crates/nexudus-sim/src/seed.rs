@@ -341,15 +341,7 @@ pub fn coworkers(
     };
     for index in 0..count {
         let id = 100_001 + index as i64;
-        let full_name = if rng.random_ratio(1, 60) {
-            (*LONG_NAMES.choose(&mut rng).unwrap()).to_owned()
-        } else {
-            format!(
-                "{} {}",
-                FIRST_NAMES.choose(&mut rng).unwrap(),
-                LAST_NAMES.choose(&mut rng).unwrap()
-            )
-        };
+        let full_name = seeded_name(&mut rng);
         let company = rng
             .random_bool(0.6)
             .then(|| (*COMPANIES.choose(&mut rng).unwrap()).to_owned());
@@ -358,34 +350,21 @@ pub fn coworkers(
         } else {
             1
         };
-        let home = businesses.choose(&mut rng).unwrap().id;
-        let mut member_of = vec![home];
-        if rng.random_ratio(1, 5) {
-            let other = businesses.choose(&mut rng).unwrap().id;
-            if other != home {
-                member_of.push(other);
-            }
-        }
+        let (home, member_of) = seeded_locations(&mut rng, businesses);
         let team_ids = if rng.random_ratio(1, 3) {
             vec![teams.choose(&mut rng).unwrap().id]
         } else {
             vec![]
         };
         let access_pincode = rng.random_ratio(1, 3).then(|| {
-            loop {
-                let pin = format!("{:0pin_width$}", rng.random_range(0..pin_space));
-                if pins.insert(pin.clone()) {
-                    break pin;
-                }
-            }
+            unique(&mut pins, || {
+                format!("{:0pin_width$}", rng.random_range(0..pin_space))
+            })
         });
         let access_card_id = rng.random_ratio(1, 4).then(|| {
-            loop {
-                let card = format!("{:010}", rng.random_range(1_000_000_000u64..10_000_000_000));
-                if cards.insert(card.clone()) {
-                    break card;
-                }
-            }
+            unique(&mut cards, || {
+                format!("{:010}", rng.random_range(1_000_000_000u64..10_000_000_000))
+            })
         });
         let updated_on = epoch() - Duration::minutes(rng.random_range(0..90 * 24 * 60));
         let created_on = updated_on - Duration::days(rng.random_range(0..700));
@@ -411,6 +390,42 @@ pub fn coworkers(
         });
     }
     out
+}
+
+/// A member's name: now and then one of the long ones a tile must fit.
+fn seeded_name(rng: &mut StdRng) -> String {
+    if rng.random_ratio(1, 60) {
+        (*LONG_NAMES.choose(rng).unwrap()).to_owned()
+    } else {
+        format!(
+            "{} {}",
+            FIRST_NAMES.choose(rng).unwrap(),
+            LAST_NAMES.choose(rng).unwrap()
+        )
+    }
+}
+
+/// A member's home location, and one in five a member of a second one too.
+fn seeded_locations(rng: &mut StdRng, businesses: &[Business]) -> (i64, Vec<i64>) {
+    let home = businesses.choose(rng).unwrap().id;
+    let mut member_of = vec![home];
+    if rng.random_ratio(1, 5) {
+        let other = businesses.choose(rng).unwrap().id;
+        if other != home {
+            member_of.push(other);
+        }
+    }
+    (home, member_of)
+}
+
+/// A value `draw` makes that no member has yet (PINs and card numbers are unique).
+fn unique(taken: &mut HashSet<String>, mut draw: impl FnMut() -> String) -> String {
+    loop {
+        let value = draw();
+        if taken.insert(value.clone()) {
+            return value;
+        }
+    }
 }
 
 /// The members' contracts, from the plans the seed gave them: one active contract per plan

@@ -67,36 +67,47 @@ fn floor(requests: usize) -> Duration {
 /// API use under the real limits (issue 10's fleet budget): a first load, a kiosk's requests
 /// per hour idle and at 200 taps an hour, and the pace of the background fill of whole records.
 async fn budget() {
+    for members in [2_000, 10_000] {
+        budget_first_load(members).await;
+    }
+    budget_steady_and_fill().await;
+}
+
+/// A first load of `members` members under the real limits, against the least time they allow.
+async fn budget_first_load(members: usize) {
+    use nexudus_sim::{SimConfig, Simulator};
+
+    let sim = Simulator::start(SimConfig {
+        members,
+        ..SimConfig::default()
+    })
+    .await
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let kiosk = scenarios::open_kiosk(dir.path(), Limits::default());
+    let t = Instant::now();
+    scenarios::connect(&kiosk, &sim).await;
+    let took = t.elapsed();
+    let requests = sim
+        .requests()
+        .iter()
+        .filter(|r| r.path != "/api/token")
+        .count();
+    let throttled = sim.requests().iter().filter(|r| r.status == 409).count();
+    let least = floor(requests);
+    println!(
+        "{:<58} {took:.1?}, {requests} requests, {throttled} throttled; the limits allow {least:.1?} ({:.0}% of it)",
+        format!("first load of {members} members, real limits"),
+        took.as_secs_f64() * 100.0 / least.as_secs_f64().max(0.001)
+    );
+}
+
+/// A kiosk's steady state, on its own schedule (a minute idle, a minute at 200 taps an hour),
+/// then the background fill of whole records on its default pace.
+async fn budget_steady_and_fill() {
     use kiosk::SyncOptions;
     use nexudus_sim::{SimConfig, Simulator};
 
-    for members in [2_000, 10_000] {
-        let sim = Simulator::start(SimConfig {
-            members,
-            ..SimConfig::default()
-        })
-        .await
-        .unwrap();
-        let dir = tempfile::tempdir().unwrap();
-        let kiosk = scenarios::open_kiosk(dir.path(), Limits::default());
-        let t = Instant::now();
-        scenarios::connect(&kiosk, &sim).await;
-        let took = t.elapsed();
-        let requests = sim
-            .requests()
-            .iter()
-            .filter(|r| r.path != "/api/token")
-            .count();
-        let throttled = sim.requests().iter().filter(|r| r.status == 409).count();
-        let least = floor(requests);
-        println!(
-            "{:<58} {took:.1?}, {requests} requests, {throttled} throttled; the limits allow {least:.1?} ({:.0}% of it)",
-            format!("first load of {members} members, real limits"),
-            took.as_secs_f64() * 100.0 / least.as_secs_f64().max(0.001)
-        );
-    }
-
-    // A kiosk's steady state, on its own schedule: a minute idle, a minute at 200 taps an hour.
     let sim = Simulator::start(SimConfig {
         members: 2_000,
         ..SimConfig::default()
@@ -199,7 +210,10 @@ async fn load_and_tap() {
             assert!(!matches!(out, TapOutcome::Ignored { .. }), "round {round}");
         }
     }
-    report("Kiosk::tap to durable commit, 50,000 members cached", taps);
+    report(
+        "Members::tap to durable commit, 50,000 members cached",
+        taps,
+    );
 }
 
 async fn search() {

@@ -1,5 +1,5 @@
 /** In "search only" privacy the core finds no one for fewer letters than this (the kiosk's
- * `search`, crates/kiosk/src/kiosk/mod.rs), so that a passer-by cannot list members. */
+ * `search`, crates/kiosk/src/services/members.rs), so that a passer-by cannot list members. */
 export const SEARCH_ONLY_MIN_LETTERS = 3;
 
 /** The letters and digits of a query, accents set aside, as the core counts them. */

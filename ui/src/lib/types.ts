@@ -260,7 +260,7 @@ pay_as_you_go: boolean,
 photo_url: string | null, 
 /**
  * The space's accent colour, welcome line and attract screen (the logo is kept apart:
- * `Kiosk::logo`).
+ * `Account::logo`).
  */
 branding: Branding, visitors: VisitorSettings, };
 

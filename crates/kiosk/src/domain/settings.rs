@@ -146,7 +146,7 @@ pub struct Settings {
     /// (`https://photos.example.com/{id}.jpg`); none: tiles show initials.
     pub photo_url: Option<String>,
     /// The space's accent colour, welcome line and attract screen (the logo is kept apart:
-    /// `Kiosk::logo`).
+    /// `Account::logo`).
     pub branding: crate::domain::brand::Branding,
     pub visitors: VisitorSettings,
 }

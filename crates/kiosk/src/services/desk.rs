@@ -8,6 +8,7 @@ use std::collections::HashSet;
 use std::time::Duration as StdDuration;
 
 use chrono::{DateTime, Duration, Utc};
+use chrono_tz::Tz;
 use nexudus::{FailedCheckinQuery, Paging};
 use tracing::debug;
 
@@ -53,18 +54,11 @@ impl Desk {
         }
     }
 
-    pub(super) fn desk_location(&self) -> Result<Location, KioskError> {
-        self.shared
-            .settings()
-            .location
-            .ok_or(KioskError::NoLocation)
-    }
-
     /// Everyone in now: members with an open check-in at the location, from this kiosk or
     /// anywhere Nexudus records it (other kiosks, doors, the dashboard), and visitors signed
     /// in. Longest in first.
     pub fn presence(&self, _staff: &Staff) -> Result<Vec<Presence>, KioskError> {
-        let location = self.desk_location()?;
+        let location = self.shared.location()?;
         let tz = location.tz();
         let mut people = self.shared.store.read(|tx| {
             let mut seen = HashSet::new();
@@ -114,70 +108,28 @@ impl Desk {
     /// Nexudus's own when it can be reached within a few seconds), and parked entries with
     /// what to do about each.
     pub async fn today(&self, staff: &Staff) -> Result<Today, KioskError> {
-        let location = self.desk_location()?;
+        let location = self.shared.location()?;
         let tz = location.tz();
-        let now = self.shared.clock.now();
-        let (_, midnight) = today_at(now, tz);
-        let (mut timeline, mut failed) = self.shared.store.read(|tx| {
-            let mut timeline = Vec::new();
-            let name = |id: i64| -> Result<String, StoreError> {
-                Ok(tx
-                    .member(id)?
-                    .map_or_else(|| format!("#{id}"), |m| m.full_name))
-            };
-            for c in tx.checkins_since(location.id, midnight)? {
-                let who = name(c.member_id)?;
-                timeline.push(Movement {
-                    at: c.from_time,
-                    at_local: hh_mm(c.from_time, tz),
-                    name: who.clone(),
-                    member_id: Some(c.member_id),
-                    arrival: true,
-                    how: How::of(&c),
-                    checkin: Some(c.local_id),
-                });
-                if let Some(to) = c.to_time {
-                    timeline.push(Movement {
-                        at: to,
-                        at_local: hh_mm(to, tz),
-                        name: who,
-                        member_id: Some(c.member_id),
-                        arrival: false,
-                        how: How::of(&c),
-                        checkin: Some(c.local_id),
-                    });
-                }
-            }
-            let mut failed = Vec::new();
-            for f in tx.failed_since(location.id, midnight)? {
-                failed.push(FailedLine {
-                    at: f.attempt_time,
-                    at_local: hh_mm(f.attempt_time, tz),
-                    name: f.member_id.map(name).transpose()?,
-                    reason: f.reason,
-                    description: f.description,
-                    here: true,
-                });
-            }
-            Ok::<_, StoreError>((timeline, failed))
-        })?;
+        let (_, midnight) = today_at(self.shared.clock.now(), tz);
+        let (mut timeline, mut failed) = self.local_day(location.id, midnight, tz)?;
         timeline.sort_by_key(|m| m.at);
         let server = self.server_failed(&location, midnight).await;
         let server_failed_read = server.is_some();
         let ours: HashSet<DateTime<Utc>> = failed.iter().map(|f| f.at).collect();
-        for f in server.unwrap_or_default() {
-            // The kiosk's own refusals, sent to Nexudus, come back: shown once.
-            if !ours.contains(&f.checkin_attempt_time) {
-                failed.push(FailedLine {
+        // The kiosk's own refusals, sent to Nexudus, come back: shown once.
+        let theirs = server.unwrap_or_default().into_iter();
+        failed.extend(
+            theirs
+                .filter(|f| !ours.contains(&f.checkin_attempt_time))
+                .map(|f| FailedLine {
                     at: f.checkin_attempt_time,
                     at_local: hh_mm(f.checkin_attempt_time, tz),
                     name: f.coworker_full_name,
                     reason: "server".into(),
                     description: f.description.unwrap_or_default(),
                     here: false,
-                });
-            }
-        }
+                }),
+        );
         failed.sort_by_key(|f| f.at);
         let parked = self
             .queue(staff, 200)?
@@ -195,6 +147,52 @@ impl Desk {
             parked,
             server_failed_read,
         })
+    }
+
+    /// The day here since `midnight` from the local data: every arrival and departure, and
+    /// this kiosk's refusals.
+    fn local_day(
+        &self,
+        location: i64,
+        midnight: DateTime<Utc>,
+        tz: Tz,
+    ) -> Result<(Vec<Movement>, Vec<FailedLine>), KioskError> {
+        Ok(self.shared.store.read(|tx| {
+            let name = |id: i64| -> Result<String, StoreError> {
+                Ok(tx
+                    .member(id)?
+                    .map_or_else(|| format!("#{id}"), |m| m.full_name))
+            };
+            let mut timeline = Vec::new();
+            for c in tx.checkins_since(location, midnight)? {
+                let who = name(c.member_id)?;
+                let movement = |at: DateTime<Utc>, name: String, arrival: bool| Movement {
+                    at,
+                    at_local: hh_mm(at, tz),
+                    name,
+                    member_id: Some(c.member_id),
+                    arrival,
+                    how: How::of(&c),
+                    checkin: Some(c.local_id),
+                };
+                timeline.push(movement(c.from_time, who.clone(), true));
+                if let Some(to) = c.to_time {
+                    timeline.push(movement(to, who, false));
+                }
+            }
+            let mut failed = Vec::new();
+            for f in tx.failed_since(location, midnight)? {
+                failed.push(FailedLine {
+                    at: f.attempt_time,
+                    at_local: hh_mm(f.attempt_time, tz),
+                    name: f.member_id.map(name).transpose()?,
+                    reason: f.reason,
+                    description: f.description,
+                    here: true,
+                });
+            }
+            Ok::<_, StoreError>((timeline, failed))
+        })?)
     }
 
     /// Nexudus's refused attempts at the location since `since`, or none when it cannot be
@@ -257,7 +255,7 @@ impl Desk {
     /// People in by hour today, the same weekday's typical hours over the last weeks, and the
     /// day's peak. Members only: visitors are counted by the roll-call, not the chart.
     pub fn occupancy(&self, _staff: &Staff) -> Result<Occupancy, KioskError> {
-        let location = self.desk_location()?;
+        let location = self.shared.location()?;
         let tz = location.tz();
         let now = self.shared.clock.now();
         let (day, midnight) = today_at(now, tz);
@@ -294,7 +292,7 @@ impl Desk {
     /// Everyone in the building now, from the local data (so it works offline), and how fresh
     /// that data is.
     pub fn roll_call(&self, staff: &Staff) -> Result<RollCall, KioskError> {
-        let location = self.desk_location()?;
+        let location = self.shared.location()?;
         let now = self.shared.clock.now();
         let people = self.presence(staff)?;
         self.audit_staff("roll_call", &format!("{} people listed", people.len()))?;

@@ -29,7 +29,7 @@ impl Desk {
         member_id: i64,
         check_in: bool,
     ) -> Result<TapOutcome, KioskError> {
-        let location = self.desk_location()?;
+        let location = self.shared.location()?;
         let open = self
             .shared
             .store
@@ -75,7 +75,7 @@ impl Desk {
         checkin: Uuid,
         to_local: &str,
     ) -> Result<(), KioskError> {
-        let location = self.desk_location()?;
+        let location = self.shared.location()?;
         let tz = location.tz();
         let now = self.shared.clock.now();
         let time = NaiveTime::parse_from_str(to_local.trim(), "%H:%M")

@@ -15,6 +15,16 @@ use uuid::Uuid;
 
 pub(crate) const HERE: i64 = 1001;
 
+/// The fixture's location, in London.
+pub(crate) fn here() -> Location {
+    Location {
+        id: HERE,
+        name: "Shoreditch Hub".into(),
+        time_zone: "Europe/London".into(),
+        ..Location::default()
+    }
+}
+
 pub(crate) const PIN: &str = "2468";
 
 pub(crate) fn member(id: i64, name: &str) -> Member {
@@ -88,12 +98,7 @@ pub(crate) fn fixture() -> Fixture {
         .unwrap();
     kiosk.shared.rebuild_index().unwrap();
     let settings = Settings {
-        location: Some(Location {
-            id: HERE,
-            name: "Shoreditch Hub".into(),
-            time_zone: "Europe/London".into(),
-            ..Location::default()
-        }),
+        location: Some(here()),
         auto_checkout: true,
         ..Settings::default()
     };

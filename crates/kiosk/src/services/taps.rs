@@ -1,17 +1,18 @@
 //! Taps: a tile, a PIN or a card, recorded durably before the member sees the answer.
 
-use chrono::Duration;
+use chrono::{DateTime, Duration, Utc};
 use uuid::Uuid;
 
 use super::Members;
 use crate::config::KIOSK_SOURCE;
 use crate::domain::attempts::Caller;
 use crate::domain::events::Event;
-use crate::domain::model::{CheckinRow, FailedRow, Origin, OutboxOp, TapMethod};
-use crate::domain::rules;
+use crate::domain::model::{CheckinRow, FailedRow, Member, Origin, OutboxOp, TapMethod};
+use crate::domain::rules::{self, Refusal};
+use crate::domain::settings::{Location, Settings};
 use crate::domain::views::{IgnoredAfter, TapOutcome, first_name, hh_mm, local_time};
 use crate::error::KioskError;
-use crate::store::StateKey;
+use crate::store::{StateKey, Tx};
 
 /// What a member showed the kiosk in place of their tile.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -102,6 +103,9 @@ impl Members {
         self.tap_as(member.id, method)
     }
 
+    /// A tap for `member_id` by `method`: said again within the double-tap window; otherwise
+    /// a check-out if they are in here, else a check-in or a refusal by the rules, written with
+    /// its outbox entry in one durable transaction before this answers.
     pub(super) fn tap_as(
         &self,
         member_id: i64,
@@ -109,101 +113,28 @@ impl Members {
     ) -> Result<TapOutcome, KioskError> {
         let settings = self.shared.settings();
         let location = settings.location.clone().ok_or(KioskError::NoLocation)?;
-        let tz = location.tz();
         let now = self.shared.clock.now();
-        {
-            let recent = self.recent.lock().unwrap();
-            if let Some((at, before)) = recent.get(&member_id)
-                && now - *at < Duration::seconds(i64::from(settings.double_tap_seconds))
-                && now >= *at
-                && let Some(again) = said_again(member_id, before)
-            {
-                return Ok(again);
-            }
+        if let Some(again) = self.said_again_within(member_id, now, &settings) {
+            return Ok(again);
         }
+        let tap = Tap {
+            member_id,
+            method,
+            location: &location,
+            settings: &settings,
+            now,
+        };
         let outcome = self.shared.store.write(|tx| {
             let member = tx
                 .member(member_id)?
                 .ok_or(KioskError::UnknownMember(member_id))?;
-            let first = first_name(&member.full_name);
             if let Some(open) = tx.open_checkin(member_id, location.id)? {
-                // Never before it began (a check-in may start a second late: see
-                // `start_of_check_in`).
-                let now = now.max(open.from_time);
-                tx.close_checkin(open.local_id, now, Some(local_time(now, tz)))?;
-                tx.enqueue(OutboxOp::CloseCheckin, open.local_id, now)?;
-                return Ok::<_, KioskError>(TapOutcome::Goodbye {
-                    member_id,
-                    first_name: first,
-                    at: now,
-                    at_local: hh_mm(now, tz),
-                    minutes: (now - open.from_time).num_minutes().max(0),
-                    checkin: open.local_id,
-                });
+                return tap.check_out(tx, &member, &open);
             }
-            let teams = tx.team_names(&member.teams)?;
             let plans_known = tx.get_state(StateKey::PlansAt)?.is_some();
             match rules::check_in_allowed(&member, location.id, &settings, plans_known) {
-                Ok(()) => {
-                    let now = rules::start_of_check_in(now, tx.latest_start(member_id)?);
-                    let row = CheckinRow {
-                        local_id: Uuid::now_v7(),
-                        nexudus_id: None,
-                        member_id,
-                        location_id: location.id,
-                        from_time: now,
-                        from_time_local: Some(local_time(now, tz)),
-                        to_time: None,
-                        to_time_local: None,
-                        source: KIOSK_SOURCE,
-                        method: method.as_str().to_owned(),
-                        auto_checkout: settings.auto_checkout,
-                        teams,
-                        plan: member.plan.clone(),
-                        origin: Origin::Kiosk,
-                        server_fields: nexudus::ServerFields::default(),
-                    };
-                    tx.insert_checkin(&row, now)?;
-                    tx.enqueue(OutboxOp::CreateCheckin, row.local_id, now)?;
-                    Ok(TapOutcome::Welcome {
-                        member_id,
-                        first_name: first,
-                        at: now,
-                        at_local: hh_mm(now, tz),
-                        checkin: row.local_id,
-                    })
-                }
-                Err(reason) => {
-                    let row = FailedRow {
-                        local_id: Uuid::now_v7(),
-                        nexudus_id: None,
-                        member_id: Some(member_id),
-                        location_id: location.id,
-                        attempt_time: now,
-                        attempt_local: Some(local_time(now, tz)),
-                        source: KIOSK_SOURCE,
-                        method: method.as_str().to_owned(),
-                        reason: reason.code().to_owned(),
-                        description: reason.staff_description(&location.name),
-                        teams,
-                        plan: member.plan.clone(),
-                    };
-                    tx.insert_failed(&row)?;
-                    tx.enqueue(OutboxOp::CreateFailed, row.local_id, now)?;
-                    // A PIN or card refused shows no name: a guessed PIN must not tell whose
-                    // it is. The member who typed their own knows; reception sees the reason.
-                    let (member_id, first_name) =
-                        if matches!(method, TapMethod::Tile | TapMethod::Staff) {
-                            (Some(member_id), first)
-                        } else {
-                            (None, String::new())
-                        };
-                    Ok(TapOutcome::Rejected {
-                        member_id,
-                        first_name,
-                        reason,
-                    })
-                }
+                Ok(()) => tap.check_in(tx, &member),
+                Err(reason) => tap.refuse(tx, &member, reason),
             }
         })?;
         self.recent
@@ -216,6 +147,123 @@ impl Members {
         });
         self.shared.nudge.notify_one();
         Ok(outcome)
+    }
+
+    /// The member's last answer said again, where they tapped within the double-tap window.
+    fn said_again_within(
+        &self,
+        member_id: i64,
+        now: DateTime<Utc>,
+        settings: &Settings,
+    ) -> Option<TapOutcome> {
+        let recent = self.recent.lock().unwrap();
+        let (at, before) = recent.get(&member_id)?;
+        let window = Duration::seconds(i64::from(settings.double_tap_seconds));
+        (now - *at < window && now >= *at)
+            .then(|| said_again(member_id, before))
+            .flatten()
+    }
+}
+
+/// One tap being written: who, how, where, when.
+struct Tap<'a> {
+    member_id: i64,
+    method: TapMethod,
+    location: &'a Location,
+    settings: &'a Settings,
+    now: DateTime<Utc>,
+}
+
+impl Tap<'_> {
+    /// The member is in here: their check-in closes now (never before it began: a check-in may
+    /// start a second late, see `start_of_check_in`).
+    fn check_out(
+        &self,
+        tx: &Tx<'_>,
+        member: &Member,
+        open: &CheckinRow,
+    ) -> Result<TapOutcome, KioskError> {
+        let tz = self.location.tz();
+        let now = self.now.max(open.from_time);
+        tx.close_checkin(open.local_id, now, Some(local_time(now, tz)))?;
+        tx.enqueue(OutboxOp::CloseCheckin, open.local_id, now)?;
+        Ok(TapOutcome::Goodbye {
+            member_id: self.member_id,
+            first_name: first_name(&member.full_name),
+            at: now,
+            at_local: hh_mm(now, tz),
+            minutes: (now - open.from_time).num_minutes().max(0),
+            checkin: open.local_id,
+        })
+    }
+
+    /// The rules let the member in: a check-in from now (or a second after their last one).
+    fn check_in(&self, tx: &Tx<'_>, member: &Member) -> Result<TapOutcome, KioskError> {
+        let tz = self.location.tz();
+        let now = rules::start_of_check_in(self.now, tx.latest_start(self.member_id)?);
+        let row = CheckinRow {
+            local_id: Uuid::now_v7(),
+            nexudus_id: None,
+            member_id: self.member_id,
+            location_id: self.location.id,
+            from_time: now,
+            from_time_local: Some(local_time(now, tz)),
+            to_time: None,
+            to_time_local: None,
+            source: KIOSK_SOURCE,
+            method: self.method.as_str().to_owned(),
+            auto_checkout: self.settings.auto_checkout,
+            teams: tx.team_names(&member.teams)?,
+            plan: member.plan.clone(),
+            origin: Origin::Kiosk,
+            server_fields: nexudus::ServerFields::default(),
+        };
+        tx.insert_checkin(&row, now)?;
+        tx.enqueue(OutboxOp::CreateCheckin, row.local_id, now)?;
+        Ok(TapOutcome::Welcome {
+            member_id: self.member_id,
+            first_name: first_name(&member.full_name),
+            at: now,
+            at_local: hh_mm(now, tz),
+            checkin: row.local_id,
+        })
+    }
+
+    /// The rules refuse: a failed check-in with the reason, for Nexudus and staff.
+    fn refuse(
+        &self,
+        tx: &Tx<'_>,
+        member: &Member,
+        reason: Refusal,
+    ) -> Result<TapOutcome, KioskError> {
+        let row = FailedRow {
+            local_id: Uuid::now_v7(),
+            nexudus_id: None,
+            member_id: Some(self.member_id),
+            location_id: self.location.id,
+            attempt_time: self.now,
+            attempt_local: Some(local_time(self.now, self.location.tz())),
+            source: KIOSK_SOURCE,
+            method: self.method.as_str().to_owned(),
+            reason: reason.code().to_owned(),
+            description: reason.staff_description(&self.location.name),
+            teams: tx.team_names(&member.teams)?,
+            plan: member.plan.clone(),
+        };
+        tx.insert_failed(&row)?;
+        tx.enqueue(OutboxOp::CreateFailed, row.local_id, self.now)?;
+        // A PIN or card refused shows no name: a guessed PIN must not tell whose it is. The
+        // member who typed their own knows; reception sees the reason.
+        let (member_id, first_name) = if matches!(self.method, TapMethod::Tile | TapMethod::Staff) {
+            (Some(self.member_id), first_name(&member.full_name))
+        } else {
+            (None, String::new())
+        };
+        Ok(TapOutcome::Rejected {
+            member_id,
+            first_name,
+            reason,
+        })
     }
 }
 

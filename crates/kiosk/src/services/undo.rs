@@ -3,7 +3,7 @@
 //! not left the kiosk yet, and an entry that undoes it on the server follows what may have left
 //! ([`crate::sync::plan_undo`]).
 
-use chrono::{Duration, Utc};
+use chrono::{DateTime, Duration, Utc};
 use tracing::info;
 use uuid::Uuid;
 
@@ -12,6 +12,7 @@ use crate::domain::events::Event;
 use crate::domain::model::OutboxOp;
 use crate::domain::views::{TapOutcome, hh_mm};
 use crate::error::KioskError;
+use crate::store::Tx;
 use crate::sync::{UndoPlan, plan_undo};
 
 /// How long after a tap it can still be taken back. The card offers it for six seconds; the
@@ -31,70 +32,16 @@ impl Members {
     /// most [`UNDO_WINDOW`] old and not taken back already.
     pub fn undo_tap(&self, member_id: i64, checkin: Uuid) -> Result<TapOutcome, KioskError> {
         let now = self.shared.clock.now();
-        let (undoing, first_name) = {
-            let recent = self.recent.lock().unwrap();
-            let fresh = |at: &chrono::DateTime<Utc>| now >= *at && now - *at <= UNDO_WINDOW;
-            match recent.get(&member_id) {
-                Some((
-                    at,
-                    TapOutcome::Welcome {
-                        checkin: c,
-                        first_name,
-                        ..
-                    },
-                )) if *c == checkin && fresh(at) => (Undoing::CheckIn, first_name.clone()),
-                Some((
-                    at,
-                    TapOutcome::Goodbye {
-                        checkin: c,
-                        first_name,
-                        ..
-                    },
-                )) if *c == checkin && fresh(at) => (Undoing::CheckOut, first_name.clone()),
-                _ => return Err(KioskError::NothingToUndo),
-            }
-        };
+        let (undoing, first_name) = self.undoable(member_id, checkin, now)?;
         let tz = self
             .shared
             .settings()
             .location
             .map_or(chrono_tz::UTC, |l| l.tz());
-        let (in_since, plan) = self.shared.store.write(|tx| {
-            let row = tx.checkin(checkin)?.ok_or(KioskError::NothingToUndo)?;
-            let (changed, undone_op, in_since) = match undoing {
-                Undoing::CheckIn => (
-                    tx.withdraw_checkin(checkin, now)?,
-                    OutboxOp::CreateCheckin,
-                    None,
-                ),
-                Undoing::CheckOut => {
-                    // In again elsewhere meanwhile (another kiosk's check-in pulled): the
-                    // check-out stands, or the member would be in twice.
-                    let in_elsewhere = tx
-                        .open_checkin(member_id, row.location_id)?
-                        .is_some_and(|open| open.local_id != checkin);
-                    let reopened = !in_elsewhere && tx.reopen_checkin(checkin)?;
-                    (reopened, OutboxOp::CloseCheckin, Some(row.from_time))
-                }
-            };
-            if !changed {
-                return Err(KioskError::NothingToUndo);
-            }
-            let entries = tx.outbox_for_target(checkin)?;
-            let plan = plan_undo(undone_op, &entries, row.nexudus_id.is_some());
-            match plan {
-                UndoPlan::Cancel(id) => {
-                    if !tx.cancel_unsent(id, "taken back by the member before it was sent", now)? {
-                        // The plan read the entry in this transaction: it cannot have moved.
-                        return Err(KioskError::UndoRaced);
-                    }
-                }
-                UndoPlan::Send(op) => {
-                    tx.enqueue(op, checkin, now)?;
-                }
-            }
-            Ok::<_, KioskError>((in_since, plan))
-        })?;
+        let (in_since, plan) = self
+            .shared
+            .store
+            .write(|tx| take_back(tx, undoing, member_id, checkin, now))?;
         info!(member = member_id, ?plan, "a tap taken back at the kiosk");
         // Forgotten: the next tap counts as if the undone one had never been.
         self.recent.lock().unwrap().remove(&member_id);
@@ -114,6 +61,82 @@ impl Members {
         self.shared.emit_progress();
         Ok(outcome)
     }
+
+    /// What `checkin` did, if it is `member_id`'s latest tap and fresh enough to take back.
+    fn undoable(
+        &self,
+        member_id: i64,
+        checkin: Uuid,
+        now: DateTime<Utc>,
+    ) -> Result<(Undoing, String), KioskError> {
+        let recent = self.recent.lock().unwrap();
+        let fresh = |at: &DateTime<Utc>| now >= *at && now - *at <= UNDO_WINDOW;
+        match recent.get(&member_id) {
+            Some((
+                at,
+                TapOutcome::Welcome {
+                    checkin: c,
+                    first_name,
+                    ..
+                },
+            )) if *c == checkin && fresh(at) => Ok((Undoing::CheckIn, first_name.clone())),
+            Some((
+                at,
+                TapOutcome::Goodbye {
+                    checkin: c,
+                    first_name,
+                    ..
+                },
+            )) if *c == checkin && fresh(at) => Ok((Undoing::CheckOut, first_name.clone())),
+            _ => Err(KioskError::NothingToUndo),
+        }
+    }
+}
+
+/// Takes the tap back in the store, in the caller's transaction: the check-in withdrawn or
+/// opened again, and the queue told ([`plan_undo`]). Answers since when the member is in again
+/// (after an undone check-out) and the plan.
+fn take_back(
+    tx: &Tx<'_>,
+    undoing: Undoing,
+    member_id: i64,
+    checkin: Uuid,
+    now: DateTime<Utc>,
+) -> Result<(Option<DateTime<Utc>>, UndoPlan), KioskError> {
+    let row = tx.checkin(checkin)?.ok_or(KioskError::NothingToUndo)?;
+    let (changed, undone_op, in_since) = match undoing {
+        Undoing::CheckIn => (
+            tx.withdraw_checkin(checkin, now)?,
+            OutboxOp::CreateCheckin,
+            None,
+        ),
+        Undoing::CheckOut => {
+            // In again elsewhere meanwhile (another kiosk's check-in pulled): the check-out
+            // stands, or the member would be in twice.
+            let in_elsewhere = tx
+                .open_checkin(member_id, row.location_id)?
+                .is_some_and(|open| open.local_id != checkin);
+            let reopened = !in_elsewhere && tx.reopen_checkin(checkin)?;
+            (reopened, OutboxOp::CloseCheckin, Some(row.from_time))
+        }
+    };
+    if !changed {
+        return Err(KioskError::NothingToUndo);
+    }
+    let entries = tx.outbox_for_target(checkin)?;
+    let plan = plan_undo(undone_op, &entries, row.nexudus_id.is_some());
+    match plan {
+        UndoPlan::Cancel(id) => {
+            // The plan read the entry in this transaction: it cannot have moved.
+            if !tx.cancel_unsent(id, "taken back by the member before it was sent", now)? {
+                return Err(KioskError::UndoRaced);
+            }
+        }
+        UndoPlan::Send(op) => {
+            tx.enqueue(op, checkin, now)?;
+        }
+    }
+    Ok((in_since, plan))
 }
 
 #[cfg(test)]

@@ -93,11 +93,7 @@ impl Visitors {
         code: &str,
     ) -> Result<VisitorOutcome, KioskError> {
         self.tries.allowed(caller)?;
-        let location = self
-            .shared
-            .settings()
-            .location
-            .ok_or(KioskError::NoLocation)?;
+        let location = self.shared.location()?;
         let since = self.shared.clock.now() - VISITORS_DAY;
         if let Some(code) = invitation_code(code)
             && self
@@ -169,11 +165,7 @@ impl Visitors {
     /// Staff sign out every visitor still in at this location (the end of the day); answers
     /// how many. Each departure goes through the outbox like one at the screen.
     pub fn sign_out_all(&self, _staff: &Staff) -> Result<usize, KioskError> {
-        let location = self
-            .shared
-            .settings()
-            .location
-            .ok_or(KioskError::NoLocation)?;
+        let location = self.shared.location()?;
         let now = self.shared.clock.now();
         let count = self.shared.store.write(|tx| {
             let inside = tx.visitors_in(location.id)?;
@@ -206,11 +198,7 @@ impl Visitors {
         ) -> Result<VisitorOutcome, KioskError>,
     ) -> Result<VisitorOutcome, KioskError> {
         self.tries.allowed(caller)?;
-        let location = self
-            .shared
-            .settings()
-            .location
-            .ok_or(KioskError::NoLocation)?;
+        let location = self.shared.location()?;
         let tz = location.tz();
         let now = self.shared.clock.now();
         let since = now - VISITORS_DAY;

@@ -234,11 +234,7 @@ impl Visitors {
         if crate::domain::fold::letters(query) < 3 {
             return Ok(Vec::new());
         }
-        let location = self
-            .shared
-            .settings()
-            .location
-            .ok_or(KioskError::NoLocation)?;
+        let location = self.shared.location()?;
         let since = self.shared.clock.now() - crate::domain::model::VISITORS_DAY;
         let rows = self
             .shared

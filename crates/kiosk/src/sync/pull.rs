@@ -170,80 +170,13 @@ impl SyncEngine {
         let mut changed = 0usize;
         while let Some(page) = pages.next().await {
             let page = page?;
-            // Skip records the cache already has at this version.
-            let cached: Vec<Option<Member>> = store.read(|tx| {
-                page.records
-                    .iter()
-                    .map(|c| tx.member(c.id))
-                    .collect::<Result<Vec<_>, _>>()
-            })?;
-            let fresh: Vec<(&nexudus::Coworker, Option<&Member>)> = page
-                .records
-                .iter()
-                .zip(cached.iter())
-                .filter(|(c, m)| {
-                    m.as_ref()
-                        .is_none_or(|m| m.updated_on != c.updated_on || m.updated_on.is_none())
-                })
-                .map(|(c, m)| (c, m.as_ref()))
-                .collect();
             for c in &page.records {
                 seen.insert(c.id);
                 newest = newest.max(c.updated_on);
             }
-            if fresh.is_empty() {
-                continue;
-            }
-            // Whole records for teams and locations, in batches.
-            let ids: Vec<i64> = fresh.iter().map(|(c, _)| c.id).collect();
-            let mut details = HashMap::new();
-            for chunk in ids.chunks(self.options.detail_batch.max(1)) {
-                match api.coworkers_by_ids(chunk).await {
-                    Ok(records) => details.extend(records.into_iter().map(|c| (c.id, c))),
-                    Err(
-                        ApiError::NotFound { .. }
-                        | ApiError::Forbidden { .. }
-                        | ApiError::Validation { .. },
-                    ) => break,
-                    Err(e) => return Err(e.into()),
-                }
-            }
-            let key = &self.shared.device_key;
-            // Nexudus archives customers rather than deleting them: an archived one leaves.
-            let (archived, current): (Vec<_>, Vec<_>) = fresh
-                .iter()
-                .map(|(c, cached)| (wire::merged(c, details.get(&c.id)), *cached))
-                .partition(|(c, _)| c.archived == Some(true));
-            let members: Vec<Member> = current
-                .iter()
-                .map(|(c, cached)| wire::member(c, *cached, key, wire::Read::Partial))
-                .collect();
-            changed += members.len() + archived.len();
-            store.write(|tx| {
-                for m in &members {
-                    tx.upsert_member(m)?;
-                }
-                for (c, _) in &archived {
-                    tx.remove_member(c.id)?;
-                }
-                Ok::<_, StoreError>(())
-            })?;
+            changed += self.keep_page(api, &page.records).await?;
         }
-        let removed = if full {
-            store.write(|tx| {
-                let gone: Vec<i64> = tx
-                    .member_ids()?
-                    .into_iter()
-                    .filter(|id| !seen.contains(id))
-                    .collect();
-                for id in &gone {
-                    tx.remove_member(*id)?;
-                }
-                Ok::<_, StoreError>(gone.len())
-            })?
-        } else {
-            0
-        };
+        let removed = if full { self.remove_unseen(&seen)? } else { 0 };
         if let Some(t) = newest {
             store.write(|tx| tx.set_state_time(StateKey::MembersCursor, t))?;
         }
@@ -253,6 +186,94 @@ impl SyncEngine {
             self.shared.emit(Event::MembersChanged);
         }
         Ok(())
+    }
+
+    /// Keeps the members of one page the cache does not have at this version: their whole
+    /// records read in batches for teams and locations, archived ones removed. Answers how
+    /// many changed.
+    async fn keep_page(
+        &self,
+        api: &Client,
+        records: &[nexudus::Coworker],
+    ) -> Result<usize, SyncError> {
+        let store = &self.shared.store;
+        let cached: Vec<Option<Member>> = store.read(|tx| {
+            records
+                .iter()
+                .map(|c| tx.member(c.id))
+                .collect::<Result<Vec<_>, _>>()
+        })?;
+        let fresh: Vec<(&nexudus::Coworker, Option<&Member>)> = records
+            .iter()
+            .zip(cached.iter())
+            .filter(|(c, m)| {
+                m.as_ref()
+                    .is_none_or(|m| m.updated_on != c.updated_on || m.updated_on.is_none())
+            })
+            .map(|(c, m)| (c, m.as_ref()))
+            .collect();
+        if fresh.is_empty() {
+            return Ok(0);
+        }
+        let ids: Vec<i64> = fresh.iter().map(|(c, _)| c.id).collect();
+        let details = self.whole_records(api, &ids).await?;
+        let key = &self.shared.device_key;
+        // Nexudus archives customers rather than deleting them: an archived one leaves.
+        let (archived, current): (Vec<_>, Vec<_>) = fresh
+            .iter()
+            .map(|(c, cached)| (wire::merged(c, details.get(&c.id)), *cached))
+            .partition(|(c, _)| c.archived == Some(true));
+        let members: Vec<Member> = current
+            .iter()
+            .map(|(c, cached)| wire::member(c, *cached, key, wire::Read::Partial))
+            .collect();
+        store.write(|tx| {
+            for m in &members {
+                tx.upsert_member(m)?;
+            }
+            for (c, _) in &archived {
+                tx.remove_member(c.id)?;
+            }
+            Ok::<_, StoreError>(())
+        })?;
+        Ok(members.len() + archived.len())
+    }
+
+    /// Whole records of `ids` in batches; a batch read the account refuses ends the reading
+    /// (the list answers are kept as they are).
+    async fn whole_records(
+        &self,
+        api: &Client,
+        ids: &[i64],
+    ) -> Result<HashMap<i64, nexudus::Coworker>, SyncError> {
+        let mut details = HashMap::new();
+        for chunk in ids.chunks(self.options.detail_batch.max(1)) {
+            match api.coworkers_by_ids(chunk).await {
+                Ok(records) => details.extend(records.into_iter().map(|c| (c.id, c))),
+                Err(
+                    ApiError::NotFound { .. }
+                    | ApiError::Forbidden { .. }
+                    | ApiError::Validation { .. },
+                ) => break,
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Ok(details)
+    }
+
+    /// After a full load: members the account no longer lists leave the cache.
+    fn remove_unseen(&self, seen: &HashSet<i64>) -> Result<usize, StoreError> {
+        self.shared.store.write(|tx| {
+            let gone: Vec<i64> = tx
+                .member_ids()?
+                .into_iter()
+                .filter(|id| !seen.contains(id))
+                .collect();
+            for id in &gone {
+                tx.remove_member(*id)?;
+            }
+            Ok(gone.len())
+        })
     }
 
     /// Today's check-ins at the location, so the grid shows who is in wherever they checked in,

@@ -146,13 +146,7 @@ pub(crate) async fn faults_and_log(
         None
     };
 
-    let (latency, reset, error) = {
-        let mut st = sim.lock();
-        let f = st.faults.clone();
-        let reset = st.outage || (faultable && st.draw(f.reset_rate));
-        let error = faultable && !reset && st.draw(f.error_rate);
-        (if faultable { f.latency_ms } else { 0 }, reset, error)
-    };
+    let (latency, reset, error) = faults_before(&sim, faultable);
     let log = |status: u16, fault: Option<&str>, body: Option<Value>| {
         let mut st = sim.lock();
         let at = st.now();
@@ -181,17 +175,9 @@ pub(crate) async fn faults_and_log(
 
     let response = handle(&sim, &request);
     let status = response.status();
-    let (dropped, malformed) = {
-        let mut st = sim.lock();
-        let f = st.faults.clone();
-        let dropped = faultable
-            && write
-            && status == StatusCode::OK
-            && kill.is_some()
-            && st.draw(f.drop_rate);
-        let malformed = faultable && !dropped && st.draw(f.malformed_rate);
-        (dropped, malformed)
-    };
+    // An answer can be dropped only after a write that took, on a connection it can close.
+    let droppable = faultable && write && status == StatusCode::OK && kill.is_some();
+    let (dropped, malformed) = faults_after(&sim, faultable, droppable);
     if dropped {
         log(status.as_u16(), Some("drop"), body);
         if let Some(kill) = &kill {
@@ -201,18 +187,42 @@ pub(crate) async fn faults_and_log(
     }
     if malformed {
         log(status.as_u16(), Some("malformed"), body);
-        let (parts, original) = response.into_parts();
-        let bytes = http_body_util::BodyExt::collect(original)
-            .await
-            .map(http_body_util::Collected::to_bytes)
-            .unwrap_or_default();
-        let cut = bytes.slice(..bytes.len() / 2);
-        let mut broken = hyper::Response::from_parts(parts, http_body_util::Full::new(cut));
-        broken.headers_mut().remove(header::CONTENT_LENGTH);
-        return broken;
+        return truncated(response).await;
     }
     log(status.as_u16(), None, body);
     response
+}
+
+/// The faults drawn before a request is handled: its latency, whether its connection is reset
+/// (always during an outage), whether it is answered 500 unprocessed.
+fn faults_before(sim: &Shared, faultable: bool) -> (u64, bool, bool) {
+    let mut st = sim.lock();
+    let f = st.faults.clone();
+    let reset = st.outage || (faultable && st.draw(f.reset_rate));
+    let error = faultable && !reset && st.draw(f.error_rate);
+    (if faultable { f.latency_ms } else { 0 }, reset, error)
+}
+
+/// The faults drawn after: the answer dropped (the write stands), or cut short.
+fn faults_after(sim: &Shared, faultable: bool, droppable: bool) -> (bool, bool) {
+    let mut st = sim.lock();
+    let f = st.faults.clone();
+    let dropped = droppable && st.draw(f.drop_rate);
+    let malformed = faultable && !dropped && st.draw(f.malformed_rate);
+    (dropped, malformed)
+}
+
+/// The answer with half its body: JSON no reader can parse.
+async fn truncated(response: Response) -> Response {
+    let (parts, original) = response.into_parts();
+    let bytes = http_body_util::BodyExt::collect(original)
+        .await
+        .map(http_body_util::Collected::to_bytes)
+        .unwrap_or_default();
+    let cut = bytes.slice(..bytes.len() / 2);
+    let mut broken = hyper::Response::from_parts(parts, http_body_util::Full::new(cut));
+    broken.headers_mut().remove(header::CONTENT_LENGTH);
+    broken
 }
 
 // ---- auth, roles, throttle -----------------------------------------------------------------

@@ -4,10 +4,11 @@ use crate::config::KioskConfig;
 use crate::domain::clock::ManualClock;
 use crate::domain::model::{OutboxOp, OutboxStatus};
 use crate::domain::rules::Refusal;
-use crate::domain::settings::{AutoCheckoutRule, Location, PrivacyMode, Settings};
+use crate::domain::settings::{AutoCheckoutRule, PrivacyMode, Settings};
 use crate::domain::views::TapOutcome;
 use crate::error::KioskError;
 use crate::services::Kiosk;
+use crate::services::fixture::here;
 use crate::services::fixture::{HERE, PIN, fixture, member, outbox_ops, set_privacy};
 use crate::sync::close_due;
 use chrono::{Duration, TimeZone, Utc};
@@ -181,12 +182,7 @@ fn a_tap_survives_reopening_and_a_crash_s_claims_return_to_the_queue() {
         .write(|tx| tx.upsert_member(&member(1, "Zoë Ødegaard")))
         .unwrap();
     let settings = Settings {
-        location: Some(Location {
-            id: HERE,
-            name: "Shoreditch Hub".into(),
-            time_zone: "Europe/London".into(),
-            ..Location::default()
-        }),
+        location: Some(here()),
         ..Settings::default()
     };
     kiosk

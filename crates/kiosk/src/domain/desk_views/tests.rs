@@ -1,0 +1,151 @@
+use chrono::TimeZone;
+
+use super::*;
+
+const LONDON: Tz = chrono_tz::Europe::London;
+
+fn at(h: u32, m: u32) -> DateTime<Utc> {
+    // 1 July 2025: London is UTC+1.
+    LONDON
+        .with_ymd_and_hms(2025, 7, 1, h, m, 0)
+        .unwrap()
+        .with_timezone(&Utc)
+}
+
+fn day() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2025, 7, 1).unwrap()
+}
+
+#[test]
+fn each_hour_counts_the_people_in_at_some_time_in_it_once() {
+    let visits = [
+        Visit {
+            who: 1,
+            from: at(9, 10),
+            to: Some(at(11, 0)),
+        },
+        // The same member again in the same hour: still one person.
+        Visit {
+            who: 1,
+            from: at(9, 40),
+            to: Some(at(9, 50)),
+        },
+        Visit {
+            who: 2,
+            from: at(10, 30),
+            to: None,
+        },
+    ];
+    let hours = by_hour(&visits, day(), LONDON, at(12, 15));
+    assert_eq!(
+        &hours[8..14],
+        &[0, 1, 2, 1, 1, 0],
+        "09 to 13 local; 11:00 sharp is not in 11-12 for member 1"
+    );
+    assert_eq!(hours[13], 0, "hours to come count nobody");
+}
+
+#[test]
+fn the_peak_is_the_most_in_at_once_first_reached_and_a_departure_goes_before_an_arrival() {
+    let visits = [
+        Visit {
+            who: 1,
+            from: at(9, 0),
+            to: Some(at(10, 0)),
+        },
+        Visit {
+            who: 2,
+            from: at(10, 0),
+            to: Some(at(12, 0)),
+        },
+        Visit {
+            who: 3,
+            from: at(11, 0),
+            to: None,
+        },
+        Visit {
+            who: 4,
+            from: at(11, 30),
+            to: Some(at(11, 45)),
+        },
+    ];
+    assert_eq!(
+        peak(&visits, day(), LONDON, at(13, 0)),
+        Some((3, at(11, 30)))
+    );
+    assert_eq!(peak::<i64>(&[], day(), LONDON, at(13, 0)), None);
+}
+
+#[test]
+fn the_typical_day_averages_the_same_hour() {
+    let mut a = vec![0; 24];
+    let mut b = vec![0; 24];
+    a[9] = 4;
+    b[9] = 1;
+    let avg = average(&[a, b]);
+    assert!((avg[9] - 2.5).abs() < f32::EPSILON);
+    assert!(
+        average(&[])[9].abs() < f32::EPSILON,
+        "no earlier days: nothing"
+    );
+}
+
+#[test]
+fn a_parked_reason_says_what_staff_should_do() {
+    assert_eq!(
+        Advice::for_reason("the account lacks the role Checkin-Create"),
+        Advice::GrantRole
+    );
+    assert_eq!(
+        Advice::for_reason("the check-in was deleted in Nexudus"),
+        Advice::Discard
+    );
+    assert_eq!(
+        Advice::for_reason("refused by Nexudus: NO_PASS"),
+        Advice::FixInNexudusThenRetry
+    );
+    assert_eq!(Advice::for_reason("connection reset"), Advice::Retry);
+}
+
+#[test]
+fn kiosk_status_prints_one_fact_a_line_with_the_budget() {
+    let health = Health {
+        connectivity: Connectivity::Online,
+        last_sync: Some(at(9, 0)),
+        pending: 2,
+        parked: 1,
+        requests_last_hour: 120,
+        requests_last_day: 900,
+        hourly_budget: Some(5000),
+        daily_budget: None,
+        database_bytes: 3 * 1_048_576,
+        version: "0.1.0".into(),
+    };
+    let text = health.to_string();
+    assert!(text.contains("connectivity: online"), "{text}");
+    assert!(
+        text.contains("last sync:    2025-07-01 08:00:00 UTC"),
+        "{text}"
+    );
+    assert!(text.contains("2 pending, 1 parked"), "{text}");
+    assert!(
+        text.contains("120 of 5000 in the last hour, 900 in the last day"),
+        "{text}"
+    );
+    assert!(text.contains("3.0 MB"), "{text}");
+}
+
+#[test]
+fn a_check_in_made_elsewhere_is_named_by_its_source() {
+    let mut row = CheckinRow::from_server(1, 1, at(9, 0), 2);
+    assert_eq!(How::of(&row), How::Door);
+    row.source = 4;
+    assert_eq!(
+        How::of(&row),
+        How::OtherKiosk,
+        "a tile, but not this kiosk's"
+    );
+    row.origin = Origin::Kiosk;
+    row.method = "staff".into();
+    assert_eq!(How::of(&row), How::Staff);
+}
