@@ -162,3 +162,54 @@ async fn kiosks_sharing_an_account_keep_each_their_session() {
         );
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_busy_location_costs_a_batch_of_check_ins_no_more_than_a_quiet_one() {
+    // A batch that opens check-ins reads the location's open ones to join another kiosk's
+    // instead of opening a second: one page of the newest, and only the batch's own members'
+    // are looked up here. Checked to fail when every open check-in at the location is looked up
+    // (116 statements, then 1,102 with 800 others in) and when every page is read (2 reads).
+    let mut cost = Vec::new();
+    let mut reads = Vec::new();
+    for others in [0, 1_100] {
+        let sim = quiet_sim(5_000).await;
+        let dir = tempfile::tempdir().unwrap();
+        let kiosk = open_kiosk(dir.path(), Limits::unlimited());
+        connect(&kiosk, &sim).await;
+        let members = eligible(&sim);
+        let (taps, busy) = members.split_at(20);
+        assert!(busy.len() >= others, "{} members to be in", busy.len());
+        let door = scenarios::other_client_with(&sim, "door", Limits::unlimited()).await;
+        for m in busy.iter().take(others) {
+            let mut w = CheckinWrite::new(HOME, Utc::now());
+            w.coworker_id = Some(*m);
+            w.source = Source::DoorAccess;
+            door.create_checkin(&w).await.unwrap();
+        }
+        for m in taps {
+            kiosk.members().tap(*m).unwrap();
+        }
+        let before = kiosk.account().statements();
+        let requests = sim.requests().len();
+        let status = scenarios::drain(&kiosk, Duration::from_secs(60)).await;
+        assert_eq!((status.pending, status.parked), (0, 0), "{status:?}");
+        cost.push(kiosk.account().statements() - before);
+        reads.push(
+            sim.requests()[requests..]
+                .iter()
+                .filter(|r| r.method == "GET" && r.path == "/api/spaces/checkins")
+                .count(),
+        );
+    }
+    assert!(
+        cost[1] <= cost[0] + cost[0] / 2,
+        "20 check-ins sent cost {} statements at a quiet location and {} with 1,100 others in",
+        cost[0],
+        cost[1]
+    );
+    assert_eq!(
+        reads,
+        [1, 1],
+        "one read of the location's check-ins for the batch"
+    );
+}

@@ -295,7 +295,12 @@ async fn drain_round(round: usize) -> f64 {
     let bare_loop = |n: usize| async move {
         let t = Instant::now();
         for m in &members[..n] {
-            let mut w = nexudus::CheckinWrite::new(scenarios::HOME, chrono::Utc::now());
+            // A visit already over: the same POST, and it leaves no member in at the location
+            // (an open one would make the kiosk join it instead of sending its own).
+            let now = chrono::Utc::now();
+            let mut w =
+                nexudus::CheckinWrite::new(scenarios::HOME, now - chrono::Duration::hours(2));
+            w.to_time = Some(now - chrono::Duration::hours(1));
             w.coworker_id = Some(*m);
             w.source = nexudus::Source::Tile;
             api.create_checkin(&w).await.unwrap();

@@ -155,6 +155,12 @@ impl Account {
         SyncHandle::spawn(Arc::clone(&self.shared), options)
     }
 
+    /// How many SQL statements the kiosk has run since it opened: tests count a path's cost
+    /// with it, so that cost cannot grow unseen.
+    pub fn statements(&self) -> u64 {
+        self.shared.store.statements()
+    }
+
     /// Runs one sync round now, in the caller's task (tests and the CLI's `kiosk sync`).
     pub async fn sync_once(&self, options: &SyncOptions) -> Status {
         crate::sync::round_once(Arc::clone(&self.shared), options).await;

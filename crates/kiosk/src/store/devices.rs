@@ -46,7 +46,7 @@ impl Tx<'_> {
             "INSERT INTO devices (name, token_hash, paired_at, paired_from, last_seen) VALUES (?1, ?2, ?3, ?4, ?3)",
             params![name, token_hash, Ts(at), from],
         )?;
-        Ok(self.0.last_insert_rowid())
+        Ok(self.last_insert_rowid())
     }
 
     /// Every tablet ever paired, the newest first.

@@ -18,6 +18,7 @@ mod values;
 mod visitors;
 
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard};
 
 use rusqlite::{Connection, TransactionBehavior};
@@ -51,6 +52,9 @@ fn migrations() -> Migrations<'static> {
 #[derive(Debug)]
 pub struct Store {
     conn: Mutex<Connection>,
+    /// Statements run since the store opened: what tests count so a path's cost cannot grow
+    /// unseen (one relaxed add a statement).
+    statements: AtomicU64,
 }
 
 impl Store {
@@ -98,7 +102,13 @@ impl Store {
             .map_err(|e| StoreError::Migration(e.to_string()))?;
         Ok(Self {
             conn: Mutex::new(conn),
+            statements: AtomicU64::new(0),
         })
+    }
+
+    /// How many statements the store has run since it opened.
+    pub fn statements(&self) -> u64 {
+        self.statements.load(Ordering::Relaxed)
     }
 
     fn conn(&self) -> MutexGuard<'_, Connection> {
@@ -112,7 +122,7 @@ impl Store {
         &self,
         f: impl FnOnce(&Tx<'_>) -> Result<T, E>,
     ) -> Result<T, E> {
-        Self::transaction(&mut self.conn(), f)
+        Self::transaction(&mut self.conn(), &self.statements, f)
     }
 
     /// Like [`Store::write`], but committed without waiting for the disk (`synchronous =
@@ -127,7 +137,7 @@ impl Store {
         let mut conn = self.conn();
         conn.pragma_update(None, "synchronous", "NORMAL")
             .map_err(StoreError::from_sqlite)?;
-        let result = Self::transaction(&mut conn, f);
+        let result = Self::transaction(&mut conn, &self.statements, f);
         let restored = conn
             .pragma_update(None, "synchronous", "FULL")
             .map_err(StoreError::from_sqlite);
@@ -138,12 +148,16 @@ impl Store {
 
     fn transaction<T, E: From<StoreError>>(
         conn: &mut Connection,
+        statements: &AtomicU64,
         f: impl FnOnce(&Tx<'_>) -> Result<T, E>,
     ) -> Result<T, E> {
         let tx = conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(StoreError::from_sqlite)?;
-        let out = f(&Tx(&tx))?;
+        let out = f(&Tx {
+            tx: &tx,
+            statements,
+        })?;
         tx.commit().map_err(StoreError::from_sqlite)?;
         Ok(out)
     }
@@ -157,7 +171,10 @@ impl Store {
         let tx = conn
             .transaction_with_behavior(TransactionBehavior::Deferred)
             .map_err(StoreError::from_sqlite)?;
-        f(&Tx(&tx))
+        f(&Tx {
+            tx: &tx,
+            statements: &self.statements,
+        })
     }
 
     /// `PRAGMA integrity_check`: "ok", or what is wrong.
@@ -170,7 +187,10 @@ impl Store {
 
 /// The typed operations inside one transaction; each table family adds its own in its file.
 #[derive(Debug)]
-pub struct Tx<'c>(&'c rusqlite::Transaction<'c>);
+pub struct Tx<'c> {
+    tx: &'c rusqlite::Transaction<'c>,
+    statements: &'c AtomicU64,
+}
 
 fn sql(e: rusqlite::Error) -> StoreError {
     StoreError::from_sqlite(e)
@@ -184,7 +204,7 @@ impl Tx<'_> {
         params: impl rusqlite::Params,
         map: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
     ) -> Result<Vec<T>, StoreError> {
-        let mut stmt = self.0.prepare_cached(q).map_err(sql)?;
+        let mut stmt = self.prepare(q)?;
         let rows = stmt.query_map(params, map).map_err(sql)?;
         rows.map(|r| r.map_err(sql)).collect()
     }
@@ -197,9 +217,7 @@ impl Tx<'_> {
         map: impl FnOnce(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
     ) -> Result<Option<T>, StoreError> {
         use rusqlite::OptionalExtension;
-        self.0
-            .prepare_cached(q)
-            .map_err(sql)?
+        self.prepare(q)?
             .query_row(params, map)
             .optional()
             .map_err(sql)
@@ -207,10 +225,16 @@ impl Tx<'_> {
 
     /// Runs a statement; answers how many rows it changed.
     fn exec(&self, q: &str, params: impl rusqlite::Params) -> Result<usize, StoreError> {
-        self.0
-            .prepare_cached(q)
-            .map_err(sql)?
-            .execute(params)
-            .map_err(sql)
+        self.prepare(q)?.execute(params).map_err(sql)
+    }
+
+    /// The cached statement for `q`, counted as run.
+    fn prepare(&self, q: &str) -> Result<rusqlite::CachedStatement<'_>, StoreError> {
+        self.statements.fetch_add(1, Ordering::Relaxed);
+        self.tx.prepare_cached(q).map_err(sql)
+    }
+
+    fn last_insert_rowid(&self) -> i64 {
+        self.tx.last_insert_rowid()
     }
 }

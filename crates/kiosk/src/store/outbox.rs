@@ -51,7 +51,7 @@ impl Tx<'_> {
             "INSERT INTO outbox (op, target, next_attempt_at, created_at) VALUES (?1, ?2, ?3, ?3)",
             params![op, Id(target), Ts(now)],
         )?;
-        Ok(self.0.last_insert_rowid())
+        Ok(self.last_insert_rowid())
     }
 
     /// The oldest entry not yet done or parked: the head of the queue.

@@ -1,6 +1,7 @@
 //! Push: the outbox goes to Nexudus in order, in batches, exactly once.
 
 use crate::store::StateKey;
+use std::collections::HashSet;
 use std::time::{Duration as StdDuration, Instant};
 
 use chrono::Duration;
@@ -18,6 +19,12 @@ use crate::error::StoreError;
 /// How many outbox entries one durable commit marks "in doubt" before they leave. After a
 /// crash or a power cut, at most this many are looked up on the server before being sent.
 const BATCH: i64 = 64;
+
+/// How many of the location's newest check-ins a batch that opens check-ins reads.
+const OPEN_READ_PAGE: u32 = 100;
+
+/// How long batches sent one after another share that read.
+const OPEN_READ_SHARED_FOR: StdDuration = StdDuration::from_secs(1);
 
 /// How long the kiosk believes that before it offers one again (the account may change).
 const FAILED_NOT_TAKEN_FOR: Duration = Duration::hours(24);
@@ -84,6 +91,7 @@ impl SyncEngine {
     /// sent again. Exactly once, at one fsync a batch instead of three an entry.
     #[instrument(skip_all, err(Debug, level = "debug"))]
     pub(super) async fn push(&self, api: &Client) -> Result<Option<StdDuration>, SyncError> {
+        let mut read = None;
         loop {
             let now = self.shared.clock.now();
             let batch = self.shared.store.write(|tx| tx.claim_due(now, BATCH))?;
@@ -93,7 +101,7 @@ impl SyncEngine {
             let claimed_at = Instant::now();
             let mut ledger = Ledger::new();
             let mut stop = None;
-            let open_now = match self.open_at_location(api, &batch).await {
+            let open_now = match self.open_at_location(api, &batch, &mut read).await {
                 Ok(open) => open,
                 Err(SyncError::Api(error)) => {
                     // As if the head had failed: it waits its backoff, the rest go back as
@@ -332,28 +340,64 @@ impl SyncEngine {
         &self,
         api: &Client,
         batch: &[(OutboxEntry, Option<Target>)],
+        read: &mut Option<(Instant, Vec<nexudus::Checkin>)>,
     ) -> Result<Vec<nexudus::Checkin>, SyncError> {
-        let opens = batch.iter().any(|(e, t)| {
-            e.op == OutboxOp::CreateCheckin
-                && matches!(t, Some(Target::Checkin(row)) if row.to_time.is_none() && row.nexudus_id.is_none())
-        });
-        let Some(location) = self.shared.settings().location.filter(|_| opens) else {
+        // The members this batch opens a check-in for: only their open check-ins can be joined.
+        let opening: HashSet<i64> = batch
+            .iter()
+            .filter_map(|(e, t)| match t {
+                Some(Target::Checkin(row))
+                    if e.op == OutboxOp::CreateCheckin
+                        && row.to_time.is_none()
+                        && row.nexudus_id.is_none() =>
+                {
+                    Some(row.member_id)
+                }
+                _ => None,
+            })
+            .collect();
+        let Some(location) = self
+            .shared
+            .settings()
+            .location
+            .filter(|_| !opening.is_empty())
+        else {
             return Ok(Vec::new());
         };
-        let query = CheckinQuery {
-            business_id: Some(location.id),
-            from_time_after: Some(self.shared.clock.now() - Duration::days(1)),
-            paging: Paging {
-                size: 1000,
-                ..Paging::default()
-            },
-            ..CheckinQuery::default()
+        // One page of the newest: the check-ins another kiosk may have opened since the last
+        // pull (every 15 s) brought the older ones here. A busy location costs no more requests
+        // for it; a duplicate this misses is closed at the next pull (`decide::own_duplicates`).
+        // Under the real limits a batch takes a minute and each reads afresh; a burst of
+        // batches (no limits, a test) shares a read for a second.
+        let fresh = read
+            .as_ref()
+            .filter(|(at, _)| at.elapsed() < OPEN_READ_SHARED_FOR);
+        let all = if let Some((_, all)) = fresh {
+            all.clone()
+        } else {
+            let query = CheckinQuery {
+                business_id: Some(location.id),
+                from_time_after: Some(self.shared.clock.now() - Duration::days(1)),
+                paging: Paging {
+                    size: OPEN_READ_PAGE,
+                    order_by: Some("Id".into()),
+                    dir: Some(nexudus::SortDirection::Descending),
+                },
+                ..CheckinQuery::default()
+            };
+            let all = api.checkins_page(&query, 1).await?.records;
+            *read = Some((Instant::now(), all.clone()));
+            all
         };
-        let all: Vec<nexudus::Checkin> = api.checkins(query).try_collect().await?;
         // This kiosk's own open check-ins are no one else's: its queue closes them.
         let elsewhere = self.shared.store.read(|tx| {
             let mut elsewhere = Vec::new();
-            for c in all.into_iter().filter(|c| c.to_time.is_none()) {
+            // One look-up per open check-in of a member in the batch, not per open check-in at
+            // the location (thousands on a busy day).
+            let candidates = all.into_iter().filter(|c| {
+                c.to_time.is_none() && c.coworker_id.is_some_and(|m| opening.contains(&m))
+            });
+            for c in candidates {
                 let ours = tx
                     .checkin_for_record(&wire::server_key(&c))?
                     .is_some_and(|row| row.origin == Origin::Kiosk);

@@ -169,7 +169,10 @@ pub(super) fn delete_checkin(sim: &Shared, headers: &HeaderMap, id: &str) -> Res
     };
     let now = st.now();
     match record_id(id).and_then(|id| st.world.checkins.remove(&id)) {
-        Some(c) => envelope("Checkin", "deleted", c.id, &caller.email, now),
+        Some(c) => {
+            st.world.index_cut_off(c.id);
+            envelope("Checkin", "deleted", c.id, &caller.email, now)
+        }
         None => message(StatusCode::NOT_FOUND, "Checkin not found"),
     }
 }

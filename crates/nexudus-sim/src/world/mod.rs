@@ -49,6 +49,9 @@ pub struct World {
     pub visitors: BTreeMap<i64, Visitor>,
     next_checkin_id: i64,
     next_failed_id: i64,
+    /// The open check-ins by the cut-off that will close them, and each one's cut-off.
+    due: std::collections::BTreeSet<(DateTime<Utc>, i64)>,
+    due_of: std::collections::HashMap<i64, DateTime<Utc>>,
     pub(crate) next_visitor_id: i64,
 }
 
@@ -87,6 +90,8 @@ impl World {
             visitors,
             next_checkin_id: 87_000_001,
             next_failed_id: 56_000_001,
+            due: std::collections::BTreeSet::new(),
+            due_of: std::collections::HashMap::new(),
         }
     }
 
@@ -197,26 +202,42 @@ impl World {
     /// open check-in whose first cut-off after its start has passed by `now` ends at that
     /// cut-off. Answers how many it closed.
     pub fn apply_cut_offs(&mut self, now: DateTime<Utc>) -> usize {
-        let due: Vec<(i64, DateTime<Utc>)> = self
-            .checkins
-            .values()
-            .filter(|c| c.to_time.is_none())
-            .filter_map(|c| {
-                let b = self.business(c.business_id)?;
-                let end = first_cut_off_after(c.from_time, b.time_zone, b.cut_off)?;
-                (end <= now).then_some((c.id, end))
-            })
-            .collect();
-        for (id, end) in &due {
-            let local = self.local_time_at(*id, *end);
-            if let Some(c) = self.checkins.get_mut(id) {
-                c.to_time = Some(*end);
+        let mut closed = 0;
+        // The open check-ins by when they are due: only those due by now are touched, so this
+        // costs nothing per call however many are open.
+        while let Some(&(end, id)) = self.due.first()
+            && end <= now
+        {
+            self.due.pop_first();
+            self.due_of.remove(&id);
+            let local = self.local_time_at(id, end);
+            if let Some(c) = self.checkins.get_mut(&id) {
+                c.to_time = Some(end);
                 c.to_time_local = local;
-                c.updated_on = *end;
+                c.updated_on = end;
                 "system".clone_into(&mut c.updated_by);
+                closed += 1;
             }
         }
-        due.len()
+        closed
+    }
+
+    /// Keeps check-in `id`'s place among the open ones by cut-off after it was written or
+    /// removed.
+    pub(crate) fn index_cut_off(&mut self, id: i64) {
+        if let Some(end) = self.due_of.remove(&id) {
+            self.due.remove(&(end, id));
+        }
+        let Some(c) = self.checkins.get(&id).filter(|c| c.to_time.is_none()) else {
+            return;
+        };
+        let end = self
+            .business(c.business_id)
+            .and_then(|b| first_cut_off_after(c.from_time, b.time_zone, b.cut_off));
+        if let Some(end) = end {
+            self.due.insert((end, id));
+            self.due_of.insert(id, end);
+        }
     }
 
     fn local_time_at(&self, checkin: i64, t: DateTime<Utc>) -> Option<NaiveDateTime> {
@@ -319,6 +340,9 @@ impl World {
         let record = R::build(self, &stamp, body)?;
         *R::next_id(self) += 1;
         R::table(self).insert(id, record);
+        if R::ENTITY == "Checkin" {
+            self.index_cut_off(id);
+        }
         Ok(id)
     }
 
@@ -350,6 +374,9 @@ impl World {
             body,
         )?;
         R::table(self).insert(id, record);
+        if R::ENTITY == "Checkin" {
+            self.index_cut_off(id);
+        }
         Ok(id)
     }
 }
