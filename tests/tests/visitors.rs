@@ -161,3 +161,53 @@ async fn an_invitation_made_after_the_last_pull_is_looked_up_online_by_its_code(
         "arrived in Nexudus"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_visitor_signed_in_at_reception_elsewhere_is_read_and_the_kiosk_writes_where_it_signed_one_in()
+ {
+    // `CheckedInAt` is "Location checked in at", a place's name [doc: post-visitors].
+    let (sim, _dir, kiosk) = loaded_kiosk(100, Limits::unlimited()).await;
+    let guests: Vec<_> = sim
+        .visitors()
+        .into_iter()
+        .filter(|v| v.business_id == HOME)
+        .collect();
+    let (elsewhere, here) = (&guests[0], &guests[1]);
+    let desk = other_client_with(&sim, "reception", Limits::unlimited()).await;
+    let mut at_reception = VisitorWrite::from(&desk.visitor(elsewhere.id).await.unwrap());
+    at_reception.arrived = true;
+    at_reception.arrival_date = Some(Utc::now());
+    at_reception.checked_in_at = Some("Front desk, ground floor".into());
+    desk.update_visitor(&at_reception).await.unwrap();
+
+    // The day's visitors are read again, the one signed in elsewhere among them.
+    kiosk.account().sync_now();
+    let status = kiosk.account().sync_once(&fast_sync()).await;
+    assert!(status.problem.is_none(), "{status:?}");
+    let signed_out = kiosk
+        .visitors()
+        .sign_out(Caller::Screen, &elsewhere.visitor_code)
+        .unwrap();
+    assert!(
+        matches!(signed_out, VisitorOutcome::SignedOut { .. }),
+        "{signed_out:?}"
+    );
+
+    assert!(matches!(
+        sign_in(&kiosk, &here.visitor_code),
+        VisitorOutcome::Arrived { .. }
+    ));
+    let status = drain(&kiosk, Duration::from_secs(20)).await;
+    assert_eq!((status.pending, status.parked), (0, 0), "{status:?}");
+    let record = sim
+        .visitors()
+        .into_iter()
+        .find(|v| v.id == here.id)
+        .unwrap();
+    assert!(record.arrived && record.arrival_date.is_some());
+    assert_eq!(
+        record.checked_in_at.as_deref(),
+        Some(scenarios::location().name.as_str()),
+        "the location it signed in at, by name"
+    );
+}

@@ -83,11 +83,14 @@ async fn a_walk_in_is_registered_with_a_code_and_an_arrival_put_back_whole() {
     );
     // An arrival: the whole record back, with Arrived set.
     record["Arrived"] = json!(true);
-    record["CheckedInAt"] = json!("2026-11-29T10:02:00Z");
+    record["ArrivalDate"] = json!("2026-11-29T10:02:00Z");
+    // "Location checked in at": a place's name [doc: post-visitors], taken as text.
+    record["CheckedInAt"] = json!("Front desk");
     let (status, _) = w.put("/api/spaces/visitors", record.clone()).await;
     assert_eq!(status, StatusCode::OK);
     let (_, after) = w.get(&format!("/api/spaces/visitors/{id}")).await;
     assert_eq!(after["Arrived"], true);
+    assert_eq!(after["CheckedInAt"], "Front desk");
     assert_eq!(
         after["VisitorCode"], record["VisitorCode"],
         "kept: it was sent"

@@ -71,8 +71,10 @@ pub struct Visitor {
     pub host_approval_status: HostApproval,
     #[serde(default)]
     pub visitor_code: Option<String>,
-    #[serde(default, with = "utc_opt")]
-    pub checked_in_at: Option<DateTime<Utc>>,
+    /// Where the visitor checked in: "Location checked in at", a string, not an instant (the
+    /// arrival instant is `ArrivalDate`).
+    #[serde(default)]
+    pub checked_in_at: Option<String>,
     #[serde(default)]
     pub notes: Option<String>,
     #[serde(default)]
@@ -121,8 +123,8 @@ pub struct VisitorWrite {
     pub visitor_source: VisitorSource,
     pub host_approval_status: HostApproval,
     pub visitor_code: Option<String>,
-    #[serde(with = "utc_opt")]
-    pub checked_in_at: Option<DateTime<Utc>>,
+    /// Where the visitor checked in (a place's name, not a time).
+    pub checked_in_at: Option<String>,
     pub notes: Option<String>,
     pub visit_reason: Option<String>,
     pub company_name: Option<String>,
@@ -172,7 +174,7 @@ impl From<&Visitor> for VisitorWrite {
             visitor_source: v.visitor_source,
             host_approval_status: v.host_approval_status,
             visitor_code: v.visitor_code.clone(),
-            checked_in_at: v.checked_in_at,
+            checked_in_at: v.checked_in_at.clone(),
             notes: v.notes.clone(),
             visit_reason: v.visit_reason.clone(),
             company_name: v.company_name.clone(),

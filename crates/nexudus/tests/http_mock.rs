@@ -594,3 +594,33 @@ async fn the_limiter_spaces_writes_instead_of_sending_what_would_be_throttled() 
         started.elapsed()
     );
 }
+
+#[tokio::test]
+async fn a_visitor_record_as_nexudus_holds_it_reads_with_checked_in_at_a_place_s_name() {
+    // `CheckedInAt` is "Location checked in at", a string [doc: post-visitors]; the arrival
+    // instant is `ArrivalDate`. Checked to fail when the client read `CheckedInAt` as a date.
+    let server = MockServer::start().await;
+    let (client, _) = logged_in(&server).await;
+    Mock::given(method("GET"))
+        .and(path("/api/spaces/visitors/71000042"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "Id": 71_000_042, "BusinessId": 1001, "FullName": "Ingrid Bergström",
+            "Email": "ingrid@example.com", "ExpectedArrival": "2026-12-02T09:30:00Z",
+            "CoworkerId": 100_001, "VisitorSource": 1, "HostApprovalStatus": 1,
+            "VisitorCode": "012345", "CheckedInAt": "Front desk, ground floor",
+            "Arrived": true, "ArrivalDate": "2026-12-02T09:41:00Z", "DepartureDate": null,
+            "Notified": true, "HasAgreedTerms": false, "CheckInNow": false,
+            "UniqueId": "6f2c0c1e-3d0a-4a8e-9a57-5b1f3f3b8a11",
+            "CreatedOn": "2026-12-01T16:00:00Z", "UpdatedOn": "2026-12-02T09:41:00Z"
+        })))
+        .mount(&server)
+        .await;
+    let visitor = client.visitor(71_000_042).await.unwrap();
+    assert!(visitor.arrived, "signed in at reception");
+    assert_eq!(visitor.visitor_code.as_deref(), Some("012345"));
+    let json = serde_json::to_value(nexudus::VisitorWrite::from(&visitor)).unwrap();
+    assert_eq!(
+        json["CheckedInAt"], "Front desk, ground floor",
+        "written back as read"
+    );
+}

@@ -162,3 +162,26 @@ async fn a_create_with_an_id_or_an_update_without_one_never_leaves_the_client() 
     ));
     assert_eq!(sim.requests().len(), before, "nothing sent");
 }
+
+#[tokio::test]
+async fn a_visitor_checked_in_at_a_named_place_elsewhere_reads_and_lists_like_any_other() {
+    // "CheckedInAt: string, Location checked in at" [doc: post-visitors]: reception or NexIO
+    // write a place's name there, not a time. Checked to fail when the client read it as a date
+    // (the whole page of the day's visitors then failed).
+    let (_sim, api) = connected().await;
+    let listed: Vec<_> = api.visitors(today()).try_collect().await.unwrap();
+    let mut at_reception = VisitorWrite::from(&listed[0]);
+    at_reception.arrived = true;
+    at_reception.arrival_date = Some(Utc::now());
+    at_reception.checked_in_at = Some("Front desk, ground floor".into());
+    api.update_visitor(&at_reception).await.unwrap();
+
+    let again: Vec<_> = api.visitors(today()).try_collect().await.unwrap();
+    assert_eq!(again.len(), listed.len(), "the day's visitors all read");
+    let read = api.visitor(listed[0].id).await.unwrap();
+    assert_eq!(
+        read.checked_in_at.as_deref(),
+        Some("Front desk, ground floor")
+    );
+    assert!(read.arrived);
+}

@@ -57,8 +57,9 @@ pub(super) fn is_lost_walk_in(found: &nexudus::Visitor, row: &VisitorRow, email:
     }
 }
 
-/// The POST of a walk-in registered here.
-fn walk_in_write(row: &VisitorRow, email: &str) -> VisitorWrite {
+/// The POST of a walk-in registered here; `place` is where they checked in (`CheckedInAt`, a
+/// location's name).
+fn walk_in_write(row: &VisitorRow, email: &str, place: Option<String>) -> VisitorWrite {
     let walk = row.walk_in.clone().unwrap_or_default();
     let mut w = VisitorWrite::new(
         row.location_id,
@@ -75,7 +76,7 @@ fn walk_in_write(row: &VisitorRow, email: &str) -> VisitorWrite {
     };
     w.arrived = row.arrived_at.is_some();
     w.arrival_date = row.arrived_at;
-    w.checked_in_at = row.arrived_at;
+    w.checked_in_at = place.filter(|_| row.arrived_at.is_some());
     w.departure_date = row.departed_at;
     w.system_id = Some(row.local_id.to_string());
     w
@@ -142,6 +143,16 @@ pub(crate) async fn look_up_visitor_code(shared: &Shared, code: &str) -> bool {
 }
 
 impl SyncEngine {
+    /// What a visitor's `CheckedInAt` says ("Location checked in at"): the location's name as
+    /// this kiosk knows it.
+    fn place_name(&self, location_id: i64) -> Option<String> {
+        self.shared
+            .settings()
+            .location
+            .filter(|l| l.id == location_id)
+            .map(|l| l.name)
+    }
+
     /// The location's visitors of the day; those of days gone are wiped.
     pub(super) async fn pull_visitors(&self, api: &Client) -> Result<(), SyncError> {
         let Some(location) = self.shared.settings().location else {
@@ -194,8 +205,9 @@ impl SyncEngine {
                 Err(error) => return Ok(Sent::lookup_failed(error)),
             }
         }
+        let place = self.place_name(row.location_id);
         Ok(
-            match api.create_visitor(&walk_in_write(row, &email)).await {
+            match api.create_visitor(&walk_in_write(row, &email, place)).await {
                 Ok(id) => Sent::Done(Held::WalkIn { id }),
                 Err(e) => Sent::failed_write(e),
             },
@@ -332,7 +344,7 @@ impl SyncEngine {
                 }
                 write.arrived = true;
                 write.arrival_date = row.arrived_at;
-                write.checked_in_at = row.arrived_at;
+                write.checked_in_at = self.place_name(row.location_id);
             }
             OutboxOp::VisitorDeparted => {
                 if server.departure_date.is_some() {
@@ -378,7 +390,7 @@ mod tests {
     }
 
     fn server(row: &VisitorRow) -> nexudus::Visitor {
-        let mut w = walk_in_write(row, "ADA@example.com");
+        let mut w = walk_in_write(row, "ADA@example.com", None);
         w.system_id = None;
         let mut json = serde_json::to_value(&w).unwrap();
         json["Id"] = 71.into();

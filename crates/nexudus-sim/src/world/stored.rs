@@ -185,7 +185,7 @@ impl Stored for Visitor {
                 .int("HostApprovalStatus")
                 .unwrap_or(APPROVAL_NOT_REQUIRED),
             visitor_code: code,
-            checked_in_at: body.instant("CheckedInAt"),
+            checked_in_at: body.text("CheckedInAt"),
             notes: body.text("Notes"),
             visit_reason: body.text("VisitReason"),
             company_name: body.text("CompanyName"),
