@@ -16,7 +16,7 @@ fn switch_positions() -> [Switches; 2] {
             list_has_company: true,
             exact_string_filters: true,
             rule_refusals_as_400: true,
-            failed_checkins_writable: true,
+            failed_checkins_read_only: true,
             stores_system_id: true,
             stores_source: true,
         },

@@ -19,7 +19,6 @@ async fn a_refusal_nexudus_decides_is_parked_with_its_reason_and_recorded_once()
         let (sim, _dir, kiosk) = loaded_kiosk(300, Limits::unlimited()).await;
         sim.set_switches(Switches {
             rule_refusals_as_400: as_400,
-            failed_checkins_writable: true,
             ..Switches::default()
         });
         let member = eligible(&sim)[0];
@@ -118,16 +117,17 @@ async fn a_pay_as_you_go_pass_charged_at_check_in_survives_the_check_out() {
     );
 }
 
-/// Nexudus calls failed check-ins "read-only and generated automatically" (the simulator's
-/// default answers their POST with a 405): the refusals the kiosk decides stay in its own
-/// record, nothing waits for staff, and after the first 405 no request is spent on them.
+/// Where an account answers the POST of failed check-ins with a 405 (their list page calls them
+/// "read-only and generated automatically"; the simulator's switch): the refusals the kiosk
+/// decides stay in its own record, nothing waits for staff, and after the first 405 no request
+/// is spent on them.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn refusals_the_kiosk_decides_stay_on_the_kiosk_when_nexudus_takes_none() {
     let (sim, _dir, kiosk) = loaded_kiosk(300, Limits::unlimited()).await;
-    assert!(
-        !sim.switches().failed_checkins_writable,
-        "the restrictive default"
-    );
+    sim.set_switches(Switches {
+        failed_checkins_read_only: true,
+        ..Switches::default()
+    });
     let refused: Vec<i64> = inactive(&sim).into_iter().take(3).collect();
     for m in &refused {
         assert!(matches!(
@@ -145,4 +145,22 @@ async fn refusals_the_kiosk_decides_stay_on_the_kiosk_when_nexudus_takes_none() 
         .collect::<Vec<_>>();
     assert_eq!(posts, [405], "one try, then none");
     assert!(sim.failed_checkins().is_empty());
+}
+
+/// At the simulator's default, as the POST is documented: a refusal the kiosk decides reaches
+/// Nexudus as a failed check-in with its reason. Checked to fail when the default took none.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refusal_the_kiosk_decides_reaches_nexudus_at_the_simulator_s_default() {
+    let (sim, _dir, kiosk) = loaded_kiosk(300, Limits::unlimited()).await;
+    let refused = inactive(&sim)[0];
+    assert!(matches!(
+        kiosk.members().tap(refused).unwrap(),
+        TapOutcome::Rejected { .. }
+    ));
+    let status = drain(&kiosk, Duration::from_secs(10)).await;
+    assert_eq!((status.pending, status.parked), (0, 0), "{status:?}");
+    let failed = sim.failed_checkins();
+    assert_eq!(failed.len(), 1, "{failed:?}");
+    assert_eq!(failed[0].coworker_id, Some(refused));
+    assert!(failed[0].description.is_some(), "with its reason");
 }

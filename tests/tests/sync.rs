@@ -116,11 +116,6 @@ async fn with_thirty_percent_of_answers_lost_nothing_is_lost_or_doubled() {
     let (sim, dir, kiosk) = loaded_kiosk(2000, Limits::unlimited()).await;
     let members: Vec<i64> = eligible(&sim).into_iter().take(150).collect();
     let refused: Vec<i64> = inactive(&sim).into_iter().take(20).collect();
-    // The seeds' POST of failed check-ins, so lost answers to it are looked up too.
-    sim.set_switches(nexudus_sim::Switches {
-        failed_checkins_writable: true,
-        ..nexudus_sim::Switches::default()
-    });
     sim.set_faults(Faults {
         drop_rate: 0.3,
         ..Faults::default()

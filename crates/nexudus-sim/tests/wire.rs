@@ -17,11 +17,6 @@ fn keys(v: &Value) -> Vec<&str> {
 #[tokio::test]
 async fn the_seed_examples_come_back_field_for_field() {
     let w = Wire::quiet(10).await;
-    // The seeds document the POST of failed check-ins: the switch that takes it.
-    w.sim.set_switches(Switches {
-        failed_checkins_writable: true,
-        ..Switches::default()
-    });
     // The seeds' success envelope, with the record's own Id, time and user.
     let (status, created) = w
         .post(
@@ -1101,22 +1096,25 @@ async fn a_batch_read_is_partial_as_documented_and_a_one_record_read_whole() {
 }
 
 #[tokio::test]
-async fn failed_check_ins_are_read_only_by_default_as_their_list_page_says() {
+async fn failed_check_ins_are_taken_as_documented_and_read_only_with_the_switch() {
+    // The POST is documented with its role and body [doc: post-failedcheckins]; the same page
+    // calls the records "read-only and generated automatically", which the switch plays.
     let w = Wire::quiet(10).await;
     let body = json!({"BusinessId": 1001, "CheckinAttemptTime": "2025-01-15T10:30:00Z"});
     let (status, _) = w.post("/api/spaces/failedcheckins", body.clone()).await;
-    assert_eq!(
-        status,
-        StatusCode::METHOD_NOT_ALLOWED,
-        "read-only by default"
-    );
-    assert!(w.sim.failed_checkins().is_empty());
+    assert_eq!(status, StatusCode::OK, "taken by default, as documented");
+    assert_eq!(w.sim.failed_checkins().len(), 1);
     w.sim.set_switches(Switches {
-        failed_checkins_writable: true,
+        failed_checkins_read_only: true,
         ..Switches::default()
     });
     let (status, _) = w.post("/api/spaces/failedcheckins", body).await;
-    assert_eq!(status, StatusCode::OK, "the seeds' POST, with the switch");
+    assert_eq!(
+        status,
+        StatusCode::METHOD_NOT_ALLOWED,
+        "read-only with the switch"
+    );
+    assert_eq!(w.sim.failed_checkins().len(), 1);
 }
 
 #[tokio::test]

@@ -33,17 +33,6 @@ async fn sim_storing_everything(members: usize) -> SimHandle {
     sim
 }
 
-/// A simulator that takes failed check-ins, as the seeds document their POST (its default
-/// treats them as read-only, as the list page says).
-async fn sim_taking_failed(members: usize) -> SimHandle {
-    let sim = sim(members).await;
-    sim.set_switches(nexudus_sim::Switches {
-        failed_checkins_writable: true,
-        ..nexudus_sim::Switches::default()
-    });
-    sim
-}
-
 fn config(sim: &SimHandle, client_id: &str) -> ClientConfig {
     let mut c = ClientConfig::new(&sim.base_url()).unwrap();
     c.client_id = Some(client_id.into());
@@ -299,7 +288,7 @@ async fn members_page_across_many_pages_and_filter_and_delta() {
 
 #[tokio::test]
 async fn failed_check_ins_are_created_read_and_updated() {
-    let sim = sim_taking_failed(20).await;
+    let sim = sim(20).await;
     let api = client(&sim).await;
     let mut f = FailedCheckinWrite::new(HOME, Utc.with_ymd_and_hms(2025, 2, 2, 7, 0, 0).unwrap());
     f.coworker_id = Some(100_002);
@@ -648,7 +637,7 @@ async fn locations_and_teams_are_read_for_the_picker_and_the_records() {
 
 #[tokio::test]
 async fn members_come_in_batches_and_failed_check_ins_are_searchable() {
-    let sim = sim_taking_failed(30).await;
+    let sim = sim(30).await;
     let api = client(&sim).await;
     let batch = api
         .coworkers_by_ids(&[100_003, 100_001, 999])

@@ -129,7 +129,7 @@ pub(super) fn write(sim: &Shared, headers: &HeaderMap, body: &Bytes, kind: &Writ
         Ok(c) => c,
         Err(r) => return r,
     };
-    if entity == "FailedCheckin" && !put && !st.world.switches.failed_checkins_writable {
+    if entity == "FailedCheckin" && !put && st.world.switches.failed_checkins_read_only {
         // "Read-only and generated automatically by the system" [doc].
         return method_not_allowed();
     }

@@ -16,9 +16,10 @@ pub struct Switches {
     /// A business-rule refusal (no valid pass, no such customer) is an HTTP 400. Off: HTTP 200
     /// with `WasSuccessful: false`, the shape a client that reads the status alone gets wrong.
     pub rule_refusals_as_400: bool,
-    /// `POST /api/spaces/failedcheckins` is taken, as the seeds document it. Off: failed
-    /// check-ins are "read-only and generated automatically by the system", and a POST is a 405.
-    pub failed_checkins_writable: bool,
+    /// Failed check-ins are "read-only and generated automatically by the system", as their
+    /// pages also say, and a POST is a 405. Off: `POST /api/spaces/failedcheckins` is taken,
+    /// as the same pages document it with its role and body [doc].
+    pub failed_checkins_read_only: bool,
     /// A check-in's `SystemId` is stored as sent ("can only be seen and updated using the API"
     /// [old]). Off: the server drops it, so a client must find its records without it.
     pub stores_system_id: bool,
