@@ -390,7 +390,8 @@ impl Client {
     ) -> Result<Page<T>, ApiError> {
         let mut pairs = query.pairs();
         pairs.push(("page".into(), page.to_string()));
-        self.get(path, &pairs).await
+        let raw: Page<Box<serde_json::value::RawValue>> = self.get(path, &pairs).await?;
+        Ok(crate::records::read_records(raw))
     }
 
     /// Every page of a paged search, from page 1 until the server says there is no next page.
@@ -409,7 +410,8 @@ impl Client {
             async move {
                 let Some(number) = next else { return Ok(None) };
                 let page: Page<T> = self.page(path, query.as_ref(), number).await?;
-                let more = page.has_next_page && !page.records.is_empty();
+                let more =
+                    page.has_next_page && !(page.records.is_empty() && page.skipped.is_empty());
                 Ok(Some((page, more.then_some(number + 1))))
             }
         })

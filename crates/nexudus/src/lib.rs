@@ -13,6 +13,7 @@ pub mod error;
 pub mod limits;
 pub mod model;
 pub mod query;
+mod records;
 pub mod roles;
 pub mod time;
 pub mod visitors;
@@ -23,8 +24,9 @@ pub use counter::{RequestCounter, RequestsSent};
 pub use error::{ApiError, LoginError};
 pub use limits::{Limits, Rate};
 pub use model::{
-    Business, Checkin, CheckinWrite, Coworker, CoworkerContract, FailedCheckin, FailedCheckinWrite,
-    FieldError, Page, ServerFields, SimpleTimeZone, Source, Team, WriteEnvelope, iana_zone,
+    BadRecord, Business, Checkin, CheckinWrite, Coworker, CoworkerContract, FailedCheckin,
+    FailedCheckinWrite, FieldError, Page, ServerFields, SimpleTimeZone, Source, Team,
+    WriteEnvelope, iana_zone,
 };
 pub use query::{
     CheckinQuery, ContractQuery, CoworkerQuery, FailedCheckinQuery, ListQuery, Paging,

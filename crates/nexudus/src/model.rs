@@ -526,6 +526,23 @@ pub struct Page<T> {
     pub has_next_page: bool,
     #[serde(default)]
     pub has_previous_page: bool,
+    /// Records of this page that did not read as their type, each named (never its values):
+    /// the others are read all the same.
+    #[serde(skip)]
+    pub skipped: Vec<BadRecord>,
+}
+
+/// A record of a list the client could not read: which one, which field, what shape came.
+/// No value is kept, so it can be logged and shown to staff without personal data.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BadRecord {
+    /// The record's `Id`, where it has a readable one.
+    pub id: Option<i64>,
+    /// The path of the field that did not read (`CheckedInAt`, `Teams[0]`), or empty for the
+    /// record as a whole.
+    pub field: String,
+    /// What came there: `string`, `number`, `null`, `bool`, `array`, `object`, or `missing`.
+    pub shape: String,
 }
 
 #[cfg(test)]

@@ -174,6 +174,8 @@ impl SyncEngine {
                 seen.insert(c.id);
                 newest = newest.max(c.updated_on);
             }
+            // A record that did not read is still the account's: its last good copy stays.
+            seen.extend(page.skipped.iter().filter_map(|b| b.id));
             changed += self.keep_page(api, &page.records).await?;
         }
         let removed = if full { self.remove_unseen(&seen)? } else { 0 };
