@@ -203,6 +203,11 @@ impl Shared {
         self.settings.read().unwrap().clone()
     }
 
+    /// How many members the cache holds.
+    pub fn member_count(&self) -> usize {
+        self.index.read().unwrap().len()
+    }
+
     /// The kiosk's location, which every tap, visitor and desk view needs.
     pub fn location(&self) -> Result<Location, KioskError> {
         self.settings

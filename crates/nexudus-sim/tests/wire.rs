@@ -1210,3 +1210,44 @@ async fn source_and_system_id_are_dropped_unless_switched_to_be_stored() {
         (json!(4), json!("mine"))
     );
 }
+
+#[tokio::test]
+async fn the_daily_cut_off_follows_every_write_a_check_in_gets() {
+    // Nexudus closes what is still open at a location's daily cut-off (23:30 in the simulator)
+    // before it answers any call; the simulator keeps the open check-ins by cut-off, so each
+    // write must move a check-in in or out of that order.
+    let w = Wire::quiet(200).await;
+    let member = w
+        .sim
+        .coworkers()
+        .iter()
+        .find(|c| c.invoicing_business_id == 1001 && c.tariff_name.is_some())
+        .expect("a seeded member with a plan")
+        .id;
+    let yesterday = (chrono::Utc::now() - chrono::Duration::days(1))
+        .format("%Y-%m-%dT09:00:00Z")
+        .to_string();
+    // Created closed: nothing for the cut-off to do.
+    let (_, created) = w
+        .post(
+            "/api/spaces/checkins",
+            json!({"BusinessId": 1001, "CoworkerId": member, "FromTime": yesterday,
+                   "ToTime": yesterday.replace("T09", "T10")}),
+        )
+        .await;
+    let id = created["Value"]["Id"].as_i64().unwrap();
+    let (_, record) = w.get(&format!("/api/spaces/checkins/{id}")).await;
+    assert_eq!(record["ToTime"], json!(yesterday.replace("T09", "T10")));
+    // Opened again by a PUT: yesterday's cut-off has passed, so the next call finds it closed.
+    let mut reopened = record.clone();
+    reopened["ToTime"] = Value::Null;
+    reopened["ToTimeLocal"] = Value::Null;
+    let (status, _) = w.put("/api/spaces/checkins", reopened).await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, after) = w.get(&format!("/api/spaces/checkins/{id}")).await;
+    let closed_at = after["ToTime"].as_str().expect("closed at the cut-off");
+    assert!(
+        closed_at.contains("T23:30") || closed_at.contains("T22:30"),
+        "the cut-off, in London's winter or summer time: {closed_at}"
+    );
+}

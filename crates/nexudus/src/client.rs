@@ -500,6 +500,14 @@ impl Client {
             .await
     }
 
+    /// The customers' contracts a page at a time, with the records of each that did not read.
+    pub fn contract_pages(
+        &self,
+        query: ContractQuery,
+    ) -> impl Stream<Item = Result<Page<CoworkerContract>, ApiError>> + '_ {
+        self.pages("/api/billing/coworkercontracts", query)
+    }
+
     /// The customers' contracts: who has a plan, and which.
     pub fn contracts(
         &self,

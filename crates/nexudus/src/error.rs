@@ -131,29 +131,6 @@ impl ApiError {
             _ => None,
         }
     }
-
-    /// A stable code for faces and logs; never match on the message text.
-    pub fn code(&self) -> &'static str {
-        match self {
-            Self::Validation { .. } => "validation",
-            Self::Unauthorized => "unauthorized",
-            Self::Login(LoginError::TwoFactorRequired) => "two_factor_required",
-            Self::Login(LoginError::MustResetPassword) => "must_reset_password",
-            Self::Login(_) => "login_refused",
-            Self::Forbidden { .. } => "forbidden",
-            Self::NotFound { .. } => "not_found",
-            Self::NotAllowed { .. } => "not_allowed",
-            Self::Throttled { .. } => "throttled",
-            Self::RateLimited { .. } => "rate_limited",
-            Self::Server { .. } => "server_error",
-            Self::UnexpectedStatus { .. } => "unexpected_status",
-            Self::Connect(_) => "offline",
-            Self::ConnectionLost(_) => "connection_lost",
-            Self::Timeout(_) => "timeout",
-            Self::Malformed { .. } => "malformed_answer",
-            Self::InvalidRequest(_) => "invalid_request",
-        }
-    }
 }
 
 #[cfg(test)]

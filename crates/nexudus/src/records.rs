@@ -20,7 +20,8 @@ pub(crate) fn read_records<T: DeserializeOwned>(raw: Page<Box<RawValue>>) -> Pag
             Err(e) => {
                 let value: serde_json::Value = serde_json::from_str(text.get()).unwrap_or_default();
                 let bad = bad_record(&value, e.path());
-                tracing::warn!(id = ?bad.id, field = %bad.field, shape = %bad.shape, "a record skipped: a field of an unexpected shape");
+                // Debug only: lists are read again every few seconds; the kiosk says it once.
+                tracing::debug!(id = ?bad.id, field = %bad.field, shape = %bad.shape, "a record skipped: a field of an unexpected shape");
                 skipped.push(bad);
             }
         }

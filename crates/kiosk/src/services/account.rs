@@ -145,7 +145,7 @@ impl Account {
                 .filter(|_| self.shared.config.demo),
             staff_pin_set: self.staff.pin_is_set()?,
             location: self.settings().location,
-            members: self.shared.index.read().unwrap().len(),
+            members: self.shared.member_count(),
             capabilities: self.shared.config.capabilities,
         })
     }

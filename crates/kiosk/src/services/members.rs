@@ -115,7 +115,7 @@ impl Members {
 
     /// How many members the cache holds.
     pub fn member_count(&self) -> usize {
-        self.shared.index.read().unwrap().len()
+        self.shared.member_count()
     }
 }
 

@@ -159,9 +159,10 @@ impl Members {
         let recent = self.recent.lock().unwrap();
         let (at, before) = recent.get(&member_id)?;
         let window = Duration::seconds(i64::from(settings.double_tap_seconds));
-        (now - *at < window && now >= *at)
-            .then(|| said_again(member_id, before))
-            .flatten()
+        if now < *at || now - *at >= window {
+            return None;
+        }
+        said_again(member_id, before)
     }
 }
 

@@ -89,17 +89,22 @@ impl Tx<'_> {
         )
     }
 
-    /// Every member's plan, from the account's contracts: a member not in `plans` has none.
+    /// Every member's plan, from the account's contracts: a member not in `plans` has none,
+    /// unless `whole` is false (some contracts did not read), when their plan stays as it was.
     /// Answers how many members' plans changed.
     pub fn set_plans(
         &self,
         plans: &std::collections::BTreeMap<i64, String>,
+        whole: bool,
     ) -> Result<usize, StoreError> {
         let mut changed = 0;
         for (id, plan) in self.rows("SELECT id, plan FROM members", [], |r| {
             Ok((r.get::<_, i64>("id")?, r.get::<_, Option<String>>("plan")?))
         })? {
             let now = plans.get(&id).cloned();
+            if now.is_none() && !whole {
+                continue;
+            }
             if now != plan {
                 self.exec(
                     "UPDATE members SET plan = ?2 WHERE id = ?1",

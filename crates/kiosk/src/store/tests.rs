@@ -242,3 +242,47 @@ fn the_reads_of_a_members_check_ins_use_an_index() {
         );
     }
 }
+
+#[test]
+fn plans_from_contracts_that_did_not_all_read_take_no_plan_away() {
+    let member = |id: i64, name: &str| crate::domain::model::Member {
+        id,
+        full_name: name.into(),
+        company: None,
+        active: true,
+        plan: Some("Hot Desk".into()),
+        home_location: Some(1001),
+        locations: vec![],
+        teams: vec![],
+        pin_hash: None,
+        card_hash: None,
+        updated_on: None,
+    };
+    let store = Store::in_memory().unwrap();
+    store
+        .write(|tx| {
+            tx.upsert_member(&member(1, "Ada Lovelace"))?;
+            tx.upsert_member(&member(2, "Grace Hopper"))
+        })
+        .unwrap();
+    let plans = |tx: &Tx<'_>| -> Result<Vec<Option<String>>, StoreError> {
+        Ok(vec![
+            tx.member(1)?.unwrap().plan,
+            tx.member(2)?.unwrap().plan,
+        ])
+    };
+    // Grace's contract did not read: Ada's plan changes, Grace keeps hers.
+    let only_ada = [(1, "Private Office".to_owned())].into_iter().collect();
+    let changed = store.write(|tx| tx.set_plans(&only_ada, false)).unwrap();
+    assert_eq!(changed, 1);
+    assert_eq!(
+        store.read(plans).unwrap(),
+        [Some("Private Office".into()), Some("Hot Desk".into())]
+    );
+    // Every contract read: a member without one has no plan.
+    store.write(|tx| tx.set_plans(&only_ada, true)).unwrap();
+    assert_eq!(
+        store.read(plans).unwrap(),
+        [Some("Private Office".into()), None]
+    );
+}

@@ -8,7 +8,7 @@ use std::sync::atomic::Ordering;
 use chrono::Duration;
 use futures::{StreamExt, TryStreamExt};
 use nexudus::{ApiError, CheckinQuery, Client, ContractQuery, CoworkerQuery, Paging};
-use tracing::{info, instrument};
+use tracing::{info, instrument, warn};
 
 use super::{SyncEngine, SyncError, decide, wire};
 use crate::domain::events::Event;
@@ -122,9 +122,16 @@ impl SyncEngine {
             active: Some(true),
             ..ContractQuery::default()
         };
-        let contracts: Vec<nexudus::CoworkerContract> =
-            match api.contracts(query).try_collect().await {
-                Ok(contracts) => contracts,
+        let mut contracts: Vec<nexudus::CoworkerContract> = Vec::new();
+        // Contracts that did not read: whose they are is unknown, so no plan is taken away.
+        let mut unread = 0;
+        let mut pages = std::pin::pin!(api.contract_pages(query));
+        while let Some(page) = pages.next().await {
+            match page {
+                Ok(page) => {
+                    unread += page.skipped.len();
+                    contracts.extend(page.records);
+                }
                 Err(ApiError::NotFound { .. }) => return Ok(None),
                 Err(e @ ApiError::Forbidden { .. }) => {
                     // Plans cannot be known: the kiosk refuses no one for a missing plan.
@@ -134,11 +141,18 @@ impl SyncEngine {
                     return Ok(Some(e));
                 }
                 Err(e) => return Err(e.into()),
-            };
+            }
+        }
+        if unread > 0 {
+            warn!(
+                unread,
+                "contracts did not read: no plan is taken away this time"
+            );
+        }
         let now = self.shared.clock.now();
         let plans = wire::plans(&contracts, now);
         let changed = self.shared.store.write(|tx| {
-            let changed = tx.set_plans(&plans)?;
+            let changed = tx.set_plans(&plans, unread == 0)?;
             tx.set_state_time(StateKey::PlansAt, now)?;
             Ok::<_, StoreError>(changed)
         })?;
@@ -175,6 +189,9 @@ impl SyncEngine {
                 newest = newest.max(c.updated_on);
             }
             // A record that did not read is still the account's: its last good copy stays.
+            for bad in &page.skipped {
+                warn!(id = ?bad.id, field = %bad.field, shape = %bad.shape, "a member's record did not read; the last good copy is kept");
+            }
             seen.extend(page.skipped.iter().filter_map(|b| b.id));
             changed += self.keep_page(api, &page.records).await?;
         }

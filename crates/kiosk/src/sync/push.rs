@@ -364,17 +364,16 @@ impl SyncEngine {
         else {
             return Ok(Vec::new());
         };
-        // One page of the newest: the check-ins another kiosk may have opened since the last
-        // pull (every 15 s) brought the older ones here. A busy location costs no more requests
-        // for it; a duplicate this misses is closed at the next pull (`decide::own_duplicates`).
+        // One page of the newest: what another kiosk opened since the last pull of today's
+        // check-ins (every 15 s; that pull brought the older ones here). A busy location costs
+        // no more requests for it; a duplicate this misses is closed at the next pull
+        // (`decide::own_duplicates`).
         // Under the real limits a batch takes a minute and each reads afresh; a burst of
         // batches (no limits, a test) shares a read for a second.
-        let fresh = read
+        if read
             .as_ref()
-            .filter(|(at, _)| at.elapsed() < OPEN_READ_SHARED_FOR);
-        let all = if let Some((_, all)) = fresh {
-            all.clone()
-        } else {
+            .is_none_or(|(at, _)| at.elapsed() >= OPEN_READ_SHARED_FOR)
+        {
             let query = CheckinQuery {
                 business_id: Some(location.id),
                 from_time_after: Some(self.shared.clock.now() - Duration::days(1)),
@@ -385,24 +384,23 @@ impl SyncEngine {
                 },
                 ..CheckinQuery::default()
             };
-            let all = api.checkins_page(&query, 1).await?.records;
-            *read = Some((Instant::now(), all.clone()));
-            all
-        };
+            *read = Some((Instant::now(), api.checkins_page(&query, 1).await?.records));
+        }
+        let all = read.as_ref().map_or(&[][..], |(_, all)| all.as_slice());
         // This kiosk's own open check-ins are no one else's: its queue closes them.
         let elsewhere = self.shared.store.read(|tx| {
             let mut elsewhere = Vec::new();
             // One look-up per open check-in of a member in the batch, not per open check-in at
             // the location (thousands on a busy day).
-            let candidates = all.into_iter().filter(|c| {
+            let candidates = all.iter().filter(|c| {
                 c.to_time.is_none() && c.coworker_id.is_some_and(|m| opening.contains(&m))
             });
             for c in candidates {
                 let ours = tx
-                    .checkin_for_record(&wire::server_key(&c))?
+                    .checkin_for_record(&wire::server_key(c))?
                     .is_some_and(|row| row.origin == Origin::Kiosk);
                 if !ours {
-                    elsewhere.push(c);
+                    elsewhere.push(c.clone());
                 }
             }
             Ok::<_, StoreError>(elsewhere)

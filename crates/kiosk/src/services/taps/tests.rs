@@ -140,12 +140,7 @@ async fn pins_and_cards_find_their_member() {
         f.kiosk.members().tap_card("1"),
         Err(KioskError::UnknownCard)
     ));
-    let row = f
-        .kiosk
-        .shared
-        .store
-        .read(|tx| tx.checkins_since(HERE, Utc::now() - Duration::days(3650)))
-        .unwrap();
+    let row = checkins_here(&f);
     assert_eq!(row[0].method, "pin");
 }
 
@@ -271,12 +266,7 @@ fn auto_checkout_closes_at_the_cut_off_even_when_noticed_later() {
     f.clock
         .set(Utc.with_ymd_and_hms(2025, 7, 2, 7, 0, 0).unwrap());
     assert_eq!(close_due(&f.kiosk.shared).unwrap(), 1);
-    let row = f
-        .kiosk
-        .shared
-        .store
-        .read(|tx| tx.checkins_since(HERE, Utc::now() - Duration::days(3650)))
-        .unwrap();
+    let row = checkins_here(&f);
     assert_eq!(
         row[0].to_time,
         Some(Utc.with_ymd_and_hms(2025, 7, 1, 22, 0, 0).unwrap()),
@@ -293,4 +283,13 @@ fn auto_checkout_closes_at_the_cut_off_even_when_noticed_later() {
         "a PUT, queued like any write"
     );
     assert_eq!(close_due(&f.kiosk.shared).unwrap(), 0, "closed once");
+}
+
+/// Every check-in at the fixture's location, oldest first.
+fn checkins_here(f: &crate::services::fixture::Fixture) -> Vec<crate::domain::model::CheckinRow> {
+    f.kiosk
+        .shared
+        .store
+        .read(|tx| tx.checkins_since(HERE, Utc::now() - Duration::days(3650)))
+        .unwrap()
 }
