@@ -78,7 +78,7 @@ async fn each_missing_role_is_named_with_what_breaks() {
     )
     .await
     .unwrap();
-    let report = kiosk::doctor::check_account(&api, Some(HOME), None).await;
+    let report = kiosk::doctor::check_account(&api, Some(HOME), None, &[]).await;
     assert!(!report.all_ok());
     for role in missing {
         let line = report

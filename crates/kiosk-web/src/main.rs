@@ -361,7 +361,8 @@ impl Doctor {
         let report = match &self.email {
             Some(email) => {
                 let api = self.log_in(email).await?;
-                kiosk::doctor::check_account(&api, location, self.write_test).await
+                let known = kiosk.account().unread_records()?;
+                kiosk::doctor::check_account(&api, location, self.write_test, &known).await
             }
             None => kiosk
                 .account()

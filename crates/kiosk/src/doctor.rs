@@ -14,6 +14,7 @@ use nexudus::{
 use serde::Serialize;
 
 use crate::config::KIOSK_SOURCE;
+use crate::domain::unread::{RecordList, UnreadRecord};
 
 /// One check and what it found.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
@@ -145,10 +146,13 @@ fn one(size: u32) -> Paging {
 
 /// Checks the account `api` is logged in to, for `location` (a BusinessId) if one is chosen.
 /// `write_test`: a member to check in and out once (the only writes the doctor makes).
+/// `known_unread`: the records the kiosk's own reads met that did not read, named with those
+/// the checks meet.
 pub async fn check_account(
     api: &Client,
     location: Option<i64>,
     write_test: Option<i64>,
+    known_unread: &[UnreadRecord],
 ) -> DoctorReport {
     let mut d = Doctor {
         api,
@@ -198,6 +202,7 @@ pub async fn check_account(
             None,
         ),
     }
+    unread_records(&mut d, known_unread);
     let requests = d.requests;
     DoctorReport {
         lines: d.lines,
@@ -207,6 +212,54 @@ pub async fn check_account(
             f64::from(requests) * 100.0 / f64::from(HOURLY_BUDGET)
         ),
     }
+}
+
+/// The records that did not read: those the kiosk met, and those the checks met just now.
+/// Each costs only itself (the others are read), so the line passes; it names each record and
+/// field, never a value, so it is fixed in Nexudus.
+fn unread_records(d: &mut Doctor<'_>, known: &[UnreadRecord]) {
+    use std::fmt::Write as _;
+    const SHOWN: usize = 10;
+    let now = Utc::now();
+    let mut lines: Vec<String> = known.iter().map(UnreadRecord::describe).collect();
+    for (path, reads) in d.api.take_reads() {
+        let Some(list) = RecordList::of_path(path) else {
+            continue;
+        };
+        for bad in reads.skipped {
+            let line = UnreadRecord {
+                list,
+                record_id: bad.id,
+                field: bad.field,
+                shape: bad.shape,
+                first_seen: now,
+                last_seen: now,
+            }
+            .describe();
+            if !lines.contains(&line) {
+                lines.push(line);
+            }
+        }
+    }
+    if lines.is_empty() {
+        d.line("records", true, "every record read", None);
+        return;
+    }
+    let more = lines.len().saturating_sub(SHOWN);
+    let mut detail = format!(
+        "{} did not read and are left out (the others are read): {}",
+        lines.len(),
+        lines[..lines.len().min(SHOWN)].join("; ")
+    );
+    if more > 0 {
+        let _ = write!(detail, "; and {more} more (the staff desk lists them all)");
+    }
+    d.line(
+        "records",
+        true,
+        detail,
+        Some("correct that field of each record in Nexudus; the kiosk reads it again by itself"),
+    );
 }
 
 async fn check_location(d: &mut Doctor<'_>, location: Option<i64>) {

@@ -41,6 +41,8 @@ fn declarations() -> String {
         crate::domain::desk_views::Occupancy::decl(&cfg),
         crate::domain::desk_views::RollCall::decl(&cfg),
         crate::domain::desk_views::Health::decl(&cfg),
+        crate::domain::unread::UnreadRecord::decl(&cfg),
+        crate::domain::unread::RecordList::decl(&cfg),
         Refusal::decl(&cfg),
         Status::decl(&cfg),
         Capabilities::decl(&cfg),

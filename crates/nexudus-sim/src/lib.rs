@@ -33,7 +33,7 @@ use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
 pub use state::{
-    DEMO_EMAIL, DEMO_PASSWORD, Faults, RequestRecord, SimUser, ThrottleConfig, Window,
+    DEMO_EMAIL, DEMO_PASSWORD, Faults, OddField, RequestRecord, SimUser, ThrottleConfig, Window,
     default_users,
 };
 pub use world::{NO_PASS, Switches};

@@ -69,6 +69,7 @@ async fn main() -> std::io::Result<()> {
             drop_rate: args.drop_rate,
             reset_rate: args.reset_rate,
             malformed_rate: args.malformed_rate,
+            odd_fields: Vec::new(),
         },
         access_token_ttl: chrono::Duration::seconds(args.access_ttl_secs),
         admin_api: !args.no_admin,

@@ -341,7 +341,8 @@ impl Throttle {
     }
 }
 
-/// Faults to inject, each a share of requests from 0.0 to 1.0 (drawn from the seeded RNG).
+/// Faults to inject: shares of requests from 0.0 to 1.0 (drawn from the seeded RNG), and
+/// records served with a field of an odd shape.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Faults {
@@ -355,6 +356,52 @@ pub struct Faults {
     pub reset_rate: f64,
     /// Processed, then answered with a truncated, unreadable JSON body.
     pub malformed_rate: f64,
+    /// Records the account holds with a field of a shape today's validation would refuse (an
+    /// old import, an older version of Nexudus): served so in every read of them.
+    pub odd_fields: Vec<OddField>,
+}
+
+/// One field of one record, served as `value` whatever the record holds.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OddField {
+    /// The list's path, `/api/spaces/coworkers`: its page, batch and one-record answers.
+    pub list: String,
+    pub id: i64,
+    pub field: String,
+    pub value: Value,
+}
+
+impl OddField {
+    /// Puts every odd field that belongs in the answer to a GET of `path`.
+    pub fn apply_all(odd: &[Self], path: &str, body: &mut Value) {
+        let odd: Vec<&Self> = odd
+            .iter()
+            .filter(|o| {
+                path.trim_end_matches('/')
+                    .starts_with(o.list.trim_end_matches('/'))
+            })
+            .collect();
+        if odd.is_empty() {
+            return;
+        }
+        let records: Vec<&mut Value> = match body {
+            Value::Array(records) => records.iter_mut().collect(),
+            Value::Object(page) if page.contains_key("Records") => match page.get_mut("Records") {
+                Some(Value::Array(records)) => records.iter_mut().collect(),
+                _ => Vec::new(),
+            },
+            record @ Value::Object(_) => vec![record],
+            _ => Vec::new(),
+        };
+        for record in records {
+            let id = record.get("Id").and_then(Value::as_i64);
+            for o in odd.iter().filter(|o| Some(o.id) == id) {
+                if let Value::Object(fields) = record {
+                    fields.insert(o.field.clone(), o.value.clone());
+                }
+            }
+        }
+    }
 }
 
 /// One request as the simulator saw it.

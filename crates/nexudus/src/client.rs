@@ -22,6 +22,7 @@ use crate::model::{
 use crate::query::{
     CheckinQuery, ContractQuery, CoworkerQuery, FailedCheckinQuery, ListQuery, Unfiltered,
 };
+use crate::records::{ListReads, Record};
 
 /// How the client is set up.
 #[derive(Debug, Clone)]
@@ -93,6 +94,8 @@ pub struct Client {
     limiter: Limiter,
     tokens: Arc<dyn TokenStore>,
     session: tokio::sync::Mutex<Option<AccessToken>>,
+    /// What each list's reads met, until the kiosk takes it.
+    reads: crate::records::ReadLog,
 }
 
 impl std::fmt::Debug for Client {
@@ -117,11 +120,18 @@ impl Client {
             config,
             tokens,
             session: tokio::sync::Mutex::new(None),
+            reads: crate::records::ReadLog::default(),
         })
     }
 
     pub fn base_url(&self) -> &Url {
         &self.config.base_url
+    }
+
+    /// What the reads of each list (by path, `/api/spaces/coworkers`) met since this was last
+    /// asked: the records that did not read, and the Ids of those that did.
+    pub fn take_reads(&self) -> std::collections::BTreeMap<&'static str, ListReads> {
+        self.reads.take()
     }
 
     fn url(&self, path: &str) -> Result<Url, ApiError> {
@@ -382,16 +392,16 @@ impl Client {
         })
     }
 
-    pub(crate) async fn page<T: DeserializeOwned>(
+    pub(crate) async fn page<T: DeserializeOwned + Record>(
         &self,
-        path: &str,
+        path: &'static str,
         query: &impl ListQuery,
         page: u32,
     ) -> Result<Page<T>, ApiError> {
         let mut pairs = query.pairs();
         pairs.push(("page".into(), page.to_string()));
         let raw: Page<Box<serde_json::value::RawValue>> = self.get(path, &pairs).await?;
-        Ok(crate::records::read_records(raw))
+        Ok(crate::records::read_records(raw, path, &self.reads))
     }
 
     /// Every page of a paged search, from page 1 until the server says there is no next page.
@@ -401,7 +411,7 @@ impl Client {
         query: Q,
     ) -> impl Stream<Item = Result<Page<T>, ApiError>> + 'a
     where
-        T: DeserializeOwned + 'a,
+        T: DeserializeOwned + Record + 'a,
         Q: ListQuery + 'a,
     {
         let query = Arc::new(query);
@@ -424,7 +434,7 @@ impl Client {
         query: Q,
     ) -> impl Stream<Item = Result<T, ApiError>> + 'a
     where
-        T: DeserializeOwned + 'a,
+        T: DeserializeOwned + Record + 'a,
         Q: ListQuery + 'a,
     {
         self.pages(path, query)
@@ -466,11 +476,17 @@ impl Client {
             return Ok(Vec::new());
         }
         let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
-        self.get(
-            "/api/spaces/coworkers/",
-            &[("id".into(), format!("[{list}]"))],
-        )
-        .await
+        let raw: Vec<Box<serde_json::value::RawValue>> = self
+            .get(
+                "/api/spaces/coworkers/",
+                &[("id".into(), format!("[{list}]"))],
+            )
+            .await?;
+        Ok(crate::records::read_array(
+            raw,
+            "/api/spaces/coworkers",
+            &self.reads,
+        ))
     }
 
     /// One member, with `Teams` and `Businesses`.

@@ -13,7 +13,7 @@ pub mod error;
 pub mod limits;
 pub mod model;
 pub mod query;
-mod records;
+pub mod records;
 pub mod roles;
 pub mod time;
 pub mod visitors;
@@ -32,4 +32,5 @@ pub use query::{
     CheckinQuery, ContractQuery, CoworkerQuery, FailedCheckinQuery, ListQuery, Paging,
     SortDirection, Unfiltered,
 };
+pub use records::{ListReads, Record};
 pub use visitors::{HostApproval, Visitor, VisitorQuery, VisitorSource, VisitorWrite};

@@ -106,6 +106,8 @@ pub struct Visitor {
     pub unmodelled: serde_json::Map<String, serde_json::Value>,
 }
 
+crate::records::records_by_id!(Visitor);
+
 /// The body of a visitor POST or PUT. A PUT replaces the record: build it from a record read
 /// just before ([`VisitorWrite::from`]), never from a partial view.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]

@@ -672,4 +672,10 @@ async fn one_record_of_an_odd_shape_costs_that_record_only_and_is_named_without_
         .await
         .unwrap();
     assert_eq!(all.len(), 2);
+    // What the reads met is kept for the kiosk, by list, until it takes it.
+    let reads = client.take_reads();
+    let members = &reads["/api/spaces/coworkers"];
+    assert_eq!(members.read, [1, 4, 1, 4], "both reads' records that read");
+    assert_eq!(members.skipped.len(), 4, "both reads' odd records");
+    assert!(client.take_reads().is_empty(), "taken once");
 }

@@ -154,7 +154,27 @@ requests_last_hour: number, requests_last_day: number, hourly_budget: number | n
 /**
  * The database file's size, in bytes.
  */
-database_bytes: number, version: string, };
+database_bytes: number, version: string, 
+/**
+ * The account's records that did not read (each costs only itself): fixed in Nexudus.
+ */
+unread: Array<UnreadRecord>, };
+
+export type UnreadRecord = { list: RecordList, 
+/**
+ * The record's `Id` (`None` when even that did not read).
+ */
+record_id: number | null, 
+/**
+ * The field that did not read (`CheckedInAt`, `Teams[0]`); empty for the whole record.
+ */
+field: string, 
+/**
+ * What came there: `string`, `number`, `null`, `bool`, `array`, `object`, or `missing`.
+ */
+shape: string, first_seen: string, last_seen: string, };
+
+export type RecordList = "members" | "contracts" | "passes" | "check_ins" | "failed_check_ins" | "visitors" | "locations" | "time_zones" | "teams";
 
 export type Refusal = "inactive" | "wrong_location" | "no_plan";
 

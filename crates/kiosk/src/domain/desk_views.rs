@@ -9,6 +9,7 @@ use serde::Serialize;
 use uuid::Uuid;
 
 use crate::domain::model::{CheckinRow, Origin, OutboxEntry};
+use crate::domain::unread::UnreadRecord;
 use crate::domain::views::Connectivity;
 
 /// How someone came in, as staff say it.
@@ -208,6 +209,8 @@ pub struct Health {
     /// The database file's size, in bytes.
     pub database_bytes: u64,
     pub version: String,
+    /// The account's records that did not read (each costs only itself): fixed in Nexudus.
+    pub unread: Vec<UnreadRecord>,
 }
 
 impl std::fmt::Display for Health {
@@ -237,7 +240,23 @@ impl std::fmt::Display for Health {
             "database:     {:.1} MB",
             self.database_bytes as f64 / 1_048_576.0
         )?;
-        write!(f, "version:      {}", self.version)
+        write!(f, "version:      {}", self.version)?;
+        if !self.unread.is_empty() {
+            write!(
+                f,
+                "\nunread:       {} {} not read (fix in Nexudus)",
+                self.unread.len(),
+                if self.unread.len() == 1 {
+                    "record"
+                } else {
+                    "records"
+                }
+            )?;
+            for record in &self.unread {
+                write!(f, "\n              {}", record.describe())?;
+            }
+        }
+        Ok(())
     }
 }
 

@@ -14,4 +14,5 @@ pub mod model;
 pub mod rules;
 pub mod settings;
 pub mod staff_pin;
+pub mod unread;
 pub mod views;

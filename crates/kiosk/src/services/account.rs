@@ -7,6 +7,7 @@ use std::sync::Arc;
 use super::{Staff, StaffAccess};
 use crate::config::NEXUDUS_BASE_URL;
 use crate::domain::settings::{Location, Settings};
+use crate::domain::unread::UnreadRecord;
 use crate::domain::views::{Connectivity, Status};
 use crate::error::KioskError;
 use crate::shared::Shared;
@@ -111,7 +112,13 @@ impl Account {
             .api()
             .ok_or(KioskError::Api(nexudus::ApiError::Unauthorized))?;
         let location = location.or_else(|| self.shared.settings().location.map(|l| l.id));
-        Ok(crate::doctor::check_account(&api, location, write_test).await)
+        let known = self.unread_records()?;
+        Ok(crate::doctor::check_account(&api, location, write_test, &known).await)
+    }
+
+    /// The account's records that did not read when the kiosk last met them.
+    pub fn unread_records(&self) -> Result<Vec<UnreadRecord>, KioskError> {
+        Ok(self.shared.store.read(|tx| tx.unread_records())?)
     }
 
     /// [`Account::check_account`] for staff.

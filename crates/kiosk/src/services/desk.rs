@@ -347,6 +347,7 @@ impl Desk {
             daily_budget: budget(24 * 3600),
             database_bytes,
             version: env!("CARGO_PKG_VERSION").to_owned(),
+            unread: self.shared.store.read(|tx| tx.unread_records())?,
         })
     }
 

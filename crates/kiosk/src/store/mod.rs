@@ -14,6 +14,7 @@ mod meta;
 mod outbox;
 #[cfg(test)]
 mod tests;
+mod unread;
 mod values;
 mod visitors;
 
@@ -42,6 +43,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0007_withdrawn_checkins.sql"),
     include_str!("../../migrations/0008_visitors.sql"),
     include_str!("../../migrations/0009_walk_ins.sql"),
+    include_str!("../../migrations/0010_unread_records.sql"),
 ];
 
 fn migrations() -> Migrations<'static> {

@@ -286,3 +286,60 @@ fn plans_from_contracts_that_did_not_all_read_take_no_plan_away() {
         [Some("Private Office".into()), None]
     );
 }
+
+#[test]
+fn a_record_that_did_not_read_is_kept_until_it_reads_again_or_is_not_met_for_two_days() {
+    use crate::domain::unread::RecordList;
+    let store = Store::in_memory().unwrap();
+    let bad = |id| nexudus::BadRecord {
+        id: Some(id),
+        field: "FullName".into(),
+        shape: "null".into(),
+    };
+    let t0 = Utc::now();
+    let (both, seven) = ([bad(7), bad(8)], [bad(7)]);
+    let noted = store
+        .write(|tx| {
+            let first = tx.note_reads(RecordList::Members, &both, &[1, 2], t0)?;
+            let minute = chrono::Duration::minutes(1);
+            let again = tx.note_reads(RecordList::Members, &seven, &[], t0 + minute)?;
+            Ok::<_, StoreError>((first.len(), again.len()))
+        })
+        .unwrap();
+    assert_eq!(noted, (2, 0), "new the first time only");
+    let ids = |store: &Store| -> Vec<Option<i64>> {
+        store
+            .read(|tx| tx.unread_records())
+            .unwrap()
+            .iter()
+            .map(|r| r.record_id)
+            .collect()
+    };
+    assert_eq!(ids(&store), [Some(7), Some(8)]);
+    store
+        .write(|tx| {
+            tx.note_reads(RecordList::Members, &[], &[8], t0)
+                .map(|new| new.len())
+        })
+        .unwrap();
+    assert_eq!(ids(&store), [Some(7)], "8 read again: it leaves");
+    store
+        .write(|tx| {
+            tx.note_reads(RecordList::Visitors, &[bad(9)], &[7], t0)
+                .map(|new| new.len())
+        })
+        .unwrap();
+    assert_eq!(
+        ids(&store),
+        [Some(7), Some(9)],
+        "another list's record of the same Id is another record"
+    );
+    let later = t0 + chrono::Duration::days(2) + chrono::Duration::minutes(2);
+    store
+        .write(|tx| {
+            tx.note_reads(RecordList::Visitors, &[bad(9)], &[], later)
+                .map(|new| new.len())
+        })
+        .unwrap();
+    assert_eq!(ids(&store), [Some(9)], "7 was not met for two days");
+}

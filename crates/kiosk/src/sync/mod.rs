@@ -266,6 +266,7 @@ impl SyncEngine {
             }
         }
         .await;
+        self.note_reads(&api);
         match result {
             Ok(wait) => {
                 self.shared.exchanged();

@@ -8,11 +8,12 @@ use std::sync::atomic::Ordering;
 use chrono::Duration;
 use futures::{StreamExt, TryStreamExt};
 use nexudus::{ApiError, CheckinQuery, Client, ContractQuery, CoworkerQuery, Paging};
-use tracing::{info, instrument, warn};
+use tracing::{debug, info, instrument, warn};
 
 use super::{SyncEngine, SyncError, decide, wire};
 use crate::domain::events::Event;
 use crate::domain::model::{Member, Origin, OutboxOp};
+use crate::domain::unread::RecordList;
 use crate::error::StoreError;
 use crate::store::StoredLocation;
 
@@ -112,6 +113,35 @@ impl SyncEngine {
             .save_settings(settings, "time_zone_from_nexudus")
     }
 
+    /// Keeps what this round's reads met: records that did not read are named to staff (a
+    /// warning the first time each is met), and leave the list when they read again.
+    pub(super) fn note_reads(&self, api: &Client) {
+        let reads = api.take_reads();
+        if reads.is_empty() {
+            return;
+        }
+        let now = self.shared.clock.now();
+        let noted = self.shared.store.write(|tx| {
+            let mut new = Vec::new();
+            for (path, seen) in &reads {
+                let Some(list) = RecordList::of_path(path) else {
+                    continue;
+                };
+                let first_met = tx.note_reads(list, &seen.skipped, &seen.read, now)?;
+                new.extend(first_met.into_iter().map(|bad| (list, bad)));
+            }
+            Ok::<_, StoreError>(new)
+        });
+        match noted {
+            Ok(new) => {
+                for (list, bad) in new {
+                    warn!(list = list.code(), id = ?bad.id, field = %bad.field, shape = %bad.shape, "a record did not read: the others are read, and this one's last good copy is kept");
+                }
+            }
+            Err(e) => debug!(error = %e, "the records that did not read could not be kept"),
+        }
+    }
+
     /// Members' plans from the account's active contracts (Nexudus has no plan field on a
     /// customer). Read whole each time members are pulled; a server without contracts leaves the
     /// plans as they were, and an account without the role to read them is reported (the
@@ -144,7 +174,7 @@ impl SyncEngine {
             }
         }
         if unread > 0 {
-            warn!(
+            debug!(
                 unread,
                 "contracts did not read: no plan is taken away this time"
             );
@@ -188,10 +218,8 @@ impl SyncEngine {
                 seen.insert(c.id);
                 newest = newest.max(c.updated_on);
             }
-            // A record that did not read is still the account's: its last good copy stays.
-            for bad in &page.skipped {
-                warn!(id = ?bad.id, field = %bad.field, shape = %bad.shape, "a member's record did not read; the last good copy is kept");
-            }
+            // A record that did not read is still the account's: its last good copy stays (and
+            // staff are told of it: `note_reads`).
             seen.extend(page.skipped.iter().filter_map(|b| b.id));
             changed += self.keep_page(api, &page.records).await?;
         }

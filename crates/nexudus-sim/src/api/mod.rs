@@ -12,7 +12,7 @@ use crate::http::{
     HeaderMap, Method, Request, Response, StatusCode, header, json_response, method_not_allowed,
 };
 use crate::records::{Business, SimpleTimeZone, Team};
-use crate::state::{Grant, RequestRecord, SimState};
+use crate::state::{Grant, OddField, RequestRecord, SimState};
 
 type Shared = Arc<Sim>;
 
@@ -173,7 +173,11 @@ pub(crate) async fn faults_and_log(
         return message(StatusCode::INTERNAL_SERVER_ERROR, "An error has occurred.");
     }
 
-    let response = handle(&sim, &request);
+    let mut response = handle(&sim, &request);
+    let odd = sim.lock().faults.odd_fields.clone();
+    if !odd.is_empty() && !write && path.starts_with("/api/") {
+        response = with_odd_fields(response, &odd, &path).await;
+    }
     let status = response.status();
     // An answer can be dropped only after a write that took, on a connection it can close.
     let droppable = faultable && write && status == StatusCode::OK && kill.is_some();
@@ -210,6 +214,25 @@ fn faults_after(sim: &Shared, faultable: bool, droppable: bool) -> (bool, bool) 
     let dropped = droppable && st.draw(f.drop_rate);
     let malformed = faultable && !dropped && st.draw(f.malformed_rate);
     (dropped, malformed)
+}
+
+/// The answer with the odd fields of its records put in.
+async fn with_odd_fields(response: Response, odd: &[OddField], path: &str) -> Response {
+    let (parts, original) = response.into_parts();
+    let bytes = http_body_util::BodyExt::collect(original)
+        .await
+        .map(http_body_util::Collected::to_bytes)
+        .unwrap_or_default();
+    let body = match serde_json::from_slice::<Value>(&bytes) {
+        Ok(mut value) => {
+            OddField::apply_all(odd, path, &mut value);
+            Bytes::from(serde_json::to_vec(&value).unwrap_or_default())
+        }
+        Err(_) => bytes,
+    };
+    let mut changed = hyper::Response::from_parts(parts, http_body_util::Full::new(body));
+    changed.headers_mut().remove(header::CONTENT_LENGTH);
+    changed
 }
 
 /// The answer with half its body: JSON no reader can parse.

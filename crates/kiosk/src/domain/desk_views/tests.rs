@@ -1,3 +1,4 @@
+use crate::domain::unread::{RecordList, UnreadRecord};
 use chrono::TimeZone;
 
 use super::*;
@@ -120,8 +121,20 @@ fn kiosk_status_prints_one_fact_a_line_with_the_budget() {
         daily_budget: None,
         database_bytes: 3 * 1_048_576,
         version: "0.1.0".into(),
+        unread: vec![UnreadRecord {
+            list: RecordList::Members,
+            record_id: Some(7),
+            field: "FullName".into(),
+            shape: "null".into(),
+            first_seen: at(9, 0),
+            last_seen: at(9, 0),
+        }],
     };
     let text = health.to_string();
+    assert!(
+        text.contains("1 record not read") && text.contains("members #7: FullName came as null"),
+        "{text}"
+    );
     assert!(text.contains("connectivity: online"), "{text}");
     assert!(
         text.contains("last sync:    2025-07-01 08:00:00 UTC"),
