@@ -161,6 +161,29 @@ pub fn eligible(sim: &SimHandle) -> Vec<i64> {
         .collect()
 }
 
+/// Active members of `location` without a plan whose passes `fit` (each member's passes, used
+/// or not).
+pub fn without_plan(
+    sim: &SimHandle,
+    location: i64,
+    fit: impl Fn(&[nexudus_sim::passes::CoworkerTimePass]) -> bool,
+) -> Vec<i64> {
+    let passes = sim.passes();
+    sim.coworkers()
+        .into_iter()
+        .filter(|c| c.active && c.tariff_name.is_none() && c.invoicing_business_id == location)
+        .filter(|c| {
+            let theirs: Vec<nexudus_sim::passes::CoworkerTimePass> = passes
+                .iter()
+                .filter(|p| p.coworker_id == c.id)
+                .cloned()
+                .collect();
+            fit(&theirs)
+        })
+        .map(|c| c.id)
+        .collect()
+}
+
 /// Members the rules refuse (inactive) who still belong to the location.
 pub fn inactive(sim: &SimHandle) -> Vec<i64> {
     sim.coworkers()

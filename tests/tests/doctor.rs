@@ -107,7 +107,7 @@ async fn each_missing_role_is_named_with_what_breaks() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_write_test_checks_a_member_in_and_out_once_and_leaves_no_visit_behind() {
-    let sim = quiet_sim(120).await;
+    let sim = quiet_sim(400).await;
     let dir = tempfile::tempdir().unwrap();
     let kiosk = open_kiosk(dir.path(), Limits::unlimited());
     connect(&kiosk, &sim).await;
@@ -138,12 +138,9 @@ async fn the_write_test_checks_a_member_in_and_out_once_and_leaves_no_visit_behi
     );
 
     // A member without a pass at a location without pay-as-you-go: the server's refusal, named.
-    let planless = sim
-        .coworkers()
-        .into_iter()
-        .find(|c| c.active && c.tariff_name.is_none() && c.invoicing_business_id == HOME)
-        .unwrap()
-        .id;
+    let planless = scenarios::without_plan(&sim, HOME, |p| {
+        p.iter().all(|p| !p.usable_at(chrono::Utc::now()))
+    })[0];
     let report = kiosk
         .account()
         .check_account(None, Some(planless))

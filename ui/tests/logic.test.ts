@@ -189,7 +189,7 @@ describe('strings', () => {
   });
 
   it('words every refusal reason of the core in each language, never in English inside Spanish', () => {
-    const reasons: Refusal[] = ['inactive', 'wrong_location', 'no_plan'];
+    const reasons: Refusal[] = ['inactive', 'wrong_location', 'no_plan', 'pass_spent', 'pass_expired'];
     for (const reason of reasons) {
       expect(refusalText('en', reason)).toMatch(/reception/);
       expect(refusalText('es', reason)).toMatch(/recepción/);
@@ -258,7 +258,7 @@ describe('tiles that patch themselves', () => {
   });
   const tiles = [tile(1), tile(2), tile(3)];
   const at = '2026-11-30T09:12:00Z';
-  const welcome = (id: number) => ({ kind: 'welcome' as const, member_id: id, first_name: 'M', at, at_local: '09:12', checkin: CHECKIN });
+  const welcome = (id: number) => ({ kind: 'welcome' as const, member_id: id, first_name: 'M', at, at_local: '09:12', checkin: CHECKIN, pass: null });
   const goodbye = (id: number) => ({ kind: 'goodbye' as const, member_id: id, first_name: 'M', at, at_local: '17:00', minutes: 468, checkin: CHECKIN });
   /** The list as the screen shows it, read at `readAt`. */
   const shown = (presence: Presence, readAt: number) => tiles.map((x) => presence.of(x, readAt));

@@ -162,6 +162,7 @@ pub async fn check_account(
     check_location(&mut d, location).await;
     check_members(&mut d).await;
     check_contracts(&mut d).await;
+    check_passes(&mut d).await;
     check_checkins(&mut d, location).await;
     let teams = d.api.teams().take(1).try_collect::<Vec<_>>();
     d.role("Team-List", "team names are missing from check-ins", teams)
@@ -438,6 +439,33 @@ async fn check_contracts(d: &mut Doctor<'_>) {
             "active contracts",
             true,
             format!("{} (members with a plan)", page.total_items),
+            None,
+        );
+    }
+}
+
+async fn check_passes(d: &mut Doctor<'_>) {
+    let query = nexudus::TimePassQuery {
+        used: Some(false),
+        paging: one(1),
+        ..nexudus::TimePassQuery::default()
+    };
+    let page = d.api.time_passes_page(&query, 1);
+    if let Some(page) = d
+        .role(
+            "CoworkerTimePass-List",
+            "passes are unknown: members without a plan are let in, and Nexudus decides",
+            page,
+        )
+        .await
+    {
+        d.line(
+            "unused passes",
+            true,
+            format!(
+                "{} (day passes and bundles members can check in with)",
+                page.total_items
+            ),
             None,
         );
     }

@@ -43,6 +43,7 @@ fn declarations() -> String {
         crate::domain::desk_views::Health::decl(&cfg),
         crate::domain::unread::UnreadRecord::decl(&cfg),
         crate::domain::unread::RecordList::decl(&cfg),
+        crate::domain::passes::PassUse::decl(&cfg),
         Refusal::decl(&cfg),
         Status::decl(&cfg),
         Capabilities::decl(&cfg),

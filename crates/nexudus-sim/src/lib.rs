@@ -15,6 +15,7 @@
 mod admin;
 mod api;
 mod http;
+pub mod passes;
 pub mod records;
 pub mod seed;
 mod serve;
@@ -343,6 +344,11 @@ impl SimHandle {
 
     pub fn requests(&self) -> Vec<RequestRecord> {
         self.sim.lock().log.iter().cloned().collect()
+    }
+
+    /// The passes customers hold.
+    pub fn passes(&self) -> Vec<passes::CoworkerTimePass> {
+        self.sim.lock().world.passes.values().cloned().collect()
     }
 
     pub fn set_faults(&self, faults: Faults) {

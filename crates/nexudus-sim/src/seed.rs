@@ -464,6 +464,67 @@ pub fn contracts(coworkers: &[&Coworker]) -> Vec<Contract> {
     out
 }
 
+/// Passes of the customers without a plan, five kinds in turn by Id: a bundle of ten day
+/// passes bought as a product with three used (seven left), one day pass that expired
+/// yesterday, two day passes both used last week, and none (twice).
+pub fn passes(
+    coworkers: &[&Coworker],
+    kinds: &[crate::passes::TimePass],
+    now: DateTime<Utc>,
+) -> Vec<crate::passes::CoworkerTimePass> {
+    use crate::passes::CoworkerTimePass;
+    let Some(day_pass) = kinds.iter().find(|k| k.minutes_included.is_none()) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    let mut id = 92_000_001;
+    let mut push = |c: &Coworker, used: Option<DateTime<Utc>>, expires, product: Option<&str>| {
+        // Seeded ids, so the same seed gives the same passes (their UniqueIds included).
+        let unique_id =
+            uuid::Uuid::from_u128(0x9a55_0000_0000_0000_0000_0000_0000_0000 + id as u128);
+        out.push(CoworkerTimePass {
+            id,
+            unique_id,
+            coworker_id: c.id,
+            business_id: c.invoicing_business_id,
+            time_pass_id: day_pass.id,
+            time_pass_name: day_pass.name.clone(),
+            used: used.is_some(),
+            used_date: used,
+            price: Some(day_pass.price),
+            expire_date: expires,
+            is_from_tariff: false,
+            coworker_product_unique_id: product.map(str::to_owned),
+            notes: None,
+            created_on: c.created_on,
+            updated_on: used.unwrap_or(c.created_on),
+            updated_by: "admin@demo.nexudus-sim.local".to_owned(),
+        });
+        id += 1;
+    };
+    let without_plan = coworkers.iter().filter(|c| c.tariff_name.is_none());
+    for (k, c) in without_plan.enumerate() {
+        match k % 5 {
+            0 => {
+                let bundle = format!("bundle-{}", c.id);
+                let expires = Some(now + Duration::days(90));
+                for used in 0..10 {
+                    let when = (used < 3).then(|| now - Duration::days(10 - used));
+                    push(c, when, expires, Some(&bundle));
+                }
+            }
+            1 => push(c, None, Some(now - Duration::days(1)), None),
+            2 => {
+                for days in [8, 7] {
+                    push(c, Some(now - Duration::days(days)), None, None);
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -15,6 +15,8 @@ pub enum Kind {
     /// A wall-clock time (`...Local` fields).
     Local,
     Text,
+    /// A decimal number (a price).
+    Number,
 }
 
 /// One accepted field of a write body.
@@ -78,6 +80,7 @@ pub enum Typed {
     Instant(DateTime<Utc>),
     Local(NaiveDateTime),
     Text(String),
+    Number(f64),
 }
 
 /// One entry of the `Errors` array.
@@ -150,6 +153,14 @@ impl Checked {
         }
     }
 
+    pub fn number(&self, name: &str) -> Option<f64> {
+        match self.0.get(name) {
+            Some(Typed::Number(v)) => Some(*v),
+            Some(Typed::Int(v)) => Some(*v as f64),
+            _ => None,
+        }
+    }
+
     pub fn text(&self, name: &str) -> Option<String> {
         match self.0.get(name) {
             Some(Typed::Text(v)) => Some(v.clone()),
@@ -193,6 +204,8 @@ fn convert(kind: Kind, value: &Value) -> Option<Typed> {
         (Kind::Instant, Value::String(s)) => parse_instant(s.trim()).map(Typed::Instant),
         (Kind::Local, Value::String(s)) => parse_local(s.trim()).map(Typed::Local),
         (Kind::Text, Value::String(s)) => Some(Typed::Text(s.clone())),
+        (Kind::Number, Value::Number(n)) => n.as_f64().map(Typed::Number),
+        (Kind::Number, Value::String(s)) => s.trim().parse().ok().map(Typed::Number),
         (Kind::Text, Value::Number(n)) => Some(Typed::Text(n.to_string())),
         (Kind::Text, Value::Bool(b)) => Some(Typed::Text(b.to_string())),
         _ => None,
@@ -205,6 +218,7 @@ fn type_message(kind: Kind) -> &'static str {
         Kind::Bool => "is not a valid boolean",
         Kind::Instant | Kind::Local => "is not a valid date",
         Kind::Text => "is not a valid text",
+        Kind::Number => "is not a valid number",
     }
 }
 

@@ -1119,12 +1119,18 @@ async fn failed_check_ins_are_taken_as_documented_and_read_only_with_the_switch(
 
 #[tokio::test]
 async fn a_check_in_needs_a_pass_or_a_pay_as_you_go_location() {
-    let w = Wire::quiet(200).await;
+    let w = Wire::quiet(1000).await;
     let members = w.sim.coworkers();
+    let passes = w.sim.passes();
+    // Members without a plan here hold no pass either (their passes have their own test).
     let of = |home: i64, plan: bool| {
         members
             .iter()
-            .find(|c| c.invoicing_business_id == home && c.tariff_name.is_some() == plan)
+            .find(|c| {
+                c.invoicing_business_id == home
+                    && c.tariff_name.is_some() == plan
+                    && !passes.iter().any(|p| p.coworker_id == c.id)
+            })
             .expect("a seeded member")
             .id
     };
@@ -1250,4 +1256,83 @@ async fn the_daily_cut_off_follows_every_write_a_check_in_gets() {
         closed_at.contains("T23:30") || closed_at.contains("T22:30"),
         "the cut-off, in London's winter or summer time: {closed_at}"
     );
+}
+
+/// Staff add passes with the documented POST (`CreateMultiple` at a time); the list reads them
+/// by customer and whether used; a check-in of a customer without a plan uses the next one and
+/// names it, and a second check-in the same day uses no other (a day pass covers the day).
+#[tokio::test]
+async fn passes_are_added_listed_and_used_one_a_day() {
+    let w = Wire::quiet(1000).await;
+    let passes = w.sim.passes();
+    let customer = w
+        .sim
+        .coworkers()
+        .into_iter()
+        .find(|c| {
+            c.tariff_name.is_none()
+                && c.invoicing_business_id == 1001
+                && !passes.iter().any(|p| p.coworker_id == c.id)
+        })
+        .expect("a customer without a plan or a pass")
+        .id;
+    let (status, body) = w
+        .post(
+            "/api/billing/coworkertimepasses",
+            json!({"CoworkerId": customer, "BusinessId": 1001, "TimePassId": 61_001, "CreateMultiple": 3}),
+        )
+        .await;
+    assert_eq!(
+        (status, body["WasSuccessful"].clone()),
+        (StatusCode::OK, json!(true)),
+        "{body}"
+    );
+    let (_, bad) = w
+        .post(
+            "/api/billing/coworkertimepasses",
+            json!({"CoworkerId": customer, "BusinessId": 1001, "TimePassId": 1, "CreateMultiple": 1}),
+        )
+        .await;
+    assert_eq!(bad["Errors"][0]["PropertyName"], "TimePassId", "{bad}");
+    let list = |used: bool| {
+        format!(
+            "/api/billing/coworkertimepasses?CoworkerTimePass_Coworker={customer}&CoworkerTimePass_Used={used}"
+        )
+    };
+    let (_, page) = w.get(&list(false)).await;
+    assert_eq!(page["TotalItems"], 3, "{page}");
+    assert_eq!(page["Records"][0]["TimePassName"], "Day Pass");
+    assert!(
+        page["Records"][0]["RemainingUses"].is_null(),
+        "null, as in the reference's example"
+    );
+    let check_in = |at: &str| json!({"BusinessId": 1001, "CoworkerId": customer, "FromTime": at});
+    let morning = created_and_read(&w, check_in("2026-11-30T09:00:00Z")).await;
+    let (_, used) = w.get(&list(true)).await;
+    assert_eq!(used["TotalItems"], 1);
+    assert_eq!(
+        morning["CoworkerTimePassGuid"], used["Records"][0]["UniqueId"],
+        "the check-in names the pass"
+    );
+    let afternoon = created_and_read(&w, check_in("2026-11-30T14:00:00Z")).await;
+    assert_eq!(
+        afternoon["CoworkerTimePassGuid"], morning["CoworkerTimePassGuid"],
+        "the same day, the same pass"
+    );
+    assert_eq!(
+        w.get(&list(true)).await.1["TotalItems"],
+        1,
+        "no second pass used"
+    );
+    let next_day = created_and_read(&w, check_in("2026-12-01T09:00:00Z")).await;
+    assert_ne!(
+        next_day["CoworkerTimePassGuid"],
+        morning["CoworkerTimePassGuid"]
+    );
+    let (_, lately) = w
+        .get(&format!(
+            "/api/billing/coworkertimepasses?CoworkerTimePass_Coworker={customer}&from_CoworkerTimePass_UsedDate=2026-12-01T00:00"
+        ))
+        .await;
+    assert_eq!(lately["TotalItems"], 1, "the used-date range: {lately}");
 }

@@ -405,7 +405,7 @@ impl Client {
     }
 
     /// Every page of a paged search, from page 1 until the server says there is no next page.
-    fn pages<'a, T, Q>(
+    pub(crate) fn pages<'a, T, Q>(
         &'a self,
         path: &'static str,
         query: Q,

@@ -12,6 +12,7 @@ mod counter;
 pub mod error;
 pub mod limits;
 pub mod model;
+pub mod passes;
 pub mod query;
 pub mod records;
 pub mod roles;
@@ -28,6 +29,7 @@ pub use model::{
     FailedCheckinWrite, FieldError, Page, ServerFields, SimpleTimeZone, Source, Team,
     WriteEnvelope, iana_zone,
 };
+pub use passes::{CoworkerTimePass, TimePassQuery, TimePassWrite};
 pub use query::{
     CheckinQuery, ContractQuery, CoworkerQuery, FailedCheckinQuery, ListQuery, Paging,
     SortDirection, Unfiltered,

@@ -8,6 +8,8 @@ pub const KIOSK_ROLES: &[&str] = &[
     "Coworker-List",
     "Coworker-Read",
     "CoworkerContract-List",
+    // Passes: members without a plan who come on a day pass or a bundle (issue 24).
+    "CoworkerTimePass-List",
     "Checkin-List",
     "Checkin-Read",
     "Checkin-Create",
@@ -48,6 +50,7 @@ pub fn role_for(method: &Method, path: &str) -> Option<String> {
         "/api/sys/businesses" => "Business",
         "/api/sys/simpletimezones" => "SimpleTimeZone",
         "/api/billing/coworkercontracts" => "CoworkerContract",
+        "/api/billing/coworkertimepasses" => "CoworkerTimePass",
         _ => return None,
     };
     let action = match (method.as_str(), one) {

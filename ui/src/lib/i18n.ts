@@ -54,6 +54,8 @@ export const refusals: Record<Refusal, Key> = {
   inactive: 'refusalInactive',
   wrong_location: 'refusalWrongLocation',
   no_plan: 'refusalNoPlan',
+  pass_spent: 'refusalPassSpent',
+  pass_expired: 'refusalPassExpired',
 };
 
 /** What a member reads when a check-in is refused, in their language. */

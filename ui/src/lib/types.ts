@@ -29,7 +29,11 @@ in_since: string | null,
  */
 in_since_local: string | null, };
 
-export type TapOutcome = { "kind": "welcome", member_id: number, first_name: string, at: string, at_local: string, checkin: string, } | { "kind": "goodbye", member_id: number, first_name: string, at: string, at_local: string, minutes: number, checkin: string, } | { "kind": "undone", member_id: number, first_name: string, in_since: string | null, in_since_local: string | null, } | { "kind": "rejected", member_id: number | null, first_name: string, reason: Refusal, } | { "kind": "ignored", member_id: number | null, first_name: string, first: IgnoredAfter, };
+export type TapOutcome = { "kind": "welcome", member_id: number, first_name: string, at: string, at_local: string, checkin: string, 
+/**
+ * The pass it uses, for a member without a plan ("Day Pass: 7 left").
+ */
+pass: PassUse | null, } | { "kind": "goodbye", member_id: number, first_name: string, at: string, at_local: string, minutes: number, checkin: string, } | { "kind": "undone", member_id: number, first_name: string, in_since: string | null, in_since_local: string | null, } | { "kind": "rejected", member_id: number | null, first_name: string, reason: Refusal, } | { "kind": "ignored", member_id: number | null, first_name: string, first: IgnoredAfter, };
 
 export type VisitorOutcome = { "kind": "arrived", first_name: string, host_name: string | null, at_local: string, } | { "kind": "already_arrived", first_name: string, host_name: string | null, } | { "kind": "signed_out", first_name: string, at_local: string, } | { "kind": "not_signed_in", first_name: string, } | { "kind": "waiting", visit: string, first_name: string, host_name: string | null, seconds_left: number, } | { "kind": "declined", first_name: string, } | { "kind": "see_reception", first_name: string, };
 
@@ -176,7 +180,17 @@ shape: string, first_seen: string, last_seen: string, };
 
 export type RecordList = "members" | "contracts" | "passes" | "check_ins" | "failed_check_ins" | "visitors" | "locations" | "time_zones" | "teams";
 
-export type Refusal = "inactive" | "wrong_location" | "no_plan";
+export type PassUse = { name: string, 
+/**
+ * Uses of passes of that name the member has left after this one.
+ */
+left: number, 
+/**
+ * Uses in all, where the server counts them.
+ */
+of: number | null, };
+
+export type Refusal = "inactive" | "wrong_location" | "no_plan" | "pass_spent" | "pass_expired";
 
 export type Status = { connectivity: Connectivity, 
 /**

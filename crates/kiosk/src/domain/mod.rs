@@ -11,6 +11,7 @@ pub mod events;
 pub mod fold;
 pub mod index;
 pub mod model;
+pub mod passes;
 pub mod rules;
 pub mod settings;
 pub mod staff_pin;

@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::domain::model::Member;
+use crate::domain::passes::{self, Pass, PassUse, PassVerdict};
 use crate::domain::settings::Settings;
 
 /// Why a check-in is refused: a stable code the faces word in the member's language.
@@ -13,6 +14,10 @@ pub enum Refusal {
     Inactive,
     WrongLocation,
     NoPlan,
+    /// No plan, and every pass they had is used.
+    PassSpent,
+    /// No plan, and their unused passes have expired.
+    PassExpired,
 }
 
 impl Refusal {
@@ -21,6 +26,8 @@ impl Refusal {
             Self::Inactive => "inactive",
             Self::WrongLocation => "wrong_location",
             Self::NoPlan => "no_plan",
+            Self::PassSpent => "pass_spent",
+            Self::PassExpired => "pass_expired",
         }
     }
 
@@ -30,29 +37,81 @@ impl Refusal {
             Self::Inactive => "Kiosk: the member is not active".to_owned(),
             Self::WrongLocation => format!("Kiosk: the member does not belong to {location_name}"),
             Self::NoPlan => "Kiosk: the member has no plan and pay-as-you-go is off".to_owned(),
+            Self::PassSpent => "Kiosk: the member has no plan and every pass is used".to_owned(),
+            Self::PassExpired => {
+                "Kiosk: the member has no plan and their passes have expired".to_owned()
+            }
         }
     }
 }
 
-/// Whether `member` may check in at `location` under `settings`. The kiosk refuses only what it
-/// knows for sure: without the account's contracts (`plans_known` false: never read, or the
-/// role to read them is missing) it does not refuse for a missing plan, and the server decides.
+/// What the kiosk knows of what lets members in, besides their plan.
+#[derive(Debug, Clone, Default)]
+pub struct Known {
+    /// The account's contracts were read (else a missing plan is never refused: the server
+    /// decides).
+    pub plans: bool,
+    /// The member's passes, where the account's passes were read (`None`: unknown).
+    pub passes: Option<Vec<Pass>>,
+    /// The member checked in earlier on this calendar day: a day pass used then covers them
+    /// all day [doc: a day pass "is valid for a calendar day"].
+    pub in_today: bool,
+}
+
+/// What lets a member in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Entitlement {
+    Plan,
+    /// A pass of theirs, the one Nexudus will use.
+    Pass(PassUse),
+    /// Already in earlier today: the day's pass covers it.
+    SameDay,
+    /// The location sells pay-as-you-go passes.
+    PayAsYouGo,
+    /// The kiosk cannot know (contracts or passes unread): Nexudus decides.
+    Unknown,
+}
+
+/// Whether `member` may check in at `location` under `settings` at `now`, and by what. The
+/// kiosk refuses only what it knows for sure: without the account's contracts or passes (never
+/// read, or the role to read them missing) it refuses no one for want of them, and the server
+/// decides.
 pub fn check_in_allowed(
     member: &Member,
     location: i64,
     settings: &Settings,
-    plans_known: bool,
-) -> Result<(), Refusal> {
+    known: &Known,
+    now: DateTime<Utc>,
+) -> Result<Entitlement, Refusal> {
     if !member.active {
         return Err(Refusal::Inactive);
     }
     if !member.belongs_to(location) {
         return Err(Refusal::WrongLocation);
     }
-    if plans_known && member.plan.is_none() && !settings.pay_as_you_go {
-        return Err(Refusal::NoPlan);
+    if member.plan.is_some() {
+        return Ok(Entitlement::Plan);
     }
-    Ok(())
+    if !known.plans {
+        return Ok(Entitlement::Unknown);
+    }
+    if known.in_today {
+        return Ok(Entitlement::SameDay);
+    }
+    let Some(held) = &known.passes else {
+        return Ok(Entitlement::Unknown);
+    };
+    let refusal = match passes::verdict(held, now) {
+        PassVerdict::Use(used) => return Ok(Entitlement::Pass(used)),
+        PassVerdict::Spent => Refusal::PassSpent,
+        PassVerdict::Expired => Refusal::PassExpired,
+        PassVerdict::None => Refusal::NoPlan,
+    };
+    if settings.pay_as_you_go {
+        Ok(Entitlement::PayAsYouGo)
+    } else {
+        Err(refusal)
+    }
 }
 
 /// When a check-in tapped at `now` starts: now, unless the member's newest check-in started in
@@ -108,17 +167,32 @@ mod tests {
         }
     }
 
+    /// What the kiosk knows: the contracts read or not, the member's passes (none held).
+    fn known(plans: bool) -> Known {
+        Known {
+            plans,
+            passes: Some(Vec::new()),
+            in_today: false,
+        }
+    }
+
+    fn now() -> DateTime<Utc> {
+        DateTime::from_timestamp(1_780_000_000, 0).unwrap()
+    }
+
     #[test]
     fn each_rule_refuses_with_its_own_reason() {
         let s = Settings::default();
-        assert_eq!(check_in_allowed(&member(), 10, &s, true), Ok(()));
+        let allowed =
+            |m: &Member, location, known: &Known| check_in_allowed(m, location, &s, known, now());
+        assert_eq!(allowed(&member(), 10, &known(true)), Ok(Entitlement::Plan));
         assert_eq!(
-            check_in_allowed(&member(), 20, &s, true),
-            Ok(()),
+            allowed(&member(), 20, &known(true)),
+            Ok(Entitlement::Plan),
             "a second location from Businesses"
         );
         assert_eq!(
-            check_in_allowed(&member(), 30, &s, true),
+            allowed(&member(), 30, &known(true)),
             Err(Refusal::WrongLocation)
         );
         let inactive = Member {
@@ -126,7 +200,7 @@ mod tests {
             ..member()
         };
         assert_eq!(
-            check_in_allowed(&inactive, 10, &s, true),
+            allowed(&inactive, 10, &known(true)),
             Err(Refusal::Inactive),
             "inactive wins over the rest"
         );
@@ -134,23 +208,82 @@ mod tests {
             plan: None,
             ..member()
         };
+        assert_eq!(allowed(&no_plan, 10, &known(true)), Err(Refusal::NoPlan));
         assert_eq!(
-            check_in_allowed(&no_plan, 10, &s, true),
-            Err(Refusal::NoPlan)
-        );
-        assert_eq!(
-            check_in_allowed(&no_plan, 10, &s, false),
-            Ok(()),
+            allowed(&no_plan, 10, &known(false)),
+            Ok(Entitlement::Unknown),
             "without the contracts the kiosk cannot know: the server decides"
+        );
+        let passes_unread = Known {
+            passes: None,
+            ..known(true)
+        };
+        assert_eq!(
+            allowed(&no_plan, 10, &passes_unread),
+            Ok(Entitlement::Unknown),
+            "nor without the passes"
         );
         let payg = Settings {
             pay_as_you_go: true,
             ..Settings::default()
         };
         assert_eq!(
-            check_in_allowed(&no_plan, 10, &payg, true),
-            Ok(()),
+            check_in_allowed(&no_plan, 10, &payg, &known(true), now()),
+            Ok(Entitlement::PayAsYouGo),
             "pay-as-you-go lets them in"
+        );
+    }
+
+    #[test]
+    fn a_member_without_a_plan_comes_in_on_a_pass_or_on_the_day_s_pass_and_is_told_which() {
+        let s = Settings::default();
+        let no_plan = Member {
+            plan: None,
+            ..member()
+        };
+        let day_pass = |used: bool, expires: Option<DateTime<Utc>>| Pass {
+            id: 1,
+            member_id: 1,
+            name: "Day Pass".into(),
+            used,
+            expires,
+            price_cents: 2500,
+            bought: true,
+            remaining_uses: None,
+            total_uses: None,
+        };
+        let holding = |p: Pass| Known {
+            passes: Some(vec![p]),
+            ..known(true)
+        };
+        let Ok(Entitlement::Pass(used)) =
+            check_in_allowed(&no_plan, 10, &s, &holding(day_pass(false, None)), now())
+        else {
+            panic!("an unused day pass lets them in");
+        };
+        assert_eq!((used.name.as_str(), used.left), ("Day Pass", 0));
+        assert_eq!(
+            check_in_allowed(&no_plan, 10, &s, &holding(day_pass(true, None)), now()),
+            Err(Refusal::PassSpent)
+        );
+        assert_eq!(
+            check_in_allowed(
+                &no_plan,
+                10,
+                &s,
+                &holding(day_pass(false, Some(now()))),
+                now()
+            ),
+            Err(Refusal::PassExpired)
+        );
+        let back_today = Known {
+            in_today: true,
+            ..holding(day_pass(true, None))
+        };
+        assert_eq!(
+            check_in_allowed(&no_plan, 10, &s, &back_today, now()),
+            Ok(Entitlement::SameDay),
+            "the pass they used this morning covers the afternoon"
         );
     }
 }

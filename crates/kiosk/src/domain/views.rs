@@ -7,6 +7,7 @@ use serde::Serialize;
 use uuid::Uuid;
 
 use crate::domain::model::OutboxEntry;
+use crate::domain::passes::PassUse;
 use crate::domain::rules::Refusal;
 use crate::domain::settings::{Location, PrivacyMode};
 
@@ -77,6 +78,8 @@ pub enum TapOutcome {
         at: DateTime<Utc>,
         at_local: String,
         checkin: Uuid,
+        /// The pass it uses, for a member without a plan ("Day Pass: 7 left").
+        pass: Option<PassUse>,
     },
     /// Checked out of `checkin` (which `undo_tap` can open again).
     Goodbye {

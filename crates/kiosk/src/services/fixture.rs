@@ -74,8 +74,10 @@ pub(crate) fn fixture() -> Fixture {
         .shared
         .store
         .write(|tx| {
-            // The account's contracts have been read: members' plans are known.
+            // The account's contracts and passes have been read: members' plans are known, and
+            // no one holds a pass.
             tx.set_state_time(StateKey::PlansAt, Utc::now())?;
+            tx.set_state_time(StateKey::PassesAt, Utc::now())?;
             tx.replace_teams(&[(7, "Design Guild".into())])?;
             let mut zoe = member(1, "Zoë Ødegaard");
             zoe.pin_hash = Some(key.hash("pin", "1111"));

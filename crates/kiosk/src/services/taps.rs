@@ -6,12 +6,13 @@ use uuid::Uuid;
 use super::Members;
 use crate::config::KIOSK_SOURCE;
 use crate::domain::attempts::Caller;
+use crate::domain::desk_views::today_at;
 use crate::domain::events::Event;
 use crate::domain::model::{CheckinRow, FailedRow, Member, Origin, OutboxOp, TapMethod};
-use crate::domain::rules::{self, Refusal};
+use crate::domain::rules::{self, Entitlement, Known, Refusal};
 use crate::domain::settings::{Location, Settings};
 use crate::domain::views::{IgnoredAfter, TapOutcome, first_name, hh_mm, local_time};
-use crate::error::KioskError;
+use crate::error::{KioskError, StoreError};
 use crate::store::{StateKey, Tx};
 
 /// What a member showed the kiosk in place of their tile.
@@ -131,9 +132,9 @@ impl Members {
             if let Some(open) = tx.open_checkin(member_id, location.id)? {
                 return tap.check_out(tx, &member, &open);
             }
-            let plans_known = tx.get_state(StateKey::PlansAt)?.is_some();
-            match rules::check_in_allowed(&member, location.id, &settings, plans_known) {
-                Ok(()) => tap.check_in(tx, &member),
+            let known = tap.known(tx, &member)?;
+            match rules::check_in_allowed(&member, location.id, &settings, &known, now) {
+                Ok(entitlement) => tap.check_in(tx, &member, entitlement),
                 Err(reason) => tap.refuse(tx, &member, reason),
             }
         })?;
@@ -176,6 +177,24 @@ struct Tap<'a> {
 }
 
 impl Tap<'_> {
+    /// What the kiosk knows of what lets `member` in besides a plan: read only for a member
+    /// without one (a plan decides at once).
+    fn known(&self, tx: &Tx<'_>, member: &Member) -> Result<Known, StoreError> {
+        if member.plan.is_some() || tx.get_state(StateKey::PlansAt)?.is_none() {
+            return Ok(Known::default());
+        }
+        let passes = match tx.get_state(StateKey::PassesAt)? {
+            Some(_) => Some(tx.member_passes(member.id)?),
+            None => None,
+        };
+        let (_, day_start) = today_at(self.now, self.location.tz());
+        Ok(Known {
+            plans: true,
+            passes,
+            in_today: tx.latest_start(member.id)?.is_some_and(|t| t >= day_start),
+        })
+    }
+
     /// The member is in here: their check-in closes now (never before it began: a check-in may
     /// start a second late, see `start_of_check_in`).
     fn check_out(
@@ -199,7 +218,12 @@ impl Tap<'_> {
     }
 
     /// The rules let the member in: a check-in from now (or a second after their last one).
-    fn check_in(&self, tx: &Tx<'_>, member: &Member) -> Result<TapOutcome, KioskError> {
+    fn check_in(
+        &self,
+        tx: &Tx<'_>,
+        member: &Member,
+        entitlement: Entitlement,
+    ) -> Result<TapOutcome, KioskError> {
         let tz = self.location.tz();
         let now = rules::start_of_check_in(self.now, tx.latest_start(self.member_id)?);
         let row = CheckinRow {
@@ -221,7 +245,16 @@ impl Tap<'_> {
         };
         tx.insert_checkin(&row, now)?;
         tx.enqueue(OutboxOp::CreateCheckin, row.local_id, now)?;
+        let pass = match entitlement {
+            Entitlement::Pass(used) => {
+                // Used here until Nexudus has the check-in: not used twice while offline.
+                tx.spend_pass(used.pass_id, row.local_id)?;
+                Some(used)
+            }
+            _ => None,
+        };
         Ok(TapOutcome::Welcome {
+            pass,
             member_id: self.member_id,
             first_name: first_name(&member.full_name),
             at: now,

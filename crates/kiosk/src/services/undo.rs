@@ -21,7 +21,7 @@ use crate::sync::{UndoPlan, plan_undo};
 pub const UNDO_WINDOW: Duration = Duration::seconds(30);
 
 /// What the undone tap did.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, PartialEq, Eq)]
 enum Undoing {
     CheckIn,
     CheckOut,
@@ -122,6 +122,11 @@ fn take_back(
     };
     if !changed {
         return Err(KioskError::NothingToUndo);
+    }
+    if undoing == Undoing::CheckIn {
+        // The pass it used is the member's again (Nexudus's own answer comes with the next
+        // read of passes).
+        tx.give_back_pass(checkin)?;
     }
     let entries = tx.outbox_for_target(checkin)?;
     let plan = plan_undo(undone_op, &entries, row.nexudus_id.is_some());

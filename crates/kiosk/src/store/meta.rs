@@ -22,6 +22,8 @@ pub struct AuditEntry {
 pub enum StateKey {
     /// When plans were last read from contracts.
     PlansAt,
+    /// When the account's unused passes were last read.
+    PassesAt,
     /// The newest `UpdatedOn` of the members seen: the next delta starts there.
     MembersCursor,
     /// When the members were last loaded in full.
@@ -40,6 +42,7 @@ impl StateKey {
     fn as_str(self) -> &'static str {
         match self {
             Self::PlansAt => "plans_at",
+            Self::PassesAt => "passes_at",
             Self::MembersCursor => "members_cursor",
             Self::MembersFullAt => "members_full_at",
             Self::MembersDeltaAt => "members_delta_at",

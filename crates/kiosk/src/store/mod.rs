@@ -12,6 +12,7 @@ mod devices;
 mod members;
 mod meta;
 mod outbox;
+mod passes;
 #[cfg(test)]
 mod tests;
 mod unread;
@@ -44,6 +45,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0008_visitors.sql"),
     include_str!("../../migrations/0009_walk_ins.sql"),
     include_str!("../../migrations/0010_unread_records.sql"),
+    include_str!("../../migrations/0011_passes.sql"),
 ];
 
 fn migrations() -> Migrations<'static> {

@@ -343,3 +343,70 @@ fn a_record_that_did_not_read_is_kept_until_it_reads_again_or_is_not_met_for_two
         .unwrap();
     assert_eq!(ids(&store), [Some(9)], "7 was not met for two days");
 }
+
+#[test]
+fn a_pass_used_here_stays_used_until_nexudus_has_the_check_in_then_nexudus_says() {
+    use crate::domain::passes::Pass;
+    let store = Store::in_memory().unwrap();
+    let now = Utc::now();
+    let pass = |id| Pass {
+        id,
+        member_id: 7,
+        name: "Day Pass".into(),
+        used: false,
+        expires: None,
+        price_cents: 2500,
+        bought: true,
+        remaining_uses: None,
+        total_uses: None,
+    };
+    let used = |store: &Store| -> Vec<(i64, bool)> {
+        store
+            .read(|tx| tx.member_passes(7))
+            .unwrap()
+            .iter()
+            .map(|p| (p.id, p.used))
+            .collect()
+    };
+    let checkin = row(Origin::Kiosk, None);
+    store
+        .write(|tx| {
+            tx.set_unused_passes(&[pass(1), pass(2)], true, now)?;
+            tx.insert_checkin(&checkin, now)?;
+            tx.spend_pass(1, checkin.local_id)
+        })
+        .unwrap();
+    store
+        .write(|tx| tx.set_unused_passes(&[pass(1), pass(2)], true, now))
+        .unwrap();
+    assert_eq!(
+        used(&store),
+        [(1, true), (2, false)],
+        "Nexudus does not have the check-in yet: its pass stays used here"
+    );
+    store
+        .write(|tx| {
+            tx.set_checkin_nexudus_id(checkin.local_id, 99)?;
+            // Nexudus used the other pass: its list says so.
+            tx.set_unused_passes(&[pass(1)], true, now).map(|_| ())
+        })
+        .unwrap();
+    assert_eq!(
+        used(&store),
+        [(1, false), (2, true)],
+        "once Nexudus has it, its list is the truth"
+    );
+    let later = row(Origin::Kiosk, None);
+    store
+        .write(|tx| {
+            tx.insert_checkin(&later, now)?;
+            tx.spend_pass(1, later.local_id)?;
+            tx.give_back_pass(later.local_id)
+        })
+        .unwrap();
+    assert_eq!(
+        used(&store),
+        [(1, false), (2, true)],
+        "taken back: the pass is theirs again"
+    );
+}

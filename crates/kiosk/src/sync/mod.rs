@@ -11,6 +11,7 @@
 
 mod close;
 mod decide;
+mod entitlements;
 mod fill;
 mod pull;
 mod push;

@@ -7,7 +7,7 @@ use std::sync::atomic::Ordering;
 
 use chrono::Duration;
 use futures::{StreamExt, TryStreamExt};
-use nexudus::{ApiError, CheckinQuery, Client, ContractQuery, CoworkerQuery, Paging};
+use nexudus::{ApiError, CheckinQuery, Client, CoworkerQuery, Paging};
 use tracing::{debug, info, instrument, warn};
 
 use super::{SyncEngine, SyncError, decide, wire};
@@ -49,12 +49,12 @@ impl SyncEngine {
         }
         if full {
             self.pull_members(api, true).await?;
-            missing_role = self.pull_plans(api).await?;
+            missing_role = self.pull_entitlements(api, true).await?;
             self.mark(StateKey::MembersFullAt)?;
             self.mark(StateKey::MembersDeltaAt)?;
         } else if asked || self.due(StateKey::MembersDeltaAt, self.options.member_interval)? {
             self.pull_members(api, false).await?;
-            missing_role = self.pull_plans(api).await?;
+            missing_role = self.pull_entitlements(api, false).await?;
             self.mark(StateKey::MembersDeltaAt)?;
         }
         if asked || self.due(StateKey::CheckinsAt, self.options.checkin_interval)? {
@@ -140,56 +140,6 @@ impl SyncEngine {
             }
             Err(e) => debug!(error = %e, "the records that did not read could not be kept"),
         }
-    }
-
-    /// Members' plans from the account's active contracts (Nexudus has no plan field on a
-    /// customer). Read whole each time members are pulled; a server without contracts leaves the
-    /// plans as they were, and an account without the role to read them is reported (the
-    /// kiosk then refuses no one for a missing plan: it cannot know).
-    #[instrument(skip_all, err(Debug))]
-    async fn pull_plans(&self, api: &Client) -> Result<Option<ApiError>, SyncError> {
-        let query = ContractQuery {
-            active: Some(true),
-            ..ContractQuery::default()
-        };
-        let mut contracts: Vec<nexudus::CoworkerContract> = Vec::new();
-        // Contracts that did not read: whose they are is unknown, so no plan is taken away.
-        let mut unread = 0;
-        let mut pages = std::pin::pin!(api.contract_pages(query));
-        while let Some(page) = pages.next().await {
-            match page {
-                Ok(page) => {
-                    unread += page.skipped.len();
-                    contracts.extend(page.records);
-                }
-                Err(ApiError::NotFound { .. }) => return Ok(None),
-                Err(e @ ApiError::Forbidden { .. }) => {
-                    // Plans cannot be known: the kiosk refuses no one for a missing plan.
-                    self.shared
-                        .store
-                        .write(|tx| tx.delete_state(StateKey::PlansAt))?;
-                    return Ok(Some(e));
-                }
-                Err(e) => return Err(e.into()),
-            }
-        }
-        if unread > 0 {
-            debug!(
-                unread,
-                "contracts did not read: no plan is taken away this time"
-            );
-        }
-        let now = self.shared.clock.now();
-        let plans = wire::plans(&contracts, now);
-        let changed = self.shared.store.write(|tx| {
-            let changed = tx.set_plans(&plans, unread == 0)?;
-            tx.set_state_time(StateKey::PlansAt, now)?;
-            Ok::<_, StoreError>(changed)
-        })?;
-        if changed > 0 {
-            info!(changed, "plans from contracts");
-        }
-        Ok(None)
     }
 
     /// A full load (every member; members gone upstream leave the cache) or a delta since the

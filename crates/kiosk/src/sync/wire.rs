@@ -9,6 +9,7 @@ use nexudus::{CheckinWrite, FailedCheckinWrite, Source};
 use uuid::Uuid;
 
 use crate::domain::model::{CheckinRow, FailedRow, Member, Origin};
+use crate::domain::passes::Pass;
 use crate::domain::views::local_time;
 use crate::secrets::DeviceKey;
 use crate::store::{ServerCheckin, StoredLocation};
@@ -171,6 +172,25 @@ pub(super) fn plans(
         .into_iter()
         .map(|(member, names)| (member, names.join(", ")))
         .collect()
+}
+
+/// A pass as the kiosk keeps it; `None` for one that names no member.
+pub(super) fn pass(p: &nexudus::CoworkerTimePass) -> Option<Pass> {
+    Some(Pass {
+        id: p.id,
+        member_id: p.coworker_id?,
+        name: p
+            .time_pass_name
+            .clone()
+            .filter(|n| !n.trim().is_empty())
+            .unwrap_or_else(|| "Pass".to_owned()),
+        used: p.used,
+        expires: p.expire_date,
+        price_cents: (p.price.unwrap_or(0.0) * 100.0).round() as i64,
+        bought: p.is_from_tariff == Some(true) || p.coworker_product_unique_id.is_some(),
+        remaining_uses: p.remaining_uses,
+        total_uses: p.total_uses,
+    })
 }
 
 /// The POST or PUT of a check-in: the kiosk's fields, its `SystemId` if it made it, and what

@@ -20,13 +20,13 @@ mod reads;
 mod writes;
 
 use reads::{
-    ListHandler, batch_coworkers, get_checkin, get_coworker, get_failed, get_time_zone,
+    ListHandler, batch_coworkers, get_checkin, get_coworker, get_failed, get_pass, get_time_zone,
     get_visitor, list_checkins, list_contracts, list_coworkers, list_every, list_failed,
-    list_visitors,
+    list_passes, list_visitors,
 };
 use writes::{
-    CREATE_CHECKIN, CREATE_FAILED, CREATE_VISITOR, UPDATE_CHECKIN, UPDATE_FAILED, UPDATE_VISITOR,
-    delete_checkin, write,
+    CREATE_CHECKIN, CREATE_FAILED, CREATE_PASSES, CREATE_VISITOR, UPDATE_CHECKIN, UPDATE_FAILED,
+    UPDATE_VISITOR, delete_checkin, write,
 };
 
 /// The API's routes: the handler for the request's method and path, or `None` for a path the
@@ -67,6 +67,11 @@ pub(crate) fn route(sim: &Shared, req: &Request) -> Option<Response> {
             with_query(&list_every("Team-List", |w| &w.teams, Team::to_json))
         }),
         "/api/billing/coworkercontracts" => only_get(m, || with_query(&list_contracts)),
+        "/api/billing/coworkertimepasses" => match *m {
+            Method::GET => with_query(&list_passes),
+            Method::POST => write(sim, h, &req.body, &CREATE_PASSES),
+            _ => method_not_allowed(),
+        },
         "/api/sys/businesses" => only_get(m, || {
             with_query(&list_every(
                 "Business-List",
@@ -94,6 +99,8 @@ pub(crate) fn route(sim: &Shared, req: &Request) -> Option<Response> {
                 only_get(m, || get_failed(sim, h, id))
             } else if let Some(id) = req.tail("/api/spaces/visitors/") {
                 only_get(m, || get_visitor(sim, h, id))
+            } else if let Some(id) = req.tail("/api/billing/coworkertimepasses/") {
+                only_get(m, || get_pass(sim, h, id))
             } else if let Some(id) = req.tail("/api/sys/simpletimezones/") {
                 only_get(m, || get_time_zone(sim, h, id))
             } else {

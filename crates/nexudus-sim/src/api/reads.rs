@@ -441,6 +441,50 @@ pub(super) fn list_contracts(
     list_response(run())
 }
 
+/// `GET /api/billing/coworkertimepasses`: customers' passes, by customer, location and whether
+/// used [doc: the filters].
+pub(super) fn list_passes(
+    sim: &Shared,
+    headers: &HeaderMap,
+    query: HashMap<String, String>,
+) -> Response {
+    let mut st = sim.lock();
+    if let Err(r) = admit(&mut st, headers, "CoworkerTimePass-List", false) {
+        return r;
+    }
+    let p = Params(query);
+    let run = || -> Result<Value, FieldError> {
+        let coworker = p.int("CoworkerTimePass_Coworker")?;
+        let business = p.int("CoworkerTimePass_Business")?;
+        let used = p.bool("CoworkerTimePass_Used")?;
+        let used_in = p.range("CoworkerTimePass_UsedDate")?;
+        let rows: Vec<_> = st
+            .world
+            .passes
+            .values()
+            .filter(|c| {
+                coworker.is_none_or(|v| c.coworker_id == v)
+                    && business.is_none_or(|v| c.business_id == v)
+                    && used.is_none_or(|v| c.used == v)
+                    && used_in(c.used_date)
+            })
+            .collect();
+        paged(rows, &p, crate::passes::CoworkerTimePass::to_json)
+    };
+    list_response(run())
+}
+
+pub(super) fn get_pass(sim: &Shared, headers: &HeaderMap, id: &str) -> Response {
+    let mut st = sim.lock();
+    if let Err(r) = admit(&mut st, headers, "CoworkerTimePass-Read", false) {
+        return r;
+    }
+    match record_id(id).and_then(|id| st.world.passes.get(&id)) {
+        Some(p) => json_response(StatusCode::OK, &p.to_json()),
+        None => message(StatusCode::NOT_FOUND, "CoworkerTimePass not found"),
+    }
+}
+
 // ---- one record ----------------------------------------------------------------------------
 
 pub(super) fn record_id(raw: &str) -> Option<i64> {

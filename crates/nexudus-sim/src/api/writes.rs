@@ -115,6 +115,14 @@ pub(super) const UPDATE_VISITOR: WriteKind = WriteKind {
     apply: crate::world::World::update::<crate::visitors::Visitor>,
 };
 
+pub(super) const CREATE_PASSES: WriteKind = WriteKind {
+    role: "CoworkerTimePass-Create",
+    fields: crate::passes::PASS_FIELDS,
+    put: false,
+    entity: "CoworkerTimePass",
+    apply: crate::world::World::create_time_passes,
+};
+
 /// The shared path of every POST and PUT: admit, read JSON, check fields, apply, answer.
 pub(super) fn write(sim: &Shared, headers: &HeaderMap, body: &Bytes, kind: &WriteKind) -> Response {
     let WriteKind {

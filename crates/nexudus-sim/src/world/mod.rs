@@ -13,6 +13,7 @@ use crate::seed;
 use crate::validate::{Checked, FieldError};
 use crate::visitors::Visitor;
 
+mod passes;
 mod stored;
 mod switches;
 
@@ -47,6 +48,10 @@ pub struct World {
     pub failed_checkins: BTreeMap<i64, FailedCheckin>,
     /// Guests members expect, and walk-ins registered at the desk.
     pub visitors: BTreeMap<i64, Visitor>,
+    /// The passes the account sells, and those its customers hold.
+    pub time_pass_kinds: Vec<crate::passes::TimePass>,
+    pub passes: BTreeMap<i64, crate::passes::CoworkerTimePass>,
+    next_pass_id: i64,
     next_checkin_id: i64,
     next_failed_id: i64,
     /// The open check-ins by the cut-off that will close them, and each one's cut-off.
@@ -67,6 +72,15 @@ impl World {
                 .map(|c| (c.id, c))
                 .collect();
         let contracts = seed::contracts(&coworkers.values().collect::<Vec<_>>());
+        let time_pass_kinds = crate::passes::catalogue();
+        let passes: BTreeMap<i64, crate::passes::CoworkerTimePass> = seed::passes(
+            &coworkers.values().collect::<Vec<_>>(),
+            &time_pass_kinds,
+            Utc::now(),
+        )
+        .into_iter()
+        .map(|p| (p.id, p))
+        .collect();
         let locations: Vec<i64> = businesses.iter().map(|b| b.id).collect();
         let visitors: BTreeMap<i64, Visitor> = crate::visitors::seed(
             &coworkers.values().collect::<Vec<_>>(),
@@ -88,6 +102,9 @@ impl World {
             failed_checkins: BTreeMap::new(),
             next_visitor_id: visitors.keys().max().map_or(71_000_001, |id| id + 1),
             visitors,
+            time_pass_kinds,
+            next_pass_id: passes.keys().max().map_or(92_000_001, |id| id + 1),
+            passes,
             next_checkin_id: 87_000_001,
             next_failed_id: 56_000_001,
             due: std::collections::BTreeSet::new(),
@@ -258,7 +275,8 @@ impl World {
     /// A check-in as Nexudus takes it [seed 004]: "a customer must hold a valid pass that covers
     /// the location and the time. If not, but Pay As You Go passes are configured, a pass is
     /// assigned and charged at check-in." Otherwise it is refused, and the server records the
-    /// failed check-in itself ("generated automatically by the system").
+    /// failed check-in itself ("generated automatically by the system"). A plan covers first;
+    /// then a day pass used that day, then the next of the customer's passes (`passes.rs`).
     pub fn create_checkin(
         &mut self,
         body: &Checked,
@@ -269,10 +287,20 @@ impl World {
         let business_id = body.int("BusinessId").unwrap_or_default();
         let from = body.instant("FromTime").unwrap_or(now);
         let mut charged = None;
+        let mut spend = None;
         if let Some(coworker) = body.int("CoworkerId")
             && !self.has_pass(coworker, from)
         {
-            if self.business(business_id).is_some_and(|b| b.payg) {
+            match self.pass_cover(coworker, business_id, from) {
+                crate::passes::Cover::SameDay(pass) => {
+                    charged = self.passes.get(&pass).map(|p| p.unique_id.to_string());
+                }
+                crate::passes::Cover::Use(pass) => spend = Some(pass),
+                crate::passes::Cover::Nothing => {}
+            }
+            if charged.is_some() || spend.is_some() {
+                // Covered by a pass of theirs.
+            } else if self.business(business_id).is_some_and(|b| b.payg) {
                 charged = Some(Uuid::new_v4().to_string());
             } else {
                 self.record_failed(coworker, business_id, from, body, NO_PASS, now);
@@ -284,6 +312,9 @@ impl World {
             }
         }
         let id = self.create::<Checkin>(body, by, now)?;
+        if let Some(pass) = spend {
+            charged = self.use_pass(pass, from, now).map(|u| u.to_string());
+        }
         if let (Some(pass), Some(record)) = (charged, self.checkins.get_mut(&id)) {
             record.coworker_time_pass_guid = Some(pass);
         }
