@@ -211,3 +211,68 @@ async fn a_visitor_signed_in_at_reception_elsewhere_is_read_and_the_kiosk_writes
         "the location it signed in at, by name"
     );
 }
+
+/// Host approval decided in Nexudus (the member portal, NexIO), not at this kiosk: an expected
+/// guest whose host must still approve is told to wait at the screen (not "unknown code", and no
+/// wrong try counted), the host's answer given elsewhere reaches the kiosk within a pull and
+/// signs them in, and a guest the host already declined is told so. The kiosk sends no
+/// notification of its own: the arrival is written on the record the way Nexudus keeps it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_host_approval_decided_in_nexudus_is_followed_at_the_screen() {
+    let (sim, _dir, kiosk) = loaded_kiosk(100, Limits::unlimited()).await;
+    let guests: Vec<_> = sim
+        .visitors()
+        .into_iter()
+        .filter(|v| v.business_id == HOME)
+        .collect();
+    let (waiting, declined) = (&guests[0], &guests[1]);
+    // The hosts were asked in Nexudus; one has declined already.
+    let portal = other_client_with(&sim, "member-portal", Limits::unlimited()).await;
+    for (guest, status) in [(waiting, 2), (declined, 3)] {
+        let mut record = VisitorWrite::from(&portal.visitor(guest.id).await.unwrap());
+        record.host_approval_status = nexudus::HostApproval::from_code(status);
+        portal.update_visitor(&record).await.unwrap();
+    }
+    kiosk.account().sync_now();
+    kiosk.account().sync_once(&fast_sync()).await;
+
+    let outcome = sign_in(&kiosk, &waiting.visitor_code);
+    let VisitorOutcome::Waiting { visit, .. } = outcome else {
+        panic!("waits for the host: {outcome:?}");
+    };
+    assert!(
+        matches!(
+            sign_in(&kiosk, &declined.visitor_code),
+            VisitorOutcome::Declined { .. }
+        ),
+        "the host said no in Nexudus"
+    );
+    // The host approves in the portal; the kiosk hears of it while the guest waits.
+    assert!(sim.answer_host_approval(waiting.id, true));
+    let status = drain(&kiosk, Duration::from_secs(20)).await;
+    assert_eq!((status.pending, status.parked), (0, 0), "{status:?}");
+    assert!(
+        matches!(
+            kiosk.visitors().waiting(visit).unwrap(),
+            VisitorOutcome::Arrived { .. }
+        ),
+        "signed in once approved"
+    );
+    let record = sim
+        .visitors()
+        .into_iter()
+        .find(|v| v.id == waiting.id)
+        .unwrap();
+    assert!(
+        record.arrived && record.arrival_date.is_some(),
+        "the arrival is on the record"
+    );
+    assert_eq!(record.checked_in_at.as_deref(), Some("Shoreditch Hub"));
+    assert!(
+        !sim.visitors()
+            .into_iter()
+            .find(|v| v.id == declined.id)
+            .unwrap()
+            .arrived
+    );
+}

@@ -94,6 +94,9 @@ pub struct VisitorRow {
     pub approval: nexudus::HostApproval,
     /// Registered at this kiosk; `None` for a guest Nexudus expected.
     pub walk_in: Option<WalkInRow>,
+    /// An expected visitor whose host must approve the visit asked to sign in at the screen
+    /// then, and waits for the answer (a walk-in waits from when it registered).
+    pub asked_at: Option<DateTime<Utc>>,
 }
 
 /// How far back "today's" visitors reach: a visit expected since then is today's wherever the
@@ -115,13 +118,19 @@ pub fn invitation_code(text: &str) -> Option<String> {
 }
 
 impl VisitorRow {
-    /// Whether the visitor may sign in or out by themselves: not a walk-in still waiting for
-    /// their host, nor one the host declined.
+    /// Whether the visitor may sign in or out by themselves: not one still waiting for their
+    /// host's answer, nor one the host declined.
     pub fn may_sign_in(&self) -> bool {
         !matches!(
             self.approval,
             nexudus::HostApproval::Requested | nexudus::HostApproval::Rejected
         )
+    }
+
+    /// Since when the visitor waits for their host: a walk-in from when it registered, an
+    /// expected visitor from when they asked at the screen.
+    pub fn waiting_since(&self) -> DateTime<Utc> {
+        self.asked_at.unwrap_or(self.expected_arrival)
     }
 }
 

@@ -136,6 +136,7 @@ pub(crate) fn expect_guest(f: &Fixture, code: &str) -> Uuid {
         departed_at: None,
         approval: nexudus::HostApproval::NotRequired,
         walk_in: None,
+        asked_at: None,
     };
     f.kiosk
         .shared

@@ -10,6 +10,7 @@ use uuid::Uuid;
 
 use std::sync::Arc;
 
+use super::walk_ins::waiting_state;
 use super::{Members, Staff, WrongTries};
 use crate::domain::attempts::Caller;
 use crate::domain::model::{OutboxOp, VISITORS_DAY, VisitorRow, invitation_code};
@@ -17,6 +18,7 @@ use crate::domain::views::{first_name, hh_mm};
 use crate::error::{KioskError, StoreError};
 use crate::shared::Shared;
 use crate::store::Tx;
+use nexudus::HostApproval;
 
 /// What a visitor sees after giving their code.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
@@ -127,7 +129,23 @@ impl Visitors {
         caller: Caller,
         lookup: Lookup<'_>,
     ) -> Result<VisitorOutcome, KioskError> {
-        self.by_visitor(caller, lookup, |tx, v, first, now, tz| {
+        let wait = self.shared.settings().visitors.approval_wait();
+        self.by_visitor(caller, lookup, |tx, mut v, first, now, tz| {
+            match v.approval {
+                // The host must approve (decided in Nexudus): the visitor waits at the screen
+                // and the kiosk follows the answer, as for a walk-in.
+                HostApproval::Requested if v.walk_in.is_none() => {
+                    if v.asked_at.is_none_or(|at| now - at >= wait) {
+                        tx.set_visitor_asked(v.local_id, now)?;
+                        v.asked_at = Some(now);
+                    }
+                    return Ok(waiting_state(&v, now, wait, tz));
+                }
+                HostApproval::Requested | HostApproval::Rejected => {
+                    return Ok(waiting_state(&v, now, wait, tz));
+                }
+                _ => {}
+            }
             if v.arrived_at.is_some() && v.departed_at.is_none() {
                 return Ok(VisitorOutcome::AlreadyArrived {
                     first_name: first,
@@ -150,7 +168,7 @@ impl Visitors {
         lookup: Lookup<'_>,
     ) -> Result<VisitorOutcome, KioskError> {
         self.by_visitor(caller, lookup, |tx, v, first, now, tz| {
-            if v.arrived_at.is_none() || v.departed_at.is_some() {
+            if !v.may_sign_in() || v.arrived_at.is_none() || v.departed_at.is_some() {
                 return Ok(VisitorOutcome::NotSignedIn { first_name: first });
             }
             tx.set_visitor_departed(v.local_id, now)?;
@@ -184,7 +202,7 @@ impl Visitors {
 
     /// Finds today's visitor of this location and applies `change` in one durable transaction.
     /// A code no visitor has counts as a wrong try at this caller, as a PIN does; no code is
-    /// compared while that caller waits. A walk-in still waiting for their host cannot sign in.
+    /// compared while that caller waits.
     fn by_visitor(
         &self,
         caller: Caller,
@@ -212,7 +230,7 @@ impl Visitors {
                     .visitor(id)?
                     .filter(|v| v.location_id == location.id && v.expected_arrival >= since),
             };
-            let Some(v) = found.filter(VisitorRow::may_sign_in) else {
+            let Some(v) = found else {
                 return Ok(None);
             };
             let first = first_name(&v.full_name);

@@ -165,6 +165,7 @@ impl Visitors {
                 company,
                 agreed_terms: walk_in.agreed_terms,
             }),
+            asked_at: None,
         };
         self.shared.store.write(|tx| {
             tx.insert_walk_in(&row)?;
@@ -180,7 +181,7 @@ impl Visitors {
                 at_local: hh_mm(now, location.tz()),
             }
         } else if reachable {
-            walk_in_state(&row, now, rules.approval_wait(), location.tz())
+            waiting_state(&row, now, rules.approval_wait(), location.tz())
         } else {
             VisitorOutcome::SeeReception { first_name: first }
         })
@@ -193,11 +194,11 @@ impl Visitors {
             .shared
             .store
             .read(|tx| tx.visitor(visit))?
-            .filter(|v| v.walk_in.is_some())
+            .filter(|v| v.walk_in.is_some() || v.asked_at.is_some())
             .ok_or(KioskError::UnknownCode)?;
         let settings = self.shared.settings();
         let tz = settings.location.map_or(chrono_tz::UTC, |l| l.tz());
-        Ok(walk_in_state(
+        Ok(waiting_state(
             &row,
             self.shared.clock.now(),
             settings.visitors.approval_wait(),
@@ -222,7 +223,7 @@ impl Visitors {
         Ok(rows
             .iter()
             .filter(|v| v.approval != HostApproval::NotRequired)
-            .map(|v| walk_in_state(v, now, wait, tz))
+            .map(|v| waiting_state(v, now, wait, tz))
             .collect())
     }
 
@@ -245,7 +246,9 @@ impl Visitors {
         }
         Ok(rows
             .iter()
-            .filter(|v| v.may_sign_in())
+            // A walk-in still waiting or declined is reception's; an expected guest whose host
+            // must approve may ask at the screen.
+            .filter(|v| v.may_sign_in() || v.walk_in.is_none())
             .map(|v| FoundVisitor {
                 visit: v.local_id,
                 name: display_name(&v.full_name, PrivacyMode::FirstNameInitial),
@@ -258,12 +261,19 @@ impl Visitors {
 
 /// Where a walk-in stands at `now`: waiting (and how long), in, declined, or sent to reception
 /// after `wait` without an answer.
-fn walk_in_state(v: &VisitorRow, now: DateTime<Utc>, wait: Duration, tz: Tz) -> VisitorOutcome {
+/// Where a visitor waiting for their host's answer stands: waiting (with the time left),
+/// declined, sent to reception, or signed in.
+pub(super) fn waiting_state(
+    v: &VisitorRow,
+    now: DateTime<Utc>,
+    wait: Duration,
+    tz: Tz,
+) -> VisitorOutcome {
     let first_name = first_name(&v.full_name);
     match v.approval {
         HostApproval::Rejected => VisitorOutcome::Declined { first_name },
         HostApproval::Requested => {
-            let left = v.expected_arrival + wait - now;
+            let left = v.waiting_since() + wait - now;
             if left <= Duration::zero() {
                 VisitorOutcome::SeeReception { first_name }
             } else {

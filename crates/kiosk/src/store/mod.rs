@@ -46,6 +46,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0009_walk_ins.sql"),
     include_str!("../../migrations/0010_unread_records.sql"),
     include_str!("../../migrations/0011_passes.sql"),
+    include_str!("../../migrations/0012_visitor_asked.sql"),
 ];
 
 fn migrations() -> Migrations<'static> {

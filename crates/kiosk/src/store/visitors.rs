@@ -11,7 +11,7 @@ use crate::error::StoreError;
 use nexudus::HostApproval;
 
 const VISITOR_COLUMNS: &str = "local_id, nexudus_id, location_id, full_name, code, host_id, host_name, \
-     expected_arrival, arrived_at, departed_at, approval, walk_in, email, company, agreed_terms";
+     expected_arrival, arrived_at, departed_at, approval, walk_in, email, company, agreed_terms, asked_at";
 
 fn visitor(r: &Row<'_>) -> rusqlite::Result<VisitorRow> {
     Ok(VisitorRow {
@@ -36,6 +36,7 @@ fn visitor(r: &Row<'_>) -> rusqlite::Result<VisitorRow> {
                 })
             })
             .transpose()?,
+        asked_at: r.get::<_, Option<Ts>>("asked_at")?.map(|t| t.0),
     })
 }
 
@@ -45,7 +46,7 @@ impl Tx<'_> {
     pub fn keep_pulled_visitor(&self, v: &VisitorRow) -> Result<(), StoreError> {
         self.exec(
             &format!(
-                "INSERT INTO visitors ({VISITOR_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 0, NULL, NULL, 0)
+                "INSERT INTO visitors ({VISITOR_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 0, NULL, NULL, 0, NULL)
                  ON CONFLICT (nexudus_id) DO UPDATE SET
                     location_id = excluded.location_id, full_name = excluded.full_name,
                     code = excluded.code, host_id = excluded.host_id, host_name = excluded.host_name,
@@ -76,7 +77,7 @@ impl Tx<'_> {
         let w = v.walk_in.clone().unwrap_or_default();
         self.exec(
             &format!(
-                "INSERT INTO visitors ({VISITOR_COLUMNS}) VALUES (?1, NULL, ?2, ?3, NULL, ?4, ?5, ?6, ?7, NULL, ?8, 1, ?9, ?10, ?11)"
+                "INSERT INTO visitors ({VISITOR_COLUMNS}) VALUES (?1, NULL, ?2, ?3, NULL, ?4, ?5, ?6, ?7, NULL, ?8, 1, ?9, ?10, ?11, NULL)"
             ),
             params![
                 Id(v.local_id),
@@ -112,6 +113,15 @@ impl Tx<'_> {
     }
 
     /// What the host answered (or the kiosk asked).
+    /// An expected visitor whose host must approve asked to sign in at `at`.
+    pub fn set_visitor_asked(&self, local_id: Uuid, at: DateTime<Utc>) -> Result<(), StoreError> {
+        self.exec(
+            "UPDATE visitors SET asked_at = ?2 WHERE local_id = ?1",
+            params![Id(local_id), Ts(at)],
+        )?;
+        Ok(())
+    }
+
     pub fn set_visitor_approval(
         &self,
         local_id: Uuid,
@@ -132,8 +142,9 @@ impl Tx<'_> {
     ) -> Result<Vec<VisitorRow>, StoreError> {
         self.rows(
             &format!(
-                "SELECT {VISITOR_COLUMNS} FROM visitors WHERE walk_in = 1 AND location_id = ?1
-                 AND expected_arrival >= ?2 ORDER BY expected_arrival"
+                "SELECT {VISITOR_COLUMNS} FROM visitors WHERE location_id = ?1
+                 AND ((walk_in = 1 AND expected_arrival >= ?2) OR asked_at >= ?2)
+                 ORDER BY coalesce(asked_at, expected_arrival)"
             ),
             params![location_id, Ts(since)],
             visitor,

@@ -37,6 +37,7 @@ pub(super) fn visitor_row(v: &nexudus::Visitor) -> VisitorRow {
         departed_at: v.departure_date,
         approval: v.host_approval_status,
         walk_in: None,
+        asked_at: None,
     }
 }
 
@@ -251,8 +252,10 @@ impl SyncEngine {
             .map(|v| v.id))
     }
 
-    /// Follows the walk-ins waiting for their host: each is read until the host answers or the
-    /// wait runs out. An approval in time signs the visitor in (sent by the outbox).
+    /// Follows the visitors waiting for their host at the screen (walk-ins, and expected guests
+    /// whose host must approve): each is read until the host answers or the wait runs out. An
+    /// approval in time signs the visitor in (sent by the outbox); one the pull of the day's
+    /// visitors brought already needs no read.
     pub(super) async fn follow_approvals(&self, api: &Client) -> Result<bool, SyncError> {
         let settings = self.shared.settings();
         let Some(location) = settings.location else {
@@ -265,18 +268,25 @@ impl SyncEngine {
             .store
             .read(|tx| tx.walk_ins_since(location.id, now - wait))?
             .into_iter()
-            .filter(|v| v.approval == HostApproval::Requested)
+            .filter(|v| {
+                v.arrived_at.is_none()
+                    && (v.approval == HostApproval::Requested
+                        || (v.asked_at.is_some() && v.may_sign_in()))
+            })
             .collect();
         let mut still_waiting = false;
         for row in &waiting {
-            let Some(id) = row.nexudus_id else {
-                still_waiting = true;
-                continue;
-            };
-            let answer = match api.visitor(id).await {
-                Ok(v) => v.host_approval_status,
-                Err(ApiError::NotFound { .. }) => HostApproval::Rejected,
-                Err(e) => return Err(e.into()),
+            let answer = match row.nexudus_id {
+                _ if row.approval != HostApproval::Requested => row.approval,
+                None => {
+                    still_waiting = true;
+                    continue;
+                }
+                Some(id) => match api.visitor(id).await {
+                    Ok(v) => v.host_approval_status,
+                    Err(ApiError::NotFound { .. }) => HostApproval::Rejected,
+                    Err(e) => return Err(e.into()),
+                },
             };
             match answer {
                 HostApproval::Requested => still_waiting = true,
@@ -290,7 +300,7 @@ impl SyncEngine {
                         tx.set_visitor_arrived(row.local_id, at)?;
                         tx.enqueue(OutboxOp::VisitorArrived, row.local_id, at)
                     })?;
-                    info!("a walk-in's host approved the visit");
+                    info!("a waiting visitor's host approved the visit");
                 }
                 other => {
                     if other != HostApproval::Rejected {
@@ -386,6 +396,7 @@ mod tests {
                 email: Some("ada@example.com".into()),
                 ..WalkInRow::default()
             }),
+            asked_at: None,
         }
     }
 
