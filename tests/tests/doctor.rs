@@ -19,6 +19,7 @@ fn switch_positions() -> [Switches; 2] {
             failed_checkins_read_only: true,
             stores_system_id: true,
             stores_source: true,
+            pin_reminder_command: true,
         },
     ]
 }

@@ -174,6 +174,9 @@ calls! {
     /// make the next try from the same screen or tablet wait.
     tap_pin(pin: String) -> TapOutcome { k.members().tap_pin_from(face.caller(), &pin).await }
     tap_card(card: String) -> TapOutcome { k.members().tap_card_from(face.caller(), &card) }
+    /// "Forgot your PIN?": Nexudus e-mails the member with that address their PIN. The same
+    /// answer for any address; a few per kiosk, then one every two minutes; only online.
+    pin_reminder(email: String) -> () { k.members().pin_reminder(&email) }
     /// An expected visitor signs in with their invitation's code (typed, or a scanner typing
     /// its QR code; one the kiosk has not pulled yet is looked up online); a wrong code counts
     /// as a wrong PIN at this screen or tablet.

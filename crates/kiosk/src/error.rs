@@ -35,6 +35,8 @@ pub enum ErrorCode {
     PinHash,
     UndoRaced,
     Autostart,
+    ReminderUnavailable,
+    TooManyReminders,
     // The store's.
     DatabaseTooNew,
     DatabaseCorrupt,
@@ -256,6 +258,12 @@ pub enum KioskError {
     /// The face's start-at-login setting could not be read or changed.
     #[error("start at login cannot be changed here: {0}")]
     Autostart(String),
+    /// "Forgot your PIN?" needs the kiosk online and an account that offers a PIN reminder.
+    #[error("a PIN reminder cannot be sent now: ask at reception")]
+    ReminderUnavailable,
+    /// This kiosk asked for PIN reminders too often lately.
+    #[error("too many PIN reminders asked at this kiosk; try again in {seconds} s")]
+    TooManyReminders { seconds: i64 },
 }
 
 impl KioskError {
@@ -288,6 +296,8 @@ impl KioskError {
             Self::PinHash(_) => ErrorCode::PinHash,
             Self::UndoRaced => ErrorCode::UndoRaced,
             Self::Autostart(_) => ErrorCode::Autostart,
+            Self::ReminderUnavailable => ErrorCode::ReminderUnavailable,
+            Self::TooManyReminders { .. } => ErrorCode::TooManyReminders,
         }
     }
 
@@ -305,7 +315,7 @@ impl KioskError {
                 _ => None,
             },
             seconds: match self {
-                Self::LockedOut { seconds } => Some(*seconds),
+                Self::LockedOut { seconds } | Self::TooManyReminders { seconds } => Some(*seconds),
                 _ => None,
             },
         }

@@ -56,6 +56,8 @@ pub(crate) struct Shared {
     pub fill_unindexed: AtomicUsize,
     /// Online PIN look-ups: a few a minute, so typing PINs at random costs the account little.
     pub pin_lookups: governor::DefaultDirectRateLimiter,
+    /// "Forgot your PIN?": a few at once, then one every two minutes, per kiosk.
+    pub pin_reminders: governor::DefaultDirectRateLimiter,
     /// Requests sent to Nexudus lately, by every client this kiosk made.
     pub requests: Arc<nexudus::RequestCounter>,
 }
@@ -69,9 +71,29 @@ fn pin_lookup_limiter() -> governor::DefaultDirectRateLimiter {
     governor::RateLimiter::direct(quota)
 }
 
+/// PIN reminders: 3 at once, then one every two minutes. Each e-mails a member: a kiosk must not
+/// become a way to flood inboxes, nor to learn who is a member (the answer is the same).
+fn pin_reminder_limiter() -> governor::DefaultDirectRateLimiter {
+    use std::num::NonZeroU32;
+    let quota = governor::Quota::with_period(std::time::Duration::from_secs(120))
+        .expect("two minutes")
+        .allow_burst(NonZeroU32::new(3).expect("three"));
+    governor::RateLimiter::direct(quota)
+}
+
 impl Shared {
     /// Opens the kiosk's database and secrets, reads the settings and this kiosk's id, and
     /// re-queues whatever a crash left claimed; with an account known, builds its client.
+    /// The key of the command that e-mails a member their PIN, where "Forgot your PIN?" can be
+    /// offered now: online, and the account has one.
+    pub fn pin_reminder_command(&self) -> Result<Option<String>, StoreError> {
+        if self.connectivity() != Connectivity::Online {
+            return Ok(None);
+        }
+        self.store
+            .read(|tx| tx.get_state(crate::store::StateKey::PinReminderCommand))
+    }
+
     pub fn open(config: KioskConfig) -> Result<Arc<Self>, KioskError> {
         let store = match &config.data_dir {
             Some(dir) => {
@@ -133,6 +155,7 @@ impl Shared {
             pull_now: AtomicBool::new(false),
             fill_unindexed: AtomicUsize::new(0),
             pin_lookups: pin_lookup_limiter(),
+            pin_reminders: pin_reminder_limiter(),
             requests: Arc::default(),
             config,
         });

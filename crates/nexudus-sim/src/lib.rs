@@ -346,6 +346,11 @@ impl SimHandle {
         self.sim.lock().log.iter().cloned().collect()
     }
 
+    /// The customers' commands run, in order: (key, Ids).
+    pub fn commands_run(&self) -> Vec<(String, Vec<i64>)> {
+        self.sim.lock().world.commands_run.clone()
+    }
+
     /// The passes customers hold.
     pub fn passes(&self) -> Vec<passes::CoworkerTimePass> {
         self.sim.lock().world.passes.values().cloned().collect()

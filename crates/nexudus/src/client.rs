@@ -392,6 +392,26 @@ impl Client {
         })
     }
 
+    /// A call whose answer carries no record: an envelope, if there is one, may still refuse.
+    pub(crate) async fn run<B: Serialize>(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&B>,
+    ) -> Result<(), ApiError> {
+        let body = body
+            .map(serde_json::to_value)
+            .transpose()
+            .map_err(|e| ApiError::InvalidRequest(format!("cannot encode the body: {e}")))?;
+        let answer = self.call(method, path, &[], body.as_ref()).await?;
+        if let Ok(envelope) = serde_json::from_slice::<WriteEnvelope>(&answer.body)
+            && !envelope.was_successful
+        {
+            return Err(validation_error(answer.status.as_u16(), envelope));
+        }
+        Ok(())
+    }
+
     pub(crate) async fn page<T: DeserializeOwned + Record>(
         &self,
         path: &'static str,
@@ -583,21 +603,8 @@ impl Client {
     }
 
     pub async fn delete_checkin(&self, id: i64) -> Result<(), ApiError> {
-        let answer = self
-            .call(
-                Method::DELETE,
-                &format!("/api/spaces/checkins/{id}"),
-                &[],
-                None,
-            )
-            .await?;
-        // An envelope, if there is one, may still refuse.
-        if let Ok(envelope) = serde_json::from_slice::<WriteEnvelope>(&answer.body)
-            && !envelope.was_successful
-        {
-            return Err(validation_error(answer.status.as_u16(), envelope));
-        }
-        Ok(())
+        self.run::<()>(Method::DELETE, &format!("/api/spaces/checkins/{id}"), None)
+            .await
     }
 
     // ---- failed check-ins ---------------------------------------------------------------------

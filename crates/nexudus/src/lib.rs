@@ -8,6 +8,7 @@ mod codes;
 
 pub mod auth;
 mod client;
+pub mod commands;
 mod counter;
 pub mod error;
 pub mod limits;
@@ -21,6 +22,7 @@ pub mod visitors;
 
 pub use auth::{MemoryTokenStore, Secret, StoredAccess, TokenStore};
 pub use client::{Client, ClientConfig};
+pub use commands::CommandInfo;
 pub use counter::{RequestCounter, RequestsSent};
 pub use error::{ApiError, LoginError};
 pub use limits::{Limits, Rate};

@@ -95,6 +95,10 @@ export function errorText(
       return translate(locale, 'errorUnknownCode');
     case 'nothing_to_undo':
       return translate(locale, 'errorNothingToUndo');
+    case 'reminder_unavailable':
+      return translate(locale, 'errorReminderUnavailable');
+    case 'too_many_reminders':
+      return translate(locale, 'errorTooManyReminders', { n: e.detail?.seconds ?? 0 });
     default:
       return e.message;
   }

@@ -217,7 +217,11 @@ demo_staff_pin: string | null,
 /**
  * No staff PIN yet: the first staff member to open the panel chooses one.
  */
-staff_pin_set: boolean, location: Location | null, members: number, capabilities: Capabilities, };
+staff_pin_set: boolean, location: Location | null, members: number, capabilities: Capabilities, 
+/**
+ * "Forgot your PIN?" is offered: online, and the account can e-mail a member their PIN.
+ */
+pin_reminder: boolean, };
 
 export type Capabilities = { 
 /**
@@ -337,7 +341,7 @@ export type OutboxStatus = "pending" | "claimed" | "done" | "parked";
 
 export type TapMethod = "tile" | "pin" | "card" | "staff";
 
-export type ErrorCode = "invalid" | "secrets" | "unknown_member" | "unknown_pin" | "unknown_card" | "unknown_code" | "wrong_pin" | "locked_out" | "staff_session_ended" | "screen_only" | "wrong_code" | "unknown_device" | "no_staff_pin" | "nothing_to_undo" | "not_parked" | "no_location" | "data_dir" | "unsupported" | "unknown_call" | "sync_stopped" | "answer_encoding" | "call_aborted" | "pin_hash" | "undo_raced" | "autostart" | "database_too_new" | "database_corrupt" | "disk_full" | "database_error" | "validation" | "unauthorized" | "two_factor_required" | "must_reset_password" | "login_refused" | "forbidden" | "not_found" | "not_allowed" | "throttled" | "rate_limited" | "server_error" | "unexpected_status" | "offline" | "connection_lost" | "timeout" | "malformed_answer" | "invalid_request" | "no_host" | "foreign_host" | "foreign_origin" | "too_many_streams" | "pairing_required" | "too_large" | "method_not_allowed" | "unsupported_media_type" | "refused" | "internal";
+export type ErrorCode = "invalid" | "secrets" | "unknown_member" | "unknown_pin" | "unknown_card" | "unknown_code" | "wrong_pin" | "locked_out" | "staff_session_ended" | "screen_only" | "wrong_code" | "unknown_device" | "no_staff_pin" | "nothing_to_undo" | "not_parked" | "no_location" | "data_dir" | "unsupported" | "unknown_call" | "sync_stopped" | "answer_encoding" | "call_aborted" | "pin_hash" | "undo_raced" | "autostart" | "reminder_unavailable" | "too_many_reminders" | "database_too_new" | "database_corrupt" | "disk_full" | "database_error" | "validation" | "unauthorized" | "two_factor_required" | "must_reset_password" | "login_refused" | "forbidden" | "not_found" | "not_allowed" | "throttled" | "rate_limited" | "server_error" | "unexpected_status" | "offline" | "connection_lost" | "timeout" | "malformed_answer" | "invalid_request" | "no_host" | "foreign_host" | "foreign_origin" | "too_many_streams" | "pairing_required" | "too_large" | "method_not_allowed" | "unsupported_media_type" | "refused" | "internal";
 
 export type ErrorDto = { code: ErrorCode, message: string, 
 /**
@@ -407,6 +411,7 @@ export interface Calls {
   undo_tap: { args: { member_id: number; checkin: string }; answer: TapOutcome };
   tap_pin: { args: { pin: string }; answer: TapOutcome };
   tap_card: { args: { card: string }; answer: TapOutcome };
+  pin_reminder: { args: { email: string }; answer: null };
   visitor_sign_in: { args: { code: string }; answer: VisitorOutcome };
   visitor_sign_out: { args: { code: string }; answer: VisitorOutcome };
   visitor_find: { args: { query: string }; answer: Array<FoundVisitor> };

@@ -110,7 +110,10 @@ impl IntoResponse for ApiError {
             KioskError::WrongPin { .. } | KioskError::WrongCode | KioskError::ScreenOnly => {
                 StatusCode::FORBIDDEN
             }
-            KioskError::LockedOut { .. } => StatusCode::TOO_MANY_REQUESTS,
+            KioskError::LockedOut { .. } | KioskError::TooManyReminders { .. } => {
+                StatusCode::TOO_MANY_REQUESTS
+            }
+            KioskError::ReminderUnavailable => StatusCode::SERVICE_UNAVAILABLE,
             KioskError::StaffSessionEnded => StatusCode::UNAUTHORIZED,
             KioskError::UnknownMember(_)
             | KioskError::UnknownPin
@@ -138,7 +141,7 @@ impl IntoResponse for ApiError {
             | KioskError::Autostart(_) => StatusCode::INTERNAL_SERVER_ERROR,
         };
         let mut response = (status, Json(self.0.to_dto())).into_response();
-        if let KioskError::LockedOut { seconds } = self.0
+        if let KioskError::LockedOut { seconds } | KioskError::TooManyReminders { seconds } = self.0
             && let Ok(v) = HeaderValue::from_str(&seconds.to_string())
         {
             response.headers_mut().insert(header::RETRY_AFTER, v);

@@ -163,6 +163,8 @@ pub struct Status {
     pub location: Option<Location>,
     pub members: usize,
     pub capabilities: Capabilities,
+    /// "Forgot your PIN?" is offered: online, and the account can e-mail a member their PIN.
+    pub pin_reminder: bool,
 }
 
 /// One line of the sync queue in the staff panel.

@@ -154,6 +154,7 @@ impl Account {
             location: self.settings().location,
             members: self.shared.member_count(),
             capabilities: self.shared.config.capabilities,
+            pin_reminder: self.shared.pin_reminder_command()?.is_some(),
         })
     }
 
@@ -185,6 +186,7 @@ impl Account {
             location: None,
             members: 0,
             capabilities: self.shared.config.capabilities,
+            pin_reminder: false,
         })
     }
 

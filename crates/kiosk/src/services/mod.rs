@@ -13,6 +13,7 @@ mod desk_fixes;
 pub(crate) mod fixture;
 mod members;
 mod pairing;
+mod pin_reminder;
 mod staff_access;
 mod taps;
 mod undo;

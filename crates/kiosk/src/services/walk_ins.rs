@@ -65,7 +65,7 @@ fn field(name: &'static str, value: &str, required: bool) -> Result<Option<Strin
 
 /// An address that can receive mail, as far as a form can tell: something, one `@`, and a
 /// domain with a dot.
-fn plausible_email(email: &str) -> bool {
+pub(super) fn plausible_email(email: &str) -> bool {
     match email.split_once('@') {
         Some((local, domain)) => {
             !local.is_empty()

@@ -24,6 +24,9 @@ pub enum StateKey {
     PlansAt,
     /// When the account's unused passes were last read.
     PassesAt,
+    /// The key of the customers' command that e-mails a member their PIN, where the account
+    /// offers one (absent: "Forgot your PIN?" is not offered).
+    PinReminderCommand,
     /// The newest `UpdatedOn` of the members seen: the next delta starts there.
     MembersCursor,
     /// When the members were last loaded in full.
@@ -43,6 +46,7 @@ impl StateKey {
         match self {
             Self::PlansAt => "plans_at",
             Self::PassesAt => "passes_at",
+            Self::PinReminderCommand => "pin_reminder_command",
             Self::MembersCursor => "members_cursor",
             Self::MembersFullAt => "members_full_at",
             Self::MembersDeltaAt => "members_delta_at",

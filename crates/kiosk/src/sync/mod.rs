@@ -15,6 +15,7 @@ mod entitlements;
 mod fill;
 mod pull;
 mod push;
+mod reminders;
 mod undo;
 mod visitors;
 mod wire;
@@ -36,6 +37,7 @@ use tokio::task::JoinHandle;
 use tracing::{debug, info, warn};
 
 pub(crate) use decide::{UndoPlan, plan_undo};
+pub(crate) use reminders::send_pin_reminder;
 
 use crate::domain::views::Connectivity;
 use crate::error::{ErrorCode, KioskError, StoreError};

@@ -44,8 +44,10 @@ impl SyncEngine {
         let full = self.due(StateKey::MembersFullAt, self.options.full_reload_interval)?;
         let mut missing_role = None;
         if full || asked {
-            // Locations and their zones: daily, and whenever staff ask for a sync.
+            // Locations and their zones, and whether the account can e-mail a member their
+            // PIN: daily, and whenever staff ask for a sync.
             self.pull_reference(api).await?;
+            super::reminders::discover(&self.shared, api).await?;
         }
         if full {
             self.pull_members(api, true).await?;

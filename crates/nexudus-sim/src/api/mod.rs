@@ -16,6 +16,7 @@ use crate::state::{Grant, OddField, RequestRecord, SimState};
 
 type Shared = Arc<Sim>;
 
+mod commands;
 mod reads;
 mod writes;
 
@@ -45,6 +46,11 @@ pub(crate) fn route(sim: &Shared, req: &Request) -> Option<Response> {
         },
         "/api/spaces/coworkers" => only_get(m, || with_query(&list_coworkers)),
         "/api/spaces/coworkers/" => only_get(m, || with_query(&batch_coworkers)),
+        "/api/spaces/coworkers/commands" => only_get(m, || commands::list(sim, h)),
+        "/api/spaces/coworkers/runcommand" => match *m {
+            Method::POST => commands::run(sim, h, &req.body),
+            _ => method_not_allowed(),
+        },
         "/api/spaces/checkins" => match *m {
             Method::GET => with_query(&list_checkins),
             Method::POST => write(sim, h, &req.body, &CREATE_CHECKIN),

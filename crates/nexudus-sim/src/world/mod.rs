@@ -52,6 +52,8 @@ pub struct World {
     pub time_pass_kinds: Vec<crate::passes::TimePass>,
     pub passes: BTreeMap<i64, crate::passes::CoworkerTimePass>,
     next_pass_id: i64,
+    /// The customers' commands run, in order: (key, Ids).
+    pub commands_run: Vec<(String, Vec<i64>)>,
     next_checkin_id: i64,
     next_failed_id: i64,
     /// The open check-ins by the cut-off that will close them, and each one's cut-off.
@@ -105,6 +107,7 @@ impl World {
             time_pass_kinds,
             next_pass_id: passes.keys().max().map_or(92_000_001, |id| id + 1),
             passes,
+            commands_run: Vec::new(),
             next_checkin_id: 87_000_001,
             next_failed_id: 56_000_001,
             due: std::collections::BTreeSet::new(),

@@ -26,4 +26,8 @@ pub struct Switches {
     /// A check-in's `Source` is stored as sent. Off: older pages mark it read-only, and the
     /// server keeps 0 (None).
     pub stores_source: bool,
+    /// The account offers a customers' command that e-mails a customer their PIN (key
+    /// `SEND_ACCESS_PIN`, the simulator's own: no page names one). Off: the commands list has
+    /// none, as an account may not.
+    pub pin_reminder_command: bool,
 }
