@@ -208,3 +208,171 @@ async fn one_odd_record_in_each_list_costs_that_record_only_and_staff_are_told_w
     let left = kiosk.desk().health().unwrap().unread;
     assert!(left.is_empty(), "every record reads again: {left:?}");
 }
+
+/// An administrator's write to the simulated account, as an operator's tool makes it: answers
+/// the envelope.
+async fn admin_post(sim: &nexudus_sim::SimHandle, path: &str, body: Value) -> Value {
+    let http = reqwest::Client::new();
+    let base = sim.base_url().trim_end_matches('/').to_owned();
+    let token: Value = http
+        .post(format!("{base}/api/token"))
+        .header("client_id", "operator")
+        .form(&[
+            ("grant_type", "password"),
+            ("username", nexudus_sim::DEMO_EMAIL),
+            ("password", nexudus_sim::DEMO_PASSWORD),
+        ])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    http.post(format!("{base}{path}"))
+        .bearer_auth(
+            token["access_token"]
+                .as_str()
+                .unwrap_or_else(|| panic!("no token: {token}")),
+        )
+        .json(&body)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
+fn created(envelope: &Value) -> i64 {
+    assert_eq!(envelope["WasSuccessful"], true, "{envelope}");
+    envelope["Value"]["Id"].as_i64().unwrap()
+}
+
+/// An account built the way an operator builds one, through the documented writes: a member
+/// given a plan at creation, one whose PIN Nexudus gave with a leading zero, a contract added
+/// later, a guest invited with every documented field and a code that starts with zero. The
+/// kiosk reads them as Nexudus holds them: the PIN keeps its zero, the code stays a string,
+/// the member with a new contract may check in, and signing the guest in loses no field.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_account_an_operator_built_reads_as_nexudus_holds_it() {
+    let (sim, _dir, kiosk) = loaded_kiosk(60, Limits::unlimited()).await;
+    let planned = created(
+        &admin_post(
+            &sim,
+            "/api/spaces/coworkers",
+            json!({"FullName": "Ola Nordmann", "Email": "ola@example.com",
+                   "InvoicingBusinessId": HOME, "TariffId": 41_000, "AccessPincode": "04321"}),
+        )
+        .await,
+    );
+    let later = created(
+        &admin_post(
+            &sim,
+            "/api/spaces/coworkers",
+            json!({"FullName": "Kari Nordmann", "Email": "kari@example.com",
+                   "InvoicingBusinessId": HOME}),
+        )
+        .await,
+    );
+    let given = sim
+        .coworkers()
+        .into_iter()
+        .find(|c| c.id == later)
+        .and_then(|c| c.access_pincode)
+        .unwrap();
+    assert_eq!(
+        given.len(),
+        5,
+        "Nexudus gives a new customer a 5-digit PIN: {given}"
+    );
+    created(
+        &admin_post(
+            &sim,
+            "/api/billing/coworkercontracts",
+            json!({"CoworkerId": later, "TariffId": 41_001}),
+        )
+        .await,
+    );
+    let host = eligible(&sim)[0];
+    let every_field = json!({
+        "BusinessId": HOME, "FullName": "Zoë Ødegaard", "Email": "zoe@example.com",
+        "ExpectedArrival": chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+        "CoworkerId": host, "VisitorSource": 1, "HostApprovalStatus": 1,
+        "VisitorCode": "012345", "Notes": "Parking space 4", "CustomerNotes": "Bring the contract",
+        "VisitReason": "Interview", "CompanyName": "Fjord AS",
+        "PhoneNumber": "+47 555 0100", "Notified": true, "HasAgreedTerms": true,
+        "CheckInNow": false
+    });
+    let guest = created(&admin_post(&sim, "/api/spaces/visitors", every_field.clone()).await);
+    kiosk.account().sync_now();
+    kiosk.account().sync_once(&fast_sync()).await;
+
+    let pin = kiosk
+        .members()
+        .tap_pin_from(kiosk::domain::attempts::Caller::Screen, "04321")
+        .await
+        .unwrap();
+    assert!(
+        matches!(pin, TapOutcome::Welcome { member_id, .. } if member_id == planned),
+        "the PIN with its leading zero: {pin:?}"
+    );
+    assert!(
+        kiosk
+            .members()
+            .tap_pin_from(kiosk::domain::attempts::Caller::Screen, "4321")
+            .await
+            .is_err(),
+        "without the zero it is another PIN"
+    );
+    assert!(
+        matches!(
+            kiosk.members().tap(later).unwrap(),
+            TapOutcome::Welcome { .. }
+        ),
+        "a contract added after the customer counts"
+    );
+    let signed_in = kiosk
+        .visitors()
+        .sign_in(kiosk::domain::attempts::Caller::Screen, "012345")
+        .unwrap();
+    assert!(
+        matches!(signed_in, kiosk::services::VisitorOutcome::Arrived { .. }),
+        "the code with its leading zero: {signed_in:?}"
+    );
+    let status = drain(&kiosk, Duration::from_secs(20)).await;
+    let staff = kiosk.staff().by_pin(scenarios::STAFF_PIN).unwrap();
+    let parked: Vec<_> = kiosk
+        .desk()
+        .queue(&staff, 10)
+        .unwrap()
+        .into_iter()
+        .map(|q| (q.entry.op, q.entry.last_error))
+        .collect();
+    assert_eq!((status.pending, status.parked), (0, 0), "{parked:?}");
+    let record = sim.visitors().into_iter().find(|v| v.id == guest).unwrap();
+    assert!(record.arrived);
+    assert_eq!(record.visitor_code, "012345");
+    assert_eq!(
+        (
+            record.notes.as_deref(),
+            record.customer_notes.as_deref(),
+            record.visit_reason.as_deref(),
+            record.company_name.as_deref(),
+            record.phone_number.as_deref(),
+            record.notified,
+            record.has_agreed_terms,
+            record.coworker_id,
+        ),
+        (
+            Some("Parking space 4"),
+            Some("Bring the contract"),
+            Some("Interview"),
+            Some("Fjord AS"),
+            Some("+47 555 0100"),
+            true,
+            true,
+            Some(host),
+        ),
+        "signing in kept every field the invitation had"
+    );
+}

@@ -59,12 +59,21 @@ export async function settings(request: APIRequestContext): Promise<Settings> {
   return (await (await request.get(`${KIOSK}/api/settings`)).json()) as Settings;
 }
 
-/** Waits until the kiosk at `base` has sent everything it holds. */
+/** Waits until the kiosk at `base` has sent everything it holds and finished a sync round
+ * begun after this was asked (so what it pulls, such as another kiosk's check-out, is in). */
 export async function drained(request: APIRequestContext, base = KIOSK) {
+  const asked = Date.now();
   await request.post(`${base}/api/sync_now`, { data: {} });
   await expect
-    .poll(async () => ((await (await request.get(`${base}/api/status`)).json()) as Status).pending, { timeout: 30_000 })
-    .toBe(0);
+    .poll(
+      async () => {
+        const status = (await (await request.get(`${base}/api/status`)).json()) as Status;
+        const synced = status.last_sync ? Date.parse(status.last_sync) : 0;
+        return status.pending === 0 && synced > asked;
+      },
+      { timeout: 30_000 },
+    )
+    .toBe(true);
 }
 
 /** A staff session on the kiosk at `base`, opened with the staff PIN. */

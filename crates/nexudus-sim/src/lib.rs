@@ -91,18 +91,48 @@ impl SimConfig {
     }
 }
 
-/// A change to a member, made upstream (as staff would in Nexudus). Bumps `UpdatedOn`.
+/// A change to a member, made upstream (as staff would in Nexudus). Bumps `UpdatedOn`. A field
+/// left out changes nothing; `null` clears one that may be empty (a plan, a PIN, a card) and is
+/// refused for one that may not (a name, a flag, a list), as is a field it does not know: a
+/// control request never changes less than it says without a word.
 #[derive(Debug, Clone, Default, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct CoworkerPatch {
+    #[serde(deserialize_with = "not_null")]
     pub full_name: Option<String>,
+    #[serde(deserialize_with = "not_null")]
     pub active: Option<bool>,
+    #[serde(deserialize_with = "null_clears")]
     pub tariff_name: Option<Option<String>>,
+    #[serde(deserialize_with = "null_clears")]
     pub access_pincode: Option<Option<String>>,
+    #[serde(deserialize_with = "null_clears")]
     pub access_card_id: Option<Option<String>>,
+    #[serde(deserialize_with = "not_null")]
     pub businesses: Option<Vec<i64>>,
+    #[serde(deserialize_with = "not_null")]
     pub teams: Option<Vec<i64>>,
+    #[serde(deserialize_with = "not_null")]
     pub archived: Option<bool>,
+}
+
+/// A field given: its value, which may not be `null`.
+fn not_null<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    T::deserialize(d).map(Some)
+}
+
+/// A field given: its value, `null` clearing it (the outer `None` is "not given").
+#[allow(clippy::option_option, reason = "not given, cleared, or set: three cases serde tells apart")]
+fn null_clears<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(d).map(Some)
 }
 
 /// The simulator's shared state.

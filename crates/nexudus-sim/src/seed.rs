@@ -145,7 +145,7 @@ const COMPANIES: &[&str] = &[
     "Mapleleaf Media",
 ];
 
-const PLANS: &[&str] = &[
+pub(crate) const PLANS: &[&str] = &[
     "Hot Desk",
     "Dedicated Desk",
     "Private Office",
@@ -333,9 +333,11 @@ pub fn coworkers(
     let mut pins = HashSet::new();
     let mut cards = HashSet::new();
     let mut out = Vec::with_capacity(count);
-    // Four digits while they leave plenty of room; six for a large space.
-    let (pin_space, pin_width) = if count <= 9000 {
-        (10_000, 4)
+    // "Unique 5-digit codes that we automatically assign to every customer" [doc: help.nexudus.com,
+    // Managing Customer Pin Codes], leading zeros and all; six for a space too large for five
+    // to stay unique and hard to guess [infer].
+    let (pin_space, pin_width) = if count <= 40_000 {
+        (100_000, 5)
     } else {
         (1_000_000, 6)
     };

@@ -35,6 +35,7 @@ pub const VISITOR_FIELDS: &[crate::validate::Field] = &[
     field("VisitorCode", Kind::Text, false),
     field("CheckedInAt", Kind::Text, false),
     field("Notes", Kind::Text, false),
+    field("CustomerNotes", Kind::Text, false),
     field("VisitReason", Kind::Text, false),
     field("CompanyName", Kind::Text, false),
     field("PhoneNumber", Kind::Text, false),
@@ -64,6 +65,8 @@ pub struct Visitor {
     /// "Location checked in at" [doc]: a place's name.
     pub checked_in_at: Option<String>,
     pub notes: Option<String>,
+    /// What the host wrote of the visit [doc: post-visitors "CustomerNotes"].
+    pub customer_notes: Option<String>,
     pub visit_reason: Option<String>,
     pub company_name: Option<String>,
     pub phone_number: Option<String>,
@@ -95,6 +98,7 @@ impl Visitor {
             "VisitorCode": self.visitor_code,
             "CheckedInAt": self.checked_in_at,
             "Notes": self.notes,
+            "CustomerNotes": self.customer_notes,
             "VisitReason": self.visit_reason,
             "CompanyName": self.company_name,
             "PhoneNumber": self.phone_number,
@@ -162,6 +166,7 @@ pub fn seed(
                 visitor_code: invitation_code(&mut rng),
                 checked_in_at: None,
                 notes: None,
+                customer_notes: None,
                 visit_reason: Some("Meeting".into()),
                 company_name: (!company.is_empty()).then(|| company.to_owned()),
                 phone_number: None,

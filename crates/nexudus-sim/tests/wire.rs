@@ -1336,3 +1336,54 @@ async fn passes_are_added_listed_and_used_one_a_day() {
         .await;
     assert_eq!(lately["TotalItems"], 1, "the used-date range: {lately}");
 }
+
+/// The control PATCH says what it does: `null` clears a plan, a PIN or a card; for a name, a
+/// flag or a list, and for a field it does not know, it is a 400 rather than a change silently
+/// left out. Checked to fail before: a `null` plan was taken for "no change".
+#[tokio::test]
+async fn a_null_in_the_control_patch_clears_or_is_refused_never_ignored() {
+    let w = Wire::quiet(200).await;
+    let member = w
+        .sim
+        .coworkers()
+        .into_iter()
+        .find(|c| c.tariff_name.is_some())
+        .unwrap()
+        .id;
+    let patch = |body: Value| {
+        w.http
+            .patch(w.url(&format!("/_sim/coworkers/{member}")))
+            .json(&body)
+            .send()
+    };
+    let r = patch(json!({"tariff_name": null, "access_pincode": null}))
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    let now = w
+        .sim
+        .coworkers()
+        .into_iter()
+        .find(|c| c.id == member)
+        .unwrap();
+    assert_eq!(
+        (now.tariff_name, now.access_pincode),
+        (None, None),
+        "cleared"
+    );
+    assert!(
+        !w.sim
+            .contracts()
+            .iter()
+            .any(|c| c.coworker_id == member && c.active),
+        "their contracts ended"
+    );
+    for refused in [
+        json!({"full_name": null}),
+        json!({"active": null}),
+        json!({"plan": "Hot Desk"}),
+    ] {
+        let r = patch(refused.clone()).await.unwrap();
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST, "{refused}");
+    }
+}

@@ -24,7 +24,8 @@ pub enum How {
     /// Another kiosk on the account (a check-in with Source Tile this kiosk did not make).
     OtherKiosk,
     Door,
-    /// Staff in Nexudus's dashboard (Source Manual).
+    /// Source Manual: staff in Nexudus's dashboard, or the member at NexIO [doc: learn.nexudus.com,
+    /// Check-ins: "Manual / NexIO"].
     Dashboard,
     Network,
     Sensor,

@@ -26,8 +26,8 @@ use reads::{
     list_passes, list_visitors,
 };
 use writes::{
-    CREATE_CHECKIN, CREATE_FAILED, CREATE_PASSES, CREATE_VISITOR, UPDATE_CHECKIN, UPDATE_FAILED,
-    UPDATE_VISITOR, delete_checkin, write,
+    CREATE_CHECKIN, CREATE_CONTRACT, CREATE_COWORKER, CREATE_FAILED, CREATE_PASSES, CREATE_VISITOR,
+    UPDATE_CHECKIN, UPDATE_FAILED, UPDATE_VISITOR, delete_checkin, write,
 };
 
 /// The API's routes: the handler for the request's method and path, or `None` for a path the
@@ -44,7 +44,11 @@ pub(crate) fn route(sim: &Shared, req: &Request) -> Option<Response> {
             Method::POST => token(sim, h, &req.body),
             _ => method_not_allowed(),
         },
-        "/api/spaces/coworkers" => only_get(m, || with_query(&list_coworkers)),
+        "/api/spaces/coworkers" => match *m {
+            Method::GET => with_query(&list_coworkers),
+            Method::POST => write(sim, h, &req.body, &CREATE_COWORKER),
+            _ => method_not_allowed(),
+        },
         "/api/spaces/coworkers/" => only_get(m, || with_query(&batch_coworkers)),
         "/api/spaces/coworkers/commands" => only_get(m, || commands::list(sim, h)),
         "/api/spaces/coworkers/runcommand" => match *m {
@@ -72,7 +76,11 @@ pub(crate) fn route(sim: &Shared, req: &Request) -> Option<Response> {
         "/api/spaces/teams" => only_get(m, || {
             with_query(&list_every("Team-List", |w| &w.teams, Team::to_json))
         }),
-        "/api/billing/coworkercontracts" => only_get(m, || with_query(&list_contracts)),
+        "/api/billing/coworkercontracts" => match *m {
+            Method::GET => with_query(&list_contracts),
+            Method::POST => write(sim, h, &req.body, &CREATE_CONTRACT),
+            _ => method_not_allowed(),
+        },
         "/api/billing/coworkertimepasses" => match *m {
             Method::GET => with_query(&list_passes),
             Method::POST => write(sim, h, &req.body, &CREATE_PASSES),

@@ -115,6 +115,20 @@ pub(super) const UPDATE_VISITOR: WriteKind = WriteKind {
     apply: crate::world::World::update::<crate::visitors::Visitor>,
 };
 
+pub(super) const CREATE_COWORKER: WriteKind = WriteKind {
+    role: "Coworker-Create",
+    fields: crate::world::COWORKER_FIELDS,
+    put: false,
+    entity: "Coworker",
+    apply: crate::world::World::create_coworker,
+};
+pub(super) const CREATE_CONTRACT: WriteKind = WriteKind {
+    role: "CoworkerContract-Create",
+    fields: crate::world::CONTRACT_FIELDS,
+    put: false,
+    entity: "CoworkerContract",
+    apply: crate::world::World::create_contract,
+};
 pub(super) const CREATE_PASSES: WriteKind = WriteKind {
     role: "CoworkerTimePass-Create",
     fields: crate::passes::PASS_FIELDS,

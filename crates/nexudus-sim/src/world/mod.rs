@@ -13,10 +13,12 @@ use crate::seed;
 use crate::validate::{Checked, FieldError};
 use crate::visitors::Visitor;
 
+mod customers;
 mod passes;
 mod stored;
 mod switches;
 
+pub use customers::{CONTRACT_FIELDS, COWORKER_FIELDS};
 pub use stored::{Stamp, Stored};
 pub use switches::Switches;
 

@@ -187,6 +187,7 @@ impl Stored for Visitor {
             visitor_code: code,
             checked_in_at: body.text("CheckedInAt"),
             notes: body.text("Notes"),
+            customer_notes: body.text("CustomerNotes"),
             visit_reason: body.text("VisitReason"),
             company_name: body.text("CompanyName"),
             phone_number: body.text("PhoneNumber"),

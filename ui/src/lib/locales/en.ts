@@ -76,7 +76,7 @@ export const en = {
   howStaff: 'Staff here',
   howOtherKiosk: 'Another kiosk',
   howDoor: 'Door',
-  howDashboard: 'Nexudus dashboard',
+  howDashboard: 'Dashboard or NexIO',
   howNetwork: 'Network',
   howSensor: 'Sensor',
   howNexudus: 'Nexudus',

@@ -78,7 +78,7 @@ export const es: Record<Key, string> = {
   howStaff: 'Personal aquí',
   howOtherKiosk: 'Otro quiosco',
   howDoor: 'Puerta',
-  howDashboard: 'Panel de Nexudus',
+  howDashboard: 'Panel o NexIO',
   howNetwork: 'Red',
   howSensor: 'Sensor',
   howNexudus: 'Nexudus',

@@ -78,7 +78,7 @@ export const pt: Record<Key, string> = {
   howStaff: 'Equipa aqui',
   howOtherKiosk: 'Outro quiosque',
   howDoor: 'Porta',
-  howDashboard: 'Painel do Nexudus',
+  howDashboard: 'Painel ou NexIO',
   howNetwork: 'Rede',
   howSensor: 'Sensor',
   howNexudus: 'Nexudus',
