@@ -80,7 +80,7 @@ async fn a_refusal_nexudus_decides_is_parked_with_its_reason_and_recorded_once()
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_pay_as_you_go_pass_charged_at_check_in_survives_the_check_out() {
     const LISBON: i64 = 1002;
-    let (sim, _dir, kiosk) = loaded_kiosk(400, Limits::unlimited()).await;
+    let (sim, _dir, kiosk) = loaded_kiosk(1000, Limits::unlimited()).await;
     let settings = Settings {
         location: Some(Location {
             id: LISBON,
@@ -175,7 +175,7 @@ fn unused(passes: &[CoworkerTimePass]) -> usize {
 /// the calendar day.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_member_on_day_passes_is_told_what_was_used_and_a_day_costs_one_pass() {
-    let (sim, _dir, kiosk) = loaded_kiosk(400, Limits::unlimited()).await;
+    let (sim, _dir, kiosk) = loaded_kiosk(1000, Limits::unlimited()).await;
     let member = without_plan(&sim, HOME, |p| unused(p) == 7)[0];
     let TapOutcome::Welcome { pass, .. } = kiosk.members().tap(member).unwrap() else {
         panic!("a day pass lets them in");
@@ -232,7 +232,7 @@ async fn a_member_on_day_passes_is_told_what_was_used_and_a_day_costs_one_pass()
 /// their own reason, and the refusal reaches Nexudus with it.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn spent_and_expired_passes_are_refused_each_with_its_own_reason() {
-    let (sim, _dir, kiosk) = loaded_kiosk(400, Limits::unlimited()).await;
+    let (sim, _dir, kiosk) = loaded_kiosk(1000, Limits::unlimited()).await;
     let spent = without_plan(&sim, HOME, |p| !p.is_empty() && unused(p) == 0)[0];
     let expired = without_plan(&sim, HOME, |p| p.len() == 1 && unused(p) == 1)[0];
     let none = without_plan(&sim, HOME, <[CoworkerTimePass]>::is_empty)[0];
@@ -270,7 +270,7 @@ async fn spent_and_expired_passes_are_refused_each_with_its_own_reason() {
 /// twice and nothing is refused; afterwards both kiosks know the pass is used.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_last_pass_spent_on_two_kiosks_while_offline_is_used_once() {
-    let (sim, a_dir, a) = loaded_kiosk(400, Limits::unlimited()).await;
+    let (sim, a_dir, a) = loaded_kiosk(1000, Limits::unlimited()).await;
     let member = without_plan(&sim, HOME, <[CoworkerTimePass]>::is_empty)[0];
     // Reception sells them one day pass, as an administrator does through the API.
     let admin = scenarios::other_client(&sim, "reception").await;

@@ -163,6 +163,7 @@ pub async fn check_account(
     check_members(&mut d).await;
     check_contracts(&mut d).await;
     check_passes(&mut d).await;
+    check_pin_reminder(&mut d).await;
     check_checkins(&mut d, location).await;
     let teams = d.api.teams().take(1).try_collect::<Vec<_>>();
     d.role("Team-List", "team names are missing from check-ins", teams)
@@ -469,6 +470,26 @@ async fn check_passes(d: &mut Doctor<'_>) {
             None,
         );
     }
+}
+
+/// Whether "Forgot your PIN?" can be offered: a customers' command that e-mails a PIN.
+async fn check_pin_reminder(d: &mut Doctor<'_>) {
+    d.requests += 1;
+    let (detail, fix) = match d.api.coworker_commands().await {
+        Ok(commands) => match crate::sync::pin_reminder_command(&commands) {
+            Some(c) => (format!("offered (the account's command {})", c.key), None),
+            None => (
+                "not offered: the account lists no command that e-mails a member their PIN"
+                    .to_owned(),
+                Some("nothing to do; members who forget their PIN ask at reception"),
+            ),
+        },
+        Err(e) => (
+            format!("not offered: the command list could not be read ({e})"),
+            Some("nothing to do; members who forget their PIN ask at reception"),
+        ),
+    };
+    d.line("\"Forgot your PIN?\"", true, detail, fix);
 }
 
 async fn check_checkins(d: &mut Doctor<'_>, location: Option<i64>) {

@@ -126,7 +126,10 @@ where
 }
 
 /// A field given: its value, `null` clearing it (the outer `None` is "not given").
-#[allow(clippy::option_option, reason = "not given, cleared, or set: three cases serde tells apart")]
+#[allow(
+    clippy::option_option,
+    reason = "not given, cleared, or set: three cases serde tells apart"
+)]
 fn null_clears<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
 where
     D: serde::Deserializer<'de>,

@@ -37,7 +37,7 @@ use tokio::task::JoinHandle;
 use tracing::{debug, info, warn};
 
 pub(crate) use decide::{UndoPlan, plan_undo};
-pub(crate) use reminders::send_pin_reminder;
+pub(crate) use reminders::{pin_reminder_command, send_pin_reminder};
 
 use crate::domain::views::Connectivity;
 use crate::error::{ErrorCode, KioskError, StoreError};

@@ -10,7 +10,7 @@ use crate::store::StateKey;
 
 /// The command among `commands` that e-mails a member their PIN: one whose key or name has
 /// "PIN" (or "pincode") as a word, run for chosen customers [infer: no page names it].
-pub(super) fn pin_reminder_command(commands: &[CommandInfo]) -> Option<&CommandInfo> {
+pub(crate) fn pin_reminder_command(commands: &[CommandInfo]) -> Option<&CommandInfo> {
     commands
         .iter()
         .find(|c| c.needs_entities_to_run && (c.mentions("pin") || c.mentions("pincode")))

@@ -14,7 +14,7 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::{Refusal, World};
-use crate::records::{Contract, Coworker};
+use crate::records::Coworker;
 use crate::validate::{Checked, Field, FieldError, Kind, f};
 
 /// The fields of a customer POST the simulator keeps.
@@ -136,27 +136,11 @@ impl World {
         let tariff = body.int("TariffId").unwrap_or_default();
         let plan = Self::tariff_name(tariff)
             .ok_or_else(|| invalid("TariffId", "is not a valid plan", json!(tariff)))?;
-        let id = self
-            .contracts
-            .iter()
-            .map(|c| c.id)
-            .max()
-            .unwrap_or(3_000_000)
-            + 1;
         let active = body.bool("Active").unwrap_or(true);
-        self.contracts.push(Contract {
-            id,
-            coworker_id: coworker,
-            tariff_id: tariff,
-            tariff_name: plan.to_owned(),
-            start_date: body
-                .instant("StartDate")
-                .unwrap_or_else(|| start_of_day(now)),
-            active,
-            cancelled: !active,
-            cancellation_date: (!active).then_some(now),
-            updated_on: now,
-        });
+        let start = body
+            .instant("StartDate")
+            .unwrap_or_else(|| start_of_day(now));
+        let id = self.add_contract(coworker, tariff, plan, start, active, now);
         if let Some(c) = self.coworkers.get_mut(&coworker)
             && active
         {

@@ -131,25 +131,40 @@ impl World {
             c.updated_on = now;
         }
         if let Some(plan) = plan {
-            let id = self
-                .contracts
-                .iter()
-                .map(|c| c.id)
-                .max()
-                .unwrap_or(3_000_000)
-                + 1;
-            self.contracts.push(Contract {
-                id,
-                coworker_id,
-                tariff_id: 41_000,
-                tariff_name: plan.to_owned(),
-                start_date: now,
-                active: true,
-                cancelled: false,
-                cancellation_date: None,
-                updated_on: now,
-            });
+            self.add_contract(coworker_id, 41_000, plan, now, true, now);
         }
+    }
+
+    /// A new contract of `coworker_id` for the plan `tariff_id` (`name`) from `start`; answers
+    /// its Id.
+    pub(crate) fn add_contract(
+        &mut self,
+        coworker_id: i64,
+        tariff_id: i64,
+        name: &str,
+        start: DateTime<Utc>,
+        active: bool,
+        now: DateTime<Utc>,
+    ) -> i64 {
+        let id = self
+            .contracts
+            .iter()
+            .map(|c| c.id)
+            .max()
+            .unwrap_or(3_000_000)
+            + 1;
+        self.contracts.push(Contract {
+            id,
+            coworker_id,
+            tariff_id,
+            tariff_name: name.to_owned(),
+            start_date: start,
+            active,
+            cancelled: !active,
+            cancellation_date: (!active).then_some(now),
+            updated_on: now,
+        });
+        id
     }
 
     pub fn business(&self, id: i64) -> Option<&Business> {
