@@ -44,6 +44,23 @@ export const simMember = (request: APIRequestContext, id: number) =>
 export const simMembers = (request: APIRequestContext) =>
   simList<SimMember>(request, '/api/spaces/coworkers?size=1000');
 
+/** Members of the demo's location without a plan who hold two unused passes or more (a bundle of
+ * day passes), as Nexudus lists them. */
+export async function passHolders(request: APIRequestContext): Promise<SimMember[]> {
+  const home = ((await (await request.get(`${KIOSK}/api/status`)).json()) as Status).location!.id;
+  const contracts = await simList<{ CoworkerId: number }>(
+    request,
+    '/api/billing/coworkercontracts?size=1000&CoworkerContract_Active=true',
+  );
+  const planned = new Set(contracts.map((c) => c.CoworkerId));
+  const passes = await simList<{ CoworkerId: number }>(request, '/api/billing/coworkertimepasses?size=1000&CoworkerTimePass_Used=false');
+  const held = new Map<number, number>();
+  for (const p of passes) held.set(p.CoworkerId, (held.get(p.CoworkerId) ?? 0) + 1);
+  return (await simMembers(request)).filter(
+    (m) => m.Active && !planned.has(m.Id) && m.InvoicingBusinessId === home && (held.get(m.Id) ?? 0) >= 2,
+  );
+}
+
 /** Members who may check in here: active, with a plan (an active contract), at the demo's location. */
 export async function eligible(request: APIRequestContext): Promise<SimMember[]> {
   const home = ((await (await request.get(`${KIOSK}/api/status`)).json()) as Status).location!.id;

@@ -4,6 +4,7 @@ import {
   drained,
   eligible,
   findMember,
+  passHolders,
   settings,
   shot,
   simCheckinsOf,
@@ -367,4 +368,18 @@ test('the staff queue follows the sync while the panel is open', async ({ page, 
   }
   await page.getByTestId('staff-sync-now').click();
   await expect(page.getByTestId('queue-empty')).toBeVisible({ timeout: 30_000 });
+});
+
+test('a member on day passes is told which pass was used and how many are left', async ({ page, request }) => {
+  const [m] = await passHolders(request);
+  expect(m, 'the demo has members on a bundle of day passes').toBeTruthy();
+  await page.goto('/');
+  await (await findMember(page, m!)).click();
+  await expect(page.getByTestId('result')).toHaveAttribute('data-kind', 'welcome');
+  await expect(page.getByTestId('pass-used')).toHaveText(/^Day Pass: \d+ left$/);
+  await shot(page, 'welcome-day-pass');
+  await page.getByTestId('result').click();
+  // Left as found: the same tile checks out (the day's pass covers a return the same day).
+  await tile(page, m!.Id).click();
+  await expect(page.getByTestId('result')).toHaveAttribute('data-kind', 'goodbye');
 });

@@ -24,6 +24,8 @@ pub enum StateKey {
     PlansAt,
     /// When the account's unused passes were last read.
     PassesAt,
+    /// When the passes used lately were last read (daily).
+    PassesUsedAt,
     /// The key of the customers' command that e-mails a member their PIN, where the account
     /// offers one (absent: "Forgot your PIN?" is not offered).
     PinReminderCommand,
@@ -46,6 +48,7 @@ impl StateKey {
         match self {
             Self::PlansAt => "plans_at",
             Self::PassesAt => "passes_at",
+            Self::PassesUsedAt => "passes_used_at",
             Self::PinReminderCommand => "pin_reminder_command",
             Self::MembersCursor => "members_cursor",
             Self::MembersFullAt => "members_full_at",

@@ -17,14 +17,12 @@ const USED_LATELY: chrono::Duration = chrono::Duration::days(60);
 impl SyncEngine {
     /// Plans, then passes. Answers the refusal of a read the account lacks a role for (the
     /// rest goes on without it: the kiosk then refuses no one for want of what it cannot read).
-    /// On a `full` load, the passes used lately are read too (daily: they change only by use).
     pub(super) async fn pull_entitlements(
         &self,
         api: &Client,
-        full: bool,
     ) -> Result<Option<ApiError>, SyncError> {
         let plans = self.pull_plans(api).await?;
-        let passes = self.pull_passes(api, full).await?;
+        let passes = self.pull_passes(api).await?;
         Ok(plans.or(passes))
     }
 
@@ -83,8 +81,16 @@ impl SyncEngine {
     /// role to read them is reported (the kiosk then refuses no one without a plan: it cannot
     /// know their passes).
     #[instrument(skip_all, err(Debug))]
-    async fn pull_passes(&self, api: &Client, full: bool) -> Result<Option<ApiError>, SyncError> {
+    async fn pull_passes(&self, api: &Client) -> Result<Option<ApiError>, SyncError> {
         let now = self.shared.clock.now();
+        // The passes used lately, daily (they change only by use), and never with the first read
+        // of passes: a first load carries only what lets members in.
+        let used_too = self
+            .shared
+            .store
+            .read(|tx| tx.get_state(StateKey::PassesAt))?
+            .is_some()
+            && self.due(StateKey::PassesUsedAt, chrono::Duration::days(1))?;
         let unused = TimePassQuery {
             used: Some(false),
             ..TimePassQuery::default()
@@ -93,7 +99,7 @@ impl SyncEngine {
             Ok(read) => read,
             Err(refused) => return Ok(refused),
         };
-        let used_lately = if full {
+        let used_lately = if used_too {
             let query = TimePassQuery {
                 used: Some(true),
                 used_since: Some(now - USED_LATELY),
@@ -110,6 +116,9 @@ impl SyncEngine {
             let changed = tx.set_used_passes(&used_lately, now)?
                 + tx.set_unused_passes(&passes, unread == 0, now)?;
             tx.set_state_time(StateKey::PassesAt, now)?;
+            if used_too {
+                tx.set_state_time(StateKey::PassesUsedAt, now)?;
+            }
             Ok::<_, StoreError>(changed)
         })?;
         if changed > 0 {

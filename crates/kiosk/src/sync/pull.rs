@@ -26,13 +26,13 @@ fn optional<T>(read: Result<Vec<T>, ApiError>) -> Result<Vec<T>, ApiError> {
 }
 
 impl SyncEngine {
-    fn due(&self, key: StateKey, every: Duration) -> Result<bool, StoreError> {
+    pub(super) fn due(&self, key: StateKey, every: Duration) -> Result<bool, StoreError> {
         let last = self.shared.store.read(|tx| tx.get_state_time(key))?;
         let now = self.shared.clock.now();
         Ok(last.is_none_or(|t| now - t >= every || t > now))
     }
 
-    fn mark(&self, key: StateKey) -> Result<(), StoreError> {
+    pub(super) fn mark(&self, key: StateKey) -> Result<(), StoreError> {
         let now = self.shared.clock.now();
         self.shared.store.write(|tx| tx.set_state_time(key, now))
     }
@@ -51,12 +51,12 @@ impl SyncEngine {
         }
         if full {
             self.pull_members(api, true).await?;
-            missing_role = self.pull_entitlements(api, true).await?;
+            missing_role = self.pull_entitlements(api).await?;
             self.mark(StateKey::MembersFullAt)?;
             self.mark(StateKey::MembersDeltaAt)?;
         } else if asked || self.due(StateKey::MembersDeltaAt, self.options.member_interval)? {
             self.pull_members(api, false).await?;
-            missing_role = self.pull_entitlements(api, false).await?;
+            missing_role = self.pull_entitlements(api).await?;
             self.mark(StateKey::MembersDeltaAt)?;
         }
         if asked || self.due(StateKey::CheckinsAt, self.options.checkin_interval)? {
