@@ -1,5 +1,7 @@
 import { expect, test } from '@playwright/test';
+import { KIOSK, SIM } from '../playwright.config';
 import {
+  axe,
   changeSettings,
   drained,
   eligible,
@@ -382,4 +384,30 @@ test('a member on day passes is told which pass was used and how many are left',
   // Left as found: the same tile checks out (the day's pass covers a return the same day).
   await tile(page, m!.Id).click();
   await expect(page.getByTestId('result')).toHaveAttribute('data-kind', 'goodbye');
+});
+
+test('"Forgot your PIN?" e-mails the PIN where the account can, with the same words for any address', async ({ page, request }) => {
+  const switches = await (await request.get(`${SIM}/_sim/switches`)).json();
+  await page.goto('/');
+  await page.getByTestId('pin-button').click();
+  await expect(page.getByTestId('pin-forgot'), 'not offered where the account has no such command').toHaveCount(0);
+  await page.keyboard.press('Escape');
+  await request.put(`${SIM}/_sim/switches`, { data: { ...switches, pin_reminder_command: true } });
+  try {
+    // "Sync now" reads the account's commands again.
+    await drained(request);
+    await expect.poll(async () => ((await (await request.get(`${KIOSK}/api/status`)).json()) as { pin_reminder: boolean }).pin_reminder).toBe(true);
+    await page.reload();
+    await page.getByTestId('pin-button').click();
+    await page.getByTestId('pin-forgot').click();
+    await expect(page.getByTestId('reminder-email')).toBeFocused();
+    await axe(page, '"Forgot your PIN?"');
+    await page.getByTestId('reminder-email').fill('nobody@example.com');
+    await page.getByTestId('reminder-send').click();
+    await expect(page.getByTestId('reminder-sent')).toContainText('If that address is a member');
+    await shot(page, 'pin-reminder');
+  } finally {
+    await request.put(`${SIM}/_sim/switches`, { data: switches });
+    await drained(request);
+  }
 });
