@@ -22,6 +22,8 @@ pub struct Pass {
     /// Uses left and in all, where the server fills them (it need not: then each pass is one).
     pub remaining_uses: Option<i64>,
     pub total_uses: Option<i64>,
+    /// Used here by a check-in Nexudus does not have yet, which began then.
+    pub pending_since: Option<DateTime<Utc>>,
 }
 
 impl Pass {
@@ -66,16 +68,23 @@ pub enum PassVerdict {
     Expired,
     /// They hold none.
     None,
+    /// None is usable for sure, but one was used here on an earlier day by a check-in Nexudus
+    /// does not have yet: it may be a pass of minutes with time left. Nexudus decides.
+    Unsure,
 }
 
-/// Which of `passes` (one member's) a check-in at `at` uses, or why none can be.
-pub fn verdict(passes: &[Pass], at: DateTime<Utc>) -> PassVerdict {
+/// Which of `passes` (one member's) a check-in at `at`, on the day that began at `today_from`,
+/// uses, or why none can be.
+pub fn verdict(passes: &[Pass], at: DateTime<Utc>, today_from: DateTime<Utc>) -> PassVerdict {
     let Some(next) = passes
         .iter()
         .filter(|p| p.usable_at(at))
         .min_by_key(|p| p.use_order())
     else {
-        return if passes.is_empty() {
+        let used_here_before = |p: &Pass| p.pending_since.is_some_and(|t| t < today_from);
+        return if passes.iter().any(used_here_before) {
+            PassVerdict::Unsure
+        } else if passes.is_empty() {
             PassVerdict::None
         } else if passes
             .iter()
@@ -125,6 +134,7 @@ mod tests {
             bought,
             remaining_uses: None,
             total_uses: None,
+            pending_since: None,
         }
     }
 
@@ -140,12 +150,12 @@ mod tests {
             pass(3, 2000, true),
             used(pass(4, 0, true)),
         ];
-        let PassVerdict::Use(u) = verdict(&passes, at()) else {
+        let PassVerdict::Use(u) = verdict(&passes, at(), at()) else {
             panic!("a pass is used");
         };
         assert_eq!(u.pass_id, 3, "cheapest first");
         assert_eq!((u.name.as_str(), u.left, u.of), ("Day Pass", 2, None));
-        let PassVerdict::Use(u) = verdict(&passes[..2], at()) else {
+        let PassVerdict::Use(u) = verdict(&passes[..2], at(), at()) else {
             panic!("a pass is used");
         };
         assert_eq!(u.pass_id, 2, "bought before added by hand");
@@ -158,7 +168,7 @@ mod tests {
             total_uses: Some(10),
             ..pass(1, 0, true)
         };
-        let PassVerdict::Use(u) = verdict(&[ten], at()) else {
+        let PassVerdict::Use(u) = verdict(&[ten], at(), at()) else {
             panic!("a pass is used");
         };
         assert_eq!((u.left, u.of), (3, Some(10)));
@@ -166,9 +176,13 @@ mod tests {
 
     #[test]
     fn spent_and_expired_passes_each_refuse_with_their_own_reason() {
-        assert_eq!(verdict(&[], at()), PassVerdict::None);
+        assert_eq!(verdict(&[], at(), at()), PassVerdict::None);
         assert_eq!(
-            verdict(&[used(pass(1, 0, true)), used(pass(2, 0, true))], at()),
+            verdict(
+                &[used(pass(1, 0, true)), used(pass(2, 0, true))],
+                at(),
+                at()
+            ),
             PassVerdict::Spent
         );
         let expired = Pass {
@@ -176,7 +190,7 @@ mod tests {
             ..pass(3, 0, true)
         };
         assert_eq!(
-            verdict(&[used(pass(1, 0, true)), expired.clone()], at()),
+            verdict(&[used(pass(1, 0, true)), expired.clone()], at(), at()),
             PassVerdict::Expired,
             "an unused pass past its date is expired, whatever else was spent"
         );
@@ -184,6 +198,25 @@ mod tests {
             remaining_uses: Some(0),
             ..pass(4, 0, true)
         };
-        assert_eq!(verdict(&[counted_out], at()), PassVerdict::Spent);
+        assert_eq!(verdict(&[counted_out], at(), at()), PassVerdict::Spent);
+    }
+
+    #[test]
+    fn a_pass_used_here_on_an_earlier_day_not_yet_confirmed_leaves_it_to_nexudus() {
+        let yesterday = at() - chrono::Duration::days(1);
+        let mine = Pass {
+            pending_since: Some(yesterday),
+            ..used(pass(1, 0, true))
+        };
+        assert_eq!(
+            verdict(std::slice::from_ref(&mine), at(), at()),
+            PassVerdict::Unsure,
+            "it may be a pass of minutes with time left: the kiosk cannot refuse for sure"
+        );
+        let today = Pass {
+            pending_since: Some(at()),
+            ..mine
+        };
+        assert_eq!(verdict(&[today], at(), at()), PassVerdict::Spent);
     }
 }

@@ -56,6 +56,8 @@ pub struct Known {
     /// The member checked in earlier on this calendar day: a day pass used then covers them
     /// all day [doc: a day pass "is valid for a calendar day"].
     pub in_today: bool,
+    /// When the location's calendar day began.
+    pub today_from: DateTime<Utc>,
 }
 
 /// What lets a member in.
@@ -101,8 +103,9 @@ pub fn check_in_allowed(
     let Some(held) = &known.passes else {
         return Ok(Entitlement::Unknown);
     };
-    let refusal = match passes::verdict(held, now) {
+    let refusal = match passes::verdict(held, now, known.today_from) {
         PassVerdict::Use(used) => return Ok(Entitlement::Pass(used)),
+        PassVerdict::Unsure => return Ok(Entitlement::Unknown),
         PassVerdict::Spent => Refusal::PassSpent,
         PassVerdict::Expired => Refusal::PassExpired,
         PassVerdict::None => Refusal::NoPlan,
@@ -173,6 +176,7 @@ mod tests {
             plans,
             passes: Some(Vec::new()),
             in_today: false,
+            today_from: now(),
         }
     }
 
@@ -251,6 +255,7 @@ mod tests {
             bought: true,
             remaining_uses: None,
             total_uses: None,
+            pending_since: None,
         };
         let holding = |p: Pass| Known {
             passes: Some(vec![p]),

@@ -192,6 +192,7 @@ impl Tap<'_> {
             plans: true,
             passes,
             in_today: tx.latest_start(member.id)?.is_some_and(|t| t >= day_start),
+            today_from: day_start,
         })
     }
 

@@ -13,8 +13,10 @@ use crate::error::StoreError;
 /// How long a used pass is remembered (to refuse "every pass is used" rather than "no plan").
 const USED_KEPT_FOR: Duration = Duration::days(60);
 
-const COLUMNS: &str =
-    "id, member_id, name, used, expires, price_cents, bought, remaining_uses, total_uses";
+/// A pass's columns, and the start of the check-in that used it here while Nexudus does not
+/// have that check-in yet (`pending_since`).
+const COLUMNS: &str = "p.id, p.member_id, p.name, p.used, p.expires, p.price_cents, p.bought,
+     p.remaining_uses, p.total_uses, c.from_time AS pending_since";
 
 fn pass(r: &rusqlite::Row<'_>) -> rusqlite::Result<Pass> {
     Ok(Pass {
@@ -27,6 +29,7 @@ fn pass(r: &rusqlite::Row<'_>) -> rusqlite::Result<Pass> {
         bought: r.get("bought")?,
         remaining_uses: r.get("remaining_uses")?,
         total_uses: r.get("total_uses")?,
+        pending_since: r.get::<_, Option<Ts>>("pending_since")?.map(|t| t.0),
     })
 }
 
@@ -125,7 +128,11 @@ impl Tx<'_> {
     /// A member's passes, as the kiosk knows them.
     pub fn member_passes(&self, member_id: i64) -> Result<Vec<Pass>, StoreError> {
         self.rows(
-            &format!("SELECT {COLUMNS} FROM passes WHERE member_id = ?1 ORDER BY id"),
+            &format!(
+                "SELECT {COLUMNS} FROM passes p
+                 LEFT JOIN checkins c ON c.local_id = p.spent_by AND c.nexudus_id IS NULL
+                 WHERE p.member_id = ?1 ORDER BY p.id"
+            ),
             [member_id],
             pass,
         )

@@ -359,6 +359,7 @@ fn a_pass_used_here_stays_used_until_nexudus_has_the_check_in_then_nexudus_says(
         bought: true,
         remaining_uses: None,
         total_uses: None,
+        pending_since: None,
     };
     let used = |store: &Store| -> Vec<(i64, bool)> {
         store
@@ -383,6 +384,12 @@ fn a_pass_used_here_stays_used_until_nexudus_has_the_check_in_then_nexudus_says(
         used(&store),
         [(1, true), (2, false)],
         "Nexudus does not have the check-in yet: its pass stays used here"
+    );
+    let pending = store.read(|tx| tx.member_passes(7)).unwrap()[0].pending_since;
+    assert_eq!(
+        pending.map(|t| t.timestamp_millis()),
+        Some(checkin.from_time.timestamp_millis()),
+        "used here by that check-in, since it began"
     );
     store
         .write(|tx| {

@@ -190,6 +190,7 @@ pub(super) fn pass(p: &nexudus::CoworkerTimePass) -> Option<Pass> {
         bought: p.is_from_tariff == Some(true) || p.coworker_product_unique_id.is_some(),
         remaining_uses: p.remaining_uses,
         total_uses: p.total_uses,
+        pending_since: None,
     })
 }
 
