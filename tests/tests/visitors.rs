@@ -25,6 +25,14 @@ fn puts(sim: &nexudus_sim::SimHandle) -> HashMap<i64, usize> {
     by_id
 }
 
+/// The guests the simulator expects at the kiosk's location today.
+fn guests_here(sim: &nexudus_sim::SimHandle) -> Vec<nexudus_sim::visitors::Visitor> {
+    sim.visitors()
+        .into_iter()
+        .filter(|v| v.business_id == HOME)
+        .collect()
+}
+
 fn sign_in(kiosk: &Kiosk, code: &str) -> VisitorOutcome {
     kiosk.visitors().sign_in(Caller::Screen, code).unwrap()
 }
@@ -167,11 +175,7 @@ async fn a_visitor_signed_in_at_reception_elsewhere_is_read_and_the_kiosk_writes
  {
     // `CheckedInAt` is "Location checked in at", a place's name [doc: post-visitors].
     let (sim, _dir, kiosk) = loaded_kiosk(100, Limits::unlimited()).await;
-    let guests: Vec<_> = sim
-        .visitors()
-        .into_iter()
-        .filter(|v| v.business_id == HOME)
-        .collect();
+    let guests = guests_here(&sim);
     let (elsewhere, here) = (&guests[0], &guests[1]);
     let desk = other_client_with(&sim, "reception", Limits::unlimited()).await;
     let mut at_reception = VisitorWrite::from(&desk.visitor(elsewhere.id).await.unwrap());
@@ -220,11 +224,7 @@ async fn a_visitor_signed_in_at_reception_elsewhere_is_read_and_the_kiosk_writes
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_host_approval_decided_in_nexudus_is_followed_at_the_screen() {
     let (sim, _dir, kiosk) = loaded_kiosk(100, Limits::unlimited()).await;
-    let guests: Vec<_> = sim
-        .visitors()
-        .into_iter()
-        .filter(|v| v.business_id == HOME)
-        .collect();
+    let guests = guests_here(&sim);
     let (waiting, declined) = (&guests[0], &guests[1]);
     // The hosts were asked in Nexudus; one has declined already.
     let portal = other_client_with(&sim, "member-portal", Limits::unlimited()).await;

@@ -14,7 +14,7 @@ use nexudus::{
 use serde::Serialize;
 
 use crate::config::KIOSK_SOURCE;
-use crate::domain::unread::{RecordList, UnreadRecord};
+use crate::domain::unread::{RecordList, UnreadRecord, describe};
 
 /// One check and what it found.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
@@ -222,22 +222,13 @@ pub async fn check_account(
 fn unread_records(d: &mut Doctor<'_>, known: &[UnreadRecord]) {
     use std::fmt::Write as _;
     const SHOWN: usize = 10;
-    let now = Utc::now();
     let mut lines: Vec<String> = known.iter().map(UnreadRecord::describe).collect();
     for (path, reads) in d.api.take_reads() {
         let Some(list) = RecordList::of_path(path) else {
             continue;
         };
         for bad in reads.skipped {
-            let line = UnreadRecord {
-                list,
-                record_id: bad.id,
-                field: bad.field,
-                shape: bad.shape,
-                first_seen: now,
-                last_seen: now,
-            }
-            .describe();
+            let line = describe(list, bad.id, &bad.field, &bad.shape);
             if !lines.contains(&line) {
                 lines.push(line);
             }

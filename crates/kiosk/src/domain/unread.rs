@@ -86,17 +86,22 @@ pub struct UnreadRecord {
 impl UnreadRecord {
     /// One line, as the doctor prints it: `members #123: FullName came as null`.
     pub fn describe(&self) -> String {
-        let id = self.record_id.map_or_else(
-            || "a record without an Id".to_owned(),
-            |id| format!("#{id}"),
-        );
-        let field = if self.field.is_empty() {
-            "the record".to_owned()
-        } else {
-            self.field.clone()
-        };
-        format!("{} {id}: {field} came as {}", self.list.code(), self.shape)
+        describe(self.list, self.record_id, &self.field, &self.shape)
     }
+}
+
+/// A record of `list` that did not read, in one line (never a value).
+pub fn describe(list: RecordList, record_id: Option<i64>, field: &str, shape: &str) -> String {
+    let id = record_id.map_or_else(
+        || "a record without an Id".to_owned(),
+        |id| format!("#{id}"),
+    );
+    let field = if field.is_empty() {
+        "the record"
+    } else {
+        field
+    };
+    format!("{} {id}: {field} came as {shape}", list.code())
 }
 
 #[cfg(test)]

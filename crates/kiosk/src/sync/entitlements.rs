@@ -95,22 +95,30 @@ impl SyncEngine {
             used: Some(false),
             ..TimePassQuery::default()
         };
-        let (passes, unread) = match self.read_passes(api, unused).await? {
-            Ok(read) => read,
-            Err(refused) => return Ok(refused),
+        let used = TimePassQuery {
+            used: Some(true),
+            used_since: Some(now - USED_LATELY),
+            ..TimePassQuery::default()
         };
-        let used_lately = if used_too {
-            let query = TimePassQuery {
-                used: Some(true),
-                used_since: Some(now - USED_LATELY),
-                ..TimePassQuery::default()
+        let read = async {
+            let unused = read_passes(api, unused).await?;
+            let used = if used_too {
+                read_passes(api, used).await?.0
+            } else {
+                Vec::new()
             };
-            match self.read_passes(api, query).await? {
-                Ok((used, _)) => used,
-                Err(refused) => return Ok(refused),
+            Ok::<_, ApiError>((unused, used))
+        };
+        let ((passes, unread), used_lately) = match read.await {
+            Ok(read) => read,
+            // Passes cannot be known: the kiosk refuses no one without a plan.
+            Err(e @ (ApiError::Forbidden { .. } | ApiError::NotFound { .. })) => {
+                self.shared
+                    .store
+                    .write(|tx| tx.delete_state(StateKey::PassesAt))?;
+                return Ok(matches!(e, ApiError::Forbidden { .. }).then_some(e));
             }
-        } else {
-            Vec::new()
+            Err(e) => return Err(e.into()),
         };
         let changed = self.shared.store.write(|tx| {
             let changed = tx.set_used_passes(&used_lately, now)?
@@ -126,32 +134,17 @@ impl SyncEngine {
         }
         Ok(None)
     }
+}
 
-    /// Every page of passes matching `query`, and how many did not read; or, where the account
-    /// may not read them (or the server has none), passes left unknown and the refusal.
-    async fn read_passes(
-        &self,
-        api: &Client,
-        query: TimePassQuery,
-    ) -> Result<Result<(Vec<Pass>, usize), Option<ApiError>>, SyncError> {
-        let mut passes = Vec::new();
-        let mut unread = 0;
-        let mut pages = std::pin::pin!(api.time_pass_pages(query));
-        while let Some(page) = pages.next().await {
-            match page {
-                Ok(page) => {
-                    unread += page.skipped.len();
-                    passes.extend(page.records.iter().filter_map(wire::pass));
-                }
-                Err(e @ (ApiError::Forbidden { .. } | ApiError::NotFound { .. })) => {
-                    self.shared
-                        .store
-                        .write(|tx| tx.delete_state(StateKey::PassesAt))?;
-                    return Ok(Err(matches!(e, ApiError::Forbidden { .. }).then_some(e)));
-                }
-                Err(e) => return Err(e.into()),
-            }
-        }
-        Ok(Ok((passes, unread)))
+/// Every page of passes matching `query`, and how many did not read.
+async fn read_passes(api: &Client, query: TimePassQuery) -> Result<(Vec<Pass>, usize), ApiError> {
+    let mut passes = Vec::new();
+    let mut unread = 0;
+    let mut pages = std::pin::pin!(api.time_pass_pages(query));
+    while let Some(page) = pages.next().await {
+        let page = page?;
+        unread += page.skipped.len();
+        passes.extend(page.records.iter().filter_map(wire::pass));
     }
+    Ok((passes, unread))
 }

@@ -306,6 +306,8 @@ impl World {
         self.check_references(body)?;
         let business_id = body.int("BusinessId").unwrap_or_default();
         let from = body.instant("FromTime").unwrap_or(now);
+        // The pass the check-in is on: one already used today, one used now, or a
+        // pay-as-you-go pass charged now (a plan needs none).
         let mut charged = None;
         let mut spend = None;
         if let Some(coworker) = body.int("CoworkerId")
@@ -316,19 +318,19 @@ impl World {
                     charged = self.passes.get(&pass).map(|p| p.unique_id.to_string());
                 }
                 crate::passes::Cover::Use(pass) => spend = Some(pass),
-                crate::passes::Cover::Nothing => {}
-            }
-            if charged.is_some() || spend.is_some() {
-                // Covered by a pass of theirs.
-            } else if self.business(business_id).is_some_and(|b| b.payg) {
-                charged = Some(Uuid::new_v4().to_string());
-            } else {
-                self.record_failed(coworker, business_id, from, body, NO_PASS, now);
-                return Err(Refusal::Rule(vec![FieldError::new(
-                    "CoworkerId",
-                    NO_PASS,
-                    json!(coworker),
-                )]));
+                crate::passes::Cover::Nothing
+                    if self.business(business_id).is_some_and(|b| b.payg) =>
+                {
+                    charged = Some(Uuid::new_v4().to_string());
+                }
+                crate::passes::Cover::Nothing => {
+                    self.record_failed(coworker, business_id, from, body, NO_PASS, now);
+                    return Err(Refusal::Rule(vec![FieldError::new(
+                        "CoworkerId",
+                        NO_PASS,
+                        json!(coworker),
+                    )]));
+                }
             }
         }
         let id = self.create::<Checkin>(body, by, now)?;
