@@ -96,17 +96,12 @@ pub fn open_kiosk(dir: &Path, limits: Limits) -> Kiosk {
     Kiosk::open(kiosk_config(dir, limits)).expect("the kiosk opens")
 }
 
-/// Logs the kiosk in to the simulator, picks the location (double taps allowed, auto-checkout
-/// on) and loads the members.
-pub async fn connect(kiosk: &Kiosk, sim: &SimHandle) {
+/// Logs the kiosk in to the simulator as `email` and picks the location (double taps allowed,
+/// auto-checkout on) if it has none; loads nothing.
+pub async fn log_in_as(kiosk: &Kiosk, sim: &SimHandle, email: &str, password: &str) {
     kiosk
         .account()
-        .connect(
-            &sim.base_url(),
-            DEMO_EMAIL,
-            &Secret::new(DEMO_PASSWORD),
-            None,
-        )
+        .connect(&sim.base_url(), email, &Secret::new(password), None)
         .await
         .expect("login");
     if kiosk.account().settings().location.is_none() {
@@ -121,6 +116,12 @@ pub async fn connect(kiosk: &Kiosk, sim: &SimHandle) {
             .update_settings(&kiosk.staff().by_pin(STAFF_PIN).unwrap(), settings)
             .expect("settings");
     }
+}
+
+/// Logs the kiosk in to the simulator's demo account, picks the location (double taps
+/// allowed, auto-checkout on) and loads the members.
+pub async fn connect(kiosk: &Kiosk, sim: &SimHandle) {
+    log_in_as(kiosk, sim, DEMO_EMAIL, DEMO_PASSWORD).await;
     let status = kiosk.account().sync_once(&fast_sync()).await;
     assert_eq!(
         status.connectivity,

@@ -68,26 +68,7 @@ async fn an_account_missing_a_role_says_so_and_the_rest_keeps_working() {
     let sim = scenarios::quiet_sim(200).await;
     let dir = tempfile::tempdir().unwrap();
     let kiosk = scenarios::open_kiosk(dir.path(), Limits::unlimited());
-    kiosk
-        .account()
-        .connect(
-            &sim.base_url(),
-            "reader@demo.nexudus-sim.local",
-            &nexudus::Secret::new("reader"),
-            None,
-        )
-        .await
-        .unwrap();
-    kiosk
-        .account()
-        .update_settings(
-            &kiosk.staff().by_pin(scenarios::STAFF_PIN).unwrap(),
-            kiosk::Settings {
-                location: Some(scenarios::location()),
-                ..kiosk::Settings::default()
-            },
-        )
-        .unwrap();
+    scenarios::log_in_as(&kiosk, &sim, "reader@demo.nexudus-sim.local", "reader").await;
     kiosk.account().sync_once(&fast_sync()).await;
     assert!(
         kiosk.members().member_count() > 0,
@@ -131,5 +112,69 @@ async fn an_account_missing_a_role_says_so_and_the_rest_keeps_working() {
     assert_eq!(
         kiosk.account().status().unwrap().connectivity,
         Connectivity::MissingRole
+    );
+}
+
+/// A first member load interrupted by an outage: once Nexudus answers again, the status says
+/// online at the first page of members the server answers, not when the whole load is done
+/// (issue 25, point 6: it stayed "offline" for 26 s while members were loading).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_first_load_after_an_outage_says_online_at_its_first_page_of_members() {
+    // Four requests a second: 2,000 members (pages, then their teams in batches) take seconds.
+    let limits = Limits {
+        all: vec![Rate::spread(4, Duration::from_secs(1))],
+        writes: vec![],
+        max_wait: Duration::from_secs(120),
+        jitter: Duration::ZERO,
+    };
+    let sim = scenarios::quiet_sim(2_000).await;
+    let dir = tempfile::tempdir().unwrap();
+    let kiosk = scenarios::open_kiosk(dir.path(), limits);
+    scenarios::log_in_as(
+        &kiosk,
+        &sim,
+        nexudus_sim::DEMO_EMAIL,
+        nexudus_sim::DEMO_PASSWORD,
+    )
+    .await;
+    sim.set_outage(true);
+    let status = kiosk.account().sync_once(&fast_sync()).await;
+    assert_eq!(status.connectivity, Connectivity::Offline, "{status:?}");
+    assert_eq!(status.members, 0, "nothing loaded during the outage");
+    sim.set_outage(false);
+    tokio::time::sleep(Duration::from_millis(500)).await;
+
+    let engine = kiosk.account().start_sync(fast_sync());
+    let first_page = || {
+        sim.requests()
+            .iter()
+            .any(|r| r.path.ends_with("/spaces/coworkers") && r.status == 200)
+    };
+    let started = Instant::now();
+    let mut page_at = None;
+    let mut said_online = None;
+    while started.elapsed() < Duration::from_secs(60) && said_online.is_none() {
+        if page_at.is_none() && first_page() {
+            page_at = Some(Instant::now());
+        }
+        let status = kiosk.account().status().unwrap();
+        if status.connectivity == Connectivity::Online {
+            said_online = Some((Instant::now(), status));
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let page_at = page_at.expect("the load reached the server");
+    let (at, status) = said_online.expect("the status came online");
+    let late = at.saturating_duration_since(page_at);
+    assert!(
+        late < Duration::from_secs(1),
+        "online {late:?} after the first page of members the server answered"
+    );
+    let loaded = kiosk.members().member_count();
+    engine.stop().await;
+    let total = sim.coworkers().len();
+    assert!(
+        loaded < total,
+        "it said online while members were still loading ({loaded} of {total}): {status:?}"
     );
 }

@@ -53,11 +53,12 @@ enum Command {
     /// Serve the kiosk UI and its API for browsers and tablets (demo mode without an account).
     Serve(Serve),
     /// Print this kiosk's health: connectivity, last sync, the queue, the API requests sent
-    /// lately against the account's budget, the database's size, the version.
+    /// lately against the account's budget, the database's size, the version. Beside a
+    /// running `kiosk serve`, its view as it saved it (first line: whose view, how old).
     Status {
         #[command(flatten)]
         common: Common,
-        /// The whole status as JSON instead (what the status bar shows).
+        /// The same as JSON.
         #[arg(long)]
         json: bool,
     },
@@ -181,11 +182,11 @@ async fn main() -> anyhow::Result<()> {
         Command::Serve(serve) => serve.run().await,
         Command::Status { common, json } => {
             let kiosk = common.open()?;
+            let health = kiosk.desk().health()?;
             if json {
-                let status = kiosk.account().status()?;
-                println!("{}", serde_json::to_string_pretty(&status)?);
+                println!("{}", serde_json::to_string_pretty(&health)?);
             } else {
-                println!("{}", kiosk.desk().health()?);
+                println!("{health}");
             }
             Ok(())
         }

@@ -7,41 +7,17 @@ use std::time::{Duration, Instant};
 
 use kiosk::domain::model::OutboxStatus;
 use kiosk::store::Store;
-use kiosk::{Kiosk, KioskConfig, SyncOptions};
 use nexudus_sim::{SimConfig, Simulator};
-
-const STAFF_PIN: &str = "2468";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigint_with_open_event_streams_and_a_backlog_stops_within_five_seconds() {
     let sim = Simulator::start(SimConfig::quiet(200)).await.unwrap();
-    let dir = tempfile::tempdir().unwrap();
     // A kiosk with an account, its members, and a backlog of taps made while offline.
-    {
-        let kiosk = Kiosk::open(KioskConfig {
-            data_dir: Some(dir.path().to_owned()),
-            initial_staff_pin: Some(STAFF_PIN.into()),
-            ..KioskConfig::default()
-        })
-        .unwrap();
-        kiosk_boot::join_simulator(&kiosk, &sim, STAFF_PIN)
-            .await
-            .unwrap();
-        kiosk.account().sync_once(&SyncOptions::default()).await;
-        let tiles = kiosk.members().grid().unwrap();
-        assert!(tiles.len() > 50, "members loaded: {}", tiles.len());
-        for tile in tiles.iter().take(60) {
-            kiosk.members().tap(tile.member_id).unwrap();
-        }
-    }
+    let dir = common::joined_data_dir(&sim, 50).await;
 
     let (mut child, mut lines) =
         common::spawn_serve(&["--no-demo", "--bind", "127.0.0.1:0"], dir.path());
-    let first = lines.next_line().await.unwrap().unwrap_or_default();
-    let url = first
-        .strip_prefix("Kiosk listening on ")
-        .expect("it says where it listens")
-        .to_owned();
+    let url = common::listening_at(&mut lines).await;
     tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
 
     // Two browsers with their event streams open, as the UI always has.

@@ -1,5 +1,6 @@
-//! Every call a face can make, declared once. Each line names the call, its arguments, its
-//! answer and what it does; from that one declaration come the dispatcher both faces use (the
+//! Every call a face can make, declared once. Each line says whether the call only reads
+//! (`read`) or may change something (`write`), and names the call, its arguments, its answer
+//! and what it does; from that one declaration come the dispatcher both faces use (the
 //! Tauri app's single `call` command and the browser face's `POST /api/{call}`), the list of
 //! call names, and the UI's typed `Calls` interface (generated into `ui/src/lib/types.ts`).
 //! Adding a call is a line here plus the `Kiosk` method it runs (CONTRIBUTING.md).
@@ -80,16 +81,36 @@ fn to_json<T: Serialize>(answer: &T) -> Result<serde_json::Value, KioskError> {
     serde_json::to_value(answer).map_err(|e| KioskError::AnswerEncoding(e.to_string()))
 }
 
+/// A call's effect as declared: `read` changes nothing, `write` may.
+macro_rules! effect {
+    (read) => {
+        true
+    };
+    (write) => {
+        false
+    };
+}
+
 macro_rules! calls {
     (
         using ($k:ident, $face:ident);
         $(
             $(#[doc = $doc:literal])*
-            $name:ident ( $($arg:ident : $ty:ty),* $(,)? ) -> $answer:ty $body:block
+            $effect:ident $name:ident ( $($arg:ident : $ty:ty),* $(,)? ) -> $answer:ty $body:block
         )*
     ) => {
         /// The name of every call, in declaration order.
         pub const NAMES: &[&str] = &[$(stringify!($name)),*];
+
+        /// Whether the call `name` only reads: it changes nothing, counts no try and writes no
+        /// audit line, so a face may offer it where a request must be safe to repeat (the
+        /// browser face's `GET`). Unknown names are not.
+        pub fn only_reads(name: &str) -> bool {
+            match name {
+                $(stringify!($name) => effect!($effect),)*
+                _ => false,
+            }
+        }
 
         /// Each call's argument names, in declaration order.
         pub const ARGS: &[(&str, &[&str])] = &[$((stringify!($name), &[$(stringify!($arg)),*])),*];
@@ -154,133 +175,133 @@ calls! {
     using (k, face);
 
     /// The status bar: connectivity, the queue, the location, what the face can do.
-    status() -> Status { k.account().status() }
+    read status() -> Status { k.account().status() }
     /// The tile grid of the location's active members.
-    grid() -> Vec<Tile> { k.members().grid() }
+    read grid() -> Vec<Tile> { k.members().grid() }
     /// Search as you type.
-    search(query: String, limit: Option<usize>) -> Vec<Tile> {
+    read search(query: String, limit: Option<usize>) -> Vec<Tile> {
         k.members().search(&query, limit.unwrap_or(50).min(SEARCH_LIMIT))
     }
-    settings() -> Settings { Ok(k.account().settings()) }
+    read settings() -> Settings { Ok(k.account().settings()) }
     /// The space's logo (a `data:` URL), if staff set one.
-    logo() -> Option<String> { k.account().logo() }
+    read logo() -> Option<String> { k.account().logo() }
     /// The account's locations, for the picker.
-    locations() -> Vec<Location> { k.account().locations() }
-    tap(member_id: i64) -> TapOutcome { k.members().tap(member_id) }
+    read locations() -> Vec<Location> { k.account().locations() }
+    write tap(member_id: i64) -> TapOutcome { k.members().tap(member_id) }
     /// "Not you? Undo": takes back the member's latest tap (the check-in or check-out named on
     /// its card) for a few seconds after it, exactly once.
-    undo_tap(member_id: i64, checkin: uuid::Uuid) -> TapOutcome { k.members().undo_tap(member_id, checkin) }
+    write undo_tap(member_id: i64, checkin: uuid::Uuid) -> TapOutcome { k.members().undo_tap(member_id, checkin) }
     /// A PIN from the pad; one the kiosk does not know yet is looked up online. Wrong ones
     /// make the next try from the same screen or tablet wait.
-    tap_pin(pin: String) -> TapOutcome { k.members().tap_pin_from(face.caller(), &pin).await }
-    tap_card(card: String) -> TapOutcome { k.members().tap_card_from(face.caller(), &card) }
+    write tap_pin(pin: String) -> TapOutcome { k.members().tap_pin_from(face.caller(), &pin).await }
+    write tap_card(card: String) -> TapOutcome { k.members().tap_card_from(face.caller(), &card) }
     /// "Forgot your PIN?": Nexudus e-mails the member with that address their PIN. The same
     /// answer for any address; a few per kiosk, then one every two minutes; only online.
-    pin_reminder(email: String) -> () { k.members().pin_reminder(&email) }
+    write pin_reminder(email: String) -> () { k.members().pin_reminder(&email) }
     /// An expected visitor signs in with their invitation's code (typed, or a scanner typing
     /// its QR code; one the kiosk has not pulled yet is looked up online); a wrong code counts
     /// as a wrong PIN at this screen or tablet.
-    visitor_sign_in(code: String) -> VisitorOutcome {
+    write visitor_sign_in(code: String) -> VisitorOutcome {
         k.visitors().sign_in_looking_up(face.caller(), &code).await
     }
     /// A visitor signs out with the same code.
-    visitor_sign_out(code: String) -> VisitorOutcome { k.visitors().sign_out(face.caller(), &code) }
+    write visitor_sign_out(code: String) -> VisitorOutcome { k.visitors().sign_out(face.caller(), &code) }
     /// Today's visitors whose name starts with what was typed (3 letters at least; search
     /// only, a search that finds nobody counts as a wrong try).
-    visitor_find(query: String) -> Vec<FoundVisitor> { k.visitors().find(face.caller(), &query) }
+    write visitor_find(query: String) -> Vec<FoundVisitor> { k.visitors().find(face.caller(), &query) }
     /// A visitor found by name signs in.
-    visitor_sign_in_by(visit: uuid::Uuid) -> VisitorOutcome { k.visitors().sign_in_by(face.caller(), visit) }
+    write visitor_sign_in_by(visit: uuid::Uuid) -> VisitorOutcome { k.visitors().sign_in_by(face.caller(), visit) }
     /// A visitor found by name signs out.
-    visitor_sign_out_by(visit: uuid::Uuid) -> VisitorOutcome { k.visitors().sign_out_by(face.caller(), visit) }
+    write visitor_sign_out_by(visit: uuid::Uuid) -> VisitorOutcome { k.visitors().sign_out_by(face.caller(), visit) }
     /// Members a walk-in may visit (2 letters at least; never whether they are in).
-    visitor_hosts(query: String) -> Vec<Host> { k.visitors().hosts(&query) }
+    read visitor_hosts(query: String) -> Vec<Host> { k.visitors().hosts(&query) }
     /// A walk-in registers: in at once, or waiting for the host where staff ask for approval.
-    visitor_walk_in(walk_in: WalkIn) -> VisitorOutcome { k.visitors().walk_in(face.caller(), &walk_in) }
+    write visitor_walk_in(walk_in: WalkIn) -> VisitorOutcome { k.visitors().walk_in(face.caller(), &walk_in) }
     /// Where a waiting walk-in stands.
-    visitor_waiting(visit: uuid::Uuid) -> VisitorOutcome { k.visitors().waiting(visit) }
+    read visitor_waiting(visit: uuid::Uuid) -> VisitorOutcome { k.visitors().waiting(visit) }
     /// The walk-ins waiting for their host, or just answered, by first name.
-    walk_ins_now() -> Vec<VisitorOutcome> { k.visitors().walk_ins_now() }
+    read walk_ins_now() -> Vec<VisitorOutcome> { k.visitors().walk_ins_now() }
     /// A sync round now, pulling members and today's check-ins too.
-    sync_now() -> () {
+    write sync_now() -> () {
         k.account().sync_now();
         Ok(())
     }
     /// Opens a staff session with the staff PIN: the staff calls below carry its token.
-    staff_unlock(pin: String) -> StaffSession { k.staff().unlock(&pin, face.caller()) }
+    write staff_unlock(pin: String) -> StaffSession { k.staff().unlock(&pin, face.caller()) }
     /// Ends the staff session (the panel closed).
-    staff_lock(session: String) -> () {
+    write staff_lock(session: String) -> () {
         k.staff().lock(&session);
         Ok(())
     }
     /// Sets the staff PIN: `current` is needed once one is set; the first one only on the
     /// kiosk's own screen.
-    staff_set_pin(current: Option<String>, new: String) -> () {
+    write staff_set_pin(current: Option<String>, new: String) -> () {
         k.staff().set_pin(face.caller(), current.as_deref(), &new)
     }
-    update_settings(session: String, settings: Settings) -> () {
+    write update_settings(session: String, settings: Settings) -> () {
         k.account().update_settings(&k.staff().session(&session, face.caller())?, settings)
     }
-    staff_queue(session: String) -> Vec<QueueItem> {
+    read staff_queue(session: String) -> Vec<QueueItem> {
         k.desk().queue(&k.staff().session(&session, face.caller())?, 200)
     }
-    staff_retry(session: String, id: i64) -> () {
+    write staff_retry(session: String, id: i64) -> () {
         k.desk().retry_parked(&k.staff().session(&session, face.caller())?, id)
     }
-    staff_discard(session: String, id: i64) -> () {
+    write staff_discard(session: String, id: i64) -> () {
         k.desk().discard_parked(&k.staff().session(&session, face.caller())?, id)
     }
-    staff_audit(session: String) -> Vec<AuditLine> {
+    read staff_audit(session: String) -> Vec<AuditLine> {
         k.desk().audit_log(&k.staff().session(&session, face.caller())?, 200)
     }
     /// Checks the Nexudus account (reads only, unless `write_test` names a member).
-    staff_check_account(session: String, write_test: Option<i64>) -> DoctorReport {
+    write staff_check_account(session: String, write_test: Option<i64>) -> DoctorReport {
         let staff = k.staff().session(&session, face.caller())?;
         k.account().staff_check_account(&staff, write_test).await
     }
     /// The staff desk: everyone in now, members and visitors, from every source.
-    staff_presence(session: String) -> Vec<Presence> {
+    read staff_presence(session: String) -> Vec<Presence> {
         k.desk().presence(&k.staff().session(&session, face.caller())?)
     }
     /// The day at a glance: arrivals and departures, refusals, parked entries with advice.
-    staff_today(session: String) -> Today {
+    read staff_today(session: String) -> Today {
         let staff = k.staff().session(&session, face.caller())?;
         k.desk().today(&staff).await
     }
     /// People in by hour today and on a typical same weekday, and the day's peak.
-    staff_occupancy(session: String) -> Occupancy {
+    read staff_occupancy(session: String) -> Occupancy {
         k.desk().occupancy(&k.staff().session(&session, face.caller())?)
     }
     /// The fire roll-call: everyone in now, from local data, and how fresh it is (audited).
-    staff_roll_call(session: String) -> RollCall {
+    write staff_roll_call(session: String) -> RollCall {
         k.desk().roll_call(&k.staff().session(&session, face.caller())?)
     }
     /// This kiosk's health (`kiosk status` prints the same).
-    staff_health(session: String) -> Health {
+    read staff_health(session: String) -> Health {
         k.staff().session(&session, face.caller())?;
         k.desk().health()
     }
     /// Checks a member in on their behalf (audited; synced like any check-in).
-    staff_check_in_for(session: String, member_id: i64) -> TapOutcome {
+    write staff_check_in_for(session: String, member_id: i64) -> TapOutcome {
         k.desk().check_in_for(&k.staff().session(&session, face.caller())?, member_id)
     }
     /// Checks a member out on their behalf (audited).
-    staff_check_out_for(session: String, member_id: i64) -> TapOutcome {
+    write staff_check_out_for(session: String, member_id: i64) -> TapOutcome {
         k.desk().check_out_for(&k.staff().session(&session, face.caller())?, member_id)
     }
     /// Puts a check-out's time right ("17:30", the location's clock, the day it began).
-    staff_correct_check_out(session: String, checkin: uuid::Uuid, to_local: String) -> () {
+    write staff_correct_check_out(session: String, checkin: uuid::Uuid, to_local: String) -> () {
         k.desk().correct_check_out(&k.staff().session(&session, face.caller())?, checkin, &to_local)
     }
     /// Signs out every visitor still in (the end of the day); answers how many.
-    staff_sign_out_visitors(session: String) -> usize {
+    write staff_sign_out_visitors(session: String) -> usize {
         k.visitors().sign_out_all(&k.staff().session(&session, face.caller())?)
     }
     /// Who is in at this location now, by full name.
-    staff_who_is_in(session: String) -> Vec<Tile> {
+    read staff_who_is_in(session: String) -> Vec<Tile> {
         k.desk().who_is_in(&k.staff().session(&session, face.caller())?)
     }
     /// Logs in to Nexudus; the password is used once and never kept.
-    staff_login(
+    write staff_login(
         session: String,
         email: String,
         password: String,
@@ -292,12 +313,12 @@ calls! {
         k.account().login(&staff, base_url.as_deref(), &email, &password, totp.as_deref())
             .await
     }
-    staff_logout(session: String) -> () {
+    write staff_logout(session: String) -> () {
         let staff = k.staff().session(&session, face.caller())?;
         k.account().logout(&staff).await
     }
     /// The pairing code, the paired tablets and wrong PINs today.
-    staff_tablets(session: String) -> Tablets {
+    write staff_tablets(session: String) -> Tablets {
         let staff = k.staff().session(&session, face.caller())?;
         Ok(Tablets {
             pairing: k.staff().pairing_code(&staff)?,
@@ -307,29 +328,29 @@ calls! {
         })
     }
     /// A new pairing code; the old one stops working.
-    staff_new_pairing_code(session: String) -> PairingInfo {
+    write staff_new_pairing_code(session: String) -> PairingInfo {
         k.staff().session(&session, face.caller())?;
         k.staff().new_pairing_code_info()
     }
     /// Sets the space's logo (a PNG, JPEG or WebP `data:` URL, at most 256 KB), or removes it.
-    staff_set_logo(session: String, image: Option<String>) -> () {
+    write staff_set_logo(session: String, image: Option<String>) -> () {
         k.account().set_logo(&k.staff().session(&session, face.caller())?, image.as_deref())
     }
     /// Revokes a paired tablet at once.
-    staff_revoke_tablet(session: String, device_id: i64) -> () {
+    write staff_revoke_tablet(session: String, device_id: i64) -> () {
         k.staff().revoke_device(&k.staff().session(&session, face.caller())?, device_id)
     }
     /// Ends the wait after wrong member PINs at a screen or tablet.
-    staff_clear_wrong_pins(session: String, caller: Caller) -> () {
+    write staff_clear_wrong_pins(session: String, caller: Caller) -> () {
         k.staff().clear_wrong_pins(&k.staff().session(&session, face.caller())?, caller)
     }
     /// Start at login: `enabled` null only reads it.
-    autostart(session: String, enabled: Option<bool>) -> bool {
+    write autostart(session: String, enabled: Option<bool>) -> bool {
         k.staff().session(&session, face.caller())?;
         face.autostart(enabled)
     }
     /// The only way out of kiosk mode.
-    leave_kiosk(session: String) -> () {
+    write leave_kiosk(session: String) -> () {
         k.staff().session(&session, face.caller())?;
         face.leave_kiosk()
     }
@@ -392,6 +413,18 @@ mod tests {
                 crate::error::ErrorCode::StaffSessionEnded,
                 "{name}: {err}"
             );
+        }
+    }
+
+    #[test]
+    fn only_calls_declared_read_only_read_and_an_unknown_name_is_not_one() {
+        for read in ["status", "grid", "settings", "staff_health"] {
+            assert!(only_reads(read), "{read} only reads");
+        }
+        // A sync, a tap, a search that counts wrong tries and an audited roll-call all change
+        // something, so none may be repeated by a prefetching browser or a crawler.
+        for write in ["sync_now", "tap", "visitor_find", "staff_roll_call", "nope"] {
+            assert!(!only_reads(write), "{write} is not a read");
         }
     }
 

@@ -2,17 +2,18 @@
 //! the API session, the link to Nexudus and the event channel. [`crate::Kiosk`] opens one and
 //! hands each service and the engine an `Arc` of it; nothing here knows of either.
 
-use std::sync::atomic::{AtomicBool, AtomicUsize};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 
 use chrono::{DateTime, Utc};
 use tokio::sync::{Notify, broadcast};
-use tracing::{info, warn};
+use tracing::{debug, info, warn};
 use uuid::Uuid;
 
 use crate::config::KioskConfig;
 use crate::domain::clock::Clock;
 use crate::domain::events::Event;
+use crate::domain::heartbeat::{BEAT_EVERY, Heartbeat};
 use crate::domain::index::MemberIndex;
 use crate::domain::model::OutboxStatus;
 use crate::domain::settings::{Location, Settings};
@@ -37,7 +38,7 @@ pub(crate) struct Link {
 
 #[derive(Debug)]
 pub(crate) struct Shared {
-    pub store: Store,
+    pub store: Arc<Store>,
     pub clock: Arc<dyn Clock>,
     pub config: KioskConfig,
     pub secrets: Arc<SecretStore>,
@@ -60,6 +61,14 @@ pub(crate) struct Shared {
     pub pin_reminders: governor::DefaultDirectRateLimiter,
     /// Requests sent to Nexudus lately, by every client this kiosk made.
     pub requests: Arc<nexudus::RequestCounter>,
+    /// The rate limits, shared by every client this kiosk makes and resumed from what the last
+    /// run sent ([`crate::store::resumed_limiter`]).
+    pub limiter: Arc<nexudus::Limiter>,
+    /// This process runs the sync engine: its view is the kiosk's, and it saves it
+    /// ([`Shared::beat`]) for `kiosk status` in another process.
+    pub syncing: AtomicBool,
+    /// When the heartbeat was last saved.
+    pub beat_at: Mutex<Option<std::time::Instant>>,
 }
 
 /// Online PIN look-ups: 10 a minute, 5 at once. Each costs two requests or more of the account's
@@ -82,8 +91,6 @@ fn pin_reminder_limiter() -> governor::DefaultDirectRateLimiter {
 }
 
 impl Shared {
-    /// Opens the kiosk's database and secrets, reads the settings and this kiosk's id, and
-    /// re-queues whatever a crash left claimed; with an account known, builds its client.
     /// The key of the command that e-mails a member their PIN, where "Forgot your PIN?" can be
     /// offered now: online, and the account has one.
     pub fn pin_reminder_command(&self) -> Result<Option<String>, StoreError> {
@@ -94,6 +101,8 @@ impl Shared {
             .read(|tx| tx.get_state(crate::store::StateKey::PinReminderCommand))
     }
 
+    /// Opens the kiosk's database and secrets, reads the settings and this kiosk's id, and
+    /// re-queues whatever a crash left claimed; with an account known, builds its client.
     pub fn open(config: KioskConfig) -> Result<Arc<Self>, KioskError> {
         let store = match &config.data_dir {
             Some(dir) => {
@@ -105,6 +114,8 @@ impl Shared {
             }
             None => Store::in_memory()?,
         };
+        let store = Arc::new(store);
+        let limiter = Arc::new(crate::store::resumed_limiter(&store, &config.limits)?);
         let secrets = match (&config.secrets, &config.data_dir) {
             (Some(s), _) => Arc::clone(s),
             (None, Some(dir)) => Arc::new(SecretStore::open(dir)),
@@ -157,6 +168,9 @@ impl Shared {
             pin_lookups: pin_lookup_limiter(),
             pin_reminders: pin_reminder_limiter(),
             requests: Arc::default(),
+            limiter,
+            syncing: AtomicBool::new(false),
+            beat_at: Mutex::new(None),
             config,
         });
         shared.rebuild_index()?;
@@ -192,6 +206,49 @@ impl Shared {
             drop(link);
             info!(?state, "connectivity");
             self.emit(Event::Connectivity { state });
+            self.beat(true);
+        }
+    }
+
+    /// Saves this kiosk's view of itself where `kiosk status` in another process reads it:
+    /// when `changed`, else at most every [`BEAT_EVERY`]. Only the process that syncs saves;
+    /// a lost heartbeat costs only a late status line, so it does not wait for the disk.
+    pub fn beat(&self, changed: bool) {
+        if !self.syncing.load(Ordering::SeqCst) {
+            return;
+        }
+        {
+            let mut at = self.beat_at.lock().unwrap();
+            if !changed && at.is_some_and(|at| at.elapsed() < BEAT_EVERY) {
+                return;
+            }
+            *at = Some(std::time::Instant::now());
+        }
+        self.save_heartbeat(true);
+    }
+
+    /// The engine stopped: the heartbeat says so, so `kiosk status` does not wait for it to
+    /// go stale.
+    pub fn stopped_syncing(&self) {
+        if self.syncing.swap(false, Ordering::SeqCst) {
+            self.save_heartbeat(false);
+        }
+    }
+
+    fn save_heartbeat(&self, running: bool) {
+        let link = self.link();
+        let sent = self.requests.sent();
+        let beat = Heartbeat {
+            at: Some(self.clock.now()),
+            running,
+            connectivity: link.connectivity,
+            since: link.since,
+            last_sync: link.last_sync,
+            last_hour: sent.last_hour,
+            last_day: sent.last_day,
+        };
+        if let Err(e) = self.store.write_relaxed(|tx| tx.save_heartbeat(&beat)) {
+            debug!(error = %e, "the heartbeat could not be saved");
         }
     }
 
@@ -216,6 +273,21 @@ impl Shared {
             link.problem = None;
         }
         self.set_connectivity(Connectivity::Online);
+    }
+
+    /// A read succeeded in the middle of a round (a page of members): Nexudus is reachable, so
+    /// "offline" or "throttled" no longer holds, whatever the round still has to do. What only
+    /// the round's end can say (a missing role, a login needed) stays until it does.
+    pub fn reached(&self) {
+        let unreachable = matches!(
+            self.connectivity(),
+            Connectivity::Offline | Connectivity::Throttled
+        );
+        if unreachable {
+            self.exchanged();
+        } else {
+            self.note_exchange();
+        }
     }
 
     pub fn api(&self) -> Option<Arc<nexudus::Client>> {
@@ -299,6 +371,10 @@ impl Shared {
         cfg.limits = self.config.limits.clone();
         cfg.timeout = self.config.request_timeout;
         cfg.counter = Arc::clone(&self.requests);
+        cfg.limiter = Some(Arc::clone(&self.limiter));
+        cfg.journal = Some(Arc::new(crate::store::SentJournal::new(Arc::clone(
+            &self.store,
+        ))));
         Ok(nexudus::Client::new(
             cfg,
             Arc::new(SessionStore(Arc::clone(&self.secrets))),

@@ -41,6 +41,7 @@ fn declarations() -> String {
         crate::domain::desk_views::Occupancy::decl(&cfg),
         crate::domain::desk_views::RollCall::decl(&cfg),
         crate::domain::desk_views::Health::decl(&cfg),
+        crate::domain::heartbeat::Seen::decl(&cfg),
         crate::domain::unread::UnreadRecord::decl(&cfg),
         crate::domain::unread::RecordList::decl(&cfg),
         crate::domain::passes::PassUse::decl(&cfg),

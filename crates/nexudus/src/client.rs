@@ -14,7 +14,7 @@ use url::Url;
 use crate::auth::{AccessToken, Secret, TokenAnswer, TokenRefusal, TokenStore};
 use crate::counter::RequestCounter;
 use crate::error::{ApiError, LoginError};
-use crate::limits::{Limiter, Limits};
+use crate::limits::{Limiter, Limits, SendJournal};
 use crate::model::{
     Business, Checkin, CheckinWrite, Coworker, CoworkerContract, FailedCheckin, FailedCheckinWrite,
     Page, SimpleTimeZone, Team, WriteEnvelope,
@@ -39,6 +39,11 @@ pub struct ClientConfig {
     pub read_retries: u32,
     /// Counts every request sent (shared with later clients of the same kiosk).
     pub counter: Arc<RequestCounter>,
+    /// The limits' state, shared with later clients of the same kiosk (a new login does not
+    /// start a fresh burst); none: one of the client's own, from `limits`.
+    pub limiter: Option<Arc<Limiter>>,
+    /// Notes each request before it leaves, for the limits of the kiosk's next run.
+    pub journal: Option<Arc<dyn SendJournal>>,
 }
 
 impl ClientConfig {
@@ -57,6 +62,8 @@ impl ClientConfig {
             limits: Limits::default(),
             read_retries: 3,
             counter: Arc::default(),
+            limiter: None,
+            journal: None,
         })
     }
 }
@@ -91,7 +98,7 @@ impl Answer {
 pub struct Client {
     http: reqwest::Client,
     config: ClientConfig,
-    limiter: Limiter,
+    limiter: Arc<Limiter>,
     tokens: Arc<dyn TokenStore>,
     session: tokio::sync::Mutex<Option<AccessToken>>,
     /// What each list's reads met, until the kiosk takes it.
@@ -116,7 +123,10 @@ impl Client {
             .map_err(|e| ApiError::InvalidRequest(format!("cannot build the HTTP client: {e}")))?;
         Ok(Self {
             http,
-            limiter: Limiter::new(&config.limits),
+            limiter: config
+                .limiter
+                .clone()
+                .unwrap_or_else(|| Arc::new(Limiter::new(&config.limits))),
             config,
             tokens,
             session: tokio::sync::Mutex::new(None),
@@ -317,6 +327,9 @@ impl Client {
         loop {
             self.limiter.acquire(write).await?;
             let token = self.access_token(refreshed).await?;
+            if let Some(journal) = &self.config.journal {
+                journal.note(write);
+            }
             self.config.counter.count();
             let mut request = self
                 .http

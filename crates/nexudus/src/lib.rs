@@ -25,7 +25,7 @@ pub use client::{Client, ClientConfig};
 pub use commands::CommandInfo;
 pub use counter::{RequestCounter, RequestsSent};
 pub use error::{ApiError, LoginError};
-pub use limits::{Limits, Rate};
+pub use limits::{Limiter, Limits, Rate, SendJournal, SentBefore};
 pub use model::{
     BadRecord, Business, Checkin, CheckinWrite, Coworker, CoworkerContract, FailedCheckin,
     FailedCheckinWrite, FieldError, Page, ServerFields, SimpleTimeZone, Source, Team,

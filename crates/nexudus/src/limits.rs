@@ -110,11 +110,38 @@ impl Limits {
     }
 }
 
+/// The requests sent in one second some time ago: what a restarted kiosk resumes its limits
+/// from ([`Limiter::resume`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SentBefore {
+    /// How long ago that second was.
+    pub ago: Duration,
+    /// Every request sent in it, writes included.
+    pub all: u32,
+    pub writes: u32,
+}
+
+/// Where a client notes each request as it passes the limits, before it leaves: a process
+/// killed between the note and the send over-counts one request, never under-counts.
+pub trait SendJournal: Send + Sync + std::fmt::Debug {
+    fn note(&self, write: bool);
+}
+
+/// One limit and its GCRA state.
 #[derive(Debug)]
-pub(crate) struct Limiter {
-    writes: Vec<DefaultDirectRateLimiter>,
-    all: Vec<DefaultDirectRateLimiter>,
+struct Limit {
+    rate: Rate,
+    gcra: DefaultDirectRateLimiter,
+}
+
+/// The client-side limits of one kiosk: shared by every client it makes (a new login must not
+/// start with a fresh burst), and resumed after a restart from what it sent before.
+#[derive(Debug)]
+pub struct Limiter {
+    writes: Vec<Limit>,
+    all: Vec<Limit>,
     max_wait: Duration,
+    jitter: Duration,
     clock: DefaultClock,
     /// One request passes the limits at a time, so the last check stays right before its send.
     gate: tokio::sync::Mutex<()>,
@@ -125,16 +152,47 @@ impl Limiter {
         let build = |rates: &[Rate]| {
             rates
                 .iter()
-                .filter_map(|r| r.quota(limits.jitter))
-                .map(RateLimiter::direct)
+                .filter_map(|r| {
+                    r.quota(limits.jitter).map(|q| Limit {
+                        rate: *r,
+                        gcra: RateLimiter::direct(q),
+                    })
+                })
                 .collect::<Vec<_>>()
         };
         Self {
             writes: build(&limits.writes),
             all: build(&limits.all),
             max_wait: limits.max_wait,
+            jitter: limits.jitter,
             clock: DefaultClock::default(),
             gate: tokio::sync::Mutex::new(()),
+        }
+    }
+
+    /// Takes into account what an earlier run sent, so that a restart (a crash loop, a power
+    /// cut) does not begin with a full burst the server has already counted. For each limit of
+    /// `count` per `per` with a burst `b`, the `k` requests sent within the last `per` (widened
+    /// by the jitter and a second, the history's grain) use up `min(k, b)` of the burst. Any
+    /// window across the restart then holds at most the `k` from before plus `b - min(k, b)`
+    /// new at once plus the spaced ones: within `count`, as in one run.
+    pub fn resume(&self, history: &[SentBefore]) {
+        let used = |limit: &Limit, writes_only: bool| -> u32 {
+            let window = limit.rate.per + self.jitter + Duration::from_secs(1);
+            let sent: u32 = history
+                .iter()
+                .filter(|s| s.ago < window)
+                .map(|s| if writes_only { s.writes } else { s.all })
+                .sum();
+            sent.min(limit.rate.burst.clamp(1, limit.rate.count))
+        };
+        for (limits, writes_only) in [(&self.writes, true), (&self.all, false)] {
+            for limit in limits {
+                if let Some(n) = NonZeroU32::new(used(limit, writes_only)) {
+                    // Within the burst, so always within capacity; a fresh limiter lets it.
+                    let _ = limit.gcra.check_n(n);
+                }
+            }
         }
     }
 
@@ -143,9 +201,9 @@ impl Limiter {
     pub async fn acquire(&self, write: bool) -> Result<(), ApiError> {
         let _one_at_a_time = self.gate.lock().await;
         let writes = if write { &self.writes[..] } else { &[] };
-        for limiter in writes.iter().chain(&self.all) {
+        for limit in writes.iter().chain(&self.all) {
             loop {
-                match limiter.check() {
+                match limit.gcra.check() {
                     Ok(()) => break,
                     Err(not_until) => {
                         let wait = not_until.wait_time_from(self.clock.now());
@@ -170,6 +228,67 @@ impl Limiter {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_restarted_limiter_starts_with_what_is_left_of_its_bursts_not_full_ones() {
+        const MINUTE: Duration = Duration::from_secs(60);
+        let limits = Limits {
+            writes: vec![Rate::spread(60, MINUTE)],
+            all: vec![Rate::with_burst(120, MINUTE, 20)],
+            max_wait: Duration::from_secs(120),
+            jitter: Duration::ZERO,
+        };
+        let free = |limits: &[Limit]| {
+            let mut n = 0;
+            while n < 200 && limits[0].gcra.check().is_ok() {
+                n += 1;
+            }
+            n
+        };
+        // Fifteen reads and one write in the last half minute, before the restart.
+        let limiter = Limiter::new(&limits);
+        limiter.resume(&[
+            SentBefore {
+                ago: Duration::from_secs(30),
+                all: 10,
+                writes: 1,
+            },
+            SentBefore {
+                ago: Duration::from_secs(5),
+                all: 6,
+                writes: 0,
+            },
+        ]);
+        assert_eq!(free(&limiter.all), 4, "20 at once, 16 of them already sent");
+        assert_eq!(
+            free(&limiter.writes),
+            0,
+            "the write's one-at-a-time slot is used"
+        );
+
+        // A crash loop sent more than the burst: none is left, the rest is spaced.
+        let limiter = Limiter::new(&limits);
+        limiter.resume(&[SentBefore {
+            ago: Duration::from_secs(1),
+            all: 90,
+            writes: 0,
+        }]);
+        assert_eq!(free(&limiter.all), 0);
+        assert_eq!(
+            free(&limiter.writes),
+            1,
+            "no write was sent: the slot is there"
+        );
+
+        // What was sent longer ago than the window is no longer counted by the server.
+        let limiter = Limiter::new(&limits);
+        limiter.resume(&[SentBefore {
+            ago: Duration::from_secs(62),
+            all: 90,
+            writes: 30,
+        }]);
+        assert_eq!(free(&limiter.all), 20, "a full burst again");
+    }
 
     #[tokio::test]
     async fn a_spent_daily_budget_fails_fast_instead_of_waiting() {

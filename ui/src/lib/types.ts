@@ -150,7 +150,15 @@ export type RollCall = { generated_at: string, generated_local: string, location
  */
 data_as_of: string | null, connectivity: Connectivity, people: Array<Presence>, };
 
-export type Health = { connectivity: Connectivity, last_sync: string | null, pending: number, parked: number, 
+export type Health = { 
+/**
+ * When this was put together.
+ */
+at: string, 
+/**
+ * Whose view it is: this process's, or the running kiosk's as it saved it.
+ */
+seen: Seen, connectivity: Connectivity, last_sync: string | null, pending: number, parked: number, 
 /**
  * Requests this kiosk sent Nexudus in the last hour and day, and what the account allows.
  */
@@ -163,6 +171,8 @@ database_bytes: number, version: string,
  * The account's records that did not read (each costs only itself): fixed in Nexudus.
  */
 unread: Array<UnreadRecord>, };
+
+export type Seen = { "kind": "this_kiosk" } | { "kind": "running_kiosk", at: string, } | { "kind": "not_running", at: string | null, stopped_cleanly: boolean, };
 
 export type UnreadRecord = { list: RecordList, 
 /**

@@ -77,7 +77,8 @@ pub(super) fn host_allowed(host: &str, names: &[String]) -> bool {
 }
 
 /// Refuses a foreign Host (DNS rebinding) and a request another site's page made (its Origin
-/// is not this kiosk): loopback is trusted as the kiosk's own screen, so a page elsewhere must
+/// is not this kiosk, or its `Sec-Fetch-Site` says so; another port of the same address is
+/// another site's page too): loopback is trusted as the kiosk's own screen, so a page elsewhere must
 /// never reach it through the browser.
 pub(super) async fn same_site(
     State(state): State<AppState>,
@@ -97,6 +98,17 @@ pub(super) async fn same_site(
             StatusCode::MISDIRECTED_REQUEST,
             ErrorCode::ForeignHost,
             "This kiosk does not answer to that host name.",
+        );
+    }
+    // A browser says where a request comes from even when it sends no Origin (a GET, an
+    // older browser): anything but this origin, or the user's own navigation, is refused.
+    if let Some(site) = headers.get("sec-fetch-site")
+        && !matches!(site.as_bytes(), b"same-origin" | b"none")
+    {
+        return refuse(
+            StatusCode::FORBIDDEN,
+            ErrorCode::ForeignOrigin,
+            "Another site's page cannot call the kiosk.",
         );
     }
     if let Some(origin) = headers.get(header::ORIGIN) {
@@ -177,6 +189,25 @@ pub(super) async fn identify(
             "This tablet is not paired with the kiosk, or staff unpaired it.",
         ),
     }
+}
+
+/// `/api`, `/api/`, `/API/STATUS` or `/Api/x` is no page of the UI and no call (calls are
+/// lower case and named): a JSON 404 rather than the UI's index.html, which would answer 200
+/// to anything.
+pub(super) async fn api_paths(request: Request, next: Next) -> Response {
+    let path = request.uri().path();
+    let api_like = path
+        .get(..4)
+        .is_some_and(|p| p.eq_ignore_ascii_case("/api"))
+        && matches!(path.as_bytes().get(4), None | Some(b'/'));
+    if api_like && (!path.starts_with("/api/") || path == "/api/") {
+        return refuse(
+            StatusCode::NOT_FOUND,
+            ErrorCode::NotFound,
+            "There is no such kiosk call.",
+        );
+    }
+    next.run(request).await
 }
 
 /// The refusal's code for an HTTP status axum or a layer answered by itself.

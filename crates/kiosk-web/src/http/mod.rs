@@ -1,7 +1,7 @@
 //! The same `Kiosk` over HTTP + Server-Sent Events, and the built UI beside it.
 //!
-//! Every kiosk call is `POST /api/{call}` with its arguments as a JSON object (`GET` for a call
-//! without arguments), dispatched by the core's one definition of the calls
+//! Every kiosk call is `POST /api/{call}` with its arguments as a JSON object (`GET` for a
+//! call declared `read` without arguments), dispatched by the core's one definition of the calls
 //! ([`kiosk::calls`]); this module adds only what is the browser face's own: who the caller is
 //! (the kiosk's own screen on loopback, or a paired tablet), pairing, the event stream, the
 //! UI's files, HTTP statuses for errors, and the guards of a face on a shared network
@@ -9,6 +9,7 @@
 //! Staff calls carry a staff session in the JSON body (never in a URL, so never in a log).
 
 mod guard;
+mod strict;
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
@@ -17,11 +18,11 @@ use std::sync::Arc;
 
 use axum::body::Bytes;
 use axum::extract::{ConnectInfo, DefaultBodyLimit, Extension, Path, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware;
 use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{any, get, post};
 use axum::{Json, Router};
 use kiosk::domain::attempts::Caller;
 use kiosk::{ErrorCode, ErrorDto, Event, Face, Kiosk, KioskError};
@@ -158,7 +159,10 @@ pub fn router(state: AppState, ui_dir: Option<PathBuf>) -> Router {
     let mut app = Router::new()
         .route("/api/events", get(events))
         .route("/api/pair", post(pair))
-        .route("/api/{call}", get(call).post(call));
+        .route("/api/{call}", get(call).post(call))
+        // A path below a call is no call: a JSON 404, never the UI's index.html (`/api`, `/api/`
+        // and other spellings: `guard::api_paths`).
+        .route("/api/{call}/{*rest}", any(no_such_call));
     match ui_dir.filter(|d| d.join("index.html").is_file()) {
         Some(dir) => {
             app = app.fallback_service(
@@ -181,6 +185,7 @@ pub fn router(state: AppState, ui_dir: Option<PathBuf>) -> Router {
     // handlers.
     app.layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(middleware::from_fn(guard::json_errors))
+        .layer(middleware::from_fn(guard::api_paths))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             guard::identify,
@@ -199,25 +204,82 @@ pub fn router(state: AppState, ui_dir: Option<PathBuf>) -> Router {
         .with_state(state)
 }
 
-/// Any kiosk call: the body (empty for none) is its arguments.
+/// A path under /api that names no call.
+async fn no_such_call() -> Response {
+    refuse(
+        StatusCode::NOT_FOUND,
+        ErrorCode::NotFound,
+        "There is no such kiosk call.",
+    )
+}
+
+/// A body that is not `application/json`, or JSON that names a key twice: refused before any
+/// call sees it ([`strict`]).
+#[allow(
+    clippy::result_large_err,
+    reason = "the refusal is the response itself, built once per request"
+)]
+fn read_body(headers: &HeaderMap, body: &[u8]) -> Result<serde_json::Value, Response> {
+    if !strict::is_json(headers) {
+        return Err(refuse(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ErrorCode::UnsupportedMediaType,
+            "Kiosk calls take a JSON body sent as application/json.",
+        ));
+    }
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(serde_json::Value::Null);
+    }
+    strict::parse(body).map_err(|e| {
+        ApiError(KioskError::Invalid(kiosk::Invalid::new(
+            "args",
+            format!("the body is not JSON the kiosk reads one way: {e}"),
+        )))
+        .into_response()
+    })
+}
+
+/// Any kiosk call: `POST` with its arguments as a JSON object (empty for none), or `GET` for a
+/// call declared `read` that takes no arguments, so that a prefetching browser, a crawler or
+/// an `<img>` on another page can never change anything.
 async fn call(
     State(s): State<AppState>,
     Extension(caller): Extension<Caller>,
     Path(name): Path<String>,
+    method: Method,
+    headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let args = if body.iter().all(u8::is_ascii_whitespace) {
+    let args = if method == Method::GET {
+        if !kiosk::calls::NAMES.contains(&name.as_str()) {
+            return ApiError(KioskError::UnknownCall(name)).into_response();
+        }
+        let takes_args = kiosk::calls::ARGS
+            .iter()
+            .any(|(n, args)| *n == name && !args.is_empty());
+        if !kiosk::calls::only_reads(&name) || takes_args {
+            let mut refused = refuse(
+                StatusCode::METHOD_NOT_ALLOWED,
+                ErrorCode::MethodNotAllowed,
+                "This call changes something or takes arguments: POST it with a JSON body.",
+            );
+            refused
+                .headers_mut()
+                .insert(header::ALLOW, HeaderValue::from_static("POST"));
+            return refused;
+        }
+        if !body.is_empty() {
+            return refuse(
+                StatusCode::BAD_REQUEST,
+                ErrorCode::Invalid,
+                "A GET carries no body.",
+            );
+        }
         serde_json::Value::Null
     } else {
-        match serde_json::from_slice(&body) {
+        match read_body(&headers, &body) {
             Ok(args) => args,
-            Err(e) => {
-                return ApiError(KioskError::Invalid(kiosk::Invalid::new(
-                    "args",
-                    format!("the body is not JSON: {e}"),
-                )))
-                .into_response();
-            }
+            Err(refused) => return refused,
         }
     };
     let face: Arc<dyn Face> = Arc::new(WebFace {
@@ -270,9 +332,14 @@ struct PairBody {
 async fn pair(
     State(s): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let Ok(b) = serde_json::from_slice::<PairBody>(&body) else {
+    let body = match read_body(&headers, &body) {
+        Ok(body) => body,
+        Err(refused) => return refused,
+    };
+    let Ok(b) = serde_json::from_value::<PairBody>(body) else {
         return refuse(
             StatusCode::BAD_REQUEST,
             ErrorCode::Invalid,

@@ -53,10 +53,33 @@ pub async fn face_with(config: WebConfig, change: impl FnOnce(&mut BootOptions))
 
 /// Serves a booted kiosk's browser face on a free loopback port.
 pub async fn serve(running: kiosk_web::Running, config: WebConfig, dir: tempfile::TempDir) -> Face {
+    serve_ui(running, config, dir, None).await
+}
+
+/// A demo kiosk's face serving a built UI of one page, `index.html`, as `kiosk serve` does:
+/// what an unknown path falls back to.
+pub async fn face_with_ui(config: WebConfig) -> Face {
+    let dir = tempfile::tempdir().unwrap();
+    let ui = dir.path().join("ui");
+    std::fs::create_dir(&ui).unwrap();
+    std::fs::write(ui.join("index.html"), "<!doctype html><title>Kiosk</title>").unwrap();
+    let mut options = BootOptions::new(dir.path().join("data"));
+    options.demo = DemoChoice::Always;
+    options.demo_members = 120;
+    let running = kiosk_web::boot(options).await.unwrap();
+    serve_ui(running, config, dir, Some(ui)).await
+}
+
+async fn serve_ui(
+    running: kiosk_web::Running,
+    config: WebConfig,
+    dir: tempfile::TempDir,
+    ui: Option<std::path::PathBuf>,
+) -> Face {
     let state = AppState::new(running.kiosk.clone(), config);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
-    let app = router(state, None).into_make_service_with_connect_info::<SocketAddr>();
+    let app = router(state, ui).into_make_service_with_connect_info::<SocketAddr>();
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
     Face {
         url,
@@ -158,4 +181,50 @@ impl Face {
             .unwrap()
             .code
     }
+}
+
+/// The staff PIN of the data folders [`joined_data_dir`] makes.
+pub const JOINED_STAFF_PIN: &str = "2468";
+
+/// A data folder as staff leave it before `kiosk serve` runs there: a kiosk logged in to `sim`
+/// at its first location; with `tapped` members loaded and checked in while nothing syncs
+/// (a backlog for the serve to send).
+pub async fn joined_data_dir(sim: &nexudus_sim::SimHandle, tapped: usize) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let kiosk = kiosk::Kiosk::open(kiosk::KioskConfig {
+        data_dir: Some(dir.path().to_owned()),
+        initial_staff_pin: Some(JOINED_STAFF_PIN.into()),
+        ..kiosk::KioskConfig::default()
+    })
+    .unwrap();
+    kiosk_boot::join_simulator(&kiosk, sim, JOINED_STAFF_PIN)
+        .await
+        .unwrap();
+    if tapped > 0 {
+        kiosk
+            .account()
+            .sync_once(&kiosk::SyncOptions::default())
+            .await;
+        let tiles = kiosk.members().grid().unwrap();
+        assert!(tiles.len() >= tapped, "members loaded: {}", tiles.len());
+        for tile in tiles.iter().take(tapped) {
+            kiosk.members().tap(tile.member_id).unwrap();
+        }
+    }
+    dir
+}
+
+/// Where a `kiosk serve` listens, from the first line it prints.
+pub async fn listening_at(
+    lines: &mut tokio::io::Lines<tokio::io::BufReader<tokio::process::ChildStdout>>,
+) -> String {
+    let first = tokio::time::timeout(std::time::Duration::from_secs(20), lines.next_line())
+        .await
+        .expect("the serve starts within 20 s")
+        .unwrap()
+        .unwrap_or_default();
+    first
+        .strip_prefix("Kiosk listening on ")
+        .unwrap_or_else(|| panic!("it says where it listens: {first:?}"))
+        .to_owned()
 }

@@ -8,6 +8,7 @@ use chrono_tz::Tz;
 use serde::Serialize;
 use uuid::Uuid;
 
+use crate::domain::heartbeat::Seen;
 use crate::domain::model::{CheckinRow, Origin, OutboxEntry};
 use crate::domain::unread::UnreadRecord;
 use crate::domain::views::Connectivity;
@@ -198,6 +199,10 @@ pub struct RollCall {
 /// This kiosk's health, for staff and for `kiosk status`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct Health {
+    /// When this was put together.
+    pub at: DateTime<Utc>,
+    /// Whose view it is: this process's, or the running kiosk's as it saved it.
+    pub seen: Seen,
     pub connectivity: Connectivity,
     pub last_sync: Option<DateTime<Utc>>,
     pub pending: i64,
@@ -218,6 +223,7 @@ impl std::fmt::Display for Health {
     /// What `kiosk status` prints: one line a fact.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let of = |budget: Option<u32>| budget.map_or_else(String::new, |b| format!(" of {b}"));
+        writeln!(f, "seen by:      {}", self.seen.describe(self.at))?;
         writeln!(f, "connectivity: {}", self.connectivity.as_str())?;
         match self.last_sync {
             Some(at) => writeln!(f, "last sync:    {}", at.format("%Y-%m-%d %H:%M:%S UTC"))?,

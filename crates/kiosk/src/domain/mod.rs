@@ -9,6 +9,7 @@ pub mod clock;
 pub mod desk_views;
 pub mod events;
 pub mod fold;
+pub mod heartbeat;
 pub mod index;
 pub mod model;
 pub mod passes;

@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use chrono_tz::Tz;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::domain::model::OutboxEntry;
@@ -12,7 +12,7 @@ use crate::domain::rules::Refusal;
 use crate::domain::settings::{Location, PrivacyMode};
 
 /// Whether the kiosk reaches Nexudus.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum Connectivity {
     /// The last exchange with Nexudus succeeded (the queue may still be sending).

@@ -3,7 +3,7 @@
 //! right), occupancy by hour, the fire roll-call, and this kiosk's health. Every call needs a
 //! staff session; everything reads the local database, so it all works offline.
 
-use crate::store::SavedRequests;
+use crate::domain::heartbeat::Seen;
 use std::collections::HashSet;
 use std::time::Duration as StdDuration;
 
@@ -308,18 +308,35 @@ impl Desk {
         })
     }
 
-    /// This kiosk's health: what staff (and `kiosk status`) need to know it is well.
+    /// This kiosk's health: what staff (and `kiosk status`) need to know it is well. In a
+    /// process that does not sync (`kiosk status` beside a `kiosk serve`), the running kiosk's
+    /// view as it last saved it, and which view it is ([`Seen`]).
     pub fn health(&self) -> Result<Health, KioskError> {
         let (pending, parked) = self.shared.queue_counts()?;
-        let here = self.shared.requests.sent();
-        let sent = if here.last_day > 0 {
-            SavedRequests {
-                last_hour: here.last_hour,
-                last_day: here.last_day,
+        let now = self.shared.clock.now();
+        let syncing = self
+            .shared
+            .syncing
+            .load(std::sync::atomic::Ordering::SeqCst);
+        let beat = self.shared.store.read(|tx| tx.heartbeat())?;
+        let seen = Seen::of(&beat, syncing, now);
+        let (connectivity, last_sync, last_hour, last_day) = match seen {
+            Seen::NotRunning { at: None, .. } | Seen::ThisKiosk => {
+                let link = self.shared.link();
+                let sent = self.shared.requests.sent();
+                (
+                    link.connectivity,
+                    link.last_sync,
+                    sent.last_hour,
+                    sent.last_day,
+                )
             }
-        } else {
-            // Another process (the CLI): what the running kiosk saved last.
-            self.shared.store.read(|tx| tx.requests_sent())?
+            Seen::RunningKiosk { .. } | Seen::NotRunning { .. } => (
+                beat.connectivity,
+                beat.last_sync,
+                beat.last_hour,
+                beat.last_day,
+            ),
         };
         let limits = &self.shared.config.limits;
         let budget = |per: u64| {
@@ -337,12 +354,14 @@ impl Desk {
                 .sum()
         });
         Ok(Health {
-            connectivity: self.shared.connectivity(),
-            last_sync: self.shared.link().last_sync,
+            at: now,
+            seen,
+            connectivity,
+            last_sync,
             pending,
             parked,
-            requests_last_hour: sent.last_hour,
-            requests_last_day: sent.last_day,
+            requests_last_hour: last_hour,
+            requests_last_day: last_day,
             hourly_budget: budget(3600),
             daily_budget: budget(24 * 3600),
             database_bytes,

@@ -1,13 +1,12 @@
 //! Key-value state of the sync engine, the settings, and the staff audit log. Every key is
 //! one variant of [`StateKey`] or [`SettingKey`], so what the kiosk keeps is listed here once.
 
-use chrono::{DateTime, Utc};
-use rusqlite::params;
-use serde::{Deserialize, Serialize};
-
 use super::Tx;
 use super::values::Ts;
+use crate::domain::heartbeat::Heartbeat;
 use crate::error::StoreError;
+use chrono::{DateTime, Utc};
+use rusqlite::params;
 
 /// One line of the staff audit log.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,8 +38,9 @@ pub enum StateKey {
     CheckinsAt,
     /// When Nexudus last refused a failed check-in as a kind it does not take.
     FailedNotTakenAt,
-    /// The requests sent lately, as the running kiosk last saw them ([`SavedRequests`]).
-    RequestsSent,
+    /// The running kiosk's view of itself, for `kiosk status` in another process
+    /// ([`Heartbeat`]).
+    Heartbeat,
 }
 
 impl StateKey {
@@ -55,7 +55,7 @@ impl StateKey {
             Self::MembersDeltaAt => "members_delta_at",
             Self::CheckinsAt => "checkins_at",
             Self::FailedNotTakenAt => "failed_not_taken_at",
-            Self::RequestsSent => "requests_sent",
+            Self::Heartbeat => "heartbeat",
         }
     }
 }
@@ -91,13 +91,6 @@ impl SettingKey {
             Self::BrandLogo => "brand_logo",
         }
     }
-}
-
-/// The requests sent lately, as saved for another process (`kiosk status`) to read.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SavedRequests {
-    pub last_hour: u32,
-    pub last_day: u32,
 }
 
 /// The two key-value tables: what the sync engine keeps, and the settings.
@@ -139,19 +132,19 @@ impl Tx<'_> {
         self.set(Table::SyncState, key.as_str(), value)
     }
 
-    /// The requests sent lately as the running kiosk last saved them; an unreadable value
-    /// counts as none.
-    pub fn requests_sent(&self) -> Result<SavedRequests, StoreError> {
+    /// The running kiosk's view of itself as it last saved it; an unreadable value counts as
+    /// none.
+    pub fn heartbeat(&self) -> Result<Heartbeat, StoreError> {
         Ok(self
-            .get_state(StateKey::RequestsSent)?
+            .get_state(StateKey::Heartbeat)?
             .and_then(|s| serde_json::from_str(&s).ok())
             .unwrap_or_default())
     }
 
-    pub fn save_requests_sent(&self, sent: SavedRequests) -> Result<(), StoreError> {
-        let json = serde_json::to_string(&sent)
-            .map_err(|e| StoreError::Data(format!("requests sent: {e}")))?;
-        self.set_state(StateKey::RequestsSent, &json)
+    pub fn save_heartbeat(&self, beat: &Heartbeat) -> Result<(), StoreError> {
+        let json =
+            serde_json::to_string(beat).map_err(|e| StoreError::Data(format!("heartbeat: {e}")))?;
+        self.set_state(StateKey::Heartbeat, &json)
     }
 
     /// A time kept as sync state (when a pull last ran, the newest record seen); an unreadable

@@ -13,6 +13,7 @@ mod members;
 mod meta;
 mod outbox;
 mod passes;
+mod sent;
 #[cfg(test)]
 mod tests;
 mod unread;
@@ -31,7 +32,8 @@ use crate::error::StoreError;
 pub use checkins::ServerCheckin;
 pub use devices::Device;
 pub use members::StoredLocation;
-pub use meta::{AuditEntry, SavedRequests, SettingKey, StateKey};
+pub use meta::{AuditEntry, SettingKey, StateKey};
+pub use sent::{SENT_KEPT_FOR, SentJournal, SentSecond, resumed_limiter};
 pub use values::ts;
 
 const MIGRATIONS: &[&str] = &[
@@ -47,6 +49,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0010_unread_records.sql"),
     include_str!("../../migrations/0011_passes.sql"),
     include_str!("../../migrations/0012_visitor_asked.sql"),
+    include_str!("../../migrations/0013_sent_requests.sql"),
 ];
 
 fn migrations() -> Migrations<'static> {

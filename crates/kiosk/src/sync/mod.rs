@@ -24,7 +24,6 @@ pub(crate) use close::close_due;
 pub(crate) use fill::look_up_pin;
 pub(crate) use visitors::look_up_visitor_code;
 
-use crate::store::SavedRequests;
 use std::sync::Arc;
 use std::time::Duration as StdDuration;
 
@@ -131,11 +130,11 @@ impl SyncHandle {
     /// Starts the engine on the current tokio runtime (faces call [`crate::Kiosk::start_sync`]).
     pub(crate) fn spawn(shared: Arc<Shared>, options: SyncOptions) -> Self {
         let (stop, stopping) = watch::channel(false);
+        shared.syncing.store(true, Ordering::SeqCst);
         let engine = SyncEngine {
             shared: Arc::clone(&shared),
             options,
             stopping,
-            requests_saved_at: Mutex::new(None),
         };
         let task = tokio::spawn(engine.run());
         Self {
@@ -171,7 +170,6 @@ pub(crate) async fn round_once(shared: Arc<Shared>, options: &SyncOptions) {
         shared,
         options: options.clone(),
         stopping,
-        requests_saved_at: Mutex::new(None),
     }
     .round()
     .await;
@@ -182,8 +180,6 @@ struct SyncEngine {
     options: SyncOptions,
     /// Becomes true when the engine must stop.
     stopping: watch::Receiver<bool>,
-    /// When the requests sent were last saved for `kiosk status`.
-    requests_saved_at: Mutex<Option<std::time::Instant>>,
 }
 
 impl SyncEngine {
@@ -209,6 +205,7 @@ impl SyncEngine {
             warn!(error = %e, "cannot give claimed entries back; the next start does");
         }
         self.shared.emit_progress();
+        self.shared.stopped_syncing();
         info!("sync engine stopped");
     }
 
@@ -274,7 +271,7 @@ impl SyncEngine {
             Ok(wait) => {
                 self.shared.exchanged();
                 self.shared.emit_progress();
-                self.save_requests_sent();
+                self.shared.beat(false);
                 wait.unwrap_or(self.options.tick).min(self.options.tick)
             }
             Err(SyncError::Api(e)) => {
@@ -292,6 +289,8 @@ impl SyncEngine {
                 let head_due = self.head_due();
                 self.shared
                     .note_problem(KioskError::Api(e).to_dto(), head_due);
+                // Offline for days is still running: the heartbeat says so.
+                self.shared.beat(false);
                 match state {
                     Connectivity::NeedsLogin => self.options.tick,
                     _ => self
@@ -304,30 +303,6 @@ impl SyncEngine {
                 warn!(error = %e, "sync round stopped on the store");
                 self.options.tick
             }
-        }
-    }
-
-    /// Keeps the requests sent lately where `kiosk status`, another process, reads them, at
-    /// most once a minute: a tap wakes a round, and the figures are a minute's anyway.
-    fn save_requests_sent(&self) {
-        {
-            let mut saved_at = self.requests_saved_at.lock().unwrap();
-            if saved_at.is_some_and(|at| at.elapsed() < StdDuration::from_secs(60)) {
-                return;
-            }
-            *saved_at = Some(std::time::Instant::now());
-        }
-        let sent = self.shared.requests.sent();
-        let saved = SavedRequests {
-            last_hour: sent.last_hour,
-            last_day: sent.last_day,
-        };
-        if let Err(e) = self
-            .shared
-            .store
-            .write_relaxed(|tx| tx.save_requests_sent(saved))
-        {
-            debug!(error = %e, "the requests sent could not be saved");
         }
     }
 

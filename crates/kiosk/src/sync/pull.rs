@@ -166,6 +166,9 @@ impl SyncEngine {
         let mut changed = 0usize;
         while let Some(page) = pages.next().await {
             let page = page?;
+            // A first load after an outage takes a while: the bar says online at its first
+            // page, not at the end of the round.
+            self.shared.reached();
             for c in &page.records {
                 seen.insert(c.id);
                 newest = newest.max(c.updated_on);

@@ -111,6 +111,8 @@ fn a_parked_reason_says_what_staff_should_do() {
 #[test]
 fn kiosk_status_prints_one_fact_a_line_with_the_budget() {
     let health = Health {
+        at: at(9, 1),
+        seen: crate::domain::heartbeat::Seen::RunningKiosk { at: at(9, 0) },
         connectivity: Connectivity::Online,
         last_sync: Some(at(9, 0)),
         pending: 2,
@@ -136,6 +138,10 @@ fn kiosk_status_prints_one_fact_a_line_with_the_budget() {
         "{text}"
     );
     assert!(text.contains("connectivity: online"), "{text}");
+    assert!(
+        text.contains("seen by:      the running kiosk, as it saved its state 60 s ago"),
+        "{text}"
+    );
     assert!(
         text.contains("last sync:    2025-07-01 08:00:00 UTC"),
         "{text}"
