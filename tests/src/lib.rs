@@ -266,11 +266,26 @@ pub async fn other_client_with(
     client_id: &str,
     limits: Limits,
 ) -> nexudus::Client {
+    client_keeping(
+        sim,
+        client_id,
+        limits,
+        Arc::new(nexudus::MemoryTokenStore::default()),
+    )
+    .await
+}
+
+/// [`other_client_with`], keeping its session in `tokens`.
+pub async fn client_keeping(
+    sim: &SimHandle,
+    client_id: &str,
+    limits: Limits,
+    tokens: Arc<dyn nexudus::TokenStore>,
+) -> nexudus::Client {
     let mut config = nexudus::ClientConfig::new(&sim.base_url()).expect("a base URL");
     config.client_id = Some(client_id.to_owned());
     config.limits = limits;
-    let client = nexudus::Client::new(config, Arc::new(nexudus::MemoryTokenStore::default()))
-        .expect("a client");
+    let client = nexudus::Client::new(config, tokens).expect("a client");
     client
         .login(DEMO_EMAIL, &Secret::new(DEMO_PASSWORD), None)
         .await

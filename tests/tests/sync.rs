@@ -301,18 +301,7 @@ async fn the_grid_follows_check_outs_made_elsewhere_and_deactivations() {
 
     // Nexudus's cut-off closes a's check-in; a door checks b in.
     let server_id = sim.checkins()[0].id;
-    let api = nexudus::Client::new(
-        nexudus::ClientConfig::new(&sim.base_url()).unwrap(),
-        std::sync::Arc::new(nexudus::MemoryTokenStore::default()),
-    )
-    .unwrap();
-    api.login(
-        nexudus_sim::DEMO_EMAIL,
-        &nexudus::Secret::new(nexudus_sim::DEMO_PASSWORD),
-        None,
-    )
-    .await
-    .unwrap();
+    let api = scenarios::other_client(&sim, "the-dashboard").await;
     let mut closed = nexudus::CheckinWrite::from(&api.checkin(server_id).await.unwrap());
     closed.to_time = Some(chrono::Utc::now());
     api.update_checkin(&closed).await.unwrap();

@@ -14,6 +14,9 @@ use tracing::warn;
 use crate::error::SecretsError;
 
 const SERVICE: &str = "nexudus-kiosk";
+/// The file a renewed refresh token is staged in, in the data directory.
+const STAGED_FILE: &str = "session.staged";
+const STAGED_HEADER: &str = "kiosk-staged-v1";
 
 #[derive(Debug)]
 enum Backend {
@@ -115,6 +118,71 @@ impl SecretStore {
                 .map_err(|e| file_error(dir, e))?;
         }
         Ok(())
+    }
+
+    /// Where a renewed refresh token is staged: beside the data, whatever the backend.
+    fn staged_path(&self) -> Option<PathBuf> {
+        match &self.backend {
+            Backend::Keyring { account_prefix } => {
+                Some(PathBuf::from(account_prefix).join(STAGED_FILE))
+            }
+            Backend::File(path) => Some(path.with_file_name(STAGED_FILE)),
+            Backend::Memory(_) => None,
+        }
+    }
+
+    /// Stages `value` (a renewed refresh token) with one plain write of a 0600 file: no fsync,
+    /// no keyring round trip, so a kill between the server's answer and the durable copy finds
+    /// it at the next start. The length is written first, so a write a power cut tore is known.
+    pub fn stage(&self, value: &str) -> Result<(), SecretsError> {
+        use std::io::Write;
+        let Some(path) = self.staged_path() else {
+            return self.set(STAGED_FILE, value);
+        };
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create(true).truncate(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.mode(0o600);
+        }
+        let text = format!("{STAGED_HEADER} {}\n{value}", value.len());
+        options
+            .open(&path)
+            .and_then(|mut f| f.write_all(text.as_bytes()))
+            .map_err(|e| file_error(&path, e))
+    }
+
+    /// The staged value, if one is there whole.
+    pub fn staged(&self) -> Result<Option<String>, SecretsError> {
+        let Some(path) = self.staged_path() else {
+            return self.get(STAGED_FILE);
+        };
+        let text = match std::fs::read_to_string(&path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(file_error(&path, e)),
+        };
+        let whole = text.split_once('\n').and_then(|(head, value)| {
+            let len: usize = head.strip_prefix(STAGED_HEADER)?.trim().parse().ok()?;
+            (len > 0 && value.len() == len).then(|| value.to_owned())
+        });
+        if whole.is_none() {
+            warn!("a staged session was torn (a power cut?); using the one kept before it");
+        }
+        Ok(whole)
+    }
+
+    /// Forgets the staged value (it is kept durably now, or the session ended).
+    pub fn unstage(&self) -> Result<(), SecretsError> {
+        let Some(path) = self.staged_path() else {
+            return self.delete(STAGED_FILE);
+        };
+        match std::fs::remove_file(&path) {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(e) => Err(file_error(&path, e)),
+        }
     }
 
     pub fn get(&self, name: &str) -> Result<Option<String>, SecretsError> {
@@ -249,15 +317,28 @@ const REFRESH_TOKEN: &str = "refresh_token";
 const ACCESS_TOKEN: &str = "access_token";
 
 impl TokenStore for SessionStore {
+    /// A token staged by a run killed before it kept it durably is the newest: it is kept
+    /// now, and used.
     fn load(&self) -> Result<Option<Secret>, StoreError> {
+        if let Some(staged) = self.0.staged()? {
+            self.0.set(REFRESH_TOKEN, &staged)?;
+            self.0.unstage()?;
+            return Ok(Some(Secret::new(staged)));
+        }
         Ok(self.0.get(REFRESH_TOKEN)?.map(Secret::new))
     }
 
     fn save(&self, token: &Secret) -> Result<(), StoreError> {
-        Ok(self.0.set(REFRESH_TOKEN, token.expose())?)
+        self.0.set(REFRESH_TOKEN, token.expose())?;
+        Ok(self.0.unstage()?)
+    }
+
+    fn stage(&self, token: &Secret) -> Result<(), StoreError> {
+        Ok(self.0.stage(token.expose())?)
     }
 
     fn clear(&self) -> Result<(), StoreError> {
+        self.0.unstage()?;
         self.0.delete(ACCESS_TOKEN)?;
         Ok(self.0.delete(REFRESH_TOKEN)?)
     }
@@ -310,6 +391,40 @@ mod tests {
             (None, None),
             "a log-out leaves no token behind"
         );
+    }
+
+    fn loaded(sessions: &SessionStore) -> Option<String> {
+        sessions.load().unwrap().map(|s| s.expose().to_owned())
+    }
+
+    #[test]
+    fn a_staged_refresh_token_is_the_newest_and_a_torn_one_is_ignored() {
+        let dir = tempfile::tempdir().unwrap();
+        let sessions = SessionStore(std::sync::Arc::new(SecretStore::file(dir.path())));
+        sessions.save(&Secret::new("old")).unwrap();
+        // A run killed after the server's answer was staged, before it was kept durably.
+        sessions.stage(&Secret::new("renewed")).unwrap();
+        let reopened = SessionStore(std::sync::Arc::new(SecretStore::file(dir.path())));
+        assert_eq!(loaded(&reopened).as_deref(), Some("renewed"));
+        assert!(
+            !dir.path().join(STAGED_FILE).exists(),
+            "kept durably at the next start, and no longer staged"
+        );
+        assert_eq!(
+            reopened.0.get(REFRESH_TOKEN).unwrap().as_deref(),
+            Some("renewed")
+        );
+
+        // A power cut tore the staged write: the durable one is used.
+        std::fs::write(dir.path().join(STAGED_FILE), "kiosk-staged-v1 7\nrene").unwrap();
+        assert_eq!(loaded(&reopened).as_deref(), Some("renewed"));
+        // Kept durably: nothing staged is left behind; a logout forgets both.
+        reopened.stage(&Secret::new("next")).unwrap();
+        reopened.save(&Secret::new("next")).unwrap();
+        assert!(!dir.path().join(STAGED_FILE).exists());
+        reopened.stage(&Secret::new("again")).unwrap();
+        reopened.clear().unwrap();
+        assert!(reopened.load().unwrap().is_none());
     }
 
     #[test]

@@ -372,9 +372,12 @@ impl Shared {
         cfg.timeout = self.config.request_timeout;
         cfg.counter = Arc::clone(&self.requests);
         cfg.limiter = Some(Arc::clone(&self.limiter));
-        cfg.journal = Some(Arc::new(crate::store::SentJournal::new(Arc::clone(
-            &self.store,
-        ))));
+        // Without limits (a test, a benchmark) there is nothing for a restart to resume.
+        let limited = !(self.config.limits.all.is_empty() && self.config.limits.writes.is_empty());
+        cfg.journal = limited.then(|| {
+            Arc::new(crate::store::SentJournal::new(Arc::clone(&self.store)))
+                as Arc<dyn nexudus::SendJournal>
+        });
         Ok(nexudus::Client::new(
             cfg,
             Arc::new(SessionStore(Arc::clone(&self.secrets))),

@@ -44,8 +44,18 @@ pub struct StoredAccess {
 /// kept too, so a restart uses it instead of renewing the session at every start (a renewal
 /// is the one moment a power cut can cost the login).
 pub trait TokenStore: Send + Sync {
+    /// The refresh token: a staged one if a run was stopped before it was kept durably.
     fn load(&self) -> Result<Option<Secret>, StoreError>;
     fn save(&self, token: &Secret) -> Result<(), StoreError>;
+
+    /// Puts a new refresh token, at once, where the next run's [`TokenStore::load`] finds it
+    /// should this process be killed before [`TokenStore::save`] returns: a plain write, no
+    /// fsync and no keyring round trip (a killed process's writes stay with the kernel). A
+    /// store may not stage; `save` alone then keeps it.
+    fn stage(&self, token: &Secret) -> Result<(), StoreError> {
+        let _ = token;
+        Ok(())
+    }
     /// Forgets the whole session: the refresh token and any access token.
     fn clear(&self) -> Result<(), StoreError>;
 

@@ -8,7 +8,7 @@ use reqwest::header::{HeaderMap, RETRY_AFTER};
 use reqwest::{Method, StatusCode};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use tracing::{debug, instrument, warn};
+use tracing::{debug, info, instrument, warn};
 use url::Url;
 
 use crate::auth::{AccessToken, Secret, TokenAnswer, TokenRefusal, TokenStore};
@@ -103,6 +103,17 @@ pub struct Client {
     session: tokio::sync::Mutex<Option<AccessToken>>,
     /// What each list's reads met, until the kiosk takes it.
     reads: crate::records::ReadLog,
+    /// How soon the last granted refresh token was kept, after the server's answer.
+    last_kept: std::sync::Mutex<Option<Kept>>,
+}
+
+/// How soon after the token endpoint's answer a new refresh token was kept: staged (safe from
+/// a kill) and durable (safe from a power cut). The server retired the old one as it answered,
+/// so the first is the window a kill can cost the login in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Kept {
+    pub staged_after: Duration,
+    pub durable_after: Duration,
 }
 
 impl std::fmt::Debug for Client {
@@ -131,7 +142,13 @@ impl Client {
             tokens,
             session: tokio::sync::Mutex::new(None),
             reads: crate::records::ReadLog::default(),
+            last_kept: std::sync::Mutex::new(None),
         })
+    }
+
+    /// How soon the last refresh token granted to this client was kept ([`Kept`]).
+    pub fn last_kept(&self) -> Option<Kept> {
+        *self.last_kept.lock().unwrap()
     }
 
     pub fn base_url(&self) -> &Url {
@@ -199,14 +216,34 @@ impl Client {
         }
         let request = request.form(&form);
         let answer = self.execute(request).await?;
+        let received = Instant::now();
         match answer.status {
             s if s.is_success() => {
                 let granted: TokenAnswer = answer.json()?;
-                // The new refresh token first: the server has retired the old one.
-                if let Some(refresh) = granted.refresh_token {
-                    self.tokens.save(&Secret::new(refresh)).map_err(|e| {
+                // The new refresh token before anything else: the server has retired the old
+                // one. Staged first, where a killed process finds it (no fsync, no keyring
+                // round trip): from the answer to there is the only moment a kill can cost the
+                // login. Then kept durably, through a power cut.
+                if let Some(refresh) = granted.refresh_token.map(Secret::new) {
+                    if let Err(e) = self.tokens.stage(&refresh) {
+                        warn!(error = %e, "cannot stage the renewed session; keeping it durably");
+                    }
+                    let staged_after = received.elapsed();
+                    #[cfg(feature = "failpoints")]
+                    fail::fail_point!("session-staged");
+                    self.tokens.save(&refresh).map_err(|e| {
                         ApiError::InvalidRequest(format!("cannot store the session: {e}"))
                     })?;
+                    let kept = Kept {
+                        staged_after,
+                        durable_after: received.elapsed(),
+                    };
+                    info!(
+                        staged_after_us = kept.staged_after.as_micros(),
+                        durable_after_us = kept.durable_after.as_micros(),
+                        "a new session was granted and kept"
+                    );
+                    *self.last_kept.lock().unwrap() = Some(kept);
                 }
                 let now = Instant::now();
                 let access = AccessToken::new(granted.access_token, granted.expires_in, now);

@@ -679,3 +679,70 @@ async fn one_record_of_an_odd_shape_costs_that_record_only_and_is_named_without_
     assert_eq!(members.skipped.len(), 4, "both reads' odd records");
     assert!(client.take_reads().is_empty(), "taken once");
 }
+
+/// A token store that writes down what was asked of it, in order.
+#[derive(Default)]
+struct Recording {
+    calls: std::sync::Mutex<Vec<String>>,
+    refresh: std::sync::Mutex<Option<Secret>>,
+}
+
+impl TokenStore for Recording {
+    fn load(&self) -> Result<Option<Secret>, nexudus::auth::StoreError> {
+        Ok(self.refresh.lock().unwrap().clone())
+    }
+
+    fn save(&self, token: &Secret) -> Result<(), nexudus::auth::StoreError> {
+        self.calls
+            .lock()
+            .unwrap()
+            .push(format!("save {}", token.expose()));
+        *self.refresh.lock().unwrap() = Some(token.clone());
+        Ok(())
+    }
+
+    fn stage(&self, token: &Secret) -> Result<(), nexudus::auth::StoreError> {
+        self.calls
+            .lock()
+            .unwrap()
+            .push(format!("stage {}", token.expose()));
+        Ok(())
+    }
+
+    fn clear(&self) -> Result<(), nexudus::auth::StoreError> {
+        self.calls.lock().unwrap().push("clear".into());
+        Ok(())
+    }
+
+    fn save_access(&self, _: &nexudus::StoredAccess) -> Result<(), nexudus::auth::StoreError> {
+        self.calls.lock().unwrap().push("save access".into());
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn a_renewed_refresh_token_is_staged_before_anything_else_is_kept() {
+    let server = MockServer::start().await;
+    Mock::given(path("/api/token"))
+        .and(body_string_contains("grant_type=refresh_token"))
+        .respond_with(token_answer("A2", "R2"))
+        .mount(&server)
+        .await;
+    Mock::given(path("/api/spaces/checkins/7"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(
+                json!({"Id": 7, "BusinessId": 1, "FromTime": "2025-01-15T10:30:00Z"}),
+            ),
+        )
+        .mount(&server)
+        .await;
+    let store = Arc::new(Recording::default());
+    *store.refresh.lock().unwrap() = Some(Secret::new("R1"));
+    let client = Client::new(config(&server), store.clone()).unwrap();
+    client.checkin(7).await.unwrap();
+    assert_eq!(
+        *store.calls.lock().unwrap(),
+        ["stage R2", "save R2", "save access"],
+        "the server retired R1: R2 is staged (a plain write) first, then kept durably"
+    );
+}

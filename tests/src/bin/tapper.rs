@@ -11,6 +11,8 @@ use rand::{Rng, SeedableRng};
 
 #[tokio::main]
 async fn main() {
+    // Pause points a scenario sets through FAILPOINTS (`session-staged=sleep(60000)`).
+    let _pauses = fail::FailScenario::setup();
     let args: Vec<String> = std::env::args().collect();
     let [_, dir, base, members, seed] = args.as_slice() else {
         eprintln!("usage: tapper DATA_DIR SIM_BASE_URL MEMBER_IDS SEED");

@@ -129,7 +129,12 @@ timeline: Array<Movement>, failed: Array<FailedLine>, parked: Array<ParkedLine>,
 /**
  * Nexudus's own refusals could be read (else only this kiosk's are shown).
  */
-server_failed_read: boolean, };
+server_failed_read: boolean, 
+/**
+ * This kiosk's check-ins today merged with another kiosk's of the same member (the member
+ * tapped on both before they heard of each other): closed at their start as the later one.
+ */
+merged: number, };
 
 export type Peak = { count: number, at: string, at_local: string, };
 

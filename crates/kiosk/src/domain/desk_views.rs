@@ -162,6 +162,9 @@ pub struct Today {
     pub parked: Vec<ParkedLine>,
     /// Nexudus's own refusals could be read (else only this kiosk's are shown).
     pub server_failed_read: bool,
+    /// This kiosk's check-ins today merged with another kiosk's of the same member (the member
+    /// tapped on both before they heard of each other): closed at their start as the later one.
+    pub merged: u32,
 }
 
 /// The busiest moment of the day.
@@ -225,6 +228,13 @@ impl std::fmt::Display for Health {
         let of = |budget: Option<u32>| budget.map_or_else(String::new, |b| format!(" of {b}"));
         writeln!(f, "seen by:      {}", self.seen.describe(self.at))?;
         writeln!(f, "connectivity: {}", self.connectivity.as_str())?;
+        if self.connectivity == Connectivity::NeedsLogin {
+            writeln!(
+                f,
+                "what to do:   log in to Nexudus again in the staff panel (Account); taps keep \
+                 being taken and wait to be sent"
+            )?;
+        }
         match self.last_sync {
             Some(at) => writeln!(f, "last sync:    {}", at.format("%Y-%m-%d %H:%M:%S UTC"))?,
             None => writeln!(f, "last sync:    never")?,

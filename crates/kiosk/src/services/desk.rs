@@ -141,11 +141,16 @@ impl Desk {
                 entry: q.entry,
             })
             .collect();
+        let merged = self
+            .shared
+            .store
+            .read(|tx| tx.merges_since(location.id, midnight))?;
         Ok(Today {
             timeline,
             failed,
             parked,
             server_failed_read,
+            merged,
         })
     }
 

@@ -194,6 +194,29 @@ impl Tx<'_> {
         Ok(())
     }
 
+    /// Marks this kiosk's check-in `local_id` as merged with another kiosk's of the same member
+    /// (closed at its start as the later of two open ones).
+    pub fn mark_merged(&self, local_id: Uuid) -> Result<(), StoreError> {
+        self.exec(
+            "UPDATE checkins SET merged = 'closed' WHERE local_id = ?1",
+            [Id(local_id)],
+        )?;
+        Ok(())
+    }
+
+    /// How many of this kiosk's check-ins at `location` begun since `since` were merged with
+    /// another kiosk's.
+    pub fn merges_since(&self, location: i64, since: DateTime<Utc>) -> Result<u32, StoreError> {
+        Ok(self
+            .row(
+                "SELECT COUNT(*) AS n FROM checkins
+                 WHERE location_id = ?1 AND from_time >= ?2 AND merged IS NOT NULL",
+                params![location, Ts(since)],
+                |r| r.get::<_, u32>("n"),
+            )?
+            .unwrap_or(0))
+    }
+
     /// "Not you? Undo" of a check-in: closed at its start (nobody sees the member in) and marked
     /// taken back (no list of visits shows it). False if it is not open, or taken back already.
     pub fn withdraw_checkin(&self, local_id: Uuid, now: DateTime<Utc>) -> Result<bool, StoreError> {

@@ -38,6 +38,8 @@ pub enum StateKey {
     CheckinsAt,
     /// When Nexudus last refused a failed check-in as a kind it does not take.
     FailedNotTakenAt,
+    /// When the kiosk last forgot what is past its retention (`store::retention`).
+    TidiedAt,
     /// The running kiosk's view of itself, for `kiosk status` in another process
     /// ([`Heartbeat`]).
     Heartbeat,
@@ -55,6 +57,7 @@ impl StateKey {
             Self::MembersDeltaAt => "members_delta_at",
             Self::CheckinsAt => "checkins_at",
             Self::FailedNotTakenAt => "failed_not_taken_at",
+            Self::TidiedAt => "tidied_at",
             Self::Heartbeat => "heartbeat",
         }
     }

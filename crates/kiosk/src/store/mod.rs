@@ -13,6 +13,7 @@ mod members;
 mod meta;
 mod outbox;
 mod passes;
+mod retention;
 mod sent;
 #[cfg(test)]
 mod tests;
@@ -33,6 +34,7 @@ pub use checkins::ServerCheckin;
 pub use devices::Device;
 pub use members::StoredLocation;
 pub use meta::{AuditEntry, SettingKey, StateKey};
+pub use retention::{AUDIT_KEPT, Forgotten, SENT_ENTRIES_KEPT, VISITS_KEPT};
 pub use sent::{SENT_KEPT_FOR, SentJournal, SentSecond, resumed_limiter};
 pub use values::ts;
 
@@ -50,6 +52,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0011_passes.sql"),
     include_str!("../../migrations/0012_visitor_asked.sql"),
     include_str!("../../migrations/0013_sent_requests.sql"),
+    include_str!("../../migrations/0014_merged_checkins.sql"),
 ];
 
 fn migrations() -> Migrations<'static> {
@@ -183,6 +186,14 @@ impl Store {
             tx: &tx,
             statements: &self.statements,
         })
+    }
+
+    /// Moves the write-ahead log into the database and empties it: after a tidy, so the WAL
+    /// file does not keep the size of the busiest moment since the start.
+    pub fn checkpoint(&self) -> Result<(), StoreError> {
+        self.conn()
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+            .map_err(StoreError::from_sqlite)
     }
 
     /// `PRAGMA integrity_check`: "ok", or what is wrong.

@@ -417,3 +417,79 @@ fn a_pass_used_here_stays_used_until_nexudus_has_the_check_in_then_nexudus_says(
         "taken back: the pass is theirs again"
     );
 }
+
+#[test]
+fn a_tidy_forgets_what_is_past_its_retention_and_nothing_that_waits_to_be_sent() {
+    let store = Store::in_memory().unwrap();
+    let now = Utc::now();
+    let visit = |days_ago: i64, closed: bool| CheckinRow {
+        from_time: now - chrono::Duration::days(days_ago),
+        to_time: closed
+            .then(|| now - chrono::Duration::days(days_ago) + chrono::Duration::hours(3)),
+        ..CheckinRow::sample(7)
+    };
+    let (old, waiting, open, recent) = (
+        visit(40, true),
+        visit(40, true),
+        visit(40, false),
+        visit(10, true),
+    );
+    let (sent_long_ago, sent_lately) = store
+        .write(|tx| {
+            for c in [&old, &waiting, &open, &recent] {
+                tx.insert_checkin(c, now)?;
+            }
+            tx.enqueue(OutboxOp::CloseCheckin, waiting.local_id, now)?;
+            let long_ago = tx.enqueue(OutboxOp::CreateCheckin, recent.local_id, now)?;
+            tx.finish(long_ago, now - chrono::Duration::days(8))?;
+            let lately = tx.enqueue(OutboxOp::CreateCheckin, recent.local_id, now)?;
+            tx.finish(lately, now - chrono::Duration::days(3))?;
+            tx.audit(now - chrono::Duration::days(401), "staff_unlock", "")?;
+            tx.audit(now - chrono::Duration::days(30), "staff_unlock", "")?;
+            Ok::<_, StoreError>((long_ago, lately))
+        })
+        .unwrap();
+    let forgotten = store.write(|tx| tx.forget_old(now)).unwrap();
+    assert_eq!(
+        forgotten,
+        Forgotten {
+            sent_entries: 1,
+            checkins: 1,
+            failed: 0,
+            audit: 1
+        }
+    );
+    let kept: Vec<Uuid> = store
+        .read(|tx| tx.checkins_since(1, now - chrono::Duration::days(60)))
+        .unwrap()
+        .iter()
+        .map(|c| c.local_id)
+        .collect();
+    assert!(
+        !kept.contains(&old.local_id),
+        "a closed, sent visit of 40 days ago goes"
+    );
+    for (c, why) in [
+        (&waiting, "its check-out waits to be sent"),
+        (&open, "still open"),
+        (&recent, "ten days old"),
+    ] {
+        assert!(kept.contains(&c.local_id), "kept: {why}");
+    }
+    let entries: Vec<i64> = store
+        .read(|tx| {
+            Ok::<_, StoreError>(
+                tx.tx
+                    .prepare("SELECT id FROM outbox")?
+                    .query_map([], |r| r.get(0))?
+                    .collect::<Result<_, _>>()?,
+            )
+        })
+        .unwrap();
+    assert!(!entries.contains(&sent_long_ago) && entries.contains(&sent_lately));
+    assert_eq!(
+        store.write(|tx| tx.forget_old(now)).unwrap().total(),
+        0,
+        "a second tidy forgets nothing"
+    );
+}

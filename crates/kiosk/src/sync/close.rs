@@ -1,7 +1,8 @@
 //! Check-outs: auto-checkout closing the due check-ins here, and a check-out (or a check-in
 //! opened again) sent: the record read first and put back with only its end changed, as Nexudus
-//! asks of a PUT.
+//! asks of a PUT. And the day's other housekeeping: what is past its retention is forgotten.
 
+use chrono::Duration;
 use nexudus::{ApiError, CheckinWrite, Client};
 use tracing::info;
 
@@ -14,6 +15,7 @@ use crate::domain::model::{CheckinRow, OutboxEntry, OutboxOp, OutboxStatus};
 use crate::domain::views::local_time;
 use crate::error::StoreError;
 use crate::shared::Shared;
+use crate::store::{Forgotten, StateKey};
 
 /// Closes the open check-ins at the kiosk's location whose auto-checkout time has passed, at
 /// that time (not now), so a kiosk that was off overnight still closes them right. Answers how
@@ -43,6 +45,29 @@ pub(crate) fn close_due(shared: &Shared) -> Result<usize, StoreError> {
         shared.emit_progress();
     }
     Ok(closed)
+}
+
+/// Once a day: forgets what is past its retention (`store::retention`) and empties the
+/// write-ahead log, so the database stays the size of a few weeks of traffic. Answers what it
+/// forgot, if it ran.
+pub(crate) fn tidy_due(shared: &Shared) -> Result<Option<Forgotten>, StoreError> {
+    let now = shared.clock.now();
+    let last = shared
+        .store
+        .read(|tx| tx.get_state_time(StateKey::TidiedAt))?;
+    if last.is_some_and(|at| now - at < Duration::days(1) && at <= now) {
+        return Ok(None);
+    }
+    let forgotten = shared.store.write(|tx| {
+        let forgotten = tx.forget_old(now)?;
+        tx.set_state_time(StateKey::TidiedAt, now)?;
+        Ok::<_, StoreError>(forgotten)
+    })?;
+    shared.store.checkpoint()?;
+    if forgotten.total() > 0 {
+        info!(?forgotten, "forgot what is past its retention");
+    }
+    Ok(Some(forgotten))
 }
 
 impl SyncEngine {

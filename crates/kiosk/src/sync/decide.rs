@@ -337,22 +337,6 @@ pub(super) fn is_lost_checkin(candidate: &nexudus::Checkin, row: &CheckinRow) ->
             .is_none_or(|s| s == system_id)
 }
 
-/// Another open check-in of the same member at the same location, made elsewhere (another
-/// kiosk, a door, staff), that `row` should join instead of opening a second: the earliest.
-pub(super) fn open_elsewhere(candidates: &[nexudus::Checkin], row: &CheckinRow) -> Option<i64> {
-    let ours = row.local_id.to_string();
-    candidates
-        .iter()
-        .filter(|c| {
-            c.coworker_id == Some(row.member_id)
-                && c.business_id == row.location_id
-                && c.to_time.is_none()
-                && c.system_id.as_deref() != Some(ours.as_str())
-        })
-        .min_by_key(|c| (c.from_time, c.id))
-        .map(|c| c.id)
-}
-
 /// Of a location's check-ins, the open ones this kiosk made (`ours`) that duplicate an earlier
 /// open check-in of the same member made elsewhere: every kiosk keeps the earliest (then the
 /// lowest Id), so two kiosks that both opened one close exactly one between them. When the
@@ -377,6 +361,29 @@ pub(super) fn own_duplicates(
         }
     }
     duplicates
+}
+
+/// The fewest and the most outbox entries one durable commit claims (marks "in doubt").
+pub(super) const BATCH_MIN: i64 = 4;
+pub(super) const BATCH_MAX: i64 = 256;
+
+/// How many entries the next batch claims, from how many the last one sent in how long: about
+/// a second's worth. Each claim is one fsync, and after a crash every entry it claimed is looked
+/// up on the server before it is sent again: under the API's write limit (one a second) a
+/// batch is a few entries, so a crash costs a few look-ups; against a fast server with no
+/// limits a batch grows until its fsync is a small part of it. The first batch of a round is
+/// the smallest.
+pub(super) fn batch_size(last: Option<(usize, std::time::Duration)>) -> i64 {
+    let Some((sent, took)) = last else {
+        return BATCH_MIN;
+    };
+    let per_second = sent as f64 / took.as_secs_f64().max(1e-3);
+    #[allow(
+        clippy::cast_possible_truncation,
+        reason = "clamped to a small range first"
+    )]
+    let size = per_second.clamp(BATCH_MIN as f64, BATCH_MAX as f64) as i64;
+    size
 }
 
 /// What the status says after a round stopped on `error`.

@@ -20,7 +20,7 @@ mod undo;
 mod visitors;
 mod wire;
 
-pub(crate) use close::close_due;
+pub(crate) use close::{close_due, tidy_due};
 pub(crate) use fill::look_up_pin;
 pub(crate) use visitors::look_up_visitor_code;
 
@@ -226,6 +226,9 @@ impl SyncEngine {
     async fn round(&self) -> StdDuration {
         if let Err(e) = close_due(&self.shared) {
             warn!(error = %e, "auto-checkout failed");
+        }
+        if let Err(e) = tidy_due(&self.shared) {
+            warn!(error = %e, "forgetting what is past its retention failed");
         }
         let Some(api) = self.shared.api() else {
             self.shared.set_connectivity(Connectivity::NotConfigured);

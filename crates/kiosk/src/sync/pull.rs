@@ -359,6 +359,7 @@ impl SyncEngine {
                         "closing this kiosk's duplicate of another open check-in"
                     );
                     tx.close_checkin(row.local_id, row.from_time, row.from_time_local)?;
+                    tx.mark_merged(row.local_id)?;
                     tx.enqueue(OutboxOp::CloseCheckin, row.local_id, now)?;
                 }
             }

@@ -1,7 +1,6 @@
 //! Push: the outbox goes to Nexudus in order, in batches, exactly once.
 
 use crate::store::StateKey;
-use std::collections::HashSet;
 use std::time::{Duration as StdDuration, Instant};
 
 use chrono::Duration;
@@ -13,18 +12,8 @@ use uuid::Uuid;
 
 use super::decide::{self, Backoff, Held, Outcome, Sent, Stop};
 use super::{SyncEngine, SyncError, wire};
-use crate::domain::model::{CheckinRow, FailedRow, Origin, OutboxEntry, OutboxOp, Target};
+use crate::domain::model::{CheckinRow, FailedRow, OutboxEntry, OutboxOp, Target};
 use crate::error::StoreError;
-
-/// How many outbox entries one durable commit marks "in doubt" before they leave. After a
-/// crash or a power cut, at most this many are looked up on the server before being sent.
-const BATCH: i64 = 64;
-
-/// How many of the location's newest check-ins a batch that opens check-ins reads.
-const OPEN_READ_PAGE: u32 = 100;
-
-/// How long batches sent one after another share that read.
-const OPEN_READ_SHARED_FOR: StdDuration = StdDuration::from_secs(1);
 
 /// How long the kiosk believes that before it offers one again (the account may change).
 const FAILED_NOT_TAKEN_FOR: Duration = Duration::hours(24);
@@ -84,38 +73,24 @@ impl SyncEngine {
     /// Sends the queue in order until it is empty, the head is not yet due, or the server is
     /// unreachable. Answers how long until the head is due, if it is waiting.
     ///
-    /// Entries go in batches: one durable commit claims the next [`BATCH`] entries that are due
-    /// and marks each "in doubt" before any of them leaves. What each send comes to is kept in
+    /// Entries go in batches: one durable commit claims the next entries that are due (about a
+    /// second's worth at the pace of the last batch: [`decide::batch_size`]) and marks each "in
+    /// doubt" before any of them leaves. What each send comes to is kept in
     /// a ledger and recorded for many entries at once without waiting for the disk: a result
     /// lost to a power cut or a crash leaves its entry in doubt, to be looked up before it is
     /// sent again. Exactly once, at one fsync a batch instead of three an entry.
     #[instrument(skip_all, err(Debug, level = "debug"))]
     pub(super) async fn push(&self, api: &Client) -> Result<Option<StdDuration>, SyncError> {
-        let mut read = None;
+        let mut size = decide::batch_size(None);
         loop {
             let now = self.shared.clock.now();
-            let batch = self.shared.store.write(|tx| tx.claim_due(now, BATCH))?;
+            let batch = self.shared.store.write(|tx| tx.claim_due(now, size))?;
             if batch.is_empty() {
                 return Ok(self.next_due());
             }
             let claimed_at = Instant::now();
             let mut ledger = Ledger::new();
             let mut stop = None;
-            let open_now = match self.open_at_location(api, &batch, &mut read).await {
-                Ok(open) => open,
-                Err(SyncError::Api(error)) => {
-                    // As if the head had failed: it waits its backoff, the rest go back as
-                    // they were, and the round ends.
-                    let (head, _) = &batch[0];
-                    let halt = self.settle(&mut ledger, head, Sent::read_failed(head, error));
-                    self.record(&mut ledger, batch[1..].iter().map(|(e, _)| e))?;
-                    return halt.unwrap_or(Ok(None));
-                }
-                Err(e) => {
-                    self.record(&mut ledger, batch.iter().map(|(e, _)| e))?;
-                    return Err(e);
-                }
-            };
             for (entry, target) in &batch {
                 if self.is_stopping() {
                     stop = Some(Ok(None));
@@ -123,7 +98,7 @@ impl SyncEngine {
                 }
                 let sent = tokio::select! {
                     biased;
-                    sent = self.send(api, entry, target.as_ref(), claimed_at, &ledger, &open_now) => sent,
+                    sent = self.send(api, entry, target.as_ref(), claimed_at, &ledger) => sent,
                     () = self.stopped() => {
                         // It may have reached the server: look it up after the next start.
                         let outcome = Outcome::Retry {
@@ -148,6 +123,7 @@ impl SyncEngine {
                     self.record(&mut ledger, [])?;
                 }
             }
+            size = decide::batch_size(Some((ledger.settled.len(), claimed_at.elapsed())));
             // Entries not attempted never left: back in the queue as they were.
             let unsent = batch[ledger.settled.len()..].iter().map(|(e, _)| e);
             self.record(&mut ledger, unsent)?;
@@ -185,12 +161,10 @@ impl SyncEngine {
         target: Option<&Target>,
         claimed_at: Instant,
         ledger: &Ledger<'_>,
-        open_now: &[nexudus::Checkin],
     ) -> Result<Sent, SyncError> {
         match (entry.op, target) {
             (OutboxOp::CreateCheckin, Some(Target::Checkin(row))) => {
-                self.send_create(api, entry, row, claimed_at, open_now)
-                    .await
+                self.send_create(api, entry, row, claimed_at).await
             }
             (OutboxOp::CloseCheckin, Some(Target::Checkin(row))) => {
                 self.send_close(api, entry, row, ledger).await
@@ -333,88 +307,12 @@ impl SyncEngine {
             .map(|c| c.id))
     }
 
-    /// The open check-ins at the location, read once for a batch that opens check-ins: a
-    /// member may be in already through another kiosk this one has not heard from yet. One read
-    /// (a page of the last day's check-ins) for up to a batch of entries.
-    async fn open_at_location(
-        &self,
-        api: &Client,
-        batch: &[(OutboxEntry, Option<Target>)],
-        read: &mut Option<(Instant, Vec<nexudus::Checkin>)>,
-    ) -> Result<Vec<nexudus::Checkin>, SyncError> {
-        // The members this batch opens a check-in for: only their open check-ins can be joined.
-        let opening: HashSet<i64> = batch
-            .iter()
-            .filter_map(|(e, t)| match t {
-                Some(Target::Checkin(row))
-                    if e.op == OutboxOp::CreateCheckin
-                        && row.to_time.is_none()
-                        && row.nexudus_id.is_none() =>
-                {
-                    Some(row.member_id)
-                }
-                _ => None,
-            })
-            .collect();
-        let Some(location) = self
-            .shared
-            .settings()
-            .location
-            .filter(|_| !opening.is_empty())
-        else {
-            return Ok(Vec::new());
-        };
-        // One page of the newest: what another kiosk opened since the last pull of today's
-        // check-ins (every 15 s; that pull brought the older ones here). A busy location costs
-        // no more requests for it; a duplicate this misses is closed at the next pull
-        // (`decide::own_duplicates`).
-        // Under the real limits a batch takes a minute and each reads afresh; a burst of
-        // batches (no limits, a test) shares a read for a second.
-        if read
-            .as_ref()
-            .is_none_or(|(at, _)| at.elapsed() >= OPEN_READ_SHARED_FOR)
-        {
-            let query = CheckinQuery {
-                business_id: Some(location.id),
-                from_time_after: Some(self.shared.clock.now() - Duration::days(1)),
-                paging: Paging {
-                    size: OPEN_READ_PAGE,
-                    order_by: Some("Id".into()),
-                    dir: Some(nexudus::SortDirection::Descending),
-                },
-                ..CheckinQuery::default()
-            };
-            *read = Some((Instant::now(), api.checkins_page(&query, 1).await?.records));
-        }
-        let all = read.as_ref().map_or(&[][..], |(_, all)| all.as_slice());
-        // This kiosk's own open check-ins are no one else's: its queue closes them.
-        let elsewhere = self.shared.store.read(|tx| {
-            let mut elsewhere = Vec::new();
-            // One look-up per open check-in of a member in the batch, not per open check-in at
-            // the location (thousands on a busy day).
-            let candidates = all.iter().filter(|c| {
-                c.to_time.is_none() && c.coworker_id.is_some_and(|m| opening.contains(&m))
-            });
-            for c in candidates {
-                let ours = tx
-                    .checkin_for_record(&wire::server_key(c))?
-                    .is_some_and(|row| row.origin == Origin::Kiosk);
-                if !ours {
-                    elsewhere.push(c.clone());
-                }
-            }
-            Ok::<_, StoreError>(elsewhere)
-        })?;
-        Ok(elsewhere)
-    }
-
     async fn send_create(
         &self,
         api: &Client,
         entry: &OutboxEntry,
         row: &CheckinRow,
         claimed_at: Instant,
-        open_now: &[nexudus::Checkin],
     ) -> Result<Sent, SyncError> {
         // Read again if it was open when the batch read it, long enough ago for a check-out.
         let fresh;
@@ -446,17 +344,9 @@ impl SyncEngine {
             }
         }
         // The member may be in already through another kiosk that this one has not heard from
-        // yet: join that check-in rather than open a second one.
-        if row.to_time.is_none()
-            && let Some(id) = decide::open_elsewhere(open_now, row)
-        {
-            info!(
-                entry = entry.id,
-                nexudus_id = id,
-                "the member is checked in already elsewhere: joined, not sent"
-            );
-            return Ok(Sent::open_checkin(id));
-        }
+        // yet: no read is spent on it before each batch. Should both have opened one, the
+        // next pull of the day's check-ins settles it by one rule every kiosk applies
+        // (`decide::own_duplicates`: the earliest stays open, the later kiosk closes its own).
         // A check-in already closed locally goes out whole, ToTime included: one write, not two.
         Ok(match api.create_checkin(&wire::checkin_write(row)).await {
             Ok(id) => Sent::Done(Held::Checkin {

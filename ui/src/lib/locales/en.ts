@@ -98,6 +98,7 @@ export const en = {
   adviceDiscard: 'The record is gone: there is nothing to send. Discard it.',
   adviceRetry: 'It may go through now: Retry.',
   deskNothing: 'Nothing.',
+  deskMerged: '{n} check-ins today were merged with another kiosk’s: the member tapped on both before they heard of each other, and Nexudus keeps one.',
   deskPeak: 'Today’s peak: {count} at {time}',
   deskNoPeak: 'Nobody in yet today.',
   deskTodaySeries: 'Today',

@@ -100,6 +100,7 @@ export const es: Record<Key, string> = {
   adviceDiscard: 'El registro ya no existe: no hay nada que enviar. Descártalo.',
   adviceRetry: 'Puede que ahora funcione: Reintentar.',
   deskNothing: 'Nada.',
+  deskMerged: '{n} entradas de hoy se unieron con las de otro quiosco: el miembro tocó en los dos antes de que uno supiera del otro, y Nexudus guarda una.',
   deskPeak: 'Máximo de hoy: {count} a las {time}',
   deskNoPeak: 'Hoy aún no ha entrado nadie.',
   deskTodaySeries: 'Hoy',

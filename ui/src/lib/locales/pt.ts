@@ -100,6 +100,7 @@ export const pt: Record<Key, string> = {
   adviceDiscard: 'O registo já não existe: não há nada a enviar. Descarte-o.',
   adviceRetry: 'Pode passar agora: Tentar de novo.',
   deskNothing: 'Nada.',
+  deskMerged: '{n} entradas de hoje foram unidas às de outro quiosque: o membro tocou nos dois antes de um saber do outro, e o Nexudus guarda uma.',
   deskPeak: 'Pico de hoje: {count} às {time}',
   deskNoPeak: 'Ainda não entrou ninguém hoje.',
   deskTodaySeries: 'Hoje',

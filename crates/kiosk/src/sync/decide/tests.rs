@@ -337,51 +337,6 @@ fn checkin(
 }
 
 #[test]
-fn a_new_check_in_joins_the_earliest_open_one_of_the_member_made_elsewhere() {
-    let mut row = CheckinRow {
-        from_time: at() + Duration::minutes(1),
-        ..CheckinRow::sample(42)
-    };
-    let ours = row.local_id.to_string();
-    let table: Vec<(Vec<nexudus::Checkin>, Option<i64>, &str)> = vec![
-        (vec![], None, "nothing open"),
-        (
-            vec![checkin(5, 42, 0, true, Some("kiosk-a"))],
-            Some(5),
-            "another kiosk's",
-        ),
-        (vec![checkin(5, 42, 0, false, None)], None, "closed already"),
-        (
-            vec![checkin(5, 43, 0, true, None)],
-            None,
-            "another member's",
-        ),
-        (
-            vec![checkin(5, 42, 0, true, Some(&ours))],
-            None,
-            "our own (a lost answer, not a duplicate)",
-        ),
-        (
-            vec![
-                checkin(7, 42, 0, true, None),
-                checkin(6, 42, -2, true, None),
-            ],
-            Some(6),
-            "the earliest of two",
-        ),
-    ];
-    for (candidates, expected, case) in table {
-        assert_eq!(open_elsewhere(&candidates, &row), expected, "{case}");
-    }
-    row.location_id = 2;
-    assert_eq!(
-        open_elsewhere(&[checkin(5, 42, 0, true, None)], &row),
-        None,
-        "another location's"
-    );
-}
-
-#[test]
 fn of_two_open_check_ins_of_a_member_each_kiosk_closes_only_its_own_later_one() {
     let records = [
         checkin(10, 42, 0, true, Some("a")),
@@ -630,5 +585,28 @@ fn every_reason_the_engine_parks_with_tells_staff_what_to_do() {
             .to_string()
         ),
         Advice::GrantRole
+    );
+}
+
+#[test]
+fn a_batch_holds_about_a_second_of_sends_between_a_few_and_a_few_hundred() {
+    use std::time::Duration as D;
+
+    assert_eq!(batch_size(None), BATCH_MIN, "a round starts small");
+    assert_eq!(
+        batch_size(Some((4, D::from_secs(4)))),
+        BATCH_MIN,
+        "one write a second (the API's limit): a crash costs a few look-ups"
+    );
+    assert_eq!(batch_size(Some((64, D::from_millis(500)))), 128);
+    assert_eq!(
+        batch_size(Some((256, D::from_millis(20)))),
+        BATCH_MAX,
+        "a fast server: as large as allowed"
+    );
+    assert_eq!(
+        batch_size(Some((0, D::ZERO))),
+        BATCH_MIN,
+        "nothing sent: the least"
     );
 }

@@ -1,0 +1,162 @@
+//! Ninety days unattended at one location (issue 25, point 5), on a fast clock: 2,000
+//! members, a working day of taps in and out, a nightly outage with taps made during it, the
+//! day's syncs, auto-checkout, and a restart every ten days. Every check-in reaches the server
+//! once; the database (with its write-ahead log) stops growing once the oldest day is past its
+//! retention; the queue's sent entries and old visits are forgotten by the documented
+//! retention (`store::retention`). The size per simulated day is printed for docs/.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use chrono::{DateTime, Duration, Utc};
+use kiosk::domain::clock::ManualClock;
+use kiosk::{Kiosk, TapOutcome};
+use nexudus::Limits;
+use scenarios::{connect, eligible, fast_sync, kiosk_config, quiet_sim};
+
+const DAYS: i64 = 90;
+/// Members in on a working day, and how many of them tap out themselves (the rest are closed
+/// by the auto-checkout).
+const IN_A_DAY: usize = 80;
+const OUT_BY_HAND: usize = 50;
+/// Taps made during the nightly outage.
+const AT_NIGHT: usize = 4;
+
+fn open(dir: &std::path::Path, clock: &ManualClock) -> Kiosk {
+    Kiosk::open(kiosk::KioskConfig {
+        clock: Arc::new(clock.clone()),
+        ..kiosk_config(dir, Limits::unlimited())
+    })
+    .expect("the kiosk opens")
+}
+
+/// The database and its write-ahead log, in bytes.
+fn on_disk(dir: &std::path::Path) -> u64 {
+    ["kiosk.db", "kiosk.db-wal"]
+        .iter()
+        .filter_map(|f| std::fs::metadata(dir.join(f)).ok())
+        .map(|m| m.len())
+        .sum()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ninety_days_unattended_lose_nothing_and_the_database_stops_growing() {
+    let sim = quiet_sim(2_000).await;
+    let dir = tempfile::tempdir().unwrap();
+    // Day 0 begins at midnight UTC (the location is in London: an hour either way).
+    let day0: DateTime<Utc> = Utc::now()
+        .date_naive()
+        .and_hms_opt(0, 0, 0)
+        .unwrap()
+        .and_utc();
+    let clock = ManualClock::new(day0 + Duration::hours(8));
+    let mut kiosk = open(dir.path(), &clock);
+    connect(&kiosk, &sim).await;
+    let members = eligible(&sim);
+    assert!(members.len() >= IN_A_DAY * 3, "{} members", members.len());
+    let at = |t: DateTime<Utc>| {
+        clock.set(t);
+        sim.set_clock_offset(t - Utc::now());
+    };
+
+    let mut welcomed = 0usize;
+    let mut sizes = Vec::new();
+    for day in 0..DAYS {
+        let morning = day0 + Duration::days(day) + Duration::hours(9);
+        // A different crowd each day, from the whole membership.
+        let start = (day as usize * IN_A_DAY) % (members.len() - IN_A_DAY);
+        let crowd = &members[start..start + IN_A_DAY];
+        at(morning);
+        for (i, m) in crowd.iter().enumerate() {
+            clock.set(morning + Duration::seconds(i as i64 * 7));
+            match kiosk.members().tap(*m).unwrap() {
+                TapOutcome::Welcome { .. } => welcomed += 1,
+                other => panic!("day {day}: member {m} did not check in: {other:?}"),
+            }
+        }
+        kiosk.account().sync_once(&fast_sync()).await;
+        at(morning + Duration::hours(8));
+        for m in &crowd[..OUT_BY_HAND] {
+            assert!(
+                matches!(kiosk.members().tap(*m).unwrap(), TapOutcome::Goodbye { .. }),
+                "day {day}: {m} taps out"
+            );
+        }
+        kiosk.account().sync_once(&fast_sync()).await;
+
+        // The night: the line is down, and a few late members tap in anyway.
+        sim.set_outage(true);
+        let night = morning + Duration::hours(13);
+        at(night);
+        for (i, m) in crowd[OUT_BY_HAND..OUT_BY_HAND + AT_NIGHT]
+            .iter()
+            .enumerate()
+        {
+            clock.set(night + Duration::seconds(i as i64 * 7));
+            let _ = kiosk.members().tap(*m).unwrap();
+        }
+        kiosk.account().sync_once(&fast_sync()).await;
+        sim.set_outage(false);
+
+        // Early next morning: auto-checkout, the backlog, the day's housekeeping.
+        at(day0 + Duration::days(day + 1) + Duration::hours(4));
+        let status = kiosk.account().sync_once(&fast_sync()).await;
+        assert_eq!(
+            (status.pending, status.parked),
+            (0, 0),
+            "day {day}: the night's backlog went out: {status:?}"
+        );
+        if day % 10 == 9 {
+            drop(kiosk);
+            kiosk = open(dir.path(), &clock);
+        }
+        sizes.push(on_disk(dir.path()));
+    }
+
+    // Nothing lost, nothing doubled: every check-in the kiosk welcomed is on the server once.
+    let server = sim.checkins();
+    let ids: HashSet<_> = server.iter().map(scenarios::server_identity).collect();
+    assert_eq!(ids.len(), server.len(), "no check-in twice on the server");
+    let night_welcomes = server.len() - welcomed;
+    assert!(
+        night_welcomes <= DAYS as usize * AT_NIGHT,
+        "the server holds the kiosk's {welcomed} day check-ins and at most the night's: {}",
+        server.len()
+    );
+    assert!(server.len() >= welcomed, "every welcome reached the server");
+    assert!(
+        server.iter().all(|c| c.to_time.is_some()),
+        "every visit closed, by hand or by the auto-checkout"
+    );
+
+    let mb = |b: u64| b as f64 / 1_048_576.0;
+    for day in (9..DAYS as usize).step_by(10) {
+        eprintln!("soak: day {:>2}: {:.2} MB on disk", day + 1, mb(sizes[day]));
+    }
+    // Past the 35 days of visits kept, each day's new rows replace a forgotten day's: the file
+    // reuses the freed pages instead of growing.
+    let (at_50, at_90) = (sizes[49], sizes[89]);
+    assert!(
+        at_90 <= at_50 + at_50 / 10,
+        "the database stopped growing after the retention: {:.2} MB at day 50, {:.2} MB at day 90",
+        mb(at_50),
+        mb(at_90)
+    );
+    let (checkins_kept, entries_kept) = kiosk::store::Store::open(&dir.path().join("kiosk.db"))
+        .unwrap()
+        .read(|tx| {
+            Ok::<_, kiosk::StoreError>((
+                tx.checkins_since(scenarios::HOME, day0)?.len(),
+                tx.outbox_count(kiosk::domain::model::OutboxStatus::Done)?,
+            ))
+        })
+        .unwrap();
+    assert!(
+        checkins_kept <= 36 * (IN_A_DAY + AT_NIGHT),
+        "{checkins_kept} check-ins kept: about 35 days' worth"
+    );
+    assert!(
+        entries_kept <= 8 * 2 * (IN_A_DAY + AT_NIGHT) as i64,
+        "{entries_kept} sent entries kept: about a week's worth"
+    );
+}
