@@ -30,6 +30,19 @@ fn open(dir: &std::path::Path, clock: &ManualClock) -> Kiosk {
     .expect("the kiosk opens")
 }
 
+/// This process's resident memory in MB (the kiosk and the simulator both: the simulator
+/// keeps every check-in it was sent).
+fn resident_mb() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("VmRSS:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+        })
+        .map_or(0.0, |kb| kb / 1024.0)
+}
+
 /// The database and its write-ahead log, in bytes.
 fn on_disk(dir: &std::path::Path) -> u64 {
     ["kiosk.db", "kiosk.db-wal"]
@@ -110,7 +123,7 @@ async fn ninety_days_unattended_lose_nothing_and_the_database_stops_growing() {
             drop(kiosk);
             kiosk = open(dir.path(), &clock);
         }
-        sizes.push(on_disk(dir.path()));
+        sizes.push((on_disk(dir.path()), resident_mb()));
     }
 
     // Nothing lost, nothing doubled: every check-in the kiosk welcomed is on the server once.
@@ -131,11 +144,16 @@ async fn ninety_days_unattended_lose_nothing_and_the_database_stops_growing() {
 
     let mb = |b: u64| b as f64 / 1_048_576.0;
     for day in (9..DAYS as usize).step_by(10) {
-        eprintln!("soak: day {:>2}: {:.2} MB on disk", day + 1, mb(sizes[day]));
+        eprintln!(
+            "soak: day {:>2}: {:.2} MB on disk, {:.0} MB resident (kiosk and simulator)",
+            day + 1,
+            mb(sizes[day].0),
+            sizes[day].1
+        );
     }
     // Past the 35 days of visits kept, each day's new rows replace a forgotten day's: the file
     // reuses the freed pages instead of growing.
-    let (at_50, at_90) = (sizes[49], sizes[89]);
+    let (at_50, at_90) = (sizes[49].0, sizes[89].0);
     assert!(
         at_90 <= at_50 + at_50 / 10,
         "the database stopped growing after the retention: {:.2} MB at day 50, {:.2} MB at day 90",
@@ -158,5 +176,77 @@ async fn ninety_days_unattended_lose_nothing_and_the_database_stops_growing() {
     assert!(
         entries_kept <= 8 * 2 * (IN_A_DAY + AT_NIGHT) as i64,
         "{entries_kept} sent entries kept: about a week's worth"
+    );
+}
+
+/// A kiosk that cannot reach Nexudus for 16 days, when a refresh token lives 15: the staff
+/// desk says the login runs out days before it does, taps are taken all along, and once a
+/// staff member logs in again the whole queue goes out, each check-in once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sixteen_days_offline_are_announced_days_before_and_a_staff_login_sends_the_queue_whole() {
+    let sim = quiet_sim(600).await;
+    let dir = tempfile::tempdir().unwrap();
+    let t0 = Utc::now();
+    let clock = ManualClock::new(t0);
+    let kiosk = open(dir.path(), &clock);
+    connect(&kiosk, &sim).await;
+    let members = eligible(&sim);
+    sim.set_outage(true);
+    let mut welcomed = 0;
+    let mut warned_on = None;
+    for day in 1..=16_i64 {
+        let morning = t0 + Duration::days(day);
+        clock.set(morning);
+        sim.set_clock_offset(morning - Utc::now());
+        // Five members a day, different ones each day.
+        let crowd = &members[day as usize * 5..day as usize * 5 + 5];
+        for (i, m) in crowd.iter().enumerate() {
+            clock.set(morning + Duration::seconds(i as i64 * 7));
+            if matches!(kiosk.members().tap(*m).unwrap(), TapOutcome::Welcome { .. }) {
+                welcomed += 1;
+            }
+        }
+        kiosk.account().sync_once(&fast_sync()).await;
+        let health = kiosk.desk().health().unwrap();
+        if health.login_runs_out_soon && warned_on.is_none() {
+            warned_on = Some(day);
+            assert!(
+                health
+                    .to_string()
+                    .contains("unless the kiosk reaches Nexudus before"),
+                "{health}"
+            );
+        }
+    }
+    assert_eq!(
+        warned_on,
+        Some(11),
+        "the desk says so four days before the 15 days run out"
+    );
+    assert_eq!(welcomed, 16 * 5, "every tap taken while offline");
+
+    sim.set_outage(false);
+    let status = kiosk.account().sync_once(&fast_sync()).await;
+    assert_eq!(
+        status.connectivity,
+        kiosk::Connectivity::NeedsLogin,
+        "16 days: the refresh token ran out on the server: {status:?}"
+    );
+    assert!(status.pending > 0 && status.parked == 0, "{status:?}");
+
+    // A staff member logs in again a few minutes later (the clock stands still otherwise: the
+    // entries' retries are due by it): the queue goes out whole.
+    let later = t0 + Duration::days(16) + Duration::minutes(5);
+    clock.set(later);
+    sim.set_clock_offset(later - Utc::now());
+    connect(&kiosk, &sim).await;
+    let status = scenarios::drain(&kiosk, std::time::Duration::from_secs(60)).await;
+    assert_eq!((status.pending, status.parked), (0, 0), "{status:?}");
+    let server = sim.checkins();
+    let ids: HashSet<_> = server.iter().map(scenarios::server_identity).collect();
+    assert_eq!(
+        (server.len(), ids.len()),
+        (welcomed, welcomed),
+        "each check-in of the 16 days once"
     );
 }

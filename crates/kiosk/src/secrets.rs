@@ -153,11 +153,16 @@ impl SecretStore {
             .map_err(|e| file_error(&path, e))
     }
 
-    /// The staged value, if one is there whole.
-    pub fn staged(&self) -> Result<Option<String>, SecretsError> {
+    /// The staged value, if one is there whole, and when it was staged.
+    pub fn staged(&self) -> Result<Option<(String, std::time::SystemTime)>, SecretsError> {
         let Some(path) = self.staged_path() else {
-            return self.get(STAGED_FILE);
+            return Ok(self
+                .get(STAGED_FILE)?
+                .map(|v| (v, std::time::SystemTime::now())));
         };
+        let at = std::fs::metadata(&path)
+            .and_then(|m| m.modified())
+            .unwrap_or_else(|_| std::time::SystemTime::now());
         let text = match std::fs::read_to_string(&path) {
             Ok(text) => text,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
@@ -170,7 +175,7 @@ impl SecretStore {
         if whole.is_none() {
             warn!("a staged session was torn (a power cut?); using the one kept before it");
         }
-        Ok(whole)
+        Ok(whole.map(|v| (v, at)))
     }
 
     /// Forgets the staged value (it is kept durably now, or the session ended).
@@ -316,20 +321,58 @@ pub struct SessionStore(pub std::sync::Arc<SecretStore>);
 const REFRESH_TOKEN: &str = "refresh_token";
 const ACCESS_TOKEN: &str = "access_token";
 
+/// A refresh token as kept: `UNIX_SECONDS TOKEN`, the time it was granted first (an older
+/// kiosk kept the token alone: no time then).
+fn kept_refresh(text: &str) -> (Option<std::time::SystemTime>, &str) {
+    match text.split_once(' ') {
+        Some((secs, token)) if !secs.is_empty() && secs.bytes().all(|b| b.is_ascii_digit()) => (
+            secs.parse::<u64>()
+                .ok()
+                .map(|s| std::time::UNIX_EPOCH + std::time::Duration::from_secs(s)),
+            token,
+        ),
+        _ => (None, text),
+    }
+}
+
+impl SessionStore {
+    /// When the kept refresh token was granted (Nexudus gives it 15 days), if known.
+    pub fn granted_at(&self) -> Result<Option<std::time::SystemTime>, SecretsError> {
+        if let Some((_, at)) = self.0.staged()? {
+            return Ok(Some(at));
+        }
+        Ok(self
+            .0
+            .get(REFRESH_TOKEN)?
+            .and_then(|text| kept_refresh(&text).0))
+    }
+
+    fn keep(&self, token: &str, granted: std::time::SystemTime) -> Result<(), SecretsError> {
+        let secs = granted
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs())
+            .unwrap_or_default();
+        self.0.set(REFRESH_TOKEN, &format!("{secs} {token}"))
+    }
+}
+
 impl TokenStore for SessionStore {
     /// A token staged by a run killed before it kept it durably is the newest: it is kept
     /// now, and used.
     fn load(&self) -> Result<Option<Secret>, StoreError> {
-        if let Some(staged) = self.0.staged()? {
-            self.0.set(REFRESH_TOKEN, &staged)?;
+        if let Some((staged, at)) = self.0.staged()? {
+            self.keep(&staged, at)?;
             self.0.unstage()?;
             return Ok(Some(Secret::new(staged)));
         }
-        Ok(self.0.get(REFRESH_TOKEN)?.map(Secret::new))
+        Ok(self
+            .0
+            .get(REFRESH_TOKEN)?
+            .map(|text| Secret::new(kept_refresh(&text).1)))
     }
 
     fn save(&self, token: &Secret) -> Result<(), StoreError> {
-        self.0.set(REFRESH_TOKEN, token.expose())?;
+        self.keep(token.expose(), std::time::SystemTime::now())?;
         Ok(self.0.unstage()?)
     }
 
@@ -411,8 +454,17 @@ mod tests {
             "kept durably at the next start, and no longer staged"
         );
         assert_eq!(
-            reopened.0.get(REFRESH_TOKEN).unwrap().as_deref(),
+            reopened
+                .0
+                .get(REFRESH_TOKEN)
+                .unwrap()
+                .map(|t| kept_refresh(&t).1.to_owned())
+                .as_deref(),
             Some("renewed")
+        );
+        assert!(
+            reopened.granted_at().unwrap().is_some(),
+            "and when it was granted"
         );
 
         // A power cut tore the staged write: the durable one is used.
@@ -425,6 +477,23 @@ mod tests {
         reopened.stage(&Secret::new("again")).unwrap();
         reopened.clear().unwrap();
         assert!(reopened.load().unwrap().is_none());
+    }
+
+    #[test]
+    fn a_refresh_token_kept_by_an_older_kiosk_reads_without_its_time() {
+        let dir = tempfile::tempdir().unwrap();
+        let secrets = std::sync::Arc::new(SecretStore::file(dir.path()));
+        secrets.set(REFRESH_TOKEN, "legacy-token").unwrap();
+        let sessions = SessionStore(secrets);
+        assert_eq!(loaded(&sessions).as_deref(), Some("legacy-token"));
+        assert_eq!(sessions.granted_at().unwrap(), None);
+        sessions.save(&Secret::new("new-token")).unwrap();
+        assert_eq!(loaded(&sessions).as_deref(), Some("new-token"));
+        let at = sessions
+            .granted_at()
+            .unwrap()
+            .expect("kept with its time now");
+        assert!(at.elapsed().unwrap_or_default() < std::time::Duration::from_secs(60));
     }
 
     #[test]

@@ -175,7 +175,16 @@ database_bytes: number, version: string,
 /**
  * The account's records that did not read (each costs only itself): fixed in Nexudus.
  */
-unread: Array<UnreadRecord>, };
+unread: Array<UnreadRecord>, 
+/**
+ * When the Nexudus login runs out unless the kiosk renews it before ([`LOGIN_LIVES`] after
+ * its last renewal), where known.
+ */
+login_good_until: string | null, 
+/**
+ * It runs out within [`LOGIN_WARNING`] and the kiosk cannot reach Nexudus to renew it.
+ */
+login_runs_out_soon: boolean, };
 
 export type Seen = { "kind": "this_kiosk" } | { "kind": "running_kiosk", at: string, } | { "kind": "not_running", at: string | null, stopped_cleanly: boolean, };
 

@@ -199,6 +199,30 @@ pub struct RollCall {
     pub people: Vec<Presence>,
 }
 
+/// How long a refresh token lives unrenewed: "Refresh tokens live 15 days" (docs/nexudus-api.md,
+/// section 1). The kiosk renews it whenever its access token runs out, so only a kiosk that
+/// cannot reach Nexudus for that long loses its login.
+pub const LOGIN_LIVES: Duration = Duration::days(15);
+
+/// How long before its login runs out an offline kiosk says so on the desk.
+pub const LOGIN_WARNING: Duration = Duration::days(4);
+
+/// Whether the desk warns that the login runs out soon: a kiosk that reaches Nexudus renews it
+/// by itself, one that does not loses it at `good_until`.
+pub fn login_runs_out_soon(
+    good_until: Option<DateTime<Utc>>,
+    connectivity: Connectivity,
+    now: DateTime<Utc>,
+) -> bool {
+    good_until.is_some_and(|until| {
+        until - now <= LOGIN_WARNING
+            && !matches!(
+                connectivity,
+                Connectivity::Online | Connectivity::NotConfigured
+            )
+    })
+}
+
 /// This kiosk's health, for staff and for `kiosk status`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct Health {
@@ -220,6 +244,11 @@ pub struct Health {
     pub version: String,
     /// The account's records that did not read (each costs only itself): fixed in Nexudus.
     pub unread: Vec<UnreadRecord>,
+    /// When the Nexudus login runs out unless the kiosk renews it before ([`LOGIN_LIVES`] after
+    /// its last renewal), where known.
+    pub login_good_until: Option<DateTime<Utc>>,
+    /// It runs out within [`LOGIN_WARNING`] and the kiosk cannot reach Nexudus to renew it.
+    pub login_runs_out_soon: bool,
 }
 
 impl std::fmt::Display for Health {
@@ -238,6 +267,19 @@ impl std::fmt::Display for Health {
         match self.last_sync {
             Some(at) => writeln!(f, "last sync:    {}", at.format("%Y-%m-%d %H:%M:%S UTC"))?,
             None => writeln!(f, "last sync:    never")?,
+        }
+        if let Some(until) = self.login_good_until {
+            writeln!(
+                f,
+                "login:        good until {}{}",
+                until.format("%Y-%m-%d %H:%M UTC"),
+                if self.login_runs_out_soon {
+                    " unless the kiosk reaches Nexudus before: after that a staff member logs in \
+                     again (taps keep being taken)"
+                } else {
+                    " (renewed by itself while online)"
+                }
+            )?;
         }
         writeln!(
             f,

@@ -16,8 +16,8 @@ use std::sync::{Arc, Mutex};
 
 use super::{Members, Staff};
 use crate::domain::desk_views::{
-    Advice, FailedLine, Health, How, Movement, Occupancy, ParkedLine, Peak, Presence, RollCall,
-    Today, Visit, average, by_hour, peak, today_at,
+    Advice, FailedLine, Health, How, LOGIN_LIVES, Movement, Occupancy, ParkedLine, Peak, Presence,
+    RollCall, Today, Visit, average, by_hour, login_runs_out_soon, peak, today_at,
 };
 use crate::domain::model::OutboxStatus;
 use crate::domain::settings::Location;
@@ -358,7 +358,15 @@ impl Desk {
                 .map(|m| m.len())
                 .sum()
         });
+        let login_good_until =
+            crate::secrets::SessionStore(std::sync::Arc::clone(&self.shared.secrets))
+                .granted_at()
+                .ok()
+                .flatten()
+                .map(|at| DateTime::<Utc>::from(at) + LOGIN_LIVES);
         Ok(Health {
+            login_good_until,
+            login_runs_out_soon: login_runs_out_soon(login_good_until, connectivity, now),
             at: now,
             seen,
             connectivity,

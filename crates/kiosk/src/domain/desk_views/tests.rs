@@ -131,6 +131,8 @@ fn kiosk_status_prints_one_fact_a_line_with_the_budget() {
             first_seen: at(9, 0),
             last_seen: at(9, 0),
         }],
+        login_good_until: Some(at(9, 0) + LOGIN_LIVES),
+        login_runs_out_soon: false,
     };
     let text = health.to_string();
     assert!(
@@ -147,6 +149,10 @@ fn kiosk_status_prints_one_fact_a_line_with_the_budget() {
         "{text}"
     );
     assert!(text.contains("2 pending, 1 parked"), "{text}");
+    assert!(
+        text.contains("login:        good until 2025-07-16 08:00 UTC (renewed by itself"),
+        "{text}"
+    );
     assert!(
         text.contains("120 of 5000 in the last hour, 900 in the last day"),
         "{text}"
@@ -167,4 +173,25 @@ fn a_check_in_made_elsewhere_is_named_by_its_source() {
     row.origin = Origin::Kiosk;
     row.method = "staff".into();
     assert_eq!(How::of(&row), How::Staff);
+}
+
+#[test]
+fn the_desk_warns_of_a_login_running_out_only_when_the_kiosk_cannot_renew_it() {
+    let now = at(9, 0);
+    let soon = Some(now + Duration::days(3));
+    assert!(login_runs_out_soon(soon, Connectivity::Offline, now));
+    assert!(login_runs_out_soon(soon, Connectivity::Throttled, now));
+    assert!(
+        !login_runs_out_soon(soon, Connectivity::Online, now),
+        "online, it renews by itself"
+    );
+    assert!(!login_runs_out_soon(
+        Some(now + Duration::days(5)),
+        Connectivity::Offline,
+        now
+    ));
+    assert!(
+        !login_runs_out_soon(None, Connectivity::Offline, now),
+        "unknown: nothing said"
+    );
 }
