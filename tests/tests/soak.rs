@@ -1,6 +1,7 @@
 //! Ninety days unattended at one location (issue 25, point 5), on a fast clock: 2,000
-//! members, a working day of taps in and out, a nightly outage with taps made during it, the
-//! day's syncs, auto-checkout, and a restart every ten days. Every check-in reaches the server
+//! members, a working day of taps in and out, three invited guests signing in and out, a
+//! nightly outage with taps made during it, the day's syncs, auto-checkout, and a restart
+//! every ten days. Every check-in reaches the server
 //! once; the database (with its write-ahead log) stops growing once the oldest day is past its
 //! retention; the queue's sent entries and old visits are forgotten by the documented
 //! retention (`store::retention`). The size per simulated day is printed for docs/.
@@ -9,9 +10,11 @@ use std::collections::HashSet;
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
+use kiosk::domain::attempts::Caller;
 use kiosk::domain::clock::ManualClock;
+use kiosk::services::VisitorOutcome;
 use kiosk::{Kiosk, TapOutcome};
-use nexudus::Limits;
+use nexudus::{Limits, VisitorWrite};
 use scenarios::{connect, eligible, fast_sync, kiosk_config, quiet_sim};
 
 const DAYS: i64 = 90;
@@ -21,6 +24,8 @@ const IN_A_DAY: usize = 80;
 const OUT_BY_HAND: usize = 50;
 /// Taps made during the nightly outage.
 const AT_NIGHT: usize = 4;
+/// Guests reception invites for each day.
+const GUESTS: i64 = 3;
 
 fn open(dir: &std::path::Path, clock: &ManualClock) -> Kiosk {
     Kiosk::open(kiosk::KioskConfig {
@@ -72,10 +77,23 @@ async fn ninety_days_unattended_lose_nothing_and_the_database_stops_growing() {
         sim.set_clock_offset(t - Utc::now());
     };
 
+    let reception = scenarios::other_client_with(&sim, "reception", Limits::unlimited()).await;
     let mut welcomed = 0usize;
     let mut sizes = Vec::new();
     for day in 0..DAYS {
         let morning = day0 + Duration::days(day) + Duration::hours(9);
+        at(morning - Duration::hours(2));
+        let codes: Vec<String> = (0..GUESTS).map(|g| format!("S{day:03}{g}")).collect();
+        for (g, code) in codes.iter().enumerate() {
+            let mut invite = VisitorWrite::new(
+                scenarios::HOME,
+                format!("Guest {day}-{g}"),
+                format!("guest{day}x{g}@example.com"),
+                morning + Duration::hours(g as i64 + 1),
+            );
+            invite.visitor_code = Some(code.clone());
+            reception.create_visitor(&invite).await.unwrap();
+        }
         // A different crowd each day, from the whole membership.
         let start = (day as usize * IN_A_DAY) % (members.len() - IN_A_DAY);
         let crowd = &members[start..start + IN_A_DAY];
@@ -88,7 +106,21 @@ async fn ninety_days_unattended_lose_nothing_and_the_database_stops_growing() {
             }
         }
         kiosk.account().sync_once(&fast_sync()).await;
+        for code in &codes {
+            let arrived = kiosk
+                .visitors()
+                .sign_in_looking_up(Caller::Screen, code)
+                .await
+                .unwrap();
+            assert!(
+                matches!(arrived, VisitorOutcome::Arrived { .. }),
+                "day {day}: guest {code}: {arrived:?}"
+            );
+        }
         at(morning + Duration::hours(8));
+        for code in &codes {
+            kiosk.visitors().sign_out(Caller::Screen, code).unwrap();
+        }
         for m in &crowd[..OUT_BY_HAND] {
             assert!(
                 matches!(kiosk.members().tap(*m).unwrap(), TapOutcome::Goodbye { .. }),
@@ -140,6 +172,16 @@ async fn ninety_days_unattended_lose_nothing_and_the_database_stops_growing() {
     assert!(
         server.iter().all(|c| c.to_time.is_some()),
         "every visit closed, by hand or by the auto-checkout"
+    );
+    let guests: Vec<_> = sim
+        .visitors()
+        .into_iter()
+        .filter(|v| v.full_name.starts_with("Guest "))
+        .collect();
+    assert_eq!(guests.len(), (DAYS * GUESTS) as usize);
+    assert!(
+        guests.iter().all(|v| v.arrived && v.arrival_date.is_some()),
+        "every guest's arrival reached Nexudus"
     );
 
     let mb = |b: u64| b as f64 / 1_048_576.0;
