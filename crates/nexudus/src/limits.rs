@@ -42,7 +42,7 @@ impl Rate {
     /// `jitter`: how much later than it left a request may reach the server (the network, a
     /// busy server): what the server counts is their arrival, so the requests of a window of
     /// `per` at the server left within `per + jitter`.
-    fn quota(self, jitter: Duration) -> Option<Quota> {
+    fn quota(self, jitter: Duration) -> Option<(Quota, Duration)> {
         let count = NonZeroU32::new(self.count)?;
         let burst = NonZeroU32::new(self.burst.clamp(1, count.get()))?;
         // With a burst b and a spacing T, a window of length W holds at most b + W/T requests:
@@ -50,7 +50,7 @@ impl Rate {
         // the window once; added to every spacing instead, it made a minute's 100 requests
         // 10 s slower than the limit asks (issue 24: a first load 23% over the floor).
         let interval = (self.per + jitter).mul_f64(1.02) / (count.get() - burst.get() + 1);
-        Quota::with_period(interval).map(|q| q.allow_burst(burst))
+        Quota::with_period(interval).map(|q| (q.allow_burst(burst), interval))
     }
 }
 
@@ -131,7 +131,41 @@ pub trait SendJournal: Send + Sync + std::fmt::Debug {
 #[derive(Debug)]
 struct Limit {
     rate: Rate,
+    /// The spacing once the burst is spent.
+    interval: Duration,
     gcra: DefaultDirectRateLimiter,
+}
+
+impl Limit {
+    /// How much of the burst the requests of `history` still hold now, replayed through the
+    /// GCRA this limit is: each one moves the theoretical arrival time one interval on from
+    /// the later of itself and the previous one; what lies beyond now is still in use. Each
+    /// second's requests count as sent at its end (the later, the more they hold).
+    fn held_by(&self, history: &[SentBefore], writes_only: bool) -> u32 {
+        let step = self.interval.as_secs_f64();
+        let mut oldest_first: Vec<&SentBefore> = history.iter().collect();
+        oldest_first.sort_by_key(|s| std::cmp::Reverse(s.ago));
+        // Seconds relative to now (the past negative).
+        let mut tat = f64::NEG_INFINITY;
+        for sent in oldest_first {
+            let n = if writes_only { sent.writes } else { sent.all };
+            if n > 0 {
+                let at = (1.0 - sent.ago.as_secs_f64()).min(0.0);
+                tat = tat.max(at) + f64::from(n) * step;
+            }
+        }
+        let burst = self.rate.burst.clamp(1, self.rate.count);
+        if tat <= 0.0 {
+            return 0;
+        }
+        #[allow(
+            clippy::cast_possible_truncation,
+            clippy::cast_sign_loss,
+            reason = "capped"
+        )]
+        let held = (tat / step).ceil().min(f64::from(burst)) as u32;
+        held
+    }
 }
 
 /// The client-side limits of one kiosk: shared by every client it makes (a new login must not
@@ -141,7 +175,6 @@ pub struct Limiter {
     writes: Vec<Limit>,
     all: Vec<Limit>,
     max_wait: Duration,
-    jitter: Duration,
     clock: DefaultClock,
     /// One request passes the limits at a time, so the last check stays right before its send.
     gate: tokio::sync::Mutex<()>,
@@ -153,8 +186,9 @@ impl Limiter {
             rates
                 .iter()
                 .filter_map(|r| {
-                    r.quota(limits.jitter).map(|q| Limit {
+                    r.quota(limits.jitter).map(|(q, interval)| Limit {
                         rate: *r,
+                        interval,
                         gcra: RateLimiter::direct(q),
                     })
                 })
@@ -164,31 +198,20 @@ impl Limiter {
             writes: build(&limits.writes),
             all: build(&limits.all),
             max_wait: limits.max_wait,
-            jitter: limits.jitter,
             clock: DefaultClock::default(),
             gate: tokio::sync::Mutex::new(()),
         }
     }
 
     /// Takes into account what an earlier run sent, so that a restart (a crash loop, a power
-    /// cut) does not begin with a full burst the server has already counted. For each limit of
-    /// `count` per `per` with a burst `b`, the `k` requests sent within the last `per` (widened
-    /// by the jitter and a second, the history's grain) use up `min(k, b)` of the burst. Any
-    /// window across the restart then holds at most the `k` from before plus `b - min(k, b)`
-    /// new at once plus the spaced ones: within `count`, as in one run.
+    /// cut) does not begin with a full burst the server has already counted: each limit starts
+    /// as it would stand had the earlier run never stopped (its requests replayed through the
+    /// limit: [`Limit::held_by`]). Any window across the restart then holds what one run's
+    /// would: within the count. A start hours after the last request has its whole burst.
     pub fn resume(&self, history: &[SentBefore]) {
-        let used = |limit: &Limit, writes_only: bool| -> u32 {
-            let window = limit.rate.per + self.jitter + Duration::from_secs(1);
-            let sent: u32 = history
-                .iter()
-                .filter(|s| s.ago < window)
-                .map(|s| if writes_only { s.writes } else { s.all })
-                .sum();
-            sent.min(limit.rate.burst.clamp(1, limit.rate.count))
-        };
         for (limits, writes_only) in [(&self.writes, true), (&self.all, false)] {
             for limit in limits {
-                if let Some(n) = NonZeroU32::new(used(limit, writes_only)) {
+                if let Some(n) = NonZeroU32::new(limit.held_by(history, writes_only)) {
                     // Within the burst, so always within capacity; a fresh limiter lets it.
                     let _ = limit.gcra.check_n(n);
                 }
@@ -230,6 +253,30 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_busy_days_writes_hold_what_one_long_run_would_hold_not_the_whole_burst() {
+        // 2,000 writes over the last day, one every 43 s: a run that never stopped would have
+        // refilled most of the day's burst between them.
+        let limiter = Limiter::new(&Limits::default());
+        let history: Vec<SentBefore> = (0..2_000_u64)
+            .map(|i| SentBefore {
+                ago: Duration::from_secs(86_000 - i * 43),
+                all: 1,
+                writes: 1,
+            })
+            .collect();
+        let day = limiter
+            .writes
+            .iter()
+            .find(|l| l.rate.per == Duration::from_secs(24 * 3600))
+            .unwrap();
+        let held = day.held_by(&history, true);
+        assert!(
+            (700..900).contains(&held),
+            "{held} of the burst of 1,250 held (2,000 sent less the 1,226 a day refills), not all of it"
+        );
+    }
+
+    #[test]
     fn a_restarted_limiter_starts_with_what_is_left_of_its_bursts_not_full_ones() {
         const MINUTE: Duration = Duration::from_secs(60);
         let limits = Limits {
@@ -245,7 +292,33 @@ mod tests {
             }
             n
         };
-        // Fifteen reads and one write in the last half minute, before the restart.
+        // Twenty reads two seconds ago and a write just now, before the restart.
+        let limiter = Limiter::new(&limits);
+        limiter.resume(&[
+            SentBefore {
+                ago: Duration::from_secs(2),
+                all: 20,
+                writes: 0,
+            },
+            SentBefore {
+                ago: Duration::from_millis(500),
+                all: 1,
+                writes: 1,
+            },
+        ]);
+        assert_eq!(
+            free(&limiter.all),
+            0,
+            "the burst was spent a moment ago and has not refilled"
+        );
+        assert_eq!(
+            free(&limiter.writes),
+            0,
+            "the write's one-at-a-time slot is used"
+        );
+
+        // Sixteen over the last half minute, at about the spacing: the burst has refilled, as
+        // it would have in a run that never stopped.
         let limiter = Limiter::new(&limits);
         limiter.resume(&[
             SentBefore {
@@ -259,12 +332,8 @@ mod tests {
                 writes: 0,
             },
         ]);
-        assert_eq!(free(&limiter.all), 4, "20 at once, 16 of them already sent");
-        assert_eq!(
-            free(&limiter.writes),
-            0,
-            "the write's one-at-a-time slot is used"
-        );
+        assert_eq!(free(&limiter.all), 20);
+        assert_eq!(free(&limiter.writes), 1);
 
         // A crash loop sent more than the burst: none is left, the rest is spaced.
         let limiter = Limiter::new(&limits);
@@ -345,7 +414,7 @@ mod tests {
         ] {
             let clock = FakeRelativeClock::default();
             let limiter = RateLimiter::direct_with_clock(
-                rate.quota(Duration::ZERO).expect("a quota"),
+                rate.quota(Duration::ZERO).expect("a quota").0,
                 clock.clone(),
             );
             let step = rate.per / (rate.count * 4);
@@ -386,7 +455,7 @@ mod tests {
         let jitter = Duration::from_millis(100);
         let clock = FakeRelativeClock::default();
         let limiter =
-            RateLimiter::direct_with_clock(rate.quota(jitter).expect("a quota"), clock.clone());
+            RateLimiter::direct_with_clock(rate.quota(jitter).expect("a quota").0, clock.clone());
         let step = Duration::from_millis(10);
         let mut sent: Vec<Duration> = Vec::new();
         let mut now = Duration::ZERO;
