@@ -22,6 +22,8 @@ export class KioskState {
   /** Counts the core's events: views that read on their own (the staff desk, the walk-ins'
    * strip) read again when it moves, on this one stream rather than one of their own. */
   changes = $state(0);
+  /** Counts the times the core read the account's locations anew (the staff panel's picker). */
+  locationsRead = $state(0);
 
   /** The grid read again after a background change, once the screen is quiet (quiet.ts). */
   private readonly gridWhenQuiet = new WhenQuiet(() => void this.loadGrid(), 1000);
@@ -73,6 +75,10 @@ export class KioskState {
       case 'members_changed':
         this.gridWhenQuiet.request();
         this.onMembersChanged();
+        break;
+      case 'locations_changed':
+        // The staff panel's picker follows it (a login just read the account's locations).
+        this.locationsRead++;
         break;
       case 'settings_changed':
         void this.loadSettings().then(this.loadGrid).then(this.loadStatus).then(this.loadLogo);

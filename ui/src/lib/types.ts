@@ -345,7 +345,7 @@ export type PrivacyMode = "full_name" | "first_name_initial" | "initials" | "sea
 
 export type AutoCheckoutRule = { "kind": "cut_off", hour: number, minute: number, } | { "kind": "after_hours", hours: number, };
 
-export type Event = { "type": "tapped", member_id: number, outcome: TapOutcome, } | { "type": "sync_progress", pending: number, parked: number, } | { "type": "connectivity", state: Connectivity, } | { "type": "synced", at: string, } | { "type": "members_changed" } | { "type": "settings_changed" } | { "type": "device_revoked", device_id: number, };
+export type Event = { "type": "tapped", member_id: number, outcome: TapOutcome, } | { "type": "sync_progress", pending: number, parked: number, } | { "type": "connectivity", state: Connectivity, } | { "type": "synced", at: string, } | { "type": "members_changed" } | { "type": "settings_changed" } | { "type": "locations_changed" } | { "type": "device_revoked", device_id: number, };
 
 export type QueueItem = { entry: OutboxEntry, member_id: number | null, member_name: string | null, 
 /**

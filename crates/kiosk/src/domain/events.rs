@@ -28,6 +28,9 @@ pub enum Event {
     /// The member cache or today's check-ins changed: reload the grid.
     MembersChanged,
     SettingsChanged,
+    /// The account's locations were read and differ from before: the staff panel's picker
+    /// reads them again.
+    LocationsChanged,
     /// Staff revoked a paired tablet: its event stream ends, its calls are refused.
     DeviceRevoked {
         device_id: i64,

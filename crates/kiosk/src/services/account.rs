@@ -11,7 +11,7 @@ use crate::domain::unread::UnreadRecord;
 use crate::domain::views::{Connectivity, Status};
 use crate::error::KioskError;
 use crate::shared::Shared;
-use crate::store::SettingKey;
+use crate::store::{SettingKey, StateKey};
 use crate::sync::{SyncHandle, SyncOptions};
 
 /// The account, the status and the settings. Cheap to clone; every clone is the same.
@@ -46,8 +46,13 @@ impl Account {
         password: &nexudus::Secret,
         totp: Option<&str>,
     ) -> Result<(), KioskError> {
-        self.connect(base_url.unwrap_or(NEXUDUS_BASE_URL), email, password, totp)
-            .await?;
+        // Left blank, the address is the one this kiosk was started with (`kiosk serve
+        // --api-base`), else the account's last, else Nexudus's own.
+        let base = match base_url.map(str::trim).filter(|b| !b.is_empty()) {
+            Some(base) => base.to_owned(),
+            None => self.default_base()?,
+        };
+        self.connect(&base, email, password, totp).await?;
         let now = self.shared.clock.now();
         self.shared.store.write(|tx| {
             tx.audit(
@@ -57,6 +62,18 @@ impl Account {
             )
         })?;
         Ok(())
+    }
+
+    /// Where a login goes when staff leave the address blank.
+    fn default_base(&self) -> Result<String, KioskError> {
+        if let Some(base) = self.shared.config.api_base_override.clone() {
+            return Ok(base);
+        }
+        let last = self
+            .shared
+            .store
+            .read(|tx| tx.get_setting(SettingKey::ApiBase))?;
+        Ok(last.unwrap_or_else(|| NEXUDUS_BASE_URL.to_owned()))
     }
 
     /// Logs in without the staff PIN: for demo mode, which signs in to its own simulator.
@@ -72,10 +89,16 @@ impl Account {
         let now = self.shared.clock.now();
         self.shared.store.write(|tx| {
             tx.set_setting(SettingKey::ApiBase, base_url)?;
+            // A login reads the account afresh (it may be another account): its locations at
+            // once, for the picker, and every member.
+            tx.delete_state(StateKey::MembersFullAt)?;
             tx.audit(now, "login", &format!("{email} at {base_url}"))
         })?;
         *self.shared.api.write().unwrap() = Some(Arc::new(client));
         self.shared.set_connectivity(Connectivity::Online);
+        self.shared
+            .pull_now
+            .store(true, std::sync::atomic::Ordering::SeqCst);
         self.shared.nudge.notify_one();
         Ok(())
     }

@@ -76,18 +76,22 @@ impl SyncEngine {
             optional(api.simple_time_zones().try_collect().await)?
         };
         let teams: Vec<nexudus::Team> = optional(api.teams().try_collect().await)?;
-        let rows = self.shared.store.write(|tx| {
+        let (rows, changed) = self.shared.store.write(|tx| {
             let known = tx.locations()?;
             let rows = wire::locations(&locations, &zones, &known);
-            if !rows.is_empty() {
+            let changed = !rows.is_empty() && rows != known;
+            if changed {
                 tx.replace_locations(&rows)?;
             }
             if !teams.is_empty() {
                 let rows: Vec<_> = teams.iter().map(|t| (t.id, t.name.clone())).collect();
                 tx.replace_teams(&rows)?;
             }
-            Ok::<_, StoreError>(rows)
+            Ok::<_, StoreError>((rows, changed))
         })?;
+        if changed {
+            self.shared.emit(Event::LocationsChanged);
+        }
         self.follow_location_zone(&rows)?;
         Ok(())
     }
