@@ -119,7 +119,8 @@ struct Serve {
     /// The demo simulator's port (0: any free one).
     #[arg(long, default_value_t = 0)]
     sim_port: u16,
-    /// The built UI (ui/dist).
+    /// A built UI to serve instead of the one inside the binary, where it exists (the
+    /// repository's ui/dist by default, so a rebuilt UI shows without a new binary).
     #[arg(long, env = "KIOSK_UI_DIR", default_value = "ui/dist")]
     ui_dir: PathBuf,
 }

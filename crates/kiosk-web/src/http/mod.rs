@@ -170,6 +170,7 @@ pub fn router(state: AppState, ui_dir: Option<PathBuf>) -> Router {
                     .fallback(tower_http::services::ServeFile::new(dir.join("index.html"))),
             );
         }
+        None if BuiltUi::get(INDEX).is_some() => app = app.fallback(built_ui),
         None => {
             app = app.fallback(|| async {
                 (
@@ -237,6 +238,34 @@ fn read_body(headers: &HeaderMap, body: &[u8]) -> Result<serde_json::Value, Resp
         )))
         .into_response()
     })
+}
+
+/// The UI as it was built when this binary was (issue 26): `kiosk serve` started anywhere
+/// needs nothing beside it. A folder given with `--ui-dir` (the repository's `ui/dist` by
+/// default) is served instead where it exists, so a rebuilt UI shows without a new binary.
+#[derive(rust_embed::Embed)]
+#[folder = "../../ui/dist/"]
+#[allow_missing = true]
+struct BuiltUi;
+
+const INDEX: &str = "index.html";
+
+/// A file of the built UI; any other path is the UI's page (its router reads the path).
+async fn built_ui(uri: axum::http::Uri) -> Response {
+    let path = uri.path().trim_start_matches('/');
+    let (file, kind) = match BuiltUi::get(path).filter(|_| !path.is_empty()) {
+        Some(file) => {
+            let kind = file.metadata.mimetype().to_owned();
+            (file, kind)
+        }
+        None => match BuiltUi::get(INDEX) {
+            Some(file) => (file, "text/html; charset=utf-8".to_owned()),
+            None => return StatusCode::NOT_FOUND.into_response(),
+        },
+    };
+    let kind = HeaderValue::from_str(&kind)
+        .unwrap_or_else(|_| HeaderValue::from_static("application/octet-stream"));
+    ([(header::CONTENT_TYPE, kind)], file.data.into_owned()).into_response()
 }
 
 /// Any kiosk call: `POST` with its arguments as a JSON object (empty for none), or `GET` for a
