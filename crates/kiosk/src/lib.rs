@@ -10,6 +10,7 @@ pub mod config;
 pub mod doctor;
 pub mod domain;
 pub mod error;
+mod limits;
 pub mod secrets;
 pub mod services;
 mod shared;

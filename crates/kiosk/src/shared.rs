@@ -62,7 +62,7 @@ pub(crate) struct Shared {
     /// Requests sent to Nexudus lately, by every client this kiosk made.
     pub requests: Arc<nexudus::RequestCounter>,
     /// The rate limits, shared by every client this kiosk makes and resumed from what the last
-    /// run sent ([`crate::store::resumed_limiter`]).
+    /// run sent ([`crate::limits`]).
     pub limiter: Arc<nexudus::Limiter>,
     /// This process runs the sync engine: its view is the kiosk's, and it saves it
     /// ([`Shared::beat`]) for `kiosk status` in another process.
@@ -115,7 +115,7 @@ impl Shared {
             None => Store::in_memory()?,
         };
         let store = Arc::new(store);
-        let limiter = Arc::new(crate::store::resumed_limiter(&store, &config.limits)?);
+        let limiter = Arc::new(crate::limits::resumed_limiter(&store, &config.limits)?);
         let secrets = match (&config.secrets, &config.data_dir) {
             (Some(s), _) => Arc::clone(s),
             (None, Some(dir)) => Arc::new(SecretStore::open(dir)),
@@ -242,7 +242,6 @@ impl Shared {
             at: Some(self.clock.now()),
             running,
             connectivity: link.connectivity,
-            since: link.since,
             last_sync: link.last_sync,
             last_hour: sent.last_hour,
             last_day: sent.last_day,
@@ -368,14 +367,13 @@ impl Shared {
     pub fn build_client(&self, base_url: &str) -> Result<nexudus::Client, KioskError> {
         let mut cfg = nexudus::ClientConfig::new(base_url)?;
         cfg.client_id = Some(self.client_id.clone());
-        cfg.limits = self.config.limits.clone();
         cfg.timeout = self.config.request_timeout;
         cfg.counter = Arc::clone(&self.requests);
+        // The kiosk's one limiter (built from `config.limits` at open), not one of the client's.
         cfg.limiter = Some(Arc::clone(&self.limiter));
         // Without limits (a test, a benchmark) there is nothing for a restart to resume.
-        let limited = !(self.config.limits.all.is_empty() && self.config.limits.writes.is_empty());
-        cfg.journal = limited.then(|| {
-            Arc::new(crate::store::SentJournal::new(Arc::clone(&self.store)))
+        cfg.journal = (!self.config.limits.is_unlimited()).then(|| {
+            Arc::new(crate::limits::SentJournal::new(Arc::clone(&self.store)))
                 as Arc<dyn nexudus::SendJournal>
         });
         Ok(nexudus::Client::new(

@@ -99,6 +99,11 @@ impl Default for Limits {
 }
 
 impl Limits {
+    /// Whether these are no limits at all ([`Limits::unlimited`]).
+    pub fn is_unlimited(&self) -> bool {
+        self.writes.is_empty() && self.all.is_empty()
+    }
+
     /// No client-side limits (the server may still throttle).
     pub fn unlimited() -> Self {
         Self {

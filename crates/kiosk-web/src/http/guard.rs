@@ -191,16 +191,23 @@ pub(super) async fn identify(
     }
 }
 
-/// `/api`, `/api/`, `/API/STATUS` or `/Api/x` is no page of the UI and no call (calls are
-/// lower case and named): a JSON 404 rather than the UI's index.html, which would answer 200
-/// to anything.
-pub(super) async fn api_paths(request: Request, next: Next) -> Response {
-    let path = request.uri().path();
+/// Whether `path` is under `/api` (any case) but names no call: a call is one lower-case
+/// segment, `/api/{call}`, so `/api`, `/api/`, `/API/STATUS` and `/api/tap/nope` are none.
+fn names_no_call(path: &str) -> bool {
     let api_like = path
         .get(..4)
         .is_some_and(|p| p.eq_ignore_ascii_case("/api"))
         && matches!(path.as_bytes().get(4), None | Some(b'/'));
-    if api_like && (!path.starts_with("/api/") || path == "/api/") {
+    api_like
+        && path
+            .strip_prefix("/api/")
+            .is_none_or(|call| call.is_empty() || call.contains('/'))
+}
+
+/// A path under `/api` that names no call is a JSON 404, never the UI's index.html (which
+/// would answer 200 to anything).
+pub(super) async fn api_paths(request: Request, next: Next) -> Response {
+    if names_no_call(request.uri().path()) {
         return refuse(
             StatusCode::NOT_FOUND,
             ErrorCode::NotFound,
@@ -279,6 +286,30 @@ mod tests {
             "[::1",
         ] {
             assert!(!host_allowed(foreign, &names), "{foreign}");
+        }
+    }
+
+    #[test]
+    fn only_one_lower_case_segment_under_api_names_a_call() {
+        for none in [
+            "/api",
+            "/api/",
+            "/API/STATUS",
+            "/Api/tap",
+            "/api/tap/nope",
+            "/api/staff/queue/1",
+        ] {
+            assert!(names_no_call(none), "{none}");
+        }
+        for path in [
+            "/api/status",
+            "/api/events",
+            "/api/nope",
+            "/",
+            "/desk",
+            "/apiary",
+        ] {
+            assert!(!names_no_call(path), "{path}");
         }
     }
 

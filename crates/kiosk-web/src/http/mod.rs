@@ -22,7 +22,7 @@ use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware;
 use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{any, get, post};
+use axum::routing::{get, post};
 use axum::{Json, Router};
 use kiosk::domain::attempts::Caller;
 use kiosk::{ErrorCode, ErrorDto, Event, Face, Kiosk, KioskError};
@@ -159,10 +159,8 @@ pub fn router(state: AppState, ui_dir: Option<PathBuf>) -> Router {
     let mut app = Router::new()
         .route("/api/events", get(events))
         .route("/api/pair", post(pair))
-        .route("/api/{call}", get(call).post(call))
-        // A path below a call is no call: a JSON 404, never the UI's index.html (`/api`, `/api/`
-        // and other spellings: `guard::api_paths`).
-        .route("/api/{call}/{*rest}", any(no_such_call));
+        // Any other path under /api: a JSON 404 (`guard::api_paths`).
+        .route("/api/{call}", get(call).post(call));
     match ui_dir.filter(|d| d.join("index.html").is_file()) {
         Some(dir) => {
             app = app.fallback_service(
@@ -203,15 +201,6 @@ pub fn router(state: AppState, ui_dir: Option<PathBuf>) -> Router {
             guard::security_headers,
         ))
         .with_state(state)
-}
-
-/// A path under /api that names no call.
-async fn no_such_call() -> Response {
-    refuse(
-        StatusCode::NOT_FOUND,
-        ErrorCode::NotFound,
-        "There is no such kiosk call.",
-    )
 }
 
 /// A body that is not `application/json`, or JSON that names a key twice: refused before any

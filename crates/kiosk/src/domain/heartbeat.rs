@@ -27,8 +27,6 @@ pub struct Heartbeat {
     #[serde(default)]
     pub connectivity: Connectivity,
     #[serde(default)]
-    pub since: Option<DateTime<Utc>>,
-    #[serde(default)]
     pub last_sync: Option<DateTime<Utc>>,
     /// Requests sent Nexudus in the last hour and day.
     #[serde(default)]

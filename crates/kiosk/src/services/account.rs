@@ -96,10 +96,7 @@ impl Account {
         })?;
         *self.shared.api.write().unwrap() = Some(Arc::new(client));
         self.shared.set_connectivity(Connectivity::Online);
-        self.shared
-            .pull_now
-            .store(true, std::sync::atomic::Ordering::SeqCst);
-        self.shared.nudge.notify_one();
+        self.sync_now();
         Ok(())
     }
 

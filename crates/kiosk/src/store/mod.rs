@@ -35,7 +35,7 @@ pub use devices::Device;
 pub use members::StoredLocation;
 pub use meta::{AuditEntry, SettingKey, StateKey};
 pub use retention::{AUDIT_KEPT, Forgotten, SENT_ENTRIES_KEPT, VISITS_KEPT};
-pub use sent::{SENT_KEPT_FOR, SentJournal, SentSecond, resumed_limiter};
+pub use sent::{SENT_KEPT_FOR, SentSecond};
 pub use values::ts;
 
 const MIGRATIONS: &[&str] = &[

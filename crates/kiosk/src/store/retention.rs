@@ -4,6 +4,7 @@
 use chrono::{DateTime, Duration, Utc};
 
 use super::Tx;
+use super::sent::SENT_KEPT_FOR;
 use super::values::Ts;
 use crate::error::StoreError;
 
@@ -22,17 +23,20 @@ pub struct Forgotten {
     pub checkins: usize,
     pub failed: usize,
     pub audit: usize,
+    /// Seconds of the requests sent (`store::sent`), past the day the limits look back.
+    pub sent_seconds: usize,
 }
 
 impl Forgotten {
     pub fn total(&self) -> usize {
-        self.sent_entries + self.checkins + self.failed + self.audit
+        self.sent_entries + self.checkins + self.failed + self.audit + self.sent_seconds
     }
 }
 
 impl Tx<'_> {
     /// Forgets what is older than its retention at `now`: sent queue entries first, then the
-    /// closed check-ins and the refusals no entry waits for, then the audit log.
+    /// closed check-ins and the refusals no entry waits for, the audit log, and the requests
+    /// sent more than a day ago.
     pub fn forget_old(&self, now: DateTime<Utc>) -> Result<Forgotten, StoreError> {
         let sent_entries = self.exec(
             "DELETE FROM outbox WHERE status = 'done' AND done_at < ?1",
@@ -53,11 +57,13 @@ impl Tx<'_> {
             "DELETE FROM audit_log WHERE at < ?1",
             [Ts(now - AUDIT_KEPT)],
         )?;
+        let sent_seconds = self.forget_sent_before(now.timestamp() - SENT_KEPT_FOR)?;
         Ok(Forgotten {
             sent_entries,
             checkins,
             failed,
             audit,
+            sent_seconds,
         })
     }
 }

@@ -445,6 +445,8 @@ fn a_tidy_forgets_what_is_past_its_retention_and_nothing_that_waits_to_be_sent()
             let lately = tx.enqueue(OutboxOp::CreateCheckin, recent.local_id, now)?;
             tx.finish(lately, now - chrono::Duration::days(3))?;
             tx.audit(now - chrono::Duration::days(401), "staff_unlock", "")?;
+            tx.note_sent(now.timestamp() - SENT_KEPT_FOR - 10, true)?;
+            tx.note_sent(now.timestamp() - 60, false)?;
             tx.audit(now - chrono::Duration::days(30), "staff_unlock", "")?;
             Ok::<_, StoreError>((long_ago, lately))
         })
@@ -456,8 +458,15 @@ fn a_tidy_forgets_what_is_past_its_retention_and_nothing_that_waits_to_be_sent()
             sent_entries: 1,
             checkins: 1,
             failed: 0,
-            audit: 1
+            audit: 1,
+            sent_seconds: 1
         }
+    );
+    let sent = store.read(|tx| tx.sent_since(0)).unwrap();
+    assert!(
+        sent.iter()
+            .all(|s| s.second > now.timestamp() - SENT_KEPT_FOR),
+        "notes of requests older than a day are forgotten: {sent:?}"
     );
     let kept: Vec<Uuid> = store
         .read(|tx| tx.checkins_since(1, now - chrono::Duration::days(60)))
