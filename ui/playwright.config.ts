@@ -9,6 +9,11 @@ export const SIM = 'http://127.0.0.1:18788';
 export const LAN_PORT = 18443;
 /** A second kiosk on the same account (the demo simulator at SIM), set up by desk.spec.ts. */
 export const SECOND = 'http://127.0.0.1:18082';
+/** A kiosk as a new operator meets it (no demo, a fresh data folder), started to go to its own
+ * account: a simulator of 2,000 members under the real limits (first-run.spec.ts). */
+export const FRESH = 'http://127.0.0.1:18084';
+export const FRESH_SIM = 'http://127.0.0.1:18790';
+export const FRESH_DATA = '../test-output/first-run';
 
 export default defineConfig({
   testDir: './e2e',
@@ -71,6 +76,20 @@ export default defineConfig({
       // A second kiosk, no account yet: desk.spec.ts logs it in to the first one's simulator.
       command: 'rm -rf ../test-output/second-kiosk && ../target/debug/kiosk serve --no-demo --bind 127.0.0.1:18082 --ui-dir dist --data-dir ../test-output/second-kiosk',
       url: `${SECOND}/api/status`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      env: { RUST_LOG: 'warn' },
+    },
+    {
+      command: '../target/debug/nexudus-sim --port 18790 --members 2000',
+      url: `${FRESH_SIM}/_sim/switches`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      env: { RUST_LOG: 'warn' },
+    },
+    {
+      command: `rm -rf ${FRESH_DATA} && ../target/debug/kiosk serve --no-demo --bind 127.0.0.1:18084 --api-base ${FRESH_SIM} --ui-dir dist --data-dir ${FRESH_DATA}`,
+      url: `${FRESH}/api/status`,
       reuseExistingServer: false,
       timeout: 60_000,
       env: { RUST_LOG: 'warn' },

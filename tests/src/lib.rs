@@ -142,6 +142,18 @@ pub async fn loaded_kiosk(members: usize, limits: Limits) -> (SimHandle, tempfil
     (sim, dir, kiosk)
 }
 
+/// [`loaded_kiosk`] before its first sync: logged in to the demo account, nothing loaded.
+pub async fn logged_in_kiosk(
+    members: usize,
+    limits: Limits,
+) -> (SimHandle, tempfile::TempDir, Kiosk) {
+    let sim = quiet_sim(members).await;
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let kiosk = open_kiosk(dir.path(), limits);
+    log_in_as(&kiosk, &sim, DEMO_EMAIL, DEMO_PASSWORD).await;
+    (sim, dir, kiosk)
+}
+
 /// What members type into the search box: one to three letters, the middle of a word, accents
 /// typed and not, a space between words.
 pub const SEARCH_QUERIES: &[&str] = &[

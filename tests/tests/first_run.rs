@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use kiosk::{Event, Kiosk, KioskConfig};
+use kiosk::{Event, Kiosk, KioskConfig, MemberLoad};
 use nexudus::{Limits, Secret};
 use scenarios::{LACKING_EMAIL, LACKING_PASSWORD, STAFF_PIN, fast_sync, kiosk_config, sim_lacking};
 
@@ -99,4 +99,66 @@ async fn the_location_picker_follows_a_login_at_once_even_after_an_account_that_
         "and the picker has them, with no sync asked"
     );
     engine.stop().await;
+}
+
+/// Every `MembersLoading` event of a sync round, in order.
+fn loading_events(events: &mut tokio::sync::broadcast::Receiver<Event>) -> Vec<Option<MemberLoad>> {
+    let mut seen = Vec::new();
+    while let Ok(e) = events.try_recv() {
+        if let Event::MembersLoading { load } = e {
+            seen.push(load);
+        }
+    }
+    seen
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_first_load_says_how_far_it_has_come_and_a_daily_reload_of_a_whole_cache_says_nothing() {
+    // Three pages of a thousand, each read whole in batches.
+    let (_sim, _dir, kiosk) = scenarios::logged_in_kiosk(2_500, Limits::unlimited()).await;
+    let mut events = kiosk.subscribe();
+    let status = kiosk.account().sync_once(&fast_sync()).await;
+    assert!(status.loading.is_none(), "done when the round is");
+    let members = status.members as u64;
+
+    let seen = loading_events(&mut events);
+    let (last, going) = seen.split_last().expect("the load was followed");
+    assert_eq!(*last, None, "the end is said too: {seen:?}");
+    let going: Vec<MemberLoad> = going
+        .iter()
+        .map(|l| l.expect("counts while it goes"))
+        .collect();
+    assert!(
+        going.len() >= 5,
+        "a batch of members each, not {}: {going:?}",
+        going.len()
+    );
+    assert!(
+        going.windows(2).all(|w| w[0].loaded < w[1].loaded),
+        "the count only grows: {going:?}"
+    );
+    assert!(
+        going.iter().all(|l| l.total == Some(members)),
+        "each says of how many: {going:?}"
+    );
+    assert!(
+        going
+            .iter()
+            .all(|l| l.seconds_left.is_some() == (l.loaded > 0)),
+        "and, once members came, about how long: {going:?}"
+    );
+
+    // The next full load (daily; here at once) finds the cache whole, as the grid is: it
+    // shows nothing.
+    let mut events = kiosk.subscribe();
+    let every_round_full = kiosk::SyncOptions {
+        full_reload_interval: chrono::Duration::zero(),
+        ..fast_sync()
+    };
+    kiosk.account().sync_once(&every_round_full).await;
+    assert_eq!(
+        loading_events(&mut events),
+        Vec::<Option<MemberLoad>>::new(),
+        "a reload of a whole cache shows no progress"
+    );
 }

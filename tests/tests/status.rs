@@ -127,16 +127,7 @@ async fn a_first_load_after_an_outage_says_online_at_its_first_page_of_members()
         max_wait: Duration::from_secs(120),
         jitter: Duration::ZERO,
     };
-    let sim = scenarios::quiet_sim(2_000).await;
-    let dir = tempfile::tempdir().unwrap();
-    let kiosk = scenarios::open_kiosk(dir.path(), limits);
-    scenarios::log_in_as(
-        &kiosk,
-        &sim,
-        nexudus_sim::DEMO_EMAIL,
-        nexudus_sim::DEMO_PASSWORD,
-    )
-    .await;
+    let (sim, _dir, kiosk) = scenarios::logged_in_kiosk(2_000, limits).await;
     sim.set_outage(true);
     let status = kiosk.account().sync_once(&fast_sync()).await;
     assert_eq!(status.connectivity, Connectivity::Offline, "{status:?}");

@@ -18,22 +18,22 @@ export type SimMember = {
  * A GET of the demo simulator's API, as a polite client makes it: the simulator throttles as
  * Nexudus does (one request per 100 ms for each client), so a 409 waits its `Retry-After`.
  */
-async function simGet<T>(request: APIRequestContext, path: string): Promise<T> {
-  const token = await request.post(`${SIM}/api/token`, {
+async function simGet<T>(request: APIRequestContext, path: string, sim = SIM): Promise<T> {
+  const token = await request.post(`${sim}/api/token`, {
     headers: { client_id: 'e2e-helpers' },
     form: { grant_type: 'password', username: 'kiosk@demo.nexudus-sim.local', password: 'demo-kiosk' },
   });
   const { access_token } = (await token.json()) as { access_token: string };
   for (let attempt = 0; ; attempt++) {
-    const answer = await request.get(`${SIM}${path}`, { headers: { authorization: `Bearer ${access_token}` } });
+    const answer = await request.get(`${sim}${path}`, { headers: { authorization: `Bearer ${access_token}` } });
     if (answer.status() !== 409 || attempt >= 5) return (await answer.json()) as T;
     await new Promise((r) => setTimeout(r, 1000 * Number(answer.headers()['retry-after'] ?? '1')));
   }
 }
 
 /** A list of the demo simulator's, read through its API like any client. */
-async function simList<T>(request: APIRequestContext, path: string): Promise<T[]> {
-  return (await simGet<{ Records: T[] }>(request, path)).Records;
+async function simList<T>(request: APIRequestContext, path: string, sim = SIM): Promise<T[]> {
+  return (await simGet<{ Records: T[] }>(request, path, sim)).Records;
 }
 
 /** A member's whole record: the only answer with a PIN, as in Nexudus. */
@@ -41,8 +41,8 @@ export const simMember = (request: APIRequestContext, id: number) =>
   simGet<SimMember>(request, `/api/spaces/coworkers/${id}`);
 
 /** Every member of the demo simulator. */
-export const simMembers = (request: APIRequestContext) =>
-  simList<SimMember>(request, '/api/spaces/coworkers?size=1000');
+export const simMembers = (request: APIRequestContext, sim = SIM) =>
+  simList<SimMember>(request, '/api/spaces/coworkers?size=1000', sim);
 
 /** Members of the demo's location without a plan who hold two unused passes or more (a bundle of
  * day passes), as Nexudus lists them. */
@@ -62,14 +62,15 @@ export async function passHolders(request: APIRequestContext): Promise<SimMember
 }
 
 /** Members who may check in here: active, with a plan (an active contract), at the demo's location. */
-export async function eligible(request: APIRequestContext): Promise<SimMember[]> {
-  const home = ((await (await request.get(`${KIOSK}/api/status`)).json()) as Status).location!.id;
+export async function eligible(request: APIRequestContext, kiosk = KIOSK, sim = SIM): Promise<SimMember[]> {
+  const home = ((await (await request.get(`${kiosk}/api/status`)).json()) as Status).location!.id;
   const contracts = await simList<{ CoworkerId: number }>(
     request,
     '/api/billing/coworkercontracts?size=1000&CoworkerContract_Active=true',
+    sim,
   );
   const planned = new Set(contracts.map((c) => c.CoworkerId));
-  return (await simMembers(request)).filter((m) => m.Active && planned.has(m.Id) && m.InvoicingBusinessId === home);
+  return (await simMembers(request, sim)).filter((m) => m.Active && planned.has(m.Id) && m.InvoicingBusinessId === home);
 }
 
 export async function settings(request: APIRequestContext): Promise<Settings> {

@@ -10,9 +10,11 @@ import { WhenQuiet } from '../src/lib/quiet';
 import type { Tile } from '../src/lib/types';
 import { lettersIn, searchNotice } from '../src/lib/search';
 import {
+  accountText,
   connectivityKey,
   duration,
   errorText,
+  loadingText,
   ignoredText,
   LOCALES,
   messages,
@@ -211,6 +213,72 @@ describe('strings', () => {
       'Too many wrong PINs. Try again in 30 s.',
     );
     expect(errorText('en', { code: 'database_error', message: 'database error: x' })).toBe('database error: x');
+  });
+});
+
+describe('messages a person can act on', () => {
+  // Every way a call to Nexudus fails, as the core codes it: worded in the reader's language,
+  // never the library's words the message carries for the log.
+  const nexudusFailures = [
+    'offline',
+    'connection_lost',
+    'timeout',
+    'login_refused',
+    'unauthorized',
+    'two_factor_required',
+    'must_reset_password',
+    'throttled',
+    'rate_limited',
+    'server_error',
+    'unexpected_status',
+    'malformed_answer',
+    'not_found',
+    'invalid_request',
+    'disk_full',
+  ] as const;
+  const libraryWords = 'error sending request for url (https://spaces.nexudus.com/api/token): dns error';
+
+  it('words each failure of Nexudus in each language, never with the library’s words', () => {
+    for (const locale of LOCALES) {
+      for (const code of nexudusFailures) {
+        const words = errorText(locale, { code, message: libraryWords });
+        expect(words, `${locale} ${code}`).not.toContain('error sending request');
+        expect(words.length, `${locale} ${code}`).toBeGreaterThan(20);
+      }
+    }
+    expect(errorText('es', { code: 'offline', message: libraryWords })).toBe(messages.es.errorOffline);
+    expect(errorText('pt', { code: 'login_refused', message: 'x' })).toBe(messages.pt.errorLoginRefused);
+  });
+
+  it('names the missing role where the core knows it, and says who adds it', () => {
+    expect(errorText('en', { code: 'forbidden', message: 'x', detail: { role: 'Checkin-Create' } })).toBe(
+      'The Nexudus account lacks the Checkin-Create role. An administrator adds it to the kiosk’s user in Nexudus (Settings › Users), then press “Sync now”.',
+    );
+    expect(errorText('es', { code: 'forbidden', message: 'x', detail: { role: 'Business-List' } })).toContain('Business-List');
+    // A refusal the contract does not map to a role: Nexudus's own words, and who looks.
+    expect(errorText('en', { code: 'forbidden', message: 'GET /api/x was refused' })).toBe(
+      'The Nexudus account was refused a call: GET /api/x was refused. An administrator checks the kiosk user’s roles in Nexudus.',
+    );
+  });
+
+  it('says who the kiosk is logged in as, and where, by host', () => {
+    const t = (key: Parameters<typeof translate>[1], vars?: Record<string, string | number>) => translate('en', key, vars);
+    expect(accountText(t, { user: 'desk@space.com', base_url: 'https://spaces.nexudus.com' })).toBe(
+      'Logged in as desk@space.com at spaces.nexudus.com',
+    );
+    expect(accountText(t, { user: null, base_url: 'http://127.0.0.1:8787' })).toBe('Logged in at 127.0.0.1:8787');
+  });
+
+  it('counts a first load in the reader’s numbers, with the time left in seconds or minutes', () => {
+    const en = (key: Parameters<typeof translate>[1], vars?: Record<string, string | number>) => translate('en', key, vars);
+    const es = (key: Parameters<typeof translate>[1], vars?: Record<string, string | number>) => translate('es', key, vars);
+    expect(loadingText(en, { loaded: 2130, total: 5000, seconds_left: 40 }, 'en')).toBe(
+      'Loading members: 2,130 of 5,000 · about 40 s left',
+    );
+    expect(loadingText(es, { loaded: 2130, total: 15000, seconds_left: 200 }, 'es')).toBe(
+      'Cargando miembros: 2130 de 15.000 · quedan unos 4 min',
+    );
+    expect(loadingText(en, { loaded: 300, total: null, seconds_left: null }, 'en')).toBe('Loading members: 300');
   });
 });
 

@@ -78,6 +78,13 @@ enum Command {
         #[arg(long, env = "KIOSK_STAFF_PIN", hide_env_values = true)]
         pin: String,
     },
+    /// Forget the staff PIN (a mistyped first PIN, a PIN nobody remembers): the next person
+    /// to open the staff panel on this kiosk's own screen chooses a new one. Needs this
+    /// machine and its data folder; the login, the settings and the queue stay.
+    ResetStaffPin {
+        #[command(flatten)]
+        common: Common,
+    },
     /// List the sync queue (parked entries first). Needs the staff PIN.
     Queue {
         #[command(flatten)]
@@ -206,6 +213,21 @@ async fn main() -> anyhow::Result<()> {
                 "{} (until {} UTC; pairs one tablet)",
                 info.code,
                 until(&info)
+            );
+            Ok(())
+        }
+        Command::ResetStaffPin { common } => {
+            let kiosk = common.open()?;
+            let was_set = kiosk
+                .staff()
+                .forget_pin("kiosk reset-staff-pin, on the machine")?;
+            println!(
+                "{}",
+                if was_set {
+                    "The staff PIN is forgotten. Open the staff panel (⚙) on the kiosk's own screen to choose a new one."
+                } else {
+                    "No staff PIN was set. Open the staff panel (⚙) on the kiosk's own screen to choose one."
+                }
             );
             Ok(())
         }

@@ -318,6 +318,10 @@ impl KioskError {
                 Self::LockedOut { seconds } | Self::TooManyReminders { seconds } => Some(*seconds),
                 _ => None,
             },
+            role: match self {
+                Self::Api(nexudus::ApiError::Forbidden { role, .. }) => role.clone(),
+                _ => None,
+            },
         }
     }
 }
@@ -352,6 +356,10 @@ pub struct ErrorDto {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub seconds: Option<i64>,
+    /// With `forbidden`: the Nexudus role the account lacks, where known (`Checkin-Create`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub role: Option<String>,
 }
 
 impl ErrorDto {
@@ -363,6 +371,7 @@ impl ErrorDto {
             field: None,
             tries_left: None,
             seconds: None,
+            role: None,
         }
     }
 }
@@ -381,6 +390,7 @@ mod tests {
             (
                 ApiError::Forbidden {
                     message: "no role".into(),
+                    role: None,
                 },
                 "forbidden",
             ),

@@ -25,7 +25,8 @@ pub use domain::clock::{Clock, ManualClock, SystemClock};
 pub use domain::events::Event;
 pub use domain::settings::{AutoCheckoutRule, Location, PrivacyMode, Settings};
 pub use domain::views::{
-    AuditLine, Capabilities, Connectivity, PairingInfo, QueueItem, Status, TapOutcome, Tile,
+    AccountView, AuditLine, Capabilities, Connectivity, MemberLoad, PairingInfo, QueueItem, Status,
+    TapOutcome, Tile,
 };
 pub use error::{ErrorCode, ErrorDto, Invalid, KioskError, SecretsError, StoreError};
 pub use services::Kiosk;

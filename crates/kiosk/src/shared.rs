@@ -17,7 +17,7 @@ use crate::domain::heartbeat::{BEAT_EVERY, Heartbeat};
 use crate::domain::index::MemberIndex;
 use crate::domain::model::OutboxStatus;
 use crate::domain::settings::{Location, Settings};
-use crate::domain::views::Connectivity;
+use crate::domain::views::{Connectivity, MemberLoad};
 use crate::error::{ErrorDto, KioskError, StoreError};
 use crate::secrets::{DeviceKey, SecretStore, SessionStore};
 use crate::store::{SettingKey, Store};
@@ -69,6 +69,8 @@ pub(crate) struct Shared {
     pub syncing: AtomicBool,
     /// When the heartbeat was last saved.
     pub beat_at: Mutex<Option<std::time::Instant>>,
+    /// A first load of members under way, as far as it has come (the bar and the desk show it).
+    pub loading: Mutex<Option<MemberLoad>>,
 }
 
 /// Online PIN look-ups: 10 a minute, 5 at once. Each costs two requests or more of the account's
@@ -171,6 +173,7 @@ impl Shared {
             limiter,
             syncing: AtomicBool::new(false),
             beat_at: Mutex::new(None),
+            loading: Mutex::new(None),
             config,
         });
         shared.rebuild_index()?;
@@ -248,6 +251,19 @@ impl Shared {
         };
         if let Err(e) = self.store.write_relaxed(|tx| tx.save_heartbeat(&beat)) {
             debug!(error = %e, "the heartbeat could not be saved");
+        }
+    }
+
+    /// How far a first load of members has come, if one is under way.
+    pub fn loading(&self) -> Option<MemberLoad> {
+        *self.loading.lock().unwrap()
+    }
+
+    /// A first load went on (or ended, `None`): the screens hear of it.
+    pub fn set_loading(&self, load: Option<MemberLoad>) {
+        let was = std::mem::replace(&mut *self.loading.lock().unwrap(), load);
+        if was != load {
+            self.emit(Event::MembersLoading { load });
         }
     }
 

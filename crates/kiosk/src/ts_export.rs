@@ -47,6 +47,8 @@ fn declarations() -> String {
         crate::domain::passes::PassUse::decl(&cfg),
         Refusal::decl(&cfg),
         Status::decl(&cfg),
+        crate::domain::views::MemberLoad::decl(&cfg),
+        crate::domain::views::AccountView::decl(&cfg),
         Capabilities::decl(&cfg),
         IgnoredAfter::decl(&cfg),
         AuditLine::decl(&cfg),

@@ -387,11 +387,13 @@ impl Client {
                 }
                 // Refused again with a session just renewed: Nexudus answers 401 for a missing
                 // role too. The session is good; this call is not allowed.
+                let role = crate::roles::role_for(&method, path);
                 return Err(ApiError::Forbidden {
-                    message: match crate::roles::role_for(&method, path) {
+                    message: match &role {
                         Some(role) => format!("{method} {path} needs the {role} role"),
                         None => format!("{method} {path} was refused with a fresh session"),
                     },
+                    role,
                 });
             }
             if answer.status.is_success() {
@@ -746,7 +748,10 @@ fn status_error(answer: &Answer, path: &str) -> ApiError {
             },
         },
         401 => ApiError::Unauthorized,
-        403 => ApiError::Forbidden { message: message() },
+        403 => ApiError::Forbidden {
+            message: message(),
+            role: None,
+        },
         404 => ApiError::NotFound {
             what: path.to_owned(),
         },

@@ -53,7 +53,11 @@ pub enum ApiError {
     Login(LoginError),
     /// The account lacks the role this call needs.
     #[error("the Nexudus account lacks a role this call needs: {message}")]
-    Forbidden { message: String },
+    Forbidden {
+        message: String,
+        /// The role it lacks, where the call is one of the contract's.
+        role: Option<String>,
+    },
     #[error("not found in Nexudus: {what}")]
     NotFound { what: String },
     /// A 405: the path exists but does not take this method (Nexudus calls failed check-ins

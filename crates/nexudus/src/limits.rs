@@ -104,6 +104,21 @@ impl Limits {
         self.writes.is_empty() && self.all.is_empty()
     }
 
+    /// The least time `requests` requests on all methods take under these limits, each limit's
+    /// burst still whole: past its burst, a limit spaces the rest. What a long read (a first
+    /// load of members) still needs, as a screen estimates it; zero without limits.
+    pub fn least_time(&self, requests: u64) -> Duration {
+        self.all
+            .iter()
+            .filter_map(|rate| {
+                let (_, interval) = rate.quota(self.jitter)?;
+                let spaced = requests.saturating_sub(u64::from(rate.burst.max(1)));
+                Some(interval.saturating_mul(u32::try_from(spaced).unwrap_or(u32::MAX)))
+            })
+            .max()
+            .unwrap_or(Duration::ZERO)
+    }
+
     /// No client-side limits (the server may still throttle).
     pub fn unlimited() -> Self {
         Self {
@@ -256,6 +271,29 @@ impl Limiter {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_least_time_of_a_first_load_is_the_minutes_spacing_past_its_burst() {
+        let limits = Limits::default();
+        // 129 requests (10,000 members): 20 quickly, the other 109 about 0.6 s apart; the
+        // hour's burst of 1,000 is never reached.
+        let least = limits.least_time(129).as_secs_f64();
+        assert!(
+            (60.0..70.0).contains(&least),
+            "{least} s for 129 requests, not 60-70"
+        );
+        let burst = limits.least_time(20);
+        assert!(
+            burst < Duration::from_secs(5),
+            "the minute's burst goes at the spacing of 100 ms (and its jitter), not {burst:?}"
+        );
+        assert_eq!(
+            limits.least_time(1),
+            Duration::ZERO,
+            "one request goes at once"
+        );
+        assert_eq!(Limits::unlimited().least_time(1_000), Duration::ZERO);
+    }
 
     #[test]
     fn a_busy_days_writes_hold_what_one_long_run_would_hold_not_the_whole_burst() {

@@ -400,7 +400,7 @@ async fn a_missing_role_is_forbidden() {
         .await
         .unwrap_err();
     assert!(
-        matches!(&e, ApiError::Forbidden { message } if message.contains("Checkin-Create")),
+        matches!(&e, ApiError::Forbidden { message, .. } if message.contains("Checkin-Create")),
         "{e:?}"
     );
     assert!(!e.is_transient());

@@ -320,7 +320,7 @@ async fn status_codes_map_to_their_classes() {
         (
             403,
             ResponseTemplate::new(403).set_body_json(json!({"Message": "no role"})),
-            |e| matches!(e, ApiError::Forbidden { message } if message == "no role"),
+            |e| matches!(e, ApiError::Forbidden { message, .. } if message == "no role"),
         ),
         (404, ResponseTemplate::new(404), |e| {
             matches!(e, ApiError::NotFound { .. })

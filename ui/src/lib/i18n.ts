@@ -2,7 +2,7 @@
 // Portuguese). The core sends codes (a refusal's reason, an error's code with its data); this
 // file words them.
 import type { FailureCode } from './transport';
-import type { Advice, Connectivity, How, IgnoredAfter, OutboxOp, Refusal } from './types';
+import type { AccountView, Advice, Connectivity, How, IgnoredAfter, MemberLoad, OutboxOp, Refusal } from './types';
 import { en, type Key } from './locales/en';
 import { es } from './locales/es';
 import { pt } from './locales/pt';
@@ -66,7 +66,7 @@ export function refusalText(locale: Locale, reason: Refusal): string {
 /** An error from the core, worded by its code; a code without words here shows its message. */
 export function errorText(
   locale: Locale,
-  e: { code: FailureCode; message: string; detail?: { tries_left?: number; seconds?: number } },
+  e: { code: FailureCode; message: string; detail?: { tries_left?: number; seconds?: number; role?: string } },
 ): string {
   switch (e.code) {
     case 'unknown_pin':
@@ -99,9 +99,74 @@ export function errorText(
       return translate(locale, 'errorReminderUnavailable');
     case 'too_many_reminders':
       return translate(locale, 'errorTooManyReminders', { n: e.detail?.seconds ?? 0 });
+    // Nexudus's answers, as a person at the desk can act on them (never a library's words).
+    case 'offline':
+    case 'connection_lost':
+      return translate(locale, 'errorOffline');
+    case 'timeout':
+      return translate(locale, 'errorTimeout');
+    case 'login_refused':
+      return translate(locale, 'errorLoginRefused');
+    case 'unauthorized':
+      return translate(locale, 'errorUnauthorized');
+    case 'two_factor_required':
+      return translate(locale, 'errorTwoFactor');
+    case 'must_reset_password':
+      return translate(locale, 'errorMustReset');
+    case 'forbidden':
+      return e.detail?.role
+        ? translate(locale, 'missingRoleDetail', { role: e.detail.role })
+        : translate(locale, 'missingRoleUnknown', { detail: e.message });
+    case 'throttled':
+    case 'rate_limited':
+      return translate(locale, 'errorBusy');
+    case 'server_error':
+    case 'unexpected_status':
+    case 'malformed_answer':
+    case 'not_found':
+      return translate(locale, 'errorServer');
+    case 'invalid_request':
+      return translate(locale, 'errorBadAddress');
+    case 'disk_full':
+      return translate(locale, 'errorDiskFull');
+    case 'invalid':
+      return translate(locale, 'errorInvalid', { detail: e.message });
     default:
       return e.message;
   }
+}
+
+type Words = (key: Key, vars?: Record<string, string | number>) => string;
+
+/** Who the kiosk is logged in as, and where: "Logged in as kiosk@space.com at spaces.nexudus.com". */
+export function accountText(t: Words, account: AccountView): string {
+  let host = account.base_url;
+  try {
+    host = new URL(account.base_url).host;
+  } catch {
+    // Shown as it was typed.
+  }
+  return account.user ? t('loggedInAs', { user: account.user, host }) : t('loggedInAt', { host });
+}
+
+/** How far a first load of members has come: "Loading members: 2,130 of 5,000 · about 40 s
+ * left", the numbers as `locale` writes them (the device's own where none is given). */
+export function loadingText(t: Words, load: MemberLoad, locale?: string): string {
+  const n = (x: number) => new Intl.NumberFormat(locale).format(x);
+  const counts =
+    load.total === null
+      ? t('loadingMembersCount', { loaded: n(load.loaded) })
+      : t('loadingMembers', { loaded: n(load.loaded), total: n(load.total) });
+  if (load.seconds_left === null) return counts;
+  const s = load.seconds_left;
+  const minutes = Math.ceil(s / 60);
+  const time =
+    s < 90
+      ? t('seconds', { n: Math.max(1, s) })
+      : minutes >= 60
+        ? t('hoursMinutes', { h: Math.floor(minutes / 60), m: minutes % 60 })
+        : t('minutes', { n: minutes });
+  return `${counts} · ${t('loadingLeft', { time })}`;
 }
 
 /** The words for each connectivity state the core reports (never its code on screen). */

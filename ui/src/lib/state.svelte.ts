@@ -80,6 +80,11 @@ export class KioskState {
         // The staff panel's picker follows it (a login just read the account's locations).
         this.locationsRead++;
         break;
+      case 'members_loading':
+        // A first load went on (the bar's count) or ended (the status's member count moved).
+        if (this.status && e.load) this.status = { ...this.status, loading: e.load };
+        else void this.loadStatus();
+        break;
       case 'settings_changed':
         void this.loadSettings().then(this.loadGrid).then(this.loadStatus).then(this.loadLogo);
         break;
@@ -88,8 +93,10 @@ export class KioskState {
         else void this.loadStatus();
         break;
       case 'connectivity':
+        // At once on the bar; then the whole status, for what came with it (the problem that
+        // names a missing role, who is logged in).
         if (this.status) this.status = { ...this.status, connectivity: e.state };
-        else void this.loadStatus();
+        void this.loadStatus();
         break;
       case 'synced':
         if (this.status) this.status = { ...this.status, last_sync: e.at };

@@ -27,7 +27,7 @@ export class KioskError extends Error {
   constructor(
     readonly code: FailureCode,
     message: string,
-    readonly detail: Partial<Pick<ErrorDto, 'field' | 'tries_left' | 'seconds'>> = {},
+    readonly detail: Partial<Pick<ErrorDto, 'field' | 'tries_left' | 'seconds' | 'role'>> = {},
   ) {
     super(message);
   }
@@ -41,6 +41,7 @@ export function toKioskError(e: unknown): KioskError {
       field: dto.field,
       tries_left: dto.tries_left,
       seconds: dto.seconds,
+      role: dto.role,
     });
   }
   return new KioskError('network', e instanceof Error ? e.message : String(e));

@@ -184,7 +184,11 @@ login_good_until: string | null,
 /**
  * It runs out within [`LOGIN_WARNING`] and the kiosk cannot reach Nexudus to renew it.
  */
-login_runs_out_soon: boolean, };
+login_runs_out_soon: boolean, 
+/**
+ * A first load of members under way (this process's own view only).
+ */
+loading: MemberLoad | null, };
 
 export type Seen = { "kind": "this_kiosk" } | { "kind": "running_kiosk", at: string, } | { "kind": "not_running", at: string | null, stopped_cleanly: boolean, };
 
@@ -245,7 +249,39 @@ staff_pin_set: boolean, location: Location | null, members: number, capabilities
 /**
  * "Forgot your PIN?" is offered: online, and the account can e-mail a member their PIN.
  */
-pin_reminder: boolean, };
+pin_reminder: boolean, 
+/**
+ * A first load of the account's members under way: the grid is not whole yet.
+ */
+loading: MemberLoad | null, 
+/**
+ * Who the kiosk is logged in as, and where: the staff panel shows it.
+ */
+account: AccountView | null, };
+
+export type MemberLoad = { 
+/**
+ * Members read so far.
+ */
+loaded: number, 
+/**
+ * How many the account has, where Nexudus said (`TotalItems`).
+ */
+total: number | null, 
+/**
+ * About how long the rest takes, from the limits and the pace so far.
+ */
+seconds_left: number | null, };
+
+export type AccountView = { 
+/**
+ * The e-mail the kiosk logged in with.
+ */
+user: string | null, 
+/**
+ * The API's address (`https://spaces.nexudus.com`, a simulator's in demo mode).
+ */
+base_url: string, };
 
 export type Capabilities = { 
 /**
@@ -324,7 +360,12 @@ photo_url: string | null,
  * The space's accent colour, welcome line and attract screen (the logo is kept apart:
  * `Account::logo`).
  */
-branding: Branding, visitors: VisitorSettings, };
+branding: Branding, visitors: VisitorSettings, 
+/**
+ * The language the screen starts in and returns to after each person (`en`, `es-MX`);
+ * none: the device's own. A person may switch for themselves on the bar.
+ */
+language: string | null, };
 
 export type Branding = { 
 /**
@@ -345,7 +386,7 @@ export type PrivacyMode = "full_name" | "first_name_initial" | "initials" | "sea
 
 export type AutoCheckoutRule = { "kind": "cut_off", hour: number, minute: number, } | { "kind": "after_hours", hours: number, };
 
-export type Event = { "type": "tapped", member_id: number, outcome: TapOutcome, } | { "type": "sync_progress", pending: number, parked: number, } | { "type": "connectivity", state: Connectivity, } | { "type": "synced", at: string, } | { "type": "members_changed" } | { "type": "settings_changed" } | { "type": "locations_changed" } | { "type": "device_revoked", device_id: number, };
+export type Event = { "type": "tapped", member_id: number, outcome: TapOutcome, } | { "type": "sync_progress", pending: number, parked: number, } | { "type": "connectivity", state: Connectivity, } | { "type": "synced", at: string, } | { "type": "members_changed" } | { "type": "settings_changed" } | { "type": "locations_changed" } | { "type": "members_loading", load: MemberLoad | null, } | { "type": "device_revoked", device_id: number, };
 
 export type QueueItem = { entry: OutboxEntry, member_id: number | null, member_name: string | null, 
 /**
@@ -379,7 +420,11 @@ tries_left?: number,
 /**
  * With `locked_out`: seconds until the next try.
  */
-seconds?: number, };
+seconds?: number, 
+/**
+ * With `forbidden`: the Nexudus role the account lacks, where known (`Checkin-Create`).
+ */
+role?: string, };
 
 export type DoctorReport = { lines: Array<DoctorLine>, 
 /**

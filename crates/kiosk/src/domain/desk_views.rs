@@ -249,6 +249,8 @@ pub struct Health {
     pub login_good_until: Option<DateTime<Utc>>,
     /// It runs out within [`LOGIN_WARNING`] and the kiosk cannot reach Nexudus to renew it.
     pub login_runs_out_soon: bool,
+    /// A first load of members under way (this process's own view only).
+    pub loading: Option<crate::domain::views::MemberLoad>,
 }
 
 impl std::fmt::Display for Health {
@@ -263,6 +265,9 @@ impl std::fmt::Display for Health {
                 "what to do:   log in to Nexudus again in the staff panel (Account); taps keep \
                  being taken and wait to be sent"
             )?;
+        }
+        if let Some(load) = self.loading {
+            writeln!(f, "members:      {load}")?;
         }
         match self.last_sync {
             Some(at) => writeln!(f, "last sync:    {}", at.format("%Y-%m-%d %H:%M:%S UTC"))?,

@@ -31,6 +31,10 @@ pub enum Event {
     /// The account's locations were read and differ from before: the staff panel's picker
     /// reads them again.
     LocationsChanged,
+    /// A first load of members went on (`load` says how far) or ended (`None`).
+    MembersLoading {
+        load: Option<crate::domain::views::MemberLoad>,
+    },
     /// Staff revoked a paired tablet: its event stream ends, its calls are refused.
     DeviceRevoked {
         device_id: i64,

@@ -149,6 +149,9 @@ pub struct Settings {
     /// `Account::logo`).
     pub branding: crate::domain::brand::Branding,
     pub visitors: VisitorSettings,
+    /// The language the screen starts in and returns to after each person (`en`, `es-MX`);
+    /// none: the device's own. A person may switch for themselves on the bar.
+    pub language: Option<String>,
 }
 
 impl Default for Settings {
@@ -164,6 +167,7 @@ impl Default for Settings {
             photo_url: None,
             branding: crate::domain::brand::Branding::default(),
             visitors: VisitorSettings::default(),
+            language: None,
         }
     }
 }
@@ -205,6 +209,14 @@ impl Settings {
         }
         self.branding.validate()?;
         self.visitors.validate()?;
+        if let Some(tag) = &self.language
+            && !is_language_tag(tag)
+        {
+            return Err(Invalid::new(
+                "language",
+                format!("{tag:?} is not a language (such as en, es or pt-BR)"),
+            ));
+        }
         if self.double_tap_seconds > 120 {
             return Err(Invalid::new(
                 "double_tap_seconds",
@@ -221,9 +233,33 @@ impl Settings {
     }
 }
 
+/// A language as the screen names it: two or three letters, and a region or script after a
+/// hyphen (`en`, `pt-BR`, `zh-Hant`).
+fn is_language_tag(tag: &str) -> bool {
+    let mut parts = tag.split('-');
+    let language = parts.next().unwrap_or_default();
+    let rest: Vec<&str> = parts.collect();
+    (2..=3).contains(&language.len())
+        && language.bytes().all(|b| b.is_ascii_lowercase())
+        && rest.len() <= 1
+        && rest
+            .iter()
+            .all(|p| (2..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_language_is_a_short_tag_and_nothing_else() {
+        for good in ["en", "es", "pt-BR", "zh-Hant"] {
+            assert!(is_language_tag(good), "{good}");
+        }
+        for bad in ["", "E", "english", "en_GB", "en-", "<script>", "en-GB-x-1"] {
+            assert!(!is_language_tag(bad), "{bad:?} is refused");
+        }
+    }
 
     #[test]
     fn bad_values_are_refused_in_words() {

@@ -165,6 +165,45 @@ pub struct Status {
     pub capabilities: Capabilities,
     /// "Forgot your PIN?" is offered: online, and the account can e-mail a member their PIN.
     pub pin_reminder: bool,
+    /// A first load of the account's members under way: the grid is not whole yet.
+    pub loading: Option<MemberLoad>,
+    /// Who the kiosk is logged in as, and where: the staff panel shows it.
+    pub account: Option<AccountView>,
+}
+
+/// A load of the account's members the grid does not show whole yet (a first load, or the
+/// first after a login to another account), as far as it has come.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
+pub struct MemberLoad {
+    /// Members read so far.
+    pub loaded: u64,
+    /// How many the account has, where Nexudus said (`TotalItems`).
+    pub total: Option<u64>,
+    /// About how long the rest takes, from the limits and the pace so far.
+    pub seconds_left: Option<u64>,
+}
+
+/// "loading, 2130 of 5000, about 40 s left", for `kiosk status`.
+impl std::fmt::Display for MemberLoad {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "loading, {}", self.loaded)?;
+        if let Some(total) = self.total {
+            write!(f, " of {total}")?;
+        }
+        if let Some(left) = self.seconds_left {
+            write!(f, ", about {left} s left")?;
+        }
+        Ok(())
+    }
+}
+
+/// The Nexudus login the kiosk holds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+pub struct AccountView {
+    /// The e-mail the kiosk logged in with.
+    pub user: Option<String>,
+    /// The API's address (`https://spaces.nexudus.com`, a simulator's in demo mode).
+    pub base_url: String,
 }
 
 /// One line of the sync queue in the staff panel.

@@ -8,7 +8,7 @@ use super::{Staff, StaffAccess};
 use crate::config::NEXUDUS_BASE_URL;
 use crate::domain::settings::{Location, Settings};
 use crate::domain::unread::UnreadRecord;
-use crate::domain::views::{Connectivity, Status};
+use crate::domain::views::{AccountView, Connectivity, Status};
 use crate::error::KioskError;
 use crate::shared::Shared;
 use crate::store::{SettingKey, StateKey};
@@ -89,6 +89,7 @@ impl Account {
         let now = self.shared.clock.now();
         self.shared.store.write(|tx| {
             tx.set_setting(SettingKey::ApiBase, base_url)?;
+            tx.set_setting(SettingKey::ApiUser, email.trim())?;
             // A login reads the account afresh (it may be another account): its locations at
             // once, for the picker, and every member.
             tx.delete_state(StateKey::MembersFullAt)?;
@@ -109,6 +110,7 @@ impl Account {
         let now = self.shared.clock.now();
         self.shared.store.write(|tx| {
             tx.delete_setting(SettingKey::ApiBase)?;
+            tx.delete_setting(SettingKey::ApiUser)?;
             tx.audit(
                 now,
                 "logout",
@@ -175,7 +177,23 @@ impl Account {
             members: self.shared.member_count(),
             capabilities: self.shared.config.capabilities,
             pin_reminder: self.shared.pin_reminder_command()?.is_some(),
+            loading: self.shared.loading(),
+            account: self.account_view()?,
         })
+    }
+
+    /// Who the kiosk is logged in as, and where (none before a first login or after a logout).
+    fn account_view(&self) -> Result<Option<AccountView>, KioskError> {
+        if !self.has_account() {
+            return Ok(None);
+        }
+        let (base, user) = self.shared.store.read(|tx| {
+            Ok::<_, crate::error::StoreError>((
+                tx.get_setting(SettingKey::ApiBase)?,
+                tx.get_setting(SettingKey::ApiUser)?,
+            ))
+        })?;
+        Ok(base.map(|base_url| AccountView { user, base_url }))
     }
 
     /// Starts the sync engine on the current tokio runtime.
@@ -207,6 +225,8 @@ impl Account {
             members: 0,
             capabilities: self.shared.config.capabilities,
             pin_reminder: false,
+            loading: None,
+            account: None,
         })
     }
 

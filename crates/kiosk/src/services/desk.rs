@@ -367,6 +367,7 @@ impl Desk {
         Ok(Health {
             login_good_until,
             login_runs_out_soon: login_runs_out_soon(login_good_until, connectivity, now),
+            loading: self.shared.loading(),
             at: now,
             seen,
             connectivity,

@@ -187,6 +187,22 @@ impl StaffAccess {
         Ok(())
     }
 
+    /// Forgets the staff PIN and its wrong tries (`kiosk reset-staff-pin`, on the machine
+    /// itself: whoever can run it there can read the data folder anyway). The next person to
+    /// open the staff panel on the kiosk's own screen chooses a new one, as on a first run; the
+    /// account's login, the settings and the queue stay. Answers whether a PIN was set.
+    pub fn forget_pin(&self, how: &str) -> Result<bool, KioskError> {
+        let now = self.shared.clock.now();
+        let was_set = self.pin_is_set()?;
+        self.shared.store.write(|tx| {
+            tx.delete_setting(SettingKey::StaffPinHash)?;
+            tx.delete_setting(SettingKey::StaffPinAttempts)?;
+            tx.audit(now, "staff_pin_forgotten", how)
+        })?;
+        self.sessions.lock().unwrap().clear();
+        Ok(was_set)
+    }
+
     pub fn pin_is_set(&self) -> Result<bool, KioskError> {
         Ok(self
             .shared

@@ -74,6 +74,8 @@ pub enum SettingKey {
     StaffPinAttempts,
     /// The Nexudus base URL the account logged in at.
     ApiBase,
+    /// The e-mail it logged in with (shown to staff: who the kiosk is logged in as).
+    ApiUser,
     /// This kiosk's own id, sent as the client id and the `SystemId` of its records.
     ClientId,
     /// The tablets' pairing code and when it stops working.
@@ -89,6 +91,7 @@ impl SettingKey {
             Self::StaffPinHash => "staff_pin_hash",
             Self::StaffPinAttempts => "staff_pin_attempts",
             Self::ApiBase => "api_base",
+            Self::ApiUser => "api_user",
             Self::ClientId => "client_id",
             Self::PairingCode => "pairing_code",
             Self::BrandLogo => "brand_logo",

@@ -386,6 +386,41 @@ pub(super) fn batch_size(last: Option<(usize, std::time::Duration)>) -> i64 {
     size
 }
 
+/// How far a load of members has come: `so_far` took `took`. The time left is the longer of
+/// what the rest needs under the limits and what it needs at the pace so far (the first
+/// requests go in a burst; a slow server is slower than the limits).
+pub(super) fn member_load(
+    so_far: LoadSoFar,
+    limits: &nexudus::Limits,
+    took: std::time::Duration,
+) -> crate::domain::views::MemberLoad {
+    let total = (so_far.total > 0).then_some(so_far.total.max(so_far.loaded));
+    let seconds_left = total.filter(|_| so_far.loaded > 0).map(|total| {
+        let left = total - so_far.loaded;
+        let share_left = left as f64 / so_far.loaded as f64;
+        let requests_left = (so_far.requests as f64 * share_left).ceil() as u64;
+        let by_limits = limits.least_time(requests_left);
+        let by_pace = took.mul_f64(share_left);
+        by_limits.max(by_pace).as_secs_f64().ceil() as u64
+    });
+    crate::domain::views::MemberLoad {
+        loaded: so_far.loaded,
+        total,
+        seconds_left,
+    }
+}
+
+/// What a load of members has done so far ([`member_load`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(super) struct LoadSoFar {
+    /// Members read.
+    pub loaded: u64,
+    /// How many the account has, as its list says (0: it did not say).
+    pub total: u64,
+    /// Requests it took.
+    pub requests: u64,
+}
+
 /// What the status says after a round stopped on `error`.
 pub(super) fn connectivity_after(error: &ApiError) -> Connectivity {
     if error.needs_login() {

@@ -168,6 +168,9 @@ impl SyncEngine {
         let mut seen = HashSet::new();
         let mut newest = cursor;
         let mut changed = 0usize;
+        // Said done when it drops: at the end, after the new members are in the grid, or at
+        // an error on the way.
+        let mut progress = full.then(|| FirstLoad::new(&self.shared));
         while let Some(page) = pages.next().await {
             let page = page?;
             // A first load after an outage takes a while: the bar says online at its first
@@ -180,7 +183,15 @@ impl SyncEngine {
             // A record that did not read is still the account's: its last good copy stays (and
             // staff are told of it: `note_reads`).
             seen.extend(page.skipped.iter().filter_map(|b| b.id));
-            changed += self.keep_page(api, &page.records).await?;
+            if let Some(p) = progress.as_mut() {
+                p.page_listed(&page);
+            }
+            changed += self
+                .keep_page(api, &page.records, progress.as_mut())
+                .await?;
+            if let Some(p) = progress.as_mut() {
+                p.read(page.records.len() + page.skipped.len());
+            }
         }
         let removed = if full { self.remove_unseen(&seen)? } else { 0 };
         if let Some(t) = newest {
@@ -201,6 +212,7 @@ impl SyncEngine {
         &self,
         api: &Client,
         records: &[nexudus::Coworker],
+        progress: Option<&mut FirstLoad<'_>>,
     ) -> Result<usize, SyncError> {
         let store = &self.shared.store;
         let cached: Vec<Option<Member>> = store.read(|tx| {
@@ -222,7 +234,7 @@ impl SyncEngine {
             return Ok(0);
         }
         let ids: Vec<i64> = fresh.iter().map(|(c, _)| c.id).collect();
-        let details = self.whole_records(api, &ids).await?;
+        let details = self.whole_records(api, &ids, progress).await?;
         let key = &self.shared.device_key;
         // Nexudus archives customers rather than deleting them: an archived one leaves.
         let (archived, current): (Vec<_>, Vec<_>) = fresh
@@ -251,11 +263,18 @@ impl SyncEngine {
         &self,
         api: &Client,
         ids: &[i64],
+        mut progress: Option<&mut FirstLoad<'_>>,
     ) -> Result<HashMap<i64, nexudus::Coworker>, SyncError> {
         let mut details = HashMap::new();
         for chunk in ids.chunks(self.options.detail_batch.max(1)) {
             match api.coworkers_by_ids(chunk).await {
-                Ok(records) => details.extend(records.into_iter().map(|c| (c.id, c))),
+                Ok(records) => {
+                    details.extend(records.into_iter().map(|c| (c.id, c)));
+                    // A page is a thousand members: the count moves with each batch of them.
+                    if let Some(p) = progress.as_deref_mut() {
+                        p.reading(details.len());
+                    }
+                }
                 Err(
                     ApiError::NotFound { .. }
                     | ApiError::Forbidden { .. }
@@ -369,5 +388,76 @@ impl SyncEngine {
             }
             Ok::<_, StoreError>(duplicates.len())
         })
+    }
+}
+
+/// A full load of members, followed batch by batch for the screens while the grid is not
+/// whole: the account has more members than the cache (a first load, a login to another
+/// account). Dropped, it tells the screens the load ended.
+struct FirstLoad<'a> {
+    shared: &'a crate::shared::Shared,
+    started: std::time::Instant,
+    requests_before: u64,
+    cached_before: usize,
+    /// Members of the pages before this one.
+    before_page: u64,
+    total: u64,
+    /// Whether the account has more members than the cache had: only then is it shown.
+    shown: bool,
+}
+
+impl<'a> FirstLoad<'a> {
+    fn new(shared: &'a crate::shared::Shared) -> Self {
+        Self {
+            shared,
+            started: std::time::Instant::now(),
+            requests_before: Self::requests(shared),
+            cached_before: shared.member_count(),
+            before_page: 0,
+            total: 0,
+            shown: false,
+        }
+    }
+
+    fn requests(shared: &crate::shared::Shared) -> u64 {
+        u64::from(shared.requests.sent().last_day)
+    }
+
+    /// A page of the list came: how many the account has.
+    fn page_listed(&mut self, page: &nexudus::Page<nexudus::Coworker>) {
+        self.total = self.total.max(page.total_items);
+        // A daily reload of a whole cache shows nothing: the grid is whole already.
+        self.shown |= self.total > self.cached_before as u64 && page.has_next_page;
+        self.say(self.before_page);
+    }
+
+    /// `n` members of this page are read whole so far.
+    fn reading(&mut self, n: usize) {
+        self.say(self.before_page + n as u64);
+    }
+
+    /// The page's `n` members are in the cache.
+    fn read(&mut self, n: usize) {
+        self.before_page += n as u64;
+        self.say(self.before_page);
+    }
+
+    fn say(&self, loaded: u64) {
+        if !self.shown {
+            return;
+        }
+        let so_far = decide::LoadSoFar {
+            loaded,
+            total: self.total,
+            requests: Self::requests(self.shared).saturating_sub(self.requests_before),
+        };
+        let limits = &self.shared.config.limits;
+        let load = decide::member_load(so_far, limits, self.started.elapsed());
+        self.shared.set_loading(Some(load));
+    }
+}
+impl Drop for FirstLoad<'_> {
+    fn drop(&mut self) {
+        self.shared.set_loading(None);
     }
 }

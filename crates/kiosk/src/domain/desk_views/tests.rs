@@ -133,6 +133,7 @@ fn kiosk_status_prints_one_fact_a_line_with_the_budget() {
         }],
         login_good_until: Some(at(9, 0) + LOGIN_LIVES),
         login_runs_out_soon: false,
+        loading: None,
     };
     let text = health.to_string();
     assert!(

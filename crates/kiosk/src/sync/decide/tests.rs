@@ -74,6 +74,7 @@ fn a_failed_write_is_retried_parked_or_held_for_a_login_or_a_role_and_stays_in_d
         (
             ApiError::Forbidden {
                 message: "role".into(),
+                role: None,
             },
             true,
             false,
@@ -309,6 +310,7 @@ fn a_round_stopped_by_an_error_says_needs_login_missing_role_throttled_or_offlin
         (
             ApiError::Forbidden {
                 message: "POST /api/spaces/checkins".into(),
+                role: None,
             },
             Connectivity::MissingRole,
         ),
@@ -580,7 +582,8 @@ fn every_reason_the_engine_parks_with_tells_staff_what_to_do() {
     assert_eq!(
         Advice::for_reason(
             &ApiError::Forbidden {
-                message: "Checkin-Delete".into()
+                message: "Checkin-Delete".into(),
+                role: None,
             }
             .to_string()
         ),
@@ -609,4 +612,78 @@ fn a_batch_holds_about_a_second_of_sends_between_a_few_and_a_few_hundred() {
         BATCH_MIN,
         "nothing sent: the least"
     );
+}
+
+#[test]
+fn a_first_loads_time_left_is_what_the_limits_need_for_the_requests_left() {
+    // 200 of 10,000 read in a burst (4 requests in 0.4 s): the 196 requests left are spaced
+    // by the minute's limit, about 0.6 s apart past its burst, not at the burst's pace.
+    let so_far = LoadSoFar {
+        loaded: 200,
+        total: 10_000,
+        requests: 4,
+    };
+    let load = member_load(
+        so_far,
+        &nexudus::Limits::default(),
+        StdDuration::from_millis(400),
+    );
+    assert_eq!((load.loaded, load.total), (200, Some(10_000)));
+    let left = load.seconds_left.unwrap();
+    assert!(
+        (100..130).contains(&left),
+        "{left} s left for 196 requests, not 100-130"
+    );
+}
+
+#[test]
+fn a_slow_server_makes_the_time_left_longer_than_the_limits_ask() {
+    let so_far = LoadSoFar {
+        loaded: 500,
+        total: 1_000,
+        requests: 5,
+    };
+    let load = member_load(
+        so_far,
+        &nexudus::Limits::unlimited(),
+        StdDuration::from_secs(50),
+    );
+    assert_eq!(
+        load.seconds_left,
+        Some(50),
+        "as long again for the other half"
+    );
+}
+
+#[test]
+fn a_server_that_gives_no_totals_gets_a_count_without_a_time() {
+    let so_far = LoadSoFar {
+        loaded: 300,
+        requests: 3,
+        ..LoadSoFar::default()
+    };
+    let load = member_load(
+        so_far,
+        &nexudus::Limits::default(),
+        StdDuration::from_secs(2),
+    );
+    assert_eq!(
+        (load.loaded, load.total, load.seconds_left),
+        (300, None, None)
+    );
+}
+
+#[test]
+fn nothing_read_yet_has_no_time_left_to_say() {
+    let so_far = LoadSoFar {
+        loaded: 0,
+        total: 5_000,
+        requests: 1,
+    };
+    let load = member_load(
+        so_far,
+        &nexudus::Limits::default(),
+        StdDuration::from_secs(1),
+    );
+    assert_eq!((load.total, load.seconds_left), (Some(5_000), None));
 }
