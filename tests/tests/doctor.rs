@@ -88,7 +88,7 @@ async fn each_missing_role_is_named_with_what_breaks() {
             .find(|l| l.check == format!("role {role}"))
             .unwrap_or_else(|| panic!("a line for {role}"));
         assert!(
-            !line.ok && line.detail.starts_with(&format!("missing role {role}: ")),
+            line.failed() && line.detail.starts_with(&format!("missing role {role}: ")),
             "{line:?}"
         );
         assert!(
@@ -100,7 +100,7 @@ async fn each_missing_role_is_named_with_what_breaks() {
     let others: Vec<&str> = report
         .lines
         .iter()
-        .filter(|l| !l.ok && !l.check.starts_with("role "))
+        .filter(|l| l.failed() && !l.check.starts_with("role "))
         .map(|l| l.check.as_str())
         .collect();
     assert_eq!(others, ["location"], "{}", report.to_text());
@@ -153,7 +153,48 @@ async fn the_write_test_checks_a_member_in_and_out_once_and_leaves_no_visit_behi
         .find(|l| l.check == "write test: check in")
         .unwrap();
     assert!(
-        !line.ok && line.detail.contains(nexudus_sim::NO_PASS),
+        line.failed() && line.detail.contains(nexudus_sim::NO_PASS),
         "{line:?}"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_write_test_makes_no_second_visit_for_a_member_who_is_in() {
+    let sim = quiet_sim(200).await;
+    let dir = tempfile::tempdir().unwrap();
+    let kiosk = open_kiosk(dir.path(), Limits::unlimited());
+    connect(&kiosk, &sim).await;
+    let member = eligible(&sim)[0];
+    kiosk.members().tap(member).unwrap();
+    scenarios::drain(&kiosk, std::time::Duration::from_secs(10)).await;
+    assert_eq!(sim.checkins().len(), 1, "the member is in");
+    let before = sim.requests().len();
+
+    let report = kiosk
+        .account()
+        .check_account(None, Some(member))
+        .await
+        .unwrap();
+    let line = report
+        .lines
+        .iter()
+        .find(|l| l.check == "write test")
+        .unwrap_or_else(|| panic!("a write test line: {}", report.to_text()));
+    assert_eq!(line.finding, kiosk::doctor::Finding::NotChecked, "{line:?}");
+    assert!(
+        line.detail
+            .starts_with(&format!("not made: member {member} is checked in now")),
+        "{line:?}"
+    );
+    assert_eq!(
+        line.fix.as_deref(),
+        Some("run again with a member who is out")
+    );
+    let writes: Vec<_> = sim.requests()[before..]
+        .iter()
+        .filter(|r| r.method != "GET")
+        .map(|r| (r.method.clone(), r.path.clone()))
+        .collect();
+    assert!(writes.is_empty(), "nothing written: {writes:?}");
+    assert_eq!(sim.checkins().len(), 1, "still one visit");
 }

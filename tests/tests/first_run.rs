@@ -17,6 +17,21 @@ fn started_for(dir: &std::path::Path, base: &str) -> Kiosk {
     .expect("the kiosk opens")
 }
 
+/// Staff log the kiosk in to the simulator's demo account, the address as `base` says.
+async fn demo_login(kiosk: &Kiosk, staff: &kiosk::services::Staff, base: Option<&str>) {
+    kiosk
+        .account()
+        .login(
+            staff,
+            base,
+            nexudus_sim::DEMO_EMAIL,
+            &Secret::new(nexudus_sim::DEMO_PASSWORD),
+            None,
+        )
+        .await
+        .unwrap_or_else(|e| panic!("address {base:?}: {e}"));
+}
+
 /// Waits for the core to say it read the account's locations anew.
 async fn locations_read(events: &mut tokio::sync::broadcast::Receiver<Event>) -> bool {
     tokio::time::timeout(Duration::from_secs(10), async {
@@ -39,17 +54,7 @@ async fn a_login_with_the_address_left_blank_goes_where_the_kiosk_was_started_to
     let kiosk = started_for(dir.path(), &sim.base_url());
     let staff = kiosk.staff().by_pin(STAFF_PIN).unwrap();
     for blank in [None, Some(""), Some("  ")] {
-        kiosk
-            .account()
-            .login(
-                &staff,
-                blank,
-                nexudus_sim::DEMO_EMAIL,
-                &Secret::new(nexudus_sim::DEMO_PASSWORD),
-                None,
-            )
-            .await
-            .unwrap_or_else(|e| panic!("address {blank:?}: {e}"));
+        demo_login(&kiosk, &staff, blank).await;
     }
 }
 
@@ -79,17 +84,7 @@ async fn the_location_picker_follows_a_login_at_once_even_after_an_account_that_
     assert!(kiosk.account().locations().unwrap().is_empty());
 
     // Then the right one: its locations are read at once and the panel is told.
-    kiosk
-        .account()
-        .login(
-            &staff,
-            None,
-            nexudus_sim::DEMO_EMAIL,
-            &Secret::new(nexudus_sim::DEMO_PASSWORD),
-            None,
-        )
-        .await
-        .unwrap();
+    demo_login(&kiosk, &staff, None).await;
     assert!(
         locations_read(&mut events).await,
         "the core said it read the locations after the login"
@@ -161,4 +156,54 @@ async fn a_first_load_says_how_far_it_has_come_and_a_daily_reload_of_a_whole_cac
         Vec::<Option<MemberLoad>>::new(),
         "a reload of a whole cache shows no progress"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_login_clears_what_the_rounds_before_it_said_went_wrong() {
+    let sim = sim_lacking(20, &[]).await;
+    let dir = tempfile::tempdir().unwrap();
+    let kiosk = started_for(dir.path(), &sim.base_url());
+    let status = kiosk.account().sync_once(&fast_sync()).await;
+    assert_eq!(
+        status.problem.map(|p| p.code),
+        Some(kiosk::ErrorCode::Unauthorized),
+        "nobody logged in yet"
+    );
+    let staff = kiosk.staff().by_pin(STAFF_PIN).unwrap();
+    demo_login(&kiosk, &staff, None).await;
+    let status = kiosk.account().status().unwrap();
+    assert_eq!(status.problem, None, "the login worked: {status:?}");
+    let account = status.account.expect("who is logged in");
+    assert_eq!(account.user.as_deref(), Some(nexudus_sim::DEMO_EMAIL));
+    assert_eq!(account.base_url, sim.base_url());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_account_that_cannot_list_locations_says_which_role_it_lacks() {
+    let sim = sim_lacking(20, &["Business-List"]).await;
+    let dir = tempfile::tempdir().unwrap();
+    let kiosk = scenarios::open_kiosk(dir.path(), Limits::unlimited());
+    kiosk
+        .account()
+        .connect(
+            &sim.base_url(),
+            LACKING_EMAIL,
+            &Secret::new(LACKING_PASSWORD),
+            None,
+        )
+        .await
+        .unwrap();
+    let status = kiosk.account().sync_once(&fast_sync()).await;
+    assert_eq!(
+        status.connectivity,
+        kiosk::Connectivity::MissingRole,
+        "not online with an empty location picker: {status:?}"
+    );
+    let problem = status.problem.expect("the problem, for the screens");
+    assert_eq!(
+        problem.role.as_deref(),
+        Some("Business-List"),
+        "{problem:?}"
+    );
+    assert!(status.members > 0, "the rest of the round went on");
 }

@@ -26,7 +26,7 @@ async function saysError(page: Page, words: string) {
   await expect(note).toHaveAttribute('role', 'alert');
 }
 
-test('each step of the first run says what went wrong and what to do, in the screen’s language', async ({ page }) => {
+test('each step of the first run says what went wrong and what to do, in the screen’s language', async ({ page, request }) => {
   await page.goto(FRESH);
   await step(page, 'pin');
   await axe(page, 'first run: the staff PIN');
@@ -61,6 +61,20 @@ test('each step of the first run says what went wrong and what to do, in the scr
   await page.getByTestId('setup-password').press('Enter');
   await saysError(page, es.errorOffline);
   await expect(page.getByTestId('setup-note')).not.toContainText('error sending request');
+
+  // An account whose user lacks roles: the location step names what is missing, in Spanish.
+  await page.getByTestId('setup-base').fill('');
+  await page.getByTestId('setup-email').fill('reader@demo.nexudus-sim.local');
+  await page.getByTestId('setup-password').fill('reader');
+  await page.getByTestId('setup-password').press('Enter');
+  await step(page, 'location');
+  // Said as soon as the list is refused, not after the members have loaded.
+  await expect(page.getByTestId('setup-no-locations')).toHaveText(new RegExp(es.setupLocationsNone.slice(0, 40)));
+  await expect(page.getByTestId('setup-problem')).toHaveText(new RegExp(es.missingRoleDetail.replace('{role}', 'Business-List').slice(0, 55)));
+  await axe(page, 'first run: a user lacking roles');
+  // Logged out again (the staff API, with the PIN chosen above), for the walk below.
+  const session = ((await (await request.post(`${FRESH}/api/staff_unlock`, { data: { pin: '4321' } })).json()) as { token: string }).token;
+  expect((await request.post(`${FRESH}/api/staff_logout`, { data: { session } })).ok()).toBe(true);
 
   // The way back from a mistyped first PIN: a command on the machine itself.
   const said = execFileSync('../target/debug/kiosk', ['reset-staff-pin', '--data-dir', FRESH_DATA]).toString();

@@ -9,6 +9,7 @@ import { Presence } from '../src/lib/tiles';
 import { WhenQuiet } from '../src/lib/quiet';
 import type { Tile } from '../src/lib/types';
 import { lettersIn, searchNotice } from '../src/lib/search';
+import { timeOfDay } from '../src/lib/clock';
 import {
   accountText,
   connectivityKey,
@@ -279,6 +280,18 @@ describe('messages a person can act on', () => {
       'Cargando miembros: 2130 de 15.000 · quedan unos 4 min',
     );
     expect(loadingText(en, { loaded: 300, total: null, seconds_left: null }, 'en')).toBe('Loading members: 300');
+  });
+});
+
+describe('the time of day', () => {
+  it('follows one rule, the screen language’s, at the location, on the bar, the card and the tiles', () => {
+    const at = '2026-12-02T17:49:00Z';
+    expect(timeOfDay(at, 'Europe/London', 'en')).toMatch(/^5:49\s?PM$/);
+    expect(timeOfDay(at, 'Europe/London', 'es')).toBe('17:49');
+    expect(timeOfDay(at, 'Europe/Lisbon', 'pt')).toBe('17:49');
+    expect(timeOfDay(at, 'America/New_York', 'es')).toBe('12:49');
+    // A zone this engine does not know: the device's, never an exception on the screen.
+    expect(timeOfDay(at, 'Not/AZone', 'es')).toMatch(/^\d{1,2}:49$/);
   });
 });
 

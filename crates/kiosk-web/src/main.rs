@@ -180,13 +180,22 @@ async fn stop_signal() {
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    // `kiosk serve` logs what it does; the one-shot commands print their own findings, and log
+    // only when RUST_LOG asks (a log line in the middle of `kiosk doctor`'s lines reads as one
+    // of them).
+    let quiet = if matches!(cli.command, Command::Serve(_)) {
+        "info"
+    } else {
+        "off"
+    };
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| quiet.into()),
         )
         .init();
-    match Cli::parse().command {
+    match cli.command {
         Command::Serve(serve) => serve.run().await,
         Command::Status { common, json } => {
             let kiosk = common.open()?;
@@ -383,16 +392,22 @@ impl Doctor {
             .location
             .or_else(|| kiosk.account().settings().location.map(|l| l.id));
         let report = match &self.email {
-            Some(email) => {
-                let api = self.log_in(email).await?;
-                let known = kiosk.account().unread_records()?;
-                kiosk::doctor::check_account(&api, location, self.write_test, &known).await
+            Some(email) => match self.log_in(email).await? {
+                Ok(api) => {
+                    let known = kiosk.account().unread_records()?;
+                    kiosk::doctor::check_account(&api, location, self.write_test, &known).await
+                }
+                Err(refused) => refused,
+            },
+            None if !kiosk.account().has_account() => {
+                kiosk::doctor::DoctorReport::stopped(kiosk::doctor::no_login(), 0)
             }
-            None => kiosk
-                .account()
-                .check_account(location, self.write_test)
-                .await
-                .context("no stored login: log in first, or give --email")?,
+            None => {
+                kiosk
+                    .account()
+                    .check_account(location, self.write_test)
+                    .await?
+            }
         };
         print!("{}", report.to_text());
         if !report.all_ok() {
@@ -402,25 +417,36 @@ impl Doctor {
     }
 
     /// A client logged in to the account given on the command line (its tokens kept in
-    /// memory only).
-    async fn log_in(&self, email: &str) -> anyhow::Result<nexudus::Client> {
+    /// memory only), or the report of why it could not log in.
+    async fn log_in(
+        &self,
+        email: &str,
+    ) -> anyhow::Result<Result<nexudus::Client, kiosk::doctor::DoctorReport>> {
+        use kiosk::doctor::{DoctorLine, DoctorReport, Finding, login_finding};
         let base = self
             .common
             .api_base
             .clone()
             .unwrap_or_else(|| kiosk::NEXUDUS_BASE_URL.to_owned());
+        let Some(password) = self.password.clone() else {
+            let line = DoctorLine {
+                check: "login".into(),
+                finding: Finding::Fail,
+                detail: format!("no password for {email}"),
+                fix: Some("put it in KIOSK_NEXUDUS_PASSWORD (not on the command line)".into()),
+            };
+            return Ok(Err(DoctorReport::stopped(line, 0)));
+        };
         let api = nexudus::Client::new(
             nexudus::ClientConfig::new(&base)?,
             Arc::new(nexudus::MemoryTokenStore::default()),
         )?;
-        let password = nexudus::Secret::new(
-            self.password
-                .clone()
-                .context("the password goes in KIOSK_NEXUDUS_PASSWORD")?,
-        );
-        api.login(email, &password, self.totp.as_deref())
-            .await
-            .context("login refused")?;
-        Ok(api)
+        let password = nexudus::Secret::new(password);
+        Ok(
+            match api.login(email, &password, self.totp.as_deref()).await {
+                Ok(()) => Ok(api),
+                Err(e) => Err(DoctorReport::stopped(login_finding(&e, &base), 1)),
+            },
+        )
     }
 }

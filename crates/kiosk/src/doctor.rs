@@ -16,16 +16,32 @@ use serde::Serialize;
 use crate::config::KIOSK_SOURCE;
 use crate::domain::unread::{RecordList, UnreadRecord, describe};
 
+/// What a check found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+pub enum Finding {
+    Ok,
+    Fail,
+    /// Not checked (it would write, or it could not be told): the line says why.
+    NotChecked,
+}
+
 /// One check and what it found.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct DoctorLine {
     /// What was checked, e.g. "role Coworker-List".
     pub check: String,
-    pub ok: bool,
-    /// What was found; where not ok, what breaks.
+    pub finding: Finding,
+    /// What was found; where it failed, what breaks.
     pub detail: String,
-    /// What to do, where something is wrong.
+    /// What to do, where something is wrong or was not checked.
     pub fix: Option<String>,
+}
+
+impl DoctorLine {
+    pub fn failed(&self) -> bool {
+        self.finding == Finding::Fail
+    }
 }
 
 /// Every check, and what they cost of the account's request budget.
@@ -39,28 +55,106 @@ pub struct DoctorReport {
 }
 
 impl DoctorReport {
-    /// Whether every check passed.
+    /// Whether no check failed (some may not have been made).
     pub fn all_ok(&self) -> bool {
-        self.lines.iter().all(|l| l.ok)
+        !self.lines.iter().any(DoctorLine::failed)
     }
 
-    /// The report as the command line prints it: a line per check, then the cost.
+    /// A report of one finding that ends the checks (no login): nothing else could succeed.
+    pub fn stopped(line: DoctorLine, requests: u32) -> Self {
+        Self {
+            lines: vec![line],
+            requests,
+            share_of_hourly_budget: share(requests),
+        }
+    }
+
+    /// The report as the command line prints it: one line per finding, with what to do, then
+    /// what the checks cost.
     pub fn to_text(&self) -> String {
         use std::fmt::Write as _;
         let mut out = String::new();
         for l in &self.lines {
-            let mark = if l.ok { "ok  " } else { "FAIL" };
-            let _ = writeln!(out, "{mark} {}: {}", l.check, l.detail);
+            let mark = match l.finding {
+                Finding::Ok => "ok  ",
+                Finding::Fail => "FAIL",
+                Finding::NotChecked => "skip",
+            };
+            let _ = write!(out, "{mark} {}: {}", l.check, l.detail);
             if let Some(fix) = &l.fix {
-                let _ = writeln!(out, "     what to do: {fix}");
+                let _ = write!(out, "; what to do: {fix}");
             }
+            out.push('\n');
         }
         let _ = writeln!(
             out,
-            "The checks made {} requests ({} of the hour's 5,000).",
-            self.requests, self.share_of_hourly_budget
+            "The checks made {} request{} ({} of the hour's 5,000).",
+            self.requests,
+            if self.requests == 1 { "" } else { "s" },
+            self.share_of_hourly_budget
         );
         out
+    }
+}
+
+/// `requests` as a share of the hour's budget ("0.3%").
+fn share(requests: u32) -> String {
+    format!(
+        "{:.1}%",
+        f64::from(requests) * 100.0 / f64::from(HOURLY_BUDGET)
+    )
+}
+
+/// Why a login (the doctor's own, or the kiosk's stored one) did not work, and what to do: the
+/// one finding before anything else can be checked.
+pub fn login_finding(e: &ApiError, base_url: &str) -> DoctorLine {
+    use nexudus::LoginError;
+    let (detail, fix) = match e {
+        ApiError::Login(LoginError::TwoFactorRequired) => (
+            "this account uses two-factor sign-in".to_owned(),
+            "run again with --totp CODE, the code its authenticator app shows now".to_owned(),
+        ),
+        ApiError::Login(LoginError::MustResetPassword) => (
+            "Nexudus asks this account for a new password".to_owned(),
+            "sign in once on the Nexudus website to set it, then run again".to_owned(),
+        ),
+        ApiError::Login(_) => (
+            "Nexudus refused that e-mail and password".to_owned(),
+            "check both (the password goes in KIOSK_NEXUDUS_PASSWORD)".to_owned(),
+        ),
+        ApiError::Unauthorized => (
+            "the kiosk's Nexudus login has ended (a password change, or it was signed out)"
+                .to_owned(),
+            "log in again on the kiosk's screen (staff panel, Account), or give --email".to_owned(),
+        ),
+        ApiError::Connect(_) | ApiError::ConnectionLost(_) | ApiError::Timeout(_) => (
+            format!("Nexudus could not be reached at {base_url}"),
+            "check this machine's network, or the address given with --api-base".to_owned(),
+        ),
+        other => (
+            format!("the login did not work: {other}"),
+            "run again in a few minutes; if it lasts, check the address (--api-base)".to_owned(),
+        ),
+    };
+    DoctorLine {
+        check: "login".into(),
+        finding: Finding::Fail,
+        detail,
+        fix: Some(fix),
+    }
+}
+
+/// The kiosk holds no login and none was given.
+pub fn no_login() -> DoctorLine {
+    DoctorLine {
+        check: "login".into(),
+        finding: Finding::Fail,
+        detail: "this kiosk is not logged in to Nexudus".into(),
+        fix: Some(
+            "log in on the kiosk's screen (the first-run setup, or the staff panel), or give \
+             --email with the password in KIOSK_NEXUDUS_PASSWORD"
+                .into(),
+        ),
     }
 }
 
@@ -81,9 +175,25 @@ impl Doctor<'_> {
         detail: impl Into<String>,
         fix: Option<&str>,
     ) {
+        let finding = if ok { Finding::Ok } else { Finding::Fail };
+        self.push(check, finding, detail, fix);
+    }
+
+    /// A check not made, and why.
+    fn skipped(&mut self, check: impl Into<String>, detail: impl Into<String>, fix: Option<&str>) {
+        self.push(check, Finding::NotChecked, detail, fix);
+    }
+
+    fn push(
+        &mut self,
+        check: impl Into<String>,
+        finding: Finding,
+        detail: impl Into<String>,
+        fix: Option<&str>,
+    ) {
         self.lines.push(DoctorLine {
             check: check.into(),
-            ok,
+            finding,
             detail: detail.into(),
             fix: fix.map(str::to_owned),
         });
@@ -159,7 +269,16 @@ pub async fn check_account(
         lines: Vec::new(),
         requests: 0,
     };
-    check_location(&mut d, location).await;
+    // The first read (the locations) says whether the login holds: without it every other
+    // check would fail the same way, so they are not sent.
+    let places = match api.businesses().try_collect::<Vec<_>>().await {
+        Err(e) if e.needs_login() || e.is_transient() || matches!(e, ApiError::Connect(_)) => {
+            let base = api.base_url().as_str().trim_end_matches('/');
+            return DoctorReport::stopped(login_finding(&e, base), 1);
+        }
+        read => read,
+    };
+    check_location(&mut d, places, location).await;
     check_members(&mut d).await;
     check_contracts(&mut d).await;
     check_passes(&mut d).await;
@@ -183,25 +302,23 @@ pub async fn check_account(
         visitors,
     )
     .await;
-    d.line(
-        "roles Visitor-Read, -Create, -Edit",
-        true,
-        "not checked: the doctor writes nothing (and walk-ins are not built yet, issue 13)",
+    d.skipped(
+        "roles Visitor-Read, Visitor-Create, Visitor-Edit",
+        "not checked: the doctor writes no visitor (invited guests need Visitor-Edit to sign \
+         in, walk-ins Visitor-Create)",
         None,
     );
     match (write_test, location) {
         (Some(member), Some(location)) => check_write(&mut d, member, location).await,
-        (Some(_), None) => d.line(
+        (Some(_), None) => d.skipped(
             "write test",
-            false,
-            "no location chosen: the test check-in needs one",
-            Some("choose the location (the staff panel, or --location)"),
+            "not made: the test check-in needs a location",
+            Some("give --location ID (one of the account's, listed above)"),
         ),
-        (None, _) => d.line(
+        (None, _) => d.skipped(
             "roles Checkin-Create, Checkin-Edit, Checkin-Delete",
-            true,
-            "not checked: the doctor writes nothing without --write-test MEMBER_ID",
-            None,
+            "not checked: the doctor writes nothing unless asked",
+            Some("to check them, run again with --write-test MEMBER_ID (a member who is out)"),
         ),
     }
     unread_records(&mut d, known_unread);
@@ -209,10 +326,7 @@ pub async fn check_account(
     DoctorReport {
         lines: d.lines,
         requests,
-        share_of_hourly_budget: format!(
-            "{:.1}%",
-            f64::from(requests) * 100.0 / f64::from(HOURLY_BUDGET)
-        ),
+        share_of_hourly_budget: share(requests),
     }
 }
 
@@ -255,14 +369,25 @@ fn unread_records(d: &mut Doctor<'_>, known: &[UnreadRecord]) {
     );
 }
 
-async fn check_location(d: &mut Doctor<'_>, location: Option<i64>) {
-    let places = d.api.businesses().try_collect::<Vec<_>>();
+/// `places`: the account's locations as read (the first request, which also tried the login).
+async fn check_location(
+    d: &mut Doctor<'_>,
+    places: Result<Vec<nexudus::Business>, ApiError>,
+    location: Option<i64>,
+) {
     let Some(places) = d
-        .role("Business-List", "the location picker is empty", places)
+        .role("Business-List", "the location picker is empty", async {
+            places
+        })
         .await
     else {
         return;
     };
+    let listed = places
+        .iter()
+        .map(|b| format!("{} {}", b.id, b.name))
+        .collect::<Vec<_>>()
+        .join(", ");
     let zones = d.api.simple_time_zones().try_collect::<Vec<_>>();
     let zones = d
         .role(
@@ -276,8 +401,8 @@ async fn check_location(d: &mut Doctor<'_>, location: Option<i64>) {
         d.line(
             "location",
             false,
-            format!("none chosen ({} in the account)", places.len()),
-            Some("choose the kiosk's location in the staff panel (or give --location)"),
+            format!("none chosen; the account has {listed}"),
+            Some("run again with --location ID (one of those), or choose it on the kiosk's screen"),
         );
         return;
     };
@@ -285,8 +410,8 @@ async fn check_location(d: &mut Doctor<'_>, location: Option<i64>) {
         d.line(
             "location",
             false,
-            format!("{id} is not a location of this account"),
-            Some("choose one of the account's locations in the staff panel"),
+            format!("{id} is not a location of this account, which has {listed}"),
+            Some("run again with --location ID (one of those)"),
         );
         return;
     };
@@ -470,14 +595,18 @@ async fn check_pin_reminder(d: &mut Doctor<'_>) {
         Ok(commands) => match crate::sync::pin_reminder_command(&commands) {
             Some(c) => (format!("offered (the account's command {})", c.key), None),
             None => (
-                "not offered: the account lists no command that e-mails a member their PIN"
+                "not offered: the account lists no command that e-mails a member their PIN \
+                 (members who forget theirs ask at reception)"
                     .to_owned(),
-                Some("nothing to do; members who forget their PIN ask at reception"),
+                None,
             ),
         },
         Err(e) => (
-            format!("not offered: the command list could not be read ({e})"),
-            Some("nothing to do; members who forget their PIN ask at reception"),
+            format!(
+                "not offered: the command list could not be read ({e}); members who forget \
+                 their PIN ask at reception"
+            ),
+            None,
         ),
     };
     d.line("\"Forgot your PIN?\"", true, detail, fix);
@@ -507,9 +636,8 @@ async fn check_checkins(d: &mut Doctor<'_>, location: Option<i64>) {
         )
         .await;
     } else {
-        d.line(
+        d.skipped(
             "role Checkin-Read",
-            true,
             "not checked: no check-in in the last week to read",
             None,
         );
@@ -530,8 +658,41 @@ async fn check_checkins(d: &mut Doctor<'_>, location: Option<i64>) {
     .await;
 }
 
-/// One check-in created, read and closed for `member`: the only writes the doctor makes.
+/// One check-in created, read and closed for `member`: the only writes the doctor makes. Not
+/// made for a member who is in now (it would be a second visit) or where that cannot be told.
 async fn check_write(d: &mut Doctor<'_>, member: i64, location: i64) {
+    let open = CheckinQuery {
+        coworker_id: Some(member),
+        from_time_after: Some(Utc::now() - Duration::days(7)),
+        paging: one(20),
+        ..CheckinQuery::default()
+    };
+    d.requests += 1;
+    match d.api.checkins_page(&open, 1).await {
+        Ok(page) => {
+            if let Some(c) = page.records.iter().find(|c| c.to_time.is_none()) {
+                d.skipped(
+                    "write test",
+                    format!(
+                        "not made: member {member} is checked in now (check-in {}, since {} \
+                         UTC), and a test check-in would be a second visit",
+                        c.id,
+                        c.from_time.format("%Y-%m-%d %H:%M")
+                    ),
+                    Some("run again with a member who is out"),
+                );
+                return;
+            }
+        }
+        Err(e) => {
+            d.skipped(
+                "write test",
+                format!("not made: whether member {member} is in could not be read ({e})"),
+                Some("give the kiosk's user the Checkin-List role, then run again"),
+            );
+            return;
+        }
+    }
     let mut write = CheckinWrite::new(location, Utc::now());
     write.coworker_id = Some(member);
     write.source = Source::from_code(KIOSK_SOURCE);

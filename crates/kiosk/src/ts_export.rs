@@ -6,7 +6,7 @@ use ts_rs::{Config, TS};
 
 use crate::ErrorDto;
 use crate::calls::Tablets;
-use crate::doctor::{DoctorLine, DoctorReport};
+use crate::doctor::{DoctorLine, DoctorReport, Finding};
 use crate::domain::attempts::Caller;
 use crate::domain::brand::Branding;
 use crate::domain::events::Event;
@@ -69,6 +69,7 @@ fn declarations() -> String {
         ErrorDto::decl(&cfg),
         DoctorReport::decl(&cfg),
         DoctorLine::decl(&cfg),
+        Finding::decl(&cfg),
         StaffSession::decl(&cfg),
         Tablets::decl(&cfg),
         Device::decl(&cfg),

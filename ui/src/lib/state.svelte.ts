@@ -14,6 +14,8 @@ export class KioskState {
   tiles = $state.raw<Tile[]>([]);
   /** ...and where the taps heard since that read begin. */
   tilesAt = $state(0);
+  /** The grid was read once (until then the screen keeps its place for it). */
+  gridRead = $state(false);
   /** The taps heard since the lists on screen were read, laid over them. */
   readonly presence = new Presence();
   pairingNeeded = $state(false);
@@ -55,6 +57,7 @@ export class KioskState {
       const at = this.presence.mark();
       this.tiles = await this.api.call('grid');
       this.tilesAt = at;
+      this.gridRead = true;
     });
   loadLogo = () => this.guarded(async () => void (this.logo = await this.api.call('logo')));
 

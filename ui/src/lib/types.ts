@@ -440,15 +440,17 @@ export type DoctorLine = {
 /**
  * What was checked, e.g. "role Coworker-List".
  */
-check: string, ok: boolean, 
+check: string, finding: Finding, 
 /**
- * What was found; where not ok, what breaks.
+ * What was found; where it failed, what breaks.
  */
 detail: string, 
 /**
- * What to do, where something is wrong.
+ * What to do, where something is wrong or was not checked.
  */
 fix: string | null, };
+
+export type Finding = "ok" | "fail" | "not_checked";
 
 export type StaffSession = { token: string, idle_seconds: number, };
 

@@ -161,14 +161,19 @@ pub fn router(state: AppState, ui_dir: Option<PathBuf>) -> Router {
         .route("/api/pair", post(pair))
         // Any other path under /api: a JSON 404 (`guard::api_paths`).
         .route("/api/{call}", get(call).post(call));
+    // The UI's files go compressed where the browser takes it (a third of their size); the
+    // API's answers do not (they are small, and some carry a staff session's token beside
+    // what a caller typed).
+    let compressed = tower_http::compression::CompressionLayer::new();
     match ui_dir.filter(|d| d.join("index.html").is_file()) {
         Some(dir) => {
-            app = app.fallback_service(
-                tower_http::services::ServeDir::new(&dir)
-                    .fallback(tower_http::services::ServeFile::new(dir.join("index.html"))),
-            );
+            let files = tower_http::services::ServeDir::new(&dir)
+                .fallback(tower_http::services::ServeFile::new(dir.join("index.html")));
+            app = app.fallback_service(Router::new().fallback_service(files).layer(compressed));
         }
-        None if BuiltUi::get(INDEX).is_some() => app = app.fallback(built_ui),
+        None if BuiltUi::get(INDEX).is_some() => {
+            app = app.fallback_service(Router::new().fallback(built_ui).layer(compressed));
+        }
         None => {
             app = app.fallback(|| async {
                 (

@@ -96,7 +96,9 @@ impl Account {
             tx.audit(now, "login", &format!("{email} at {base_url}"))
         })?;
         *self.shared.api.write().unwrap() = Some(Arc::new(client));
-        self.shared.set_connectivity(Connectivity::Online);
+        // An exchange that worked: what the last round said went wrong ("not logged in") is
+        // history now, and the status says so at once.
+        self.shared.exchanged();
         self.sync_now();
         Ok(())
     }

@@ -14,6 +14,7 @@ use super::{SyncEngine, SyncError, decide, wire};
 use crate::domain::events::Event;
 use crate::domain::model::{Member, Origin, OutboxOp};
 use crate::domain::unread::RecordList;
+use crate::domain::views::Connectivity;
 use crate::error::StoreError;
 use crate::store::StoredLocation;
 
@@ -46,17 +47,21 @@ impl SyncEngine {
         if full || asked {
             // Locations and their zones, and whether the account can e-mail a member their
             // PIN: daily, and whenever staff ask for a sync.
-            self.pull_reference(api).await?;
+            missing_role = self.pull_reference(api).await?;
             super::reminders::discover(&self.shared, api).await?;
         }
         if full {
             self.pull_members(api, true).await?;
-            missing_role = self.pull_entitlements(api).await?;
+            // The first refusal of the round is the one named (a first run waits on the
+            // location list, refused before this).
+            missing_role = missing_role.or(self.pull_entitlements(api).await?);
             self.mark(StateKey::MembersFullAt)?;
             self.mark(StateKey::MembersDeltaAt)?;
         } else if asked || self.due(StateKey::MembersDeltaAt, self.options.member_interval)? {
             self.pull_members(api, false).await?;
-            missing_role = self.pull_entitlements(api).await?;
+            // The first refusal of the round is the one named (a first run waits on the
+            // location list, refused before this).
+            missing_role = missing_role.or(self.pull_entitlements(api).await?);
             self.mark(StateKey::MembersDeltaAt)?;
         }
         if asked || self.due(StateKey::CheckinsAt, self.options.checkin_interval)? {
@@ -68,8 +73,19 @@ impl SyncEngine {
     }
 
     /// Locations (for the picker, each with its zone) and team names (for the records).
-    async fn pull_reference(&self, api: &Client) -> Result<(), SyncError> {
-        let locations: Vec<nexudus::Business> = optional(api.businesses().try_collect().await)?;
+    /// Answers the refusal of the location list, which the rest of the round goes on without:
+    /// it is said at once (a first run waits on that list), and again at the round's end.
+    async fn pull_reference(&self, api: &Client) -> Result<Option<ApiError>, SyncError> {
+        let (locations, refused) = match api.businesses().try_collect::<Vec<_>>().await {
+            Ok(locations) => (locations, None),
+            Err(e @ ApiError::Forbidden { .. }) => {
+                self.shared
+                    .note_problem(crate::error::KioskError::Api(e.clone()).to_dto(), None);
+                self.shared.set_connectivity(Connectivity::MissingRole);
+                (Vec::new(), Some(e))
+            }
+            Err(e) => (optional(Err(e))?, None),
+        };
         let zones: Vec<nexudus::SimpleTimeZone> = if locations.is_empty() {
             Vec::new()
         } else {
@@ -93,7 +109,7 @@ impl SyncEngine {
             self.shared.emit(Event::LocationsChanged);
         }
         self.follow_location_zone(&rows)?;
-        Ok(())
+        Ok(refused)
     }
 
     /// The kiosk's location keeps the zone Nexudus gives it (unless staff set one): a zone

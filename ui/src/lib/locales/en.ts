@@ -322,7 +322,7 @@ export const en = {
   setupServerDefault: 'Nexudus',
   setupLocationTitle: 'Which location is this kiosk at?',
   setupLocationsReading: 'Reading the account’s locations…',
-  setupLocationsNone: 'The account shows no location. It may lack the Business-List role: {problem}',
+  setupLocationsNone: 'The account shows no location: its user may lack the Business-List role. An administrator adds it in Nexudus (Settings › Users); the list follows at once.',
   setupSettingsTitle: 'A few choices',
   setupStart: 'Start checking in',
   setupLoadTitle: 'Loading members',

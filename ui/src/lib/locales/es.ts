@@ -324,7 +324,7 @@ export const es: Record<Key, string> = {
   setupServerDefault: 'Nexudus',
   setupLocationTitle: '¿En qué sede está este quiosco?',
   setupLocationsReading: 'Leyendo las sedes de la cuenta…',
-  setupLocationsNone: 'La cuenta no muestra ninguna sede. Quizá le falte el rol Business-List: {problem}',
+  setupLocationsNone: 'La cuenta no muestra ninguna sede: quizá a su usuario le falte el rol Business-List. Un administrador se lo añade en Nexudus (Settings › Users); la lista aparece al momento.',
   setupSettingsTitle: 'Unas pocas opciones',
   setupStart: 'Empezar a registrar entradas',
   setupLoadTitle: 'Cargando miembros',

@@ -324,7 +324,7 @@ export const pt: Record<Key, string> = {
   setupServerDefault: 'Nexudus',
   setupLocationTitle: 'Em que espaço fica este quiosque?',
   setupLocationsReading: 'A ler os espaços da conta…',
-  setupLocationsNone: 'A conta não mostra nenhum espaço. Talvez lhe falte a função Business-List: {problem}',
+  setupLocationsNone: 'A conta não mostra nenhum espaço: talvez falte ao utilizador a função Business-List. Um administrador acrescenta-a no Nexudus (Settings › Users); a lista aparece logo.',
   setupSettingsTitle: 'Algumas escolhas',
   setupStart: 'Começar os registos de entrada',
   setupLoadTitle: 'A carregar membros',
