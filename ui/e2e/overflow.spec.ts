@@ -1,12 +1,31 @@
-// The screen on every device (issue 27, point 1): no screen scrolls sideways at 320, 360, 768,
-// 1024 or 1280 px, in any language. Staff take a phone out for the roll-call during an
+// The screen on every device (issue 27, points 1 and 3): no screen scrolls sideways at 320,
+// 360, 768, 1024 or 1280 px, in any of the five languages, and no English shows on a screen in
+// another language. Staff take a phone out for the roll-call during an
 // evacuation: the desk works at 360x640, its tables reflow or scroll in their own box, and its
 // tabs take at most 15% of the height.
 import { expect, test, type Page } from '@playwright/test';
 import { STAFF_PIN } from './helpers';
+import { en } from '../src/lib/locales/en';
 
 const WIDTHS = [320, 360, 768, 1024, 1280];
-const LOCALES = ['en-GB', 'es-ES', 'pt-PT'];
+const LOCALES = ['en-GB', 'es-ES', 'pt-PT', 'fr-FR', 'de-DE'];
+
+/** The English the UI could show by mistake: each message's words between its placeholders,
+ * long enough not to be a name; and the small words no other of these languages uses. */
+const ENGLISH = Object.values(en)
+  .flatMap((m) => m.split(/\{\w+\}/))
+  .map((f) => f.trim())
+  .filter((f) => f.length >= 12);
+const ENGLISH_WORDS = /\b(the|and|please|your|with|cannot|is not|was)\b/i;
+
+/** English words on a screen meant for another language. */
+async function english(page: Page): Promise<string[]> {
+  const text = await page.evaluate(() => document.body.innerText);
+  const found = ENGLISH.filter((f) => text.includes(f));
+  const word = text.split('\n').find((line) => ENGLISH_WORDS.test(line));
+  if (word) found.push(word);
+  return found.slice(0, 3).map((f) => `English: “${f.slice(0, 60)}”`);
+}
 
 /** What sticks out past the right edge of the window: the page's own width, and each element
  * whose box ends past it (outside a box that scrolls on its own). */
@@ -56,6 +75,7 @@ for (const locale of LOCALES) {
         const check = async (screen: string) => {
           if (process.env.OVERFLOW_DEBUG) console.log(`${Date.now() - started} ms: ${screen}`);
           for (const o of await overflow(page)) found.push(`${screen}: ${o}`);
+          if (!locale.startsWith('en')) for (const e of await english(page)) found.push(`${screen}: ${e}`);
         };
         await page.goto('/');
         await expect(page.getByTestId('tile').first()).toBeVisible();
@@ -89,3 +109,18 @@ for (const locale of LOCALES) {
     }
   });
 }
+
+test('a tile’s name is what reads first: 20 px at least, two lines for a long one', async ({ page }) => {
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.goto('/');
+  const tile = page.getByTestId('tile').first();
+  await expect(tile).toBeVisible();
+  const sizes = await tile.evaluate((el) => ({
+    name: parseFloat(getComputedStyle(el.querySelector('.name')!).fontSize),
+    initials: parseFloat(getComputedStyle(el.querySelector('.avatar')!).fontSize),
+    lines: getComputedStyle(el.querySelector('.name')!).webkitLineClamp,
+  }));
+  expect(sizes.name, 'the name’s size').toBeGreaterThanOrEqual(20);
+  expect(sizes.initials, 'the initials no larger than the name').toBeLessThanOrEqual(sizes.name);
+  expect(sizes.lines).toBe('2');
+});

@@ -13,6 +13,7 @@ import { timeOfDay } from '../src/lib/clock';
 import {
   accountText,
   connectivityKey,
+  deskRefusals,
   duration,
   errorText,
   loadingText,
@@ -24,6 +25,8 @@ import {
   pickLocale,
   refusalText,
   translate,
+  type Key,
+  type Locale,
 } from '../src/lib/i18n';
 import type { Refusal } from '../src/lib/types';
 
@@ -162,31 +165,43 @@ describe('the A-Z bar', () => {
 });
 
 describe('strings', () => {
-  it('has every English string in Spanish and Portuguese too, each in its own words', () => {
+  it('has every English string in every other language too, each in its own words', () => {
     for (const locale of LOCALES) {
       expect(Object.keys(messages[locale]).sort(), locale).toEqual(Object.keys(messages.en).sort());
       for (const [key, words] of Object.entries(messages[locale])) expect(words.trim(), `${locale} ${key}`).not.toBe('');
+      // Each placeholder the English has, the translation has (a lost {name} shows nobody's).
+      for (const [key, words] of Object.entries(messages.en)) {
+        const wanted = (words.match(/\{\w+\}/g) ?? []).sort();
+        const found = (messages[locale][key as Key].match(/\{\w+\}/g) ?? []).sort();
+        expect(found, `${locale} ${key}`).toEqual(wanted);
+      }
     }
-    // A copy of English left in by mistake would pass the key check: the words must differ.
-    for (const key of ['greeting', 'welcome', 'refusalNoPlan', 'rejectedNoName', 'sessionEnded'] as const) {
-      expect(messages.pt[key]).not.toBe(messages.en[key]);
-      expect(messages.pt[key]).not.toBe(messages.es[key]);
+    // A copy of English left in by mistake would pass the key check: only these are the same
+    // as the English in each language (names, formats, words the language shares).
+    const sameAsEnglish: Record<Exclude<Locale, 'en'>, string[]> = {
+      es: ['demo', 'deskFromNexudus', 'howNexudus', 'howSensor', 'hoursMinutes', 'minutes', 'rollCallAt', 'seconds', 'setupServerDefault', 'wrongPinsAt'],
+      pt: ['deskFromNexudus', 'howNexudus', 'howSensor', 'hoursMinutes', 'listPasses', 'minutes', 'pinSubmit', 'rollCallAt', 'seconds', 'setupServerDefault', 'tabletNumbered', 'tablets', 'wrongPinsAt'],
+      fr: ['deskColAction', 'deskFromNexudus', 'healthVersion', 'howNexudus', 'hoursMinutes', 'minutes', 'pinSubmit', 'rollCallAt', 'seconds', 'setupServerDefault'],
+      de: ['deskColName', 'deskFromNexudus', 'demo', 'healthVersion', 'howNexudus', 'howSensor', 'offline', 'online', 'pinSubmit', 'rollCallAt', 'seconds', 'setupServerDefault', 'tablets', 'wrongPinsAt'],
+    };
+    for (const locale of LOCALES.filter((l): l is Exclude<Locale, 'en'> => l !== 'en')) {
+      const same = Object.keys(messages.en).filter((k) => messages[locale][k as Key] === messages.en[k as Key]);
+      expect(same.sort(), `${locale}: strings still in English`).toEqual(sameAsEnglish[locale].sort());
     }
   });
 
-  it('steps through the three languages on the button and back', () => {
-    expect(nextLocale('en')).toBe('es');
-    expect(nextLocale('es')).toBe('pt');
-    expect(nextLocale('pt')).toBe('en');
+  it('steps through the five languages on the button and back', () => {
+    expect(LOCALES.map(nextLocale)).toEqual(['es', 'pt', 'fr', 'de', 'en']);
     expect(pickLocale(['pt-PT', 'en'])).toBe('pt');
-    expect(pickLocale(['de', 'es-MX'])).toBe('es');
+    expect(pickLocale(['it', 'de-AT', 'es-MX'])).toBe('de');
+    expect(pickLocale(['fr-CA'])).toBe('fr');
   });
 
   it('fills in values and picks the language', () => {
     expect(translate('en', 'welcome', { name: 'Zoë' })).toBe('Welcome, Zoë!');
     expect(translate('es', 'welcome', { name: 'Zoë' })).toBe('¡Bienvenido/a, Zoë!');
     expect(pickLocale(['es-ES', 'en'])).toBe('es');
-    expect(pickLocale(['fr'])).toBe('en');
+    expect(pickLocale(['it'])).toBe('en');
     expect(duration('en', 95)).toBe('1 h 35 min');
     expect(duration('en', 5)).toBe('5 min');
   });
@@ -197,6 +212,10 @@ describe('strings', () => {
       expect(refusalText('en', reason)).toMatch(/reception/);
       expect(refusalText('es', reason)).toMatch(/recepción/);
       expect(refusalText('es', reason)).not.toBe(refusalText('en', reason));
+      // And on the staff desk, in staff's words, in each language.
+      for (const locale of LOCALES.filter((l) => l !== 'en')) {
+        expect(translate(locale, deskRefusals[reason]), `${locale} ${reason}`).not.toBe(translate('en', deskRefusals[reason]));
+      }
     }
   });
 

@@ -1,18 +1,20 @@
 // Every string the UI shows comes from the locale files (locales/: English, Spanish,
-// Portuguese). The core sends codes (a refusal's reason, an error's code with its data); this
+// Portuguese, French, German). The core sends codes (a refusal's reason, an error's code with its data); this
 // file words them.
 import type { FailureCode } from './transport';
 import type { AccountView, Advice, Connectivity, How, IgnoredAfter, MemberLoad, OutboxOp, Refusal } from './types';
 import { en, type Key } from './locales/en';
 import { es } from './locales/es';
 import { pt } from './locales/pt';
+import { fr } from './locales/fr';
+import { de } from './locales/de';
 
 export type { Key };
 
-export const messages = { en, es, pt } as const;
+export const messages = { en, es, pt, fr, de } as const;
 export type Locale = keyof typeof messages;
 /** In the order the language button steps through them. */
-export const LOCALES: readonly Locale[] = ['en', 'es', 'pt'];
+export const LOCALES: readonly Locale[] = ['en', 'es', 'pt', 'fr', 'de'];
 
 /** The first of the browser's languages the kiosk speaks, else English. */
 export function pickLocale(languages: readonly string[]): Locale {
@@ -56,6 +58,15 @@ export const refusals: Record<Refusal, Key> = {
   no_plan: 'refusalNoPlan',
   pass_spent: 'refusalPassSpent',
   pass_expired: 'refusalPassExpired',
+};
+
+/** Why the kiosk refused an attempt, in staff's words on the desk. */
+export const deskRefusals: Record<Refusal, Key> = {
+  inactive: 'deskRefusalInactive',
+  wrong_location: 'deskRefusalWrongLocation',
+  no_plan: 'deskRefusalNoPlan',
+  pass_spent: 'deskRefusalPassSpent',
+  pass_expired: 'deskRefusalPassExpired',
 };
 
 /** What a member reads when a check-in is refused, in their language. */

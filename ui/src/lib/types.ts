@@ -105,11 +105,12 @@ checkin: string | null, };
 
 export type FailedLine = { at: string, at_local: string, name: string | null, 
 /**
- * The refusal's stable code (this kiosk's) or `server`.
+ * Why this kiosk refused it, as a code the screen words in the reader's language; none
+ * for a refusal read from Nexudus (then `description` is Nexudus's own words).
  */
-reason: string, 
+reason: Refusal | null, 
 /**
- * What Nexudus or the kiosk says of it.
+ * What Nexudus says of it (or, for the kiosk's own, the English sent to Nexudus).
  */
 description: string, 
 /**

@@ -96,9 +96,10 @@ pub struct FailedLine {
     pub at: DateTime<Utc>,
     pub at_local: String,
     pub name: Option<String>,
-    /// The refusal's stable code (this kiosk's) or `server`.
-    pub reason: String,
-    /// What Nexudus or the kiosk says of it.
+    /// Why this kiosk refused it, as a code the screen words in the reader's language; none
+    /// for a refusal read from Nexudus (then `description` is Nexudus's own words).
+    pub reason: Option<crate::domain::rules::Refusal>,
+    /// What Nexudus says of it (or, for the kiosk's own, the English sent to Nexudus).
     pub description: String,
     /// Refused by this kiosk (else read from Nexudus).
     pub here: bool,

@@ -21,6 +21,19 @@ pub enum Refusal {
 }
 
 impl Refusal {
+    /// The refusal a stored code names (`code`'s inverse); none for a code of another kind.
+    pub fn from_code(code: &str) -> Option<Self> {
+        [
+            Self::Inactive,
+            Self::WrongLocation,
+            Self::NoPlan,
+            Self::PassSpent,
+            Self::PassExpired,
+        ]
+        .into_iter()
+        .find(|r| r.code() == code)
+    }
+
     pub fn code(self) -> &'static str {
         match self {
             Self::Inactive => "inactive",
@@ -31,7 +44,9 @@ impl Refusal {
         }
     }
 
-    /// What staff read in Nexudus (the FailedCheckin `Description`).
+    /// What staff read in Nexudus (the FailedCheckin `Description`, in English: the kiosk
+    /// does not know the language of whoever reads Nexudus). The kiosk's own screens word the
+    /// code instead.
     pub fn staff_description(self, location_name: &str) -> String {
         match self {
             Self::Inactive => "Kiosk: the member is not active".to_owned(),

@@ -20,6 +20,7 @@ use crate::domain::desk_views::{
     RollCall, Today, Visit, average, by_hour, login_runs_out_soon, peak, today_at,
 };
 use crate::domain::model::OutboxStatus;
+use crate::domain::rules::Refusal;
 use crate::domain::settings::Location;
 use crate::domain::settings::{PrivacyMode, Settings};
 use crate::domain::views::{Tile, hh_mm, local_time};
@@ -125,7 +126,7 @@ impl Desk {
                     at: f.checkin_attempt_time,
                     at_local: hh_mm(f.checkin_attempt_time, tz),
                     name: f.coworker_full_name,
-                    reason: "server".into(),
+                    reason: None,
                     description: f.description.unwrap_or_default(),
                     here: false,
                 }),
@@ -191,7 +192,7 @@ impl Desk {
                     at: f.attempt_time,
                     at_local: hh_mm(f.attempt_time, tz),
                     name: f.member_id.map(name).transpose()?,
-                    reason: f.reason,
+                    reason: Refusal::from_code(&f.reason),
                     description: f.description,
                     here: true,
                 });

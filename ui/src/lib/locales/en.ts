@@ -351,6 +351,11 @@ export const en = {
   errorDiskFull: 'This device’s disk is full: free some space. Nothing taken so far is lost.',
   errorInvalid: 'That value is not accepted: {detail}',
   languageSetting: 'Language of the screen',
+  deskRefusalInactive: 'Not an active member',
+  deskRefusalWrongLocation: 'A member of another location',
+  deskRefusalNoPlan: 'No plan, and pay-as-you-go is off',
+  deskRefusalPassSpent: 'No plan, and every pass is used',
+  deskRefusalPassExpired: 'No plan, and their passes have expired',
 } as const;
 
 /** A message's name: the English file's keys are every language's keys. */

@@ -353,4 +353,9 @@ export const es: Record<Key, string> = {
   errorDiskFull: 'El disco de este equipo está lleno: libere espacio. No se ha perdido nada de lo registrado.',
   errorInvalid: 'Ese valor no se acepta: {detail}',
   languageSetting: 'Idioma de la pantalla',
+  deskRefusalInactive: 'No es miembro activo',
+  deskRefusalWrongLocation: 'Miembro de otra sede',
+  deskRefusalNoPlan: 'Sin plan, y el pago por uso está desactivado',
+  deskRefusalPassSpent: 'Sin plan, y todos sus pases están usados',
+  deskRefusalPassExpired: 'Sin plan, y sus pases han caducado',
 };

@@ -353,4 +353,9 @@ export const pt: Record<Key, string> = {
   errorDiskFull: 'O disco deste aparelho está cheio: liberte espaço. Nada do que foi registado se perdeu.',
   errorInvalid: 'Esse valor não é aceite: {detail}',
   languageSetting: 'Idioma do ecrã',
+  deskRefusalInactive: 'Não é membro ativo',
+  deskRefusalWrongLocation: 'Membro de outro espaço',
+  deskRefusalNoPlan: 'Sem plano, e o pagamento por utilização está desligado',
+  deskRefusalPassSpent: 'Sem plano, e todas as senhas foram usadas',
+  deskRefusalPassExpired: 'Sem plano, e as senhas expiraram',
 };

@@ -173,6 +173,11 @@ async fn the_day_shows_movements_refusals_and_parked_entries_with_what_to_do() {
     assert_eq!(today.failed.len(), 1);
     assert_eq!(today.failed[0].name.as_deref(), Some("Nia Noplan"));
     assert!(today.failed[0].here);
+    assert_eq!(
+        today.failed[0].reason,
+        Some(crate::domain::rules::Refusal::NoPlan),
+        "a code the desk words in its reader's language, not the English sent to Nexudus"
+    );
     assert!(
         !today.server_failed_read,
         "no account: only the kiosk's own"
