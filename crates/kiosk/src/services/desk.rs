@@ -399,6 +399,7 @@ impl Desk {
                     id: p.member_id?,
                     name: p.name.as_str(),
                     detail: None,
+                    plan: None,
                     here: true,
                 })
             }),

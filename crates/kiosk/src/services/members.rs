@@ -62,9 +62,11 @@ impl Members {
         };
         let tz = location.map_or(chrono_tz::UTC, Location::tz);
         let detailed = settings.privacy != PrivacyMode::Initials;
-        Ok(members
+        let mut plans = Vec::new();
+        let mut tiles: Vec<Tile> = members
             .into_iter()
             .map(|m| {
+                plans.push(m.plan);
                 let in_since = open.get(&m.id).copied();
                 Tile {
                     member_id: m.id,
@@ -80,7 +82,9 @@ impl Members {
                     in_since_local: in_since.map(|t| hh_mm(t, tz)),
                 }
             })
-            .collect())
+            .collect();
+        crate::domain::index::tell_namesakes_apart(&mut tiles, &plans, detailed);
+        Ok(tiles)
     }
 
     /// The grid: active members of this location in name order, with who is in. Empty in

@@ -175,3 +175,40 @@ fn the_fast_search_ranks_exactly_as_the_plain_definition() {
         }
     }
 }
+
+fn tile(name: &str, detail: Option<&str>) -> crate::domain::views::Tile {
+    crate::domain::views::Tile {
+        member_id: 1,
+        name: name.to_owned(),
+        detail: detail.map(str::to_owned),
+        here: true,
+        initials: String::new(),
+        photo: None,
+        in_since: None,
+        in_since_local: None,
+    }
+}
+
+#[test]
+fn namesakes_without_a_company_or_team_are_told_apart_by_their_plan() {
+    let mut tiles = vec![
+        tile("Agnieszka Chen", Some("Founders Circle")),
+        tile("Agnieszka Chen", None),
+        tile("Zoë Ødegaard", None),
+    ];
+    let plans = [Some("Hot Desk"), Some("Dedicated Desk"), Some("Hot Desk")];
+    tell_namesakes_apart(&mut tiles, &plans, true);
+    let details: Vec<Option<&str>> = tiles.iter().map(|t| t.detail.as_deref()).collect();
+    assert_eq!(
+        details,
+        [Some("Founders Circle"), Some("Dedicated Desk"), None],
+        "the company stays; the namesake without one shows the plan; a unique name shows nothing more"
+    );
+
+    let mut initials = vec![tile("AC", None), tile("AC", None)];
+    tell_namesakes_apart(&mut initials, &plans[..2], false);
+    assert!(
+        initials.iter().all(|t| t.detail.is_none()),
+        "initials only: nothing more, namesakes or not"
+    );
+}
