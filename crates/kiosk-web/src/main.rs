@@ -422,20 +422,14 @@ impl Doctor {
         &self,
         email: &str,
     ) -> anyhow::Result<Result<nexudus::Client, kiosk::doctor::DoctorReport>> {
-        use kiosk::doctor::{DoctorLine, DoctorReport, Finding, login_finding};
+        use kiosk::doctor::{DoctorReport, login_finding, no_password};
         let base = self
             .common
             .api_base
             .clone()
             .unwrap_or_else(|| kiosk::NEXUDUS_BASE_URL.to_owned());
         let Some(password) = self.password.clone() else {
-            let line = DoctorLine {
-                check: "login".into(),
-                finding: Finding::Fail,
-                detail: format!("no password for {email}"),
-                fix: Some("put it in KIOSK_NEXUDUS_PASSWORD (not on the command line)".into()),
-            };
-            return Ok(Err(DoctorReport::stopped(line, 0)));
+            return Ok(Err(DoctorReport::stopped(no_password(email), 0)));
         };
         let api = nexudus::Client::new(
             nexudus::ClientConfig::new(&base)?,

@@ -144,6 +144,16 @@ pub fn login_finding(e: &ApiError, base_url: &str) -> DoctorLine {
     }
 }
 
+/// An account was given on the command line without its password.
+pub fn no_password(email: &str) -> DoctorLine {
+    DoctorLine {
+        check: "login".into(),
+        finding: Finding::Fail,
+        detail: format!("no password for {email}"),
+        fix: Some("put it in KIOSK_NEXUDUS_PASSWORD (not on the command line)".into()),
+    }
+}
+
 /// The kiosk holds no login and none was given.
 pub fn no_login() -> DoctorLine {
     DoctorLine {
@@ -206,8 +216,13 @@ impl Doctor<'_> {
         breaks: &str,
         read: impl std::future::Future<Output = Result<T, ApiError>>,
     ) -> Option<T> {
+        self.noted(role, breaks, read.await)
+    }
+
+    /// [`Doctor::role`] for a read already made (one request).
+    fn noted<T>(&mut self, role: &str, breaks: &str, read: Result<T, ApiError>) -> Option<T> {
         self.requests += 1;
-        match read.await {
+        match read {
             Ok(v) => {
                 self.line(format!("role {role}"), true, "allowed", None);
                 Some(v)
@@ -375,12 +390,7 @@ async fn check_location(
     places: Result<Vec<nexudus::Business>, ApiError>,
     location: Option<i64>,
 ) {
-    let Some(places) = d
-        .role("Business-List", "the location picker is empty", async {
-            places
-        })
-        .await
-    else {
+    let Some(places) = d.noted("Business-List", "the location picker is empty", places) else {
         return;
     };
     let listed = places

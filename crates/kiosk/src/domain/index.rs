@@ -30,7 +30,7 @@ pub struct Listed<'a> {
     pub name: &'a str,
     /// The company, else the first team: what tells two members of one name apart.
     pub detail: Option<&'a str>,
-    /// The plan's name, for namesakes with no company or team ([`tell_namesakes_apart`]).
+    /// The plan's name, for namesakes with no company or team ([`crate::domain::views::tell_namesakes_apart`]).
     pub plan: Option<&'a str>,
     /// Active and of this location: a tap checks them in here.
     pub here: bool,
@@ -95,39 +95,6 @@ impl Entry {
             active: m.active,
             local: location.is_some_and(|l| m.belongs_to(l)),
         }
-    }
-}
-
-/// Namesakes on one screen are told apart: a tile whose shown name appears more than once
-/// among `tiles` and that has nothing else to show gets its member's plan (`plans`, in the same
-/// order) as its detail: a hint the member knows, never more than the privacy mode shows
-/// (`detailed` is false where it shows initials only). The grid comes in name order, where
-/// namesakes are neighbours and a look at each tile's neighbours finds them (a grid of 20,000
-/// costs no hashing); a short list in another order (a search) is counted.
-pub fn tell_namesakes_apart(
-    tiles: &mut [crate::domain::views::Tile],
-    plans: &[Option<&str>],
-    detailed: bool,
-) {
-    const COUNTED_UP_TO: usize = 64;
-    if !detailed {
-        return;
-    }
-    let shared = |i: usize| {
-        let name = &tiles[i].name;
-        if tiles.len() <= COUNTED_UP_TO {
-            tiles.iter().filter(|t| &t.name == name).count() > 1
-        } else {
-            (i > 0 && tiles[i - 1].name == *name)
-                || tiles.get(i + 1).is_some_and(|t| t.name == *name)
-        }
-    };
-    // Only a tile with nothing to show is looked at (most have a company or a team).
-    let hinted: Vec<usize> = (0..tiles.len())
-        .filter(|&i| tiles[i].detail.is_none() && plans[i].is_some() && shared(i))
-        .collect();
-    for i in hinted {
-        tiles[i].detail = plans[i].map(str::to_owned);
     }
 }
 

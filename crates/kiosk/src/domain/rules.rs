@@ -23,15 +23,8 @@ pub enum Refusal {
 impl Refusal {
     /// The refusal a stored code names (`code`'s inverse); none for a code of another kind.
     pub fn from_code(code: &str) -> Option<Self> {
-        [
-            Self::Inactive,
-            Self::WrongLocation,
-            Self::NoPlan,
-            Self::PassSpent,
-            Self::PassExpired,
-        ]
-        .into_iter()
-        .find(|r| r.code() == code)
+        use serde::de::value::{Error, StrDeserializer};
+        Self::deserialize(StrDeserializer::<Error>::new(code)).ok()
     }
 
     pub fn code(self) -> &'static str {

@@ -240,6 +240,35 @@ pub fn first_name(full: &str) -> String {
     full.split_whitespace().next().unwrap_or(full).to_owned()
 }
 
+/// Namesakes on one screen are told apart: a tile whose shown name appears more than once
+/// among `tiles` and that has nothing else to show gets its member's plan (`plans`, in the same
+/// order) as its detail: a hint the member knows, never more than the privacy mode shows
+/// (`detailed` is false where it shows initials only). The grid comes in name order, where
+/// namesakes are neighbours and a look at each tile's neighbours finds them (a grid of 20,000
+/// costs no hashing); a short list in another order (a search) is counted.
+pub fn tell_namesakes_apart(tiles: &mut [Tile], plans: &[Option<&str>], detailed: bool) {
+    const COUNTED_UP_TO: usize = 64;
+    if !detailed {
+        return;
+    }
+    let shared = |i: usize| {
+        let name = &tiles[i].name;
+        if tiles.len() <= COUNTED_UP_TO {
+            tiles.iter().filter(|t| &t.name == name).count() > 1
+        } else {
+            (i > 0 && tiles[i - 1].name == *name)
+                || tiles.get(i + 1).is_some_and(|t| t.name == *name)
+        }
+    };
+    // Only a tile with nothing to show is looked at (most have a company or a team).
+    let hinted: Vec<usize> = (0..tiles.len())
+        .filter(|&i| tiles[i].detail.is_none() && plans[i].is_some() && shared(i))
+        .collect();
+    for i in hinted {
+        tiles[i].detail = plans[i].map(str::to_owned);
+    }
+}
+
 /// The name as the privacy mode allows on the public grid.
 pub fn display_name(full: &str, mode: PrivacyMode) -> String {
     let words: Vec<&str> = full.split_whitespace().collect();
@@ -268,4 +297,46 @@ pub fn local_time(t: DateTime<Utc>, tz: Tz) -> NaiveDateTime {
 /// "09:12" at the location.
 pub fn hh_mm(t: DateTime<Utc>, tz: Tz) -> String {
     t.with_timezone(&tz).format("%H:%M").to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tile(name: &str, detail: Option<&str>) -> Tile {
+        Tile {
+            member_id: 1,
+            name: name.to_owned(),
+            detail: detail.map(str::to_owned),
+            here: true,
+            initials: String::new(),
+            photo: None,
+            in_since: None,
+            in_since_local: None,
+        }
+    }
+
+    #[test]
+    fn namesakes_without_a_company_or_team_are_told_apart_by_their_plan() {
+        let mut tiles = vec![
+            tile("Agnieszka Chen", Some("Founders Circle")),
+            tile("Agnieszka Chen", None),
+            tile("Zoë Ødegaard", None),
+        ];
+        let plans = [Some("Hot Desk"), Some("Dedicated Desk"), Some("Hot Desk")];
+        tell_namesakes_apart(&mut tiles, &plans, true);
+        let details: Vec<Option<&str>> = tiles.iter().map(|t| t.detail.as_deref()).collect();
+        assert_eq!(
+            details,
+            [Some("Founders Circle"), Some("Dedicated Desk"), None],
+            "the company stays; the namesake without one shows the plan; a unique name shows nothing more"
+        );
+
+        let mut initials = vec![tile("AC", None), tile("AC", None)];
+        tell_namesakes_apart(&mut initials, &plans[..2], false);
+        assert!(
+            initials.iter().all(|t| t.detail.is_none()),
+            "initials only: nothing more, namesakes or not"
+        );
+    }
 }

@@ -83,7 +83,7 @@ impl Members {
                 }
             })
             .collect();
-        crate::domain::index::tell_namesakes_apart(&mut tiles, &plans, detailed);
+        crate::domain::views::tell_namesakes_apart(&mut tiles, &plans, detailed);
         Ok(tiles)
     }
 

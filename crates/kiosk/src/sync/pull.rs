@@ -76,16 +76,17 @@ impl SyncEngine {
     /// Answers the refusal of the location list, which the rest of the round goes on without:
     /// it is said at once (a first run waits on that list), and again at the round's end.
     async fn pull_reference(&self, api: &Client) -> Result<Option<ApiError>, SyncError> {
-        let (locations, refused) = match api.businesses().try_collect::<Vec<_>>().await {
-            Ok(locations) => (locations, None),
-            Err(e @ ApiError::Forbidden { .. }) => {
-                self.shared
-                    .note_problem(crate::error::KioskError::Api(e.clone()).to_dto(), None);
-                self.shared.set_connectivity(Connectivity::MissingRole);
-                (Vec::new(), Some(e))
-            }
-            Err(e) => (optional(Err(e))?, None),
+        let read = api.businesses().try_collect::<Vec<_>>().await;
+        let refused = match &read {
+            Err(e @ ApiError::Forbidden { .. }) => Some(e.clone()),
+            _ => None,
         };
+        if let Some(e) = &refused {
+            let problem = crate::error::KioskError::Api(e.clone()).to_dto();
+            self.shared.note_problem(problem, None);
+            self.shared.set_connectivity(Connectivity::MissingRole);
+        }
+        let locations = optional(read)?;
         let zones: Vec<nexudus::SimpleTimeZone> = if locations.is_empty() {
             Vec::new()
         } else {
