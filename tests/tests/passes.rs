@@ -4,6 +4,7 @@
 
 use std::time::Duration;
 
+use kiosk::domain::problem::SendProblem;
 use kiosk::domain::rules::Refusal;
 use kiosk::{Location, Settings, TapOutcome};
 use nexudus::Limits;
@@ -49,10 +50,10 @@ async fn a_refusal_nexudus_decides_is_parked_with_its_reason_and_recorded_once()
             .desk()
             .queue(&kiosk.staff().by_pin(STAFF_PIN).unwrap(), 10)
             .unwrap();
-        let reason = parked[0].entry.last_error.clone().unwrap_or_default();
+        let reason = parked[0].entry.last_error.clone();
         assert!(
-            reason.contains(NO_PASS),
-            "staff read the server's reason: {reason}"
+            matches!(&reason, Some(SendProblem::Refused { said: Some(said), .. }) if said.contains(NO_PASS)),
+            "staff read the server's reason, in its words: {reason:?}"
         );
         let failed: Vec<_> = sim
             .failed_checkins()

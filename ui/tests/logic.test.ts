@@ -23,12 +23,13 @@ import {
   nextLocale,
   opKey,
   pickLocale,
+  problemText,
   refusalText,
   translate,
   type Key,
   type Locale,
 } from '../src/lib/i18n';
-import type { Refusal } from '../src/lib/types';
+import type { Refusal, SendProblem } from '../src/lib/types';
 
 describe('the virtual grid', () => {
   it('renders a few rows of 10,000 tiles, whatever the scroll position', () => {
@@ -341,6 +342,41 @@ describe('the staff panel words', () => {
     }
     expect(translate('es', opKey.close_checkin)).toBe('salida');
     expect(translate('es', connectivityKey.not_configured)).toBe('Sin cuenta');
+  });
+
+  it('words why a queue entry waits, for every kind of problem, in each language and never in English on another', () => {
+    // One of each kind the core stores (SendProblem): a new kind without words is a type error
+    // in problemText; this checks the words exist and are the reader's.
+    const problems: SendProblem[] = [
+      { kind: 'refused', code: 'validation', said: null },
+      { kind: 'missing_role', role: 'Checkin-Create' },
+      { kind: 'missing_role', role: null },
+      { kind: 'checkin_refused', why: { kind: 'missing_role', role: 'Checkin-Create' } },
+      { kind: 'checkin_never_sent' },
+      { kind: 'missing_here', record: 'visitor' },
+      { kind: 'deleted_in_nexudus', record: 'checkin' },
+      { kind: 'undo_needs_role', checkin: 42 },
+      { kind: 'waiting_for', record: 'checkin' },
+      { kind: 'waiting_for', record: 'visitor' },
+      { kind: 'passing', code: 'throttled' },
+      { kind: 'passing', code: 'offline' },
+      { kind: 'interrupted' },
+      { kind: 'taken_back' },
+    ];
+    for (const p of problems) {
+      const english = problemText((k, v) => translate('en', k, v), p);
+      expect(english.length, JSON.stringify(p)).toBeGreaterThan(0);
+      expect(english, JSON.stringify(p)).not.toContain('{');
+      for (const locale of LOCALES.filter((l) => l !== 'en')) {
+        const words = problemText((k, v) => translate(locale, k, v), p);
+        expect(words, `${locale} ${JSON.stringify(p)}`).not.toBe(english);
+      }
+    }
+    // Nexudus's own words are quoted as they came, in any language; an older kiosk's sentence too.
+    const said: SendProblem = { kind: 'refused', code: 'validation', said: 'FromTime: is a required field' };
+    expect(problemText((k, v) => translate('de', k, v), said)).toContain('FromTime: is a required field');
+    expect(problemText((k, v) => translate('pt', k, v), { kind: 'text', said: 'old words' })).toBe('old words');
+    expect(problemText((k, v) => translate('en', k, v), { kind: 'undo_needs_role', checkin: 42 })).toContain('42');
   });
 });
 

@@ -250,7 +250,10 @@ async fn main() -> anyhow::Result<()> {
                     e.status.as_str(),
                     e.op.as_str(),
                     item.member_name.unwrap_or_default(),
-                    e.last_error.clone().unwrap_or_default()
+                    e.last_error
+                        .as_ref()
+                        .map(ToString::to_string)
+                        .unwrap_or_default()
                 );
             }
             Ok(())

@@ -6,7 +6,7 @@ use serde::Serialize;
 
 /// Every code an error crosses to a face with: the core's, the store's, the Nexudus client's
 /// and the faces' own refusals. Stable: the UI words them and scripts match on them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, ts_rs::TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
     // The kiosk's own.

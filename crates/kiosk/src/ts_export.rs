@@ -10,7 +10,8 @@ use crate::doctor::{DoctorLine, DoctorReport, Finding};
 use crate::domain::attempts::Caller;
 use crate::domain::brand::Branding;
 use crate::domain::events::Event;
-use crate::domain::model::{OutboxEntry, OutboxOp, OutboxStatus, TapMethod};
+use crate::domain::model::{OutboxEntry, OutboxOp, OutboxStatus, RecordKind, TapMethod};
+use crate::domain::problem::SendProblem;
 use crate::domain::rules::Refusal;
 use crate::domain::settings::{AutoCheckoutRule, Location, PrivacyMode, Settings};
 use crate::domain::views::{
@@ -62,6 +63,8 @@ fn declarations() -> String {
         Event::decl(&cfg),
         QueueItem::decl(&cfg),
         OutboxEntry::decl(&cfg),
+        SendProblem::decl(&cfg),
+        RecordKind::decl(&cfg),
         OutboxOp::decl(&cfg),
         OutboxStatus::decl(&cfg),
         TapMethod::decl(&cfg),

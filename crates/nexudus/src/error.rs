@@ -114,6 +114,19 @@ impl ApiError {
         matches!(self, Self::Unauthorized | Self::Login(_))
     }
 
+    /// What the server itself said of a refusal (its message), where it said something: its
+    /// words, not the client's, so a face may show them as they came.
+    pub fn server_words(&self) -> Option<&str> {
+        let words = match self {
+            Self::Validation { message, .. }
+            | Self::Forbidden { message, .. }
+            | Self::Server { message, .. }
+            | Self::UnexpectedStatus { message, .. } => message.as_str(),
+            _ => return None,
+        };
+        Some(words.trim()).filter(|w| !w.is_empty())
+    }
+
     /// For a write: the server may have applied it even though no good answer came back, so it
     /// must be looked up before it is sent again (sending blindly may duplicate it).
     pub fn outcome_unknown(&self) -> bool {

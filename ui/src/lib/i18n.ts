@@ -2,7 +2,7 @@
 // Portuguese, French, German). The core sends codes (a refusal's reason, an error's code with its data); this
 // file words them.
 import type { FailureCode } from './transport';
-import type { AccountView, Advice, Connectivity, How, IgnoredAfter, MemberLoad, OutboxOp, Refusal } from './types';
+import type { AccountView, Advice, Connectivity, How, IgnoredAfter, MemberLoad, OutboxOp, RecordKind, Refusal, SendProblem } from './types';
 import { en, type Key } from './locales/en';
 import { es } from './locales/es';
 import { pt } from './locales/pt';
@@ -74,80 +74,126 @@ export function refusalText(locale: Locale, reason: Refusal): string {
   return translate(locale, refusals[reason]);
 }
 
+type Words = (key: Key, vars?: Record<string, string | number>) => string;
+
 /** An error from the core, worded by its code; a code without words here shows its message. */
 export function errorText(
   locale: Locale,
   e: { code: FailureCode; message: string; detail?: { tries_left?: number; seconds?: number; role?: string } },
 ): string {
+  return errorWords((key, vars) => translate(locale, key, vars), e);
+}
+
+/** `errorText` with the screen's own words (a component's `t`). */
+export function errorWords(
+  t: Words,
+  e: { code: FailureCode; message: string; detail?: { tries_left?: number; seconds?: number; role?: string } },
+): string {
   switch (e.code) {
     case 'unknown_pin':
-      return translate(locale, 'unknownPin');
+      return t('unknownPin');
     case 'unknown_card':
-      return translate(locale, 'unknownCard');
+      return t('unknownCard');
     case 'no_location':
-      return translate(locale, 'noLocation');
+      return t('noLocation');
     case 'wrong_pin':
-      return translate(locale, 'errorWrongPin', { n: e.detail?.tries_left ?? 0 });
+      return t('errorWrongPin', { n: e.detail?.tries_left ?? 0 });
     case 'locked_out':
-      return translate(locale, 'errorLockedOut', { n: e.detail?.seconds ?? 0 });
+      return t('errorLockedOut', { n: e.detail?.seconds ?? 0 });
     case 'no_staff_pin':
-      return translate(locale, 'errorNoStaffPin');
+      return t('errorNoStaffPin');
     case 'staff_session_ended':
-      return translate(locale, 'sessionEnded');
+      return t('sessionEnded');
     case 'screen_only':
-      return translate(locale, 'errorScreenOnly');
+      return t('errorScreenOnly');
     case 'wrong_code':
-      return translate(locale, 'errorWrongCode');
+      return t('errorWrongCode');
     case 'network':
-      return translate(locale, 'errorNetwork');
+      return t('errorNetwork');
     case 'unsupported':
-      return translate(locale, 'errorUnsupported');
+      return t('errorUnsupported');
     case 'unknown_code':
-      return translate(locale, 'errorUnknownCode');
+      return t('errorUnknownCode');
     case 'nothing_to_undo':
-      return translate(locale, 'errorNothingToUndo');
+      return t('errorNothingToUndo');
     case 'reminder_unavailable':
-      return translate(locale, 'errorReminderUnavailable');
+      return t('errorReminderUnavailable');
     case 'too_many_reminders':
-      return translate(locale, 'errorTooManyReminders', { n: e.detail?.seconds ?? 0 });
+      return t('errorTooManyReminders', { n: e.detail?.seconds ?? 0 });
     // Nexudus's answers, as a person at the desk can act on them (never a library's words).
     case 'offline':
     case 'connection_lost':
-      return translate(locale, 'errorOffline');
+      return t('errorOffline');
     case 'timeout':
-      return translate(locale, 'errorTimeout');
+      return t('errorTimeout');
     case 'login_refused':
-      return translate(locale, 'errorLoginRefused');
+      return t('errorLoginRefused');
     case 'unauthorized':
-      return translate(locale, 'errorUnauthorized');
+      return t('errorUnauthorized');
     case 'two_factor_required':
-      return translate(locale, 'errorTwoFactor');
+      return t('errorTwoFactor');
     case 'must_reset_password':
-      return translate(locale, 'errorMustReset');
+      return t('errorMustReset');
     case 'forbidden':
       return e.detail?.role
-        ? translate(locale, 'missingRoleDetail', { role: e.detail.role })
-        : translate(locale, 'missingRoleUnknown', { detail: e.message });
+        ? t('missingRoleDetail', { role: e.detail.role })
+        : t('missingRoleUnknown', { detail: e.message });
     case 'throttled':
     case 'rate_limited':
-      return translate(locale, 'errorBusy');
+      return t('errorBusy');
     case 'server_error':
     case 'unexpected_status':
     case 'malformed_answer':
     case 'not_found':
-      return translate(locale, 'errorServer');
+      return t('errorServer');
     case 'invalid_request':
-      return translate(locale, 'errorBadAddress');
+      return t('errorBadAddress');
     case 'disk_full':
-      return translate(locale, 'errorDiskFull');
+      return t('errorDiskFull');
     case 'invalid':
-      return translate(locale, 'errorInvalid', { detail: e.message });
+      return t('errorInvalid', { detail: e.message });
     default:
       return e.message;
   }
 }
 
-type Words = (key: Key, vars?: Record<string, string | number>) => string;
+const recordKey: Record<RecordKind, Key> = {
+  checkin: 'recordCheckin',
+  failed: 'recordFailed',
+  visitor: 'recordVisitor',
+};
+
+/** Why a queue entry waits or was set aside, in the reader's language. Nexudus's own words
+ * (a refusal's message) are quoted as they came; they are its, not the kiosk's. */
+export function problemText(t: Words, p: SendProblem): string {
+  switch (p.kind) {
+    case 'refused':
+      return p.said ? t('problemRefusedSaid', { said: p.said }) : t('problemRefused');
+    case 'missing_role':
+      return p.role ? t('missingRoleDetail', { role: p.role }) : t('adviceGrantRole');
+    case 'checkin_refused':
+      return t('problemCheckinRefused', { why: problemText(t, p.why) });
+    case 'checkin_never_sent':
+      return t('problemCheckinNeverSent');
+    case 'missing_here':
+      return t('problemMissingHere', { record: t(recordKey[p.record]) });
+    case 'deleted_in_nexudus':
+      return t('problemDeleted', { record: t(recordKey[p.record]) });
+    case 'undo_needs_role':
+      return t('problemUndoNeedsRole', { checkin: p.checkin });
+    case 'waiting_for':
+      return t(p.record === 'visitor' ? 'problemWaitingVisitor' : 'problemWaitingCheckin');
+    case 'passing':
+      // A code with no words of its own (none the engine retries today) is Nexudus's error.
+      return errorWords(t, { code: p.code, message: '' }) || t('errorServer');
+    case 'interrupted':
+      return t('problemInterrupted');
+    case 'taken_back':
+      return t('problemTakenBack');
+    case 'text':
+      return p.said;
+  }
+}
 
 /** Who the kiosk is logged in as, and where: "Logged in as kiosk@space.com at spaces.nexudus.com". */
 export function accountText(t: Words, account: AccountView): string {

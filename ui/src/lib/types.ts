@@ -395,11 +395,19 @@ export type QueueItem = { entry: OutboxEntry, member_id: number | null, member_n
  */
 visitor_name: string | null, at: string | null, };
 
-export type OutboxEntry = { id: number, op: OutboxOp, target: string, status: OutboxStatus, attempts: number, next_attempt_at: string, last_error: string | null, 
+export type OutboxEntry = { id: number, op: OutboxOp, target: string, status: OutboxStatus, attempts: number, next_attempt_at: string, 
+/**
+ * Why the last try did not send it (or, once done, why it was taken out of the queue).
+ */
+last_error: SendProblem | null, 
 /**
  * A send may have reached the server: it must be looked up before it is sent again.
  */
 in_doubt: boolean, created_at: string, };
+
+export type SendProblem = { "kind": "refused", code: ErrorCode, said: string | null, } | { "kind": "missing_role", role: string | null, } | { "kind": "checkin_refused", why: SendProblem, } | { "kind": "checkin_never_sent" } | { "kind": "missing_here", record: RecordKind, } | { "kind": "deleted_in_nexudus", record: RecordKind, } | { "kind": "undo_needs_role", checkin: number, } | { "kind": "waiting_for", record: RecordKind, } | { "kind": "passing", code: ErrorCode, } | { "kind": "interrupted" } | { "kind": "taken_back" } | { "kind": "text", said: string, };
+
+export type RecordKind = "checkin" | "failed" | "visitor";
 
 export type OutboxOp = "create_checkin" | "close_checkin" | "create_failed" | "withdraw_checkin" | "reopen_checkin" | "amend_checkout" | "visitor_created" | "visitor_arrived" | "visitor_departed";
 

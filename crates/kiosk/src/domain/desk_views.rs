@@ -10,8 +10,10 @@ use uuid::Uuid;
 
 use crate::domain::heartbeat::Seen;
 use crate::domain::model::{CheckinRow, Origin, OutboxEntry};
+use crate::domain::problem::SendProblem;
 use crate::domain::unread::UnreadRecord;
 use crate::domain::views::Connectivity;
+use crate::error::ErrorCode;
 
 /// How someone came in, as staff say it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
@@ -121,9 +123,32 @@ pub enum Advice {
 }
 
 impl Advice {
-    /// What a parked entry's reason asks of staff. The reasons are the sync engine's own words
-    /// (`sync/decide.rs` pins each one it parks with to its advice).
-    pub fn for_reason(reason: &str) -> Self {
+    /// What a parked entry's problem asks of staff.
+    pub fn for_problem(problem: &SendProblem) -> Self {
+        match problem {
+            SendProblem::MissingRole { .. } | SendProblem::UndoNeedsRole { .. } => Self::GrantRole,
+            SendProblem::Refused {
+                code: ErrorCode::NotFound,
+                ..
+            }
+            | SendProblem::CheckinNeverSent
+            | SendProblem::MissingHere { .. }
+            | SendProblem::DeletedInNexudus { .. }
+            | SendProblem::TakenBack => Self::Discard,
+            SendProblem::Refused { .. } => Self::FixInNexudusThenRetry,
+            SendProblem::CheckinRefused { why } => match Self::for_problem(why) {
+                Self::Retry => Self::FixInNexudusThenRetry,
+                advice => advice,
+            },
+            SendProblem::WaitingFor { .. }
+            | SendProblem::Passing { .. }
+            | SendProblem::Interrupted => Self::Retry,
+            SendProblem::Text { said } => Self::for_older_text(said),
+        }
+    }
+
+    /// An older kiosk's sentence (before problems were stored as codes), read for its words.
+    fn for_older_text(reason: &str) -> Self {
         let r = reason.to_lowercase();
         if r.contains("role") || r.contains("forbidden") || r.contains("403") {
             Self::GrantRole

@@ -4,6 +4,8 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use super::problem::SendProblem;
+
 /// A member as the cache holds it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Member {
@@ -227,7 +229,8 @@ pub enum OutboxOp {
 }
 
 /// The kind of record an outbox entry sends.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
 pub enum RecordKind {
     Checkin,
     Failed,
@@ -321,7 +324,8 @@ pub struct OutboxEntry {
     pub status: OutboxStatus,
     pub attempts: i64,
     pub next_attempt_at: DateTime<Utc>,
-    pub last_error: Option<String>,
+    /// Why the last try did not send it (or, once done, why it was taken out of the queue).
+    pub last_error: Option<SendProblem>,
     /// A send may have reached the server: it must be looked up before it is sent again.
     pub in_doubt: bool,
     pub created_at: DateTime<Utc>,

@@ -137,7 +137,11 @@ impl Desk {
             .into_iter()
             .filter(|q| q.entry.status == OutboxStatus::Parked)
             .map(|q| ParkedLine {
-                advice: Advice::for_reason(q.entry.last_error.as_deref().unwrap_or("")),
+                advice: q
+                    .entry
+                    .last_error
+                    .as_ref()
+                    .map_or(Advice::Retry, Advice::for_problem),
                 name: q.member_name.or(q.visitor_name),
                 entry: q.entry,
             })

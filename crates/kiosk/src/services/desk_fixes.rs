@@ -204,7 +204,7 @@ impl Desk {
                         "entry {entry_id} ({} of {}): {}; by staff at the {}",
                         e.op.as_str(),
                         e.target,
-                        e.last_error.unwrap_or_default(),
+                        e.last_error.map(|p| p.to_string()).unwrap_or_default(),
                         staff.caller().describe()
                     );
                     tx.audit(now, action, &detail)?;

@@ -10,6 +10,7 @@ use uuid::Uuid;
 use super::Members;
 use crate::domain::events::Event;
 use crate::domain::model::OutboxOp;
+use crate::domain::problem::SendProblem;
 use crate::domain::views::{TapOutcome, hh_mm};
 use crate::error::KioskError;
 use crate::store::Tx;
@@ -133,7 +134,7 @@ fn take_back(
     match plan {
         UndoPlan::Cancel(id) => {
             // The plan read the entry in this transaction: it cannot have moved.
-            if !tx.cancel_unsent(id, "taken back by the member before it was sent", now)? {
+            if !tx.cancel_unsent(id, &SendProblem::TakenBack, now)? {
                 return Err(KioskError::UndoRaced);
             }
         }

@@ -7,6 +7,7 @@ use uuid::Uuid;
 use super::Tx;
 use super::values::{Id, Ts};
 use crate::domain::model::{OutboxEntry, OutboxOp, OutboxStatus, RecordKind, Target};
+use crate::domain::problem::SendProblem;
 use crate::error::StoreError;
 
 /// The queue: entries still to send. Word for word the `outbox_queue` index's term (migration
@@ -34,7 +35,9 @@ fn entry(r: &Row<'_>) -> rusqlite::Result<OutboxEntry> {
         status: r.get("status")?,
         attempts: r.get("attempts")?,
         next_attempt_at: r.get::<_, Ts>("next_attempt_at")?.0,
-        last_error: r.get("last_error")?,
+        last_error: r
+            .get::<_, Option<String>>("last_error")?
+            .map(SendProblem::from_stored),
         in_doubt: r.get("in_doubt")?,
         created_at: r.get::<_, Ts>("created_at")?.0,
     })
@@ -137,12 +140,12 @@ impl Tx<'_> {
     pub fn cancel_unsent(
         &self,
         id: i64,
-        why: &str,
+        why: &SendProblem,
         now: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
         let n = self.exec(
             "UPDATE outbox SET status = 'done', done_at = ?2, last_error = ?3 WHERE id = ?1 AND status IN ('pending', 'parked') AND in_doubt = 0",
-            params![id, Ts(now), why],
+            params![id, Ts(now), why.to_stored()],
         )?;
         Ok(n == 1)
     }
@@ -206,21 +209,21 @@ impl Tx<'_> {
         &self,
         id: i64,
         at: DateTime<Utc>,
-        error: &str,
+        error: &SendProblem,
         in_doubt: bool,
     ) -> Result<(), StoreError> {
         self.exec(
             "UPDATE outbox SET status = 'pending', attempts = attempts + 1, next_attempt_at = ?2, last_error = ?3, in_doubt = ?4, claimed_at = NULL WHERE id = ?1",
-            params![id, Ts(at), error, in_doubt],
+            params![id, Ts(at), error.to_stored(), in_doubt],
         )?;
         Ok(())
     }
 
     /// Refused for good: waits for staff. `in_doubt` as in [`Tx::retry_later`].
-    pub fn park(&self, id: i64, error: &str, in_doubt: bool) -> Result<(), StoreError> {
+    pub fn park(&self, id: i64, error: &SendProblem, in_doubt: bool) -> Result<(), StoreError> {
         self.exec(
             "UPDATE outbox SET status = 'parked', attempts = attempts + 1, last_error = ?2, in_doubt = ?3, claimed_at = NULL WHERE id = ?1",
-            params![id, error, in_doubt],
+            params![id, error.to_stored(), in_doubt],
         )?;
         Ok(())
     }
@@ -234,10 +237,11 @@ impl Tx<'_> {
         Ok(n == 1)
     }
 
-    /// Drops a parked entry for good (staff decided).
+    /// Drops a parked entry for good (staff decided; the audit says so). Its problem stays as
+    /// it was: why it could not be sent.
     pub fn discard(&self, id: i64, now: DateTime<Utc>) -> Result<bool, StoreError> {
         let n = self.exec(
-            "UPDATE outbox SET status = 'done', done_at = ?2, last_error = 'discarded by staff: ' || coalesce(last_error, '') WHERE id = ?1 AND status = 'parked'",
+            "UPDATE outbox SET status = 'done', done_at = ?2 WHERE id = ?1 AND status = 'parked'",
             params![id, Ts(now)],
         )?;
         Ok(n == 1)

@@ -11,7 +11,8 @@ use super::push::Ledger;
 use super::{SyncEngine, SyncError};
 use crate::domain::autocheckout;
 use crate::domain::events::Event;
-use crate::domain::model::{CheckinRow, OutboxEntry, OutboxOp, OutboxStatus};
+use crate::domain::model::{CheckinRow, OutboxEntry, OutboxOp, OutboxStatus, RecordKind};
+use crate::domain::problem::SendProblem;
 use crate::domain::views::local_time;
 use crate::error::StoreError;
 use crate::shared::Shared;
@@ -83,7 +84,7 @@ impl SyncEngine {
             CloseTarget::AlreadyClosed => return Ok(Sent::Done(Held::CheckedOut)),
             CloseTarget::Id(id) => id,
             CloseTarget::CheckinRefused(reason) => {
-                return Ok(Sent::checkin_refused(entry, &reason));
+                return Ok(Sent::checkin_refused(entry, reason));
             }
             CloseTarget::NotYetKnown => {
                 let earlier = self.earlier_open(entry)?;
@@ -115,7 +116,9 @@ impl SyncEngine {
 /// What an entry whose check-in is gone from Nexudus comes to: staff decide.
 fn deleted_in_nexudus() -> Sent {
     Sent::Park {
-        reason: "the check-in was deleted in Nexudus".into(),
+        reason: SendProblem::DeletedInNexudus {
+            record: RecordKind::Checkin,
+        },
         in_doubt: false,
     }
 }

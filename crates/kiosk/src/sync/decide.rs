@@ -6,6 +6,7 @@ use chrono::{DateTime, Duration, Utc};
 use nexudus::ApiError;
 
 use crate::domain::model::{CheckinRow, OutboxEntry, OutboxOp, OutboxStatus, RecordKind};
+use crate::domain::problem::SendProblem;
 use crate::domain::views::Connectivity;
 
 /// What the server holds for an entry once it is settled.
@@ -49,7 +50,7 @@ pub(super) enum Sent {
     /// The server has it: sent now, or found from an earlier send whose answer was lost.
     Done(Held),
     /// Refused for good: waits for staff.
-    Park { reason: String, in_doubt: bool },
+    Park { reason: SendProblem, in_doubt: bool },
     /// Not now: the error says why and when.
     Later { error: ApiError, in_doubt: bool },
     /// Waiting for an earlier entry (a check-out whose check-in is not synced yet).
@@ -82,22 +83,21 @@ impl Sent {
     }
 
     /// A check-out whose check-in the server refused: it cannot go either.
-    pub fn checkin_refused(entry: &OutboxEntry, reason: &str) -> Self {
+    pub fn checkin_refused(entry: &OutboxEntry, reason: SendProblem) -> Self {
         Self::Park {
-            reason: format!("its check-in was refused: {reason}"),
+            reason: SendProblem::CheckinRefused {
+                why: Box::new(reason),
+            },
             in_doubt: entry.in_doubt,
         }
     }
 
     /// An entry whose record is gone from the kiosk's database (it cannot be sent).
     pub fn missing(entry: &OutboxEntry) -> Self {
-        let what = match entry.op.record() {
-            RecordKind::Checkin => "check-in",
-            RecordKind::Failed => "failed check-in",
-            RecordKind::Visitor => "visitor",
-        };
         Self::Park {
-            reason: format!("the {what} is missing from the kiosk's database"),
+            reason: SendProblem::MissingHere {
+                record: entry.op.record(),
+            },
             in_doubt: entry.in_doubt,
         }
     }
@@ -112,7 +112,7 @@ impl Sent {
             Self::Later { error: e, in_doubt }
         } else {
             Self::Park {
-                reason: e.to_string(),
+                reason: SendProblem::refused(&e),
                 in_doubt,
             }
         }
@@ -124,12 +124,12 @@ impl Sent {
 pub(super) enum Outcome {
     Done(Held),
     Park {
-        reason: String,
+        reason: SendProblem,
         in_doubt: bool,
     },
     Retry {
         at: DateTime<Utc>,
-        error: String,
+        error: SendProblem,
         in_doubt: bool,
     },
 }
@@ -180,11 +180,12 @@ pub(super) fn decide(
         Sent::Blocked => {
             let outcome = Outcome::Retry {
                 at: now + backoff.base,
-                error: match entry.op.record() {
-                    RecordKind::Visitor => "waiting for the visitor's registration to sync",
-                    _ => "waiting for its check-in to sync",
-                }
-                .into(),
+                error: SendProblem::WaitingFor {
+                    record: match entry.op.record() {
+                        RecordKind::Visitor => RecordKind::Visitor,
+                        _ => RecordKind::Checkin,
+                    },
+                },
                 in_doubt: entry.in_doubt,
             };
             (outcome, Some(Stop::Wait(backoff.base)))
@@ -192,7 +193,7 @@ pub(super) fn decide(
         Sent::Later { error, in_doubt } => {
             let outcome = Outcome::Retry {
                 at: now + backoff.wait(entry.attempts, error.retry_after(), jitter),
-                error: error.to_string(),
+                error: SendProblem::of_passing(&error),
                 in_doubt,
             };
             (outcome, Some(Stop::Halt(error)))
@@ -208,7 +209,7 @@ pub(super) enum CloseTarget {
     /// The server's Id of its check-in.
     Id(i64),
     /// Its check-in was refused: the check-out cannot go either.
-    CheckinRefused(String),
+    CheckinRefused(SendProblem),
     /// Its check-in has no Id yet: see whether it still waits in the queue.
     NotYetKnown,
 }
@@ -315,11 +316,15 @@ pub(crate) fn plan_undo(
 pub(super) fn before_its_checkin(entry: &OutboxEntry, earlier: Option<&OutboxEntry>) -> Sent {
     match earlier {
         Some(e) if e.status == OutboxStatus::Parked => {
-            Sent::checkin_refused(entry, e.last_error.as_deref().unwrap_or_default())
+            let why = e
+                .last_error
+                .clone()
+                .unwrap_or(SendProblem::CheckinNeverSent);
+            Sent::checkin_refused(entry, why)
         }
         Some(_) => Sent::Blocked,
         None => Sent::Park {
-            reason: "its check-in never reached Nexudus".into(),
+            reason: SendProblem::CheckinNeverSent,
             in_doubt: entry.in_doubt,
         },
     }

@@ -13,6 +13,7 @@ use uuid::Uuid;
 use super::decide::{self, Backoff, Held, Outcome, Sent, Stop};
 use super::{SyncEngine, SyncError, wire};
 use crate::domain::model::{CheckinRow, FailedRow, OutboxEntry, OutboxOp, Target};
+use crate::domain::problem::SendProblem;
 use crate::error::StoreError;
 
 /// How long the kiosk believes that before it offers one again (the account may change).
@@ -103,7 +104,7 @@ impl SyncEngine {
                         // It may have reached the server: look it up after the next start.
                         let outcome = Outcome::Retry {
                             at: self.shared.clock.now(),
-                            error: "the kiosk stopped while this was being sent".into(),
+                            error: SendProblem::Interrupted,
                             in_doubt: true,
                         };
                         ledger.settled.push((entry, outcome));

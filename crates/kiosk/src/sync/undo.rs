@@ -10,6 +10,7 @@ use super::close::{put_end, read_for_put};
 use super::decide::{self, Held, Outcome, Sent};
 use super::{SyncEngine, SyncError};
 use crate::domain::model::{CheckinRow, OutboxEntry};
+use crate::domain::problem::SendProblem;
 
 impl SyncEngine {
     /// The Id of the server's record for an undo entry's check-in, or what to do without one.
@@ -59,10 +60,7 @@ impl SyncEngine {
             Ok(()) | Err(ApiError::NotFound { .. }) => Sent::Done(Held::Undone),
             // Only the undo needs this role: the rest of the queue goes on without it.
             Err(ApiError::Forbidden { .. }) => Sent::Park {
-                reason: format!(
-                    "the check-in was taken back at the kiosk, but the Nexudus user lacks the \
-                     Checkin-Delete role: delete check-in {id} in Nexudus, or grant the role and retry"
-                ),
+                reason: SendProblem::UndoNeedsRole { checkin: id },
                 in_doubt: false,
             },
             Err(e) => Sent::failed_write(e),

@@ -12,8 +12,10 @@ use uuid::Uuid;
 use super::decide::{Held, Sent};
 use super::{SyncEngine, SyncError};
 use crate::domain::model::{
-    OutboxEntry, OutboxOp, VISITORS_DAY, VisitorRow, forget_visitors_before, invitation_code,
+    OutboxEntry, OutboxOp, RecordKind, VISITORS_DAY, VisitorRow, forget_visitors_before,
+    invitation_code,
 };
+use crate::domain::problem::SendProblem;
 use crate::domain::views::Connectivity;
 use crate::shared::Shared;
 
@@ -331,7 +333,9 @@ impl SyncEngine {
         id: Option<i64>,
     ) -> Result<Sent, SyncError> {
         let gone = || Sent::Park {
-            reason: "the visitor was deleted in Nexudus".into(),
+            reason: SendProblem::DeletedInNexudus {
+                record: RecordKind::Visitor,
+            },
             in_doubt: false,
         };
         let Some(id) = id else {

@@ -356,6 +356,20 @@ export const en = {
   deskRefusalNoPlan: 'No plan, and pay-as-you-go is off',
   deskRefusalPassSpent: 'No plan, and every pass is used',
   deskRefusalPassExpired: 'No plan, and their passes have expired',
+  problemRefused: 'Nexudus refused it',
+  problemRefusedSaid: 'Nexudus refused it: “{said}”',
+  problemCheckinRefused: 'Its check-in was refused. {why}',
+  problemCheckinNeverSent: 'Its check-in never reached Nexudus.',
+  problemMissingHere: 'The {record} is missing from the kiosk’s database.',
+  problemDeleted: 'The {record} was deleted in Nexudus.',
+  problemUndoNeedsRole: 'Taken back at the kiosk, but the Nexudus account lacks the Checkin-Delete role: delete check-in {checkin} in Nexudus, or grant the role and Retry.',
+  problemWaitingCheckin: 'Waiting for its check-in to sync.',
+  problemWaitingVisitor: 'Waiting for the visitor’s registration to sync.',
+  problemInterrupted: 'The kiosk stopped while this was being sent: it is looked up before it goes again.',
+  problemTakenBack: 'Taken back at the kiosk before it was sent.',
+  recordCheckin: 'check-in',
+  recordFailed: 'refused attempt',
+  recordVisitor: 'visitor',
 } as const;
 
 /** A message's name: the English file's keys are every language's keys. */

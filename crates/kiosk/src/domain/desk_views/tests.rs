@@ -1,3 +1,4 @@
+use crate::domain::problem::SendProblem;
 use crate::domain::unread::{RecordList, UnreadRecord};
 use chrono::TimeZone;
 
@@ -92,20 +93,25 @@ fn the_typical_day_averages_the_same_hour() {
 }
 
 #[test]
-fn a_parked_reason_says_what_staff_should_do() {
+fn an_older_kiosks_parked_sentence_still_says_what_staff_should_do() {
+    let advice = |said: &str| {
+        Advice::for_problem(&SendProblem::Text {
+            said: said.to_owned(),
+        })
+    };
     assert_eq!(
-        Advice::for_reason("the account lacks the role Checkin-Create"),
+        advice("the account lacks the role Checkin-Create"),
         Advice::GrantRole
     );
     assert_eq!(
-        Advice::for_reason("the check-in was deleted in Nexudus"),
+        advice("the check-in was deleted in Nexudus"),
         Advice::Discard
     );
     assert_eq!(
-        Advice::for_reason("refused by Nexudus: NO_PASS"),
+        advice("refused by Nexudus: NO_PASS"),
         Advice::FixInNexudusThenRetry
     );
-    assert_eq!(Advice::for_reason("connection reset"), Advice::Retry);
+    assert_eq!(advice("connection reset"), Advice::Retry);
 }
 
 #[test]

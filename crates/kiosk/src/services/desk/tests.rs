@@ -153,11 +153,8 @@ async fn the_day_shows_movements_refusals_and_parked_entries_with_what_to_do() {
         .store
         .write(|tx| {
             let head = tx.outbox_with(OutboxStatus::Pending, 1)?;
-            tx.park(
-                head[0].id,
-                "the account lacks the role Checkin-Create",
-                false,
-            )
+            let lacks = crate::domain::problem::SendProblem::UndoNeedsRole { checkin: 3 };
+            tx.park(head[0].id, &lacks, false)
         })
         .unwrap();
     let today = f.kiosk.desk().today(&staff).await.unwrap();

@@ -1,11 +1,17 @@
 //! Fixes at the desk: parked entries retried or dropped.
 
+use crate::domain::problem::SendProblem;
+use crate::error::ErrorCode;
 use crate::services::fixture::{PIN, fixture};
 
 #[test]
 fn a_parked_entry_is_retried_or_discarded_by_staff_with_an_audit_line() {
     let f = fixture();
     f.kiosk.members().tap(1).unwrap();
+    let required = SendProblem::Refused {
+        code: ErrorCode::Validation,
+        said: Some("FromTime: is a required field".into()),
+    };
     let id = f
         .kiosk
         .shared
@@ -17,7 +23,7 @@ fn a_parked_entry_is_retried_or_discarded_by_staff_with_an_audit_line() {
     f.kiosk
         .shared
         .store
-        .write(|tx| tx.park(id, "FromTime: is a required field", false))
+        .write(|tx| tx.park(id, &required, false))
         .unwrap();
     assert_eq!(f.kiosk.account().status().unwrap().parked, 1);
     let queue = f
@@ -27,8 +33,9 @@ fn a_parked_entry_is_retried_or_discarded_by_staff_with_an_audit_line() {
         .unwrap();
     assert_eq!(queue[0].member_name.as_deref(), Some("Zoë Ødegaard"));
     assert_eq!(
-        queue[0].entry.last_error.as_deref(),
-        Some("FromTime: is a required field")
+        queue[0].entry.last_error.as_ref(),
+        Some(&required),
+        "the queue says why, as a code and Nexudus's own words"
     );
     f.kiosk
         .desk()
@@ -38,7 +45,7 @@ fn a_parked_entry_is_retried_or_discarded_by_staff_with_an_audit_line() {
     f.kiosk
         .shared
         .store
-        .write(|tx| tx.park(id, "refused", false))
+        .write(|tx| tx.park(id, &required, false))
         .unwrap();
     f.kiosk
         .desk()
@@ -53,6 +60,6 @@ fn a_parked_entry_is_retried_or_discarded_by_staff_with_an_audit_line() {
         .unwrap();
     assert!(
         log.iter()
-            .any(|line| line.action == "queue_discard" && line.detail.contains("refused"))
+            .any(|line| line.action == "queue_discard" && line.detail.contains("required field"))
     );
 }

@@ -59,14 +59,10 @@ fn a_check_in_taken_back_before_it_was_sent_never_leaves_the_kiosk() {
         OutboxStatus::Done,
         "the create is out of the queue"
     );
-    assert!(
-        all[0]
-            .last_error
-            .as_deref()
-            .unwrap_or("")
-            .contains("taken back"),
-        "the queue's history says why: {:?}",
-        all[0].last_error
+    assert_eq!(
+        all[0].last_error,
+        Some(crate::domain::problem::SendProblem::TakenBack),
+        "the queue's history says why"
     );
     assert_eq!(
         f.kiosk.account().status().unwrap().pending,

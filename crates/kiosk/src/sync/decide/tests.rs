@@ -5,6 +5,7 @@ use uuid::Uuid;
 
 use super::*;
 use crate::domain::model::{OutboxEntry, OutboxOp, OutboxStatus};
+use crate::error::ErrorCode;
 
 fn at() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2025, 1, 15, 10, 30, 0).unwrap()
@@ -145,7 +146,7 @@ fn each_answer_is_recorded_as_done_parked_or_retried_and_only_errors_and_blocks_
     let parked = decide(
         &entry(0, false),
         Sent::Park {
-            reason: "no".into(),
+            reason: SendProblem::CheckinNeverSent,
             in_doubt: true,
         },
         at(),
@@ -162,7 +163,9 @@ fn each_answer_is_recorded_as_done_parked_or_retried_and_only_errors_and_blocks_
         outcome,
         Outcome::Retry {
             at: at() + Duration::seconds(2),
-            error: "waiting for its check-in to sync".into(),
+            error: SendProblem::WaitingFor {
+                record: RecordKind::Checkin,
+            },
             in_doubt: true,
         },
         "a blocked check-out keeps its doubt and comes back after the base delay"
@@ -199,13 +202,17 @@ fn a_check_out_goes_to_its_check_in_only_once_the_check_in_has_an_id() {
         id: 9,
         with_to_time: false,
     });
+    let inactive = || SendProblem::Refused {
+        code: ErrorCode::Validation,
+        said: Some("inactive".into()),
+    };
     let parked = Outcome::Park {
-        reason: "inactive".into(),
+        reason: inactive(),
         in_doubt: false,
     };
     let retry = Outcome::Retry {
         at: at(),
-        error: "x".into(),
+        error: SendProblem::Interrupted,
         in_doubt: true,
     };
     let table = [
@@ -214,11 +221,7 @@ fn a_check_out_goes_to_its_check_in_only_once_the_check_in_has_an_id() {
         (Some(&open), None, CloseTarget::Id(9)),
         (None, Some(3), CloseTarget::Id(3)),
         (Some(&retry), Some(3), CloseTarget::Id(3)),
-        (
-            Some(&parked),
-            None,
-            CloseTarget::CheckinRefused("inactive".into()),
-        ),
+        (Some(&parked), None, CloseTarget::CheckinRefused(inactive())),
         (Some(&retry), None, CloseTarget::NotYetKnown),
         (None, None, CloseTarget::NotYetKnown),
     ];
@@ -241,13 +244,21 @@ fn a_check_out_before_its_check_in_waits_unless_the_check_in_was_refused_or_neve
         Sent::Blocked
     ));
     earlier.status = OutboxStatus::Parked;
-    earlier.last_error = Some("inactive".into());
+    let inactive = SendProblem::Refused {
+        code: ErrorCode::Validation,
+        said: Some("inactive".into()),
+    };
+    earlier.last_error = Some(inactive.clone());
     assert!(
-        matches!(before_its_checkin(&close, Some(&earlier)), Sent::Park { reason, .. } if reason.contains("inactive"))
+        matches!(before_its_checkin(&close, Some(&earlier)), Sent::Park { reason: SendProblem::CheckinRefused { why }, .. } if *why == inactive),
+        "the check-out says why its check-in was refused"
     );
     assert!(matches!(
         before_its_checkin(&close, None),
-        Sent::Park { reason, .. } if reason.contains("never reached")
+        Sent::Park {
+            reason: SendProblem::CheckinNeverSent,
+            ..
+        }
     ));
 }
 
@@ -550,7 +561,7 @@ fn an_undo_whose_check_in_has_no_id_waits_for_it_or_finds_nothing_to_undo() {
 fn every_reason_the_engine_parks_with_tells_staff_what_to_do() {
     use crate::domain::desk_views::Advice;
     let advice = |sent: Sent| match sent {
-        Sent::Park { reason, .. } => Advice::for_reason(&reason),
+        Sent::Park { reason, .. } => Advice::for_problem(&reason),
         other => panic!("parks: {other:?}"),
     };
     let e = entry(1, false);
@@ -564,7 +575,7 @@ fn every_reason_the_engine_parks_with_tells_staff_what_to_do() {
         Advice::FixInNexudusThenRetry
     );
     assert_eq!(
-        advice(Sent::checkin_refused(&e, "NO_PASS")),
+        advice(Sent::checkin_refused(&e, SendProblem::refused(&refused()))),
         Advice::FixInNexudusThenRetry
     );
     assert_eq!(advice(Sent::missing(&e)), Advice::Discard);
@@ -580,13 +591,14 @@ fn every_reason_the_engine_parks_with_tells_staff_what_to_do() {
         Advice::Discard
     );
     assert_eq!(
-        Advice::for_reason(
-            &ApiError::Forbidden {
-                message: "Checkin-Delete".into(),
-                role: None,
-            }
-            .to_string()
-        ),
+        Advice::for_problem(&SendProblem::of_passing(&ApiError::Forbidden {
+            message: "Checkin-Delete".into(),
+            role: None,
+        })),
+        Advice::GrantRole
+    );
+    assert_eq!(
+        Advice::for_problem(&SendProblem::UndoNeedsRole { checkin: 7 }),
         Advice::GrantRole
     );
 }
