@@ -4,6 +4,7 @@
 
 use std::sync::Arc;
 
+use kiosk::doctor::Check;
 use nexudus::{Limits, Secret};
 use nexudus_sim::Switches;
 use scenarios::{HOME, connect, eligible, open_kiosk, quiet_sim};
@@ -48,11 +49,11 @@ async fn a_well_equipped_account_passes_with_reads_only_in_every_switch_position
         let location = report
             .lines
             .iter()
-            .find(|l| l.check == "location")
+            .find(|l| l.check == Check::Location)
             .expect("a location line");
         assert!(
             location
-                .detail
+                .detail()
                 .contains("GMT Standard Time -> Europe/London"),
             "{location:?}"
         );
@@ -85,25 +86,30 @@ async fn each_missing_role_is_named_with_what_breaks() {
         let line = report
             .lines
             .iter()
-            .find(|l| l.check == format!("role {role}"))
+            .find(|l| {
+                l.check
+                    == Check::Role {
+                        role: role.to_string(),
+                    }
+            })
             .unwrap_or_else(|| panic!("a line for {role}"));
         assert!(
-            line.failed() && line.detail.starts_with(&format!("missing role {role}: ")),
+            line.failed() && line.detail().starts_with(&format!("missing role {role}: ")),
             "{line:?}"
         );
         assert!(
-            line.fix.as_deref().is_some_and(|f| f.contains(role)),
+            line.fix().is_some_and(|f| f.contains(role)),
             "says what to do: {line:?}"
         );
     }
     // Beside the roles, only what follows from them: without the zone list, the location's zone.
-    let others: Vec<&str> = report
+    let others: Vec<&Check> = report
         .lines
         .iter()
-        .filter(|l| l.failed() && !l.check.starts_with("role "))
-        .map(|l| l.check.as_str())
+        .filter(|l| l.failed() && !matches!(l.check, Check::Role { .. }))
+        .map(|l| &l.check)
         .collect();
-    assert_eq!(others, ["location"], "{}", report.to_text());
+    assert_eq!(others, [&Check::Location], "{}", report.to_text());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -150,10 +156,10 @@ async fn the_write_test_checks_a_member_in_and_out_once_and_leaves_no_visit_behi
     let line = report
         .lines
         .iter()
-        .find(|l| l.check == "write test: check in")
+        .find(|l| l.check == Check::WriteCheckIn)
         .unwrap();
     assert!(
-        line.failed() && line.detail.contains(nexudus_sim::NO_PASS),
+        line.failed() && line.detail().contains(nexudus_sim::NO_PASS),
         "{line:?}"
     );
 }
@@ -178,16 +184,16 @@ async fn the_write_test_makes_no_second_visit_for_a_member_who_is_in() {
     let line = report
         .lines
         .iter()
-        .find(|l| l.check == "write test")
+        .find(|l| l.check == Check::WriteTest)
         .unwrap_or_else(|| panic!("a write test line: {}", report.to_text()));
     assert_eq!(line.finding, kiosk::doctor::Finding::NotChecked, "{line:?}");
     assert!(
-        line.detail
+        line.detail()
             .starts_with(&format!("not made: member {member} is checked in now")),
         "{line:?}"
     );
     assert_eq!(
-        line.fix.as_deref(),
+        line.fix().as_deref(),
         Some("run again with a member who is out")
     );
     let writes: Vec<_> = sim.requests()[before..]

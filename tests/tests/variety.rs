@@ -193,10 +193,10 @@ async fn one_odd_record_in_each_list_costs_that_record_only_and_staff_are_told_w
     let line = report
         .lines
         .iter()
-        .find(|l| l.check == "records")
+        .find(|l| l.check == kiosk::doctor::Check::Records)
         .expect("the doctor has a line for records");
     assert!(
-        line.detail
+        line.detail()
             .contains(&format!("visitors #{visitor}: CheckedInAt came as number")),
         "{line:?}"
     );

@@ -4,8 +4,12 @@
 //  - resident memory once the grid shows: the app process and the WebKit processes it starts,
 //    as RSS (shared libraries counted in every process) and PSS (shared pages split between
 //    them, so the sum is what the app costs the machine);
-//  - with --taps N: from a tap on a tile to the result card painted in the real window, median
-//    and p99 over N taps (bench/tapping.mjs; bench/tap.mjs measures the same in Chromium).
+//  - with --taps N: from a tap on a tile to the result card painted in the real window, N taps
+//    in every start (bench/tapping.mjs; bench/tap.mjs measures the same in Chromium): each
+//    start's p99 of its steady taps and its first tap after the page loaded, then issue 27's
+//    targets (p99 <= 33 ms, two frames at 60 Hz, in every start; the first tap <= 50 ms; all the
+//    app's processes <= 228 MB PSS, WebKitGTK's floor + 40 MB), each as met or not met with the
+//    number of starts. A figure, never a timed test: these machines are shared and noisy.
 // The everyday start is measured: a kiosk with an account and its members cached, talking to a
 // simulator in a process of its own (not inside the app). `--demo` measures demo mode instead,
 // which starts a simulator inside the app and loads the members before the window opens.
@@ -14,7 +18,7 @@
 // `cargo build --release --locked -p nexudus-kiosk -p kiosk-web -p nexudus-sim`:
 //   xvfb-run -a -s "-screen 0 1280x800x24" node bench/app.mjs [--members 5000] [--runs 5] [--demo] [--taps 200]
 import { execFileSync, spawn } from 'node:child_process';
-import { TAP_SCRIPT, partsLine, slowest, tapLine } from './tapping.mjs';
+import { TAP_SCRIPT, WARM_UP, partsLine, slowest, summary, tapLine } from './tapping.mjs';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -186,22 +190,35 @@ try {
     env = { KIOSK_DEMO: 'never', XDG_DATA_HOME: dataHome };
   }
   const runs = [];
-  for (let i = 0; i < RUNS; i++) runs.push(await once(env, i === RUNS - 1 ? TAPS : 0));
+  for (let i = 0; i < RUNS; i++) runs.push(await once(env, TAPS));
   const starts = runs.map((r) => r.startMs);
   const pages = runs.map((r) => r.pageMs);
   const what = DEMO ? `demo mode, ${MEMBERS} members seeded` : `account, ${MEMBERS} members cached`;
   console.log(`cold start to first grid paint (${what}): median ${median(starts).toFixed(0)} ms, worst ${Math.max(...starts).toFixed(0)} ms over ${RUNS} starts [${starts.map((s) => s.toFixed(0)).join(', ')}]; ${runs[0].tiles} tiles on screen`);
   console.log(`  of which before the page began loading: median ${median(pages).toFixed(0)} ms [${pages.map((s) => s.toFixed(0)).join(', ')}]`);
-  const last = runs[runs.length - 1].processes;
-  const total = (key) => last.reduce((sum, p) => sum + p[key], 0);
-  console.log(`resident memory once the grid shows: RSS ${total('rss').toFixed(0)} MB, PSS ${total('pss').toFixed(0)} MB in all`);
-  for (const p of last) console.log(`  ${p.name.padEnd(16)} RSS ${p.rss.toFixed(0).padStart(4)} MB  PSS ${p.pss.toFixed(0).padStart(4)} MB`);
-  const tapTimes = runs[runs.length - 1].tapTimes;
-  if (tapTimes) {
-    console.log(tapLine(`the Tauri window (${what})`, tapTimes.times));
-    console.log(partsLine(tapTimes.parts));
-    console.log(slowest(tapTimes.parts));
+  const pss = (run) => run.processes.reduce((sum, p) => sum + p.pss, 0);
+  const rss = (run) => run.processes.reduce((sum, p) => sum + p.rss, 0);
+  const last = runs[runs.length - 1];
+  console.log(`resident memory once the grid shows (last start): RSS ${rss(last).toFixed(0)} MB, PSS ${pss(last).toFixed(0)} MB in all`);
+  for (const p of last.processes) console.log(`  ${p.name.padEnd(16)} RSS ${p.rss.toFixed(0).padStart(4)} MB  PSS ${p.pss.toFixed(0).padStart(4)} MB`);
+  const targets = [];
+  const meets = (figures, limit) => figures.every((f) => f <= limit);
+  const verdict = (name, figures, limit, unit) =>
+    `${name} <= ${limit} ${unit}: ${meets(figures, limit) ? 'met' : 'NOT MET'} in ${figures.filter((f) => f <= limit).length} of ${figures.length} starts [${figures.map((f) => f.toFixed(f < 100 ? 1 : 0)).join(', ')}]`;
+  if (TAPS > 0) {
+    runs.forEach((run, i) => {
+      const s = summary(run.tapTimes.times.slice(WARM_UP));
+      console.log(`start ${i + 1}: first tap after load ${run.tapTimes.times[0].toFixed(1)} ms, steady p99 ${s.p99.toFixed(1)} ms (median ${s.median.toFixed(1)}, over ${s.n} taps), PSS ${pss(run).toFixed(0)} MB`);
+    });
+    console.log(tapLine(`the Tauri window, last start (${what})`, last.tapTimes.times));
+    console.log(partsLine(last.tapTimes.parts));
+    console.log(slowest(last.tapTimes.parts));
+    targets.push(verdict('tap-to-paint p99', runs.map((r) => summary(r.tapTimes.times.slice(WARM_UP)).p99), 33, 'ms'));
+    targets.push(verdict('first tap after the page loads', runs.map((r) => r.tapTimes.times[0]), 50, 'ms'));
   }
+  targets.push(verdict("all the app's processes, PSS", runs.map(pss), 228, 'MB'));
+  console.log(`issue 27's targets, over ${RUNS} starts:`);
+  for (const line of targets) console.log(`  ${line}`);
 } finally {
   if (sim) await stop(sim);
   if (process.env.KEEP_DATA) console.log(`data kept in ${dataHome} (XDG_DATA_HOME)`);

@@ -268,21 +268,26 @@ test('the staff panel shows the zone in use and where it came from, and staff ca
   await expect.poll(async () => (await settings(request)).location?.zone_set_by_staff).toBe(false);
 });
 
-test('the staff panel checks the account and shows a line per check', async ({ page }) => {
+test('the staff panel checks the account and shows a line per check, in the reader’s language', async ({ page }) => {
   await page.goto('/');
+  await expect(page.locator('.app')).toHaveAttribute('lang', 'en');
+  // The core sends codes and values; the panel words them (here in Spanish, one step on).
+  await page.getByTestId('language-button').click();
+  await expect(page.locator('.app')).toHaveAttribute('lang', 'es');
   await page.getByTestId('staff-button').click();
   for (const d of STAFF_PIN) await page.getByTestId(`pin-key-${d}`).click();
   await page.getByTestId('pin-submit').click();
   // The connectivity in words, not the core's code.
-  await expect(page.getByTestId('staff-connectivity')).toHaveText('Online');
+  await expect(page.getByTestId('staff-connectivity')).toHaveText('En línea');
   await page.getByTestId('check-account').click();
   const report = page.getByTestId('doctor-report');
   // About 15 requests, spaced by the kiosk's limiter and sharing it with the sync: seconds.
-  await expect(report).toContainText('role Coworker-List', { timeout: 30_000 });
+  await expect(report).toContainText('Rol Coworker-List: permitido', { timeout: 30_000 });
   await expect(report).toContainText('Europe/London');
+  await expect(report).not.toContainText('allowed');
   await expect(report.locator('li[data-finding=fail]')).toHaveCount(0);
   // What the doctor did not check says so, not as passed.
-  await expect(report.locator('li[data-finding=not_checked]').first()).toContainText('not checked');
+  await expect(report.locator('li[data-finding=not_checked]').first()).toContainText('sin comprobar');
   await shot(page, 'doctor');
 });
 

@@ -6,7 +6,9 @@ use ts_rs::{Config, TS};
 
 use crate::ErrorDto;
 use crate::calls::Tablets;
-use crate::doctor::{DoctorLine, DoctorReport, Finding};
+use crate::doctor::{
+    Breaks, Check, DoctorLine, DoctorReport, Failure, Finding, Found, Place, Unread,
+};
 use crate::domain::attempts::Caller;
 use crate::domain::brand::Branding;
 use crate::domain::events::Event;
@@ -73,6 +75,12 @@ fn declarations() -> String {
         DoctorReport::decl(&cfg),
         DoctorLine::decl(&cfg),
         Finding::decl(&cfg),
+        Check::decl(&cfg),
+        Found::decl(&cfg),
+        Breaks::decl(&cfg),
+        Failure::decl(&cfg),
+        Place::decl(&cfg),
+        Unread::decl(&cfg),
         StaffSession::decl(&cfg),
         Tablets::decl(&cfg),
         Device::decl(&cfg),

@@ -74,7 +74,7 @@ export function refusalText(locale: Locale, reason: Refusal): string {
   return translate(locale, refusals[reason]);
 }
 
-type Words = (key: Key, vars?: Record<string, string | number>) => string;
+export type Words = (key: Key, vars?: Record<string, string | number>) => string;
 
 /** An error from the core, worded by its code; a code without words here shows its message. */
 export function errorText(

@@ -445,21 +445,29 @@ requests: number,
  */
 share_of_hourly_budget: string, };
 
-export type DoctorLine = { 
-/**
- * What was checked, e.g. "role Coworker-List".
- */
-check: string, finding: Finding, 
-/**
- * What was found; where it failed, what breaks.
- */
-detail: string, 
-/**
- * What to do, where something is wrong or was not checked.
- */
-fix: string | null, };
+export type DoctorLine = { check: Check, finding: Finding, found: Found, };
 
 export type Finding = "ok" | "fail" | "not_checked";
+
+export type Check = { "kind": "login" } | { "kind": "role", role: string, } | { "kind": "roles", roles: Array<string>, } | { "kind": "location" } | { "kind": "members" } | { "kind": "list_fields" } | { "kind": "batch_fields" } | { "kind": "one_record" } | { "kind": "active_contracts" } | { "kind": "unused_passes" } | { "kind": "pin_reminder" } | { "kind": "write_test" } | { "kind": "write_check_in" } | { "kind": "write_check_out" } | { "kind": "write_undo" } | { "kind": "records" };
+
+export type Found = { "kind": "two_factor_required" } | { "kind": "must_reset_password" } | { "kind": "login_refused" } | { "kind": "login_ended" } | { "kind": "unreachable", address: string, } | { "kind": "login_failed", error: Failure, } | { "kind": "no_password", email: string, } | { "kind": "no_login" } | { "kind": "allowed" } | { "kind": "missing_role", role: string, breaks: Breaks, } | { "kind": "not_logged_in" } | { "kind": "no_such_call", breaks: Breaks, } | { "kind": "could_not_check", error: Failure, } | { "kind": "read_refused", breaks: Breaks, error: Failure, } | { "kind": "visitor_writes_not_checked" } | { "kind": "writes_not_checked" } | { "kind": "write_needs_location" } | { "kind": "no_recent_checkin" } | { "kind": "member_is_in", member: number, checkin: number, since: string, } | { "kind": "presence_unknown", member: number, error: Failure, } | { "kind": "no_location_chosen", locations: Array<Place>, } | { "kind": "not_a_location", id: number, locations: Array<Place>, } | { "kind": "location_zone", name: string, id: number, zone: string, iana: string, } | { "kind": "zone_not_in_cldr", name: string, zone: string, } | { "kind": "no_zone", name: string, } | { "kind": "member_count", count: number, } | { "kind": "list_fields_there" } | { "kind": "list_fields_missing" } | { "kind": "batch_fields_there" } | { "kind": "batch_fields_missing" } | { "kind": "record_with_pin" } | { "kind": "record_without_pin" } | { "kind": "active_contracts", count: number, } | { "kind": "unused_passes", count: number, } | { "kind": "reminder_offered", command: string, } | { "kind": "reminder_no_command" } | { "kind": "reminder_unreadable", error: Failure, } | { "kind": "checkin_created", checkin: number, member: number, } | { "kind": "checkin_closed", checkin: number, } | { "kind": "checkin_deleted", checkin: number, } | { "kind": "test_checkin_left", checkin: number, open: boolean, why: Found, } | { "kind": "every_record_read" } | { "kind": "records_unread", records: Array<Unread>, more: number, };
+
+export type Breaks = "location_picker" | "time_zones" | "team_names" | "visitor_codes" | "no_members" | "member_details" | "offline_pins" | "plans" | "passes" | "other_checkins" | "check_outs" | "failed_twice" | "no_checkins" | "no_checkouts" | "undo_waits";
+
+export type Failure = { code: ErrorCode, said: string | null, };
+
+export type Place = { id: number, name: string, };
+
+export type Unread = { list: RecordList, record_id: number | null, 
+/**
+ * The field that did not read; empty for the whole record.
+ */
+field: string, 
+/**
+ * What came there (`null`, `number`, `missing`...).
+ */
+shape: string, };
 
 export type StaffSession = { token: string, idle_seconds: number, };
 
