@@ -388,7 +388,7 @@ describe('tiles that patch themselves', () => {
     detail: null,
     here: true,
     initials: 'M',
-    photo: null,
+    photo: false,
     in_since: null,
     in_since_local: null,
   });

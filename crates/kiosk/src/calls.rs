@@ -183,6 +183,9 @@ calls! {
         k.members().search(&query, limit.unwrap_or(50).min(SEARCH_LIMIT))
     }
     read settings() -> Settings { Ok(k.account().settings()) }
+    /// A member's photo (a `data:` URL) where photos are on and it is fetched; `null` shows
+    /// the initials (a later ask may have it).
+    read member_photo(member_id: i64) -> Option<String> { k.photos().photo(member_id).await }
     /// The space's logo (a `data:` URL), if staff set one.
     read logo() -> Option<String> { k.account().logo() }
     /// The account's locations, for the picker.

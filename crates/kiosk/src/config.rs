@@ -37,6 +37,8 @@ pub struct KioskConfig {
     /// How long the staff desk reuses Nexudus's refusals of the day once read: the desk reads
     /// again on every burst of events, which must not cost a request each.
     pub refusals_kept_for: StdDuration,
+    /// The most members' photos take on disk (`services/photos.rs`).
+    pub photo_cache_bytes: u64,
 }
 
 impl Default for KioskConfig {
@@ -52,6 +54,7 @@ impl Default for KioskConfig {
             api_base_override: None,
             capabilities: Capabilities::default(),
             refusals_kept_for: StdDuration::from_secs(60),
+            photo_cache_bytes: crate::services::PHOTO_CACHE_BYTES,
         }
     }
 }

@@ -17,9 +17,10 @@ detail: string | null,
  */
 here: boolean, initials: string, 
 /**
- * The member's photo, where a photo address is configured.
+ * Photos are on: the screen may ask for this member's (`member_photo`), and shows the
+ * initials until one comes.
  */
-photo: string | null, 
+photo: boolean, 
 /**
  * Checked in here since (UTC), if in.
  */
@@ -493,6 +494,7 @@ export interface Calls {
   grid: { args: Record<string, never>; answer: Array<Tile> };
   search: { args: { query: string; limit: number | null }; answer: Array<Tile> };
   settings: { args: Record<string, never>; answer: Settings };
+  member_photo: { args: { member_id: number }; answer: string | null };
   logo: { args: Record<string, never>; answer: string | null };
   locations: { args: Record<string, never>; answer: Array<Location> };
   tap: { args: { member_id: number }; answer: TapOutcome };

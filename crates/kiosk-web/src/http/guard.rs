@@ -24,9 +24,10 @@ pub const STREAMS_AT_ONCE: usize = 32;
 /// The cookie a paired tablet's token travels in.
 pub(super) const DEVICE_COOKIE: &str = "kiosk_device";
 
-/// Only the UI's own files and scripts, no framing, no inline script. Member photos may come
-/// from the account's https image host.
-const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: https:; connect-src 'self'; font-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+/// Only the UI's own files and scripts, no framing, no inline script, and no image from
+/// elsewhere: members' photos and the logo come from the kiosk as `data:` addresses, so a
+/// tablet never contacts the photo host.
+const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; font-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 /// Security headers on every answer; API answers are never cached.
 pub(super) async fn security_headers(

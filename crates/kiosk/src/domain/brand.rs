@@ -101,13 +101,10 @@ pub fn validate_logo(data_url: &str) -> Result<(), Invalid> {
     if bytes.len() > LOGO_LARGEST {
         return Err(refuse("a logo is at most 256 KB"));
     }
-    let is = match kind {
-        "image/png" => bytes.starts_with(b"\x89PNG\r\n\x1a\n"),
-        "image/jpeg" => bytes.starts_with(&[0xFF, 0xD8, 0xFF]),
-        "image/webp" => bytes.len() > 12 && &bytes[0..4] == b"RIFF" && &bytes[8..12] == b"WEBP",
-        _ => return Err(refuse("a logo is a PNG, JPEG or WebP image")),
-    };
-    if is {
+    if !matches!(kind, "image/png" | "image/jpeg" | "image/webp") {
+        return Err(refuse("a logo is a PNG, JPEG or WebP image"));
+    }
+    if super::photos::ImageKind::sniff(&bytes).map(super::photos::ImageKind::mime) == Some(kind) {
         Ok(())
     } else {
         Err(refuse("the logo's data is not the image its type says"))

@@ -13,6 +13,7 @@ pub mod heartbeat;
 pub mod index;
 pub mod model;
 pub mod passes;
+pub mod photos;
 pub mod problem;
 pub mod rules;
 pub mod settings;

@@ -58,8 +58,9 @@ pub struct Tile {
     /// get a clear refusal).
     pub here: bool,
     pub initials: String,
-    /// The member's photo, where a photo address is configured.
-    pub photo: Option<String>,
+    /// Photos are on: the screen may ask for this member's (`member_photo`), and shows the
+    /// initials until one comes.
+    pub photo: bool,
     /// Checked in here since (UTC), if in.
     pub in_since: Option<DateTime<Utc>>,
     /// The same, as the location's wall-clock time ("09:12").
@@ -310,7 +311,7 @@ mod tests {
             detail: detail.map(str::to_owned),
             here: true,
             initials: String::new(),
-            photo: None,
+            photo: false,
             in_since: None,
             in_since_local: None,
         }

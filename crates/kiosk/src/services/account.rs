@@ -243,7 +243,13 @@ impl Account {
     /// Changes the settings (staff only). A new location rebuilds the grid.
     pub fn update_settings(&self, _staff: &Staff, settings: Settings) -> Result<(), KioskError> {
         settings.validate()?;
+        // Photos switched off, or from another address: the ones kept go (privacy; another
+        // host's pictures are not these members').
+        let photos_changed = settings.photo_url != self.shared.settings().photo_url;
         self.shared.save_settings(settings, "settings_changed")?;
+        if photos_changed {
+            super::photos::forget(&self.shared);
+        }
         self.shared.nudge.notify_one();
         Ok(())
     }

@@ -62,6 +62,8 @@ impl Members {
         };
         let tz = location.map_or(chrono_tz::UTC, Location::tz);
         let detailed = settings.privacy != PrivacyMode::Initials;
+        // A face says more than the initials the operator chose to show.
+        let photos = settings.photo_url.is_some() && detailed;
         let mut plans = Vec::new();
         let mut tiles: Vec<Tile> = members
             .into_iter()
@@ -74,10 +76,7 @@ impl Members {
                     detail: m.detail.filter(|_| detailed).map(str::to_owned),
                     here: m.here,
                     initials: crate::domain::fold::initials(m.name),
-                    photo: settings
-                        .photo_url
-                        .as_ref()
-                        .map(|t| t.replace("{id}", &m.id.to_string())),
+                    photo: photos,
                     in_since,
                     in_since_local: in_since.map(|t| hh_mm(t, tz)),
                 }

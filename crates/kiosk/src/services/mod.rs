@@ -1,8 +1,8 @@
 //! The services the faces call, one per concern, each holding just the state it needs:
 //! [`Members`] (the grid, search and every tap), [`Visitors`] (guests and walk-ins),
 //! [`StaffAccess`] (staff sessions, the staff PIN, paired tablets), [`Desk`] (the staff desk,
-//! its fixes and the sync queue) and [`Account`] (the Nexudus account, status, settings and sync
-//! control). [`Kiosk`] only opens them and wires them together; `calls.rs` says which service
+//! its fixes and the sync queue), [`Account`] (the Nexudus account, status, settings and sync
+//! control) and [`Photos`] (members' photos, where switched on). [`Kiosk`] only opens them and wires them together; `calls.rs` says which service
 //! answers each call. The services call the sync engine ([`crate::sync`]); the engine never
 //! calls them.
 
@@ -13,6 +13,7 @@ mod desk_fixes;
 pub(crate) mod fixture;
 mod members;
 mod pairing;
+pub(crate) mod photos;
 mod pin_reminder;
 mod staff_access;
 mod taps;
@@ -34,6 +35,7 @@ use crate::shared::Shared;
 pub use account::Account;
 pub use desk::Desk;
 pub use members::{Members, SEARCH_LONGEST};
+pub use photos::{CACHE_BYTES as PHOTO_CACHE_BYTES, Photos};
 pub use staff_access::{Paired, Staff, StaffAccess, StaffSession};
 pub use undo::UNDO_WINDOW;
 pub use visitors::{VisitorOutcome, Visitors};
@@ -50,6 +52,7 @@ pub struct Kiosk {
     staff: StaffAccess,
     desk: Desk,
     account: Account,
+    photos: Photos,
 }
 
 impl Kiosk {
@@ -65,6 +68,7 @@ impl Kiosk {
             visitors: Visitors::new(Arc::clone(&shared), tries, members.clone()),
             desk: Desk::new(Arc::clone(&shared), members.clone()),
             account: Account::new(Arc::clone(&shared), staff.clone()),
+            photos: Photos::new(Arc::clone(&shared)),
             members,
             staff,
             shared,
@@ -94,6 +98,11 @@ impl Kiosk {
     /// The Nexudus account, the status, the settings, sync control.
     pub fn account(&self) -> &Account {
         &self.account
+    }
+
+    /// Members' photos, where the operator switched them on.
+    pub fn photos(&self) -> &Photos {
+        &self.photos
     }
 
     /// Every change the faces show, pushed.

@@ -299,6 +299,7 @@ export const de: Record<Key, string> = {
   leaveKiosk: 'Kiosk-Modus verlassen',
   autostart: 'Terminal beim Start des Computers starten',
   photoUrl: 'Adresse der Mitgliederfotos ({id} = Mitglieds-ID; leer: Initialen)',
+  photoUrlHelp: 'Das Terminal holt ein paar Fotos pro Minute, nur die der gezeigten Kacheln, und behält sie auf diesem Gerät (auch offline sichtbar). Tablets kontaktieren diese Adresse nie. Leeren löscht die behaltenen Fotos.',
   language: 'Deutsch',
   jumpTo: 'Zu {letter} springen',
   pairTitle: 'Dieses Tablet koppeln',

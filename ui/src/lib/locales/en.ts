@@ -297,6 +297,7 @@ export const en = {
   leaveKiosk: 'Leave kiosk mode',
   autostart: 'Start the kiosk when the computer starts',
   photoUrl: 'Member photos address ({id} = member Id; empty: initials)',
+  photoUrlHelp: 'The kiosk fetches a few photos a minute, only of the tiles shown, and keeps them on this device (shown offline). Tablets never contact this address. Emptying it deletes the photos kept.',
   language: 'English',
   jumpTo: 'Jump to {letter}',
   pairTitle: 'Pair this tablet',

@@ -299,6 +299,7 @@ export const es: Record<Key, string> = {
   leaveKiosk: 'Salir del modo quiosco',
   autostart: 'Abrir el quiosco al iniciar el ordenador',
   photoUrl: 'Dirección de las fotos ({id} = Id del miembro; vacío: iniciales)',
+  photoUrlHelp: 'El quiosco trae unas pocas fotos por minuto, solo de los mosaicos que se ven, y las guarda en este equipo (se ven sin conexión). Las tabletas nunca contactan esta dirección. Vaciarla borra las fotos guardadas.',
   language: 'Español',
   jumpTo: 'Ir a {letter}',
   pairTitle: 'Emparejar esta tableta',

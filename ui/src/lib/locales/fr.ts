@@ -299,6 +299,7 @@ export const fr: Record<Key, string> = {
   leaveKiosk: 'Quitter le mode kiosque',
   autostart: 'Démarrer le kiosque au démarrage de l’ordinateur',
   photoUrl: 'Adresse des photos des membres ({id} = identifiant du membre ; vide : initiales)',
+  photoUrlHelp: 'La borne récupère quelques photos par minute, seulement celles des tuiles affichées, et les garde sur cet appareil (visibles hors ligne). Les tablettes ne contactent jamais cette adresse. La vider efface les photos gardées.',
   language: 'Français',
   jumpTo: 'Aller à {letter}',
   pairTitle: 'Appairer cette tablette',

@@ -299,6 +299,7 @@ export const pt: Record<Key, string> = {
   leaveKiosk: 'Sair do modo quiosque',
   autostart: 'Iniciar o quiosque quando o computador arranca',
   photoUrl: 'Endereço das fotos dos membros ({id} = Id do membro; vazio: iniciais)',
+  photoUrlHelp: 'O quiosque vai buscar algumas fotos por minuto, só dos mosaicos à vista, e guarda-as neste equipamento (veem-se sem ligação). Os tablets nunca contactam este endereço. Esvaziá-lo apaga as fotos guardadas.',
   language: 'Português',
   jumpTo: 'Ir para {letter}',
   pairTitle: 'Emparelhar este tablet',

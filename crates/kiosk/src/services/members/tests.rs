@@ -81,15 +81,10 @@ fn the_grid_and_search_follow_the_privacy_mode() {
 }
 
 #[test]
-fn tiles_carry_a_photo_where_a_photo_address_is_configured() {
+fn tiles_ask_for_photos_only_where_a_photo_address_is_configured_and_names_are_shown() {
     let f = fixture();
     assert!(
-        f.kiosk
-            .members()
-            .grid()
-            .unwrap()
-            .iter()
-            .all(|t| t.photo.is_none()),
+        f.kiosk.members().grid().unwrap().iter().all(|t| !t.photo),
         "initials by default"
     );
     let bad = Settings {
@@ -111,16 +106,23 @@ fn tiles_carry_a_photo_where_a_photo_address_is_configured() {
         .account()
         .update_settings(&f.kiosk.staff().by_pin(PIN).unwrap(), good)
         .unwrap();
-    let tile = f
-        .kiosk
-        .members()
-        .grid()
-        .unwrap()
-        .into_iter()
-        .find(|t| t.member_id == 1)
+    let grid = f.kiosk.members().grid().unwrap();
+    assert!(
+        grid.iter().all(|t| t.photo),
+        "photos on: every tile may ask"
+    );
+    // The screen gets the photo from the kiosk, never the host's address (a tablet never
+    // contacts the photo host).
+    let initials_only = Settings {
+        privacy: PrivacyMode::Initials,
+        ..f.kiosk.account().settings()
+    };
+    f.kiosk
+        .account()
+        .update_settings(&f.kiosk.staff().by_pin(PIN).unwrap(), initials_only)
         .unwrap();
-    assert_eq!(
-        tile.photo.as_deref(),
-        Some("https://photos.example.com/1.jpg")
+    assert!(
+        f.kiosk.members().grid().unwrap().iter().all(|t| !t.photo),
+        "initials only: no face either"
     );
 }
