@@ -208,7 +208,8 @@ try {
   if (TAPS > 0) {
     runs.forEach((run, i) => {
       const s = summary(run.tapTimes.times.slice(WARM_UP));
-      console.log(`start ${i + 1}: first tap after load ${run.tapTimes.times[0].toFixed(1)} ms, steady p99 ${s.p99.toFixed(1)} ms (median ${s.median.toFixed(1)}, over ${s.n} taps), PSS ${pss(run).toFixed(0)} MB`);
+      const first = run.tapTimes.parts[0];
+      console.log(`start ${i + 1}: first tap after load ${run.tapTimes.times[0].toFixed(1)} ms (answered at ${first.answered.toFixed(1)}, card in DOM at ${first.inDom.toFixed(1)}), steady p99 ${s.p99.toFixed(1)} ms (median ${s.median.toFixed(1)}, over ${s.n} taps), PSS ${pss(run).toFixed(0)} MB`);
     });
     console.log(tapLine(`the Tauri window, last start (${what})`, last.tapTimes.times));
     console.log(partsLine(last.tapTimes.parts));
