@@ -54,7 +54,7 @@ impl Default for KioskConfig {
             api_base_override: None,
             capabilities: Capabilities::default(),
             refusals_kept_for: StdDuration::from_secs(60),
-            photo_cache_bytes: crate::services::PHOTO_CACHE_BYTES,
+            photo_cache_bytes: crate::domain::photos::CACHE_BYTES,
         }
     }
 }

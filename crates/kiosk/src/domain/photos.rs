@@ -5,6 +5,9 @@
 
 use std::time::SystemTime;
 
+/// The most the kept photos take on disk by default; the photos shown least lately go first.
+pub const CACHE_BYTES: u64 = 64 * 1024 * 1024;
+
 /// The images a tile shows. Anything else a photo host answers (a login page, an error in
 /// HTML) is no photo: it never reaches a screen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -18,8 +18,7 @@ use crate::domain::settings::PrivacyMode;
 use crate::error::KioskError;
 use crate::shared::Shared;
 
-/// The most the photos take on disk; the photos shown least lately go first.
-pub const CACHE_BYTES: u64 = 64 * 1024 * 1024;
+pub use crate::domain::photos::CACHE_BYTES;
 /// A larger answer is no photo (a tile is 88 px wide).
 pub const PHOTO_BYTES: usize = 512 * 1024;
 /// Fetches a minute, whatever the screens ask: a first screen of 50 tiles fills in about two
