@@ -326,7 +326,10 @@ impl Serve {
             return Ok(None);
         }
         let mut names = web.host_names.clone();
-        if !self.bind.ip().is_unspecified() {
+        if self.bind.ip().is_unspecified() {
+            // Every address: the certificate names each the machine has (a tablet may use any).
+            names.extend(tls::machine_names());
+        } else {
             names.push(self.bind.ip().to_string());
         }
         let given = self.tls_cert.as_deref().zip(self.tls_key.as_deref());

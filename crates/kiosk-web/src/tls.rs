@@ -1,6 +1,13 @@
 //! HTTPS for LAN addresses: the certificate IT gives, or a self-signed one made on first start
 //! and kept in the data directory (so a tablet that trusted it once keeps trusting it), and a
 //! listener that makes TLS handshakes beside each other, never one slow client holding the rest.
+//!
+//! The kiosk's own certificate is one iPads and Macs take once staff trust it: it names every
+//! address and name of the machine a tablet may use (made again when they change), it is for
+//! servers (`serverAuth`) and valid at most [`VALID_FOR_DAYS`] days, and it is made again
+//! [`RENEW_BEFORE_DAYS`] days before it ends. A new certificate has a new fingerprint, which
+//! the kiosk prints at start and the staff panel shows; paired tablets keep their pairing (it
+//! is their device cookie, not the certificate).
 
 use std::io;
 use std::net::SocketAddr;
@@ -17,7 +24,7 @@ use tokio_rustls::rustls::ServerConfig;
 use tokio_rustls::rustls::pki_types::pem::PemObject;
 use tokio_rustls::rustls::pki_types::{CertificateDer, PrivateKeyDer};
 use tokio_rustls::server::TlsStream;
-use tracing::debug;
+use tracing::{debug, warn};
 
 /// The certificate the kiosk serves and its fingerprint, for staff and IT to compare with what
 /// a tablet's browser shows.
@@ -38,8 +45,16 @@ pub fn fingerprint(der: &[u8]) -> String {
         .join(":")
 }
 
-/// The certificate and key IT gave, or the kiosk's own (made now if there is none yet, for
-/// `names`: the addresses and host names it serves).
+/// Apple's platforms refuse a server certificate valid longer than this, even one trusted by
+/// hand.
+pub const VALID_FOR_DAYS: i64 = 825;
+/// The kiosk's own certificate is made again this long before it ends, so staff have weeks,
+/// not hours, to tell the tablets.
+pub const RENEW_BEFORE_DAYS: i64 = 60;
+
+/// The certificate and key IT gave, or the kiosk's own (made now if there is none yet, if it
+/// ends within [`RENEW_BEFORE_DAYS`], or if it does not name each of `names`: the addresses
+/// and host names it serves).
 pub fn identity(
     data_dir: &Path,
     given: Option<(&Path, &Path)>,
@@ -51,8 +66,24 @@ pub fn identity(
         let dir = data_dir.join("tls");
         let cert = dir.join("kiosk-cert.pem");
         let key = dir.join("kiosk-key.pem");
-        if !cert.is_file() || !key.is_file() {
-            make_self_signed(&dir, &cert, &key, names)?;
+        let now = time::OffsetDateTime::now_utc();
+        let why = if !cert.is_file() || !key.is_file() {
+            Some("there was none".to_owned())
+        } else {
+            std::fs::read(&cert)
+                .ok()
+                .map_or(Some("it could not be read".to_owned()), |pem| {
+                    needs_new(&pem, names, now)
+                })
+        };
+        if let Some(why) = why {
+            make_self_signed(&dir, &cert, &key, names, now)?;
+            if why != "there was none" {
+                warn!(
+                    reason = %why,
+                    "the kiosk made itself a new certificate: tablets show a new fingerprint, to accept again"
+                );
+            }
         }
         (cert, key)
     };
@@ -74,6 +105,9 @@ pub fn identity(
         .with_single_cert(certs, key)
         .context("the certificate and key do not go together")?;
     config.alpn_protocols = vec![b"http/1.1".to_vec()];
+    // The server's order of cipher suites (rustls's: AEAD with forward secrecy only, the
+    // strongest first), not whatever a client lists first.
+    config.ignore_client_order = true;
     Ok(TlsIdentity {
         config: Arc::new(config),
         fingerprint,
@@ -81,16 +115,109 @@ pub fn identity(
     })
 }
 
-fn make_self_signed(dir: &Path, cert: &Path, key: &Path, names: &[String]) -> anyhow::Result<()> {
-    let mut names: Vec<String> = names.to_vec();
-    names.push("localhost".to_owned());
+/// Why the kept certificate must be made again, if it must: it ends within
+/// [`RENEW_BEFORE_DAYS`], or a name or address the kiosk serves is not on it.
+fn needs_new(pem: &[u8], names: &[String], now: time::OffsetDateTime) -> Option<String> {
+    let Ok((_, pem)) = x509_parser::pem::parse_x509_pem(pem) else {
+        return Some("it is not PEM".into());
+    };
+    let Ok(cert) = pem.parse_x509() else {
+        return Some("it is not a certificate".into());
+    };
+    let ends = cert.validity().not_after.to_datetime();
+    if ends - now < time::Duration::days(RENEW_BEFORE_DAYS) {
+        return Some(format!("it ends on {}", ends.date()));
+    }
+    let on_it = covered(&cert);
+    names
+        .iter()
+        .find(|n| !on_it.contains(&n.to_ascii_lowercase()))
+        .map(|n| format!("it does not name {n}"))
+}
+
+/// The names and addresses a certificate is for, lower case.
+fn covered(cert: &x509_parser::certificate::X509Certificate<'_>) -> Vec<String> {
+    use x509_parser::extensions::GeneralName;
+    let Ok(Some(san)) = cert.subject_alternative_name() else {
+        return Vec::new();
+    };
+    san.value
+        .general_names
+        .iter()
+        .filter_map(|n| match n {
+            GeneralName::DNSName(d) => Some(d.to_ascii_lowercase()),
+            GeneralName::IPAddress(bytes) => match bytes.len() {
+                4 => <[u8; 4]>::try_from(*bytes)
+                    .ok()
+                    .map(|b| std::net::IpAddr::from(b).to_string()),
+                16 => <[u8; 16]>::try_from(*bytes)
+                    .ok()
+                    .map(|b| std::net::IpAddr::from(b).to_string()),
+                _ => None,
+            },
+            _ => None,
+        })
+        .collect()
+}
+
+/// The machine's names and addresses a tablet may reach the kiosk by, when it serves every
+/// address (`0.0.0.0`): its host name and `<host>.local` (mDNS), and each address of its
+/// network interfaces but loopback and IPv6 link-local ones (no browser takes those in an
+/// address bar).
+pub fn machine_names() -> Vec<String> {
+    let mut names = Vec::new();
+    if let Some(host) = gethostname::gethostname()
+        .to_str()
+        .map(str::trim)
+        .filter(|h| !h.is_empty() && *h != "localhost")
+    {
+        let host = host.to_ascii_lowercase();
+        if !host.contains('.') {
+            names.push(format!("{host}.local"));
+        }
+        names.push(host);
+    }
+    for interface in if_addrs::get_if_addrs().unwrap_or_default() {
+        let ip = interface.ip();
+        let link_local_v6 =
+            matches!(ip, std::net::IpAddr::V6(v6) if (v6.segments()[0] & 0xffc0) == 0xfe80);
+        if !ip.is_loopback() && !link_local_v6 {
+            names.push(ip.to_string());
+        }
+    }
     names.sort();
     names.dedup();
-    let made = rcgen::generate_simple_self_signed(names).context("making a certificate")?;
+    names
+}
+
+fn make_self_signed(
+    dir: &Path,
+    cert: &Path,
+    key: &Path,
+    names: &[String],
+    now: time::OffsetDateTime,
+) -> anyhow::Result<()> {
+    let mut names: Vec<String> = names.iter().map(|n| n.to_ascii_lowercase()).collect();
+    names.extend(["localhost".to_owned(), "127.0.0.1".to_owned()]);
+    names.sort();
+    names.dedup();
+    let mut params = rcgen::CertificateParams::new(names).context("the certificate's names")?;
+    params
+        .distinguished_name
+        .push(rcgen::DnType::CommonName, "Nexudus kiosk");
+    // A day back, for a tablet whose clock is a little behind.
+    params.not_before = now - time::Duration::days(1);
+    params.not_after = now + time::Duration::days(VALID_FOR_DAYS - 1);
+    params.is_ca = rcgen::IsCa::ExplicitNoCa;
+    params.key_usages = vec![rcgen::KeyUsagePurpose::DigitalSignature];
+    params.extended_key_usages = vec![rcgen::ExtendedKeyUsagePurpose::ServerAuth];
+    let signing_key = rcgen::KeyPair::generate().context("making a key")?;
+    let made = params
+        .self_signed(&signing_key)
+        .context("making a certificate")?;
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    write_private(key, made.signing_key.serialize_pem().as_bytes())?;
-    std::fs::write(cert, made.cert.pem())
-        .with_context(|| format!("cannot write {}", cert.display()))?;
+    write_private(key, signing_key.serialize_pem().as_bytes())?;
+    std::fs::write(cert, made.pem()).with_context(|| format!("cannot write {}", cert.display()))?;
     Ok(())
 }
 
@@ -189,8 +316,9 @@ mod tests {
     #[test]
     fn the_self_signed_certificate_is_made_once_and_kept_with_a_private_key_file() {
         let dir = tempfile::tempdir().unwrap();
-        let first = identity(dir.path(), None, &["192.168.1.10".to_owned()]).unwrap();
-        let again = identity(dir.path(), None, &["10.0.0.1".to_owned()]).unwrap();
+        let names = ["192.168.1.10".to_owned()];
+        let first = identity(dir.path(), None, &names).unwrap();
+        let again = identity(dir.path(), None, &names).unwrap();
         assert_eq!(
             first.fingerprint, again.fingerprint,
             "a restart serves the same certificate"
@@ -207,6 +335,127 @@ mod tests {
                 "the key is the kiosk user's alone: {mode:o}"
             );
         }
+    }
+
+    /// The kept certificate, read with a real X.509 parser.
+    fn kept(dir: &Path) -> (Vec<u8>, Vec<String>) {
+        let pem = std::fs::read(dir.join("tls/kiosk-cert.pem")).unwrap();
+        let (_, pem) = x509_parser::pem::parse_x509_pem(&pem).unwrap();
+        let names = covered(&pem.parse_x509().unwrap());
+        (pem.contents, names)
+    }
+
+    #[test]
+    fn the_kiosks_certificate_is_one_an_ipad_takes_for_every_name_it_serves() {
+        use x509_parser::prelude::*;
+        let dir = tempfile::tempdir().unwrap();
+        let names = [
+            "192.168.1.10".to_owned(),
+            "fd00::10".to_owned(),
+            "Reception-Kiosk".to_owned(),
+            "reception-kiosk.local".to_owned(),
+        ];
+        let served = identity(dir.path(), None, &names).unwrap();
+        let (der, _) = kept(dir.path());
+        let (_, cert) = X509Certificate::from_der(&der).unwrap();
+        let san: Vec<String> = covered(&cert);
+        for name in [
+            "192.168.1.10",
+            "fd00::10",
+            "reception-kiosk",
+            "reception-kiosk.local",
+            "localhost",
+            "127.0.0.1",
+        ] {
+            assert!(san.contains(&name.to_owned()), "{name} is named: {san:?}");
+        }
+        let validity = cert.validity();
+        let days =
+            (validity.not_after.to_datetime() - validity.not_before.to_datetime()).whole_days();
+        assert!(
+            days <= 825,
+            "valid {days} days: Apple's platforms take at most 825"
+        );
+        assert!(
+            validity.not_before.to_datetime() <= ::time::OffsetDateTime::now_utc(),
+            "valid now"
+        );
+        let eku = cert
+            .extended_key_usage()
+            .unwrap()
+            .expect("an extended key usage")
+            .value;
+        assert!(eku.server_auth, "for a server: {eku:?}");
+        let constraints = cert.basic_constraints().unwrap().map(|b| b.value.ca);
+        assert_ne!(constraints, Some(true), "not a certificate authority");
+        assert!(
+            served.config.ignore_client_order,
+            "the server's order of cipher suites"
+        );
+    }
+
+    #[test]
+    fn a_new_address_or_a_certificate_near_its_end_makes_a_new_one_and_nothing_else_does() {
+        let dir = tempfile::tempdir().unwrap();
+        let first = identity(dir.path(), None, &["192.168.1.10".to_owned()]).unwrap();
+        // The machine got another address (a new network, another DHCP lease).
+        let moved = identity(dir.path(), None, &["10.0.0.7".to_owned()]).unwrap();
+        assert_ne!(first.fingerprint, moved.fingerprint);
+        assert!(kept(dir.path()).1.contains(&"10.0.0.7".to_owned()));
+        let same = identity(dir.path(), None, &["10.0.0.7".to_owned()]).unwrap();
+        assert_eq!(moved.fingerprint, same.fingerprint, "nothing changed: kept");
+
+        // A certificate that ends within the renewal window, made as the kiosk makes its own.
+        let tls = dir.path().join("tls");
+        let soon = time::OffsetDateTime::now_utc()
+            - time::Duration::days(VALID_FOR_DAYS - RENEW_BEFORE_DAYS + 1);
+        make_self_signed(
+            &tls,
+            &tls.join("kiosk-cert.pem"),
+            &tls.join("kiosk-key.pem"),
+            &["10.0.0.7".to_owned()],
+            soon,
+        )
+        .unwrap();
+        let near_end = std::fs::read(tls.join("kiosk-cert.pem")).unwrap();
+        assert!(
+            needs_new(
+                &near_end,
+                &["10.0.0.7".to_owned()],
+                time::OffsetDateTime::now_utc()
+            )
+            .is_some()
+        );
+        let renewed = identity(dir.path(), None, &["10.0.0.7".to_owned()]).unwrap();
+        assert_ne!(
+            renewed.fingerprint,
+            fingerprint(
+                &x509_parser::pem::parse_x509_pem(&near_end)
+                    .unwrap()
+                    .1
+                    .contents
+            )
+        );
+        assert!(
+            needs_new(
+                &std::fs::read(tls.join("kiosk-cert.pem")).unwrap(),
+                &["10.0.0.7".to_owned()],
+                time::OffsetDateTime::now_utc()
+            )
+            .is_none(),
+            "the new one has years to go"
+        );
+    }
+
+    #[test]
+    fn the_machines_names_leave_out_loopback_and_link_local_addresses() {
+        let names = machine_names();
+        assert!(
+            names
+                .iter()
+                .all(|n| n != "127.0.0.1" && n != "::1" && !n.starts_with("fe80")),
+            "{names:?}"
+        );
     }
 
     #[test]
