@@ -2,6 +2,8 @@
 //! Start-up (demo mode, the data directory) is `kiosk-boot`'s, shared with the desktop app.
 
 pub mod http;
+#[cfg(target_os = "linux")]
+pub mod systemd;
 pub mod tls;
 
 pub use kiosk_boot::{BootOptions, DemoChoice, Running, boot};

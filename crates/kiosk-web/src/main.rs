@@ -284,6 +284,11 @@ impl Serve {
         let scheme = if identity.is_some() { "https" } else { "http" };
         println!("Kiosk listening on {scheme}://{}/", listener.local_addr()?);
         announce(&running, identity.as_ref(), pairing_required)?;
+        #[cfg(target_os = "linux")]
+        {
+            kiosk_web::systemd::ready();
+            kiosk_web::systemd::watchdog(running.kiosk.clone(), shutdown.clone());
+        }
         let app = router(state, Some(self.ui_dir.clone()))
             .into_make_service_with_connect_info::<SocketAddr>();
         let stop = shutdown.clone().cancelled_owned();
@@ -304,6 +309,8 @@ impl Serve {
             ),
         };
         stop_signal().await;
+        #[cfg(target_os = "linux")]
+        kiosk_web::systemd::stopping();
         info!("stopping: event streams end, the sync engine lets go of its queue");
         shutdown.cancel();
         // Within the ~10 s systemd and the OS give a stopping process: what has not ended by

@@ -79,14 +79,7 @@ async fn kiosk_status_beside_a_running_serve_shows_its_view_and_says_whose_it_is
     assert!(requests > 0, "the requests the serve sent: {text}");
 
     // A clean stop is said at once.
-    let pid = child.id().expect("running").to_string();
-    assert!(
-        std::process::Command::new("kill")
-            .args(["-TERM", &pid])
-            .status()
-            .unwrap()
-            .success()
-    );
+    common::signal(&child, "TERM");
     tokio::time::timeout(Duration::from_secs(10), child.wait())
         .await
         .expect("the serve stops")

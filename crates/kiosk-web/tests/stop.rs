@@ -37,15 +37,8 @@ async fn sigint_with_open_event_streams_and_a_backlog_stops_within_five_seconds(
     assert!(writes() >= 2, "the drain is under way");
 
     let at_signal = writes();
-    let pid = child.id().expect("running").to_string();
     let signalled = Instant::now();
-    assert!(
-        std::process::Command::new("kill")
-            .args(["-INT", &pid])
-            .status()
-            .unwrap()
-            .success()
-    );
+    common::signal(&child, "INT");
     let exited = tokio::time::timeout(Duration::from_secs(5), child.wait()).await;
     let took = signalled.elapsed();
     let exit = exited.unwrap_or_else(|_| panic!("still running 5 s after SIGINT"));

@@ -29,9 +29,9 @@ pub use domain::views::{
     TapOutcome, Tile,
 };
 pub use error::{ErrorCode, ErrorDto, Invalid, KioskError, SecretsError, StoreError};
-pub use services::Kiosk;
 pub use services::photos::{
     CACHE_BYTES as PHOTO_CACHE_BYTES, FETCH_BURST as PHOTO_FETCH_BURST,
     FETCHES_PER_MINUTE as PHOTO_FETCHES_PER_MINUTE,
 };
+pub use services::{Kiosk, Readiness};
 pub use sync::{SyncError, SyncHandle, SyncOptions};

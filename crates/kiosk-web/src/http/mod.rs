@@ -155,8 +155,49 @@ pub(crate) fn refuse(status: StatusCode, code: ErrorCode, message: &str) -> Resp
     (status, Json(ErrorDto::new(code, message))).into_response()
 }
 
+/// Liveness, for a supervisor or a load balancer: the process answers. Nothing personal.
+async fn healthz() -> impl IntoResponse {
+    (
+        [(header::CACHE_CONTROL, HeaderValue::from_static("no-store"))],
+        "ok\n",
+    )
+}
+
+/// Readiness: the database answers, a Nexudus session is held, and the server is not
+/// stopping; `503` with the same three answers when one is not. Nothing personal.
+async fn readyz(State(state): State<AppState>) -> Response {
+    let kiosk = state.kiosk.clone();
+    let ready = tokio::task::spawn_blocking(move || kiosk.account().readiness())
+        .await
+        .unwrap_or(kiosk::Readiness {
+            store: false,
+            session: false,
+        });
+    let stopping = state.shutdown.is_cancelled();
+    let all = ready.store && ready.session && !stopping;
+    let status = if all {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
+    let body = json!({
+        "ready": all,
+        "store": ready.store,
+        "session": ready.session,
+        "stopping": stopping,
+    });
+    (
+        status,
+        [(header::CACHE_CONTROL, HeaderValue::from_static("no-store"))],
+        Json(body),
+    )
+        .into_response()
+}
+
 pub fn router(state: AppState, ui_dir: Option<PathBuf>) -> Router {
     let mut app = Router::new()
+        .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
         .route("/api/events", get(events))
         .route("/api/pair", post(pair))
         // Any other path under /api: a JSON 404 (`guard::api_paths`).

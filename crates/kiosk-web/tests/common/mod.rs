@@ -113,6 +113,19 @@ pub fn spawn_serve(
     (child, lines)
 }
 
+/// Sends a running `kiosk serve` a signal (`TERM`, `INT`), as systemd or a terminal does.
+pub fn signal(child: &tokio::process::Child, name: &str) {
+    let pid = child.id().expect("running").to_string();
+    assert!(
+        std::process::Command::new("kill")
+            .args([format!("-{name}").as_str(), &pid])
+            .status()
+            .unwrap()
+            .success(),
+        "kill -{name} {pid}"
+    );
+}
+
 /// A browser of its own: its own cookies.
 pub fn client() -> reqwest::Client {
     reqwest::Client::builder()

@@ -14,6 +14,15 @@ use crate::shared::Shared;
 use crate::store::{SettingKey, StateKey};
 use crate::sync::{SyncHandle, SyncOptions};
 
+/// What a readiness probe asks of the kiosk ([`Account::readiness`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct Readiness {
+    /// The database answers.
+    pub store: bool,
+    /// A Nexudus session is held.
+    pub session: bool,
+}
+
 /// The account, the status and the settings. Cheap to clone; every clone is the same.
 #[derive(Debug, Clone)]
 pub struct Account {
@@ -30,6 +39,25 @@ impl Account {
     /// Whether a Nexudus account is configured (logged in now or before).
     pub fn has_account(&self) -> bool {
         self.shared.api().is_some()
+    }
+
+    /// Whether the kiosk can serve, for a readiness probe (`/readyz`): its database answers,
+    /// and it holds a Nexudus session. Offline or throttled is ready (taps queue and go
+    /// later); no account, or a session that ended, is not (nothing would ever go). Nothing
+    /// personal: two yes-or-no answers.
+    pub fn readiness(&self) -> Readiness {
+        let store = self
+            .shared
+            .store
+            .read(|tx| tx.get_setting(SettingKey::ClientId))
+            .is_ok();
+        let connectivity = self.shared.link().connectivity;
+        let session = self.has_account()
+            && !matches!(
+                connectivity,
+                Connectivity::NeedsLogin | Connectivity::NotConfigured
+            );
+        Readiness { store, session }
     }
 
     pub fn settings(&self) -> Settings {

@@ -32,7 +32,7 @@ use crate::domain::events::Event;
 use crate::error::KioskError;
 use crate::shared::Shared;
 
-pub use account::Account;
+pub use account::{Account, Readiness};
 pub use desk::Desk;
 pub use members::{Members, SEARCH_LONGEST};
 pub use photos::{CACHE_BYTES as PHOTO_CACHE_BYTES, Photos};
