@@ -67,23 +67,17 @@ pub fn identity(
         let cert = dir.join("kiosk-cert.pem");
         let key = dir.join("kiosk-key.pem");
         let now = time::OffsetDateTime::now_utc();
-        let why = if !cert.is_file() || !key.is_file() {
-            Some("there was none".to_owned())
-        } else {
-            std::fs::read(&cert)
-                .ok()
-                .map_or(Some("it could not be read".to_owned()), |pem| {
-                    needs_new(&pem, names, now)
-                })
-        };
-        if let Some(why) = why {
+        if !cert.is_file() || !key.is_file() {
             make_self_signed(&dir, &cert, &key, names, now)?;
-            if why != "there was none" {
-                warn!(
-                    reason = %why,
-                    "the kiosk made itself a new certificate: tablets show a new fingerprint, to accept again"
-                );
-            }
+        } else if let Some(why) = std::fs::read(&cert).map_or_else(
+            |e| Some(format!("it could not be read: {e}")),
+            |pem| needs_new(&pem, names, now),
+        ) {
+            make_self_signed(&dir, &cert, &key, names, now)?;
+            warn!(
+                reason = %why,
+                "the kiosk made itself a new certificate: tablets show a new fingerprint, to accept again"
+            );
         }
         (cert, key)
     };
@@ -146,18 +140,18 @@ fn covered(cert: &x509_parser::certificate::X509Certificate<'_>) -> Vec<String> 
         .iter()
         .filter_map(|n| match n {
             GeneralName::DNSName(d) => Some(d.to_ascii_lowercase()),
-            GeneralName::IPAddress(bytes) => match bytes.len() {
-                4 => <[u8; 4]>::try_from(*bytes)
-                    .ok()
-                    .map(|b| std::net::IpAddr::from(b).to_string()),
-                16 => <[u8; 16]>::try_from(*bytes)
-                    .ok()
-                    .map(|b| std::net::IpAddr::from(b).to_string()),
-                _ => None,
-            },
+            GeneralName::IPAddress(bytes) => ip(bytes).map(|ip| ip.to_string()),
             _ => None,
         })
         .collect()
+}
+
+/// An address as a certificate holds it: 4 bytes (IPv4) or 16 (IPv6).
+fn ip(bytes: &[u8]) -> Option<std::net::IpAddr> {
+    match <[u8; 4]>::try_from(bytes) {
+        Ok(v4) => Some(v4.into()),
+        Err(_) => <[u8; 16]>::try_from(bytes).ok().map(Into::into),
+    }
 }
 
 /// The machine's names and addresses a tablet may reach the kiosk by, when it serves every

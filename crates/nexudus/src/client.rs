@@ -775,23 +775,21 @@ fn status_error(answer: &Answer, path: &str) -> ApiError {
 
 /// `Retry-After` as seconds or an HTTP date; one second when absent or unreadable.
 fn retry_after(headers: &HeaderMap) -> Duration {
-    let fallback = Duration::from_secs(1);
-    let Some(text) = headers
-        .get(RETRY_AFTER)
-        .and_then(|v| v.to_str().ok())
-        .map(str::trim)
-    else {
-        return fallback;
-    };
+    retry_after_said(headers).unwrap_or(Duration::from_secs(1))
+}
+
+/// How long an answer's `Retry-After` (seconds or an HTTP date) asks to wait, if it says so
+/// readably: for any host's answers, not only Nexudus's (the kiosk's photo host too).
+pub fn retry_after_said(headers: &HeaderMap) -> Option<Duration> {
+    let text = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
     if let Ok(seconds) = text.parse::<u64>() {
-        return Duration::from_secs(seconds);
+        return Some(Duration::from_secs(seconds));
     }
-    match httpdate::parse_http_date(text) {
-        Ok(when) => when
-            .duration_since(SystemTime::now())
+    let when = httpdate::parse_http_date(text).ok()?;
+    Some(
+        when.duration_since(SystemTime::now())
             .unwrap_or(Duration::ZERO),
-        Err(_) => fallback,
-    }
+    )
 }
 
 #[cfg(test)]

@@ -21,7 +21,7 @@ pub mod time;
 pub mod visitors;
 
 pub use auth::{MemoryTokenStore, Secret, StoredAccess, TokenStore};
-pub use client::{Client, ClientConfig, Kept};
+pub use client::{Client, ClientConfig, Kept, retry_after_said};
 pub use commands::CommandInfo;
 pub use counter::{RequestCounter, RequestsSent};
 pub use error::{ApiError, LoginError};

@@ -1,7 +1,7 @@
 // The account check's lines (the core's `kiosk doctor`), worded in the reader's language: the
 // core sends what was checked and what was found as codes and values, never sentences. Each
 // switch covers every kind, so a kind the core adds without words here is a type error.
-import { errorWords, type Words, type Key } from './i18n';
+import { codeWords, type Words, type Key } from './i18n';
 import type { Breaks, Check, Failure, Found, RecordList, Unread } from './types';
 
 const breaksKey: Record<Breaks, Key> = {
@@ -84,7 +84,7 @@ export function checkText(t: Words, c: Check): string {
 
 /** A failed call: what it means, with Nexudus's own words where it gave some. */
 function failure(t: Words, e: Failure): string {
-  const words = errorWords(t, { code: e.code, message: '' }) || t('errorServer');
+  const words = codeWords(t, e.code);
   return e.said ? `${words} “${e.said}”` : words;
 }
 

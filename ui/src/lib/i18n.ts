@@ -157,6 +157,12 @@ export function errorWords(
   }
 }
 
+/** An error known only by its code (no message of the kiosk's to fall back on): a code with no
+ * words of its own is Nexudus's error. */
+export function codeWords(t: Words, code: FailureCode): string {
+  return errorWords(t, { code, message: '' }) || t('errorServer');
+}
+
 const recordKey: Record<RecordKind, Key> = {
   checkin: 'recordCheckin',
   failed: 'recordFailed',
@@ -185,7 +191,7 @@ export function problemText(t: Words, p: SendProblem): string {
       return t(p.record === 'visitor' ? 'problemWaitingVisitor' : 'problemWaitingCheckin');
     case 'passing':
       // A code with no words of its own (none the engine retries today) is Nexudus's error.
-      return errorWords(t, { code: p.code, message: '' }) || t('errorServer');
+      return codeWords(t, p.code);
     case 'interrupted':
       return t('problemInterrupted');
     case 'taken_back':

@@ -173,6 +173,14 @@ impl Default for Settings {
 }
 
 impl Settings {
+    /// The photo address, where tiles show members' photos: switched on, and names shown (in
+    /// initials-only privacy a face would say more than the initials the operator chose).
+    pub fn photo_address(&self) -> Option<&str> {
+        self.photo_url
+            .as_deref()
+            .filter(|_| self.privacy != PrivacyMode::Initials)
+    }
+
     /// Checks values a face may send; answers what is wrong in words staff understand.
     pub fn validate(&self) -> Result<(), Invalid> {
         if let Some(loc) = &self.location

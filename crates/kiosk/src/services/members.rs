@@ -62,8 +62,7 @@ impl Members {
         };
         let tz = location.map_or(chrono_tz::UTC, Location::tz);
         let detailed = settings.privacy != PrivacyMode::Initials;
-        // A face says more than the initials the operator chose to show.
-        let photos = settings.photo_url.is_some() && detailed;
+        let photos = settings.photo_address().is_some();
         let mut plans = Vec::new();
         let mut tiles: Vec<Tile> = members
             .into_iter()

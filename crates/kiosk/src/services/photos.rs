@@ -14,7 +14,6 @@ use base64::Engine as _;
 use tracing::{debug, warn};
 
 use crate::domain::photos::{CacheName, CachedFile, ImageKind, address, evict};
-use crate::domain::settings::PrivacyMode;
 use crate::error::KioskError;
 use crate::shared::Shared;
 
@@ -54,9 +53,9 @@ struct Inner {
 
 /// What the photo host answered.
 enum Fetched {
-    Image(ImageKind, Vec<u8>),
-    /// No photo for this member (404, 410, or an answer that is no image).
-    None,
+    /// The photo, or none for this member (404, 410, an answer that is no image, or too
+    /// large): kept either way, until the member's record changes.
+    Got(Option<(ImageKind, Vec<u8>)>),
     /// Not now (offline, a timeout, the host busy or failing): asked again later.
     Later,
 }
@@ -90,44 +89,31 @@ impl Photos {
     /// a tile without its photo shows initials.
     pub async fn photo(&self, member: i64) -> Result<Option<String>, KioskError> {
         let settings = self.shared.settings();
-        let (Some(template), Some(dir)) = (settings.photo_url, self.inner.dir.clone()) else {
+        let (Some(template), Some(dir)) = (settings.photo_address(), self.inner.dir.as_deref())
+        else {
             return Ok(None);
         };
-        // Initials only: a face says more than the initials the operator chose to show.
-        if settings.privacy == PrivacyMode::Initials {
-            return Ok(None);
-        }
         let Some(m) = self.shared.store.read(|tx| tx.member(member))? else {
             return Ok(None);
         };
         let version = m.updated_on.map_or(0, |t| t.timestamp());
-        if let Some(found) = cached(&dir, member, version) {
-            return Ok(found.kind.and_then(|kind| read(&dir, &found, kind)));
+        if let Some(found) = cached(dir, member, version) {
+            return Ok(read(dir, &found));
         }
-        match self.fetch_once(&template, member).await {
-            Some(Fetched::Image(kind, bytes)) => {
+        match self.fetch_once(template, member).await {
+            Some(Fetched::Got(image)) => {
                 let name = CacheName {
                     member,
                     version,
-                    kind: Some(kind),
+                    kind: image.as_ref().map(|(kind, _)| *kind),
                 };
-                self.keep(&dir, &name, &bytes);
-                Ok(Some(data_url(kind, &bytes)))
-            }
-            Some(Fetched::None) => {
-                let name = CacheName {
-                    member,
-                    version,
-                    kind: None,
-                };
-                self.keep(&dir, &name, &[]);
-                Ok(None)
+                let bytes = image.as_ref().map_or(&[][..], |(_, bytes)| bytes);
+                self.keep(dir, &name, bytes);
+                Ok(image.map(|(kind, bytes)| data_url(kind, &bytes)))
             }
             // Not fetched now: the photo of the record's earlier version, if one is kept, is
             // better than none (offline, or the host busy).
-            Some(Fetched::Later) | None => Ok(older(&dir, member)
-                .and_then(|n| n.kind.map(|k| (n, k)))
-                .and_then(|(n, kind)| read(&dir, &n, kind))),
+            Some(Fetched::Later) | None => Ok(older(dir, member).and_then(|n| read(dir, &n))),
         }
     }
 
@@ -160,17 +146,12 @@ impl Photos {
         };
         let status = answer.status();
         if status == reqwest::StatusCode::NOT_FOUND || status == reqwest::StatusCode::GONE {
-            return Fetched::None;
+            return Fetched::Got(None);
         }
         if status == reqwest::StatusCode::TOO_MANY_REQUESTS
             || status == reqwest::StatusCode::SERVICE_UNAVAILABLE
         {
-            let wait = answer
-                .headers()
-                .get(reqwest::header::RETRY_AFTER)
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.trim().parse::<u64>().ok())
-                .map_or(BUSY_PAUSE, Duration::from_secs);
+            let wait = nexudus::retry_after_said(answer.headers()).unwrap_or(BUSY_PAUSE);
             *self.inner.paused_until.lock().unwrap() = Some(Instant::now() + wait);
             warn!(
                 seconds = wait.as_secs(),
@@ -183,11 +164,9 @@ impl Photos {
             return Fetched::Later;
         }
         match read_limited(answer).await {
-            Ok(Some(bytes)) => {
-                ImageKind::sniff(&bytes).map_or(Fetched::None, |kind| Fetched::Image(kind, bytes))
-            }
+            Ok(Some(bytes)) => Fetched::Got(ImageKind::sniff(&bytes).map(|kind| (kind, bytes))),
             // Larger than a tile's photo could need: none, until the record changes.
-            Ok(None) => Fetched::None,
+            Ok(None) => Fetched::Got(None),
             Err(e) => {
                 debug!(error = %e, "a photo's answer broke off");
                 Fetched::Later
@@ -203,16 +182,14 @@ impl Photos {
             warn!(error = %e, "a photo could not be kept on disk");
             return;
         }
-        for old in files(dir) {
-            let Some(n) = CacheName::parse(&old.name) else {
-                continue;
-            };
-            if n.member == name.member && n.version != name.version {
-                let _ = std::fs::remove_file(dir.join(&old.name));
-            }
-        }
-        let all = files(dir);
-        for gone in evict(&all, self.inner.bound) {
+        // One look at the directory: the member's earlier versions go, then what the bound
+        // does not hold.
+        let (earlier, rest): (Vec<CachedFile>, Vec<CachedFile>) =
+            files(dir).into_iter().partition(|f| {
+                CacheName::parse(&f.name)
+                    .is_some_and(|n| n.member == name.member && n.version != name.version)
+            });
+        for gone in earlier.iter().chain(evict(&rest, self.inner.bound)) {
             let _ = std::fs::remove_file(dir.join(&gone.name));
         }
     }
@@ -237,17 +214,21 @@ fn cached(dir: &Path, member: i64, version: i64) -> Option<CacheName> {
     CacheName::candidates(member, version).find(|n| dir.join(n.file_name()).exists())
 }
 
-/// A photo kept for an earlier version of the member's record.
+/// A photo kept for an earlier version of the member's record (names only: no file is
+/// opened or measured).
 fn older(dir: &Path, member: i64) -> Option<CacheName> {
-    files(dir)
-        .iter()
-        .filter_map(|f| CacheName::parse(&f.name))
+    std::fs::read_dir(dir)
+        .ok()?
+        .filter_map(Result::ok)
+        .filter_map(|e| CacheName::parse(e.file_name().to_str()?))
         .filter(|n| n.member == member)
         .max_by_key(|n| n.version)
 }
 
-/// Reads a kept photo and marks it shown now (the eviction keeps what is shown).
-fn read(dir: &Path, name: &CacheName, kind: ImageKind) -> Option<String> {
+/// Reads a kept photo and marks it shown now (the eviction keeps what is shown); `None` for
+/// the word that there is none.
+fn read(dir: &Path, name: &CacheName) -> Option<String> {
+    let kind = name.kind?;
     let path = dir.join(name.file_name());
     let bytes = std::fs::read(&path).ok()?;
     // A file changed on disk behind the kiosk's back is no photo.
