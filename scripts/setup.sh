@@ -36,6 +36,23 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
+# Prometheus and promtool from Debian's package, unpacked under target/tools (never installed:
+# the package would start a Prometheus service): the metrics tests scrape the kiosk with the
+# real Prometheus and test the alert rules in docs/monitoring with promtool.
+PROMETHEUS_DIR=target/tools/prometheus
+if [ ! -x "$PROMETHEUS_DIR/usr/bin/promtool" ] || [ ! -x "$PROMETHEUS_DIR/usr/bin/prometheus" ]; then
+  echo "setup: unpacking Debian's prometheus package into $PROMETHEUS_DIR"
+  download=$(mktemp -d)
+  if ! (cd "$download" && apt-get download -qq prometheus 2>/dev/null); then
+    SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+    $SUDO apt-get update -qq
+    (cd "$download" && apt-get download -qq prometheus)
+  fi
+  mkdir -p "$PROMETHEUS_DIR"
+  dpkg-deb -x "$download"/prometheus_*.deb "$PROMETHEUS_DIR"
+  rm -rf "$download"
+fi
+
 # Rust components the checks use.
 if command -v rustup >/dev/null; then
   for comp in rustfmt clippy; do

@@ -97,6 +97,8 @@ fn boot_options(data_dir: PathBuf) -> BootOptions {
         leave_kiosk: true,
         pairing: false,
         camera: false,
+        // The window serves no HTTP: `kiosk serve` answers `GET /metrics`.
+        metrics: false,
     };
     options.demo = match std::env::var("KIOSK_DEMO").as_deref() {
         Ok("always" | "1") => DemoChoice::Always,

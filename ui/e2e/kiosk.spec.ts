@@ -291,6 +291,33 @@ test('the staff panel checks the account and shows a line per check, in the read
   await shot(page, 'doctor');
 });
 
+test('staff make a scrape token for IT, Prometheus reads the metrics with it, and revoking it shuts them out', async ({ page, request }) => {
+  await page.goto('/');
+  await page.getByTestId('staff-button').click();
+  for (const d of STAFF_PIN) await page.getByTestId(`pin-key-${d}`).click();
+  await page.getByTestId('pin-submit').click();
+  const section = page.getByTestId('staff-metrics');
+  await section.scrollIntoViewIfNeeded();
+  await expect(section).toContainText(`${KIOSK}/metrics`);
+  await page.getByTestId('scrape-token-name').fill('Prometheus (IT)');
+  await page.getByTestId('new-scrape-token').click();
+  const token = (await page.getByTestId('scrape-token').textContent())!.trim();
+  expect(token).toMatch(/^[0-9a-f]{64}$/);
+  await shot(page, 'staff-metrics');
+
+  const scraped = await request.get('/metrics', { headers: { Authorization: `Bearer ${token}` } });
+  expect(scraped.status()).toBe(200);
+  expect(await scraped.text()).toContain('kiosk_taps_total{outcome="check_in"}');
+  expect((await request.get('/metrics')).status()).toBe(401);
+
+  const listed = page.getByTestId('scrape-tokens').locator('li', { hasText: 'Prometheus (IT)' });
+  await listed.getByTestId('revoke-scrape-token').click();
+  await expect(listed).toContainText('revoked');
+  await expect(page.getByTestId('scrape-token')).toHaveCount(0);
+  const refused = await request.get('/metrics', { headers: { Authorization: `Bearer ${token}` } });
+  expect(refused.status()).toBe(401);
+});
+
 test('changing the staff PIN takes the current one and the open panel goes on saving', async ({ page }) => {
   await page.goto('/');
   await page.getByTestId('staff-button').click();

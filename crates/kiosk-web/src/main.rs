@@ -360,6 +360,7 @@ impl Serve {
         options.capabilities = kiosk::Capabilities {
             pairing: web.pairing_required,
             camera: true,
+            metrics: true,
             ..kiosk::Capabilities::default()
         };
         options

@@ -20,8 +20,10 @@ use crate::domain::desk_views::{Health, Occupancy, Presence, RollCall, Today};
 use crate::domain::settings::{Location, Settings};
 use crate::domain::views::{AuditLine, PairingInfo, QueueItem, Status, TapOutcome, Tile};
 use crate::error::{Invalid, KioskError};
-use crate::services::{FoundVisitor, Host, Kiosk, StaffSession, VisitorOutcome, WalkIn, WrongPins};
-use crate::store::Device;
+use crate::services::{
+    FoundVisitor, Host, Kiosk, NewScrapeToken, StaffSession, VisitorOutcome, WalkIn, WrongPins,
+};
+use crate::store::{Device, ScrapeToken};
 
 /// What only the face itself can do. Every method has the answer of a face that cannot.
 pub trait Face: Send + Sync {
@@ -343,6 +345,20 @@ calls! {
     write staff_revoke_tablet(session: String, device_id: i64) -> () {
         k.staff().revoke_device(&k.staff().session(&session, face.caller())?, device_id)
     }
+    /// The tokens IT's metrics scraper reads `GET /metrics` with, the newest first.
+    read staff_scrape_tokens(session: String) -> Vec<ScrapeToken> {
+        k.staff().scrape_tokens(&k.staff().session(&session, face.caller())?)
+    }
+    /// A new scrape token, shown this once (`name`: what staff call it, "Prometheus" if none).
+    write staff_new_scrape_token(session: String, name: Option<String>) -> NewScrapeToken {
+        k.staff()
+            .new_scrape_token(&k.staff().session(&session, face.caller())?, name.as_deref())
+    }
+    /// Revokes a scrape token at once.
+    write staff_revoke_scrape_token(session: String, token_id: i64) -> () {
+        k.staff()
+            .revoke_scrape_token(&k.staff().session(&session, face.caller())?, token_id)
+    }
     /// Ends the wait after wrong member PINs at a screen or tablet.
     write staff_clear_wrong_pins(session: String, caller: Caller) -> () {
         k.staff().clear_wrong_pins(&k.staff().session(&session, face.caller())?, caller)
@@ -396,7 +412,8 @@ mod tests {
             "session": "not-a-session", "member_id": 1, "id": 1, "device_id": 1,
             "checkin": uuid::Uuid::nil(), "to_local": "10:00", "settings": {},
             "email": "a@example.com", "password": "x", "totp": null, "base_url": null,
-            "write_test": null, "image": null, "caller": {"kind": "screen"},
+            "write_test": null, "image": null, "caller": {"kind": "screen"}, "name": null,
+            "token_id": 1,
         });
         // The PIN opens a session; locking one that is not open is harmless.
         let open = ["staff_unlock", "staff_set_pin", "staff_lock"];

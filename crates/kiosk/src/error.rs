@@ -22,6 +22,7 @@ pub enum ErrorCode {
     ScreenOnly,
     WrongCode,
     UnknownDevice,
+    UnknownScrapeToken,
     NoStaffPin,
     NothingToUndo,
     NotParked,
@@ -66,6 +67,8 @@ pub enum ErrorCode {
     ForeignOrigin,
     TooManyStreams,
     PairingRequired,
+    /// `GET /metrics` without a scrape token in use.
+    ScrapeTokenRequired,
     TooLarge,
     MethodNotAllowed,
     UnsupportedMediaType,
@@ -226,6 +229,8 @@ pub enum KioskError {
     WrongCode,
     #[error("no paired tablet has Id {0}")]
     UnknownDevice(i64),
+    #[error("no scrape token in use has Id {0}")]
+    UnknownScrapeToken(i64),
     #[error("no staff PIN is set yet: set one first")]
     NoStaffPin,
     /// "Not you? Undo" too late, twice, or for a tap that is not the member's latest.
@@ -283,6 +288,7 @@ impl KioskError {
             Self::ScreenOnly => ErrorCode::ScreenOnly,
             Self::WrongCode => ErrorCode::WrongCode,
             Self::UnknownDevice(_) => ErrorCode::UnknownDevice,
+            Self::UnknownScrapeToken(_) => ErrorCode::UnknownScrapeToken,
             Self::NoStaffPin => ErrorCode::NoStaffPin,
             Self::NothingToUndo => ErrorCode::NothingToUndo,
             Self::NotParked(_) => ErrorCode::NotParked,

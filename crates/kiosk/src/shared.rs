@@ -17,6 +17,7 @@ use crate::domain::heartbeat::{BEAT_EVERY, Heartbeat};
 use crate::domain::index::MemberIndex;
 use crate::domain::model::OutboxStatus;
 use crate::domain::settings::{Location, Settings};
+use crate::domain::tally::Tally;
 use crate::domain::views::{Connectivity, MemberLoad};
 use crate::error::{ErrorDto, KioskError, StoreError};
 use crate::secrets::{DeviceKey, SecretStore, SessionStore};
@@ -71,6 +72,8 @@ pub(crate) struct Shared {
     pub beat_at: Mutex<Option<std::time::Instant>>,
     /// A first load of members under way, as far as it has come (the bar and the desk show it).
     pub loading: Mutex<Option<MemberLoad>>,
+    /// Taps and refusals answered since the process started, for a metrics scrape.
+    pub tally: Tally,
 }
 
 /// Online PIN look-ups: 10 a minute, 5 at once. Each costs two requests or more of the account's
@@ -174,6 +177,7 @@ impl Shared {
             syncing: AtomicBool::new(false),
             beat_at: Mutex::new(None),
             loading: Mutex::new(None),
+            tally: Tally::default(),
             config,
         });
         shared.rebuild_index()?;

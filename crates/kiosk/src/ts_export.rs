@@ -20,8 +20,9 @@ use crate::domain::views::{
     AuditLine, Capabilities, Connectivity, IgnoredAfter, PairingInfo, QueueItem, Status,
     TapOutcome, Tile,
 };
+use crate::services::NewScrapeToken;
 use crate::services::{StaffSession, WrongPins};
-use crate::store::Device;
+use crate::store::{Device, ScrapeToken};
 
 fn declarations() -> String {
     let cfg = Config::new().with_large_int("number");
@@ -84,6 +85,8 @@ fn declarations() -> String {
         StaffSession::decl(&cfg),
         Tablets::decl(&cfg),
         Device::decl(&cfg),
+        ScrapeToken::decl(&cfg),
+        NewScrapeToken::decl(&cfg),
         WrongPins::decl(&cfg),
         Caller::decl(&cfg),
     ];

@@ -399,7 +399,11 @@ impl Client {
             if answer.status.is_success() {
                 return Ok(answer);
             }
-            return Err(status_error(&answer, path));
+            let error = status_error(&answer, path);
+            if matches!(error, ApiError::Throttled { .. }) {
+                self.config.counter.count_throttled();
+            }
+            return Err(error);
         }
     }
 

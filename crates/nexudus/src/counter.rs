@@ -3,6 +3,7 @@
 
 use std::collections::VecDeque;
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
 /// Minutes kept: a day.
@@ -15,6 +16,10 @@ pub struct RequestCounter {
     start: Instant,
     /// (minute since `start`, requests in it), oldest first.
     minutes: Mutex<VecDeque<(u64, u32)>>,
+    /// Every request sent, and every one Nexudus answered "slow down" (409, 429 or 503), since
+    /// the counter was made: monotonic, for a metrics scrape.
+    sent_total: AtomicU64,
+    throttled_total: AtomicU64,
 }
 
 /// Requests sent in the last hour and the last day.
@@ -29,6 +34,8 @@ impl Default for RequestCounter {
         Self {
             start: Instant::now(),
             minutes: Mutex::new(VecDeque::new()),
+            sent_total: AtomicU64::new(0),
+            throttled_total: AtomicU64::new(0),
         }
     }
 }
@@ -40,6 +47,7 @@ impl RequestCounter {
 
     /// One request sent at `at`.
     pub fn count_at(&self, at: Instant) {
+        self.sent_total.fetch_add(1, Ordering::Relaxed);
         let minute = self.minute(at);
         let mut minutes = self.minutes.lock().unwrap();
         match minutes.back_mut() {
@@ -74,6 +82,21 @@ impl RequestCounter {
 
     pub fn sent(&self) -> RequestsSent {
         self.sent_at(Instant::now())
+    }
+
+    /// Nexudus answered a request "slow down".
+    pub fn count_throttled(&self) {
+        self.throttled_total.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Requests sent since the counter was made.
+    pub fn sent_total(&self) -> u64 {
+        self.sent_total.load(Ordering::Relaxed)
+    }
+
+    /// Answers that said "slow down" since the counter was made.
+    pub fn throttled_total(&self) -> u64 {
+        self.throttled_total.load(Ordering::Relaxed)
     }
 }
 

@@ -394,6 +394,51 @@ async fn a_throttled_get_is_retried_after_the_delay_but_a_write_is_not() {
 }
 
 #[tokio::test]
+async fn every_request_sent_and_every_slow_down_answer_is_counted_for_the_metrics() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/api/token"))
+        .respond_with(token_answer("A1", "R1"))
+        .mount(&server)
+        .await;
+    let counter = Arc::new(nexudus::RequestCounter::default());
+    let mut c = config(&server);
+    c.counter = Arc::clone(&counter);
+    c.read_retries = 0;
+    let client = Client::new(c, Arc::new(MemoryTokenStore::default())).unwrap();
+    client
+        .login("kiosk@example.com", &Secret::new("pw"), None)
+        .await
+        .unwrap();
+    for status in [409, 429, 503] {
+        Mock::given(method("GET"))
+            .and(path("/api/spaces/coworkers/9"))
+            .respond_with(ResponseTemplate::new(status).insert_header("Retry-After", "0"))
+            .up_to_n_times(1)
+            .mount(&server)
+            .await;
+    }
+    Mock::given(method("GET"))
+        .and(path("/api/spaces/coworkers/9"))
+        .respond_with(ResponseTemplate::new(500))
+        .mount(&server)
+        .await;
+    for _ in 0..4 {
+        assert!(client.coworker(9).await.is_err());
+    }
+    assert_eq!(
+        counter.sent_total(),
+        4,
+        "four reads sent (the login is not a read of the API)"
+    );
+    assert_eq!(
+        counter.throttled_total(),
+        3,
+        "409, 429 and 503 said to slow down; a 500 did not"
+    );
+}
+
+#[tokio::test]
 async fn unreadable_answers_are_malformed_and_a_write_outcome_unknown() {
     let server = MockServer::start().await;
     let (client, _) = logged_in(&server).await;

@@ -23,7 +23,7 @@ fn report(name: &str, mut samples: Vec<Duration>) {
     );
 }
 
-/// `bench [SECTION...]`: load, tap, search, drain, throttled, budget, renewal (all by default),
+/// `bench [SECTION...]`: load, tap, search, drain, throttled, budget, renewal, scrape (all by default),
 /// and renewal-kills (only when named: it needs the tapper built beside it).
 fn want(section: &str) -> bool {
     let asked: Vec<String> = std::env::args().skip(1).collect();
@@ -59,6 +59,30 @@ async fn main() {
     if want("renewal-kills") {
         renewal_kills().await;
     }
+    if want("scrape") {
+        scrape().await;
+    }
+}
+
+/// A metrics scrape (issue 29) at 2,000 members with a queue of 200 taps: the time the core
+/// takes to put it together (the HTTP face adds a token check of one indexed read) and its size.
+async fn scrape() {
+    let (sim, _dir, kiosk) = scenarios::loaded_kiosk(2_000, Limits::unlimited()).await;
+    let members = scenarios::eligible(&sim);
+    sim.stop();
+    for m in members.iter().take(200) {
+        kiosk.members().tap(*m).unwrap();
+    }
+    let mut times = Vec::new();
+    let mut bytes = 0;
+    for _ in 0..300 {
+        let t = Instant::now();
+        let text = kiosk.desk().metrics().unwrap();
+        times.push(t.elapsed());
+        bytes = text.len();
+    }
+    report("metrics scrape at 2,000 members, 200 queued", times);
+    println!("{:<58} {bytes} bytes", "metrics scrape size");
 }
 
 /// A kiosk process killed around the moment it renews its session at start-up, 120 times, a

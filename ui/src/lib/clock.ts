@@ -27,3 +27,9 @@ function format(locale: string, zone: string | undefined): Intl.DateTimeFormat {
 export function timeOfDay(at: Date | string, zone: string | undefined, locale: string): string {
   return format(locale, zone).format(typeof at === 'string' ? new Date(at) : at);
 }
+
+/** A moment staff read in a list ("03/12/2026, 09:40"), in the device's own way; a dash for
+ * never. */
+export function shortDateTime(iso: string | null | undefined): string {
+  return iso ? new Date(iso).toLocaleString([], { dateStyle: 'short', timeStyle: 'short' }) : '—';
+}

@@ -303,7 +303,11 @@ pairing: boolean,
  * desktop app's WebKitGTK on Linux has no camera access, so it reads QR codes through a
  * USB 2D scanner).
  */
-camera: boolean, };
+camera: boolean, 
+/**
+ * Serve `GET /metrics` to a scraper holding a token staff made (`kiosk serve`).
+ */
+metrics: boolean, };
 
 export type IgnoredAfter = "checked_in" | "checked_out" | "refused";
 
@@ -416,7 +420,7 @@ export type OutboxStatus = "pending" | "claimed" | "done" | "parked";
 
 export type TapMethod = "tile" | "pin" | "card" | "staff";
 
-export type ErrorCode = "invalid" | "secrets" | "unknown_member" | "unknown_pin" | "unknown_card" | "unknown_code" | "wrong_pin" | "locked_out" | "staff_session_ended" | "screen_only" | "wrong_code" | "unknown_device" | "no_staff_pin" | "nothing_to_undo" | "not_parked" | "no_location" | "data_dir" | "unsupported" | "unknown_call" | "sync_stopped" | "answer_encoding" | "call_aborted" | "pin_hash" | "undo_raced" | "autostart" | "reminder_unavailable" | "too_many_reminders" | "database_too_new" | "database_corrupt" | "disk_full" | "database_error" | "validation" | "unauthorized" | "two_factor_required" | "must_reset_password" | "login_refused" | "forbidden" | "not_found" | "not_allowed" | "throttled" | "rate_limited" | "server_error" | "unexpected_status" | "offline" | "connection_lost" | "timeout" | "malformed_answer" | "invalid_request" | "no_host" | "foreign_host" | "foreign_origin" | "too_many_streams" | "pairing_required" | "too_large" | "method_not_allowed" | "unsupported_media_type" | "refused" | "internal";
+export type ErrorCode = "invalid" | "secrets" | "unknown_member" | "unknown_pin" | "unknown_card" | "unknown_code" | "wrong_pin" | "locked_out" | "staff_session_ended" | "screen_only" | "wrong_code" | "unknown_device" | "unknown_scrape_token" | "no_staff_pin" | "nothing_to_undo" | "not_parked" | "no_location" | "data_dir" | "unsupported" | "unknown_call" | "sync_stopped" | "answer_encoding" | "call_aborted" | "pin_hash" | "undo_raced" | "autostart" | "reminder_unavailable" | "too_many_reminders" | "database_too_new" | "database_corrupt" | "disk_full" | "database_error" | "validation" | "unauthorized" | "two_factor_required" | "must_reset_password" | "login_refused" | "forbidden" | "not_found" | "not_allowed" | "throttled" | "rate_limited" | "server_error" | "unexpected_status" | "offline" | "connection_lost" | "timeout" | "malformed_answer" | "invalid_request" | "no_host" | "foreign_host" | "foreign_origin" | "too_many_streams" | "pairing_required" | "scrape_token_required" | "too_large" | "method_not_allowed" | "unsupported_media_type" | "refused" | "internal";
 
 export type ErrorDto = { code: ErrorCode, message: string, 
 /**
@@ -480,6 +484,10 @@ export type Device = { id: number, name: string, paired_at: string,
  */
 paired_from: string, last_seen: string | null, revoked_at: string | null, };
 
+export type ScrapeToken = { id: number, name: string, created_at: string, last_used: string | null, revoked_at: string | null, };
+
+export type NewScrapeToken = { id: number, token: string, };
+
 export type WrongPins = { caller: Caller, today: number, 
 /**
  * Seconds until the next PIN is taken there, while a wait runs.
@@ -537,6 +545,9 @@ export interface Calls {
   staff_new_pairing_code: { args: { session: string }; answer: PairingInfo };
   staff_set_logo: { args: { session: string; image: string | null }; answer: null };
   staff_revoke_tablet: { args: { session: string; device_id: number }; answer: null };
+  staff_scrape_tokens: { args: { session: string }; answer: Array<ScrapeToken> };
+  staff_new_scrape_token: { args: { session: string; name: string | null }; answer: NewScrapeToken };
+  staff_revoke_scrape_token: { args: { session: string; token_id: number }; answer: null };
   staff_clear_wrong_pins: { args: { session: string; caller: Caller }; answer: null };
   autostart: { args: { session: string; enabled: boolean | null }; answer: boolean };
   leave_kiosk: { args: { session: string }; answer: null };

@@ -9,6 +9,7 @@
 //! Staff calls carry a staff session in the JSON body (never in a URL, so never in a log).
 
 mod guard;
+mod metrics;
 mod strict;
 
 use std::convert::Infallible;
@@ -121,6 +122,7 @@ impl IntoResponse for ApiError {
             | KioskError::UnknownCard
             | KioskError::UnknownCode
             | KioskError::UnknownDevice(_)
+            | KioskError::UnknownScrapeToken(_)
             | KioskError::UnknownCall(_) => StatusCode::NOT_FOUND,
             KioskError::NoLocation
             | KioskError::NoStaffPin
@@ -198,6 +200,7 @@ pub fn router(state: AppState, ui_dir: Option<PathBuf>) -> Router {
     let mut app = Router::new()
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
+        .route("/metrics", get(metrics::metrics))
         .route("/api/events", get(events))
         .route("/api/pair", post(pair))
         // Any other path under /api: a JSON 404 (`guard::api_paths`).

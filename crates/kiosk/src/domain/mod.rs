@@ -18,5 +18,6 @@ pub mod problem;
 pub mod rules;
 pub mod settings;
 pub mod staff_pin;
+pub mod tally;
 pub mod unread;
 pub mod views;

@@ -21,6 +21,15 @@ pub enum Refusal {
 }
 
 impl Refusal {
+    /// Every reason, in declaration order.
+    pub const ALL: [Self; 5] = [
+        Self::Inactive,
+        Self::WrongLocation,
+        Self::NoPlan,
+        Self::PassSpent,
+        Self::PassExpired,
+    ];
+
     /// The refusal a stored code names (`code`'s inverse); none for a code of another kind.
     pub fn from_code(code: &str) -> Option<Self> {
         use serde::de::value::{Error, StrDeserializer};

@@ -32,6 +32,15 @@ pub enum Connectivity {
 }
 
 impl Connectivity {
+    pub const ALL: [Self; 6] = [
+        Self::Online,
+        Self::Offline,
+        Self::Throttled,
+        Self::NeedsLogin,
+        Self::MissingRole,
+        Self::NotConfigured,
+    ];
+
     /// Its name as the faces and the command line show it (`needs_login`).
     pub fn as_str(self) -> &'static str {
         match self {
@@ -139,6 +148,8 @@ pub struct Capabilities {
     /// desktop app's WebKitGTK on Linux has no camera access, so it reads QR codes through a
     /// USB 2D scanner).
     pub camera: bool,
+    /// Serve `GET /metrics` to a scraper holding a token staff made (`kiosk serve`).
+    pub metrics: bool,
 }
 
 /// The status bar and the staff panel's sync view.

@@ -120,7 +120,7 @@ impl StaffAccess {
             per_source.remove(from);
         }
         let token = new_token();
-        let name = device_name(name);
+        let name = printable_name(name);
         let device_id = self.shared.store.write(|tx| {
             tx.delete_setting(SettingKey::PairingCode)?;
             let id = tx.insert_device(
@@ -186,8 +186,9 @@ impl StaffAccess {
     }
 }
 
-/// A tablet's name as staff will read it: printable, trimmed, at most 40 characters.
-fn device_name(name: Option<&str>) -> Option<String> {
+/// A name staff give a tablet or a scrape token, as they will read it: printable, trimmed, at
+/// most 40 characters.
+pub(super) fn printable_name(name: Option<&str>) -> Option<String> {
     let name: String = name?
         .chars()
         .filter(|c| !c.is_control())

@@ -11,6 +11,7 @@ use crate::domain::events::Event;
 use crate::domain::model::{CheckinRow, FailedRow, Member, Origin, OutboxOp, TapMethod};
 use crate::domain::rules::{self, Entitlement, Known, Refusal};
 use crate::domain::settings::{Location, Settings};
+use crate::domain::tally::TapKind;
 use crate::domain::views::{IgnoredAfter, TapOutcome, first_name, hh_mm, local_time};
 use crate::error::{KioskError, StoreError};
 use crate::store::{StateKey, Tx};
@@ -65,6 +66,7 @@ impl Members {
             self.tap_as(member, TapMethod::Pin)
         } else {
             self.tries.wrong(caller);
+            self.shared.tally.unknown(TapKind::UnknownPin);
             Err(KioskError::UnknownPin)
         }
     }
@@ -81,6 +83,7 @@ impl Members {
         let outcome = self.tap_credential(Credential::Card, card);
         if matches!(outcome, Err(KioskError::UnknownCard)) {
             self.tries.wrong(caller);
+            self.shared.tally.unknown(TapKind::UnknownCard);
         }
         outcome
     }
@@ -116,6 +119,7 @@ impl Members {
         let location = settings.location.clone().ok_or(KioskError::NoLocation)?;
         let now = self.shared.clock.now();
         if let Some(again) = self.said_again_within(member_id, now, &settings) {
+            self.shared.tally.tapped(&again);
             return Ok(again);
         }
         let tap = Tap {
@@ -142,6 +146,7 @@ impl Members {
             .lock()
             .unwrap()
             .insert(member_id, (now, outcome.clone()));
+        self.shared.tally.tapped(&outcome);
         self.shared.emit(Event::Tapped {
             member_id,
             outcome: outcome.clone(),

@@ -52,6 +52,7 @@ impl Members {
             in_since,
             in_since_local: in_since.map(|t| hh_mm(t, tz)),
         };
+        self.shared.tally.tapped(&outcome);
         self.shared.emit(Event::Tapped {
             member_id,
             outcome: outcome.clone(),

@@ -14,6 +14,7 @@ mod meta;
 mod outbox;
 mod passes;
 mod retention;
+mod scrape_tokens;
 mod sent;
 #[cfg(test)]
 mod tests;
@@ -35,6 +36,7 @@ pub use devices::Device;
 pub use members::StoredLocation;
 pub use meta::{AuditEntry, SettingKey, StateKey};
 pub use retention::{AUDIT_KEPT, Forgotten, SENT_ENTRIES_KEPT, VISITS_KEPT};
+pub use scrape_tokens::ScrapeToken;
 pub use sent::{SENT_KEPT_FOR, SentSecond};
 pub use values::ts;
 
@@ -53,6 +55,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0012_visitor_asked.sql"),
     include_str!("../../migrations/0013_sent_requests.sql"),
     include_str!("../../migrations/0014_merged_checkins.sql"),
+    include_str!("../../migrations/0015_scrape_tokens.sql"),
 ];
 
 fn migrations() -> Migrations<'static> {

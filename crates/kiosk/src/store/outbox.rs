@@ -100,6 +100,19 @@ impl Tx<'_> {
         self.count(&format!("SELECT count(*) FROM outbox WHERE {QUEUED}"))
     }
 
+    /// When the oldest entry still to send was queued (parked entries wait for staff, not for
+    /// the engine, and are not counted).
+    pub fn outbox_oldest_queued(&self) -> Result<Option<DateTime<Utc>>, StoreError> {
+        Ok(self
+            .row(
+                &format!("SELECT min(created_at) AS at FROM outbox WHERE {QUEUED}"),
+                [],
+                |r| r.get::<_, Option<Ts>>("at"),
+            )?
+            .flatten()
+            .map(|t| t.0))
+    }
+
     pub fn outbox_count(&self, status: OutboxStatus) -> Result<i64, StoreError> {
         self.count(&format!(
             "SELECT count(*) FROM outbox WHERE {}",
