@@ -120,34 +120,6 @@ fn boot_options(data_dir: PathBuf) -> BootOptions {
     options
 }
 
-/// Logs go to a daily-rotated file in the app's log directory (and stderr).
-fn init_logging(dir: &std::path::Path) -> tracing_appender::non_blocking::WorkerGuard {
-    use tracing_subscriber::layer::SubscriberExt;
-    use tracing_subscriber::util::SubscriberInitExt;
-    let file = tracing_appender::rolling::Builder::new()
-        .rotation(tracing_appender::rolling::Rotation::DAILY)
-        .filename_prefix("kiosk")
-        .filename_suffix("log")
-        .max_log_files(14)
-        .build(dir)
-        .unwrap_or_else(|_| {
-            tracing_appender::rolling::never(std::env::temp_dir(), "nexudus-kiosk.log")
-        });
-    let (writer, guard) = tracing_appender::non_blocking(file);
-    let filter =
-        tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into());
-    let _ = tracing_subscriber::registry()
-        .with(filter)
-        .with(
-            tracing_subscriber::fmt::layer()
-                .with_writer(writer)
-                .with_ansi(false),
-        )
-        .with(tracing_subscriber::fmt::layer().with_writer(std::io::stderr))
-        .try_init();
-    guard
-}
-
 /// Draws the page without GPU compositing, unless `KIOSK_GPU=1`. Kiosk PCs often have no real
 /// GPU: WebKitGTK then composites through a software GL driver, which here cost 180 ms more to
 /// the first painted grid and 110 MB more memory (BENCHMARKS.md), for a page that gains nothing
@@ -185,7 +157,11 @@ pub fn run() {
         .setup(move |app| {
             let log_dir = app.path().app_log_dir()?;
             std::fs::create_dir_all(&log_dir)?;
-            app.manage(init_logging(&log_dir));
+            app.manage(kiosk_boot::logs::init(
+                Some((&log_dir, "kiosk")),
+                kiosk_boot::logs::LogFormat::from_env(),
+                "info",
+            ));
             let data_dir = app.path().app_data_dir()?;
             app.manage(Booted::default());
             let handle = app.handle().clone();

@@ -2,6 +2,8 @@
 //! account it has, or in demo mode against a simulator started in-process. The data directory,
 //! the secrets and demo mode's throw-away state are decided here, once.
 
+pub mod logs;
+
 use std::path::PathBuf;
 use std::sync::Arc;
 

@@ -6,4 +6,5 @@ pub mod http;
 pub mod systemd;
 pub mod tls;
 
+pub use kiosk_boot::logs::LOG_FILES_KEPT;
 pub use kiosk_boot::{BootOptions, DemoChoice, Running, boot};

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
 use kiosk::{Kiosk, KioskConfig, SyncOptions};
+use kiosk_boot::logs::{self, LogFormat};
 use kiosk_boot::{BootOptions, DemoChoice, default_data_dir};
 use kiosk_web::http::{AppState, WebConfig, router};
 use kiosk_web::tls::{self, TlsListener};
@@ -52,6 +53,15 @@ impl Common {
 enum Command {
     /// Serve the kiosk UI and its API for browsers and tablets (demo mode without an account).
     Serve(Serve),
+    /// Print the log lines of the last while (`--since 1h`, `30m`, `2days`, or a time), of
+    /// `kiosk serve` and of the desktop app where it shares the data directory, oldest first.
+    Logs {
+        #[command(flatten)]
+        common: Common,
+        /// How far back: a span (1h, 30m, 2days) or a time (2026-12-03T09:00:00Z).
+        #[arg(long, default_value = "1h")]
+        since: String,
+    },
     /// Print this kiosk's health: connectivity, last sync, the queue, the API requests sent
     /// lately against the account's budget, the database's size, the version. Beside a
     /// running `kiosk serve`, its view as it saved it (first line: whose view, how old).
@@ -130,6 +140,10 @@ struct Serve {
     /// repository's ui/dist by default, so a rebuilt UI shows without a new binary).
     #[arg(long, env = "KIOSK_UI_DIR", default_value = "ui/dist")]
     ui_dir: PathBuf,
+    /// How log lines are written, to stderr and to the daily files in the data directory's
+    /// logs/ (the last 14 days kept): text, or JSON lines for a log shipper.
+    #[arg(long, env = "KIOSK_LOG_FORMAT", default_value = "text")]
+    log_format: LogFormat,
 }
 
 #[derive(Debug, Args)]
@@ -184,19 +198,29 @@ async fn main() -> anyhow::Result<()> {
     // `kiosk serve` logs what it does; the one-shot commands print their own findings, and log
     // only when RUST_LOG asks (a log line in the middle of `kiosk doctor`'s lines reads as one
     // of them).
-    let quiet = if matches!(cli.command, Command::Serve(_)) {
-        "info"
-    } else {
-        "off"
+    // `kiosk serve` logs what it does, to stderr and its daily files; the one-shot commands
+    // print their own findings, and log only when RUST_LOG asks (a log line in the middle of
+    // `kiosk doctor`'s lines reads as one of them).
+    let _logs = match &cli.command {
+        Command::Serve(serve) => logs::init(
+            Some((&logs::log_dir(&serve.common.data_dir()), "kiosk-serve")),
+            serve.log_format,
+            "info",
+        ),
+        _ => logs::init(None, LogFormat::from_env(), "off"),
     };
-    tracing_subscriber::fmt()
-        .with_writer(std::io::stderr)
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| quiet.into()),
-        )
-        .init();
     match cli.command {
         Command::Serve(serve) => serve.run().await,
+        Command::Logs { common, since } => {
+            let since = logs::since(&since, chrono::Utc::now()).map_err(anyhow::Error::msg)?;
+            let dir = logs::log_dir(&common.data_dir());
+            let lines = logs::lines_since(&dir, since)
+                .with_context(|| format!("cannot read the logs in {}", dir.display()))?;
+            for line in lines {
+                println!("{line}");
+            }
+            Ok(())
+        }
         Command::Status { common, json } => {
             let kiosk = common.open()?;
             let health = kiosk.desk().health()?;

@@ -129,7 +129,12 @@ impl SyncEngine {
         if location.time_zone == *zone && location.nexudus_zone == row.nexudus_zone {
             return Ok(());
         }
-        info!(from = %location.time_zone, to = %zone, "the location's zone changed in Nexudus");
+        info!(
+            from = %location.time_zone,
+            to = %zone,
+            nexudus_name = ?row.nexudus_zone,
+            "the location's zone, or Nexudus's name for it, is new to the kiosk"
+        );
         location.time_zone.clone_from(zone);
         location.nexudus_zone.clone_from(&row.nexudus_zone);
         self.shared
