@@ -67,6 +67,13 @@ if ! command -v tauri-driver >/dev/null; then
   cargo install tauri-driver --locked --version "^2" --quiet
 fi
 
+# cargo-deb, which packages `kiosk serve` with its systemd unit (tests/package.rs builds it from
+# the debug binary; pinned below 3.9, which may refuse the dev profile).
+if ! command -v cargo-deb >/dev/null; then
+  echo "setup: installing cargo-deb"
+  cargo install cargo-deb --locked --version "~3.8" --quiet
+fi
+
 # Node packages of the UI.
 if [ -f ui/package.json ]; then
   if [ ! -d ui/node_modules ] || [ ui/package-lock.json -nt ui/node_modules/.package-lock.json ]; then
