@@ -37,7 +37,10 @@ fn the_serve_package_holds_the_binary_and_a_unit_that_runs_it_and_never_starts_i
         .arg("-o")
         .arg(out.path()));
     let deb = built.lines().last().unwrap().trim().to_owned();
-    assert!(deb.ends_with(".deb"), "cargo deb says where: {built}");
+    assert!(
+        Path::new(&deb).extension().is_some_and(|e| e == "deb"),
+        "cargo deb says where: {built}"
+    );
 
     let fields = run(Command::new("dpkg-deb").args(["-f", &deb, "Package", "Depends"]));
     assert!(fields.contains("Package: nexudus-kiosk-serve"), "{fields}");
