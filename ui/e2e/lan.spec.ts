@@ -76,6 +76,8 @@ test('a tablet pairs by code, guessing PINs on it waits, and staff unpair it at 
   await expect(list).toContainText('Lobby tablet');
   await expect(screen.getByTestId('wrong-pins')).toContainText('Lobby tablet: 4');
   await expect(screen.getByTestId('tls-fingerprint')).toHaveText(tablets.tls_fingerprint!);
+  // A kiosk on the network lists the other kiosks of its location it hears of (here, none).
+  await expect(screen.getByTestId('staff-kiosks')).toContainText('No other kiosk of this location');
   await axe(screen, 'the staff panel with tablets');
   await screen.getByTestId('staff-tablets').scrollIntoViewIfNeeded();
   await shot(screen, 'lan-staff-tablets');

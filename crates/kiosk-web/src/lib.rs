@@ -1,6 +1,7 @@
 //! The kiosk's browser face: the `Kiosk` over HTTP + Server-Sent Events for browser tablets.
 //! Start-up (demo mode, the data directory) is `kiosk-boot`'s, shared with the desktop app.
 
+pub mod discovery;
 pub mod http;
 #[cfg(target_os = "linux")]
 pub mod systemd;

@@ -9,6 +9,7 @@ use clap::{Args, Parser, Subcommand};
 use kiosk::{Kiosk, KioskConfig, SyncOptions};
 use kiosk_boot::logs::{self, LogFormat};
 use kiosk_boot::{BootOptions, DemoChoice, default_data_dir};
+use kiosk_web::discovery;
 use kiosk_web::http::{AppState, WebConfig, router};
 use kiosk_web::tls::{self, TlsListener};
 use tracing::{info, warn};
@@ -53,6 +54,11 @@ impl Common {
 enum Command {
     /// Serve the kiosk UI and its API for browsers and tablets (demo mode without an account).
     Serve(Serve),
+    /// List the other kiosks of this location that `kiosk serve` heard of on the network.
+    Peers {
+        #[command(flatten)]
+        common: Common,
+    },
     /// Print the log lines of the last while (`--since 1h`, `30m`, `2days`, or a time), of
     /// `kiosk serve` and of the desktop app where it shares the data directory, oldest first.
     Logs {
@@ -144,6 +150,10 @@ struct Serve {
     /// logs/ (the last 14 days kept): text, or JSON lines for a log shipper.
     #[arg(long, env = "KIOSK_LOG_FORMAT", default_value = "text")]
     log_format: LogFormat,
+    /// Do not announce this kiosk on the local network nor look for other kiosks (DNS-SD),
+    /// which a kiosk on a LAN address does by default.
+    #[arg(long)]
+    no_discovery: bool,
 }
 
 #[derive(Debug, Args)]
@@ -211,6 +221,27 @@ async fn main() -> anyhow::Result<()> {
     };
     match cli.command {
         Command::Serve(serve) => serve.run().await,
+        Command::Peers { common } => {
+            let kiosk = common.open()?;
+            let peers = kiosk.desk().peers()?;
+            if peers.is_empty() {
+                println!("no other kiosk of this location heard of on the network");
+            }
+            for p in peers {
+                let state = match p.gone_at {
+                    Some(at) => format!("gone since {}", at.format("%Y-%m-%d %H:%M UTC")),
+                    None => format!("seen {}", p.seen_at.format("%Y-%m-%d %H:%M UTC")),
+                };
+                let location = p
+                    .location_id
+                    .map_or_else(|| "no location yet".to_owned(), |l| format!("location {l}"));
+                println!(
+                    "{}  {}  v{}  {location}  {state}",
+                    p.name, p.address, p.version
+                );
+            }
+            Ok(())
+        }
         Command::Logs { common, since } => {
             let since = logs::since(&since, chrono::Utc::now()).map_err(anyhow::Error::msg)?;
             let dir = logs::log_dir(&common.data_dir());
@@ -300,6 +331,7 @@ impl Serve {
         let identity = self.tls_identity(&mut web)?;
         let running = kiosk_boot::boot(self.boot_options(&web)).await?;
         let pairing_required = web.pairing_required;
+        let state_fingerprint = web.tls_fingerprint.clone();
         let state = AppState::new(running.kiosk.clone(), web);
         let shutdown = state.shutdown.clone();
         let listener = tokio::net::TcpListener::bind(self.bind)
@@ -308,6 +340,15 @@ impl Serve {
         let scheme = if identity.is_some() { "https" } else { "http" };
         println!("Kiosk listening on {scheme}://{}/", listener.local_addr()?);
         announce(&running, identity.as_ref(), pairing_required)?;
+        let discovery = if pairing_required && !self.no_discovery {
+            self.discover(
+                &running.kiosk,
+                listener.local_addr()?.port(),
+                state_fingerprint.as_deref(),
+            )
+        } else {
+            None
+        };
         #[cfg(target_os = "linux")]
         {
             kiosk_web::systemd::ready();
@@ -336,6 +377,12 @@ impl Serve {
         #[cfg(target_os = "linux")]
         kiosk_web::systemd::stopping();
         info!("stopping: event streams end, the sync engine lets go of its queue");
+        if let Some(discovery) = discovery {
+            // Other kiosks hear the goodbye and mark this one gone.
+            tokio::task::spawn_blocking(move || discovery.stop())
+                .await
+                .ok();
+        }
         shutdown.cancel();
         // Within the ~10 s systemd and the OS give a stopping process: what has not ended by
         // then is dropped (a write in flight stays "in doubt" and is looked up later).
@@ -367,6 +414,47 @@ impl Serve {
         let identity = tls::identity(&self.common.data_dir(), given, &names)?;
         web.tls_fingerprint = Some(identity.fingerprint.clone());
         Ok(Some(identity))
+    }
+
+    /// Announces this kiosk on the local network and notes the others it hears of; again when
+    /// staff pick another location. A network without multicast leaves a warning, no failure.
+    fn discover(
+        &self,
+        kiosk: &Kiosk,
+        port: u16,
+        fingerprint: Option<&str>,
+    ) -> Option<std::sync::Arc<discovery::Discovery>> {
+        let fingerprint = fingerprint.map(str::to_owned);
+        let said = move |k: &Kiosk| discovery::Announcement {
+            location_id: k.account().settings().location.map(|l| l.id),
+            version: env!("CARGO_PKG_VERSION").to_owned(),
+            fingerprint: fingerprint.clone(),
+        };
+        let name = discovery::instance_name(&self.common.data_dir().display().to_string());
+        let found = match discovery::Discovery::start(kiosk.clone(), &name, port, &said(kiosk)) {
+            Ok(d) => std::sync::Arc::new(d),
+            Err(e) => {
+                warn!(error = %e, "not announced on the local network: other kiosks will not see this one");
+                return None;
+            }
+        };
+        let (kiosk, announcing) = (kiosk.clone(), std::sync::Arc::clone(&found));
+        let mut events = kiosk.subscribe();
+        let mut was = said(&kiosk);
+        tokio::spawn(async move {
+            while let Ok(event) = events.recv().await {
+                if matches!(event, kiosk::Event::SettingsChanged) {
+                    let now = said(&kiosk);
+                    if now != was {
+                        if let Err(e) = announcing.announce(&now) {
+                            warn!(error = %e, "the new location could not be announced");
+                        }
+                        was = now;
+                    }
+                }
+            }
+        });
+        Some(found)
     }
 
     fn boot_options(&self, web: &WebConfig) -> BootOptions {

@@ -17,6 +17,7 @@ use serde::de::DeserializeOwned;
 use crate::doctor::DoctorReport;
 use crate::domain::attempts::Caller;
 use crate::domain::desk_views::{Health, Occupancy, Presence, RollCall, Today};
+use crate::domain::peers::PeerKiosk;
 use crate::domain::settings::{Location, Settings};
 use crate::domain::views::{AuditLine, PairingInfo, QueueItem, Status, TapOutcome, Tile};
 use crate::error::{Invalid, KioskError};
@@ -344,6 +345,10 @@ calls! {
     /// Revokes a paired tablet at once.
     write staff_revoke_tablet(session: String, device_id: i64) -> () {
         k.staff().revoke_device(&k.staff().session(&session, face.caller())?, device_id)
+    }
+    /// The other kiosks of this location found on the network, present ones first.
+    read staff_kiosks(session: String) -> Vec<PeerKiosk> {
+        k.desk().kiosks(&k.staff().session(&session, face.caller())?)
     }
     /// The tokens IT's metrics scraper reads `GET /metrics` with, the newest first.
     read staff_scrape_tokens(session: String) -> Vec<ScrapeToken> {

@@ -13,6 +13,7 @@ use crate::domain::attempts::Caller;
 use crate::domain::brand::Branding;
 use crate::domain::events::Event;
 use crate::domain::model::{OutboxEntry, OutboxOp, OutboxStatus, RecordKind, TapMethod};
+use crate::domain::peers::PeerKiosk;
 use crate::domain::problem::SendProblem;
 use crate::domain::rules::Refusal;
 use crate::domain::settings::{AutoCheckoutRule, Location, PrivacyMode, Settings};
@@ -86,6 +87,7 @@ fn declarations() -> String {
         Tablets::decl(&cfg),
         Device::decl(&cfg),
         ScrapeToken::decl(&cfg),
+        PeerKiosk::decl(&cfg),
         NewScrapeToken::decl(&cfg),
         WrongPins::decl(&cfg),
         Caller::decl(&cfg),

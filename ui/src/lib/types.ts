@@ -486,6 +486,32 @@ paired_from: string, last_seen: string | null, revoked_at: string | null, };
 
 export type ScrapeToken = { id: number, name: string, created_at: string, last_used: string | null, revoked_at: string | null, };
 
+export type PeerKiosk = { 
+/**
+ * Its name on the network (the machine's name and a short id).
+ */
+name: string, 
+/**
+ * Where its browser face answers (`https://192.168.1.21:8443`).
+ */
+address: string, 
+/**
+ * The Nexudus location it serves, once set up.
+ */
+location_id: number | null, version: string, 
+/**
+ * Its certificate's SHA-256 fingerprint, as its own staff panel shows it.
+ */
+fingerprint: string | null, 
+/**
+ * When it last announced itself.
+ */
+seen_at: string, 
+/**
+ * When it said goodbye (stopped), if it did since.
+ */
+gone_at: string | null, };
+
 export type NewScrapeToken = { id: number, token: string, };
 
 export type WrongPins = { caller: Caller, today: number, 
@@ -545,6 +571,7 @@ export interface Calls {
   staff_new_pairing_code: { args: { session: string }; answer: PairingInfo };
   staff_set_logo: { args: { session: string; image: string | null }; answer: null };
   staff_revoke_tablet: { args: { session: string; device_id: number }; answer: null };
+  staff_kiosks: { args: { session: string }; answer: Array<PeerKiosk> };
   staff_scrape_tokens: { args: { session: string }; answer: Array<ScrapeToken> };
   staff_new_scrape_token: { args: { session: string; name: string | null }; answer: NewScrapeToken };
   staff_revoke_scrape_token: { args: { session: string; token_id: number }; answer: null };

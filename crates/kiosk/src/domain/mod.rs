@@ -13,6 +13,7 @@ pub mod heartbeat;
 pub mod index;
 pub mod model;
 pub mod passes;
+pub mod peers;
 pub mod photos;
 pub mod problem;
 pub mod rules;

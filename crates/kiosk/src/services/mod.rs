@@ -14,6 +14,7 @@ pub(crate) mod fixture;
 mod members;
 mod metrics;
 mod pairing;
+mod peers;
 pub(crate) mod photos;
 mod pin_reminder;
 mod scrape_tokens;

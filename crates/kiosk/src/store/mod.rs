@@ -13,6 +13,7 @@ mod members;
 mod meta;
 mod outbox;
 mod passes;
+mod peers;
 mod retention;
 mod scrape_tokens;
 mod sent;
@@ -56,6 +57,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0013_sent_requests.sql"),
     include_str!("../../migrations/0014_merged_checkins.sql"),
     include_str!("../../migrations/0015_scrape_tokens.sql"),
+    include_str!("../../migrations/0016_peer_kiosks.sql"),
 ];
 
 fn migrations() -> Migrations<'static> {
