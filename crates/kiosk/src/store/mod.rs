@@ -64,6 +64,25 @@ fn migrations() -> Migrations<'static> {
     Migrations::new(MIGRATIONS.iter().map(|sql| M::up(sql)).collect())
 }
 
+/// Runs `f` again while SQLite answers "busy" or "locked" without waiting (the busy timeout
+/// covers most waits, not all), for up to five seconds.
+fn again_while_busy<T>(mut f: impl FnMut() -> rusqlite::Result<T>) -> rusqlite::Result<T> {
+    let until = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    loop {
+        match f() {
+            Err(rusqlite::Error::SqliteFailure(e, _))
+                if matches!(
+                    e.code,
+                    rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked
+                ) && std::time::Instant::now() < until =>
+            {
+                std::thread::sleep(std::time::Duration::from_millis(10));
+            }
+            other => return other,
+        }
+    }
+}
+
 /// The kiosk's database.
 #[derive(Debug)]
 pub struct Store {
@@ -90,9 +109,11 @@ impl Store {
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         if file {
-            let mode: String = conn
-                .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
-                .map_err(StoreError::from_sqlite)?;
+            // Switching a new file to WAL takes it whole for a moment, and SQLite answers
+            // "locked" at once, without waiting, to another process switching it too.
+            let mode: String =
+                again_while_busy(|| conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0)))
+                    .map_err(StoreError::from_sqlite)?;
             if !mode.eq_ignore_ascii_case("wal") {
                 return Err(StoreError::Data(format!(
                     "cannot use WAL (journal mode {mode})"
@@ -113,9 +134,21 @@ impl Store {
         if found > known {
             return Err(StoreError::TooNew { found, known });
         }
-        migrations()
-            .to_latest(&mut conn)
-            .map_err(|e| StoreError::Migration(e.to_string()))?;
+        if let Err(first) = migrations().to_latest(&mut conn) {
+            // Another process opening the same new file at once (`kiosk status` beside a
+            // `kiosk serve` starting) may have migrated it between this one's reading its
+            // version and writing: its migration is one transaction, so where the version
+            // moved, go on from where it is now.
+            let now: i64 = conn
+                .pragma_query_value(None, "user_version", |r| r.get(0))
+                .map_err(StoreError::from_sqlite)?;
+            if now == found {
+                return Err(StoreError::Migration(first.to_string()));
+            }
+            migrations()
+                .to_latest(&mut conn)
+                .map_err(|e| StoreError::Migration(e.to_string()))?;
+        }
         Ok(Self {
             conn: Mutex::new(conn),
             statements: AtomicU64::new(0),

@@ -21,6 +21,33 @@ fn a_database_from_a_newer_build_is_refused() {
 }
 
 #[test]
+fn processes_opening_one_new_database_at_once_all_open_it() {
+    // `kiosk serve` starting while `kiosk status` or `kiosk peers` opens the same new folder:
+    // each migrates, and one that read the version before another's migration committed must
+    // not fail on "table already exists". Connections of their own play the processes.
+    for round in 0..10 {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("kiosk.db");
+        let start = std::sync::Barrier::new(6);
+        let opened: Vec<Result<(), String>> = std::thread::scope(|s| {
+            let openers: Vec<_> = (0..6)
+                .map(|_| {
+                    s.spawn(|| {
+                        start.wait();
+                        Store::open(&path).map(drop).map_err(|e| e.to_string())
+                    })
+                })
+                .collect();
+            openers.into_iter().map(|o| o.join().unwrap()).collect()
+        });
+        assert!(
+            opened.iter().all(Result::is_ok),
+            "round {round}: {opened:?}"
+        );
+    }
+}
+
+#[test]
 fn a_corrupt_file_is_reported_and_left_alone() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("kiosk.db");
