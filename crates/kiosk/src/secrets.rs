@@ -94,6 +94,29 @@ impl SecretStore {
         }
     }
 
+    /// Reads the file, lets `change` change it (answering whether it did) and writes it back,
+    /// holding a lock beside it all the while: two processes on one data folder (`kiosk serve`
+    /// and `kiosk status`) would otherwise each write what they read before the other wrote,
+    /// and one would lose the other's secret (or find its temporary file renamed away).
+    fn change_file(
+        path: &Path,
+        change: impl FnOnce(&mut BTreeMap<String, String>) -> bool,
+    ) -> Result<(), SecretsError> {
+        let lock_path = path.with_extension("lock");
+        let lock = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)
+            .map_err(|e| file_error(&lock_path, e))?;
+        lock.lock().map_err(|e| file_error(&lock_path, e))?;
+        let mut map = Self::read_file(path)?;
+        if change(&mut map) {
+            Self::write_file(path, &map)?;
+        }
+        Ok(())
+    }
+
     fn write_file(path: &Path, map: &BTreeMap<String, String>) -> Result<(), SecretsError> {
         use std::io::Write;
         let tmp = path.with_extension("json.tmp");
@@ -213,11 +236,10 @@ impl SecretStore {
                     .and_then(|e| e.set_password(value))
                     .map_err(|e| keyring_error(&e))
             }
-            Backend::File(path) => {
-                let mut map = Self::read_file(path)?;
+            Backend::File(path) => Self::change_file(path, |map| {
                 map.insert(name.to_owned(), value.to_owned());
-                Self::write_file(path, &map)
-            }
+                true
+            }),
             Backend::Memory(map) => {
                 map.lock()
                     .unwrap()
@@ -237,13 +259,7 @@ impl SecretStore {
                     Err(e) => Err(keyring_error(&e)),
                 }
             }
-            Backend::File(path) => {
-                let mut map = Self::read_file(path)?;
-                if map.remove(name).is_some() {
-                    Self::write_file(path, &map)?;
-                }
-                Ok(())
-            }
+            Backend::File(path) => Self::change_file(path, |map| map.remove(name).is_some()),
             Backend::Memory(map) => {
                 map.lock().unwrap().remove(name);
                 Ok(())
@@ -262,6 +278,20 @@ impl SecretStore {
             );
         }
         let key: [u8; 32] = rand::random();
+        // Another process may be making one at this moment: the first kept is everyone's
+        // (member PINs and cards are hashed with it).
+        if let Backend::File(path) = &self.backend {
+            let mut kept = None;
+            Self::change_file(path, |map| {
+                kept = map.get("device_key").and_then(|h| decode_hex(h));
+                if kept.is_some() {
+                    return false;
+                }
+                map.insert("device_key".to_owned(), encode_hex(&key));
+                true
+            })?;
+            return Ok(DeviceKey(kept.unwrap_or(key)));
+        }
         self.set("device_key", &encode_hex(&key))?;
         Ok(DeviceKey(key))
     }
@@ -416,6 +446,46 @@ impl TokenStore for SessionStore {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn processes_opening_one_new_folder_at_once_share_one_device_key_and_lose_no_secret() {
+        // `kiosk serve` starting while `kiosk peers` opens the same new folder: both make the
+        // device key. Stores of their own on one file play the processes.
+        for round in 0..20 {
+            let dir = tempfile::tempdir().unwrap();
+            let start = std::sync::Barrier::new(6);
+            let keys: Vec<Result<[u8; 32], String>> = std::thread::scope(|s| {
+                let makers: Vec<_> = (0..6)
+                    .map(|i| {
+                        let (dir, start) = (dir.path(), &start);
+                        s.spawn(move || {
+                            let store = SecretStore::file(dir);
+                            start.wait();
+                            store
+                                .set(&format!("other-{i}"), "kept")
+                                .map_err(|e| e.to_string())?;
+                            store.device_key().map(|k| k.0).map_err(|e| e.to_string())
+                        })
+                    })
+                    .collect();
+                makers.into_iter().map(|m| m.join().unwrap()).collect()
+            });
+            assert!(keys.iter().all(Result::is_ok), "round {round}: {keys:?}");
+            let stored = SecretStore::file(dir.path()).device_key().unwrap().0;
+            assert!(
+                keys.iter().all(|k| k.as_ref().ok() == Some(&stored)),
+                "round {round}: every process holds the key that was kept"
+            );
+            let file = SecretStore::file(dir.path());
+            for i in 0..6 {
+                assert_eq!(
+                    file.get(&format!("other-{i}")).unwrap().as_deref(),
+                    Some("kept"),
+                    "round {round}: no secret written at once is lost"
+                );
+            }
+        }
+    }
 
     #[test]
     fn the_session_keeps_its_access_token_and_forgets_both_at_logout() {
