@@ -89,38 +89,38 @@ pub fn init(file: Option<(&Path, &str)>, format: LogFormat, default_filter: &str
             Ok(appender) => {
                 let (writer, g) = tracing_appender::non_blocking(appender);
                 guard = Some(g);
-                layers.push(match format {
-                    LogFormat::Text => tracing_subscriber::fmt::layer()
-                        .with_writer(writer)
-                        .with_ansi(false)
-                        .with_filter(filter())
-                        .boxed(),
-                    LogFormat::Json => tracing_subscriber::fmt::layer()
-                        .json()
-                        .with_writer(writer)
-                        .with_filter(filter())
-                        .boxed(),
-                });
+                layers.push(layer(format, writer, false, filter()));
             }
             Err(e) => unwritable = Some((dir.to_owned(), e)),
         }
     }
-    layers.push(match format {
-        LogFormat::Text => tracing_subscriber::fmt::layer()
-            .with_writer(std::io::stderr)
-            .with_filter(filter())
-            .boxed(),
-        LogFormat::Json => tracing_subscriber::fmt::layer()
-            .json()
-            .with_writer(std::io::stderr)
-            .with_filter(filter())
-            .boxed(),
-    });
+    layers.push(layer(format, std::io::stderr, true, filter()));
     let _ = tracing_subscriber::registry().with(layers).try_init();
     if let Some((dir, e)) = unwritable {
         tracing::warn!(dir = %dir.display(), error = %e, "no log files: the folder cannot be written");
     }
     LogGuard { _file: guard }
+}
+
+type Registry = tracing_subscriber::Registry;
+
+/// One destination's layer: its format, its writer, colours only where a person reads it.
+fn layer<W>(
+    format: LogFormat,
+    writer: W,
+    ansi: bool,
+    filter: tracing_subscriber::EnvFilter,
+) -> Box<dyn Layer<Registry> + Send + Sync>
+where
+    W: for<'w> tracing_subscriber::fmt::MakeWriter<'w> + Send + Sync + 'static,
+{
+    let fmt = tracing_subscriber::fmt::layer()
+        .with_writer(writer)
+        .with_ansi(ansi);
+    match format {
+        LogFormat::Text => fmt.with_filter(filter).boxed(),
+        LogFormat::Json => fmt.json().with_filter(filter).boxed(),
+    }
 }
 
 /// When a log line was written: the first word of a text line, `timestamp` of a JSON one. A

@@ -6,9 +6,8 @@
 
 use std::time::Duration;
 
-use chrono::Utc;
 use kiosk::Kiosk;
-use kiosk::domain::peers::PeerKiosk;
+use kiosk::domain::peers::Heard;
 use mdns_sd::{ServiceDaemon, ServiceEvent, ServiceInfo};
 use sha2::{Digest, Sha256};
 use tracing::{debug, info, warn};
@@ -158,38 +157,24 @@ fn heard(kiosk: &Kiosk, me: &str, event: ServiceEvent) {
             let Some(ip) = found.get_addresses_v4().into_iter().min() else {
                 return;
             };
-            // Anyone on the network may announce anything: what is kept is short and printable.
-            let peer = PeerKiosk {
-                name: printable(&peer_name(&found.fullname), 63),
-                address: format!("https://{ip}:{}", found.port),
-                location_id: said.location_id,
-                version: printable(&said.version, 32),
-                fingerprint: said.fingerprint.map(|f| printable(&f, 100)),
-                seen_at: Utc::now(),
-                gone_at: None,
-            };
+            let peer = Heard::new(
+                &peer_name(&found.fullname),
+                format!("https://{ip}:{}", found.port),
+                said.location_id,
+                &said.version,
+                said.fingerprint.as_deref(),
+            );
             if let Err(e) = kiosk.desk().note_peer(&peer) {
                 warn!(error = %e, "a kiosk heard of could not be noted");
             }
         }
         ServiceEvent::ServiceRemoved(_, fullname) if fullname != me => {
-            if let Err(e) = kiosk
-                .desk()
-                .peer_gone(&printable(&peer_name(&fullname), 63))
-            {
+            if let Err(e) = kiosk.desk().peer_gone(&peer_name(&fullname)) {
                 warn!(error = %e, "a kiosk's goodbye could not be noted");
             }
         }
         _ => {}
     }
-}
-
-/// `text` without control characters (a terminal's escapes included), at most `most` of them.
-fn printable(text: &str, most: usize) -> String {
-    text.chars()
-        .filter(|c| !c.is_control())
-        .take(most)
-        .collect()
 }
 
 /// The instance part of a service's full name (`front-desk-1a2b3c`).
@@ -220,12 +205,6 @@ mod tests {
         });
         assert_eq!(read, Some(said));
         assert_eq!(Announcement::read(|_| None), None);
-    }
-
-    #[test]
-    fn what_another_machine_announces_is_kept_short_and_printable() {
-        assert_eq!(printable("lobby\u{1b}[2J\u{7}-kiosk", 63), "lobby[2J-kiosk");
-        assert_eq!(printable(&"x".repeat(500), 63).len(), 63);
     }
 
     #[test]

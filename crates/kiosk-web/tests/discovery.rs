@@ -147,11 +147,6 @@ async fn two_kiosks_on_one_network_find_each_other_and_one_that_stops_is_marked_
     );
 
     // B stops: it says goodbye, and A marks it gone.
-    common::signal(&b, "TERM");
-    let mut b = b;
-    tokio::time::timeout(Duration::from_secs(15), b.wait())
-        .await
-        .expect("it stops")
-        .unwrap();
+    common::stopped(b).await;
     until_listed(dir_a.path(), &[&name_b, "gone since"]).await;
 }

@@ -75,12 +75,7 @@ async fn serve_logs_json_lines_to_bounded_daily_files_without_names_or_pins_and_
     );
     // A sync round's worth of lines, then a stop.
     tokio::time::sleep(Duration::from_secs(2)).await;
-    common::signal(&child, "TERM");
-    let mut child = child;
-    tokio::time::timeout(Duration::from_secs(10), child.wait())
-        .await
-        .expect("it stops within 10 s")
-        .unwrap();
+    common::stopped(child).await;
 
     let files: Vec<String> = std::fs::read_dir(&logs)
         .unwrap()

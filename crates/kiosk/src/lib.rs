@@ -33,5 +33,5 @@ pub use services::photos::{
     CACHE_BYTES as PHOTO_CACHE_BYTES, FETCH_BURST as PHOTO_FETCH_BURST,
     FETCHES_PER_MINUTE as PHOTO_FETCHES_PER_MINUTE,
 };
-pub use services::{Kiosk, METRICS_CONTENT_TYPE, NewScrapeToken, Readiness};
+pub use services::{Kiosk, NewScrapeToken, Readiness};
 pub use sync::{SyncError, SyncHandle, SyncOptions};

@@ -10,6 +10,10 @@ use kiosk::ErrorCode;
 
 use super::{AppState, refuse};
 
+/// The scrape's media type: OpenMetrics text (what the core's scrape is), which Prometheus
+/// asks for first.
+const CONTENT_TYPE: &str = "application/openmetrics-text; version=1.0.0; charset=utf-8";
+
 /// The token a request shows, if it shows one the standard way.
 fn bearer(headers: &HeaderMap) -> Option<&str> {
     let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
@@ -37,10 +41,7 @@ pub(super) async fn metrics(State(state): State<AppState>, headers: HeaderMap) -
     match scraped {
         Ok(Some(text)) => (
             [
-                (
-                    header::CONTENT_TYPE,
-                    HeaderValue::from_static(kiosk::METRICS_CONTENT_TYPE),
-                ),
+                (header::CONTENT_TYPE, HeaderValue::from_static(CONTENT_TYPE)),
                 (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
             ],
             text,

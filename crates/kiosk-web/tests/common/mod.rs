@@ -126,6 +126,16 @@ pub fn signal(child: &tokio::process::Child, name: &str) {
     );
 }
 
+/// Stops a `kiosk serve` as systemd does (`TERM`) and waits for it, 10 s at most (the stop it
+/// promises).
+pub async fn stopped(mut child: tokio::process::Child) -> std::process::ExitStatus {
+    signal(&child, "TERM");
+    tokio::time::timeout(std::time::Duration::from_secs(10), child.wait())
+        .await
+        .expect("it stops within 10 s")
+        .unwrap()
+}
+
 /// A browser of its own: its own cookies.
 pub fn client() -> reqwest::Client {
     reqwest::Client::builder()

@@ -1,8 +1,20 @@
-//! Folding text for search: lower case, accents off (`José` -> `jose`, `Łukasz` -> `lukasz`).
+//! Folding text for search: lower case, accents off (`José` -> `jose`, `Łukasz` -> `lukasz`);
+//! and text from outside made safe to show (`printable`).
 
 /// The folded form of `text`, for case- and accent-insensitive matching.
 pub fn fold(text: &str) -> String {
     deunicode::deunicode(text).to_lowercase()
+}
+
+/// `text` as a screen or a terminal may show it: no control characters (so no terminal
+/// escapes), trimmed, at most `most` characters.
+pub fn printable(text: &str, most: usize) -> String {
+    text.chars()
+        .filter(|c| !c.is_control())
+        .take(most)
+        .collect::<String>()
+        .trim()
+        .to_owned()
 }
 
 /// How many letters and digits `text` has, folded: what a search counts before it runs.

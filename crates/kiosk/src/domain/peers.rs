@@ -7,6 +7,41 @@ use serde::Serialize;
 /// How long a kiosk that said nothing more stays listed as present.
 pub const PEER_FORGOTTEN_AFTER: Duration = Duration::days(1);
 
+/// What another kiosk announced, as kept: anyone on the network may announce anything, so
+/// its words are made short and printable here ([`crate::domain::fold::printable`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Heard {
+    pub name: String,
+    pub address: String,
+    pub location_id: Option<i64>,
+    pub version: String,
+    pub fingerprint: Option<String>,
+}
+
+/// A kiosk's name as kept and shown, whatever it announced.
+pub fn kept_name(name: &str) -> String {
+    crate::domain::fold::printable(name, 63)
+}
+
+impl Heard {
+    pub fn new(
+        name: &str,
+        address: String,
+        location_id: Option<i64>,
+        version: &str,
+        fingerprint: Option<&str>,
+    ) -> Self {
+        use crate::domain::fold::printable;
+        Self {
+            name: kept_name(name),
+            address,
+            location_id,
+            version: printable(version, 32),
+            fingerprint: fingerprint.map(|f| printable(f, 100)),
+        }
+    }
+}
+
 /// Another kiosk found on the network.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct PeerKiosk {
@@ -61,6 +96,19 @@ mod tests {
             seen_at: now - Duration::hours(seen_hours_ago),
             gone_at: gone.then_some(now),
         }
+    }
+
+    #[test]
+    fn what_another_machine_announces_is_kept_short_and_printable() {
+        let heard = Heard::new(
+            "lobby\u{1b}[2J\u{7}-kiosk",
+            "https://192.168.1.21:8443".into(),
+            None,
+            &"9".repeat(500),
+            Some("AB:CD"),
+        );
+        assert_eq!(heard.name, "lobby[2J-kiosk", "no terminal escape survives");
+        assert_eq!(heard.version.len(), 32);
     }
 
     #[test]

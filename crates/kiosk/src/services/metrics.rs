@@ -19,9 +19,6 @@ use super::Desk;
 use crate::domain::views::Connectivity;
 use crate::error::KioskError;
 
-/// The scrape's media type: OpenMetrics text, which Prometheus asks for first.
-pub const METRICS_CONTENT_TYPE: &str = "application/openmetrics-text; version=1.0.0; charset=utf-8";
-
 type Labels = Vec<(&'static str, &'static str)>;
 type FloatGauge = Gauge<f64, AtomicU64>;
 

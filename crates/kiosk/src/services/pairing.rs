@@ -4,7 +4,9 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::staff_access::{PAIRING_CODE_LIFE, Paired, Staff, StaffAccess, new_token, token_hash};
+use super::staff_access::{
+    PAIRING_CODE_LIFE, Paired, Staff, StaffAccess, new_token, token_hash, use_worth_noting,
+};
 use crate::domain::attempts::{self, Caller};
 use crate::domain::events::Event;
 use crate::domain::views::PairingInfo;
@@ -146,10 +148,7 @@ impl StaffAccess {
             return Ok(None);
         };
         let now = self.shared.clock.now();
-        if device
-            .last_seen
-            .is_none_or(|seen| now - seen >= chrono::Duration::minutes(1))
-        {
+        if use_worth_noting(device.last_seen, now) {
             self.shared
                 .store
                 .write(|tx| tx.touch_device(device.id, now))?;
@@ -189,13 +188,7 @@ impl StaffAccess {
 /// A name staff give a tablet or a scrape token, as they will read it: printable, trimmed, at
 /// most 40 characters.
 pub(super) fn printable_name(name: Option<&str>) -> Option<String> {
-    let name: String = name?
-        .chars()
-        .filter(|c| !c.is_control())
-        .take(40)
-        .collect::<String>()
-        .trim()
-        .to_owned();
+    let name = crate::domain::fold::printable(name?, 40);
     (!name.is_empty()).then_some(name)
 }
 

@@ -2,19 +2,21 @@
 //! DNS-SD and notes them here; staff and `kiosk peers` read them back.
 
 use super::{Desk, Staff};
-use crate::domain::peers::{self, PeerKiosk};
+use crate::domain::peers::{self, Heard, PeerKiosk};
 use crate::error::KioskError;
 
 impl Desk {
-    /// A kiosk announced itself (again): kept with what it announced, now.
-    pub fn note_peer(&self, peer: &PeerKiosk) -> Result<(), KioskError> {
-        Ok(self.shared.store.write(|tx| tx.upsert_peer(peer))?)
+    /// A kiosk announced itself (again): kept with what it announced, as heard now.
+    pub fn note_peer(&self, peer: &Heard) -> Result<(), KioskError> {
+        let now = self.shared.clock.now();
+        Ok(self.shared.store.write(|tx| tx.upsert_peer(peer, now))?)
     }
 
-    /// A kiosk said goodbye.
+    /// A kiosk said goodbye (`name` as it announced it).
     pub fn peer_gone(&self, name: &str) -> Result<(), KioskError> {
         let now = self.shared.clock.now();
-        Ok(self.shared.store.write(|tx| tx.peer_gone(name, now))?)
+        let name = peers::kept_name(name);
+        Ok(self.shared.store.write(|tx| tx.peer_gone(&name, now))?)
     }
 
     /// The kiosks of this one's location heard of lately, for staff ([`peers::of_location`]).
@@ -34,23 +36,21 @@ impl Desk {
 mod tests {
     use chrono::Duration;
 
-    use crate::domain::clock::Clock;
-    use crate::domain::peers::PeerKiosk;
+    use crate::domain::peers::Heard;
     use crate::services::fixture::{PIN, fixture, here};
 
     #[test]
     fn a_kiosk_heard_of_is_listed_until_it_says_goodbye_and_then_after_the_present_ones() {
         let f = fixture();
         let desk = f.kiosk.desk();
-        let now = f.clock.now();
-        let peer = |name: &str, location: i64| PeerKiosk {
-            name: name.into(),
-            address: "https://192.168.1.21:8443".into(),
-            location_id: Some(location),
-            version: "0.1.0".into(),
-            fingerprint: Some("AB:CD".into()),
-            seen_at: now,
-            gone_at: None,
+        let peer = |name: &str, location: i64| {
+            Heard::new(
+                name,
+                "https://192.168.1.21:8443".into(),
+                Some(location),
+                "0.1.0",
+                Some("AB:CD"),
+            )
         };
         desk.note_peer(&peer("front-desk-2", here().id)).unwrap();
         desk.note_peer(&peer("lobby", here().id)).unwrap();
@@ -66,7 +66,6 @@ mod tests {
         f.clock.advance(Duration::minutes(5));
         let mut again = peer("front-desk-2", here().id);
         again.version = "0.2.0".into();
-        again.seen_at = f.clock.now();
         desk.note_peer(&again).unwrap();
         let listed = desk.kiosks(&staff).unwrap();
         assert_eq!(listed[0].name, "front-desk-2");
@@ -80,15 +79,13 @@ mod tests {
         let desk = f.kiosk.desk();
         for i in 0..150 {
             f.clock.advance(Duration::seconds(1));
-            desk.note_peer(&PeerKiosk {
-                name: format!("flood-{i:03}"),
-                address: "https://192.168.1.66:8443".into(),
-                location_id: Some(here().id),
-                version: "0.1.0".into(),
-                fingerprint: None,
-                seen_at: f.clock.now(),
-                gone_at: None,
-            })
+            desk.note_peer(&Heard::new(
+                &format!("flood-{i:03}"),
+                "https://192.168.1.66:8443".into(),
+                Some(here().id),
+                "0.1.0",
+                None,
+            ))
             .unwrap();
         }
         let kept = desk.peers().unwrap();

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use super::staff_access::{Staff, StaffAccess, new_token, token_hash};
+use super::staff_access::{Staff, StaffAccess, new_token, token_hash, use_worth_noting};
 use crate::error::{KioskError, StoreError};
 use crate::store::ScrapeToken;
 
@@ -71,8 +71,7 @@ impl StaffAccess {
         }
     }
 
-    /// Whether `token` is a scrape token in use (its last use noted at most once a minute, so
-    /// a scrape every 15 s writes four times less).
+    /// Whether `token` is a scrape token in use (its last use noted at most once a minute).
     pub fn scrape_token_valid(&self, token: &str) -> Result<bool, KioskError> {
         let hash = token_hash(token);
         let Some(found) = self
@@ -83,10 +82,7 @@ impl StaffAccess {
             return Ok(false);
         };
         let now = self.shared.clock.now();
-        if found
-            .last_used
-            .is_none_or(|used| now - used >= chrono::Duration::minutes(1))
-        {
+        if use_worth_noting(found.last_used, now) {
             self.shared
                 .store
                 .write_relaxed(|tx| tx.touch_scrape_token(found.id, now))?;

@@ -30,6 +30,12 @@ pub(super) fn new_token() -> String {
     encode_hex(&rand::random::<[u8; 32]>())
 }
 
+/// Whether a token's use is noted now: at most once a minute, so a busy tablet or a scraper
+/// every 15 s does not write on every call.
+pub(super) fn use_worth_noting(last: Option<DateTime<Utc>>, now: DateTime<Utc>) -> bool {
+    last.is_none_or(|at| now - at >= Duration::minutes(1))
+}
+
 /// How a token is kept: never the token itself.
 pub(super) fn token_hash(token: &str) -> String {
     encode_hex(&Sha256::digest(token.as_bytes()))

@@ -6,7 +6,7 @@ use rusqlite::params;
 
 use super::Tx;
 use super::values::Ts;
-use crate::domain::peers::PeerKiosk;
+use crate::domain::peers::{Heard, PeerKiosk};
 use crate::error::StoreError;
 
 /// Kiosks kept at most: a location has a few; a network flooded with announcements keeps the
@@ -28,8 +28,8 @@ fn peer(r: &rusqlite::Row<'_>) -> rusqlite::Result<PeerKiosk> {
 }
 
 impl Tx<'_> {
-    /// A kiosk heard of now: what it announces replaces what it announced before.
-    pub fn upsert_peer(&self, p: &PeerKiosk) -> Result<(), StoreError> {
+    /// A kiosk heard of `at`: what it announces replaces what it announced before.
+    pub fn upsert_peer(&self, p: &Heard, at: DateTime<Utc>) -> Result<(), StoreError> {
         self.exec(
             "INSERT INTO peer_kiosks (name, address, location_id, version, fingerprint, seen_at, gone_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, NULL)
@@ -41,7 +41,7 @@ impl Tx<'_> {
                 p.location_id,
                 p.version,
                 p.fingerprint,
-                Ts(p.seen_at)
+                Ts(at)
             ],
         )?;
         self.exec(
