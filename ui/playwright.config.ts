@@ -95,8 +95,9 @@ export default defineConfig({
       env: { RUST_LOG: 'warn' },
     },
     {
-      // Its certificate is made on first start in --data-dir and kept.
-      command: `../target/debug/kiosk serve --demo --bind 0.0.0.0:${LAN_PORT} --sim-port 18789 --members 40 --ui-dir dist --data-dir ../test-output/lan-kiosk`,
+      // Its certificate is made on first start in --data-dir (a new one each run: the
+      // tests read it); paired kiosks' health is read every 2 s, not 30.
+      command: `rm -rf ../test-output/lan-kiosk && ../target/debug/kiosk serve --demo --bind 0.0.0.0:${LAN_PORT} --sim-port 18789 --members 40 --ui-dir dist --data-dir ../test-output/lan-kiosk --peer-read-every 2s`,
       url: `https://127.0.0.1:${LAN_PORT}/api/status`,
       ignoreHTTPSErrors: true,
       reuseExistingServer: false,

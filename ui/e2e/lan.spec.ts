@@ -2,11 +2,12 @@
 // pairs with the code from the staff panel, is slowed when PINs are guessed on it, and is
 // unpaired by staff at once. The "tablet" is this machine reached by its own LAN address (the
 // kiosk sees a caller that is not loopback); the staff use the kiosk's own screen (loopback).
+import { spawn } from 'node:child_process';
 import { networkInterfaces } from 'node:os';
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import { LAN_PORT } from '../playwright.config';
 import { STAFF_PIN, axe, shot, staffSession } from './helpers';
-import type { Tablets } from '../src/lib/types';
+import type { PeerKiosk, Tablets } from '../src/lib/types';
 
 const SCREEN = `https://127.0.0.1:${LAN_PORT}`;
 
@@ -102,4 +103,58 @@ test('a tablet cannot choose the staff PIN or open the panel without it', async 
   for (const d of '0000') await tablet.getByTestId(`pin-key-${d}`).click();
   await tablet.getByTestId('pin-submit').click();
   await expect(tablet.getByTestId('pin-error')).toContainText(/wrong staff pin/i);
+});
+
+test('staff pair this kiosk with another of the location by its code and see its health', async ({ browser, playwright }) => {
+  // A second kiosk on the same network (this machine, another port), as a lobby's second
+  // reception would be; it announces itself and is heard of by the first.
+  const OTHER_PORT = 18445;
+  const other = spawn(
+    '../target/debug/kiosk',
+    ['serve', '--demo', '--bind', `0.0.0.0:${OTHER_PORT}`, '--sim-port', '18791', '--members', '20', '--ui-dir', 'dist', '--data-dir', '../test-output/lan-kiosk-2'],
+    { stdio: 'ignore', env: { ...process.env, RUST_LOG: 'warn' } },
+  );
+  try {
+    const api = await playwright.request.newContext({ ignoreHTTPSErrors: true });
+    const OTHER = `https://127.0.0.1:${OTHER_PORT}`;
+    await expect.poll(async () => (await api.get(`${OTHER}/api/status`).catch(() => null))?.ok() ?? false, { timeout: 30_000 }).toBe(true);
+    const otherSession = await staffSession(api, OTHER);
+    const { pairing, tls_fingerprint } = (await (await api.post(`${OTHER}/api/staff_tablets`, { data: { session: otherSession } })).json()) as Tablets;
+
+    const screen = await browserAt(browser);
+    await screen.goto(SCREEN);
+    await openStaffPanel(screen);
+    const section = screen.getByTestId('staff-kiosks');
+    const entry = section.locator('li', { hasText: `:${OTHER_PORT}` });
+    await expect(async () => {
+      await section.getByTestId('refresh-kiosks').click();
+      await expect(entry).toBeVisible({ timeout: 1_000 });
+    }).toPass({ timeout: 20_000 });
+
+    // The form shows the start of the fingerprint the other's staff panel shows in full.
+    await entry.getByTestId('pair-kiosk').click();
+    await expect(entry).toContainText(tls_fingerprint!.split(':').slice(0, 4).join(':'));
+    await entry.getByTestId('kiosk-code').fill('000000');
+    await entry.getByTestId('pair-kiosk-send').click();
+    await expect(screen.getByTestId('staff-message')).toContainText(/code is not right/i);
+    await entry.getByTestId('kiosk-code').fill(pairing.code);
+    await entry.getByTestId('pair-kiosk-send').click();
+    // Read at once after pairing: its link to Nexudus and its queue, in staff's words.
+    await expect(entry.getByTestId('kiosk-health')).toContainText(/Paired: Online; 0 waiting, 0 set aside/, { timeout: 15_000 });
+    await axe(screen, 'the staff panel with a paired kiosk');
+    await entry.scrollIntoViewIfNeeded();
+    await shot(screen, 'lan-staff-paired-kiosk');
+
+    // The other kiosk's desk shows this one, paired, too.
+    const back = (await (await api.post(`${OTHER}/api/staff_kiosks`, { data: { session: otherSession } })).json()) as PeerKiosk[];
+    expect(back.map((k) => k.paired !== null), 'paired both ways').toContain(true);
+
+    // It stops: the next reading says it does not answer, with the last health kept.
+    other.kill('SIGTERM');
+    await expect(entry.getByTestId('kiosk-problem')).toContainText(/does not answer/, { timeout: 20_000 });
+    await entry.getByTestId('unpair-kiosk').click();
+    await expect(entry.getByTestId('kiosk-health')).toHaveCount(0);
+  } finally {
+    other.kill('SIGKILL');
+  }
 });

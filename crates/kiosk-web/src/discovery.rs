@@ -154,7 +154,12 @@ fn heard(kiosk: &Kiosk, me: &str, event: ServiceEvent) {
                 debug!(name = %found.fullname, "a service of our type that is not a kiosk");
                 return;
             };
-            let Some(ip) = found.get_addresses_v4().into_iter().min() else {
+            // An address another machine reaches it at; loopback only for a kiosk on this one.
+            let Some(ip) = found
+                .get_addresses_v4()
+                .into_iter()
+                .min_by_key(|ip| (ip.is_loopback(), *ip))
+            else {
                 return;
             };
             let peer = Heard::new(

@@ -3,6 +3,7 @@
 
 pub mod discovery;
 pub mod http;
+pub mod peering;
 #[cfg(target_os = "linux")]
 pub mod systemd;
 pub mod tls;

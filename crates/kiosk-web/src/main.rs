@@ -154,6 +154,9 @@ struct Serve {
     /// which a kiosk on a LAN address does by default.
     #[arg(long)]
     no_discovery: bool,
+    /// How often paired kiosks' health is read (tests make it short).
+    #[arg(long, hide = true, default_value = "30s", value_parser = humantime::parse_duration)]
+    peer_read_every: std::time::Duration,
 }
 
 #[derive(Debug, Args)]
@@ -235,8 +238,12 @@ async fn main() -> anyhow::Result<()> {
                 let location = p
                     .location_id
                     .map_or_else(|| "no location yet".to_owned(), |l| format!("location {l}"));
+                let paired = p
+                    .paired
+                    .map(|k| format!("  {}", k.describe()))
+                    .unwrap_or_default();
                 println!(
-                    "{}  {}  v{}  {location}  {state}",
+                    "{}  {}  v{}  {location}  {state}{paired}",
                     p.name, p.address, p.version
                 );
             }
@@ -332,11 +339,31 @@ impl Serve {
         let running = kiosk_boot::boot(self.boot_options(&web)).await?;
         let pairing_required = web.pairing_required;
         let state_fingerprint = web.tls_fingerprint.clone();
-        let state = AppState::new(running.kiosk.clone(), web);
-        let shutdown = state.shutdown.clone();
         let listener = tokio::net::TcpListener::bind(self.bind)
             .await
             .with_context(|| format!("cannot listen on {}", self.bind))?;
+        // Other kiosks pair with one serving the network over HTTPS.
+        if let Some(identity) = identity.as_ref().filter(|_| pairing_required) {
+            web.peer_line = Some(std::sync::Arc::new(kiosk_web::peering::Line::new(
+                kiosk::domain::peers::OwnIdentity {
+                    name: self.instance_name(),
+                    port: listener.local_addr()?.port(),
+                    key_pin: identity.key_pin.clone(),
+                    fingerprint: Some(identity.fingerprint.clone()),
+                },
+            )));
+        }
+        let peer_line = web.peer_line.clone();
+        let state = AppState::new(running.kiosk.clone(), web);
+        let shutdown = state.shutdown.clone();
+        if let Some(line) = peer_line {
+            kiosk_web::peering::watch(
+                running.kiosk.clone(),
+                line,
+                self.peer_read_every,
+                shutdown.clone(),
+            );
+        }
         let scheme = if identity.is_some() { "https" } else { "http" };
         println!("Kiosk listening on {scheme}://{}/", listener.local_addr()?);
         announce(&running, identity.as_ref(), pairing_required)?;
@@ -430,7 +457,7 @@ impl Serve {
             version: env!("CARGO_PKG_VERSION").to_owned(),
             fingerprint: fingerprint.clone(),
         };
-        let name = discovery::instance_name(&self.common.data_dir().display().to_string());
+        let name = self.instance_name();
         let found = match discovery::Discovery::start(kiosk.clone(), &name, port, &said(kiosk)) {
             Ok(d) => std::sync::Arc::new(d),
             Err(e) => {
@@ -455,6 +482,11 @@ impl Serve {
             }
         });
         Some(found)
+    }
+
+    /// This kiosk's name on the network (the machine's, and a short id of its data folder).
+    fn instance_name(&self) -> String {
+        discovery::instance_name(&self.common.data_dir().display().to_string())
     }
 
     fn boot_options(&self, web: &WebConfig) -> BootOptions {

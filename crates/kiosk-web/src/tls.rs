@@ -7,7 +7,8 @@
 //! servers (`serverAuth`) and valid at most [`VALID_FOR_DAYS`] days, and it is made again
 //! [`RENEW_BEFORE_DAYS`] days before it ends. A new certificate has a new fingerprint, which
 //! the kiosk prints at start and the staff panel shows; paired tablets keep their pairing (it
-//! is their device cookie, not the certificate).
+//! is their device cookie, not the certificate), and so do paired kiosks: the new certificate
+//! has the old key, which they pin ([`key_pin`]).
 
 use std::io;
 use std::net::SocketAddr;
@@ -33,7 +34,22 @@ pub struct TlsIdentity {
     pub config: Arc<ServerConfig>,
     /// SHA-256 of the certificate, as colon-separated hex pairs (how browsers show it).
     pub fingerprint: String,
+    /// SHA-256 of its public key ([`key_pin`]): what paired kiosks pin.
+    pub key_pin: String,
     pub cert_path: PathBuf,
+}
+
+/// The SHA-256 of a certificate's public key (its SubjectPublicKeyInfo), lower-case hex: the
+/// kiosk keeps its key when it makes itself a new certificate, so another kiosk paired with it
+/// (which pins this) stays paired through renewals and new addresses.
+pub fn key_pin(der: &[u8]) -> Option<String> {
+    let (_, cert) = x509_parser::parse_x509_certificate(der).ok()?;
+    let mut hex = String::with_capacity(64);
+    for b in Sha256::digest(cert.public_key().raw) {
+        use std::fmt::Write;
+        let _ = write!(hex, "{b:02x}");
+    }
+    Some(hex)
 }
 
 /// The SHA-256 fingerprint of a certificate, "AB:CD:...".
@@ -89,6 +105,8 @@ pub fn identity(
         .first()
         .with_context(|| format!("no certificate in {}", cert_path.display()))?;
     let fingerprint = fingerprint(first.as_ref());
+    let key_pin = key_pin(first.as_ref())
+        .with_context(|| format!("the certificate {} cannot be read", cert_path.display()))?;
     let key = PrivateKeyDer::from_pem_file(&key_path)
         .with_context(|| format!("cannot read the private key {}", key_path.display()))?;
     let provider = Arc::new(tokio_rustls::rustls::crypto::ring::default_provider());
@@ -105,6 +123,7 @@ pub fn identity(
     Ok(TlsIdentity {
         config: Arc::new(config),
         fingerprint,
+        key_pin,
         cert_path,
     })
 }
@@ -205,7 +224,15 @@ fn make_self_signed(
     params.is_ca = rcgen::IsCa::ExplicitNoCa;
     params.key_usages = vec![rcgen::KeyUsagePurpose::DigitalSignature];
     params.extended_key_usages = vec![rcgen::ExtendedKeyUsagePurpose::ServerAuth];
-    let signing_key = rcgen::KeyPair::generate().context("making a key")?;
+    // The key the kiosk had, where it has one: a new certificate, the same key (paired kiosks
+    // pin it).
+    let kept = std::fs::read_to_string(key)
+        .ok()
+        .and_then(|pem| rcgen::KeyPair::from_pem(&pem).ok());
+    let signing_key = match kept {
+        Some(k) => k,
+        None => rcgen::KeyPair::generate().context("making a key")?,
+    };
     let made = params
         .self_signed(&signing_key)
         .context("making a certificate")?;
@@ -395,6 +422,10 @@ mod tests {
         // The machine got another address (a new network, another DHCP lease).
         let moved = identity(dir.path(), None, &["10.0.0.7".to_owned()]).unwrap();
         assert_ne!(first.fingerprint, moved.fingerprint);
+        assert_eq!(
+            first.key_pin, moved.key_pin,
+            "a new certificate keeps the key paired kiosks pin"
+        );
         assert!(kept(dir.path()).1.contains(&"10.0.0.7".to_owned()));
         let same = identity(dir.path(), None, &["10.0.0.7".to_owned()]).unwrap();
         assert_eq!(moved.fingerprint, same.fingerprint, "nothing changed: kept");
@@ -421,6 +452,7 @@ mod tests {
             .is_some()
         );
         let renewed = identity(dir.path(), None, &["10.0.0.7".to_owned()]).unwrap();
+        assert_eq!(renewed.key_pin, first.key_pin, "renewed, the same key");
         assert_ne!(
             renewed.fingerprint,
             fingerprint(

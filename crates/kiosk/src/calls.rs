@@ -49,6 +49,11 @@ pub trait Face: Send + Sync {
     fn tls_fingerprint(&self) -> Option<String> {
         None
     }
+
+    /// How this face reaches other kiosks, where it serves the network.
+    fn peer_line(&self) -> Option<&dyn crate::services::PeerLine> {
+        None
+    }
 }
 
 /// The staff panel's tablets section: the pairing code, the paired tablets, wrong PINs.
@@ -350,6 +355,17 @@ calls! {
     read staff_kiosks(session: String) -> Vec<PeerKiosk> {
         k.desk().kiosks(&k.staff().session(&session, face.caller())?)
     }
+    /// Pairs this kiosk with kiosk `name` of that list by the pairing code its staff panel
+    /// shows; the two then read each other's health.
+    write staff_pair_kiosk(session: String, name: String, code: String) -> PeerKiosk {
+        let staff = k.staff().session(&session, face.caller())?;
+        let line = face.peer_line().ok_or(KioskError::Unsupported)?;
+        k.desk().pair_kiosk(&staff, &name, &code, line).await
+    }
+    /// Ends the pairing with kiosk `name` here.
+    write staff_unpair_kiosk(session: String, name: String) -> () {
+        k.desk().unpair_kiosk(&k.staff().session(&session, face.caller())?, &name)
+    }
     /// The tokens IT's metrics scraper reads `GET /metrics` with, the newest first.
     read staff_scrape_tokens(session: String) -> Vec<ScrapeToken> {
         k.staff().scrape_tokens(&k.staff().session(&session, face.caller())?)
@@ -417,8 +433,8 @@ mod tests {
             "session": "not-a-session", "member_id": 1, "id": 1, "device_id": 1,
             "checkin": uuid::Uuid::nil(), "to_local": "10:00", "settings": {},
             "email": "a@example.com", "password": "x", "totp": null, "base_url": null,
-            "write_test": null, "image": null, "caller": {"kind": "screen"}, "name": null,
-            "token_id": 1,
+            "write_test": null, "image": null, "caller": {"kind": "screen"}, "name": "lobby",
+            "token_id": 1, "code": "123456",
         });
         // The PIN opens a session; locking one that is not open is harmless.
         let open = ["staff_unlock", "staff_set_pin", "staff_lock"];

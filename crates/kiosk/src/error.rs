@@ -23,6 +23,11 @@ pub enum ErrorCode {
     WrongCode,
     UnknownDevice,
     UnknownScrapeToken,
+    UnknownKiosk,
+    PeerUnreachable,
+    PeerWrongKey,
+    PeerUnpaired,
+    PeerBadAnswer,
     NoStaffPin,
     NothingToUndo,
     NotParked,
@@ -231,6 +236,22 @@ pub enum KioskError {
     UnknownDevice(i64),
     #[error("no scrape token in use has Id {0}")]
     UnknownScrapeToken(i64),
+    /// No kiosk of that name is heard of on the network (or it announced no certificate).
+    #[error("no kiosk named {0:?} is heard of on the network")]
+    UnknownKiosk(String),
+    /// Another kiosk did not answer a pairing.
+    #[error("the other kiosk did not answer: {0}")]
+    PeerUnreachable(String),
+    /// Another kiosk answered with a certificate other than the one it announced or was
+    /// paired with.
+    #[error("the other kiosk's certificate is not the one it announced")]
+    PeerWrongKey,
+    /// Another kiosk no longer knows this one.
+    #[error("the other kiosk no longer knows this one: pair them again")]
+    PeerUnpaired,
+    /// Another kiosk answered something that is not a kiosk's answer.
+    #[error("the other kiosk's answer is not a kiosk's: {0}")]
+    PeerBadAnswer(String),
     #[error("no staff PIN is set yet: set one first")]
     NoStaffPin,
     /// "Not you? Undo" too late, twice, or for a tap that is not the member's latest.
@@ -289,6 +310,11 @@ impl KioskError {
             Self::WrongCode => ErrorCode::WrongCode,
             Self::UnknownDevice(_) => ErrorCode::UnknownDevice,
             Self::UnknownScrapeToken(_) => ErrorCode::UnknownScrapeToken,
+            Self::UnknownKiosk(_) => ErrorCode::UnknownKiosk,
+            Self::PeerUnreachable(_) => ErrorCode::PeerUnreachable,
+            Self::PeerWrongKey => ErrorCode::PeerWrongKey,
+            Self::PeerUnpaired => ErrorCode::PeerUnpaired,
+            Self::PeerBadAnswer(_) => ErrorCode::PeerBadAnswer,
             Self::NoStaffPin => ErrorCode::NoStaffPin,
             Self::NothingToUndo => ErrorCode::NothingToUndo,
             Self::NotParked(_) => ErrorCode::NotParked,

@@ -13,7 +13,7 @@ use crate::domain::attempts::Caller;
 use crate::domain::brand::Branding;
 use crate::domain::events::Event;
 use crate::domain::model::{OutboxEntry, OutboxOp, OutboxStatus, RecordKind, TapMethod};
-use crate::domain::peers::PeerKiosk;
+use crate::domain::peers::{PairedKiosk, PeerHealth, PeerKiosk, PeerProblem};
 use crate::domain::problem::SendProblem;
 use crate::domain::rules::Refusal;
 use crate::domain::settings::{AutoCheckoutRule, Location, PrivacyMode, Settings};
@@ -88,6 +88,9 @@ fn declarations() -> String {
         Device::decl(&cfg),
         ScrapeToken::decl(&cfg),
         PeerKiosk::decl(&cfg),
+        PairedKiosk::decl(&cfg),
+        PeerHealth::decl(&cfg),
+        PeerProblem::decl(&cfg),
         NewScrapeToken::decl(&cfg),
         WrongPins::decl(&cfg),
         Caller::decl(&cfg),

@@ -112,6 +112,16 @@ export function errorWords(
       return t('errorNetwork');
     case 'unsupported':
       return t('errorUnsupported');
+    case 'unknown_kiosk':
+      return t('errorUnknownKiosk');
+    case 'peer_unreachable':
+      return t('errorPeerUnreachable');
+    case 'peer_wrong_key':
+      return t('errorPeerWrongKey');
+    case 'peer_unpaired':
+      return t('errorPeerUnpaired');
+    case 'peer_bad_answer':
+      return t('errorPeerBadAnswer');
     case 'unknown_code':
       return t('errorUnknownCode');
     case 'nothing_to_undo':

@@ -26,6 +26,8 @@ export class KioskState {
   changes = $state(0);
   /** Counts the times the core read the account's locations anew (the staff panel's picker). */
   locationsRead = $state(0);
+  /** Moves when a kiosk is paired or unpaired, or a paired kiosk's health was read. */
+  peersRead = $state(0);
 
   /** The grid read again after a background change, once the screen is quiet (quiet.ts). */
   private readonly gridWhenQuiet = new WhenQuiet(() => void this.loadGrid(), 1000);
@@ -103,6 +105,10 @@ export class KioskState {
         break;
       case 'synced':
         if (this.status) this.status = { ...this.status, last_sync: e.at };
+        break;
+      case 'peers_changed':
+        // The staff panel's other kiosks read again (their health, a pairing made elsewhere).
+        this.peersRead++;
         break;
       case 'device_revoked':
         // Another tablet was unpaired (this one's stream just ends: see `onStreamLost`).

@@ -392,7 +392,7 @@ export type PrivacyMode = "full_name" | "first_name_initial" | "initials" | "sea
 
 export type AutoCheckoutRule = { "kind": "cut_off", hour: number, minute: number, } | { "kind": "after_hours", hours: number, };
 
-export type Event = { "type": "tapped", member_id: number, outcome: TapOutcome, } | { "type": "sync_progress", pending: number, parked: number, } | { "type": "connectivity", state: Connectivity, } | { "type": "synced", at: string, } | { "type": "members_changed" } | { "type": "settings_changed" } | { "type": "locations_changed" } | { "type": "members_loading", load: MemberLoad | null, } | { "type": "device_revoked", device_id: number, };
+export type Event = { "type": "tapped", member_id: number, outcome: TapOutcome, } | { "type": "sync_progress", pending: number, parked: number, } | { "type": "connectivity", state: Connectivity, } | { "type": "synced", at: string, } | { "type": "members_changed" } | { "type": "settings_changed" } | { "type": "locations_changed" } | { "type": "members_loading", load: MemberLoad | null, } | { "type": "device_revoked", device_id: number, } | { "type": "peers_changed" };
 
 export type QueueItem = { entry: OutboxEntry, member_id: number | null, member_name: string | null, 
 /**
@@ -420,7 +420,7 @@ export type OutboxStatus = "pending" | "claimed" | "done" | "parked";
 
 export type TapMethod = "tile" | "pin" | "card" | "staff";
 
-export type ErrorCode = "invalid" | "secrets" | "unknown_member" | "unknown_pin" | "unknown_card" | "unknown_code" | "wrong_pin" | "locked_out" | "staff_session_ended" | "screen_only" | "wrong_code" | "unknown_device" | "unknown_scrape_token" | "no_staff_pin" | "nothing_to_undo" | "not_parked" | "no_location" | "data_dir" | "unsupported" | "unknown_call" | "sync_stopped" | "answer_encoding" | "call_aborted" | "pin_hash" | "undo_raced" | "autostart" | "reminder_unavailable" | "too_many_reminders" | "database_too_new" | "database_corrupt" | "disk_full" | "database_error" | "validation" | "unauthorized" | "two_factor_required" | "must_reset_password" | "login_refused" | "forbidden" | "not_found" | "not_allowed" | "throttled" | "rate_limited" | "server_error" | "unexpected_status" | "offline" | "connection_lost" | "timeout" | "malformed_answer" | "invalid_request" | "no_host" | "foreign_host" | "foreign_origin" | "too_many_streams" | "pairing_required" | "scrape_token_required" | "too_large" | "method_not_allowed" | "unsupported_media_type" | "refused" | "internal";
+export type ErrorCode = "invalid" | "secrets" | "unknown_member" | "unknown_pin" | "unknown_card" | "unknown_code" | "wrong_pin" | "locked_out" | "staff_session_ended" | "screen_only" | "wrong_code" | "unknown_device" | "unknown_scrape_token" | "unknown_kiosk" | "peer_unreachable" | "peer_wrong_key" | "peer_unpaired" | "peer_bad_answer" | "no_staff_pin" | "nothing_to_undo" | "not_parked" | "no_location" | "data_dir" | "unsupported" | "unknown_call" | "sync_stopped" | "answer_encoding" | "call_aborted" | "pin_hash" | "undo_raced" | "autostart" | "reminder_unavailable" | "too_many_reminders" | "database_too_new" | "database_corrupt" | "disk_full" | "database_error" | "validation" | "unauthorized" | "two_factor_required" | "must_reset_password" | "login_refused" | "forbidden" | "not_found" | "not_allowed" | "throttled" | "rate_limited" | "server_error" | "unexpected_status" | "offline" | "connection_lost" | "timeout" | "malformed_answer" | "invalid_request" | "no_host" | "foreign_host" | "foreign_origin" | "too_many_streams" | "pairing_required" | "scrape_token_required" | "too_large" | "method_not_allowed" | "unsupported_media_type" | "refused" | "internal";
 
 export type ErrorDto = { code: ErrorCode, message: string, 
 /**
@@ -510,7 +510,49 @@ seen_at: string,
 /**
  * When it said goodbye (stopped), if it did since.
  */
-gone_at: string | null, };
+gone_at: string | null, 
+/**
+ * Set when staff paired this kiosk with it: the two read each other's health.
+ */
+paired: PairedKiosk | null, };
+
+export type PairedKiosk = { paired_at: string, 
+/**
+ * Its health at its last good answer (`None` until the first).
+ */
+health: PeerHealth | null, 
+/**
+ * When this kiosk last read it.
+ */
+health_at: string | null, 
+/**
+ * Why the latest reading failed, if it did (the health shown is then older).
+ */
+problem: PeerProblem | null, problem_at: string | null, };
+
+export type PeerHealth = { version: string, location_id: number | null, connectivity: Connectivity, 
+/**
+ * Its last exchange with Nexudus that succeeded.
+ */
+last_exchange: string | null, 
+/**
+ * Entries waiting to be sent, and those set aside for staff.
+ */
+pending: number, parked: number, 
+/**
+ * When the oldest entry still to send was queued.
+ */
+oldest_queued: string | null, 
+/**
+ * Its badge printer's state; `None` while badges are not built (issue 28).
+ */
+printer: string | null, 
+/**
+ * Its clock when it answered.
+ */
+at: string, };
+
+export type PeerProblem = "unreachable" | "wrong_key" | "unpaired" | "bad_answer";
 
 export type NewScrapeToken = { id: number, token: string, };
 
@@ -572,6 +614,8 @@ export interface Calls {
   staff_set_logo: { args: { session: string; image: string | null }; answer: null };
   staff_revoke_tablet: { args: { session: string; device_id: number }; answer: null };
   staff_kiosks: { args: { session: string }; answer: Array<PeerKiosk> };
+  staff_pair_kiosk: { args: { session: string; name: string; code: string }; answer: PeerKiosk };
+  staff_unpair_kiosk: { args: { session: string; name: string }; answer: null };
   staff_scrape_tokens: { args: { session: string }; answer: Array<ScrapeToken> };
   staff_new_scrape_token: { args: { session: string; name: string | null }; answer: NewScrapeToken };
   staff_revoke_scrape_token: { args: { session: string; token_id: number }; answer: null };

@@ -10,6 +10,7 @@
 
 mod guard;
 mod metrics;
+mod peer;
 mod strict;
 
 use std::convert::Infallible;
@@ -50,6 +51,8 @@ pub struct WebConfig {
     pub host_names: Vec<String>,
     /// The fingerprint of the TLS certificate, for the staff panel.
     pub tls_fingerprint: Option<String>,
+    /// This kiosk's line to other kiosks, where it serves the network over HTTPS.
+    pub peer_line: Option<Arc<crate::peering::Line>>,
 }
 
 impl WebConfig {
@@ -62,6 +65,7 @@ impl WebConfig {
             https: lan,
             host_names: Vec::new(),
             tls_fingerprint: None,
+            peer_line: None,
         }
     }
 }
@@ -91,6 +95,7 @@ impl AppState {
 struct WebFace {
     caller: Caller,
     fingerprint: Option<String>,
+    peer_line: Option<Arc<crate::peering::Line>>,
 }
 
 impl Face for WebFace {
@@ -100,6 +105,12 @@ impl Face for WebFace {
 
     fn tls_fingerprint(&self) -> Option<String> {
         self.fingerprint.clone()
+    }
+
+    fn peer_line(&self) -> Option<&dyn kiosk::services::PeerLine> {
+        self.peer_line
+            .as_deref()
+            .map(|l| l as &dyn kiosk::services::PeerLine)
     }
 }
 
@@ -123,7 +134,12 @@ impl IntoResponse for ApiError {
             | KioskError::UnknownCode
             | KioskError::UnknownDevice(_)
             | KioskError::UnknownScrapeToken(_)
+            | KioskError::UnknownKiosk(_)
             | KioskError::UnknownCall(_) => StatusCode::NOT_FOUND,
+            KioskError::PeerUnreachable(_)
+            | KioskError::PeerWrongKey
+            | KioskError::PeerUnpaired
+            | KioskError::PeerBadAnswer(_) => StatusCode::BAD_GATEWAY,
             KioskError::NoLocation
             | KioskError::NoStaffPin
             | KioskError::NotParked(_)
@@ -203,6 +219,8 @@ pub fn router(state: AppState, ui_dir: Option<PathBuf>) -> Router {
         .route("/metrics", get(metrics::metrics))
         .route("/api/events", get(events))
         .route("/api/pair", post(pair))
+        .route("/peer/pair", post(peer::pair))
+        .route("/peer/health", get(peer::health))
         // Any other path under /api: a JSON 404 (`guard::api_paths`).
         .route("/api/{call}", get(call).post(call));
     // The UI's files go compressed where the browser takes it (a third of their size); the
@@ -352,6 +370,7 @@ async fn call(
     let face: Arc<dyn Face> = Arc::new(WebFace {
         caller,
         fingerprint: s.config.tls_fingerprint.clone(),
+        peer_line: s.config.peer_line.clone(),
     });
     match kiosk::calls::call(&s.kiosk, face, &name, args).await {
         Ok(answer) => Json(answer).into_response(),

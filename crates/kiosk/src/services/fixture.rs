@@ -62,13 +62,19 @@ pub(crate) fn set_privacy(f: &Fixture, privacy: PrivacyMode) {
 }
 
 pub(crate) fn fixture() -> Fixture {
+    fixture_with(|_| {})
+}
+
+/// [`fixture`] with something of its configuration changed (what its face can do).
+pub(crate) fn fixture_with(change: impl FnOnce(&mut KioskConfig)) -> Fixture {
     let clock = ManualClock::new(Utc.with_ymd_and_hms(2025, 7, 1, 8, 0, 0).unwrap());
-    let kiosk = Kiosk::open(KioskConfig {
+    let mut config = KioskConfig {
         clock: Arc::new(clock.clone()),
         initial_staff_pin: Some(PIN.into()),
         ..KioskConfig::default()
-    })
-    .unwrap();
+    };
+    change(&mut config);
+    let kiosk = Kiosk::open(config).unwrap();
     let key = kiosk.shared.device_key.clone();
     kiosk
         .shared

@@ -38,6 +38,7 @@ use crate::shared::Shared;
 pub use account::{Account, Readiness};
 pub use desk::Desk;
 pub use members::{Members, SEARCH_LONGEST};
+pub use peers::PeerLine;
 pub use photos::{CACHE_BYTES as PHOTO_CACHE_BYTES, Photos};
 pub use scrape_tokens::NewScrapeToken;
 pub use staff_access::{Paired, Staff, StaffAccess, StaffSession};

@@ -58,6 +58,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0014_merged_checkins.sql"),
     include_str!("../../migrations/0015_scrape_tokens.sql"),
     include_str!("../../migrations/0016_peer_kiosks.sql"),
+    include_str!("../../migrations/0017_paired_kiosks.sql"),
 ];
 
 fn migrations() -> Migrations<'static> {
