@@ -7,7 +7,8 @@ cd "$(dirname "$0")/.."
 # System packages (see ../shared/toolchain.md): WebKitGTK and friends for the Tauri shell,
 # D-Bus for the OS keyring, Debian's Chromium for the browser tests (Playwright drives it; it
 # never downloads a browser of its own), Xvfb + WebKitWebDriver for the real-window tests, and
-# iproute2 for the LAN browser tests' address.
+# iproute2 for the LAN browser tests' address, sudo for the app's updater (it installs a .deb
+# with pkexec, a password dialog or sudo; the update test runs as root, where sudo asks nothing).
 SYSTEM_PACKAGES=(
   build-essential pkg-config libssl-dev file curl
   libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev libayatana-appindicator3-dev
@@ -15,7 +16,7 @@ SYSTEM_PACKAGES=(
   libdbus-1-dev
   chromium
   xvfb xauth x11-utils webkit2gtk-driver
-  iproute2
+  iproute2 sudo
 )
 
 missing=()

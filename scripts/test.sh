@@ -32,3 +32,5 @@ fi
 (cd ui && npx playwright test)
 echo "== the Tauri window (WebDriver under Xvfb)"
 SKIP_BUILD=1 scripts/tauri-window-test.sh
+echo "== signed updates of the app (two signed .deb builds, installed and updated; root)"
+scripts/update-test.sh

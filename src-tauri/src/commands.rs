@@ -26,6 +26,14 @@ impl<R: Runtime> Face for AppFace<R> {
         launcher.is_enabled().map_err(failed)
     }
 
+    fn screen_idle(&self, idle: bool) -> Result<(), KioskError> {
+        use tauri::Manager;
+        if let Some(screen) = self.0.try_state::<Arc<crate::update::ScreenIdle>>() {
+            screen.set(idle);
+        }
+        Ok(())
+    }
+
     fn leave_kiosk(&self) -> Result<(), KioskError> {
         tracing::info!("leaving kiosk mode at a staff member's request");
         self.0.exit(0);

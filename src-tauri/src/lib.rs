@@ -3,6 +3,7 @@
 //! rules or HTTP.
 
 mod commands;
+pub mod update;
 
 use std::path::PathBuf;
 
@@ -28,9 +29,12 @@ impl Shell {
     /// Stops the sync engine (nothing left claimed), within the time the OS gives a quitting
     /// app; a write in flight stays "in doubt" and is looked up at the next start.
     pub fn stop(&self) {
-        let stopping =
-            tokio::time::timeout(std::time::Duration::from_secs(4), self.running.sync.stop());
-        if tauri::async_runtime::block_on(stopping).is_err() {
+        // The timer is made inside the runtime: the app's exit runs on the main thread, where
+        // making it outside panicked ("no reactor running") at every quit.
+        let stopping = tauri::async_runtime::block_on(async {
+            tokio::time::timeout(std::time::Duration::from_secs(4), self.running.sync.stop()).await
+        });
+        if stopping.is_err() {
             tracing::warn!("the sync engine took too long to stop; quitting anyway");
         }
     }
@@ -154,6 +158,7 @@ pub fn run() {
             tauri_plugin_autostart::MacosLauncher::LaunchAgent,
             None,
         ))
+        .plugin(tauri_plugin_updater::Builder::new().build())
         .setup(move |app| {
             let log_dir = app.path().app_log_dir()?;
             std::fs::create_dir_all(&log_dir)?;
@@ -164,6 +169,17 @@ pub fn run() {
             ));
             let data_dir = app.path().app_data_dir()?;
             app.manage(Booted::default());
+            let idle = std::sync::Arc::new(update::ScreenIdle::default());
+            app.manage(std::sync::Arc::clone(&idle));
+            let version = app.package_info().version.to_string();
+            match update::UpdateSource::read(&data_dir) {
+                Ok(Some(source)) => {
+                    tracing::info!(url = %source.url, "updates are looked for");
+                    update::watch(app.handle().clone(), source, idle);
+                }
+                Ok(None) => {}
+                Err(e) => tracing::warn!(error = %e, "no update is looked for"),
+            }
             let handle = app.handle().clone();
             // On a thread of its own: opening the database and indexing the members is
             // blocking work, done while the window and its web process start.
@@ -172,6 +188,7 @@ pub fn run() {
                 match tauri::async_runtime::block_on(kiosk_boot::boot(boot_options(data_dir))) {
                     Ok(running) => {
                         tracing::info!(
+                            %version,
                             boot_ms = booting.elapsed().as_millis(),
                             since_start_ms = started.elapsed().as_millis(),
                             members = running.kiosk.members().member_count(),

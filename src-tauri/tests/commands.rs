@@ -218,3 +218,17 @@ fn a_call_made_while_the_kiosk_boots_waits_for_it_and_then_answers() {
     assert_eq!(status["demo"], true);
     booting.join().unwrap();
 }
+
+#[test]
+fn the_app_quits_from_its_main_thread_stopping_the_sync_engine_without_a_panic() {
+    // What the app's exit (leave kiosk mode, the OS, an update's restart) runs: on the main
+    // thread, outside any async runtime.
+    let dir = tempfile::tempdir().unwrap();
+    let mut options = BootOptions::new(dir.path().to_owned());
+    options.demo = DemoChoice::Always;
+    options.demo_members = 20;
+    let running = tauri::async_runtime::block_on(kiosk_boot::boot(options)).unwrap();
+    let shell = Shell::new(running);
+    let stopped = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| shell.stop()));
+    assert!(stopped.is_ok(), "the stop panicked outside a runtime");
+}

@@ -39,6 +39,13 @@ pub trait Face: Send + Sync {
         Err(KioskError::Unsupported)
     }
 
+    /// The screen went idle (its idle timer sent it back to the grid or the attract screen) or
+    /// was touched again: the app installs an update only while it is idle.
+    fn screen_idle(&self, idle: bool) -> Result<(), KioskError> {
+        let _ = idle;
+        Ok(())
+    }
+
     /// Who is calling through this face: its own screen unless it says a paired tablet.
     fn caller(&self) -> Caller {
         Caller::Screen
@@ -393,6 +400,11 @@ calls! {
     write leave_kiosk(session: String) -> () {
         k.staff().session(&session, face.caller())?;
         face.leave_kiosk()
+    }
+    /// The screen's idle timer sent it back to the grid (`idle`), or someone touched it again:
+    /// the app installs an update only while it is idle.
+    write screen_idle(idle: bool) -> () {
+        face.screen_idle(idle)
     }
 }
 

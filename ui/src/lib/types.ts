@@ -622,4 +622,5 @@ export interface Calls {
   staff_clear_wrong_pins: { args: { session: string; caller: Caller }; answer: null };
   autostart: { args: { session: string; enabled: boolean | null }; answer: boolean };
   leave_kiosk: { args: { session: string }; answer: null };
+  screen_idle: { args: { idle: boolean }; answer: null };
 }
