@@ -7,7 +7,9 @@ cd "$(dirname "$0")/.."
 # System packages (see ../shared/toolchain.md): WebKitGTK and friends for the Tauri shell,
 # D-Bus for the OS keyring, Debian's Chromium for the browser tests (Playwright drives it; it
 # never downloads a browser of its own), Xvfb + WebKitWebDriver for the real-window tests, and
-# iproute2 for the LAN browser tests' address, sudo for the app's updater (it installs a .deb
+# iproute2 for the LAN browser tests' address, poppler-utils to read badges back (PDF text,
+# images, the QR code) and cups-ipp-utils for a real IPP printer (ippeveprinter) the badge
+# tests print to, sudo for the app's updater (it installs a .deb
 # with pkexec, a password dialog or sudo; the update test runs as root, where sudo asks nothing).
 SYSTEM_PACKAGES=(
   build-essential pkg-config libssl-dev file curl
@@ -17,6 +19,7 @@ SYSTEM_PACKAGES=(
   chromium
   xvfb xauth x11-utils webkit2gtk-driver
   iproute2 sudo
+  poppler-utils cups-ipp-utils
 )
 
 missing=()
