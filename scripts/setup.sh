@@ -9,7 +9,8 @@ cd "$(dirname "$0")/.."
 # never downloads a browser of its own), Xvfb + WebKitWebDriver for the real-window tests, and
 # iproute2 for the LAN browser tests' address, poppler-utils to read badges back (PDF text,
 # images, the QR code) and cups-ipp-utils for a real IPP printer (ippeveprinter) the badge
-# tests print to, sudo for the app's updater (it installs a .deb
+# tests print to (it needs Avahi to start; the tests start avahi-daemon), sudo for the app's
+# updater (it installs a .deb
 # with pkexec, a password dialog or sudo; the update test runs as root, where sudo asks nothing).
 SYSTEM_PACKAGES=(
   build-essential pkg-config libssl-dev file curl
@@ -19,7 +20,7 @@ SYSTEM_PACKAGES=(
   chromium
   xvfb xauth x11-utils webkit2gtk-driver
   iproute2 sudo
-  poppler-utils cups-ipp-utils
+  poppler-utils cups-ipp-utils avahi-daemon
 )
 
 missing=()
