@@ -14,6 +14,9 @@ export const SECOND = 'http://127.0.0.1:18082';
 export const FRESH = 'http://127.0.0.1:18084';
 export const FRESH_SIM = 'http://127.0.0.1:18790';
 export const FRESH_DATA = '../test-output/first-run';
+/** A real IPP badge printer (ippeveprinter), keeping what it prints in PRINTED. */
+export const PRINTER = 'ipp://127.0.0.1:18631/ipp/print';
+export const PRINTED = '../test-output/printed';
 
 export default defineConfig({
   testDir: './e2e',
@@ -64,6 +67,12 @@ export default defineConfig({
     },
   },
   webServer: [
+    {
+      command: '../scripts/test-printer.sh 18631 ../test-output/printed',
+      port: 18631,
+      reuseExistingServer: false,
+      timeout: 30_000,
+    },
     {
       command:
         '../target/debug/kiosk serve --demo --bind 127.0.0.1:18080 --sim-port 18788 --members 300 --ui-dir dist',

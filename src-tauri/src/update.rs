@@ -24,7 +24,7 @@ use tracing::{info, warn};
 
 /// How often the update address is asked, unless IT says otherwise (`KIOSK_UPDATE_EVERY`, in
 /// seconds, or `every_seconds` in `update.json`).
-const CHECK_EVERY: Duration = Duration::from_secs(6 * 60 * 60);
+const CHECK_EVERY: Duration = Duration::from_hours(6);
 
 /// Where updates come from, and the key they are signed with.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
@@ -133,7 +133,7 @@ async fn newer<R: Runtime>(
     }
     let updater = updater
         .endpoints(vec![source.url.clone()])?
-        .timeout(Duration::from_secs(60))
+        .timeout(Duration::from_mins(1))
         .build()?;
     let Some(update) = updater.check().await? else {
         return Ok(None);

@@ -339,7 +339,7 @@ pub async fn sync_losing_answers(sim: &SimHandle, kiosk: &Kiosk, path: &str, rou
         kiosk.account().sync_once(&fast_sync()).await;
     }
     sim.set_faults(nexudus_sim::Faults::default());
-    let status = drain(kiosk, Duration::from_secs(60)).await;
+    let status = drain(kiosk, Duration::from_mins(1)).await;
     assert_eq!((status.pending, status.parked), (0, 0), "{status:?}");
     assert!(
         sim.requests()

@@ -82,7 +82,7 @@ async fn sigkill_at_random_moments_loses_and_doubles_nothing() {
 
     // Bring the kiosk up once more and let it drain: the server holds each check-in once.
     let kiosk = open_kiosk(dir.path(), Limits::unlimited());
-    let status = drain(&kiosk, Duration::from_secs(120)).await;
+    let status = drain(&kiosk, Duration::from_mins(2)).await;
     assert_eq!(
         (status.pending, status.parked),
         (0, 0),

@@ -196,7 +196,7 @@ async fn a_busy_location_costs_a_batch_of_check_ins_no_more_than_a_quiet_one() {
         }
         let before = kiosk.account().statements();
         let requests = sim.requests().len();
-        let status = scenarios::drain(&kiosk, Duration::from_secs(60)).await;
+        let status = scenarios::drain(&kiosk, Duration::from_mins(1)).await;
         assert_eq!((status.pending, status.parked), (0, 0), "{status:?}");
         cost.push(kiosk.account().statements() - before);
         reads.push(

@@ -282,7 +282,7 @@ async fn sixteen_days_offline_are_announced_days_before_and_a_staff_login_sends_
     clock.set(later);
     sim.set_clock_offset(later - Utc::now());
     connect(&kiosk, &sim).await;
-    let status = scenarios::drain(&kiosk, std::time::Duration::from_secs(60)).await;
+    let status = scenarios::drain(&kiosk, std::time::Duration::from_mins(1)).await;
     assert_eq!((status.pending, status.parked), (0, 0), "{status:?}");
     let server = sim.checkins();
     let ids: HashSet<_> = server.iter().map(scenarios::server_identity).collect();

@@ -30,7 +30,7 @@ async fn five_hundred_taps_offline_all_arrive_once_with_the_right_fields() {
     assert_eq!(status.pending, 500, "nothing lost, nothing sent");
 
     sim.resume().await.unwrap();
-    let status = drain(&kiosk, Duration::from_secs(60)).await;
+    let status = drain(&kiosk, Duration::from_mins(1)).await;
     assert_eq!((status.pending, status.parked), (0, 0), "drained");
 
     let server = sim.checkins();
@@ -125,7 +125,7 @@ async fn with_thirty_percent_of_answers_lost_nothing_is_lost_or_doubled() {
     for m in members.iter().chain(&refused) {
         kiosk.members().tap(*m).unwrap();
     }
-    let status = drain(&kiosk, Duration::from_secs(60)).await;
+    let status = drain(&kiosk, Duration::from_mins(1)).await;
     assert_eq!(status.pending, 0);
     for m in &members {
         assert!(matches!(
@@ -133,7 +133,7 @@ async fn with_thirty_percent_of_answers_lost_nothing_is_lost_or_doubled() {
             TapOutcome::Goodbye { .. }
         ));
     }
-    let status = drain(&kiosk, Duration::from_secs(60)).await;
+    let status = drain(&kiosk, Duration::from_mins(1)).await;
     assert_eq!((status.pending, status.parked), (0, 0));
 
     let dropped = sim
@@ -210,7 +210,7 @@ async fn a_thousand_writes_under_throttling_drain_with_few_409s() {
         kiosk.members().tap(*m).unwrap();
     }
     let before = sim.requests().len();
-    let status = drain(&kiosk, Duration::from_secs(120)).await;
+    let status = drain(&kiosk, Duration::from_mins(2)).await;
     assert_eq!((status.pending, status.parked), (0, 0));
     assert_eq!(sim.checkins().len(), 1000);
     let requests = &sim.requests()[before..];
@@ -357,7 +357,7 @@ async fn the_engine_pushes_on_events_and_stops_with_nothing_claimed() {
     let mut events = kiosk.subscribe();
     // A long tick: only the tap's nudge can make the engine push this soon.
     let options = kiosk::SyncOptions {
-        tick: Duration::from_secs(3600),
+        tick: Duration::from_hours(1),
         ..scenarios::fast_sync()
     };
     let engine = kiosk.account().start_sync(options);

@@ -200,7 +200,7 @@ async fn the_app_refuses_an_update_signed_with_another_key_and_installs_the_oper
     cleanup.app = Some(app);
 
     until(
-        Duration::from_secs(60),
+        Duration::from_mins(1),
         "the app refuses the other key's package",
         || {
             let log = app_log(&data_home);
@@ -220,7 +220,7 @@ async fn the_app_refuses_an_update_signed_with_another_key_and_installs_the_oper
             .any(|l| l.contains("kiosk ready") && l.contains(&format!("version={version}")))
     };
     until(
-        Duration::from_secs(120),
+        Duration::from_mins(2),
         "the app comes back on the new version",
         || {
             let log = app_log(&data_home);
@@ -243,7 +243,7 @@ async fn the_app_refuses_an_update_signed_with_another_key_and_installs_the_oper
     let health = kiosk.desk().health().unwrap();
     assert_eq!(health.pending, 3, "the queue is intact: {health:?}");
     sim.set_outage(false);
-    until(Duration::from_secs(60), "the queue drains", || {
+    until(Duration::from_mins(1), "the queue drains", || {
         let health = kiosk.desk().health().map_err(|e| e.to_string())?;
         (health.pending == 0 && sim.checkins().len() == 3)
             .then_some(())

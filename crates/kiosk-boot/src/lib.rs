@@ -2,6 +2,7 @@
 //! account it has, or in demo mode against a simulator started in-process. The data directory,
 //! the secrets and demo mode's throw-away state are decided here, once.
 
+pub mod badges;
 pub mod logs;
 
 use std::path::PathBuf;
@@ -62,12 +63,13 @@ pub struct Demo {
     _dir: tempfile::TempDir,
 }
 
-/// A started kiosk with its sync engine.
+/// A started kiosk with its sync engine and its badge printing.
 #[derive(Debug)]
 pub struct Running {
     pub kiosk: Kiosk,
     pub sync: SyncHandle,
     pub demo: Option<Demo>,
+    pub badges: badges::BadgeTasks,
 }
 
 /// Logs `kiosk` in to the simulator's demo account and picks its first location (staff PIN
@@ -128,6 +130,7 @@ pub async fn boot(options: BootOptions) -> anyhow::Result<Running> {
         if options.demo == DemoChoice::Never || real.account().has_account() {
             let sync = real.account().start_sync(options.sync.clone());
             return Ok(Running {
+                badges: badges::start_ipp(&real),
                 kiosk: real,
                 sync,
                 demo: None,
@@ -157,6 +160,7 @@ pub async fn boot(options: BootOptions) -> anyhow::Result<Running> {
     info!(simulator = %sim.base_url(), members = kiosk.members().member_count(), "demo mode");
     let sync = kiosk.account().start_sync(options.sync.clone());
     Ok(Running {
+        badges: badges::start_ipp(&kiosk),
         kiosk,
         sync,
         demo: Some(Demo {

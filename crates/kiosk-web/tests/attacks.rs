@@ -307,7 +307,7 @@ async fn on_a_lan_address_the_kiosk_serves_https_only_with_the_fingerprint_it_pr
     );
     let (mut port, mut printed, mut code) = (None, None, None);
     while let Ok(Ok(Some(line))) =
-        tokio::time::timeout(Duration::from_secs(60), lines.next_line()).await
+        tokio::time::timeout(Duration::from_mins(1), lines.next_line()).await
     {
         if let Some(url) = line.strip_prefix("Kiosk listening on https://0.0.0.0:") {
             port = Some(url.trim_end_matches('/').to_owned());

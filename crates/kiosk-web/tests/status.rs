@@ -45,7 +45,7 @@ async fn kiosk_status_beside_a_running_serve_shows_its_view_and_says_whose_it_is
     tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
 
     // The kiosk syncs with the simulator: wait until its own status bar says so.
-    let until = Instant::now() + Duration::from_secs(60);
+    let until = Instant::now() + Duration::from_mins(1);
     loop {
         let status: serde_json::Value = reqwest::get(format!("{url}api/status"))
             .await

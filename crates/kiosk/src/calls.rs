@@ -16,6 +16,7 @@ use serde::de::DeserializeOwned;
 
 use crate::doctor::DoctorReport;
 use crate::domain::attempts::Caller;
+use crate::domain::badges::{BadgePrint, PrinterCondition};
 use crate::domain::desk_views::{Health, Occupancy, Presence, RollCall, Today};
 use crate::domain::peers::PeerKiosk;
 use crate::domain::settings::{Location, Settings};
@@ -70,6 +71,16 @@ pub struct Tablets {
     pub devices: Vec<Device>,
     pub wrong_pins: Vec<WrongPins>,
     pub tls_fingerprint: Option<String>,
+}
+
+/// The staff desk's badges section.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+pub struct BadgeDesk {
+    /// The printer's address, where one is set.
+    pub printer: Option<String>,
+    /// Its condition as last read (every half minute).
+    pub condition: Option<PrinterCondition>,
+    pub prints: Vec<BadgePrint>,
 }
 
 /// A face with nothing of its own (tests, the command line).
@@ -358,6 +369,24 @@ calls! {
     write staff_revoke_tablet(session: String, device_id: i64) -> () {
         k.staff().revoke_device(&k.staff().session(&session, face.caller())?, device_id)
     }
+    /// Visitors' badges: the printer's condition and how each badge printed, the newest first.
+    read staff_badges(session: String) -> BadgeDesk {
+        let staff = k.staff().session(&session, face.caller())?;
+        Ok(BadgeDesk {
+            printer: k.account().settings().visitors.badge_printer,
+            condition: k.badges().printer(),
+            prints: k.badges().prints(&staff)?,
+        })
+    }
+    /// Prints a visitor's badge again.
+    write staff_reprint_badge(session: String, visit: uuid::Uuid) -> () {
+        k.badges().reprint(&k.staff().session(&session, face.caller())?, visit)
+    }
+    /// A visitor's badge as a PDF `data:` address, to show or print from the screen.
+    read staff_badge_pdf(session: String, visit: uuid::Uuid) -> String {
+        k.staff().session(&session, face.caller())?;
+        k.badges().pdf_address(visit)
+    }
     /// The other kiosks of this location found on the network, present ones first.
     read staff_kiosks(session: String) -> Vec<PeerKiosk> {
         k.desk().kiosks(&k.staff().session(&session, face.caller())?)
@@ -446,7 +475,7 @@ mod tests {
             "checkin": uuid::Uuid::nil(), "to_local": "10:00", "settings": {},
             "email": "a@example.com", "password": "x", "totp": null, "base_url": null,
             "write_test": null, "image": null, "caller": {"kind": "screen"}, "name": "lobby",
-            "token_id": 1, "code": "123456",
+            "token_id": 1, "code": "123456", "visit": uuid::Uuid::nil(),
         });
         // The PIN opens a session; locking one that is not open is harmless.
         let open = ["staff_unlock", "staff_set_pin", "staff_lock"];

@@ -53,7 +53,7 @@ impl Default for KioskConfig {
             initial_staff_pin: None,
             api_base_override: None,
             capabilities: Capabilities::default(),
-            refusals_kept_for: StdDuration::from_secs(60),
+            refusals_kept_for: StdDuration::from_mins(1),
             photo_cache_bytes: crate::domain::photos::CACHE_BYTES,
         }
     }

@@ -81,7 +81,7 @@ mod tests {
         let store = Arc::new(Store::in_memory().unwrap());
         let limits = Limits {
             writes: vec![],
-            all: vec![nexudus::Rate::with_burst(120, Duration::from_secs(60), 20)],
+            all: vec![nexudus::Rate::with_burst(120, Duration::from_mins(1), 20)],
             max_wait: Duration::ZERO,
             jitter: Duration::ZERO,
         };

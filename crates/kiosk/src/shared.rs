@@ -74,6 +74,8 @@ pub(crate) struct Shared {
     pub loading: Mutex<Option<MemberLoad>>,
     /// Taps and refusals answered since the process started, for a metrics scrape.
     pub tally: Tally,
+    /// The badge printer's condition as last read (none: no printer, or not read yet).
+    pub printer: Mutex<Option<crate::domain::badges::PrinterCondition>>,
 }
 
 /// Online PIN look-ups: 10 a minute, 5 at once. Each costs two requests or more of the account's
@@ -89,7 +91,7 @@ fn pin_lookup_limiter() -> governor::DefaultDirectRateLimiter {
 /// become a way to flood inboxes, nor to learn who is a member (the answer is the same).
 fn pin_reminder_limiter() -> governor::DefaultDirectRateLimiter {
     use std::num::NonZeroU32;
-    let quota = governor::Quota::with_period(std::time::Duration::from_secs(120))
+    let quota = governor::Quota::with_period(std::time::Duration::from_mins(2))
         .expect("two minutes")
         .allow_burst(NonZeroU32::new(3).expect("three"));
     governor::RateLimiter::direct(quota)
@@ -178,6 +180,7 @@ impl Shared {
             beat_at: Mutex::new(None),
             loading: Mutex::new(None),
             tally: Tally::default(),
+            printer: Mutex::new(None),
             config,
         });
         shared.rebuild_index()?;

@@ -5,11 +5,12 @@
 use ts_rs::{Config, TS};
 
 use crate::ErrorDto;
-use crate::calls::Tablets;
+use crate::calls::{BadgeDesk, Tablets};
 use crate::doctor::{
     Breaks, Check, DoctorLine, DoctorReport, Failure, Finding, Found, Place, Unread,
 };
 use crate::domain::attempts::Caller;
+use crate::domain::badges::{BadgePrint, LabelSize, PrintState, PrinterCondition};
 use crate::domain::brand::Branding;
 use crate::domain::events::Event;
 use crate::domain::model::{OutboxEntry, OutboxOp, OutboxStatus, RecordKind, TapMethod};
@@ -85,6 +86,11 @@ fn declarations() -> String {
         Unread::decl(&cfg),
         StaffSession::decl(&cfg),
         Tablets::decl(&cfg),
+        BadgeDesk::decl(&cfg),
+        BadgePrint::decl(&cfg),
+        LabelSize::decl(&cfg),
+        PrintState::decl(&cfg),
+        PrinterCondition::decl(&cfg),
         Device::decl(&cfg),
         ScrapeToken::decl(&cfg),
         PeerKiosk::decl(&cfg),

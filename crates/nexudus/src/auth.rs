@@ -133,7 +133,7 @@ impl AccessToken {
     /// Trust a token until a minute before it says it expires (at most a week).
     pub fn new(token: String, expires_in: Option<u64>, now: Instant) -> Self {
         let lifetime = Duration::from_secs(expires_in.unwrap_or(3600).min(7 * 24 * 3600));
-        let margin = Duration::from_secs(60).min(lifetime / 2);
+        let margin = Duration::from_mins(1).min(lifetime / 2);
         Self {
             token: Secret::new(token),
             refresh_after: now + lifetime.saturating_sub(margin),

@@ -113,20 +113,20 @@ mod tests {
         for _ in 0..3 {
             c.count_at(t0);
         }
-        c.count_at(t0 + Duration::from_secs(30 * 60));
+        c.count_at(t0 + Duration::from_mins(30));
         assert_eq!(
-            c.sent_at(t0 + Duration::from_secs(59 * 60)),
+            c.sent_at(t0 + Duration::from_mins(59)),
             RequestsSent {
                 last_hour: 4,
                 last_day: 4
             }
         );
         assert_eq!(
-            c.sent_at(t0 + Duration::from_secs(61 * 60)).last_hour,
+            c.sent_at(t0 + Duration::from_mins(61)).last_hour,
             1,
             "the first three are more than an hour old"
         );
-        let next_day = t0 + Duration::from_secs(25 * 3600);
+        let next_day = t0 + Duration::from_hours(25);
         c.count_at(next_day);
         assert_eq!(
             c.sent_at(next_day),

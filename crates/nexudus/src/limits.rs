@@ -74,9 +74,9 @@ impl Default for Limits {
     /// least 100 ms apart, at most 120 a minute and 5,000 an hour; writes at most 60 a minute and
     /// 2,500 a day.
     fn default() -> Self {
-        const MINUTE: Duration = Duration::from_secs(60);
-        const HOUR: Duration = Duration::from_secs(3600);
-        const DAY: Duration = Duration::from_secs(24 * 3600);
+        const MINUTE: Duration = Duration::from_mins(1);
+        const HOUR: Duration = Duration::from_hours(1);
+        const DAY: Duration = Duration::from_hours(24);
         Self {
             writes: vec![
                 Rate::spread(60, MINUTE),
@@ -90,7 +90,7 @@ impl Default for Limits {
                 // Last, so that the spacing is measured right before the request goes.
                 Rate::spread(1, Duration::from_millis(100)),
             ],
-            max_wait: Duration::from_secs(120),
+            max_wait: Duration::from_mins(2),
             // Measured: five kiosks loading at once against one busy server arrive up to
             // ~80 ms out of step (tests/tests/limits.rs).
             jitter: Duration::from_millis(100),
@@ -310,7 +310,7 @@ mod tests {
         let day = limiter
             .writes
             .iter()
-            .find(|l| l.rate.per == Duration::from_secs(24 * 3600))
+            .find(|l| l.rate.per == Duration::from_hours(24))
             .unwrap();
         let held = day.held_by(&history, true);
         assert!(
@@ -321,11 +321,11 @@ mod tests {
 
     #[test]
     fn a_restarted_limiter_starts_with_what_is_left_of_its_bursts_not_full_ones() {
-        const MINUTE: Duration = Duration::from_secs(60);
+        const MINUTE: Duration = Duration::from_mins(1);
         let limits = Limits {
             writes: vec![Rate::spread(60, MINUTE)],
             all: vec![Rate::with_burst(120, MINUTE, 20)],
-            max_wait: Duration::from_secs(120),
+            max_wait: Duration::from_mins(2),
             jitter: Duration::ZERO,
         };
         let free = |limits: &[Limit]| {
@@ -405,7 +405,7 @@ mod tests {
     #[tokio::test]
     async fn a_spent_daily_budget_fails_fast_instead_of_waiting() {
         let limits = Limits {
-            writes: vec![Rate::with_burst(3, Duration::from_secs(24 * 3600), 3)],
+            writes: vec![Rate::with_burst(3, Duration::from_hours(24), 3)],
             all: vec![],
             max_wait: Duration::from_secs(5),
             jitter: Duration::ZERO,
@@ -419,7 +419,7 @@ mod tests {
             .await
             .expect_err("the fourth write is over budget");
         assert!(
-            matches!(err, ApiError::RateLimited { retry_after } if retry_after > Duration::from_secs(3600))
+            matches!(err, ApiError::RateLimited { retry_after } if retry_after > Duration::from_hours(1))
         );
         limiter
             .acquire(false)
@@ -431,7 +431,7 @@ mod tests {
     async fn the_limits_on_all_requests_count_writes_too() {
         let limits = Limits {
             writes: vec![],
-            all: vec![Rate::with_burst(2, Duration::from_secs(3600), 2)],
+            all: vec![Rate::with_burst(2, Duration::from_hours(1), 2)],
             max_wait: Duration::from_secs(1),
             jitter: Duration::ZERO,
         };
@@ -450,9 +450,9 @@ mod tests {
     fn no_window_ever_holds_more_than_the_count() {
         use governor::clock::FakeRelativeClock;
         for rate in [
-            Rate::spread(60, Duration::from_secs(60)),
-            Rate::with_burst(120, Duration::from_secs(60), 20),
-            Rate::with_burst(5000, Duration::from_secs(3600), 1000),
+            Rate::spread(60, Duration::from_mins(1)),
+            Rate::with_burst(120, Duration::from_mins(1), 20),
+            Rate::with_burst(5000, Duration::from_hours(1), 1000),
             Rate::with_burst(10, Duration::from_secs(1), 10),
         ] {
             let clock = FakeRelativeClock::default();
@@ -494,7 +494,7 @@ mod tests {
     #[test]
     fn arrival_jitter_widens_the_window_once_not_every_spacing() {
         use governor::clock::FakeRelativeClock;
-        let rate = Rate::with_burst(120, Duration::from_secs(60), 20);
+        let rate = Rate::with_burst(120, Duration::from_mins(1), 20);
         let jitter = Duration::from_millis(100);
         let clock = FakeRelativeClock::default();
         let limiter =

@@ -190,7 +190,7 @@ async fn renewal() {
 /// 100 ms, at most 120 in any minute (the hour's 5,000 is not reached by a first load).
 fn floor(requests: usize) -> Duration {
     let gaps = requests.saturating_sub(1);
-    let by_minute = Duration::from_secs(60) * u32::try_from(gaps / 120).unwrap_or(u32::MAX);
+    let by_minute = Duration::from_mins(1) * u32::try_from(gaps / 120).unwrap_or(u32::MAX);
     let by_spacing = Duration::from_millis(100) * u32::try_from(gaps % 120).unwrap_or(u32::MAX);
     (by_minute + by_spacing)
         .max(Duration::from_millis(100) * u32::try_from(gaps.min(119)).unwrap_or(0))
@@ -435,7 +435,7 @@ async fn drain_round(round: usize) -> f64 {
     };
     let requests = sim.requests().len();
     let t = Instant::now();
-    let status = scenarios::drain_with(&kiosk, &options, Duration::from_secs(600)).await;
+    let status = scenarios::drain_with(&kiosk, &options, Duration::from_mins(10)).await;
     let drain = t.elapsed();
     let sent = sim.requests().len() - requests;
     assert_eq!((status.pending, status.parked), (0, 0), "{status:?}");
@@ -476,7 +476,7 @@ async fn throttled() {
     });
     let before = sim.requests().len();
     let t = Instant::now();
-    scenarios::drain(&k4, Duration::from_secs(120)).await;
+    scenarios::drain(&k4, Duration::from_mins(2)).await;
     let took = t.elapsed();
     let throttled = sim.requests()[before..]
         .iter()

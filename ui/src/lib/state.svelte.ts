@@ -28,6 +28,10 @@ export class KioskState {
   locationsRead = $state(0);
   /** Moves when a kiosk is paired or unpaired, or a paired kiosk's health was read. */
   peersRead = $state(0);
+  /** The latest badge the printer took or did not (the visitors' desk tells its visitor). */
+  lastBadge = $state<{ visit: string; printed: boolean } | null>(null);
+  /** Moves when a badge printed or failed (the staff panel's badges read again). */
+  badgesRead = $state(0);
 
   /** The grid read again after a background change, once the screen is quiet (quiet.ts). */
   private readonly gridWhenQuiet = new WhenQuiet(() => void this.loadGrid(), 1000);
@@ -105,6 +109,10 @@ export class KioskState {
         break;
       case 'synced':
         if (this.status) this.status = { ...this.status, last_sync: e.at };
+        break;
+      case 'badge_printed':
+        this.lastBadge = { visit: e.visit, printed: e.printed };
+        this.badgesRead++;
         break;
       case 'peers_changed':
         // The staff panel's other kiosks read again (their health, a pairing made elsewhere).

@@ -36,7 +36,7 @@ export type TapOutcome = { "kind": "welcome", member_id: number, first_name: str
  */
 pass: PassUse | null, } | { "kind": "goodbye", member_id: number, first_name: string, at: string, at_local: string, minutes: number, checkin: string, } | { "kind": "undone", member_id: number, first_name: string, in_since: string | null, in_since_local: string | null, } | { "kind": "rejected", member_id: number | null, first_name: string, reason: Refusal, } | { "kind": "ignored", member_id: number | null, first_name: string, first: IgnoredAfter, };
 
-export type VisitorOutcome = { "kind": "arrived", first_name: string, host_name: string | null, at_local: string, } | { "kind": "already_arrived", first_name: string, host_name: string | null, } | { "kind": "signed_out", first_name: string, at_local: string, } | { "kind": "not_signed_in", first_name: string, } | { "kind": "waiting", visit: string, first_name: string, host_name: string | null, seconds_left: number, } | { "kind": "declined", first_name: string, } | { "kind": "see_reception", first_name: string, };
+export type VisitorOutcome = { "kind": "arrived", visit: string, first_name: string, host_name: string | null, at_local: string, } | { "kind": "already_arrived", first_name: string, host_name: string | null, } | { "kind": "signed_out", first_name: string, at_local: string, } | { "kind": "not_signed_in", first_name: string, } | { "kind": "waiting", visit: string, first_name: string, host_name: string | null, seconds_left: number, } | { "kind": "declined", first_name: string, } | { "kind": "see_reception", first_name: string, };
 
 export type WalkIn = { full_name: string, email: string, company: string | null, 
 /**
@@ -72,7 +72,16 @@ approval_wait_minutes: number,
 /**
  * Days a visitor's name stays on the device after their visit; 0: only the day.
  */
-keep_days: number, };
+keep_days: number, 
+/**
+ * The badge printer's IPP address (`ipp://brother-ql.local:631/ipp/print`, or a CUPS
+ * queue, `ipp://localhost:631/printers/Brother_QL_820NWB`); none: no badges.
+ */
+badge_printer: string | null, 
+/**
+ * The labels in it.
+ */
+badge_label: LabelSize, };
 
 export type How = "tile" | "pin" | "card" | "staff" | "other_kiosk" | "door" | "dashboard" | "network" | "sensor" | "nexudus" | "invited" | "walk_in";
 
@@ -392,7 +401,7 @@ export type PrivacyMode = "full_name" | "first_name_initial" | "initials" | "sea
 
 export type AutoCheckoutRule = { "kind": "cut_off", hour: number, minute: number, } | { "kind": "after_hours", hours: number, };
 
-export type Event = { "type": "tapped", member_id: number, outcome: TapOutcome, } | { "type": "sync_progress", pending: number, parked: number, } | { "type": "connectivity", state: Connectivity, } | { "type": "synced", at: string, } | { "type": "members_changed" } | { "type": "settings_changed" } | { "type": "locations_changed" } | { "type": "members_loading", load: MemberLoad | null, } | { "type": "device_revoked", device_id: number, } | { "type": "peers_changed" };
+export type Event = { "type": "tapped", member_id: number, outcome: TapOutcome, } | { "type": "sync_progress", pending: number, parked: number, } | { "type": "connectivity", state: Connectivity, } | { "type": "synced", at: string, } | { "type": "members_changed" } | { "type": "settings_changed" } | { "type": "locations_changed" } | { "type": "members_loading", load: MemberLoad | null, } | { "type": "device_revoked", device_id: number, } | { "type": "badge_printed", visit: string, printed: boolean, } | { "type": "peers_changed" };
 
 export type QueueItem = { entry: OutboxEntry, member_id: number | null, member_name: string | null, 
 /**
@@ -478,6 +487,28 @@ export type StaffSession = { token: string, idle_seconds: number, };
 
 export type Tablets = { pairing: PairingInfo, devices: Array<Device>, wrong_pins: Array<WrongPins>, tls_fingerprint: string | null, };
 
+export type BadgeDesk = { 
+/**
+ * The printer's address, where one is set.
+ */
+printer: string | null, 
+/**
+ * Its condition as last read (every half minute).
+ */
+condition: PrinterCondition | null, prints: Array<BadgePrint>, };
+
+export type BadgePrint = { visit: string, visitor_name: string, state: PrintState, 
+/**
+ * Why the printer did not take it (its words, or that it did not answer).
+ */
+error: string | null, at: string, };
+
+export type LabelSize = "62x29" | "62x100" | "54x101";
+
+export type PrintState = "queued" | "printing" | "printed" | "failed";
+
+export type PrinterCondition = "ready" | "out_of_media" | "stopped" | "unreachable";
+
 export type Device = { id: number, name: string, paired_at: string, 
 /**
  * The address it paired from.
@@ -544,7 +575,8 @@ pending: number, parked: number,
  */
 oldest_queued: string | null, 
 /**
- * Its badge printer's state; `None` while badges are not built (issue 28).
+ * Its badge printer's condition (`ready`, `out_of_media`, `stopped`, `unreachable`); none
+ * without a printer.
  */
 printer: string | null, 
 /**
@@ -613,6 +645,9 @@ export interface Calls {
   staff_new_pairing_code: { args: { session: string }; answer: PairingInfo };
   staff_set_logo: { args: { session: string; image: string | null }; answer: null };
   staff_revoke_tablet: { args: { session: string; device_id: number }; answer: null };
+  staff_badges: { args: { session: string }; answer: BadgeDesk };
+  staff_reprint_badge: { args: { session: string; visit: string }; answer: null };
+  staff_badge_pdf: { args: { session: string; visit: string }; answer: string };
   staff_kiosks: { args: { session: string }; answer: Array<PeerKiosk> };
   staff_pair_kiosk: { args: { session: string; name: string; code: string }; answer: PeerKiosk };
   staff_unpair_kiosk: { args: { session: string; name: string }; answer: null };

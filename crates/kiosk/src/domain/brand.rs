@@ -81,6 +81,12 @@ pub fn contrast(a: [u8; 3], b: [u8; 3]) -> f64 {
     (hi + 0.05) / (lo + 0.05)
 }
 
+/// The image bytes of a logo kept as a `data:` URL (for a printed badge).
+pub fn logo_bytes(data_url: &str) -> Option<Vec<u8>> {
+    let (_, data) = data_url.split_once(',')?;
+    base64::engine::general_purpose::STANDARD.decode(data).ok()
+}
+
 /// Checks a logo sent as a `data:` URL: PNG, JPEG or WebP (by their first bytes, not by what
 /// the URL claims), at most [`LOGO_LARGEST`]. SVG is refused: it can carry script.
 pub fn validate_logo(data_url: &str) -> Result<(), Invalid> {

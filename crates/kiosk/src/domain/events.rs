@@ -39,6 +39,11 @@ pub enum Event {
     DeviceRevoked {
         device_id: i64,
     },
+    /// A visitor's badge printed, or did not (reception has it to make).
+    BadgePrinted {
+        visit: uuid::Uuid,
+        printed: bool,
+    },
     /// A kiosk was paired or unpaired with this one, or a paired kiosk's health was read: the
     /// desk's kiosks read again, and the face reads a newly paired kiosk's health at once.
     PeersChanged,

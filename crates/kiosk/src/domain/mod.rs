@@ -4,6 +4,7 @@
 
 pub mod attempts;
 pub mod autocheckout;
+pub mod badges;
 pub mod brand;
 pub mod clock;
 pub mod desk_views;

@@ -124,7 +124,8 @@ pub struct PeerHealth {
     pub parked: i64,
     /// When the oldest entry still to send was queued.
     pub oldest_queued: Option<DateTime<Utc>>,
-    /// Its badge printer's state; `None` while badges are not built (issue 28).
+    /// Its badge printer's condition (`ready`, `out_of_media`, `stopped`, `unreachable`); none
+    /// without a printer.
     pub printer: Option<String>,
     /// Its clock when it answered.
     pub at: DateTime<Utc>,

@@ -75,6 +75,11 @@ pub struct VisitorSettings {
     pub approval_wait_minutes: u32,
     /// Days a visitor's name stays on the device after their visit; 0: only the day.
     pub keep_days: u32,
+    /// The badge printer's IPP address (`ipp://brother-ql.local:631/ipp/print`, or a CUPS
+    /// queue, `ipp://localhost:631/printers/Brother_QL_820NWB`); none: no badges.
+    pub badge_printer: Option<String>,
+    /// The labels in it.
+    pub badge_label: crate::domain::badges::LabelSize,
 }
 
 impl Default for VisitorSettings {
@@ -85,6 +90,8 @@ impl Default for VisitorSettings {
             host_approval: false,
             approval_wait_minutes: 5,
             keep_days: 0,
+            badge_printer: None,
+            badge_label: crate::domain::badges::LabelSize::default(),
         }
     }
 }
@@ -106,6 +113,14 @@ impl VisitorSettings {
                 "a walk-in waits for their host between 1 and 60 minutes",
             ));
         }
+        if let Some(printer) = &self.badge_printer
+            && !crate::domain::badges::printer_address_ok(printer)
+        {
+            return Err(Invalid::new(
+                "visitors.badge_printer",
+                "a badge printer's address starts with ipp:// and names the printer (ipp://brother-ql.local:631/ipp/print)",
+            ));
+        }
         if self.keep_days > 30 {
             return Err(Invalid::new(
                 "visitors.keep_days",
@@ -118,6 +133,14 @@ impl VisitorSettings {
     /// How long a walk-in waits for their host's answer.
     pub fn approval_wait(&self) -> chrono::Duration {
         chrono::Duration::minutes(i64::from(self.approval_wait_minutes))
+    }
+
+    /// The badge printer's address, where badges are printed.
+    pub fn printer(&self) -> Option<&str> {
+        self.badge_printer
+            .as_deref()
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
     }
 
     /// The terms a walk-in must accept, if staff set any.

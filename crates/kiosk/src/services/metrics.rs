@@ -145,6 +145,22 @@ impl Desk {
             connectivity,
         );
 
+        // The badge printer: 1 for its condition as last read; all 0 without a printer.
+        let now_printer = *self.shared.printer.lock().unwrap();
+        let printer = Family::<Labels, Gauge>::default();
+        for condition in crate::domain::badges::PrinterCondition::ALL {
+            printer
+                .get_or_create(&vec![("condition", condition.as_str())])
+                .set(i64::from(Some(condition) == now_printer));
+        }
+        r.register(
+            "printer",
+            "The badge printer's condition as last read (every half minute): 1 for the one it \
+             is in (ready, out_of_media, stopped, unreachable), 0 for the others; all 0 without \
+             a printer",
+            printer,
+        );
+
         let sent = &self.shared.requests;
         r.register(
             "api_requests",
@@ -220,6 +236,28 @@ mod tests {
         text.lines()
             .find_map(|l| l.strip_prefix(&head))
             .and_then(|v| v.parse().ok())
+    }
+
+    #[test]
+    fn the_badge_printers_condition_is_one_series_at_one() {
+        let f = fixture();
+        let none = f.kiosk.desk().metrics().unwrap();
+        assert_eq!(
+            sample(&none, "kiosk_printer", "condition=\"ready\""),
+            Some(0.0),
+            "no printer: every condition at 0\n{none}"
+        );
+        *f.kiosk.shared.printer.lock().unwrap() =
+            Some(crate::domain::badges::PrinterCondition::OutOfMedia);
+        let out = f.kiosk.desk().metrics().unwrap();
+        assert_eq!(
+            sample(&out, "kiosk_printer", "condition=\"out_of_media\""),
+            Some(1.0)
+        );
+        assert_eq!(
+            sample(&out, "kiosk_printer", "condition=\"ready\""),
+            Some(0.0)
+        );
     }
 
     #[test]

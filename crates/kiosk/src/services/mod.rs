@@ -7,6 +7,7 @@
 //! calls them.
 
 mod account;
+mod badges;
 mod desk;
 mod desk_fixes;
 #[cfg(test)]
@@ -36,6 +37,7 @@ use crate::error::KioskError;
 use crate::shared::Shared;
 
 pub use account::{Account, Readiness};
+pub use badges::{BadgePrinter, Badges, label_of};
 pub use desk::Desk;
 pub use members::{Members, SEARCH_LONGEST};
 pub use peers::PeerLine;
@@ -58,6 +60,7 @@ pub struct Kiosk {
     desk: Desk,
     account: Account,
     photos: Photos,
+    badges: Badges,
 }
 
 impl Kiosk {
@@ -74,10 +77,16 @@ impl Kiosk {
             desk: Desk::new(Arc::clone(&shared), members.clone()),
             account: Account::new(Arc::clone(&shared), staff.clone()),
             photos: Photos::new(Arc::clone(&shared)),
+            badges: Badges::new(Arc::clone(&shared)),
             members,
             staff,
             shared,
         })
+    }
+
+    /// Visitors' badges: made, printed, reprinted; the printer's condition.
+    pub fn badges(&self) -> &Badges {
+        &self.badges
     }
 
     /// The grid, the search and every tap.

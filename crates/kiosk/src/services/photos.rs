@@ -27,7 +27,7 @@ pub const FETCHES_PER_MINUTE: u32 = 20;
 pub const FETCH_BURST: u32 = 10;
 /// How long the kiosk leaves a host alone that said it is busy (429, 503) without saying
 /// for how long.
-const BUSY_PAUSE: Duration = Duration::from_secs(60);
+const BUSY_PAUSE: Duration = Duration::from_mins(1);
 const FETCH_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// The photo service. Cheap to clone; every clone is the same.

@@ -24,8 +24,10 @@ use nexudus::HostApproval;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum VisitorOutcome {
-    /// Signed in now: whom they visit (where Nexudus names the host).
+    /// Signed in now: whom they visit (where Nexudus names the host). `visit` is theirs: a
+    /// badge, where one prints, follows it (`Event::BadgePrinted`).
     Arrived {
+        visit: Uuid,
         first_name: String,
         host_name: Option<String>,
         at_local: String,
@@ -114,9 +116,14 @@ impl Visitors {
         self.sign_in_found(caller, Lookup::Visit(visit))
     }
 
-    /// A visitor signs out with the same code.
+    /// A visitor signs out with the same code, or by showing their badge's QR code to the
+    /// scanner (which names the visit).
     pub fn sign_out(&self, caller: Caller, code: &str) -> Result<VisitorOutcome, KioskError> {
-        self.sign_out_found(caller, Lookup::Code(code))
+        let lookup = match crate::domain::badges::visit_of_qr(code) {
+            Some(visit) => Lookup::Visit(visit),
+            None => Lookup::Code(code),
+        };
+        self.sign_out_found(caller, lookup)
     }
 
     /// A visitor found by name signs out.
@@ -129,7 +136,8 @@ impl Visitors {
         caller: Caller,
         lookup: Lookup<'_>,
     ) -> Result<VisitorOutcome, KioskError> {
-        let wait = self.shared.settings().visitors.approval_wait();
+        let rules = self.shared.settings().visitors;
+        let (wait, badge) = (rules.approval_wait(), rules.printer().is_some());
         self.by_visitor(caller, lookup, |tx, mut v, first, now, tz| {
             match v.approval {
                 // The host must approve (decided in Nexudus): the visitor waits at the screen
@@ -153,8 +161,12 @@ impl Visitors {
                 });
             }
             tx.set_visitor_arrived(v.local_id, now)?;
+            if badge {
+                tx.queue_badge(v.local_id, now)?;
+            }
             tx.enqueue(OutboxOp::VisitorArrived, v.local_id, now)?;
             Ok(VisitorOutcome::Arrived {
+                visit: v.local_id,
                 first_name: first,
                 host_name: v.host_name,
                 at_local: hh_mm(now, tz),

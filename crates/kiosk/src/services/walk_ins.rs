@@ -167,8 +167,12 @@ impl Visitors {
             }),
             asked_at: None,
         };
+        let badge = rules.printer().is_some() && !ask_host;
         self.shared.store.write(|tx| {
             tx.insert_walk_in(&row)?;
+            if badge {
+                tx.queue_badge(row.local_id, now)?;
+            }
             tx.enqueue(OutboxOp::VisitorCreated, row.local_id, now)
         })?;
         self.shared.nudge.notify_one();
@@ -176,6 +180,7 @@ impl Visitors {
         let first = first_name(&row.full_name);
         Ok(if !ask_host {
             VisitorOutcome::Arrived {
+                visit: row.local_id,
                 first_name: first,
                 host_name: row.host_name,
                 at_local: hh_mm(now, location.tz()),
@@ -288,6 +293,7 @@ pub(super) fn waiting_state(
         // Approved after the wait ran out: the visitor was sent to reception already.
         _ if v.arrived_at.is_none() => VisitorOutcome::SeeReception { first_name },
         _ => VisitorOutcome::Arrived {
+            visit: v.local_id,
             first_name,
             host_name: v.host_name.clone(),
             at_local: hh_mm(v.arrived_at.unwrap_or(now), tz),

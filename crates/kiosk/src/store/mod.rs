@@ -7,6 +7,7 @@
 //! Every write runs in a `BEGIN IMMEDIATE` transaction, so it takes the write lock up front and
 //! never fails half-way on a lock upgrade.
 
+mod badges;
 mod checkins;
 mod devices;
 mod members;
@@ -59,6 +60,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0015_scrape_tokens.sql"),
     include_str!("../../migrations/0016_peer_kiosks.sql"),
     include_str!("../../migrations/0017_paired_kiosks.sql"),
+    include_str!("../../migrations/0018_badge_prints.sql"),
 ];
 
 fn migrations() -> Migrations<'static> {

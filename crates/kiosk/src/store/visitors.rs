@@ -236,10 +236,16 @@ impl Tx<'_> {
     /// Wipes the visitors expected before `before` that nothing waits to be sent for: the kiosk
     /// keeps a guest's name no longer than the visit's day.
     pub fn wipe_visitors_before(&self, before: DateTime<Utc>) -> Result<usize, StoreError> {
-        self.exec(
+        let wiped = self.exec(
             "DELETE FROM visitors WHERE expected_arrival < ?1
              AND NOT EXISTS (SELECT 1 FROM outbox WHERE outbox.target = visitors.local_id AND outbox.status != 'done')",
             [Ts(before)],
-        )
+        )?;
+        // Their badges go with them.
+        self.exec(
+            "DELETE FROM badge_prints WHERE visit NOT IN (SELECT local_id FROM visitors)",
+            [],
+        )?;
+        Ok(wiped)
     }
 }

@@ -297,9 +297,13 @@ impl SyncEngine {
                 | HostApproval::AcceptedAndHold
                 | HostApproval::AcceptedAndGrant => {
                     let at = self.shared.clock.now();
+                    let badge = self.shared.settings().visitors.printer().is_some();
                     self.shared.store.write(|tx| {
                         tx.set_visitor_approval(row.local_id, answer)?;
                         tx.set_visitor_arrived(row.local_id, at)?;
+                        if badge {
+                            tx.queue_badge(row.local_id, at)?;
+                        }
                         tx.enqueue(OutboxOp::VisitorArrived, row.local_id, at)
                     })?;
                     info!("a waiting visitor's host approved the visit");

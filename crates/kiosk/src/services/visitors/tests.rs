@@ -20,6 +20,7 @@ fn a_visitor_signs_in_with_the_invitation_code_as_typed_or_scanned_and_out_again
     assert_eq!(
         arrived,
         VisitorOutcome::Arrived {
+            visit: id,
             first_name: "Ingrid".into(),
             host_name: Some("José García".into()),
             at_local: "09:00".into(),

@@ -70,9 +70,13 @@ fn a_walk_in_is_in_at_once_and_kept_to_be_sent_with_what_they_gave() {
         .visitors()
         .walk_in(Caller::Screen, &walk_in(2))
         .unwrap();
+    let VisitorOutcome::Arrived { visit, .. } = outcome else {
+        panic!("{outcome:?}");
+    };
     assert_eq!(
         outcome,
         VisitorOutcome::Arrived {
+            visit,
             first_name: "Ada".into(),
             host_name: Some("José García".into()),
             at_local: "09:00".into(),

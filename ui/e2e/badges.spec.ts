@@ -1,0 +1,74 @@
+// Visitors' badges on a real IPP printer (ippeveprinter, started beside the kiosk): a walk-in
+// signs in and reads that their badge is printing, then printed, in English and in Spanish;
+// the printer received each on the labels staff chose; staff see the printer ready and the
+// badges printed, and print one again; the badge's QR code, scanned, signs its visitor out.
+import { readFileSync, existsSync } from 'node:fs';
+import { expect, test, type Page } from '@playwright/test';
+import { PRINTED, PRINTER } from '../playwright.config';
+import { axe, changeSettings, eligible, settings, shot, staffSession } from './helpers';
+import type { BadgeDesk } from '../src/lib/types';
+
+/** The attributes of the printer's job `n`, once it has printed it. */
+async function printedJob(n: number): Promise<string> {
+  const env = `${PRINTED}/job-${n}.env`;
+  await expect.poll(() => existsSync(env), { timeout: 15_000 }).toBe(true);
+  return readFileSync(env, 'utf8');
+}
+
+async function walkIn(page: Page, name: string, host: string) {
+  await page.getByTestId('visitor-button').click();
+  await page.getByTestId('visitor-mode-walk_in').click();
+  await page.getByTestId('walk-in-name').fill(name);
+  await page.getByTestId('walk-in-email').fill(`${name.toLowerCase().replace(' ', '.')}@example.com`);
+  await page.getByTestId('walk-in-company').fill('Analytical Engines');
+  await page.getByTestId('walk-in-host').fill(host);
+  await page.getByTestId('walk-in-host-option').filter({ hasText: host }).first().click();
+  await page.getByTestId('walk-in-register').click();
+}
+
+test('a walk-in’s badge prints on the labels staff chose, in the visitor’s language, and staff print it again', async ({ page, request }) => {
+  const before = await settings(request);
+  await changeSettings(request, {
+    visitors: { ...before.visitors, host_approval: false, terms: null, badge_printer: PRINTER, badge_label: '62x100' },
+  });
+  try {
+    const host = (await eligible(request))[0]!;
+    await page.goto('/');
+    await walkIn(page, 'Ada Lovelace', host.FullName);
+    const result = page.getByTestId('visitor-result');
+    await expect(result).toHaveAttribute('data-kind', 'arrived');
+    // The sign-in answered first; the badge follows it.
+    await expect(page.getByTestId('badge-state')).toHaveText('Your badge is printed: take it from the printer.', { timeout: 15_000 });
+    const job = await printedJob(1);
+    expect(job, 'on 62 × 100 mm labels').toContain('IPP_MEDIA=om_62x100mm_62x100mm');
+    await axe(page, 'a visitor whose badge printed');
+    await page.getByTestId('badge-state').scrollIntoViewIfNeeded();
+    await shot(page, 'badge-printed');
+    await page.keyboard.press('Escape');
+
+    // In Spanish, as the visitor switched the screen to.
+    await page.getByTestId('language-button').click();
+    await walkIn(page, 'Grace Hopper', host.FullName);
+    await expect(page.getByTestId('badge-state')).toHaveText('Su credencial está impresa: recójala de la impresora.', { timeout: 15_000 });
+    await printedJob(2);
+    await page.keyboard.press('Escape');
+
+    // Staff see the printer and the day's badges, and print Ada's again.
+    const session = await staffSession(request);
+    const desk = (await (await request.post('/api/staff_badges', { data: { session } })).json()) as BadgeDesk;
+    expect(desk.condition).toBe('ready');
+    const ada = desk.prints.find((p) => p.visitor_name === 'Ada Lovelace')!;
+    expect(ada.state).toBe('printed');
+    const again = await request.post('/api/staff_reprint_badge', { data: { session, visit: ada.visit } });
+    expect(again.ok()).toBe(true);
+    expect(await printedJob(3)).toContain('IPP_MEDIA=om_62x100mm_62x100mm');
+
+    // Ada leaves, showing her badge to the scanner (it types the QR code and Enter).
+    await page.getByTestId('visitor-button').click();
+    await page.getByTestId('visitor-code').fill(`KIOSK-VISIT:${ada.visit}`);
+    await page.getByTestId('visitor-code').press('Enter');
+    await expect(page.getByTestId('visitor-result')).toHaveAttribute('data-kind', 'signed_out');
+  } finally {
+    await changeSettings(request, { visitors: before.visitors });
+  }
+});
