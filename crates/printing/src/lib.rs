@@ -103,6 +103,10 @@ fn refused(response: &IppRequestResponse) -> Option<PrintError> {
 impl Printer {
     /// The printer at `address` (`ipp://`, or `http://` for one that takes IPP over plain HTTP).
     pub fn new(address: &str) -> Result<Self, PrintError> {
+        // The HTTP client panics without a process-wide TLS provider where its reqwest was
+        // built without one (the desktop app's updater asks for that): ring, as the rest of
+        // the kiosk uses. A provider installed already stays.
+        let _ = rustls::crypto::ring::default_provider().install_default();
         let uri: Uri = address
             .trim()
             .parse()
