@@ -72,3 +72,27 @@ test('a walk-in’s badge prints on the labels staff chose, in the visitor’s l
     await changeSettings(request, { visitors: before.visitors });
   }
 });
+
+test('without a badge printer a visitor sees their badge on the screen, its code as an image', async ({ page, request }) => {
+  const before = await settings(request);
+  await changeSettings(request, { visitors: { ...before.visitors, host_approval: false, terms: null, badge_printer: null } });
+  try {
+    const host = (await eligible(request))[0]!;
+    await page.goto('/');
+    await walkIn(page, 'Katherine Johnson', host.FullName);
+    await expect(page.getByTestId('visitor-result')).toHaveAttribute('data-kind', 'arrived');
+    await expect(page.getByTestId('badge-state'), 'no printer: nothing said of printing').toHaveCount(0);
+    await page.getByTestId('show-badge').click();
+    const badge = page.getByTestId('screen-badge');
+    await expect(badge).toContainText('Katherine Johnson');
+    await expect(badge).toContainText('Analytical Engines');
+    const qr = page.getByTestId('screen-badge-qr');
+    await expect(qr).toHaveAttribute('src', /^data:image\/svg\+xml;base64,/);
+    expect(await qr.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0), 'the code is drawn').toBe(true);
+    await axe(page, 'a badge on the screen');
+    await badge.scrollIntoViewIfNeeded();
+    await shot(page, 'badge-on-screen');
+  } finally {
+    await changeSettings(request, { visitors: before.visitors });
+  }
+});

@@ -260,6 +260,18 @@ fn draw_lines(
     y
 }
 
+/// The badge's QR code alone as an SVG image, for a screen that shows the badge instead of
+/// printing it (a tablet without a printer): the same code the printed badge carries.
+pub fn qr_svg(text: &str) -> Result<String, BadgeError> {
+    let code = qrcode::QrCode::with_error_correction_level(text.as_bytes(), qrcode::EcLevel::M)
+        .map_err(|_| BadgeError::QrTooLong(text.chars().count()))?;
+    Ok(code
+        .render::<qrcode::render::svg::Color<'_>>()
+        .min_dimensions(240, 240)
+        .quiet_zone(true)
+        .build())
+}
+
 /// The badge as a one-page PDF the size of `label`.
 pub fn render(badge: &Badge<'_>, label: LabelSize) -> Result<Vec<u8>, BadgeError> {
     let (regular, bold) = (Face::new(REGULAR), Face::new(BOLD));

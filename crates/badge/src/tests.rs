@@ -195,6 +195,14 @@ fn a_name_too_long_for_one_line_breaks_between_words_then_shrinks_then_is_cut_ne
 }
 
 #[test]
+fn the_qr_code_a_screen_shows_is_an_svg_image_of_the_same_code() {
+    let svg = qr_svg("KIOSK-VISIT:3f9a1c2e").unwrap();
+    assert!(svg.contains("<svg") && svg.contains("</svg>"), "{svg}");
+    assert!(!svg.contains("<script"), "an image, nothing that runs");
+    assert_eq!(qr_svg(&"x".repeat(5000)), Err(BadgeError::QrTooLong(5000)));
+}
+
+#[test]
 fn a_qr_code_that_cannot_hold_its_text_is_a_clear_error() {
     let long = "x".repeat(5000);
     let too_long = Badge {

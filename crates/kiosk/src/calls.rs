@@ -16,7 +16,7 @@ use serde::de::DeserializeOwned;
 
 use crate::doctor::DoctorReport;
 use crate::domain::attempts::Caller;
-use crate::domain::badges::{BadgePrint, PrinterCondition};
+use crate::domain::badges::{BadgePrint, PrinterCondition, ScreenBadge};
 use crate::domain::desk_views::{Health, Occupancy, Presence, RollCall, Today};
 use crate::domain::peers::PeerKiosk;
 use crate::domain::settings::{Location, Settings};
@@ -242,6 +242,9 @@ calls! {
     write visitor_sign_in_by(visit: uuid::Uuid) -> VisitorOutcome { k.visitors().sign_in_by(face.caller(), visit) }
     /// A visitor found by name signs out.
     write visitor_sign_out_by(visit: uuid::Uuid) -> VisitorOutcome { k.visitors().sign_out_by(face.caller(), visit) }
+    /// A visitor's own badge for the screen (no printer here, or it did not print), by the
+    /// visit their sign-in answered.
+    read visitor_badge(visit: uuid::Uuid) -> ScreenBadge { k.badges().on_screen(visit) }
     /// Members a walk-in may visit (2 letters at least; never whether they are in).
     read visitor_hosts(query: String) -> Vec<Host> { k.visitors().hosts(&query) }
     /// A walk-in registers: in at once, or waiting for the host where staff ask for approval.

@@ -10,7 +10,7 @@ use crate::doctor::{
     Breaks, Check, DoctorLine, DoctorReport, Failure, Finding, Found, Place, Unread,
 };
 use crate::domain::attempts::Caller;
-use crate::domain::badges::{BadgePrint, LabelSize, PrintState, PrinterCondition};
+use crate::domain::badges::{BadgePrint, LabelSize, PrintState, PrinterCondition, ScreenBadge};
 use crate::domain::brand::Branding;
 use crate::domain::events::Event;
 use crate::domain::model::{OutboxEntry, OutboxOp, OutboxStatus, RecordKind, TapMethod};
@@ -91,6 +91,7 @@ fn declarations() -> String {
         LabelSize::decl(&cfg),
         PrintState::decl(&cfg),
         PrinterCondition::decl(&cfg),
+        ScreenBadge::decl(&cfg),
         Device::decl(&cfg),
         ScrapeToken::decl(&cfg),
         PeerKiosk::decl(&cfg),

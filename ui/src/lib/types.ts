@@ -509,6 +509,8 @@ export type PrintState = "queued" | "printing" | "printed" | "failed";
 
 export type PrinterCondition = "ready" | "out_of_media" | "stopped" | "unreachable";
 
+export type ScreenBadge = { name: string, company: string | null, host: string | null, date: string, qr: string, };
+
 export type Device = { id: number, name: string, paired_at: string, 
 /**
  * The address it paired from.
@@ -615,6 +617,7 @@ export interface Calls {
   visitor_find: { args: { query: string }; answer: Array<FoundVisitor> };
   visitor_sign_in_by: { args: { visit: string }; answer: VisitorOutcome };
   visitor_sign_out_by: { args: { visit: string }; answer: VisitorOutcome };
+  visitor_badge: { args: { visit: string }; answer: ScreenBadge };
   visitor_hosts: { args: { query: string }; answer: Array<Host> };
   visitor_walk_in: { args: { walk_in: WalkIn }; answer: VisitorOutcome };
   visitor_waiting: { args: { visit: string }; answer: VisitorOutcome };

@@ -93,6 +93,17 @@ pub struct BadgePrint {
     pub at: DateTime<Utc>,
 }
 
+/// A visitor's badge as a screen shows it (a tablet without a printer): the lines the printed
+/// badge carries, and its QR code (the text while made, an SVG `data:` image as answered).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+pub struct ScreenBadge {
+    pub name: String,
+    pub company: Option<String>,
+    pub host: Option<String>,
+    pub date: String,
+    pub qr: String,
+}
+
 /// The printer's condition as the kiosk last read it, for the desk, metrics and paired kiosks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]

@@ -136,8 +136,9 @@ impl VisitorRow {
     }
 }
 
-/// What a walk-in gave at the kiosk beyond their name. The e-mail and company stay on the device
-/// only until Nexudus has the record.
+/// What a walk-in gave at the kiosk beyond their name. The e-mail stays on the device only until
+/// Nexudus has the record; the company, printed on the badge, stays for the visit's day like the
+/// name.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct WalkInRow {
     pub email: Option<String>,

@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 use super::Staff;
 use crate::domain::badges::{
-    self, BadgePrint, LabelSize, PrintState, PrinterCondition, still_worth_printing,
+    self, BadgePrint, LabelSize, PrintState, PrinterCondition, ScreenBadge, still_worth_printing,
 };
 use crate::domain::events::Event;
 use crate::domain::model::VisitorRow;
@@ -46,40 +46,77 @@ impl Badges {
         Self { shared }
     }
 
-    /// A visitor's badge as a PDF on the kiosk's label size: for the printer, and for a
-    /// screen without one.
-    pub fn pdf(&self, v: &VisitorRow) -> Result<Vec<u8>, KioskError> {
+    /// What a visitor's badge says: name, company, the host line in the screen's language,
+    /// the arrival's date and time at the location, and what its QR code holds.
+    fn lines(&self, v: &VisitorRow) -> ScreenBadge {
         let settings = self.shared.settings();
         let tz = settings
             .location
             .as_ref()
             .map_or(chrono_tz::UTC, crate::domain::settings::Location::tz);
         let arrived = v.arrived_at.unwrap_or_else(|| self.shared.clock.now());
-        let date = arrived
-            .with_timezone(&tz)
-            .format("%Y-%m-%d %H:%M")
-            .to_string();
-        let host = v
-            .host_name
-            .as_ref()
-            .map(|h| format!("{}: {h}", badges::host_word(settings.language.as_deref())));
+        ScreenBadge {
+            name: v.full_name.clone(),
+            company: v.walk_in.as_ref().and_then(|w| w.company.clone()),
+            host: v
+                .host_name
+                .as_ref()
+                .map(|h| format!("{}: {h}", badges::host_word(settings.language.as_deref()))),
+            date: arrived
+                .with_timezone(&tz)
+                .format("%Y-%m-%d %H:%M")
+                .to_string(),
+            qr: badges::qr_text(v.local_id),
+        }
+    }
+
+    /// A visitor's badge as a PDF on the kiosk's label size, for the printer.
+    pub fn pdf(&self, v: &VisitorRow) -> Result<Vec<u8>, KioskError> {
+        let lines = self.lines(v);
         let logo = self
             .shared
             .store
             .read(|tx| tx.get_setting(SettingKey::BrandLogo))?
             .and_then(|url| crate::domain::brand::logo_bytes(&url));
-        let qr = badges::qr_text(v.local_id);
         let badge = badge::Badge {
-            name: &v.full_name,
-            company: v.walk_in.as_ref().and_then(|w| w.company.as_deref()),
-            host: host.as_deref(),
-            date: &date,
+            name: &lines.name,
+            company: lines.company.as_deref(),
+            host: lines.host.as_deref(),
+            date: &lines.date,
             logo: logo.as_deref(),
             photo: None,
-            qr: &qr,
+            qr: &lines.qr,
         };
-        badge::render(&badge, label_of(settings.visitors.badge_label))
+        let label = self.shared.settings().visitors.badge_label;
+        badge::render(&badge, label_of(label))
             .map_err(|e| StoreError::Data(format!("the badge could not be made: {e}")).into())
+    }
+
+    /// A visitor's badge for their own screen (a tablet without a printer, or a badge the
+    /// printer did not take), asked with the visit only their own sign-in answered, for a
+    /// visitor here today who signed in; its QR code as an SVG `data:` image.
+    pub fn on_screen(&self, visit: Uuid) -> Result<ScreenBadge, KioskError> {
+        use base64::Engine;
+        let location = self.shared.location()?;
+        let since = self.shared.clock.now() - crate::domain::model::VISITORS_DAY;
+        let v = self
+            .shared
+            .store
+            .read(|tx| tx.visitor(visit))?
+            .filter(|v| {
+                v.location_id == location.id
+                    && v.expected_arrival >= since
+                    && v.arrived_at.is_some()
+            })
+            .ok_or(KioskError::UnknownCode)?;
+        let mut badge = self.lines(&v);
+        let svg = badge::qr_svg(&badge.qr)
+            .map_err(|e| StoreError::Data(format!("the badge could not be made: {e}")))?;
+        badge.qr = format!(
+            "data:image/svg+xml;base64,{}",
+            base64::engine::general_purpose::STANDARD.encode(svg)
+        );
+        Ok(badge)
     }
 
     /// A visitor's badge as a PDF `data:` address (a screen shows it, or prints it where it

@@ -97,7 +97,7 @@ impl Tx<'_> {
     }
 
     /// Nexudus has the walk-in `local_id` as record `id`: the kiosk keeps the Id and forgets
-    /// the e-mail and company. A copy of the record pulled meanwhile (while the answer was in
+    /// the e-mail (the company stays for the day, like the name: the badge prints it). A copy of the record pulled meanwhile (while the answer was in
     /// doubt) gives way to the kiosk's own row.
     pub fn adopt_visitor_id(&self, local_id: Uuid, id: i64) -> Result<(), StoreError> {
         self.exec(
@@ -106,7 +106,7 @@ impl Tx<'_> {
             params![Id(local_id), id],
         )?;
         self.exec(
-            "UPDATE OR IGNORE visitors SET nexudus_id = ?2, email = NULL, company = NULL WHERE local_id = ?1",
+            "UPDATE OR IGNORE visitors SET nexudus_id = ?2, email = NULL WHERE local_id = ?1",
             params![Id(local_id), id],
         )?;
         Ok(())

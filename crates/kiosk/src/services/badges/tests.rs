@@ -54,6 +54,17 @@ impl BadgePrinter for Kept {
 
 const PRINTER: &str = "ipp://brother-ql.local:631/ipp/print";
 
+/// A walk-in with a company, visiting member 2.
+fn ada() -> WalkIn {
+    WalkIn {
+        full_name: "Ada Lovelace".into(),
+        email: "ada@example.com".into(),
+        company: Some("Analytical Engines".into()),
+        host_id: 2,
+        agreed_terms: false,
+    }
+}
+
 fn with_printer(f: &Fixture, label: LabelSize) {
     let staff = f.kiosk.staff().by_pin(PIN).unwrap();
     let mut settings: Settings = f.kiosk.account().settings();
@@ -168,13 +179,7 @@ async fn a_printer_that_refuses_leaves_the_badge_to_reception_and_staff_reprint_
 #[tokio::test]
 async fn a_walk_in_gets_a_badge_with_their_company_and_no_printer_means_no_badge() {
     let f = fixture();
-    let walk_in = WalkIn {
-        full_name: "Ada Lovelace".into(),
-        email: "ada@example.com".into(),
-        company: Some("Analytical Engines".into()),
-        host_id: 2,
-        agreed_terms: false,
-    };
+    let walk_in = ada();
     f.kiosk
         .visitors()
         .walk_in(Caller::Screen, &walk_in)
@@ -216,4 +221,65 @@ fn a_printer_address_that_is_not_one_is_refused_in_the_settings() {
     settings.visitors.badge_printer = Some("brother-ql.local".into());
     let refused = f.kiosk.account().update_settings(&staff, settings);
     assert!(refused.is_err());
+}
+
+#[test]
+fn a_visitor_without_a_printer_sees_their_badge_on_screen_and_nobody_sees_another_not_in() {
+    let f = fixture();
+    let visit = expect_guest(&f, "ABC123");
+    let unknown = f.kiosk.badges().on_screen(visit);
+    assert!(
+        matches!(unknown, Err(crate::error::KioskError::UnknownCode)),
+        "not signed in yet: no badge ({unknown:?})"
+    );
+    f.kiosk
+        .visitors()
+        .sign_in(Caller::Screen, "ABC123")
+        .unwrap();
+    let badge = f.kiosk.badges().on_screen(visit).unwrap();
+    assert_eq!(badge.name, "Ingrid Bergström");
+    assert_eq!(badge.host.as_deref(), Some("Host: José García"));
+    assert_eq!(
+        badge.date, "2025-07-01 09:00",
+        "the location's clock (London, summer)"
+    );
+    assert!(
+        badge.qr.starts_with("data:image/svg+xml;base64,"),
+        "{}",
+        badge.qr
+    );
+    assert!(matches!(
+        f.kiosk.badges().on_screen(uuid::Uuid::new_v4()),
+        Err(crate::error::KioskError::UnknownCode)
+    ));
+}
+
+#[test]
+fn a_walk_ins_company_stays_on_their_badge_after_nexudus_has_the_record() {
+    let f = fixture();
+    let walk_in = ada();
+    let VisitorOutcome::Arrived { visit, .. } = f
+        .kiosk
+        .visitors()
+        .walk_in(Caller::Screen, &walk_in)
+        .unwrap()
+    else {
+        panic!("in at once");
+    };
+    // Sent: Nexudus answered with the record's Id.
+    f.kiosk
+        .shared
+        .store
+        .write(|tx| tx.adopt_visitor_id(visit, 71_000_042))
+        .unwrap();
+    let badge = f.kiosk.badges().on_screen(visit).unwrap();
+    assert_eq!(badge.company.as_deref(), Some("Analytical Engines"));
+    let kept = f
+        .kiosk
+        .shared
+        .store
+        .read(|tx| tx.visitor(visit))
+        .unwrap()
+        .unwrap();
+    assert_eq!(kept.walk_in.unwrap().email, None, "the e-mail is forgotten");
 }
