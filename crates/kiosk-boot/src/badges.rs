@@ -69,16 +69,12 @@ impl Drop for BadgeTasks {
     }
 }
 
-/// Starts printing `kiosk`'s badges through `printer`, checking the printer `check_every`.
-pub fn start(
-    kiosk: &Kiosk,
-    printer: impl BadgePrinter + Clone + 'static,
-    check_every: Duration,
-) -> BadgeTasks {
-    let (k, p) = (kiosk.clone(), printer.clone());
+/// Starts printing `kiosk`'s badges over IPP, checking the printer every half minute.
+pub fn start(kiosk: &Kiosk) -> BadgeTasks {
+    let k = kiosk.clone();
     let printing = tokio::spawn(async move {
         loop {
-            if let Err(e) = k.badges().print_queued(&p).await {
+            if let Err(e) = k.badges().print_queued(&IppPrinters).await {
                 warn!(error = %e, "queued badges could not be printed");
             }
             tokio::time::sleep(PRINT_EVERY).await;
@@ -88,10 +84,10 @@ pub fn start(
     let mut events = kiosk.subscribe();
     let checking = tokio::spawn(async move {
         loop {
-            k.badges().check_printer(&printer).await;
+            k.badges().check_printer(&IppPrinters).await;
             // Again after the half minute, or at once when staff change the settings (a new
             // printer is read before anyone asks the desk).
-            let wait = tokio::time::sleep(check_every);
+            let wait = tokio::time::sleep(CHECK_EVERY);
             tokio::pin!(wait);
             loop {
                 tokio::select! {
@@ -106,9 +102,4 @@ pub fn start(
         }
     });
     BadgeTasks(vec![printing.abort_handle(), checking.abort_handle()])
-}
-
-/// [`start`] with IPP printers, checked every half minute.
-pub fn start_ipp(kiosk: &Kiosk) -> BadgeTasks {
-    start(kiosk, IppPrinters, CHECK_EVERY)
 }

@@ -130,7 +130,7 @@ pub async fn boot(options: BootOptions) -> anyhow::Result<Running> {
         if options.demo == DemoChoice::Never || real.account().has_account() {
             let sync = real.account().start_sync(options.sync.clone());
             return Ok(Running {
-                badges: badges::start_ipp(&real),
+                badges: badges::start(&real),
                 kiosk: real,
                 sync,
                 demo: None,
@@ -160,7 +160,7 @@ pub async fn boot(options: BootOptions) -> anyhow::Result<Running> {
     info!(simulator = %sim.base_url(), members = kiosk.members().member_count(), "demo mode");
     let sync = kiosk.account().start_sync(options.sync.clone());
     Ok(Running {
-        badges: badges::start_ipp(&kiosk),
+        badges: badges::start(&kiosk),
         kiosk,
         sync,
         demo: Some(Demo {

@@ -154,12 +154,7 @@ fn heard(kiosk: &Kiosk, me: &str, event: ServiceEvent) {
                 debug!(name = %found.fullname, "a service of our type that is not a kiosk");
                 return;
             };
-            // An address another machine reaches it at; loopback only for a kiosk on this one.
-            let Some(ip) = found
-                .get_addresses_v4()
-                .into_iter()
-                .min_by_key(|ip| (ip.is_loopback(), *ip))
-            else {
+            let Some(ip) = reach_at(found.get_addresses_v4()) else {
                 return;
             };
             let peer = Heard::new(
@@ -180,6 +175,14 @@ fn heard(kiosk: &Kiosk, me: &str, event: ServiceEvent) {
         }
         _ => {}
     }
+}
+
+/// The address to reach an announced kiosk at: one another machine reaches, loopback only for
+/// a kiosk on this one (it announces both where it hears itself on `lo`).
+fn reach_at(addresses: impl IntoIterator<Item = std::net::Ipv4Addr>) -> Option<std::net::Ipv4Addr> {
+    addresses
+        .into_iter()
+        .min_by_key(|ip| (ip.is_loopback(), *ip))
 }
 
 /// The instance part of a service's full name (`front-desk-1a2b3c`).
@@ -210,6 +213,19 @@ mod tests {
         });
         assert_eq!(read, Some(said));
         assert_eq!(Announcement::read(|_| None), None);
+    }
+
+    #[test]
+    fn a_kiosk_is_reached_at_its_network_address_rather_than_loopback() {
+        let lo = std::net::Ipv4Addr::LOCALHOST;
+        let lan: std::net::Ipv4Addr = "192.168.1.21".parse().unwrap();
+        assert_eq!(
+            reach_at([lo, lan]),
+            Some(lan),
+            "127.0.0.1 sorts first, but is no way in"
+        );
+        assert_eq!(reach_at([lo]), Some(lo), "a kiosk on this machine only");
+        assert_eq!(reach_at([]), None);
     }
 
     #[test]

@@ -385,11 +385,6 @@ calls! {
     write staff_reprint_badge(session: String, visit: uuid::Uuid) -> () {
         k.badges().reprint(&k.staff().session(&session, face.caller())?, visit)
     }
-    /// A visitor's badge as a PDF `data:` address, to show or print from the screen.
-    read staff_badge_pdf(session: String, visit: uuid::Uuid) -> String {
-        k.staff().session(&session, face.caller())?;
-        k.badges().pdf_address(visit)
-    }
     /// The other kiosks of this location found on the network, present ones first.
     read staff_kiosks(session: String) -> Vec<PeerKiosk> {
         k.desk().kiosks(&k.staff().session(&session, face.caller())?)

@@ -2,7 +2,7 @@
 // Portuguese, French, German). The core sends codes (a refusal's reason, an error's code with its data); this
 // file words them.
 import type { FailureCode } from './transport';
-import type { AccountView, Advice, Connectivity, How, IgnoredAfter, MemberLoad, OutboxOp, RecordKind, Refusal, SendProblem } from './types';
+import type { AccountView, Advice, Connectivity, PrinterCondition, How, IgnoredAfter, MemberLoad, OutboxOp, RecordKind, Refusal, SendProblem } from './types';
 import { en, type Key } from './locales/en';
 import { es } from './locales/es';
 import { pt } from './locales/pt';
@@ -250,6 +250,14 @@ export const connectivityKey: Record<Connectivity, Key> = {
   missing_role: 'missingRole',
   needs_login: 'needsLogin',
   not_configured: 'notConfigured',
+};
+
+/** What reception reads of a badge printer's condition. */
+export const printerConditionKey: Record<PrinterCondition, Key> = {
+  ready: 'printerReady',
+  out_of_media: 'printerOutOfMedia',
+  stopped: 'printerStopped',
+  unreachable: 'printerUnreachable',
 };
 
 /** How someone came in, in staff's words. */

@@ -577,10 +577,9 @@ pending: number, parked: number,
  */
 oldest_queued: string | null, 
 /**
- * Its badge printer's condition (`ready`, `out_of_media`, `stopped`, `unreachable`); none
- * without a printer.
+ * Its badge printer's condition; none without a printer.
  */
-printer: string | null, 
+printer: PrinterCondition | null, 
 /**
  * Its clock when it answered.
  */
@@ -650,7 +649,6 @@ export interface Calls {
   staff_revoke_tablet: { args: { session: string; device_id: number }; answer: null };
   staff_badges: { args: { session: string }; answer: BadgeDesk };
   staff_reprint_badge: { args: { session: string; visit: string }; answer: null };
-  staff_badge_pdf: { args: { session: string; visit: string }; answer: string };
   staff_kiosks: { args: { session: string }; answer: Array<PeerKiosk> };
   staff_pair_kiosk: { args: { session: string; name: string; code: string }; answer: PeerKiosk };
   staff_unpair_kiosk: { args: { session: string; name: string }; answer: null };

@@ -5,6 +5,7 @@
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::badges::PrinterCondition;
 use super::views::Connectivity;
 
 /// How long a kiosk that said nothing more stays listed as present.
@@ -124,9 +125,9 @@ pub struct PeerHealth {
     pub parked: i64,
     /// When the oldest entry still to send was queued.
     pub oldest_queued: Option<DateTime<Utc>>,
-    /// Its badge printer's condition (`ready`, `out_of_media`, `stopped`, `unreachable`); none
-    /// without a printer.
-    pub printer: Option<String>,
+    /// Its badge printer's condition; none without a printer.
+    #[serde(default)]
+    pub printer: Option<PrinterCondition>,
     /// Its clock when it answered.
     pub at: DateTime<Utc>,
 }
@@ -137,7 +138,6 @@ impl PeerHealth {
     pub fn kept(mut self) -> Self {
         use crate::domain::fold::printable;
         self.version = printable(&self.version, 32);
-        self.printer = self.printer.map(|p| printable(&p, 40));
         self
     }
 }

@@ -119,27 +119,6 @@ impl Badges {
         Ok(badge)
     }
 
-    /// A visitor's badge as a PDF `data:` address (a screen shows it, or prints it where it
-    /// has a printer of its own).
-    pub fn pdf_address(&self, visit: Uuid) -> Result<String, KioskError> {
-        use base64::Engine;
-        let v = self
-            .shared
-            .store
-            .read(|tx| tx.visitor(visit))?
-            .ok_or_else(|| {
-                KioskError::Invalid(crate::error::Invalid::new(
-                    "visit",
-                    "no visitor kept on this kiosk has that visit",
-                ))
-            })?;
-        let pdf = self.pdf(&v)?;
-        Ok(format!(
-            "data:application/pdf;base64,{}",
-            base64::engine::general_purpose::STANDARD.encode(pdf)
-        ))
-    }
-
     /// Prints every queued badge through `printer`, the oldest first; answers how many the
     /// printer took. A badge queued too long ago (the kiosk was off) is marked failed instead.
     pub async fn print_queued(&self, printer: &dyn BadgePrinter) -> Result<usize, KioskError> {

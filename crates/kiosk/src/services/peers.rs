@@ -160,7 +160,7 @@ impl Desk {
             pending: health.pending,
             parked: health.parked,
             oldest_queued: oldest,
-            printer: (*self.shared.printer.lock().unwrap()).map(|c| c.as_str().to_owned()),
+            printer: *self.shared.printer.lock().unwrap(),
             at: self.shared.clock.now(),
         }))
     }

@@ -96,6 +96,11 @@ impl Visitors {
         caller: Caller,
         code: &str,
     ) -> Result<VisitorOutcome, KioskError> {
+        // A badge shown to the scanner (its QR code names the visit) signs its visitor out,
+        // whichever of sign in or out the scanner's Enter asked.
+        if let Some(visit) = crate::domain::badges::visit_of_qr(code) {
+            return self.sign_out_found(caller, Lookup::Visit(visit));
+        }
         self.tries.allowed(caller)?;
         let location = self.shared.location()?;
         let since = self.shared.clock.now() - VISITORS_DAY;

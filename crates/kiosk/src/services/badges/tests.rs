@@ -283,3 +283,20 @@ fn a_walk_ins_company_stays_on_their_badge_after_nexudus_has_the_record() {
         .unwrap();
     assert_eq!(kept.walk_in.unwrap().email, None, "the e-mail is forgotten");
 }
+
+#[tokio::test]
+async fn a_badge_shown_to_the_scanner_signs_its_visitor_out_whether_it_asked_in_or_out() {
+    let f = fixture();
+    let visit = expect_guest(&f, "ABC123");
+    f.kiosk
+        .visitors()
+        .sign_in(Caller::Screen, "ABC123")
+        .unwrap();
+    let out = f
+        .kiosk
+        .visitors()
+        .sign_in_looking_up(Caller::Screen, &qr_text(visit))
+        .await
+        .unwrap();
+    assert!(matches!(out, VisitorOutcome::SignedOut { .. }), "{out:?}");
+}
