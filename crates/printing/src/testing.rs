@@ -1,63 +1,11 @@
-//! A real IPP printer for tests: CUPS's `ippeveprinter` (Debian's cups-ipp-utils), started on
-//! a port of its own, with a command that keeps every job it prints (the PDF and the job's
-//! attributes, which ippeveprinter hands the command as `IPP_*` variables). ippeveprinter
-//! announces itself over DNS-SD and will not start without Avahi: [`test_printer`] starts the
-//! system bus and avahi-daemon where they are not running (root, as CI is). For this crate's
-//! tests and, with the `testing` feature, other crates'.
+//! A real IPP printer for tests: `scripts/test-printer.sh` (CUPS's `ippeveprinter` with the
+//! label sizes label printers list, keeping every job it prints, and Avahi started where it does
+//! not run), on a port of its own. For this crate's tests and, with the `testing` feature, other
+//! crates'. The browser tests run the same script.
 
-use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
-
-/// Media a Brother QL or a DYMO lists, as the test printer lists them.
-const ATTRIBUTES: &str = "ATTR mimeMediaType document-format-supported application/pdf,application/octet-stream
-ATTR mimeMediaType document-format-default application/octet-stream
-ATTR keyword media-supported om_62x29mm_62x29mm,om_62x100mm_62x100mm,om_54x101mm_54x101mm
-ATTR keyword media-default om_62x29mm_62x29mm
-ATTR keyword media-ready om_62x29mm_62x29mm,om_62x100mm_62x100mm,om_54x101mm_54x101mm
-ATTR keyword media-source-supported main-roll
-ATTR keyword media-type-supported labels
-ATTR collection media-col-ready {
-  MEMBER collection media-size { MEMBER integer x-dimension 6200 MEMBER integer y-dimension 2900 }
-  MEMBER keyword media-source main-roll
-  MEMBER keyword media-type labels
-}
-ATTR octetString printer-input-tray \"type=continuousRoll;mediafeed=0;mediaxfeed=0;maxcapacity=-2;level=-2;status=0;name=main-roll;\"
-";
-
-/// Keeps each job: its PDF as job-N.pdf and its attributes as job-N.env.
-const KEEP_JOB: &str = "#!/bin/sh\nenv | grep '^IPP_' > \"$KEEP/job-$IPP_JOB_ID.env\"\ncp \"$1\" \"$KEEP/job-$IPP_JOB_ID.pdf\"\n";
-
-fn running(name: &str) -> bool {
-    Command::new("pgrep")
-        .args(["-x", name])
-        .stdout(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success())
-}
-
-/// The system bus and Avahi, started where they do not run (ippeveprinter needs Avahi).
-fn avahi() {
-    static STARTED: std::sync::Once = std::sync::Once::new();
-    STARTED.call_once(|| {
-        if !running("dbus-daemon") {
-            let _ = std::fs::create_dir_all("/run/dbus");
-            let _ = Command::new("dbus-daemon")
-                .args(["--system", "--fork"])
-                .status();
-        }
-        if !running("avahi-daemon") {
-            let started = Command::new("avahi-daemon")
-                .args(["-D", "--no-chroot", "--no-drop-root"])
-                .status();
-            assert!(
-                started.is_ok_and(|s| s.success()),
-                "avahi-daemon (scripts/setup.sh installs it; the test starts it as root)"
-            );
-        }
-    });
-}
 
 /// An ippeveprinter on a free port, and the folder its jobs are kept in; stopped when dropped.
 #[derive(Debug)]
@@ -87,48 +35,35 @@ fn free_port() -> u16 {
 }
 
 pub fn test_printer() -> TestPrinter {
-    avahi();
     let dir = tempfile::tempdir().unwrap();
-    let (conf, script, kept, spool) = (
-        dir.path().join("printer.conf"),
-        dir.path().join("keep-job"),
-        dir.path().join("kept"),
-        dir.path().join("spool"),
-    );
-    std::fs::write(&conf, ATTRIBUTES).unwrap();
-    std::fs::write(&script, KEEP_JOB).unwrap();
-    std::fs::create_dir_all(&kept).unwrap();
-    std::fs::create_dir_all(&spool).unwrap();
-    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let kept = dir.path().join("kept");
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/test-printer.sh");
     let port = free_port();
-    let child = Command::new("ippeveprinter")
-        .arg("-p")
-        .arg(port.to_string())
-        .arg("-a")
-        .arg(&conf)
-        .arg("-c")
+    let child = Command::new("bash")
         .arg(&script)
-        .arg("-d")
-        .arg(&spool)
-        .arg("-k")
-        .arg(format!("Badges {port}"))
-        .env("KEEP", &kept)
+        .arg(port.to_string())
+        .arg(&kept)
         .stdout(Stdio::null())
-        .stderr(Stdio::null())
         .spawn()
-        .expect("ippeveprinter (cups-ipp-utils, scripts/setup.sh)");
-    let until = Instant::now() + Duration::from_secs(10);
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(Instant::now() < until, "ippeveprinter listens on {port}");
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    TestPrinter {
+        .expect("bash runs scripts/test-printer.sh");
+    // Made first so that a printer that never listens is still stopped when the test fails.
+    let mut printer = TestPrinter {
         child,
         port,
         address: format!("ipp://127.0.0.1:{port}/ipp/print"),
         kept,
         _dir: dir,
+    };
+    let until = Instant::now() + Duration::from_secs(10);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        if let Ok(Some(status)) = printer.child.try_wait() {
+            let log = std::fs::read_to_string(printer.kept.join("printer.log")).unwrap_or_default();
+            panic!("scripts/test-printer.sh stopped ({status}) before the printer listened: {log}");
+        }
+        assert!(Instant::now() < until, "ippeveprinter listens on {port}");
+        std::thread::sleep(Duration::from_millis(100));
     }
+    printer
 }
 
 /// Waits for job `id`'s kept attributes (the command runs once the job is processed).
