@@ -348,3 +348,45 @@ pub async fn sync_losing_answers(sim: &SimHandle, kiosk: &Kiosk, path: &str, rou
         "an answer was lost after Nexudus applied the write"
     );
 }
+
+/// Staff set an agreement of `version` for the kiosk's visitors (signed copies kept 90 days).
+pub fn with_agreement(kiosk: &Kiosk, version: u32) {
+    use kiosk::domain::agreements::Agreement;
+    let settings = kiosk.account().settings();
+    let settings = kiosk::domain::settings::Settings {
+        visitors: kiosk::domain::settings::VisitorSettings {
+            agreement: Some(Agreement {
+                version,
+                text: "Wear your badge where reception can see it.".into(),
+                ..Agreement::default()
+            }),
+            ..settings.visitors.clone()
+        },
+        ..settings
+    };
+    let staff = kiosk.staff().by_pin(STAFF_PIN).unwrap();
+    kiosk.account().update_settings(&staff, settings).unwrap();
+}
+
+/// A visitor's signature of `version`, as a finger draws it across the screen's pad.
+pub fn signing(version: u32) -> kiosk::services::Signing {
+    kiosk::services::Signing {
+        version,
+        language: "en".into(),
+        signature: kiosk::domain::agreements::Signature {
+            width: 500.0,
+            height: 200.0,
+            strokes: vec![vec![[30.0, 150.0], [200.0, 40.0], [380.0, 160.0]]],
+        },
+    }
+}
+
+/// How many times a visitor record's notes say that `version` was signed at the kiosk.
+pub fn agreement_notes(notes: Option<&str>, version: u32) -> usize {
+    notes
+        .unwrap_or_default()
+        .matches(&format!(
+            "Signed the visitor agreement version {version} at the kiosk"
+        ))
+        .count()
+}

@@ -9,7 +9,10 @@ use kiosk::Kiosk;
 use kiosk::domain::attempts::Caller;
 use kiosk::services::VisitorOutcome;
 use nexudus::{Limits, VisitorWrite};
-use scenarios::{HOME, drain, fast_sync, loaded_kiosk, other_client_with, sync_losing_answers};
+use scenarios::{
+    HOME, agreement_notes, drain, fast_sync, loaded_kiosk, other_client_with, signing,
+    sync_losing_answers, with_agreement,
+};
 
 /// The visitor PUTs the simulator took, by visitor Id.
 fn puts(sim: &nexudus_sim::SimHandle) -> HashMap<i64, usize> {
@@ -275,4 +278,60 @@ async fn a_host_approval_decided_in_nexudus_is_followed_at_the_screen() {
             .unwrap()
             .arrived
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn guests_who_sign_the_agreement_offline_get_one_note_on_their_record_through_lost_answers() {
+    let (sim, _dir, kiosk) = loaded_kiosk(100, Limits::unlimited()).await;
+    with_agreement(&kiosk, 4);
+    // A dozen invitations, some with the host's notes, so that answers are lost on the way.
+    let desk = other_client_with(&sim, "reception", Limits::unlimited()).await;
+    let mut ids = Vec::new();
+    for i in 0..12 {
+        let mut invite = VisitorWrite::new(
+            HOME,
+            format!("Signer {i:02}"),
+            format!("signer{i}@example.com"),
+            Utc::now() + chrono::Duration::minutes(i),
+        );
+        invite.visitor_code = Some(format!("S{i:05}"));
+        invite.notes = (i % 2 == 0).then(|| "Bring the slides.".to_owned());
+        ids.push(desk.create_visitor(&invite).await.unwrap());
+    }
+    kiosk.account().sync_now();
+    drain(&kiosk, Duration::from_secs(20)).await;
+    sim.stop();
+    for i in 0..12 {
+        let VisitorOutcome::SignAgreement { visit, version, .. } =
+            sign_in(&kiosk, &format!("S{i:05}"))
+        else {
+            panic!("signer {i} is asked to sign first");
+        };
+        let outcome = kiosk
+            .visitors()
+            .sign_agreement(Caller::Screen, visit, &signing(version))
+            .unwrap();
+        assert!(
+            matches!(outcome, VisitorOutcome::Arrived { .. }),
+            "{outcome:?}"
+        );
+    }
+    sim.resume().await.unwrap();
+    sync_losing_answers(&sim, &kiosk, "/api/spaces/visitors", 2).await;
+    for (i, id) in ids.iter().enumerate() {
+        let record = sim.visitors().into_iter().find(|v| v.id == *id).unwrap();
+        let notes = record.notes.clone().unwrap_or_default();
+        assert_eq!(
+            agreement_notes(Some(&notes), 4),
+            1,
+            "signer {i}: the line once, whatever was resent: {notes:?}"
+        );
+        if i % 2 == 0 {
+            assert!(
+                notes.starts_with("Bring the slides.\n"),
+                "the host's notes kept: {notes:?}"
+            );
+        }
+        assert!(record.arrived && record.has_agreed_terms, "{record:?}");
+    }
 }

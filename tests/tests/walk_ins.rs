@@ -10,7 +10,8 @@ use kiosk::services::{VisitorOutcome, WalkIn};
 use nexudus::Limits;
 use nexudus_sim::visitors::SOURCE_NEXIO;
 use scenarios::{
-    STAFF_PIN, drain, eligible, fast_sync, loaded_kiosk, storing_everything, sync_losing_answers,
+    STAFF_PIN, agreement_notes, drain, eligible, fast_sync, loaded_kiosk, signing,
+    storing_everything, sync_losing_answers, with_agreement,
 };
 
 fn walk_in(name: &str, host_id: i64) -> WalkIn {
@@ -19,7 +20,8 @@ fn walk_in(name: &str, host_id: i64) -> WalkIn {
         email: format!("{}@example.com", name.to_lowercase().replace(' ', ".")),
         company: Some("Walk-in Ltd".into()),
         host_id,
-        agreed_terms: true,
+        // Where staff set an agreement (version 1), they sign it with the registration.
+        signing: Some(signing(1)),
     }
 }
 
@@ -49,6 +51,7 @@ fn visitor_posts(sim: &nexudus_sim::SimHandle) -> usize {
 
 async fn forty_walk_ins_through_lost_answers(keeps_system_id: bool) {
     let (sim, _dir, kiosk) = loaded_kiosk(100, Limits::unlimited()).await;
+    with_agreement(&kiosk, 1);
     if keeps_system_id {
         storing_everything(&sim);
     }
@@ -90,7 +93,13 @@ async fn forty_walk_ins_through_lost_answers(keeps_system_id: bool) {
             "{} is in",
             v.full_name
         );
-        assert!(v.has_agreed_terms);
+        assert!(v.has_agreed_terms, "signed the agreement");
+        assert_eq!(
+            agreement_notes(v.notes.as_deref(), 1),
+            1,
+            "the record says so once: {:?}",
+            v.notes
+        );
         assert_eq!(v.company_name.as_deref(), Some("Walk-in Ltd"));
     }
 }

@@ -1,12 +1,14 @@
-// Visitors' badges on a real IPP printer (ippeveprinter, started beside the kiosk): a walk-in
-// signs in and reads that their badge is printing, then printed, in English and in Spanish;
+// Visitors' agreements and badges on a real IPP printer (ippeveprinter, started beside the
+// kiosk): a walk-in reads the agreement in the screen's language, signs it with a finger, and
+// reads that their badge is printing, then printed, in English and in Spanish; a returning
+// visitor is not asked to sign again; staff find both signed copies and save one as a PDF;
 // the printer received each on the labels staff chose; staff see the printer ready and the
 // badges printed, and print one again; the badge's QR code, scanned, signs its visitor out.
 import { readFileSync, existsSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { PRINTED, PRINTER } from '../playwright.config';
-import { axe, changeSettings, eligible, settings, shot, staffSession } from './helpers';
-import type { BadgeDesk } from '../src/lib/types';
+import { axe, changeSettings, eligible, settings, shot, signOnPad, staffSession } from './helpers';
+import type { Agreement, BadgeDesk, SignedCopy } from '../src/lib/types';
 
 /** The attributes of the printer's job `n`, once it has printed it. */
 async function printedJob(n: number): Promise<string> {
@@ -26,15 +28,29 @@ async function walkIn(page: Page, name: string, host: string) {
   await page.getByTestId('walk-in-register').click();
 }
 
-test('a walk-in’s badge prints on the labels staff chose, in the visitor’s language, and staff print it again', async ({ page, request }) => {
+const agreement: Agreement = {
+  version: 2,
+  text: 'Visitors wear their badge where reception can see it.',
+  translations: { es: 'Las visitas llevan su credencial a la vista.' },
+  keep_days: 30,
+};
+
+test('a walk-in signs the agreement and their badge prints on the labels staff chose, in the visitor’s language', async ({ page, request }) => {
   const before = await settings(request);
   await changeSettings(request, {
-    visitors: { ...before.visitors, host_approval: false, terms: null, badge_printer: PRINTER, badge_label: '62x100' },
+    visitors: { ...before.visitors, host_approval: false, agreement, badge_printer: PRINTER, badge_label: '62x100' },
   });
   try {
     const host = (await eligible(request))[0]!;
     await page.goto('/');
     await walkIn(page, 'Ada Lovelace', host.FullName);
+    // Asked to sign first: the agreement in English, the pad below it.
+    await expect(page.getByTestId('agreement-text')).toHaveText(agreement.text);
+    await expect(page.getByTestId('agreement-sign'), 'nothing drawn: nothing to send').toBeDisabled();
+    await axe(page, 'the agreement to sign');
+    await shot(page, 'agreement-to-sign');
+    await signOnPad(page);
+    await page.getByTestId('agreement-sign').click();
     const result = page.getByTestId('visitor-result');
     await expect(result).toHaveAttribute('data-kind', 'arrived');
     // The sign-in answered first; the badge follows it.
@@ -49,8 +65,18 @@ test('a walk-in’s badge prints on the labels staff chose, in the visitor’s l
     // In Spanish, as the visitor switched the screen to.
     await page.getByTestId('language-button').click();
     await walkIn(page, 'Grace Hopper', host.FullName);
+    await expect(page.getByTestId('agreement-text'), 'the Spanish text').toHaveText(agreement.translations.es!);
+    await signOnPad(page);
+    await page.getByTestId('agreement-sign').click();
     await expect(page.getByTestId('badge-state')).toHaveText('Su credencial está impresa: recójala de la impresora.', { timeout: 15_000 });
     await printedJob(2);
+    await page.keyboard.press('Escape');
+
+    // Grace comes back: the same e-mail and name, this version signed: straight in.
+    await walkIn(page, 'Grace Hopper', host.FullName);
+    await expect(page.getByTestId('visitor-result')).toHaveAttribute('data-kind', 'arrived');
+    await expect(page.getByTestId('agreement')).toHaveCount(0);
+    await printedJob(3);
     await page.keyboard.press('Escape');
 
     // Staff see the printer and the day's badges, and print Ada's again.
@@ -61,7 +87,14 @@ test('a walk-in’s badge prints on the labels staff chose, in the visitor’s l
     expect(ada.state).toBe('printed');
     const again = await request.post('/api/staff_reprint_badge', { data: { session, visit: ada.visit } });
     expect(again.ok()).toBe(true);
-    expect(await printedJob(3)).toContain('IPP_MEDIA=om_62x100mm_62x100mm');
+    expect(await printedJob(4)).toContain('IPP_MEDIA=om_62x100mm_62x100mm');
+
+    // Staff find the two signed copies, each in the language it was read in.
+    const copies = (await (await request.post('/api/staff_signed_agreements', { data: { session, days: 30 } })).json()) as SignedCopy[];
+    expect(copies.map((c) => [c.visitor_name, c.version, c.language]).sort()).toEqual([
+      ['Ada Lovelace', 2, null],
+      ['Grace Hopper', 2, 'es'],
+    ]);
 
     // Ada leaves, showing her badge to the scanner (it types the QR code and Enter).
     await page.getByTestId('visitor-button').click();
@@ -75,7 +108,7 @@ test('a walk-in’s badge prints on the labels staff chose, in the visitor’s l
 
 test('without a badge printer a visitor sees their badge on the screen, its code as an image', async ({ page, request }) => {
   const before = await settings(request);
-  await changeSettings(request, { visitors: { ...before.visitors, host_approval: false, terms: null, badge_printer: null } });
+  await changeSettings(request, { visitors: { ...before.visitors, host_approval: false, agreement: null, badge_printer: null } });
   try {
     const host = (await eligible(request))[0]!;
     await page.goto('/');

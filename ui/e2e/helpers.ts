@@ -169,3 +169,21 @@ export async function answerHost(request: APIRequestContext, visitorId: number, 
   const r = await request.put(`${SIM}/_sim/visitors/${visitorId}/approval`, { data: { approved } });
   expect(r.ok(), 'the simulator takes the host answer').toBe(true);
 }
+
+/** Signs the agreement's pad with the mouse, as a finger would: one stroke across it. */
+export async function signOnPad(page: Page) {
+  const pad = page.getByTestId('agreement-pad');
+  await pad.scrollIntoViewIfNeeded();
+  const box = (await pad.boundingBox())!;
+  await page.mouse.move(box.x + box.width * 0.1, box.y + box.height * 0.7);
+  await page.mouse.down();
+  for (const [x, y] of [
+    [0.25, 0.25],
+    [0.4, 0.75],
+    [0.55, 0.3],
+    [0.75, 0.7],
+  ] as const) {
+    await page.mouse.move(box.x + box.width * x, box.y + box.height * y, { steps: 4 });
+  }
+  await page.mouse.up();
+}

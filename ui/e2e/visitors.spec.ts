@@ -4,7 +4,7 @@
 // Nexudus hears of each.
 import { expect, test } from '@playwright/test';
 import type { Status } from '../src/lib/types';
-import { answerHost, axe, changeSettings, eligible, settings, shot, simVisitors } from './helpers';
+import { answerHost, axe, changeSettings, eligible, settings, shot, signOnPad, simVisitors } from './helpers';
 
 test('an expected visitor signs in with the invitation code, typed or scanned, and signs out', async ({ page, request }) => {
   const home = ((await (await request.get('/api/status')).json()) as Status).location!.id;
@@ -70,7 +70,11 @@ test('a visitor without their code finds their own name and signs in', async ({ 
 test('a walk-in is approved by their host and another declined; each sees the answer', async ({ page, request }) => {
   const before = await settings(request);
   await changeSettings(request, {
-    visitors: { ...before.visitors, host_approval: true, terms: 'Please wear your visitor badge at all times.' },
+    visitors: {
+      ...before.visitors,
+      host_approval: true,
+      agreement: { version: 1, text: 'Please wear your visitor badge at all times.', translations: {}, keep_days: 30 },
+    },
   });
   try {
     const host = (await eligible(request))[0]!;
@@ -85,9 +89,10 @@ test('a walk-in is approved by their host and another declined; each sees the an
       await page.getByTestId('walk-in-company').fill('Walk-in Ltd');
       await page.getByTestId('walk-in-host').fill(host.FullName);
       await page.getByTestId('walk-in-host-option').filter({ hasText: host.FullName }).first().click();
-      await expect(page.getByTestId('visitor-terms')).toContainText('visitor badge');
-      await page.getByTestId('walk-in-terms').check();
       await page.getByTestId('walk-in-register').click();
+      await expect(page.getByTestId('agreement-text')).toContainText('visitor badge');
+      await signOnPad(page);
+      await page.getByTestId('agreement-sign').click();
       await expect(result, 'the host is asked first').toHaveAttribute('data-kind', 'waiting');
       let id: number | undefined;
       await expect
@@ -125,15 +130,27 @@ test('a walk-in is approved by their host and another declined; each sees the an
   }
 });
 
-test('the walk-in form with terms passes axe', async ({ page, request }) => {
+test('the walk-in form passes axe, and a tap on the pad is not a signature', async ({ page, request }) => {
   const before = await settings(request);
-  await changeSettings(request, { visitors: { ...before.visitors, terms: 'Please wear your visitor badge.' } });
+  await changeSettings(request, {
+    visitors: { ...before.visitors, agreement: { version: 1, text: 'Please wear your visitor badge.', translations: {}, keep_days: 30 } },
+  });
   try {
+    const host = (await eligible(request))[0]!;
     await page.goto('/');
     await page.getByTestId('visitor-button').click();
     await page.getByTestId('visitor-mode-walk_in').click();
-    await expect(page.getByTestId('visitor-terms')).toBeVisible();
     await axe(page, 'the walk-in form');
+    await page.getByTestId('walk-in-name').fill('Tap Only');
+    await page.getByTestId('walk-in-email').fill('tap.only@example.com');
+    await page.getByTestId('walk-in-host').fill(host.FullName);
+    await page.getByTestId('walk-in-host-option').filter({ hasText: host.FullName }).first().click();
+    await page.getByTestId('walk-in-register').click();
+    const pad = page.getByTestId('agreement-pad');
+    await pad.click({ position: { x: 30, y: 30 } });
+    await page.getByTestId('agreement-sign').click();
+    await expect(page.getByRole('alert')).toHaveText('Please sign across the box.');
+    await axe(page, 'the agreement with its refusal');
   } finally {
     await changeSettings(request, { visitors: before.visitors });
   }

@@ -182,8 +182,8 @@ describe('strings', () => {
     const sameAsEnglish: Record<Exclude<Locale, 'en'>, string[]> = {
       es: ['demo', 'deskFromNexudus', 'doctorCheckRoles', 'howNexudus', 'howSensor', 'hoursMinutes', 'minutes', 'rollCallAt', 'seconds', 'setupServerDefault', 'wrongPinsAt'],
       pt: ['deskFromNexudus', 'howNexudus', 'howSensor', 'hoursMinutes', 'listPasses', 'minutes', 'pinSubmit', 'rollCallAt', 'seconds', 'setupServerDefault', 'tabletNumbered', 'tablets', 'wrongPinsAt'],
-      fr: ['deskColAction', 'deskFromNexudus', 'healthVersion', 'howNexudus', 'hoursMinutes', 'minutes', 'pinSubmit', 'rollCallAt', 'seconds', 'setupServerDefault'],
-      de: ['deskColName', 'deskFromNexudus', 'demo', 'healthVersion', 'howNexudus', 'howSensor', 'offline', 'online', 'pinSubmit', 'rollCallAt', 'seconds', 'setupServerDefault', 'tablets', 'wrongPinsAt'],
+      fr: ['agreementVersion', 'deskColAction', 'deskFromNexudus', 'healthVersion', 'howNexudus', 'hoursMinutes', 'minutes', 'pinSubmit', 'rollCallAt', 'seconds', 'setupServerDefault'],
+      de: ['agreementVersion', 'deskColName', 'deskFromNexudus', 'demo', 'healthVersion', 'howNexudus', 'howSensor', 'offline', 'online', 'pinSubmit', 'rollCallAt', 'seconds', 'setupServerDefault', 'tablets', 'wrongPinsAt'],
     };
     for (const locale of LOCALES.filter((l): l is Exclude<Locale, 'en'> => l !== 'en')) {
       const same = Object.keys(messages.en).filter((k) => messages[locale][k as Key] === messages.en[k as Key]);

@@ -332,5 +332,7 @@ pub fn render(badge: &Badge<'_>, label: LabelSize) -> Result<Vec<u8>, BadgeError
         .map_err(|e| BadgeError::Pdf(format!("{e:?}")))
 }
 
+pub mod agreement;
+
 #[cfg(test)]
 mod tests;

@@ -35,7 +35,7 @@ fn walk_in(kiosk: &Kiosk, name: &str) -> VisitorOutcome {
                 email: "ada@example.com".into(),
                 company: Some("Analytical Engines".into()),
                 host_id: host,
-                agreed_terms: true,
+                signing: None,
             },
         )
         .unwrap()
@@ -54,7 +54,7 @@ async fn a_walk_ins_badge_prints_on_a_real_printer_and_its_qr_code_signs_them_ou
     let mut settings = kiosk.account().settings();
     settings.visitors.badge_printer = Some(printer.address.clone());
     settings.visitors.badge_label = LabelSize::Tall;
-    settings.visitors.terms = None;
+    settings.visitors.agreement = None;
     kiosk.account().update_settings(&staff, settings).unwrap();
 
     let signed_in = Instant::now();

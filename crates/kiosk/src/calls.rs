@@ -23,7 +23,8 @@ use crate::domain::settings::{Location, Settings};
 use crate::domain::views::{AuditLine, PairingInfo, QueueItem, Status, TapOutcome, Tile};
 use crate::error::{Invalid, KioskError};
 use crate::services::{
-    FoundVisitor, Host, Kiosk, NewScrapeToken, StaffSession, VisitorOutcome, WalkIn, WrongPins,
+    FoundVisitor, Host, Kiosk, NewScrapeToken, SignedCopy, Signing, StaffSession, VisitorOutcome,
+    WalkIn, WrongPins,
 };
 use crate::store::{Device, ScrapeToken};
 
@@ -245,6 +246,10 @@ calls! {
     /// A visitor's own badge for the screen (no printer here, or it did not print), by the
     /// visit their sign-in answered.
     read visitor_badge(visit: uuid::Uuid) -> ScreenBadge { k.badges().on_screen(visit) }
+    /// A visitor asked to sign the agreement (`SignAgreement`) signs, and is signed in.
+    write visitor_sign_agreement(visit: uuid::Uuid, signing: Signing) -> VisitorOutcome {
+        k.visitors().sign_agreement(face.caller(), visit, &signing)
+    }
     /// Members a walk-in may visit (2 letters at least; never whether they are in).
     read visitor_hosts(query: String) -> Vec<Host> { k.visitors().hosts(&query) }
     /// A walk-in registers: in at once, or waiting for the host where staff ask for approval.
@@ -385,6 +390,16 @@ calls! {
     write staff_reprint_badge(session: String, visit: uuid::Uuid) -> () {
         k.badges().reprint(&k.staff().session(&session, face.caller())?, visit)
     }
+    /// Visitors' signed agreements of the last `days` days (those still kept), newest first.
+    read staff_signed_agreements(session: String, days: u32) -> Vec<SignedCopy> {
+        k.visitors().signed_copies(&k.staff().session(&session, face.caller())?, days)
+    }
+    /// A signed agreement's PDF, base64, to save (the export is in the audit log).
+    write staff_agreement_pdf(session: String, visit: uuid::Uuid) -> String {
+        use base64::Engine;
+        let pdf = k.visitors().signed_copy_pdf(&k.staff().session(&session, face.caller())?, visit)?;
+        Ok(base64::engine::general_purpose::STANDARD.encode(pdf))
+    }
     /// The other kiosks of this location found on the network, present ones first.
     read staff_kiosks(session: String) -> Vec<PeerKiosk> {
         k.desk().kiosks(&k.staff().session(&session, face.caller())?)
@@ -473,7 +488,7 @@ mod tests {
             "checkin": uuid::Uuid::nil(), "to_local": "10:00", "settings": {},
             "email": "a@example.com", "password": "x", "totp": null, "base_url": null,
             "write_test": null, "image": null, "caller": {"kind": "screen"}, "name": "lobby",
-            "token_id": 1, "code": "123456", "visit": uuid::Uuid::nil(),
+            "token_id": 1, "code": "123456", "visit": uuid::Uuid::nil(), "days": 30,
         });
         // The PIN opens a session; locking one that is not open is harmless.
         let open = ["staff_unlock", "staff_set_pin", "staff_lock"];

@@ -130,13 +130,14 @@ impl Shared {
         };
         let device_key = secrets.device_key()?;
         let (settings, client_id, api_base, requeued) = store.write(|tx| {
-            let settings: Settings = tx
+            let mut settings: Settings = tx
                 .get_setting(SettingKey::Settings)?
                 .map(|s| {
                     serde_json::from_str(&s).map_err(|e| StoreError::Data(format!("settings: {e}")))
                 })
                 .transpose()?
                 .unwrap_or_default();
+            settings.visitors.adopt_older_terms();
             let client_id = if let Some(id) = tx.get_setting(SettingKey::ClientId)? {
                 id
             } else {

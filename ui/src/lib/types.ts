@@ -36,7 +36,7 @@ export type TapOutcome = { "kind": "welcome", member_id: number, first_name: str
  */
 pass: PassUse | null, } | { "kind": "goodbye", member_id: number, first_name: string, at: string, at_local: string, minutes: number, checkin: string, } | { "kind": "undone", member_id: number, first_name: string, in_since: string | null, in_since_local: string | null, } | { "kind": "rejected", member_id: number | null, first_name: string, reason: Refusal, } | { "kind": "ignored", member_id: number | null, first_name: string, first: IgnoredAfter, };
 
-export type VisitorOutcome = { "kind": "arrived", visit: string, first_name: string, host_name: string | null, at_local: string, } | { "kind": "already_arrived", first_name: string, host_name: string | null, } | { "kind": "signed_out", first_name: string, at_local: string, } | { "kind": "not_signed_in", first_name: string, } | { "kind": "waiting", visit: string, first_name: string, host_name: string | null, seconds_left: number, } | { "kind": "declined", first_name: string, } | { "kind": "see_reception", first_name: string, };
+export type VisitorOutcome = { "kind": "arrived", visit: string, first_name: string, host_name: string | null, at_local: string, } | { "kind": "already_arrived", first_name: string, host_name: string | null, } | { "kind": "signed_out", first_name: string, at_local: string, } | { "kind": "not_signed_in", first_name: string, } | { "kind": "sign_agreement", visit: string, first_name: string, version: number, } | { "kind": "waiting", visit: string, first_name: string, host_name: string | null, seconds_left: number, } | { "kind": "declined", first_name: string, } | { "kind": "see_reception", first_name: string, };
 
 export type WalkIn = { full_name: string, email: string, company: string | null, 
 /**
@@ -44,9 +44,40 @@ export type WalkIn = { full_name: string, email: string, company: string | null,
  */
 host_id: number, 
 /**
- * The space's visitor terms accepted (needed where staff set terms).
+ * Their signature of the location's agreement, where staff set one; none on the first
+ * try, which answers `invalid` on field `agreement` when they must sign (a returning
+ * visitor who signed this version, known by the e-mail and name typed, need not).
  */
-agreed_terms: boolean, };
+signing: Signing | null, };
+
+export type Signing = { version: number, 
+/**
+ * The screen's language when they read it (`es`, `pt-BR`...).
+ */
+language: string, signature: Signature, };
+
+export type SignedCopy = { visit: string, visitor_name: string, version: number, language: string | null, signed_at: string, };
+
+export type Signature = { width: number, height: number, strokes: Array<Array<[number, number]>>, };
+
+export type Agreement = { 
+/**
+ * Staff raise it when the text changes in substance: visitors who signed an older version
+ * sign again; those who signed this one are not asked again.
+ */
+version: number, 
+/**
+ * The text, shown to a reader whose language has none of its own.
+ */
+text: string, 
+/**
+ * The text in other languages, by language (`es`, `pt`, `fr`, `de`, `en`).
+ */
+translations: { [key in string]: string }, 
+/**
+ * Days a signed copy is kept on the kiosk; deleted after (privacy law).
+ */
+keep_days: number, };
 
 export type Host = { member_id: number, name: string, };
 
@@ -58,9 +89,10 @@ export type VisitorSettings = {
  */
 walk_ins: boolean, 
 /**
- * The space's terms a walk-in accepts before registering; none: no terms are shown.
+ * The agreement visitors sign before going in (expected guests and walk-ins alike);
+ * none: nothing to sign.
  */
-terms: string | null, 
+agreement: Agreement | null, 
 /**
  * A walk-in waits for their host to approve the visit before going in.
  */
@@ -617,6 +649,7 @@ export interface Calls {
   visitor_sign_in_by: { args: { visit: string }; answer: VisitorOutcome };
   visitor_sign_out_by: { args: { visit: string }; answer: VisitorOutcome };
   visitor_badge: { args: { visit: string }; answer: ScreenBadge };
+  visitor_sign_agreement: { args: { visit: string; signing: Signing }; answer: VisitorOutcome };
   visitor_hosts: { args: { query: string }; answer: Array<Host> };
   visitor_walk_in: { args: { walk_in: WalkIn }; answer: VisitorOutcome };
   visitor_waiting: { args: { visit: string }; answer: VisitorOutcome };
@@ -649,6 +682,8 @@ export interface Calls {
   staff_revoke_tablet: { args: { session: string; device_id: number }; answer: null };
   staff_badges: { args: { session: string }; answer: BadgeDesk };
   staff_reprint_badge: { args: { session: string; visit: string }; answer: null };
+  staff_signed_agreements: { args: { session: string; days: number }; answer: Array<SignedCopy> };
+  staff_agreement_pdf: { args: { session: string; visit: string }; answer: string };
   staff_kiosks: { args: { session: string }; answer: Array<PeerKiosk> };
   staff_pair_kiosk: { args: { session: string; name: string; code: string }; answer: PeerKiosk };
   staff_unpair_kiosk: { args: { session: string; name: string }; answer: null };

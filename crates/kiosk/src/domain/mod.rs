@@ -2,6 +2,7 @@
 //! wrong tries. Nothing here does I/O (no SQLite, no network, no files, no tasks), so everything
 //! here is tested with values alone. Read this folder first; every other room speaks it.
 
+pub mod agreements;
 pub mod attempts;
 pub mod autocheckout;
 pub mod badges;

@@ -99,6 +99,8 @@ pub struct VisitorRow {
     /// An expected visitor whose host must approve the visit asked to sign in at the screen
     /// then, and waits for the answer (a walk-in waits from when it registered).
     pub asked_at: Option<DateTime<Utc>>,
+    /// Who they are for the agreement (`agreements::signer_key`: their e-mail and name, hashed).
+    pub signer: Option<String>,
 }
 
 /// How far back "today's" visitors reach: a visit expected since then is today's wherever the

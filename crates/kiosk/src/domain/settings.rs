@@ -67,8 +67,14 @@ impl Location {
 pub struct VisitorSettings {
     /// Visitors without an invitation may register at the kiosk.
     pub walk_ins: bool,
-    /// The space's terms a walk-in accepts before registering; none: no terms are shown.
-    pub terms: Option<String>,
+    /// The agreement visitors sign before going in (expected guests and walk-ins alike);
+    /// none: nothing to sign.
+    pub agreement: Option<crate::domain::agreements::Agreement>,
+    /// Older settings' walk-in terms (one text and a tick box), read as the agreement's
+    /// version 1 ([`VisitorSettings::adopt_older_terms`]); never written.
+    #[serde(rename = "terms", skip_serializing)]
+    #[ts(skip)]
+    pub older_terms: Option<String>,
     /// A walk-in waits for their host to approve the visit before going in.
     pub host_approval: bool,
     /// How long a walk-in waits for the host's answer before being sent to reception.
@@ -86,7 +92,8 @@ impl Default for VisitorSettings {
     fn default() -> Self {
         Self {
             walk_ins: true,
-            terms: None,
+            agreement: None,
+            older_terms: None,
             host_approval: false,
             approval_wait_minutes: 5,
             keep_days: 0,
@@ -96,16 +103,10 @@ impl Default for VisitorSettings {
     }
 }
 
-/// The longest visitor terms staff may set (a page of text).
-const TERMS_MAX: usize = 4000;
-
 impl VisitorSettings {
     fn validate(&self) -> Result<(), Invalid> {
-        if self.terms.as_ref().is_some_and(|t| t.len() > TERMS_MAX) {
-            return Err(Invalid::new(
-                "visitors.terms",
-                format!("the visitor terms are at most {TERMS_MAX} characters"),
-            ));
+        if let Some(agreement) = &self.agreement {
+            agreement.validate()?;
         }
         if !(1..=60).contains(&self.approval_wait_minutes) {
             return Err(Invalid::new(
@@ -143,12 +144,24 @@ impl VisitorSettings {
             .filter(|p| !p.is_empty())
     }
 
-    /// The terms a walk-in must accept, if staff set any.
-    pub fn terms(&self) -> Option<&str> {
-        self.terms
-            .as_deref()
-            .map(str::trim)
-            .filter(|t| !t.is_empty())
+    /// The agreement visitors sign, if staff set one.
+    pub fn agreement(&self) -> Option<&crate::domain::agreements::Agreement> {
+        self.agreement
+            .as_ref()
+            .filter(|a| !a.text.trim().is_empty())
+    }
+
+    /// Settings written before agreements had walk-ins tick the space's terms: those terms
+    /// become the agreement's version 1 (signed from now on), where no agreement is set.
+    pub fn adopt_older_terms(&mut self) {
+        if let Some(terms) = self.older_terms.take().filter(|t| !t.trim().is_empty())
+            && self.agreement.is_none()
+        {
+            self.agreement = Some(crate::domain::agreements::Agreement {
+                text: terms.trim().to_owned(),
+                ..Default::default()
+            });
+        }
     }
 }
 
@@ -281,6 +294,30 @@ fn is_language_tag(tag: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn older_walk_in_terms_become_the_agreements_first_version_and_are_not_written_back() {
+        let older = r#"{"visitors": {"walk_ins": true, "terms": "  Be kind.  "}}"#;
+        let mut settings: Settings = serde_json::from_str(older).unwrap();
+        settings.visitors.adopt_older_terms();
+        let agreement = settings.visitors.agreement().unwrap();
+        assert_eq!(
+            (agreement.version, agreement.text.as_str()),
+            (1, "Be kind.")
+        );
+        let written = serde_json::to_string(&settings).unwrap();
+        assert!(!written.contains("\"terms\""), "{written}");
+        let mut set: Settings = serde_json::from_str(
+            r#"{"visitors": {"terms": "Old", "agreement": {"version": 7, "text": "New"}}}"#,
+        )
+        .unwrap();
+        set.visitors.adopt_older_terms();
+        assert_eq!(
+            set.visitors.agreement().unwrap().version,
+            7,
+            "a set agreement wins"
+        );
+    }
 
     #[test]
     fn a_language_is_a_short_tag_and_nothing_else() {

@@ -129,9 +129,18 @@ pub(crate) fn outbox_ops(k: &Kiosk) -> Vec<(OutboxOp, OutboxStatus)> {
 }
 
 pub(crate) fn expect_guest(f: &Fixture, code: &str) -> Uuid {
+    expect_guest_known(f, code, None)
+}
+
+/// An invited guest, known for the agreement as `signer` (`agreements::signer_key`); each
+/// code its own Nexudus record.
+pub(crate) fn expect_guest_known(f: &Fixture, code: &str, signer: Option<String>) -> Uuid {
+    let record = code.bytes().fold(71_000_000_i64, |id, b| {
+        id * 31 % 1_000_000_007 + i64::from(b)
+    });
     let row = VisitorRow {
         local_id: Uuid::now_v7(),
-        nexudus_id: Some(71_000_001),
+        nexudus_id: Some(record),
         location_id: HERE,
         full_name: "Ingrid Bergström".into(),
         code: Some(code.into()),
@@ -143,6 +152,7 @@ pub(crate) fn expect_guest(f: &Fixture, code: &str) -> Uuid {
         approval: nexudus::HostApproval::NotRequired,
         walk_in: None,
         asked_at: None,
+        signer,
     };
     f.kiosk
         .shared

@@ -7,6 +7,7 @@
 //! calls them.
 
 mod account;
+mod agreements;
 mod badges;
 mod desk;
 mod desk_fixes;
@@ -37,6 +38,7 @@ use crate::error::KioskError;
 use crate::shared::Shared;
 
 pub use account::{Account, Readiness};
+pub use agreements::{SignedCopy, Signing};
 pub use badges::{BadgePrinter, Badges, label_of};
 pub use desk::Desk;
 pub use members::{Members, SEARCH_LONGEST};

@@ -44,6 +44,13 @@ pub enum VisitorOutcome {
     },
     /// A sign-out for a visit not signed in, or signed out already: nothing recorded.
     NotSignedIn { first_name: String },
+    /// They have not signed the location's agreement (this version): nothing is recorded; the
+    /// screen shows it and sends the signature (`visitor_sign_agreement`), which signs them in.
+    SignAgreement {
+        visit: Uuid,
+        first_name: String,
+        version: u32,
+    },
     /// A walk-in waits for their host's answer (`visitor_waiting` follows it).
     Waiting {
         visit: Uuid,
@@ -143,7 +150,20 @@ impl Visitors {
     ) -> Result<VisitorOutcome, KioskError> {
         let rules = self.shared.settings().visitors;
         let (wait, badge) = (rules.approval_wait(), rules.printer().is_some());
+        let agreement = rules.agreement().map(|a| a.version);
         self.by_visitor(caller, lookup, |tx, mut v, first, now, tz| {
+            let inside = v.arrived_at.is_some() && v.departed_at.is_none();
+            if let Some(version) = agreement
+                && !inside
+                && v.approval != HostApproval::Rejected
+                && !super::agreements::has_signed(tx, &v, version)?
+            {
+                return Ok(VisitorOutcome::SignAgreement {
+                    visit: v.local_id,
+                    first_name: first,
+                    version,
+                });
+            }
             match v.approval {
                 // The host must approve (decided in Nexudus): the visitor waits at the screen
                 // and the kiosk follows the answer, as for a walk-in.

@@ -22,15 +22,17 @@ use crate::domain::views::{Connectivity, display_name, first_name, hh_mm};
 use crate::error::{Invalid, KioskError, StoreError};
 
 /// What a walk-in gives at the kiosk.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, ts_rs::TS)]
+#[derive(Debug, Clone, PartialEq, Deserialize, ts_rs::TS)]
 pub struct WalkIn {
     pub full_name: String,
     pub email: String,
     pub company: Option<String>,
     /// The member they visit, as found by `visitor_hosts`.
     pub host_id: i64,
-    /// The space's visitor terms accepted (needed where staff set terms).
-    pub agreed_terms: bool,
+    /// Their signature of the location's agreement, where staff set one; none on the first
+    /// try, which answers `invalid` on field `agreement` when they must sign (a returning
+    /// visitor who signed this version, known by the e-mail and name typed, need not).
+    pub signing: Option<super::Signing>,
 }
 
 /// A member a walk-in may visit, as the search shows them.
@@ -129,9 +131,6 @@ impl Visitors {
             return Err(Invalid::new("email", "is not an e-mail address").into());
         }
         let company = field("company", walk_in.company.as_deref().unwrap_or(""), false)?;
-        if rules.terms().is_some() && !walk_in.agreed_terms {
-            return Err(Invalid::new("agreed_terms", "the visitor terms must be accepted").into());
-        }
         let host = self
             .shared
             .store
@@ -139,13 +138,46 @@ impl Visitors {
             .filter(|m| m.active)
             .ok_or_else(|| Invalid::new("host_id", "is not a member here"))?;
         let now = self.shared.clock.now();
+        let local_id = Uuid::now_v7();
+        let signer = crate::domain::agreements::signer_key(&email, &full_name);
+        // The agreement: signed before, or signed now (its copy kept with the registration).
+        let copy = match rules.agreement() {
+            None => None,
+            Some(agreement) => {
+                let returning = match &signer {
+                    Some(s) => self
+                        .shared
+                        .store
+                        .read(|tx| tx.has_signed(s, agreement.version))?,
+                    None => false,
+                };
+                match (&walk_in.signing, returning) {
+                    (_, true) => None,
+                    (None, false) => {
+                        return Err(
+                            Invalid::new("agreement", "the agreement must be signed").into()
+                        );
+                    }
+                    (Some(signing), false) => Some(super::agreements::signed_copy(
+                        agreement,
+                        signing,
+                        local_id,
+                        &full_name,
+                        signer.clone(),
+                        now,
+                        location.tz(),
+                    )?),
+                }
+            }
+        };
+        let agreed = rules.agreement().is_some();
         let ask_host = rules.host_approval;
         let reachable = matches!(
             self.shared.connectivity(),
             Connectivity::Online | Connectivity::Throttled | Connectivity::MissingRole
         );
         let row = VisitorRow {
-            local_id: Uuid::now_v7(),
+            local_id,
             nexudus_id: None,
             location_id: location.id,
             full_name,
@@ -163,13 +195,17 @@ impl Visitors {
             walk_in: Some(WalkInRow {
                 email: Some(email),
                 company,
-                agreed_terms: walk_in.agreed_terms,
+                agreed_terms: agreed,
             }),
             asked_at: None,
+            signer,
         };
         let badge = rules.printer().is_some() && !ask_host;
         self.shared.store.write(|tx| {
             tx.insert_walk_in(&row)?;
+            if let Some((signed, pdf)) = &copy {
+                tx.keep_signed(signed, pdf)?;
+            }
             if badge {
                 tx.queue_badge(row.local_id, now)?;
             }

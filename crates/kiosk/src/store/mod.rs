@@ -7,6 +7,7 @@
 //! Every write runs in a `BEGIN IMMEDIATE` transaction, so it takes the write lock up front and
 //! never fails half-way on a lock upgrade.
 
+mod agreements;
 mod badges;
 mod checkins;
 mod devices;
@@ -33,6 +34,7 @@ use rusqlite_migration::{M, Migrations};
 
 use crate::error::StoreError;
 
+pub use agreements::SignedRow;
 pub use checkins::ServerCheckin;
 pub use devices::Device;
 pub use members::StoredLocation;
@@ -61,6 +63,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0016_peer_kiosks.sql"),
     include_str!("../../migrations/0017_paired_kiosks.sql"),
     include_str!("../../migrations/0018_badge_prints.sql"),
+    include_str!("../../migrations/0019_signed_agreements.sql"),
 ];
 
 fn migrations() -> Migrations<'static> {

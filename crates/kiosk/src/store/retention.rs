@@ -25,11 +25,18 @@ pub struct Forgotten {
     pub audit: usize,
     /// Seconds of the requests sent (`store::sent`), past the day the limits look back.
     pub sent_seconds: usize,
+    /// Visitors' signed agreements past the days staff keep them (`tidy_due`).
+    pub signed_agreements: usize,
 }
 
 impl Forgotten {
     pub fn total(&self) -> usize {
-        self.sent_entries + self.checkins + self.failed + self.audit + self.sent_seconds
+        self.sent_entries
+            + self.checkins
+            + self.failed
+            + self.audit
+            + self.sent_seconds
+            + self.signed_agreements
     }
 }
 
@@ -64,6 +71,7 @@ impl Tx<'_> {
             failed,
             audit,
             sent_seconds,
+            signed_agreements: 0,
         })
     }
 }

@@ -486,7 +486,8 @@ fn a_tidy_forgets_what_is_past_its_retention_and_nothing_that_waits_to_be_sent()
             checkins: 1,
             failed: 0,
             audit: 1,
-            sent_seconds: 1
+            sent_seconds: 1,
+            signed_agreements: 0,
         }
     );
     let sent = store.read(|tx| tx.sent_since(0)).unwrap();

@@ -11,7 +11,7 @@ use crate::error::StoreError;
 use nexudus::HostApproval;
 
 const VISITOR_COLUMNS: &str = "local_id, nexudus_id, location_id, full_name, code, host_id, host_name, \
-     expected_arrival, arrived_at, departed_at, approval, walk_in, email, company, agreed_terms, asked_at";
+     expected_arrival, arrived_at, departed_at, approval, walk_in, email, company, agreed_terms, asked_at, signer";
 
 fn visitor(r: &Row<'_>) -> rusqlite::Result<VisitorRow> {
     Ok(VisitorRow {
@@ -37,6 +37,7 @@ fn visitor(r: &Row<'_>) -> rusqlite::Result<VisitorRow> {
             })
             .transpose()?,
         asked_at: r.get::<_, Option<Ts>>("asked_at")?.map(|t| t.0),
+        signer: r.get("signer")?,
     })
 }
 
@@ -46,11 +47,11 @@ impl Tx<'_> {
     pub fn keep_pulled_visitor(&self, v: &VisitorRow) -> Result<(), StoreError> {
         self.exec(
             &format!(
-                "INSERT INTO visitors ({VISITOR_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 0, NULL, NULL, 0, NULL)
+                "INSERT INTO visitors ({VISITOR_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 0, NULL, NULL, 0, NULL, ?12)
                  ON CONFLICT (nexudus_id) DO UPDATE SET
                     location_id = excluded.location_id, full_name = excluded.full_name,
                     code = excluded.code, host_id = excluded.host_id, host_name = excluded.host_name,
-                    expected_arrival = excluded.expected_arrival,
+                    expected_arrival = excluded.expected_arrival, signer = excluded.signer,
                     approval = CASE WHEN visitors.walk_in = 1 THEN visitors.approval ELSE excluded.approval END,
                     arrived_at = coalesce(visitors.arrived_at, excluded.arrived_at),
                     departed_at = coalesce(visitors.departed_at, excluded.departed_at)"
@@ -67,6 +68,7 @@ impl Tx<'_> {
                 v.arrived_at.map(Ts),
                 v.departed_at.map(Ts),
                 v.approval.code(),
+                v.signer,
             ],
         )?;
         Ok(())
@@ -77,7 +79,7 @@ impl Tx<'_> {
         let w = v.walk_in.clone().unwrap_or_default();
         self.exec(
             &format!(
-                "INSERT INTO visitors ({VISITOR_COLUMNS}) VALUES (?1, NULL, ?2, ?3, NULL, ?4, ?5, ?6, ?7, NULL, ?8, 1, ?9, ?10, ?11, NULL)"
+                "INSERT INTO visitors ({VISITOR_COLUMNS}) VALUES (?1, NULL, ?2, ?3, NULL, ?4, ?5, ?6, ?7, NULL, ?8, 1, ?9, ?10, ?11, NULL, ?12)"
             ),
             params![
                 Id(v.local_id),
@@ -91,6 +93,7 @@ impl Tx<'_> {
                 w.email,
                 w.company,
                 w.agreed_terms,
+                v.signer,
             ],
         )?;
         Ok(())

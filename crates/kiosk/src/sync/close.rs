@@ -59,8 +59,17 @@ pub(crate) fn tidy_due(shared: &Shared) -> Result<Option<Forgotten>, StoreError>
     if last.is_some_and(|at| now - at < Duration::days(1) && at <= now) {
         return Ok(None);
     }
+    // Signed agreements are kept as long as staff chose (the default where they removed the
+    // agreement since: its copies still go when their time is up).
+    let agreement_kept = shared
+        .settings()
+        .visitors
+        .agreement
+        .unwrap_or_default()
+        .kept_for();
     let forgotten = shared.store.write(|tx| {
-        let forgotten = tx.forget_old(now)?;
+        let mut forgotten = tx.forget_old(now)?;
+        forgotten.signed_agreements = tx.forget_signed_before(now - agreement_kept)?;
         tx.set_state_time(StateKey::TidiedAt, now)?;
         Ok::<_, StoreError>(forgotten)
     })?;

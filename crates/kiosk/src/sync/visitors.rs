@@ -11,6 +11,7 @@ use uuid::Uuid;
 
 use super::decide::{Held, Sent};
 use super::{SyncEngine, SyncError};
+use crate::domain::agreements::notes_with;
 use crate::domain::model::{
     OutboxEntry, OutboxOp, RecordKind, VISITORS_DAY, VisitorRow, forget_visitors_before,
     invitation_code,
@@ -40,6 +41,10 @@ pub(super) fn visitor_row(v: &nexudus::Visitor) -> VisitorRow {
         approval: v.host_approval_status,
         walk_in: None,
         asked_at: None,
+        signer: v
+            .email
+            .as_deref()
+            .and_then(|e| crate::domain::agreements::signer_key(e, &v.full_name)),
     }
 }
 
@@ -62,7 +67,12 @@ pub(super) fn is_lost_walk_in(found: &nexudus::Visitor, row: &VisitorRow, email:
 
 /// The POST of a walk-in registered here; `place` is where they checked in (`CheckedInAt`, a
 /// location's name).
-fn walk_in_write(row: &VisitorRow, email: &str, place: Option<String>) -> VisitorWrite {
+fn walk_in_write(
+    row: &VisitorRow,
+    email: &str,
+    place: Option<String>,
+    note: Option<String>,
+) -> VisitorWrite {
     let walk = row.walk_in.clone().unwrap_or_default();
     let mut w = VisitorWrite::new(
         row.location_id,
@@ -73,6 +83,7 @@ fn walk_in_write(row: &VisitorRow, email: &str, place: Option<String>) -> Visito
     w.coworker_id = row.host_id;
     w.company_name = walk.company;
     w.has_agreed_terms = walk.agreed_terms;
+    w.notes = note;
     w.host_approval_status = match row.approval {
         HostApproval::Requested => HostApproval::Requested,
         _ => HostApproval::NotRequired,
@@ -209,12 +220,22 @@ impl SyncEngine {
             }
         }
         let place = self.place_name(row.location_id);
+        let note = self.agreement_note(row.local_id)?;
         Ok(
-            match api.create_visitor(&walk_in_write(row, &email, place)).await {
+            match api
+                .create_visitor(&walk_in_write(row, &email, place, note))
+                .await
+            {
                 Ok(id) => Sent::Done(Held::WalkIn { id }),
                 Err(e) => Sent::failed_write(e),
             },
         )
+    }
+
+    /// The line a visitor's record gets where they signed the agreement for this visit.
+    fn agreement_note(&self, visit: Uuid) -> Result<Option<String>, SyncError> {
+        let signed = self.shared.store.read(|tx| tx.signed_for(visit))?;
+        Ok(signed.map(|s| crate::domain::agreements::note_line(s.version, s.signed_at)))
     }
 
     /// Looks for a walk-in the server may hold from an earlier send whose answer was lost: by
@@ -357,12 +378,22 @@ impl SyncEngine {
         let mut write = VisitorWrite::from(&server);
         match entry.op {
             OutboxOp::VisitorArrived => {
-                if server.arrived {
+                // The agreement's line, unless the record has it (a PUT sent twice adds it once).
+                let notes = self
+                    .agreement_note(row.local_id)?
+                    .and_then(|line| notes_with(server.notes.as_deref(), &line));
+                if server.arrived && notes.is_none() {
                     return Ok(Sent::Done(Held::Visitor));
                 }
-                write.arrived = true;
-                write.arrival_date = row.arrived_at;
-                write.checked_in_at = self.place_name(row.location_id);
+                if let Some(notes) = notes {
+                    write.notes = Some(notes);
+                    write.has_agreed_terms = true;
+                }
+                if !server.arrived {
+                    write.arrived = true;
+                    write.arrival_date = row.arrived_at;
+                    write.checked_in_at = self.place_name(row.location_id);
+                }
             }
             OutboxOp::VisitorDeparted => {
                 if server.departure_date.is_some() {
@@ -405,11 +436,12 @@ mod tests {
                 ..WalkInRow::default()
             }),
             asked_at: None,
+            signer: None,
         }
     }
 
     fn server(row: &VisitorRow) -> nexudus::Visitor {
-        let mut w = walk_in_write(row, "ADA@example.com", None);
+        let mut w = walk_in_write(row, "ADA@example.com", None, None);
         w.system_id = None;
         let mut json = serde_json::to_value(&w).unwrap();
         json["Id"] = 71.into();

@@ -61,7 +61,7 @@ fn ada() -> WalkIn {
         email: "ada@example.com".into(),
         company: Some("Analytical Engines".into()),
         host_id: 2,
-        agreed_terms: false,
+        signing: None,
     }
 }
 

@@ -18,7 +18,7 @@ fn walk_in(host_id: i64) -> WalkIn {
         email: "ada@example.com".into(),
         company: Some("Analytical Engines".into()),
         host_id,
-        agreed_terms: false,
+        signing: None,
     }
 }
 
@@ -143,25 +143,17 @@ fn a_walk_in_form_is_refused_field_by_field_and_nothing_is_kept() {
     set_visitors(
         &f,
         VisitorSettings {
-            terms: Some("Be kind.".into()),
+            agreement: Some(crate::domain::agreements::Agreement {
+                text: "Be kind.".into(),
+                ..Default::default()
+            }),
             ..VisitorSettings::default()
         },
     );
     assert_eq!(
         try_with(walk_in(2)),
-        "agreed_terms",
-        "terms set: they must be accepted"
-    );
-    assert!(
-        k.visitors()
-            .walk_in(
-                Caller::Screen,
-                &WalkIn {
-                    agreed_terms: true,
-                    ..walk_in(2)
-                }
-            )
-            .is_ok()
+        "agreement",
+        "an agreement set: it must be signed (services::agreements)"
     );
     set_visitors(
         &f,
@@ -175,7 +167,7 @@ fn a_walk_in_form_is_refused_field_by_field_and_nothing_is_kept() {
         "walk_ins",
         "staff switched walk-ins off"
     );
-    assert_eq!(queued(&f).len(), 1, "only the accepted one was kept");
+    assert!(queued(&f).is_empty(), "nothing refused was kept");
 }
 
 #[test]
