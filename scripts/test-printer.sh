@@ -10,8 +10,9 @@
 # snapshot keeps their pid files without the processes, and then neither starts: stale ones go.
 set -euo pipefail
 port=$1
-kept=$2
-mkdir -p "$kept"
+mkdir -p "$2"
+# Absolute: ippeveprinter looks a relative command up in CUPS's own folder.
+kept=$(realpath "$2")
 rm -f "$kept"/job-*
 # Tests start printers side by side: one at a time starts the daemons. The daemons outlive the
 # test, so they must not hold its output open (a test piped into another command would not end):

@@ -7,7 +7,7 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { PRINTED, PRINTER } from '../playwright.config';
-import { axe, changeSettings, eligible, settings, shot, signOnPad, staffSession } from './helpers';
+import { axe, changeSettings, eligible, openStaffPanel, settings, shot, signOnPad, staffSession } from './helpers';
 import type { Agreement, BadgeDesk, SignedCopy } from '../src/lib/types';
 
 /** The attributes of the printer's job `n`, once it has printed it. */
@@ -95,6 +95,21 @@ test('a walk-in signs the agreement and their badge prints on the labels staff c
       ['Ada Lovelace', 2, null],
       ['Grace Hopper', 2, 'es'],
     ]);
+
+    // On the staff panel: the copies, Ada's saved as a PDF, and a new version of the agreement.
+    await page.goto('/');
+    await openStaffPanel(page);
+    const kept = page.getByTestId('signed-agreements');
+    await expect(kept.locator('li')).toHaveCount(2);
+    const download = page.waitForEvent('download');
+    await kept.locator('li', { hasText: 'Ada Lovelace' }).getByTestId('save-agreement').click();
+    const file = await (await download).path();
+    expect(readFileSync(file).subarray(0, 4).toString(), 'a PDF').toBe('%PDF');
+    await expect(page.getByTestId('agreement-version')).toHaveText('Version 2');
+    await page.getByTestId('agreement-new-version').click();
+    await page.getByTestId('save-visitors').click();
+    await expect.poll(async () => (await settings(request)).visitors.agreement?.version).toBe(3);
+    await axe(page, 'the staff panel with agreements');
 
     // Ada leaves, showing her badge to the scanner (it types the QR code and Enter).
     await page.getByTestId('visitor-button').click();

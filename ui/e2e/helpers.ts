@@ -187,3 +187,11 @@ export async function signOnPad(page: Page) {
   }
   await page.mouse.up();
 }
+
+/** Opens the staff panel with the staff PIN, typed on the pad. */
+export async function openStaffPanel(page: Page) {
+  await page.getByTestId('staff-button').click();
+  for (const d of STAFF_PIN) await page.getByTestId(`pin-key-${d}`).click();
+  await page.getByTestId('pin-submit').click();
+  await expect(page.getByTestId('staff-panel')).toBeVisible();
+}

@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { networkInterfaces } from 'node:os';
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import { LAN_PORT } from '../playwright.config';
-import { STAFF_PIN, axe, shot, staffSession } from './helpers';
+import { axe, openStaffPanel, shot, staffSession } from './helpers';
 import type { PeerKiosk, Tablets } from '../src/lib/types';
 
 const SCREEN = `https://127.0.0.1:${LAN_PORT}`;
@@ -23,13 +23,6 @@ async function browserAt(browser: Browser): Promise<Page> {
   // Self-signed: staff compare the fingerprint the panel shows; the test checks it below.
   const context = await browser.newContext({ ignoreHTTPSErrors: true });
   return context.newPage();
-}
-
-async function openStaffPanel(page: Page) {
-  await page.getByTestId('staff-button').click();
-  for (const d of STAFF_PIN) await page.getByTestId(`pin-key-${d}`).click();
-  await page.getByTestId('pin-submit').click();
-  await expect(page.getByTestId('staff-panel')).toBeVisible();
 }
 
 test('a tablet pairs by code, guessing PINs on it waits, and staff unpair it at once', async ({ browser, playwright }) => {

@@ -6,7 +6,6 @@ use uuid::Uuid;
 
 use crate::domain::agreements::{Agreement, Signature, signer_key};
 use crate::domain::attempts::Caller;
-use crate::domain::clock::Clock;
 use crate::domain::model::OutboxOp;
 use crate::domain::settings::{Settings, VisitorSettings};
 use crate::error::KioskError;
