@@ -3,8 +3,8 @@
 // walk-ins register and wait for their host, who answers through the simulator's admin API.
 // Nexudus hears of each.
 import { expect, test } from '@playwright/test';
-import type { Status } from '../src/lib/types';
-import { answerHost, axe, changeSettings, eligible, settings, shot, signOnPad, simVisitors } from './helpers';
+import type { SignedCopy, Status } from '../src/lib/types';
+import { answerHost, axe, changeSettings, eligible, settings, shot, signOnPad, simVisitors, staffSession } from './helpers';
 
 test('an expected visitor signs in with the invitation code, typed or scanned, and signs out', async ({ page, request }) => {
   const home = ((await (await request.get('/api/status')).json()) as Status).location!.id;
@@ -151,6 +151,70 @@ test('the walk-in form passes axe, and a tap on the pad is not a signature', asy
     await page.getByTestId('agreement-sign').click();
     await expect(page.getByRole('alert')).toHaveText('Please sign across the box.');
     await axe(page, 'the agreement with its refusal');
+  } finally {
+    await changeSettings(request, { visitors: before.visitors });
+  }
+});
+
+test('a returning walk-in shows a previous badge and finds the form filled; their e-mail and name fill the company', async ({ page, request }) => {
+  const before = await settings(request);
+  await changeSettings(request, {
+    visitors: {
+      ...before.visitors,
+      host_approval: false,
+      badge_printer: null,
+      remember_days: 30,
+      agreement: { version: 1, text: 'Please wear your visitor badge.', translations: {}, keep_days: 30 },
+    },
+  });
+  try {
+    const host = (await eligible(request))[0]!;
+    await page.goto('/');
+    const form = async () => {
+      await page.getByTestId('walk-in-host').fill(host.FullName);
+      await page.getByTestId('walk-in-host-option').filter({ hasText: host.FullName }).first().click();
+      await page.getByTestId('walk-in-register').click();
+    };
+    await page.getByTestId('visitor-button').click();
+    await page.getByTestId('visitor-mode-walk_in').click();
+    await page.getByTestId('walk-in-name').fill('Hedy Lamarr');
+    await page.getByTestId('walk-in-email').fill('hedy@example.com');
+    await page.getByTestId('walk-in-company').fill('Frequency Hopping');
+    await form();
+    await signOnPad(page);
+    await page.getByTestId('agreement-sign').click();
+    const result = page.getByTestId('visitor-result');
+    await expect(result).toHaveAttribute('data-kind', 'arrived');
+    await page.keyboard.press('Escape');
+
+    // Her badge names her visit; shown to the scanner it signs her out, then brings her back.
+    const session = await staffSession(request);
+    const copies = (await (await request.post('/api/staff_signed_agreements', { data: { session, days: 1 } })).json()) as SignedCopy[];
+    const badge = `KIOSK-VISIT:${copies.find((c) => c.visitor_name === 'Hedy Lamarr')!.visit}`;
+    await page.getByTestId('visitor-button').click();
+    await page.getByTestId('visitor-code').fill(badge);
+    await page.getByTestId('visitor-code').press('Enter');
+    await expect(result).toHaveAttribute('data-kind', 'signed_out');
+    await page.getByTestId('visitor-code').fill(badge);
+    await page.getByTestId('visitor-code').press('Enter');
+    await expect(page.getByTestId('walk-in-welcome-back')).toBeVisible();
+    await expect(page.getByTestId('walk-in-name')).toHaveValue('Hedy Lamarr');
+    await expect(page.getByTestId('walk-in-company')).toHaveValue('Frequency Hopping');
+    await expect(page.getByTestId('walk-in-email'), 'her e-mail is not shown').toHaveValue('');
+    await axe(page, 'a returning walk-in’s form');
+    await form();
+    await expect(result, 'in again, the agreement signed already').toHaveAttribute('data-kind', 'arrived');
+    await page.keyboard.press('Escape');
+
+    // Another day she types her e-mail and name: the company follows; the e-mail alone does not.
+    await page.getByTestId('visitor-button').click();
+    await page.getByTestId('visitor-mode-walk_in').click();
+    await page.getByTestId('walk-in-email').fill('hedy@example.com');
+    await page.getByTestId('walk-in-name').focus();
+    await expect(page.getByTestId('walk-in-company')).toHaveValue('');
+    await page.getByTestId('walk-in-name').fill('Hedy Lamarr');
+    await page.getByTestId('walk-in-email').focus();
+    await expect(page.getByTestId('walk-in-company')).toHaveValue('Frequency Hopping');
   } finally {
     await changeSettings(request, { visitors: before.visitors });
   }

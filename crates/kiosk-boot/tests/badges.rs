@@ -36,6 +36,7 @@ fn walk_in(kiosk: &Kiosk, name: &str) -> VisitorOutcome {
                 company: Some("Analytical Engines".into()),
                 host_id: host,
                 signing: None,
+                returning: None,
             },
         )
         .unwrap()

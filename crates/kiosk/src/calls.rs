@@ -250,6 +250,11 @@ calls! {
     write visitor_sign_agreement(visit: uuid::Uuid, signing: Signing) -> VisitorOutcome {
         k.visitors().sign_agreement(face.caller(), visit, &signing)
     }
+    /// A returning walk-in's company from their e-mail and name as typed (both), where staff
+    /// have walk-ins remembered; none otherwise.
+    read visitor_returning_company(email: String, full_name: String) -> Option<String> {
+        k.visitors().returning_company(&email, &full_name)
+    }
     /// Members a walk-in may visit (2 letters at least; never whether they are in).
     read visitor_hosts(query: String) -> Vec<Host> { k.visitors().hosts(&query) }
     /// A walk-in registers: in at once, or waiting for the host where staff ask for approval.

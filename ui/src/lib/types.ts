@@ -36,7 +36,7 @@ export type TapOutcome = { "kind": "welcome", member_id: number, first_name: str
  */
 pass: PassUse | null, } | { "kind": "goodbye", member_id: number, first_name: string, at: string, at_local: string, minutes: number, checkin: string, } | { "kind": "undone", member_id: number, first_name: string, in_since: string | null, in_since_local: string | null, } | { "kind": "rejected", member_id: number | null, first_name: string, reason: Refusal, } | { "kind": "ignored", member_id: number | null, first_name: string, first: IgnoredAfter, };
 
-export type VisitorOutcome = { "kind": "arrived", visit: string, first_name: string, host_name: string | null, at_local: string, } | { "kind": "already_arrived", first_name: string, host_name: string | null, } | { "kind": "signed_out", first_name: string, at_local: string, } | { "kind": "not_signed_in", first_name: string, } | { "kind": "sign_agreement", visit: string, first_name: string, version: number, } | { "kind": "waiting", visit: string, first_name: string, host_name: string | null, seconds_left: number, } | { "kind": "declined", first_name: string, } | { "kind": "see_reception", first_name: string, };
+export type VisitorOutcome = { "kind": "arrived", visit: string, first_name: string, host_name: string | null, at_local: string, } | { "kind": "already_arrived", first_name: string, host_name: string | null, } | { "kind": "signed_out", first_name: string, at_local: string, } | { "kind": "not_signed_in", first_name: string, } | { "kind": "sign_agreement", visit: string, first_name: string, version: number, } | { "kind": "returning", visit: string, full_name: string, company: string | null, } | { "kind": "waiting", visit: string, first_name: string, host_name: string | null, seconds_left: number, } | { "kind": "declined", first_name: string, } | { "kind": "see_reception", first_name: string, };
 
 export type WalkIn = { full_name: string, email: string, company: string | null, 
 /**
@@ -48,7 +48,12 @@ host_id: number,
  * try, which answers `invalid` on field `agreement` when they must sign (a returning
  * visitor who signed this version, known by the e-mail and name typed, need not).
  */
-signing: Signing | null, };
+signing: Signing | null, 
+/**
+ * The visit of the previous badge they showed (`VisitorOutcome::Returning`): an e-mail
+ * left blank is the one they gave then.
+ */
+returning: string | null, };
 
 export type Signing = { version: number, 
 /**
@@ -105,6 +110,11 @@ approval_wait_minutes: number,
  * Days a visitor's name stays on the device after their visit; 0: only the day.
  */
 keep_days: number, 
+/**
+ * Days a walk-in is remembered (name, company, e-mail), so that a previous badge or their
+ * e-mail with their name fills the form when they come back; 0: not remembered.
+ */
+remember_days: number, 
 /**
  * The badge printer's IPP address (`ipp://brother-ql.local:631/ipp/print`, or a CUPS
  * queue, `ipp://localhost:631/printers/Brother_QL_820NWB`); none: no badges.
@@ -650,6 +660,7 @@ export interface Calls {
   visitor_sign_out_by: { args: { visit: string }; answer: VisitorOutcome };
   visitor_badge: { args: { visit: string }; answer: ScreenBadge };
   visitor_sign_agreement: { args: { visit: string; signing: Signing }; answer: VisitorOutcome };
+  visitor_returning_company: { args: { email: string; full_name: string }; answer: string | null };
   visitor_hosts: { args: { query: string }; answer: Array<Host> };
   visitor_walk_in: { args: { walk_in: WalkIn }; answer: VisitorOutcome };
   visitor_waiting: { args: { visit: string }; answer: VisitorOutcome };

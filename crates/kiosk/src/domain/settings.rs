@@ -81,6 +81,9 @@ pub struct VisitorSettings {
     pub approval_wait_minutes: u32,
     /// Days a visitor's name stays on the device after their visit; 0: only the day.
     pub keep_days: u32,
+    /// Days a walk-in is remembered (name, company, e-mail), so that a previous badge or their
+    /// e-mail with their name fills the form when they come back; 0: not remembered.
+    pub remember_days: u32,
     /// The badge printer's IPP address (`ipp://brother-ql.local:631/ipp/print`, or a CUPS
     /// queue, `ipp://localhost:631/printers/Brother_QL_820NWB`); none: no badges.
     pub badge_printer: Option<String>,
@@ -97,6 +100,7 @@ impl Default for VisitorSettings {
             host_approval: false,
             approval_wait_minutes: 5,
             keep_days: 0,
+            remember_days: 0,
             badge_printer: None,
             badge_label: crate::domain::badges::LabelSize::default(),
         }
@@ -120,6 +124,12 @@ impl VisitorSettings {
             return Err(Invalid::new(
                 "visitors.badge_printer",
                 "a badge printer's address starts with ipp:// and names the printer (ipp://brother-ql.local:631/ipp/print)",
+            ));
+        }
+        if self.remember_days > 365 {
+            return Err(Invalid::new(
+                "visitors.remember_days",
+                "walk-ins are remembered at most 365 days",
             ));
         }
         if self.keep_days > 30 {

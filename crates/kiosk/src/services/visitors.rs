@@ -51,6 +51,14 @@ pub enum VisitorOutcome {
         first_name: String,
         version: u32,
     },
+    /// A previous badge of a walk-in the kiosk remembers was shown: the walk-in form opens with
+    /// their name and company (the badge in their hand carries both) and the e-mail they gave
+    /// then (not shown). Nothing is recorded.
+    Returning {
+        visit: Uuid,
+        full_name: String,
+        company: Option<String>,
+    },
     /// A walk-in waits for their host's answer (`visitor_waiting` follows it).
     Waiting {
         visit: Uuid,
@@ -104,9 +112,14 @@ impl Visitors {
         code: &str,
     ) -> Result<VisitorOutcome, KioskError> {
         // A badge shown to the scanner (its QR code names the visit) signs its visitor out,
-        // whichever of sign in or out the scanner's Enter asked.
+        // whichever of sign in or out the scanner's Enter asked; a remembered walk-in's badge
+        // of a visit that is over opens the walk-in form, filled.
         if let Some(visit) = crate::domain::badges::visit_of_qr(code) {
-            return self.sign_out_found(caller, Lookup::Visit(visit));
+            self.tries.allowed(caller)?;
+            return match self.remembered(visit)? {
+                Some(outcome) => Ok(outcome),
+                None => self.sign_out_found(caller, Lookup::Visit(visit)),
+            };
         }
         self.tries.allowed(caller)?;
         let location = self.shared.location()?;
@@ -121,6 +134,28 @@ impl Visitors {
             crate::sync::look_up_visitor_code(&self.shared, &code).await;
         }
         self.sign_in_found(caller, Lookup::Code(code))
+    }
+
+    /// A badge of a visit that is over (signed out, or of an earlier day), of a walk-in the
+    /// kiosk remembers: they are back. A badge of a visitor still inside signs them out.
+    fn remembered(&self, visit: Uuid) -> Result<Option<VisitorOutcome>, KioskError> {
+        if self.shared.settings().visitors.remember_days == 0 {
+            return Ok(None);
+        }
+        let since = self.shared.clock.now() - VISITORS_DAY;
+        let (inside, guest) = self.shared.store.read(|tx| {
+            let inside = tx.visitor(visit)?.is_some_and(|v| {
+                v.expected_arrival >= since && v.arrived_at.is_some() && v.departed_at.is_none()
+            });
+            Ok::<_, StoreError>((inside, tx.guest_by_visit(visit)?))
+        })?;
+        Ok(guest
+            .filter(|_| !inside)
+            .map(|g| VisitorOutcome::Returning {
+                visit: g.visit,
+                full_name: g.full_name,
+                company: g.company,
+            }))
     }
 
     /// A visitor found by name signs in.

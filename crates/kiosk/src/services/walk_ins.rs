@@ -20,6 +20,7 @@ use crate::domain::model::{OutboxOp, VisitorRow, WalkInRow};
 use crate::domain::settings::PrivacyMode;
 use crate::domain::views::{Connectivity, display_name, first_name, hh_mm};
 use crate::error::{Invalid, KioskError, StoreError};
+use crate::store::GuestRow;
 
 /// What a walk-in gives at the kiosk.
 #[derive(Debug, Clone, PartialEq, Deserialize, ts_rs::TS)]
@@ -33,6 +34,10 @@ pub struct WalkIn {
     /// try, which answers `invalid` on field `agreement` when they must sign (a returning
     /// visitor who signed this version, known by the e-mail and name typed, need not).
     pub signing: Option<super::Signing>,
+    /// The visit of the previous badge they showed (`VisitorOutcome::Returning`): an e-mail
+    /// left blank is the one they gave then.
+    #[serde(default)]
+    pub returning: Option<Uuid>,
 }
 
 /// A member a walk-in may visit, as the search shows them.
@@ -116,6 +121,26 @@ impl Visitors {
         Ok(hosts)
     }
 
+    /// A returning walk-in's company, from their e-mail and name as typed now (both: the
+    /// e-mail alone tells nothing), where staff have the kiosk remember walk-ins.
+    pub fn returning_company(
+        &self,
+        email: &str,
+        full_name: &str,
+    ) -> Result<Option<String>, KioskError> {
+        if self.shared.settings().visitors.remember_days == 0 {
+            return Ok(None);
+        }
+        let Some(signer) = crate::domain::agreements::signer_key(email, full_name) else {
+            return Ok(None);
+        };
+        Ok(self
+            .shared
+            .store
+            .read(|tx| tx.guest_by_signer(&signer))?
+            .and_then(|g| g.company))
+    }
+
     /// A walk-in registers. Recorded durably before the answer, sent by the outbox.
     pub fn walk_in(&self, caller: Caller, walk_in: &WalkIn) -> Result<VisitorOutcome, KioskError> {
         self.tries.allowed(caller)?;
@@ -126,7 +151,19 @@ impl Visitors {
             return Err(Invalid::new("walk_ins", "this kiosk does not register walk-ins").into());
         }
         let full_name = field("full_name", &walk_in.full_name, true)?.unwrap_or_default();
-        let email = field("email", &walk_in.email, true)?.unwrap_or_default();
+        // A returning guest who showed a previous badge need not type their e-mail again.
+        let remembered = match walk_in.returning {
+            Some(visit) if walk_in.email.trim().is_empty() => self
+                .shared
+                .store
+                .read(|tx| tx.guest_by_visit(visit))?
+                .map(|g| g.email),
+            _ => None,
+        };
+        let email = match remembered {
+            Some(email) => email,
+            None => field("email", &walk_in.email, true)?.unwrap_or_default(),
+        };
         if !plausible_email(&email) {
             return Err(Invalid::new("email", "is not an e-mail address").into());
         }
@@ -205,6 +242,17 @@ impl Visitors {
             tx.insert_walk_in(&row)?;
             if let Some((signed, pdf)) = &copy {
                 tx.keep_signed(signed, pdf)?;
+            }
+            if rules.remember_days > 0 {
+                let w = row.walk_in.clone().unwrap_or_default();
+                tx.remember_guest(&GuestRow {
+                    visit: row.local_id,
+                    signer: row.signer.clone(),
+                    full_name: row.full_name.clone(),
+                    company: w.company,
+                    email: w.email.unwrap_or_default(),
+                    seen_at: now,
+                })?;
             }
             if badge {
                 tx.queue_badge(row.local_id, now)?;

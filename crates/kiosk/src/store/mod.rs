@@ -11,6 +11,7 @@ mod agreements;
 mod badges;
 mod checkins;
 mod devices;
+mod guests;
 mod members;
 mod meta;
 mod outbox;
@@ -37,6 +38,7 @@ use crate::error::StoreError;
 pub use agreements::SignedRow;
 pub use checkins::ServerCheckin;
 pub use devices::Device;
+pub use guests::GuestRow;
 pub use members::StoredLocation;
 pub use meta::{AuditEntry, SettingKey, StateKey};
 pub use retention::{AUDIT_KEPT, Forgotten, SENT_ENTRIES_KEPT, VISITS_KEPT};
@@ -64,6 +66,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0017_paired_kiosks.sql"),
     include_str!("../../migrations/0018_badge_prints.sql"),
     include_str!("../../migrations/0019_signed_agreements.sql"),
+    include_str!("../../migrations/0020_guest_book.sql"),
 ];
 
 fn migrations() -> Migrations<'static> {

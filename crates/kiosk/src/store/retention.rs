@@ -27,6 +27,8 @@ pub struct Forgotten {
     pub sent_seconds: usize,
     /// Visitors' signed agreements past the days staff keep them (`tidy_due`).
     pub signed_agreements: usize,
+    /// Returning guests' visits past the days staff remember them (`tidy_due`).
+    pub guests: usize,
 }
 
 impl Forgotten {
@@ -37,6 +39,7 @@ impl Forgotten {
             + self.audit
             + self.sent_seconds
             + self.signed_agreements
+            + self.guests
     }
 }
 
@@ -72,6 +75,7 @@ impl Tx<'_> {
             audit,
             sent_seconds,
             signed_agreements: 0,
+            guests: 0,
         })
     }
 }

@@ -488,6 +488,7 @@ fn a_tidy_forgets_what_is_past_its_retention_and_nothing_that_waits_to_be_sent()
             audit: 1,
             sent_seconds: 1,
             signed_agreements: 0,
+            guests: 0,
         }
     );
     let sent = store.read(|tx| tx.sent_since(0)).unwrap();

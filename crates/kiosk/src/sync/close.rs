@@ -61,15 +61,14 @@ pub(crate) fn tidy_due(shared: &Shared) -> Result<Option<Forgotten>, StoreError>
     }
     // Signed agreements are kept as long as staff chose (the default where they removed the
     // agreement since: its copies still go when their time is up).
-    let agreement_kept = shared
-        .settings()
-        .visitors
-        .agreement
-        .unwrap_or_default()
-        .kept_for();
+    let visitors = shared.settings().visitors;
+    let agreement_kept = visitors.agreement.unwrap_or_default().kept_for();
+    // Walk-ins are remembered as long as staff say (none: all forgotten at the next tidy).
+    let remembered = Duration::days(i64::from(visitors.remember_days));
     let forgotten = shared.store.write(|tx| {
         let mut forgotten = tx.forget_old(now)?;
         forgotten.signed_agreements = tx.forget_signed_before(now - agreement_kept)?;
+        forgotten.guests = tx.forget_guests_before(now - remembered)?;
         tx.set_state_time(StateKey::TidiedAt, now)?;
         Ok::<_, StoreError>(forgotten)
     })?;

@@ -207,6 +207,7 @@ fn walk_in(name: &str, email: &str, signing: Option<Signing>) -> WalkIn {
         company: None,
         host_id: 2,
         signing,
+        returning: None,
     }
 }
 

@@ -62,6 +62,7 @@ fn ada() -> WalkIn {
         company: Some("Analytical Engines".into()),
         host_id: 2,
         signing: None,
+        returning: None,
     }
 }
 

@@ -19,6 +19,7 @@ fn walk_in(host_id: i64) -> WalkIn {
         company: Some("Analytical Engines".into()),
         host_id,
         signing: None,
+        returning: None,
     }
 }
 
@@ -349,4 +350,144 @@ fn the_staff_queue_names_the_visitor_of_each_visitor_entry() {
     assert_eq!(queue[0].visitor_name.as_deref(), Some("Ada Lovelace"));
     assert_eq!(queue[0].member_id, None, "a visitor is no member");
     assert!(queue[0].at.is_some());
+}
+
+/// A kiosk that remembers walk-ins for `days`.
+fn remembering(f: &Fixture, days: u32) {
+    set_visitors(
+        f,
+        VisitorSettings {
+            remember_days: days,
+            ..VisitorSettings::default()
+        },
+    );
+}
+
+#[test]
+fn a_previous_badge_fills_the_form_and_brings_back_the_email_while_inside_it_signs_out() {
+    let f = fixture();
+    remembering(&f, 30);
+    let k = &f.kiosk;
+    let VisitorOutcome::Arrived { visit, .. } =
+        k.visitors().walk_in(Caller::Screen, &walk_in(2)).unwrap()
+    else {
+        panic!("in");
+    };
+    let badge = crate::domain::badges::qr_text(visit);
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let today = rt
+        .block_on(k.visitors().sign_in_looking_up(Caller::Screen, &badge))
+        .unwrap();
+    assert!(
+        matches!(today, VisitorOutcome::SignedOut { .. }),
+        "a badge of a visitor inside signs them out: {today:?}"
+    );
+    let later = rt
+        .block_on(k.visitors().sign_in_looking_up(Caller::Screen, &badge))
+        .unwrap();
+    assert!(
+        matches!(later, VisitorOutcome::Returning { .. }),
+        "back the same afternoon with it: the form again ({later:?})"
+    );
+
+    f.clock.advance(Duration::days(12));
+    let back = rt
+        .block_on(k.visitors().sign_in_looking_up(Caller::Screen, &badge))
+        .unwrap();
+    assert_eq!(
+        back,
+        VisitorOutcome::Returning {
+            visit,
+            full_name: "Ada Lovelace".into(),
+            company: Some("Analytical Engines".into()),
+        },
+        "twelve days later the old badge fills the form"
+    );
+    let again = k
+        .visitors()
+        .walk_in(
+            Caller::Screen,
+            &WalkIn {
+                email: String::new(),
+                returning: Some(visit),
+                ..walk_in(2)
+            },
+        )
+        .unwrap();
+    let VisitorOutcome::Arrived { visit: second, .. } = again else {
+        panic!("{again:?}");
+    };
+    let row = k
+        .shared
+        .store
+        .read(|tx| tx.visitor(second))
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        row.walk_in.unwrap().email.as_deref(),
+        Some("ada@example.com"),
+        "the e-mail they gave last time, for Nexudus"
+    );
+}
+
+#[test]
+fn an_email_alone_fills_nothing_with_the_name_it_fills_the_company_and_forgetting_is_the_tidys() {
+    let f = fixture();
+    remembering(&f, 30);
+    let k = &f.kiosk;
+    k.visitors().walk_in(Caller::Screen, &walk_in(2)).unwrap();
+    let company = |email: &str, name: &str| k.visitors().returning_company(email, name).unwrap();
+    assert_eq!(
+        company("ADA@example.com", "ada lovelace"),
+        Some("Analytical Engines".into())
+    );
+    assert_eq!(
+        company("ada@example.com", ""),
+        None,
+        "the e-mail alone tells nothing"
+    );
+    assert_eq!(
+        company("ada@example.com", "Mallory"),
+        None,
+        "nor with another name"
+    );
+
+    f.clock.advance(Duration::days(31));
+    crate::sync::tidy_due(&k.shared).unwrap();
+    assert_eq!(
+        company("ada@example.com", "Ada Lovelace"),
+        None,
+        "forgotten after the 30 days staff chose"
+    );
+}
+
+#[test]
+fn a_kiosk_that_remembers_nobody_keeps_no_email_and_an_old_badge_is_a_wrong_code() {
+    let f = fixture();
+    let k = &f.kiosk;
+    let VisitorOutcome::Arrived { visit, .. } =
+        k.visitors().walk_in(Caller::Screen, &walk_in(2)).unwrap()
+    else {
+        panic!("in");
+    };
+    assert_eq!(
+        k.shared.store.read(|tx| tx.guest_by_visit(visit)).unwrap(),
+        None,
+        "nothing remembered by default"
+    );
+    f.clock.advance(Duration::days(3));
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let old = rt
+        .block_on(
+            k.visitors()
+                .sign_in_looking_up(Caller::Screen, &crate::domain::badges::qr_text(visit)),
+        )
+        .unwrap_err();
+    assert!(matches!(old, KioskError::UnknownCode), "{old:?}");
 }
