@@ -23,6 +23,7 @@ fn walk_in(name: &str, host_id: i64) -> WalkIn {
         // Where staff set an agreement (version 1), they sign it with the registration.
         signing: Some(signing(1)),
         returning: None,
+        photo: None,
     }
 }
 

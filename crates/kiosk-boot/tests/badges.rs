@@ -37,6 +37,7 @@ fn walk_in(kiosk: &Kiosk, name: &str) -> VisitorOutcome {
                 host_id: host,
                 signing: None,
                 returning: None,
+                photo: None,
             },
         )
         .unwrap()

@@ -24,7 +24,7 @@ use crate::domain::views::{AuditLine, PairingInfo, QueueItem, Status, TapOutcome
 use crate::error::{Invalid, KioskError};
 use crate::services::{
     FoundVisitor, Host, Kiosk, NewScrapeToken, SignedCopy, Signing, StaffSession, VisitorOutcome,
-    WalkIn, WrongPins,
+    VisitorPhoto, WalkIn, WrongPins,
 };
 use crate::store::{Device, ScrapeToken};
 
@@ -249,6 +249,10 @@ calls! {
     /// A visitor asked to sign the agreement (`SignAgreement`) signs, and is signed in.
     write visitor_sign_agreement(visit: uuid::Uuid, signing: Signing) -> VisitorOutcome {
         k.visitors().sign_agreement(face.caller(), visit, &signing)
+    }
+    /// A visitor asked for a photo (`TakePhoto`) gives it, or chooses not to, and is signed in.
+    write visitor_photo(visit: uuid::Uuid, photo: VisitorPhoto) -> VisitorOutcome {
+        k.visitors().give_photo(face.caller(), visit, &photo)
     }
     /// A returning walk-in's company from their e-mail and name as typed (both), where staff
     /// have walk-ins remembered; none otherwise.

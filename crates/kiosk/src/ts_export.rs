@@ -34,6 +34,7 @@ fn declarations() -> String {
         crate::services::VisitorOutcome::decl(&cfg),
         crate::services::WalkIn::decl(&cfg),
         crate::services::Signing::decl(&cfg),
+        crate::services::VisitorPhoto::decl(&cfg),
         crate::services::SignedCopy::decl(&cfg),
         crate::domain::agreements::Signature::decl(&cfg),
         crate::domain::agreements::Agreement::decl(&cfg),

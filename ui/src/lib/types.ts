@@ -36,7 +36,7 @@ export type TapOutcome = { "kind": "welcome", member_id: number, first_name: str
  */
 pass: PassUse | null, } | { "kind": "goodbye", member_id: number, first_name: string, at: string, at_local: string, minutes: number, checkin: string, } | { "kind": "undone", member_id: number, first_name: string, in_since: string | null, in_since_local: string | null, } | { "kind": "rejected", member_id: number | null, first_name: string, reason: Refusal, } | { "kind": "ignored", member_id: number | null, first_name: string, first: IgnoredAfter, };
 
-export type VisitorOutcome = { "kind": "arrived", visit: string, first_name: string, host_name: string | null, at_local: string, } | { "kind": "already_arrived", first_name: string, host_name: string | null, } | { "kind": "signed_out", first_name: string, at_local: string, } | { "kind": "not_signed_in", first_name: string, } | { "kind": "sign_agreement", visit: string, first_name: string, version: number, } | { "kind": "returning", visit: string, full_name: string, company: string | null, } | { "kind": "waiting", visit: string, first_name: string, host_name: string | null, seconds_left: number, } | { "kind": "declined", first_name: string, } | { "kind": "see_reception", first_name: string, };
+export type VisitorOutcome = { "kind": "arrived", visit: string, first_name: string, host_name: string | null, at_local: string, } | { "kind": "already_arrived", first_name: string, host_name: string | null, } | { "kind": "signed_out", first_name: string, at_local: string, } | { "kind": "not_signed_in", first_name: string, } | { "kind": "sign_agreement", visit: string, first_name: string, version: number, } | { "kind": "take_photo", visit: string, first_name: string, } | { "kind": "returning", visit: string, full_name: string, company: string | null, } | { "kind": "waiting", visit: string, first_name: string, host_name: string | null, seconds_left: number, } | { "kind": "declined", first_name: string, } | { "kind": "see_reception", first_name: string, };
 
 export type WalkIn = { full_name: string, email: string, company: string | null, 
 /**
@@ -53,13 +53,20 @@ signing: Signing | null,
  * The visit of the previous badge they showed (`VisitorOutcome::Returning`): an e-mail
  * left blank is the one they gave then.
  */
-returning: string | null, };
+returning: string | null, 
+/**
+ * Their photo, or their choice not to have one, where staff ask for photos; none on the
+ * first try, which answers `invalid` on field `photo` when one is asked.
+ */
+photo: VisitorPhoto | null, };
 
 export type Signing = { version: number, 
 /**
  * The screen's language when they read it (`es`, `pt-BR`...).
  */
 language: string, signature: Signature, };
+
+export type VisitorPhoto = { "kind": "taken", image: string, } | { "kind": "declined" };
 
 export type SignedCopy = { visit: string, visitor_name: string, version: number, language: string | null, signed_at: string, };
 
@@ -115,6 +122,11 @@ keep_days: number,
  * e-mail with their name fills the form when they come back; 0: not remembered.
  */
 remember_days: number, 
+/**
+ * Visitors are asked for a photo at sign-in (printed on the badge, never shown on the
+ * public screen, wiped with the visit); off: no camera is opened.
+ */
+photos: boolean, 
 /**
  * The badge printer's IPP address (`ipp://brother-ql.local:631/ipp/print`, or a CUPS
  * queue, `ipp://localhost:631/printers/Brother_QL_820NWB`); none: no badges.
@@ -660,6 +672,7 @@ export interface Calls {
   visitor_sign_out_by: { args: { visit: string }; answer: VisitorOutcome };
   visitor_badge: { args: { visit: string }; answer: ScreenBadge };
   visitor_sign_agreement: { args: { visit: string; signing: Signing }; answer: VisitorOutcome };
+  visitor_photo: { args: { visit: string; photo: VisitorPhoto }; answer: VisitorOutcome };
   visitor_returning_company: { args: { email: string; full_name: string }; answer: string | null };
   visitor_hosts: { args: { query: string }; answer: Array<Host> };
   visitor_walk_in: { args: { walk_in: WalkIn }; answer: VisitorOutcome };

@@ -84,6 +84,9 @@ pub struct VisitorSettings {
     /// Days a walk-in is remembered (name, company, e-mail), so that a previous badge or their
     /// e-mail with their name fills the form when they come back; 0: not remembered.
     pub remember_days: u32,
+    /// Visitors are asked for a photo at sign-in (printed on the badge, never shown on the
+    /// public screen, wiped with the visit); off: no camera is opened.
+    pub photos: bool,
     /// The badge printer's IPP address (`ipp://brother-ql.local:631/ipp/print`, or a CUPS
     /// queue, `ipp://localhost:631/printers/Brother_QL_820NWB`); none: no badges.
     pub badge_printer: Option<String>,
@@ -101,6 +104,7 @@ impl Default for VisitorSettings {
             approval_wait_minutes: 5,
             keep_days: 0,
             remember_days: 0,
+            photos: false,
             badge_printer: None,
             badge_label: crate::domain::badges::LabelSize::default(),
         }

@@ -73,18 +73,21 @@ impl Badges {
     /// A visitor's badge as a PDF on the kiosk's label size, for the printer.
     pub fn pdf(&self, v: &VisitorRow) -> Result<Vec<u8>, KioskError> {
         let lines = self.lines(v);
-        let logo = self
-            .shared
-            .store
-            .read(|tx| tx.get_setting(SettingKey::BrandLogo))?
-            .and_then(|url| crate::domain::brand::logo_bytes(&url));
+        let (logo, photo) = self.shared.store.read(|tx| {
+            Ok::<_, StoreError>((
+                tx.get_setting(SettingKey::BrandLogo)?,
+                tx.visitor_photo(v.local_id)?,
+            ))
+        })?;
+        let logo = logo.and_then(|url| crate::domain::brand::logo_bytes(&url));
         let badge = badge::Badge {
             name: &lines.name,
             company: lines.company.as_deref(),
             host: lines.host.as_deref(),
             date: &lines.date,
             logo: logo.as_deref(),
-            photo: None,
+            // Taken at sign-in where staff ask for photos (62 x 29 mm labels have no room).
+            photo: photo.as_deref(),
             qr: &lines.qr,
         };
         let label = self.shared.settings().visitors.badge_label;

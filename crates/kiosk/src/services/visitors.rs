@@ -51,6 +51,10 @@ pub enum VisitorOutcome {
         first_name: String,
         version: u32,
     },
+    /// Staff ask visitors for a photo and this one has not answered: nothing is recorded; the
+    /// screen opens the camera and sends the photo, or their choice not to have one
+    /// (`visitor_photo`), which signs them in.
+    TakePhoto { visit: Uuid, first_name: String },
     /// A previous badge of a walk-in the kiosk remembers was shown: the walk-in form opens with
     /// their name and company (the badge in their hand carries both) and the e-mail they gave
     /// then (not shown). Nothing is recorded.
@@ -186,6 +190,7 @@ impl Visitors {
         let rules = self.shared.settings().visitors;
         let (wait, badge) = (rules.approval_wait(), rules.printer().is_some());
         let agreement = rules.agreement().map(|a| a.version);
+        let photos = rules.photos;
         self.by_visitor(caller, lookup, |tx, mut v, first, now, tz| {
             let inside = v.arrived_at.is_some() && v.departed_at.is_none();
             if let Some(version) = agreement
@@ -197,6 +202,16 @@ impl Visitors {
                     visit: v.local_id,
                     first_name: first,
                     version,
+                });
+            }
+            if photos
+                && !inside
+                && v.approval != HostApproval::Rejected
+                && !tx.visitor_photo_answered(v.local_id)?
+            {
+                return Ok(VisitorOutcome::TakePhoto {
+                    visit: v.local_id,
+                    first_name: first,
                 });
             }
             match v.approval {

@@ -38,6 +38,10 @@ pub struct WalkIn {
     /// left blank is the one they gave then.
     #[serde(default)]
     pub returning: Option<Uuid>,
+    /// Their photo, or their choice not to have one, where staff ask for photos; none on the
+    /// first try, which answers `invalid` on field `photo` when one is asked.
+    #[serde(default)]
+    pub photo: Option<super::VisitorPhoto>,
 }
 
 /// A member a walk-in may visit, as the search shows them.
@@ -208,6 +212,17 @@ impl Visitors {
             }
         };
         let agreed = rules.agreement().is_some();
+        let photo = match (&walk_in.photo, rules.photos) {
+            (_, false) => None,
+            (None, true) => {
+                return Err(Invalid::new(
+                    "photo",
+                    "the visitor's photo, or their choice not to have one",
+                )
+                .into());
+            }
+            (Some(photo), true) => Some(photo.bytes()?),
+        };
         let ask_host = rules.host_approval;
         let reachable = matches!(
             self.shared.connectivity(),
@@ -242,6 +257,9 @@ impl Visitors {
             tx.insert_walk_in(&row)?;
             if let Some((signed, pdf)) = &copy {
                 tx.keep_signed(signed, pdf)?;
+            }
+            if let Some(photo) = &photo {
+                tx.keep_visitor_photo(row.local_id, photo.as_deref(), now)?;
             }
             if rules.remember_days > 0 {
                 let w = row.walk_in.clone().unwrap_or_default();

@@ -17,6 +17,7 @@ mod meta;
 mod outbox;
 mod passes;
 mod peers;
+mod photos_of_visitors;
 mod retention;
 mod scrape_tokens;
 mod sent;
@@ -67,6 +68,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0018_badge_prints.sql"),
     include_str!("../../migrations/0019_signed_agreements.sql"),
     include_str!("../../migrations/0020_guest_book.sql"),
+    include_str!("../../migrations/0021_visitor_photos.sql"),
 ];
 
 fn migrations() -> Migrations<'static> {

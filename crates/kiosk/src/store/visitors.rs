@@ -244,9 +244,13 @@ impl Tx<'_> {
              AND NOT EXISTS (SELECT 1 FROM outbox WHERE outbox.target = visitors.local_id AND outbox.status != 'done')",
             [Ts(before)],
         )?;
-        // Their badges go with them.
+        // Their badges and photos go with them.
         self.exec(
             "DELETE FROM badge_prints WHERE visit NOT IN (SELECT local_id FROM visitors)",
+            [],
+        )?;
+        self.exec(
+            "DELETE FROM visitor_photos WHERE visit NOT IN (SELECT local_id FROM visitors)",
             [],
         )?;
         Ok(wiped)

@@ -208,6 +208,7 @@ fn walk_in(name: &str, email: &str, signing: Option<Signing>) -> WalkIn {
         host_id: 2,
         signing,
         returning: None,
+        photo: None,
     }
 }
 

@@ -63,6 +63,7 @@ fn ada() -> WalkIn {
         host_id: 2,
         signing: None,
         returning: None,
+        photo: None,
     }
 }
 

@@ -20,6 +20,7 @@ fn walk_in(host_id: i64) -> WalkIn {
         host_id,
         signing: None,
         returning: None,
+        photo: None,
     }
 }
 
