@@ -128,6 +128,17 @@ pub(crate) fn outbox_ops(k: &Kiosk) -> Vec<(OutboxOp, OutboxStatus)> {
         .unwrap()
 }
 
+/// Staff change the kiosk's visitor settings.
+pub(crate) fn change_visitors(
+    f: &Fixture,
+    change: impl FnOnce(&mut crate::domain::settings::VisitorSettings),
+) {
+    let staff = f.kiosk.staff().by_pin(PIN).unwrap();
+    let mut settings = f.kiosk.account().settings();
+    change(&mut settings.visitors);
+    f.kiosk.account().update_settings(&staff, settings).unwrap();
+}
+
 pub(crate) fn expect_guest(f: &Fixture, code: &str) -> Uuid {
     expect_guest_known(f, code, None)
 }

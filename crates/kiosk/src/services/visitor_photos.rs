@@ -85,31 +85,17 @@ mod tests {
     use crate::domain::badges::LabelSize;
     use crate::domain::clock::Clock;
     use crate::domain::model::OutboxOp;
-    use crate::domain::settings::{Settings, VisitorSettings};
     use crate::services::WalkIn;
-    use crate::services::fixture::{Fixture, PIN, expect_guest, fixture, queued};
+    use crate::services::fixture::{Fixture, change_visitors, expect_guest, fixture, queued};
 
     /// A 1 x 1 PNG, as the camera's picture.
     const PICTURE: &str = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==";
 
     fn asking_for_photos(f: &Fixture) {
-        let staff = f.kiosk.staff().by_pin(PIN).unwrap();
-        let settings = f.kiosk.account().settings();
-        let visitors = VisitorSettings {
-            photos: true,
-            badge_label: LabelSize::Tall,
-            ..settings.visitors.clone()
-        };
-        f.kiosk
-            .account()
-            .update_settings(
-                &staff,
-                Settings {
-                    visitors,
-                    ..settings
-                },
-            )
-            .unwrap();
+        change_visitors(f, |v| {
+            v.photos = true;
+            v.badge_label = LabelSize::Tall;
+        });
     }
 
     fn taken() -> VisitorPhoto {

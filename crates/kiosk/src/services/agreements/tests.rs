@@ -7,36 +7,25 @@ use uuid::Uuid;
 use crate::domain::agreements::{Agreement, Signature, signer_key};
 use crate::domain::attempts::Caller;
 use crate::domain::model::OutboxOp;
-use crate::domain::settings::{Settings, VisitorSettings};
 use crate::error::KioskError;
-use crate::services::fixture::{Fixture, PIN, expect_guest_known, fixture, queued};
+use crate::services::fixture::{
+    Fixture, PIN, change_visitors, expect_guest_known, fixture, queued,
+};
 use crate::services::{Signing, VisitorOutcome, WalkIn};
 
 fn with_agreement(f: &Fixture, version: u32) {
-    let staff = f.kiosk.staff().by_pin(PIN).unwrap();
-    let settings = f.kiosk.account().settings();
-    f.kiosk
-        .account()
-        .update_settings(
-            &staff,
-            Settings {
-                visitors: VisitorSettings {
-                    agreement: Some(Agreement {
-                        version,
-                        text: "Wear your badge where reception can see it.".into(),
-                        translations: [(
-                            "es".to_owned(),
-                            "Lleve su acreditación a la vista.".to_owned(),
-                        )]
-                        .into(),
-                        keep_days: 90,
-                    }),
-                    ..settings.visitors.clone()
-                },
-                ..settings
-            },
-        )
-        .unwrap();
+    change_visitors(f, |v| {
+        v.agreement = Some(Agreement {
+            version,
+            text: "Wear your badge where reception can see it.".into(),
+            translations: [(
+                "es".to_owned(),
+                "Lleve su acreditación a la vista.".to_owned(),
+            )]
+            .into(),
+            keep_days: 90,
+        });
+    });
 }
 
 fn scribble() -> Signature {

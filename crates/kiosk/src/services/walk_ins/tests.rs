@@ -4,10 +4,10 @@
 use crate::domain::attempts::Caller;
 use crate::domain::clock::Clock;
 use crate::domain::model::OutboxOp;
-use crate::domain::settings::{PrivacyMode, Settings, VisitorSettings};
+use crate::domain::settings::{PrivacyMode, VisitorSettings};
 use crate::domain::views::Connectivity;
 use crate::error::KioskError;
-use crate::services::fixture::{Fixture, PIN, expect_guest, fixture, queued};
+use crate::services::fixture::{Fixture, PIN, change_visitors, expect_guest, fixture, queued};
 use crate::services::{VisitorOutcome, WalkIn};
 use chrono::Duration;
 use nexudus::HostApproval;
@@ -25,17 +25,7 @@ fn walk_in(host_id: i64) -> WalkIn {
 }
 
 fn set_visitors(f: &Fixture, visitors: VisitorSettings) {
-    let staff = f.kiosk.staff().by_pin(PIN).unwrap();
-    f.kiosk
-        .account()
-        .update_settings(
-            &staff,
-            Settings {
-                visitors,
-                ..f.kiosk.account().settings()
-            },
-        )
-        .unwrap();
+    change_visitors(f, |v| *v = visitors);
 }
 
 /// A walk-in at a kiosk that asks hosts, reaching Nexudus or not.
