@@ -4,32 +4,13 @@
 // the code (camera-video.ts); the invitation is made in Nexudus just before, so the kiosk finds
 // it online by its code.
 import { expect, test } from '@playwright/test';
-import type { Status } from '../src/lib/types';
 import { readdirSync, readFileSync } from 'node:fs';
-import { PRINTED, PRINTER, SIM } from '../playwright.config';
+import { PRINTED, PRINTER } from '../playwright.config';
 import { CAMERA_CODE } from './camera-video';
-import { axe, changeSettings, eligible, settings, shot, signOnPad, simVisitors } from './helpers';
+import { axe, changeSettings, eligible, inviteGuest, settings, shot, signOnPad, simVisitors } from './helpers';
 
 test('a visitor shows the QR code of their invitation to the camera and is signed in', async ({ page, request }) => {
-  const home = ((await (await request.get('/api/status')).json()) as Status).location!.id;
-  const host = (await eligible(request))[0]!;
-  const token = await request.post(`${SIM}/api/token`, {
-    headers: { client_id: 'e2e-reception' },
-    form: { grant_type: 'password', username: 'kiosk@demo.nexudus-sim.local', password: 'demo-kiosk' },
-  });
-  const { access_token } = (await token.json()) as { access_token: string };
-  const invite = await request.post(`${SIM}/api/spaces/visitors`, {
-    headers: { authorization: `Bearer ${access_token}` },
-    data: {
-      BusinessId: home,
-      FullName: 'Quinn Camera',
-      Email: 'quinn@example.com',
-      ExpectedArrival: new Date().toISOString(),
-      CoworkerId: host.Id,
-      VisitorCode: CAMERA_CODE,
-    },
-  });
-  expect(invite.ok(), 'the invitation is made in Nexudus').toBe(true);
+  await inviteGuest(request, 'Quinn Camera', CAMERA_CODE);
 
   await page.goto('/');
   await page.getByTestId('visitor-button').click();
@@ -45,7 +26,7 @@ test('a visitor shows the QR code of their invitation to the camera and is signe
     .toBe(true);
 });
 
-test('a walk-in signs the agreement, has their photo taken by the camera, and it prints on their badge', async ({ page, request }) => {
+test('a walk-in signs the agreement, has their photo taken by the camera and printed on their badge; in Spanish another takes none', async ({ page, request }) => {
   const before = await settings(request);
   await changeSettings(request, {
     visitors: {
@@ -84,8 +65,23 @@ test('a walk-in signs the agreement, has their photo taken by the camera, and it
       .sort((a, b) => Number(a.slice(4, -4)) - Number(b.slice(4, -4)));
     const pdf = readFileSync(`${PRINTED}/${jobs.at(-1)!}`);
     expect(pdf.includes('/Subtype /Image') || pdf.includes('/Subtype/Image'), 'a picture on the badge').toBe(true);
-    // The screen never shows it: the badge shown on screen has no picture but its QR code.
     await page.keyboard.press('Escape');
+
+    // In Spanish, a walk-in who would rather not: no photo, and in all the same.
+    await page.getByTestId('language-button').click();
+    await page.getByTestId('visitor-button').click();
+    await page.getByTestId('visitor-mode-walk_in').click();
+    await page.getByTestId('walk-in-name').fill('Marie Curie');
+    await page.getByTestId('walk-in-email').fill('marie@example.com');
+    await page.getByTestId('walk-in-host').fill(host.FullName);
+    await page.getByTestId('walk-in-host-option').filter({ hasText: host.FullName }).first().click();
+    await page.getByTestId('walk-in-register').click();
+    await signOnPad(page);
+    await page.getByTestId('agreement-sign').click();
+    await expect(page.getByTestId('visitor-photo')).toContainText('Una foto para su credencial');
+    await page.getByTestId('photo-none').click();
+    await expect(page.getByTestId('visitor-result')).toHaveAttribute('data-kind', 'arrived');
+    await expect(page.getByTestId('badge-state')).toHaveText('Su credencial está impresa: recójala de la impresora.', { timeout: 15_000 });
   } finally {
     await changeSettings(request, { visitors: before.visitors });
   }

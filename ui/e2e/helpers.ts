@@ -159,6 +159,7 @@ export type SimVisitor = {
   CoworkerFullName: string | null;
   Arrived: boolean;
   DepartureDate: string | null;
+  Notes?: string | null;
 };
 
 /** The demo simulator's visitors, read through its API like any client. */
@@ -194,4 +195,28 @@ export async function openStaffPanel(page: Page) {
   for (const d of STAFF_PIN) await page.getByTestId(`pin-key-${d}`).click();
   await page.getByTestId('pin-submit').click();
   await expect(page.getByTestId('staff-panel')).toBeVisible();
+}
+
+/** Invites a guest to the kiosk's location for now, hosted by its first eligible member, as
+ * reception does in Nexudus (the kiosk finds the code online). */
+export async function inviteGuest(request: APIRequestContext, fullName: string, code: string) {
+  const home = ((await (await request.get('/api/status')).json()) as Status).location!.id;
+  const host = (await eligible(request))[0]!;
+  const token = await request.post(`${SIM}/api/token`, {
+    headers: { client_id: 'e2e-reception' },
+    form: { grant_type: 'password', username: 'kiosk@demo.nexudus-sim.local', password: 'demo-kiosk' },
+  });
+  const { access_token } = (await token.json()) as { access_token: string };
+  const invite = await request.post(`${SIM}/api/spaces/visitors`, {
+    headers: { authorization: `Bearer ${access_token}` },
+    data: {
+      BusinessId: home,
+      FullName: fullName,
+      Email: `${fullName.toLowerCase().replace(' ', '.')}@example.com`,
+      ExpectedArrival: new Date().toISOString(),
+      CoworkerId: host.Id,
+      VisitorCode: code,
+    },
+  });
+  expect(invite.ok(), 'the invitation is made in Nexudus').toBe(true);
 }

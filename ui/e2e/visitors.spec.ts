@@ -4,7 +4,7 @@
 // Nexudus hears of each.
 import { expect, test } from '@playwright/test';
 import type { SignedCopy, Status } from '../src/lib/types';
-import { answerHost, axe, changeSettings, eligible, settings, shot, signOnPad, simVisitors, staffSession } from './helpers';
+import { answerHost, axe, changeSettings, eligible, settings, shot, signOnPad, simVisitors, staffSession, inviteGuest } from './helpers';
 
 test('an expected visitor signs in with the invitation code, typed or scanned, and signs out', async ({ page, request }) => {
   const home = ((await (await request.get('/api/status')).json()) as Status).location!.id;
@@ -215,6 +215,35 @@ test('a returning walk-in shows a previous badge and finds the form filled; thei
     await page.getByTestId('walk-in-name').fill('Hedy Lamarr');
     await page.getByTestId('walk-in-email').focus();
     await expect(page.getByTestId('walk-in-company')).toHaveValue('Frequency Hopping');
+  } finally {
+    await changeSettings(request, { visitors: before.visitors });
+  }
+});
+
+test('an invited guest reads the agreement in Portuguese, signs, is in, and Nexudus notes it', async ({ page, request }) => {
+  const before = await settings(request);
+  await changeSettings(request, {
+    visitors: {
+      ...before.visitors,
+      badge_printer: null,
+      agreement: { version: 5, text: 'Wear your badge.', translations: { pt: 'Use a sua credencial à vista.' }, keep_days: 30 },
+    },
+  });
+  try {
+    await inviteGuest(request, 'Rosalind Franklin', 'AGR555');
+    await page.goto('/');
+    await page.getByTestId('language-button').click();
+    await page.getByTestId('language-button').click();
+    await page.getByTestId('visitor-button').click();
+    await page.getByTestId('visitor-code').fill('AGR555');
+    await page.getByTestId('visitor-sign-in').click();
+    await expect(page.getByTestId('agreement-text')).toHaveText('Use a sua credencial à vista.');
+    await signOnPad(page);
+    await page.getByTestId('agreement-sign').click();
+    await expect(page.getByTestId('visitor-result')).toHaveAttribute('data-kind', 'arrived');
+    await expect
+      .poll(async () => (await simVisitors(request)).find((v) => v.FullName === 'Rosalind Franklin')?.Notes ?? '', { timeout: 30_000 })
+      .toContain('Signed the visitor agreement version 5 at the kiosk');
   } finally {
     await changeSettings(request, { visitors: before.visitors });
   }
