@@ -4,7 +4,7 @@
 // the code (camera-video.ts); the invitation is made in Nexudus just before, so the kiosk finds
 // it online by its code.
 import { expect, test } from '@playwright/test';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { PRINTED, PRINTER } from '../playwright.config';
 import { CAMERA_CODE } from './camera-video';
 import { axe, changeSettings, eligible, inviteGuest, settings, shot, signOnPad, simVisitors } from './helpers';
@@ -40,6 +40,9 @@ test('a walk-in signs the agreement, has their photo taken by the camera and pri
   });
   try {
     const host = (await eligible(request))[0]!;
+    // The printer numbers its jobs: hers is the next one.
+    const numbers = readdirSync(PRINTED).flatMap((f) => /^job-(\d+)\.pdf$/.exec(f)?.[1] ?? []).map(Number);
+    const hers = `${PRINTED}/job-${Math.max(0, ...numbers) + 1}.pdf`;
     await page.goto('/');
     await page.getByTestId('visitor-button').click();
     await page.getByTestId('visitor-mode-walk_in').click();
@@ -59,11 +62,11 @@ test('a walk-in signs the agreement, has their photo taken by the camera and pri
     await page.getByTestId('photo-keep').click();
     await expect(page.getByTestId('visitor-result')).toHaveAttribute('data-kind', 'arrived');
     await expect(page.getByTestId('badge-state')).toHaveText('Your badge is printed: take it from the printer.', { timeout: 15_000 });
-    // The printer's newest job is her badge, with her photo in it.
-    const jobs = readdirSync(PRINTED)
-      .filter((f) => /^job-\d+\.pdf$/.test(f))
-      .sort((a, b) => Number(a.slice(4, -4)) - Number(b.slice(4, -4)));
-    const pdf = readFileSync(`${PRINTED}/${jobs.at(-1)!}`);
+    // Her badge as the printer kept it (once its job is processed), with her photo in it.
+    await expect
+      .poll(() => existsSync(hers) && readFileSync(hers).includes('%%EOF'), { timeout: 15_000 })
+      .toBe(true);
+    const pdf = readFileSync(hers);
     expect(pdf.includes('/Subtype /Image') || pdf.includes('/Subtype/Image'), 'a picture on the badge').toBe(true);
     await page.keyboard.press('Escape');
 
