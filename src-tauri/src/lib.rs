@@ -100,7 +100,9 @@ fn boot_options(data_dir: PathBuf) -> BootOptions {
         autostart: true,
         leave_kiosk: true,
         pairing: false,
-        camera: false,
+        // WebKitGTK's camera, let in by `camera` below; the page still asks for one only
+        // where the machine has one.
+        camera: cfg!(target_os = "linux"),
         // The window serves no HTTP: `kiosk serve` answers `GET /metrics`.
         metrics: false,
     };
@@ -139,6 +141,44 @@ fn software_rendering<R: Runtime>(window: &tauri::WebviewWindow<R>) -> tauri::Re
             if let Some(settings) = webview.inner().settings() {
                 settings.set_hardware_acceleration_policy(HardwareAccelerationPolicy::Never);
             }
+        }
+        #[cfg(not(target_os = "linux"))]
+        let _ = webview;
+    })
+}
+
+/// Lets the page use a camera, for a visitor's photo and for reading an invitation's QR code:
+/// WebKitGTK gives pages none unless the app switches media streams on and answers the page's
+/// permission requests. Only video is let in (the page never asks for a microphone), and only
+/// this app's own page asks. `KIOSK_MOCK_CAMERA=1` gives WebKitGTK's own test camera (the
+/// window tests, or a try on a machine without one).
+fn camera<R: Runtime>(window: &tauri::WebviewWindow<R>) -> tauri::Result<()> {
+    window.with_webview(|webview| {
+        #[cfg(target_os = "linux")]
+        {
+            use webkit2gtk::glib::Cast;
+            use webkit2gtk::{
+                PermissionRequestExt, SettingsExt, UserMediaPermissionRequest,
+                UserMediaPermissionRequestExt, WebViewExt,
+            };
+            let view = webview.inner();
+            if let Some(settings) = view.settings() {
+                settings.set_enable_media_stream(true);
+                if std::env::var("KIOSK_MOCK_CAMERA").is_ok_and(|v| v == "1") {
+                    settings.set_enable_mock_capture_devices(true);
+                }
+            }
+            view.connect_permission_request(|_, request| {
+                let video_only = request
+                    .downcast_ref::<UserMediaPermissionRequest>()
+                    .is_some_and(|m| m.is_for_video_device() && !m.is_for_audio_device());
+                if video_only {
+                    request.allow();
+                } else {
+                    request.deny();
+                }
+                true
+            });
         }
         #[cfg(not(target_os = "linux"))]
         let _ = webview;
@@ -213,6 +253,7 @@ pub fn run() {
                 .ok_or("no main window in tauri.conf.json")?;
             let window = tauri::WebviewWindowBuilder::from_config(app.handle(), config)?.build()?;
             software_rendering(&window)?;
+            camera(&window)?;
             Ok(())
         });
     let app = match app.build(tauri::generate_context!()) {

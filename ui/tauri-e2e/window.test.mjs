@@ -45,7 +45,8 @@ const ELEMENT = 'element-6066-11e4-a52e-4f735466cecf';
 
 test('the kiosk window checks a member in, the tile shows it, and the simulator receives it', { timeout: 120_000 }, async () => {
   const driver = spawn('tauri-driver', [], {
-    env: { ...process.env, KIOSK_DEMO: 'always', KIOSK_DEMO_SIM_PORT: String(SIM_PORT), RUST_LOG: 'warn' },
+    // WebKitGTK's own test camera: the machine has none.
+    env: { ...process.env, KIOSK_DEMO: 'always', KIOSK_DEMO_SIM_PORT: String(SIM_PORT), KIOSK_MOCK_CAMERA: '1', RUST_LOG: 'warn' },
     stdio: 'inherit',
   });
   let session;
@@ -92,6 +93,28 @@ test('the kiosk window checks a member in, the tile shows it, and the simulator 
       return stored && post;
     });
     assert.equal(sent.body.Source, 4, 'a tile check-in is sent as Source 4');
+
+    // The page may open a camera (a visitor's photo, an invitation's QR code): the app lets
+    // video in; here WebKitGTK's test camera stands in for the tablet's.
+    const camera = await wd('POST', `${s}/execute/async`, {
+      script: `const done = arguments[arguments.length - 1];
+        (async () => {
+          const kinds = (await navigator.mediaDevices.enumerateDevices()).map((d) => d.kind);
+          const stream = await navigator.mediaDevices.getUserMedia({ video: true, audio: false });
+          const video = document.createElement('video');
+          video.muted = true;
+          video.srcObject = stream;
+          await video.play();
+          while (video.videoWidth === 0) await new Promise((r) => setTimeout(r, 50));
+          const size = video.videoWidth + 'x' + video.videoHeight;
+          stream.getTracks().forEach((t) => t.stop());
+          return { kinds, size };
+        })().then(done, (e) => done({ error: e.name + ': ' + e.message }));`,
+      args: [],
+    });
+    assert.equal(camera.error, undefined, 'the camera opens in the window');
+    assert.ok(camera.kinds.includes('videoinput'), `a camera is listed: ${camera.kinds}`);
+    assert.match(camera.size, /^\d+x\d+$/, 'and gives pictures');
   } finally {
     if (session) await wd('DELETE', `/session/${session}`).catch(() => {});
     driver.kill();
