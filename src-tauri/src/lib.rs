@@ -185,6 +185,45 @@ fn camera<R: Runtime>(window: &tauri::WebviewWindow<R>) -> tauri::Result<()> {
     })
 }
 
+/// Lets the page save a file (staff saving a visitor's signed agreement): into the user's
+/// Downloads folder (made where a machine without a desktop has none, rather than the
+/// working directory), under the name the page gave, never over another file. Without a
+/// handler WebKitGTK places no download, so the window could save nothing.
+fn saving(downloads: &std::path::Path, event: tauri::webview::DownloadEvent<'_>) -> bool {
+    match event {
+        tauri::webview::DownloadEvent::Requested { destination, .. } => {
+            let name = destination.file_name().map_or_else(
+                || "download".to_owned(),
+                |n| n.to_string_lossy().into_owned(),
+            );
+            let (stem, ext) = name
+                .rsplit_once('.')
+                .map_or((name.clone(), String::new()), |(s, e)| {
+                    (s.to_owned(), format!(".{e}"))
+                });
+            if let Err(e) = std::fs::create_dir_all(downloads) {
+                tracing::warn!(error = %e, "no Downloads folder: the file is not saved");
+                return false;
+            }
+            let mut path = downloads.join(&name);
+            let mut n = 1;
+            while path.exists() {
+                path = downloads.join(format!("{stem} ({n}){ext}"));
+                n += 1;
+            }
+            tracing::info!(file = %path.display(), "a file saved from the page");
+            *destination = path;
+        }
+        tauri::webview::DownloadEvent::Finished {
+            success: false,
+            path,
+            ..
+        } => tracing::warn!(?path, "a file from the page was not saved"),
+        _ => {}
+    }
+    true
+}
+
 /// Builds and runs the app.
 pub fn run() {
     let started = std::time::Instant::now();
@@ -251,7 +290,13 @@ pub fn run() {
                 .iter()
                 .find(|w| w.label == "main")
                 .ok_or("no main window in tauri.conf.json")?;
-            let window = tauri::WebviewWindowBuilder::from_config(app.handle(), config)?.build()?;
+            let downloads = app
+                .path()
+                .download_dir()
+                .or_else(|_| app.path().home_dir().map(|home| home.join("Downloads")))?;
+            let window = tauri::WebviewWindowBuilder::from_config(app.handle(), config)?
+                .on_download(move |_, event| saving(&downloads, event))
+                .build()?;
             software_rendering(&window)?;
             camera(&window)?;
             Ok(())

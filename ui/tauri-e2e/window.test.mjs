@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 const APP = resolve(process.env.KIOSK_APP ?? '../target/debug/nexudus-kiosk');
@@ -115,6 +115,19 @@ test('the kiosk window checks a member in, the tile shows it, and the simulator 
     assert.equal(camera.error, undefined, 'the camera opens in the window');
     assert.ok(camera.kinds.includes('videoinput'), `a camera is listed: ${camera.kinds}`);
     assert.match(camera.size, /^\d+x\d+$/, 'and gives pictures');
+
+    // The page saves a file (staff saving a signed agreement's PDF) into the Downloads folder.
+    const name = `kiosk-window-test-${process.pid}.pdf`;
+    const saved = resolve(process.env.HOME ?? '/root', 'Downloads', name);
+    rmSync(saved, { force: true });
+    await run(`const link = document.createElement('a');
+      link.href = URL.createObjectURL(new Blob(['%PDF-1.7 a test'], { type: 'application/pdf' }));
+      link.download = ${JSON.stringify(name)};
+      document.body.append(link);
+      link.click();
+      link.remove();`);
+    await until('the file saved in Downloads', () => existsSync(saved) && readFileSync(saved, 'utf8').startsWith('%PDF'));
+    rmSync(saved, { force: true });
   } finally {
     if (session) await wd('DELETE', `/session/${session}`).catch(() => {});
     driver.kill();
