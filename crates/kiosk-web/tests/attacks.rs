@@ -264,6 +264,21 @@ async fn oversized_bodies_searches_and_too_many_event_streams_are_refused_as_jso
     let huge = "x".repeat(BODY_LIMIT + 1);
     let (s, e) = f.post("/api/search", json!({"query": huge})).await;
     assert_eq!((s, e["code"].clone()), (413, json!("too_large")), "{e}");
+    // The largest visitor's photo the core keeps, base64, fits the limit: a tablet's photo
+    // reaches the core, which answers for it (here: no such visit).
+    let mut jpeg = vec![0xFF, 0xD8, 0xFF];
+    jpeg.resize(kiosk::services::PHOTO_MAX, 0);
+    let photo = {
+        use base64::Engine;
+        base64::engine::general_purpose::STANDARD.encode(&jpeg)
+    };
+    let (s, e) = f
+        .post(
+            "/api/visitor_photo",
+            json!({"visit": "00000000-0000-0000-0000-000000000000", "photo": {"kind": "taken", "image": photo}}),
+        )
+        .await;
+    assert_eq!(e["code"], json!("unknown_code"), "{s} {e}");
     let (s, e) = f
         .post(
             "/api/search",

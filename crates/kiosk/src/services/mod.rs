@@ -48,7 +48,7 @@ pub use photos::{CACHE_BYTES as PHOTO_CACHE_BYTES, Photos};
 pub use scrape_tokens::NewScrapeToken;
 pub use staff_access::{Paired, Staff, StaffAccess, StaffSession};
 pub use undo::UNDO_WINDOW;
-pub use visitor_photos::VisitorPhoto;
+pub use visitor_photos::{PHOTO_MAX, VisitorPhoto};
 pub use visitors::{VisitorOutcome, Visitors};
 pub use walk_ins::{FoundVisitor, Host, WalkIn};
 pub use wrong_tries::{WrongPins, WrongTries};

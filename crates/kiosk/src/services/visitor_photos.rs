@@ -13,8 +13,10 @@ use crate::domain::attempts::Caller;
 use crate::domain::model::VISITORS_DAY;
 use crate::error::{Invalid, KioskError};
 
-/// The largest photo the kiosk keeps: a badge's photo is a few centimetres wide.
-const PHOTO_MAX: usize = 400 * 1024;
+/// The largest photo the kiosk keeps: a badge's photo is a few centimetres wide (the screen
+/// sends a JPEG 480 px wide, tens of KB). Sent as base64 it stays within the tablets' face's
+/// request limit (`kiosk_web::BODY_LIMIT`, 512 KB), as the space's logo does.
+pub const PHOTO_MAX: usize = 256 * 1024;
 
 /// What the screen sends for a visitor's photo.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, ts_rs::TS)]
