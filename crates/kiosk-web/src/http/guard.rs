@@ -129,12 +129,10 @@ pub(super) async fn same_site(
     next.run(request).await
 }
 
+/// A paired tablet's token: the standard `Authorization: Bearer` (read as the metrics and the
+/// paired kiosks read theirs), else the cookie a tablet's browser keeps.
 fn device_token(headers: &HeaderMap) -> Option<String> {
-    let bearer = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .map(str::to_owned);
+    let bearer = super::metrics::bearer(headers).map(str::to_owned);
     bearer.or_else(|| {
         headers
             .get_all(header::COOKIE)
@@ -324,8 +322,18 @@ mod tests {
         assert_eq!(device_token(&h).as_deref(), Some("abc"));
         h.insert(
             header::AUTHORIZATION,
-            HeaderValue::from_static("Bearer xyz"),
+            HeaderValue::from_static("bearer xyz"),
         );
-        assert_eq!(device_token(&h).as_deref(), Some("xyz"));
+        assert_eq!(
+            device_token(&h).as_deref(),
+            Some("xyz"),
+            "any case of the scheme"
+        );
+        h.insert(header::AUTHORIZATION, HeaderValue::from_static("Bearer "));
+        assert_eq!(
+            device_token(&h).as_deref(),
+            Some("abc"),
+            "an empty bearer is none: the cookie speaks"
+        );
     }
 }
