@@ -122,6 +122,11 @@ pub fn invitation_code(text: &str) -> Option<String> {
 }
 
 impl VisitorRow {
+    /// Signed in and not out again.
+    pub fn inside(&self) -> bool {
+        self.arrived_at.is_some() && self.departed_at.is_none()
+    }
+
     /// Whether the visitor may sign in or out by themselves: not one still waiting for their
     /// host's answer, nor one the host declined.
     pub fn may_sign_in(&self) -> bool {

@@ -148,9 +148,9 @@ impl Visitors {
         }
         let since = self.shared.clock.now() - VISITORS_DAY;
         let (inside, guest) = self.shared.store.read(|tx| {
-            let inside = tx.visitor(visit)?.is_some_and(|v| {
-                v.expected_arrival >= since && v.arrived_at.is_some() && v.departed_at.is_none()
-            });
+            let inside = tx
+                .visitor(visit)?
+                .is_some_and(|v| v.expected_arrival >= since && v.inside());
             Ok::<_, StoreError>((inside, tx.guest_by_visit(visit)?))
         })?;
         Ok(guest
@@ -192,10 +192,10 @@ impl Visitors {
         let agreement = rules.agreement().map(|a| a.version);
         let photos = rules.photos;
         self.by_visitor(caller, lookup, |tx, mut v, first, now, tz| {
-            let inside = v.arrived_at.is_some() && v.departed_at.is_none();
+            // Asked for what staff want before going in: not one inside, nor one declined.
+            let to_ask = !v.inside() && v.approval != HostApproval::Rejected;
             if let Some(version) = agreement
-                && !inside
-                && v.approval != HostApproval::Rejected
+                && to_ask
                 && !super::agreements::has_signed(tx, &v, version)?
             {
                 return Ok(VisitorOutcome::SignAgreement {
@@ -204,11 +204,7 @@ impl Visitors {
                     version,
                 });
             }
-            if photos
-                && !inside
-                && v.approval != HostApproval::Rejected
-                && !tx.visitor_photo_answered(v.local_id)?
-            {
+            if photos && to_ask && !tx.visitor_photo_answered(v.local_id)? {
                 return Ok(VisitorOutcome::TakePhoto {
                     visit: v.local_id,
                     first_name: first,
@@ -229,7 +225,7 @@ impl Visitors {
                 }
                 _ => {}
             }
-            if v.arrived_at.is_some() && v.departed_at.is_none() {
+            if v.inside() {
                 return Ok(VisitorOutcome::AlreadyArrived {
                     first_name: first,
                     host_name: v.host_name,
@@ -255,7 +251,7 @@ impl Visitors {
         lookup: Lookup<'_>,
     ) -> Result<VisitorOutcome, KioskError> {
         self.by_visitor(caller, lookup, |tx, v, first, now, tz| {
-            if !v.may_sign_in() || v.arrived_at.is_none() || v.departed_at.is_some() {
+            if !v.may_sign_in() || !v.inside() {
                 return Ok(VisitorOutcome::NotSignedIn { first_name: first });
             }
             tx.set_visitor_departed(v.local_id, now)?;

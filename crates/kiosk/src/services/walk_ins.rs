@@ -360,7 +360,7 @@ impl Visitors {
                 visit: v.local_id,
                 name: display_name(&v.full_name, PrivacyMode::FirstNameInitial),
                 host_name: v.host_name.as_deref().map(first_name),
-                signed_in: v.arrived_at.is_some() && v.departed_at.is_none(),
+                signed_in: v.inside(),
             })
             .collect())
     }
