@@ -3,7 +3,7 @@
 // opened it. The PIN pad, the staff unlock, the visitors' desk and its walk-in form, the staff
 // panel and desk, the result card.
 import { expect, test, type Locator, type Page } from '@playwright/test';
-import { STAFF_PIN, eligible } from './helpers';
+import { STAFF_PIN, eligible, findMember } from './helpers';
 
 /** Tabs round `dialog` twice each way; every stop is inside it. */
 async function tabsStayIn(page: Page, dialog: Locator, name: string) {
@@ -80,4 +80,28 @@ test('the staff panel, the staff desk and the result card keep the focus', async
   // Taken back, so the other specs find the member as they were.
   const undo = page.getByRole('button', { name: /undo/i });
   if ((await undo.count()) > 0) await undo.click();
+});
+
+test('the result card is rehearsed out of sight once the grid paints, and leaves nothing behind', async ({ page }) => {
+  // The first card after a load used to wait 45-60 ms for the engine's first look at its fonts
+  // (lib/rehearse.ts); built once after the grid's first paint, it must not show, take the focus
+  // or stay in the page.
+  await page.goto('/');
+  await expect(page.getByTestId('tile').first()).toBeVisible();
+  const rehearsed = () =>
+    page.evaluate(() => {
+      const mark = performance.getEntriesByName('card-rehearsed')[0] as PerformanceMark | undefined;
+      return mark ? (mark.detail as { elements: number }).elements : null;
+    });
+  await expect.poll(rehearsed, 'the card was built once after the first paint').toBeGreaterThan(3);
+  await expect(page.getByTestId('result'), 'no card left in the page').toHaveCount(0);
+  await expect(page.locator('[role=dialog]'), 'no dialog left in the page').toHaveCount(0);
+  await expect(page.locator('[aria-hidden=true][inert]'), 'the stage is gone').toHaveCount(0);
+  const focusInDialog = await page.evaluate(() => !!document.activeElement?.closest('[role=dialog], [data-testid=result]'));
+  expect(focusInDialog, 'the focus was not taken').toBe(false);
+  // The real card still shows, with its focus, on the first tap.
+  const member = (await eligible(page.request))[0]!;
+  await (await findMember(page, member)).click();
+  await expect(page.getByTestId('result')).toBeVisible();
+  await expect.poll(() => focusedTestId(page), 'the card takes the focus').toBe('result-close');
 });
