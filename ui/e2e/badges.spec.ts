@@ -134,6 +134,7 @@ test('without a badge printer a visitor sees their badge on the screen, its code
     const badge = page.getByTestId('screen-badge');
     await expect(badge).toContainText('Katherine Johnson');
     await expect(badge).toContainText('Analytical Engines');
+    await expect(badge, 'the host worded by the screen').toContainText(`Host: ${host.FullName}`);
     const qr = page.getByTestId('screen-badge-qr');
     await expect(qr).toHaveAttribute('src', /^data:image\/svg\+xml;base64,/);
     expect(await qr.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0), 'the code is drawn').toBe(true);

@@ -20,10 +20,13 @@ const BOLD: &[u8] = include_bytes!("../fonts/DejaVuSansCondensed-Bold.ttf");
 /// Points in a millimetre (PDF measures in points, 72 to the inch).
 const MM: f32 = 72.0 / 25.4;
 
-/// The label sizes label printers use (width x height, in millimetres).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+/// The label sizes label printers use (width x height, in millimetres): the kiosk's setting,
+/// the printer's media and the badge's layout all name them so.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum LabelSize {
     /// Brother QL's standard address label: 62 x 29 mm, landscape; no room for a logo or photo.
+    #[default]
     #[serde(rename = "62x29")]
     Small,
     /// Brother QL's 62 mm tape cut at 100 mm: portrait, a badge with logo and photo.

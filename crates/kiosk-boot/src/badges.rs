@@ -1,5 +1,5 @@
 //! Printing visitors' badges beside the kiosk (issue 28): one task sends queued badges to the
-//! printer twice a second, another reads the printer's condition every half minute and when
+//! printer as soon as one is queued, another reads the printer's condition every half minute and when
 //! the settings change (a printer that does not answer takes seconds to say so, and must never
 //! hold a badge back). Both faces
 //! run them; the badges and their states are the core's ([`kiosk::services::Badges`]), the
@@ -13,8 +13,9 @@ use kiosk::domain::badges::{LabelSize, PrinterCondition};
 use kiosk::services::BadgePrinter;
 use tracing::warn;
 
-/// How often queued badges are looked for.
-const PRINT_EVERY: Duration = Duration::from_millis(500);
+/// How long the printing task waits for a badge to be queued before it looks anyway (a badge
+/// left queued by a round that stopped midway is printed then, if still worth it).
+const PRINT_AT_LEAST_EVERY: Duration = Duration::from_secs(30);
 /// How often the printer's condition is read.
 const CHECK_EVERY: Duration = Duration::from_secs(30);
 
@@ -32,7 +33,7 @@ impl BadgePrinter for IppPrinters {
     ) -> BoxFuture<'a, Result<(), String>> {
         Box::pin(async move {
             let printer = printing::Printer::new(address).map_err(|e| e.to_string())?;
-            let media = kiosk::services::label_of(label).pwg_media();
+            let media = label.pwg_media();
             printer
                 .print_pdf(pdf, media, title)
                 .await
@@ -77,7 +78,9 @@ pub fn start(kiosk: &Kiosk) -> BadgeTasks {
             if let Err(e) = k.badges().print_queued(&IppPrinters).await {
                 warn!(error = %e, "queued badges could not be printed");
             }
-            tokio::time::sleep(PRINT_EVERY).await;
+            // A badge queued while this round printed is not missed: the wake is kept for the
+            // next wait.
+            let _ = tokio::time::timeout(PRINT_AT_LEAST_EVERY, k.badges().queued()).await;
         }
     });
     let k = kiosk.clone();

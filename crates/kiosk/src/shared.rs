@@ -52,6 +52,8 @@ pub(crate) struct Shared {
     pub link: Mutex<Link>,
     /// Wakes the sync engine: something was queued, or staff asked for a sync.
     pub nudge: Notify,
+    /// Wakes the badge printing: a badge was queued (it waits for this, not on a timer).
+    pub badge_queued: Notify,
     /// Staff asked for a sync: the next round pulls everything, due or not.
     pub pull_now: AtomicBool,
     /// Members read whole since the search index was last rebuilt (the fill batches rebuilds).
@@ -171,6 +173,7 @@ impl Shared {
                 ..Link::default()
             }),
             nudge: Notify::new(),
+            badge_queued: Notify::new(),
             pull_now: AtomicBool::new(false),
             fill_unindexed: AtomicUsize::new(0),
             pin_lookups: pin_lookup_limiter(),

@@ -563,7 +563,11 @@ export type PrintState = "queued" | "printing" | "printed" | "failed";
 
 export type PrinterCondition = "ready" | "out_of_media" | "stopped" | "unreachable";
 
-export type ScreenBadge = { name: string, company: string | null, host: string | null, date: string, qr: string, };
+export type ScreenBadge = { name: string, company: string | null, 
+/**
+ * The host's name (the screen says "Host: ..." in its own language).
+ */
+host: string | null, date: string, qr: string, };
 
 export type Device = { id: number, name: string, paired_at: string, 
 /**

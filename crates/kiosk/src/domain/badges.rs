@@ -15,20 +15,8 @@ pub const PRINT_WITHIN: Duration = Duration::minutes(5);
 /// What a badge's QR code starts with.
 const QR_PREFIX: &str = "KIOSK-VISIT:";
 
-/// The label sizes label printers take (width x height).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize, ts_rs::TS)]
-pub enum LabelSize {
-    /// 62 x 29 mm (Brother QL's address label).
-    #[default]
-    #[serde(rename = "62x29")]
-    Small,
-    /// 62 x 100 mm (Brother QL's 62 mm roll cut at 100 mm).
-    #[serde(rename = "62x100")]
-    Tall,
-    /// 54 x 101 mm (DYMO 99014).
-    #[serde(rename = "54x101")]
-    Dymo,
-}
+/// The label sizes label printers take: the badge crate's, which lays a badge out on each.
+pub use badge::LabelSize;
 
 /// What a badge's QR code holds: the visit, unguessable (a random UUID), so a badge signs out
 /// only its own visitor.
@@ -93,12 +81,14 @@ pub struct BadgePrint {
     pub at: DateTime<Utc>,
 }
 
-/// A visitor's badge as a screen shows it (a tablet without a printer): the lines the printed
-/// badge carries, and its QR code (the text while made, an SVG `data:` image as answered).
+/// A visitor's badge as a screen shows it (a tablet without a printer): what the printed badge
+/// carries, as values the screen words in its reader's language, and its QR code (the text while
+/// made, an SVG `data:` image as answered).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct ScreenBadge {
     pub name: String,
     pub company: Option<String>,
+    /// The host's name (the screen says "Host: ..." in its own language).
     pub host: Option<String>,
     pub date: String,
     pub qr: String,
@@ -132,15 +122,16 @@ impl PrinterCondition {
     }
 }
 
-/// "Host" in the badge's language (the kiosk's screen language; English where it has none of
-/// these).
-pub fn host_word(language: Option<&str>) -> &'static str {
+/// The printed badge's host line in the badge's language (the kiosk's screen language; English
+/// where it has none of these). Only the printed badge is worded here: the printer has no screen
+/// to word it. A badge on a screen carries the host's name and the screen words it.
+pub fn host_line(language: Option<&str>, host: &str) -> String {
     match language.and_then(|l| l.split('-').next()) {
-        Some("es") => "Anfitrión",
-        Some("pt") => "Anfitrião",
-        Some("fr") => "Hôte",
-        Some("de") => "Gastgeber",
-        _ => "Host",
+        Some("es") => format!("Anfitrión: {host}"),
+        Some("pt") => format!("Anfitrião: {host}"),
+        Some("fr") => format!("Hôte : {host}"),
+        Some("de") => format!("Gastgeber: {host}"),
+        _ => format!("Host: {host}"),
     }
 }
 
@@ -173,6 +164,19 @@ mod tests {
         ] {
             assert_eq!(visit_of_qr(other), None, "{other:?}");
         }
+    }
+
+    #[test]
+    fn the_printed_host_line_is_in_the_kiosks_language_and_english_otherwise() {
+        assert_eq!(
+            host_line(Some("es"), "José García"),
+            "Anfitrión: José García"
+        );
+        assert_eq!(host_line(Some("pt-BR"), "Ana"), "Anfitrião: Ana");
+        assert_eq!(host_line(Some("fr"), "Ana"), "Hôte : Ana");
+        assert_eq!(host_line(Some("de"), "Ana"), "Gastgeber: Ana");
+        assert_eq!(host_line(Some("ja"), "Ana"), "Host: Ana");
+        assert_eq!(host_line(None, "Ana"), "Host: Ana");
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Visitors' badges (issue 28): a badge is queued in the arrival's own transaction (where a
 //! printer is set), made here as a PDF (the `badge` crate) and sent to the printer by the
-//! face's [`BadgePrinter`] in rounds `kiosk-boot` runs twice a second beside the sign-in,
-//! never in it: sign-in never waits for a printer. How each print went is kept for the desk, which reprints; the
+//! face's [`BadgePrinter`] in a round `kiosk-boot` runs beside the sign-in as soon as a badge
+//! is queued ([`Badges::queued`]), never in it: sign-in never waits for a printer. How each print went is kept for the desk, which reprints; the
 //! printer's condition is kept for the desk, the metrics and paired kiosks.
 
 use std::sync::Arc;
@@ -46,8 +46,8 @@ impl Badges {
         Self { shared }
     }
 
-    /// What a visitor's badge says: name, company, the host line in the screen's language,
-    /// the arrival's date and time at the location, and what its QR code holds.
+    /// What a visitor's badge says: name, company, the host's name, the arrival's date and time
+    /// at the location, and what its QR code holds.
     fn lines(&self, v: &VisitorRow) -> ScreenBadge {
         let settings = self.shared.settings();
         let tz = settings
@@ -58,10 +58,7 @@ impl Badges {
         ScreenBadge {
             name: v.full_name.clone(),
             company: v.walk_in.as_ref().and_then(|w| w.company.clone()),
-            host: v
-                .host_name
-                .as_ref()
-                .map(|h| format!("{}: {h}", badges::host_word(settings.language.as_deref()))),
+            host: v.host_name.clone(),
             date: arrived
                 .with_timezone(&tz)
                 .format("%Y-%m-%d %H:%M")
@@ -80,18 +77,22 @@ impl Badges {
             ))
         })?;
         let logo = logo.and_then(|url| crate::domain::brand::logo_bytes(&url));
+        let settings = self.shared.settings();
+        let host = lines
+            .host
+            .as_deref()
+            .map(|h| badges::host_line(settings.language.as_deref(), h));
         let badge = badge::Badge {
             name: &lines.name,
             company: lines.company.as_deref(),
-            host: lines.host.as_deref(),
+            host: host.as_deref(),
             date: &lines.date,
             logo: logo.as_deref(),
             // Taken at sign-in where staff ask for photos (62 x 29 mm labels have no room).
             photo: photo.as_deref(),
             qr: &lines.qr,
         };
-        let label = self.shared.settings().visitors.badge_label;
-        badge::render(&badge, label_of(label))
+        badge::render(&badge, settings.visitors.badge_label)
             .map_err(|e| StoreError::Data(format!("the badge could not be made: {e}")).into())
     }
 
@@ -229,16 +230,14 @@ impl Badges {
                 "no visitor kept on this kiosk has that visit",
             )));
         }
+        self.shared.badge_queued.notify_one();
         Ok(())
     }
-}
 
-/// The `badge` crate's label for the kiosk's.
-pub fn label_of(label: LabelSize) -> badge::LabelSize {
-    match label {
-        LabelSize::Small => badge::LabelSize::Small,
-        LabelSize::Tall => badge::LabelSize::Tall,
-        LabelSize::Dymo => badge::LabelSize::Dymo,
+    /// Until a badge is queued (at once if one was since the last wait): the printing task's
+    /// wake, so that it reads the queue when there is something in it rather than on a timer.
+    pub async fn queued(&self) {
+        self.shared.badge_queued.notified().await;
     }
 }
 

@@ -40,7 +40,7 @@ use crate::shared::Shared;
 
 pub use account::{Account, Readiness};
 pub use agreements::{SignedCopy, Signing};
-pub use badges::{BadgePrinter, Badges, label_of};
+pub use badges::{BadgePrinter, Badges};
 pub use desk::Desk;
 pub use members::{Members, SEARCH_LONGEST};
 pub use peers::PeerLine;

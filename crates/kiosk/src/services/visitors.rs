@@ -191,7 +191,7 @@ impl Visitors {
         let (wait, badge) = (rules.approval_wait(), rules.printer().is_some());
         let agreement = rules.agreement().map(|a| a.version);
         let photos = rules.photos;
-        self.by_visitor(caller, lookup, |tx, mut v, first, now, tz| {
+        let outcome = self.by_visitor(caller, lookup, |tx, mut v, first, now, tz| {
             // Asked for what staff want before going in: not one inside, nor one declined.
             let to_ask = !v.inside() && v.approval != HostApproval::Rejected;
             if let Some(version) = agreement
@@ -242,7 +242,11 @@ impl Visitors {
                 host_name: v.host_name,
                 at_local: hh_mm(now, tz),
             })
-        })
+        });
+        if badge && matches!(outcome, Ok(VisitorOutcome::Arrived { .. })) {
+            self.shared.badge_queued.notify_one();
+        }
+        outcome
     }
 
     fn sign_out_found(

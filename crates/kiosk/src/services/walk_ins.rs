@@ -278,6 +278,9 @@ impl Visitors {
             tx.enqueue(OutboxOp::VisitorCreated, row.local_id, now)
         })?;
         self.shared.nudge.notify_one();
+        if badge {
+            self.shared.badge_queued.notify_one();
+        }
         self.shared.emit_progress();
         let first = first_name(&row.full_name);
         Ok(if !ask_host {

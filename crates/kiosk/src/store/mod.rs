@@ -42,7 +42,7 @@ pub use devices::Device;
 pub use guests::GuestRow;
 pub use members::StoredLocation;
 pub use meta::{AuditEntry, SettingKey, StateKey};
-pub use retention::{AUDIT_KEPT, Forgotten, SENT_ENTRIES_KEPT, VISITS_KEPT};
+pub use retention::{AUDIT_KEPT, Chosen, Forgotten, SENT_ENTRIES_KEPT, VISITS_KEPT};
 pub use scrape_tokens::ScrapeToken;
 pub use sent::{SENT_KEPT_FOR, SentSecond};
 pub use values::ts;

@@ -16,6 +16,15 @@ pub const SENT_ENTRIES_KEPT: Duration = Duration::days(7);
 /// The staff audit log: a year and a month, a year's questions with room.
 pub const AUDIT_KEPT: Duration = Duration::days(400);
 
+/// The retentions staff choose (the visitors' settings), beside the fixed ones above.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Chosen {
+    /// Visitors' signed agreements.
+    pub signed_agreements: Duration,
+    /// Returning walk-ins' visits (zero: none remembered).
+    pub guests: Duration,
+}
+
 /// How many rows of each kind one tidy forgot.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Forgotten {
@@ -25,9 +34,9 @@ pub struct Forgotten {
     pub audit: usize,
     /// Seconds of the requests sent (`store::sent`), past the day the limits look back.
     pub sent_seconds: usize,
-    /// Visitors' signed agreements past the days staff keep them (`tidy_due`).
+    /// Visitors' signed agreements past the days staff keep them.
     pub signed_agreements: usize,
-    /// Returning guests' visits past the days staff remember them (`tidy_due`).
+    /// Returning guests' visits past the days staff remember them.
     pub guests: usize,
 }
 
@@ -45,9 +54,10 @@ impl Forgotten {
 
 impl Tx<'_> {
     /// Forgets what is older than its retention at `now`: sent queue entries first, then the
-    /// closed check-ins and the refusals no entry waits for, the audit log, and the requests
-    /// sent more than a day ago.
-    pub fn forget_old(&self, now: DateTime<Utc>) -> Result<Forgotten, StoreError> {
+    /// closed check-ins and the refusals no entry waits for, the audit log, the requests sent
+    /// more than a day ago, and the visitors' signed agreements and returning guests past the
+    /// retentions staff `chosen`.
+    pub fn forget_old(&self, now: DateTime<Utc>, chosen: Chosen) -> Result<Forgotten, StoreError> {
         let sent_entries = self.exec(
             "DELETE FROM outbox WHERE status = 'done' AND done_at < ?1",
             [Ts(now - SENT_ENTRIES_KEPT)],
@@ -74,8 +84,8 @@ impl Tx<'_> {
             failed,
             audit,
             sent_seconds,
-            signed_agreements: 0,
-            guests: 0,
+            signed_agreements: self.forget_signed_before(now - chosen.signed_agreements)?,
+            guests: self.forget_guests_before(now - chosen.guests)?,
         })
     }
 }

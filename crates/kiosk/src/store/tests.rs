@@ -478,7 +478,11 @@ fn a_tidy_forgets_what_is_past_its_retention_and_nothing_that_waits_to_be_sent()
             Ok::<_, StoreError>((long_ago, lately))
         })
         .unwrap();
-    let forgotten = store.write(|tx| tx.forget_old(now)).unwrap();
+    let chosen = super::Chosen {
+        signed_agreements: chrono::Duration::days(90),
+        guests: chrono::Duration::days(30),
+    };
+    let forgotten = store.write(|tx| tx.forget_old(now, chosen)).unwrap();
     assert_eq!(
         forgotten,
         Forgotten {
@@ -526,7 +530,10 @@ fn a_tidy_forgets_what_is_past_its_retention_and_nothing_that_waits_to_be_sent()
         .unwrap();
     assert!(!entries.contains(&sent_long_ago) && entries.contains(&sent_lately));
     assert_eq!(
-        store.write(|tx| tx.forget_old(now)).unwrap().total(),
+        store
+            .write(|tx| tx.forget_old(now, chosen))
+            .unwrap()
+            .total(),
         0,
         "a second tidy forgets nothing"
     );

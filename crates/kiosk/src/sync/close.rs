@@ -16,7 +16,7 @@ use crate::domain::problem::SendProblem;
 use crate::domain::views::local_time;
 use crate::error::StoreError;
 use crate::shared::Shared;
-use crate::store::{Forgotten, StateKey};
+use crate::store::{Chosen, Forgotten, StateKey};
 
 /// Closes the open check-ins at the kiosk's location whose auto-checkout time has passed, at
 /// that time (not now), so a kiosk that was off overnight still closes them right. Answers how
@@ -60,15 +60,15 @@ pub(crate) fn tidy_due(shared: &Shared) -> Result<Option<Forgotten>, StoreError>
         return Ok(None);
     }
     // Signed agreements are kept as long as staff chose (the default where they removed the
-    // agreement since: its copies still go when their time is up).
+    // agreement since: its copies still go when their time is up); walk-ins are remembered as
+    // long as staff say (none: all forgotten at the next tidy).
     let visitors = shared.settings().visitors;
-    let agreement_kept = visitors.agreement.unwrap_or_default().kept_for();
-    // Walk-ins are remembered as long as staff say (none: all forgotten at the next tidy).
-    let remembered = Duration::days(i64::from(visitors.remember_days));
+    let chosen = Chosen {
+        signed_agreements: visitors.agreement.unwrap_or_default().kept_for(),
+        guests: Duration::days(i64::from(visitors.remember_days)),
+    };
     let forgotten = shared.store.write(|tx| {
-        let mut forgotten = tx.forget_old(now)?;
-        forgotten.signed_agreements = tx.forget_signed_before(now - agreement_kept)?;
-        forgotten.guests = tx.forget_guests_before(now - remembered)?;
+        let forgotten = tx.forget_old(now, chosen)?;
         tx.set_state_time(StateKey::TidiedAt, now)?;
         Ok::<_, StoreError>(forgotten)
     })?;

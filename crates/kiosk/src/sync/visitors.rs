@@ -327,6 +327,9 @@ impl SyncEngine {
                         }
                         tx.enqueue(OutboxOp::VisitorArrived, row.local_id, at)
                     })?;
+                    if badge {
+                        self.shared.badge_queued.notify_one();
+                    }
                     info!("a waiting visitor's host approved the visit");
                 }
                 other => {

@@ -349,6 +349,7 @@ export const de: Record<Key, string> = {
   badgeFailed: 'nicht gedruckt {at}: der Empfang erstellt ihn',
   reprintBadge: 'Erneut drucken',
   showBadge: 'Meinen Ausweis zeigen',
+  badgeHost: 'Gastgeber: {name}',
   badgeQrAlt: 'Der Code Ihres Ausweises',
   badgeQrHelp: 'Zeigen Sie diesen Code beim Gehen dem Scanner (ein Foto genügt).',
   pairKiosk: 'Koppeln',

@@ -347,6 +347,7 @@ export const en = {
   badgeFailed: 'not printed {at}: reception makes it',
   reprintBadge: 'Print again',
   showBadge: 'Show my badge',
+  badgeHost: 'Host: {name}',
   badgeQrAlt: 'Your badge’s code',
   badgeQrHelp: 'Show this code to the scanner when you leave (a photo of it will do).',
   pairKiosk: 'Pair',

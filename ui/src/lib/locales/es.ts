@@ -349,6 +349,7 @@ export const es: Record<Key, string> = {
   badgeFailed: 'no impresa {at}: recepción la prepara',
   reprintBadge: 'Imprimir de nuevo',
   showBadge: 'Mostrar mi credencial',
+  badgeHost: 'Anfitrión: {name}',
   badgeQrAlt: 'El código de su credencial',
   badgeQrHelp: 'Muestre este código al escáner al salir (una foto sirve).',
   pairKiosk: 'Emparejar',

@@ -349,6 +349,7 @@ export const fr: Record<Key, string> = {
   badgeFailed: 'non imprimé {at} : l’accueil le fait',
   reprintBadge: 'Imprimer à nouveau',
   showBadge: 'Afficher mon badge',
+  badgeHost: 'Hôte : {name}',
   badgeQrAlt: 'Le code de votre badge',
   badgeQrHelp: 'Présentez ce code au lecteur en partant (une photo suffit).',
   pairKiosk: 'Appairer',

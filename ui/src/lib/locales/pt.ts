@@ -349,6 +349,7 @@ export const pt: Record<Key, string> = {
   badgeFailed: 'não impresso {at}: a recepção o faz',
   reprintBadge: 'Imprimir de novo',
   showBadge: 'Mostrar o meu crachá',
+  badgeHost: 'Anfitrião: {name}',
   badgeQrAlt: 'O código do seu crachá',
   badgeQrHelp: 'Mostre este código ao leitor ao sair (uma foto serve).',
   pairKiosk: 'Emparelhar',

@@ -240,7 +240,11 @@ fn a_visitor_without_a_printer_sees_their_badge_on_screen_and_nobody_sees_anothe
         .unwrap();
     let badge = f.kiosk.badges().on_screen(visit).unwrap();
     assert_eq!(badge.name, "Ingrid Bergström");
-    assert_eq!(badge.host.as_deref(), Some("Host: José García"));
+    assert_eq!(
+        badge.host.as_deref(),
+        Some("José García"),
+        "the host's name: the screen words it in its reader's language"
+    );
     assert_eq!(
         badge.date, "2025-07-01 09:00",
         "the location's clock (London, summer)"
@@ -301,4 +305,46 @@ async fn a_badge_shown_to_the_scanner_signs_its_visitor_out_whether_it_asked_in_
         .await
         .unwrap();
     assert!(matches!(out, VisitorOutcome::SignedOut { .. }), "{out:?}");
+}
+
+#[tokio::test]
+async fn the_printing_round_is_woken_by_each_queued_badge_and_by_nothing_else() {
+    /// Whether the printing round would wake within a moment.
+    async fn woken(f: &Fixture) -> bool {
+        let badges = f.kiosk.badges();
+        tokio::time::timeout(std::time::Duration::from_millis(200), badges.queued())
+            .await
+            .is_ok()
+    }
+    let f = fixture();
+    with_printer(&f, LabelSize::Small);
+    assert!(!woken(&f).await, "nothing queued: the round sleeps");
+
+    expect_guest(&f, "ABC123");
+    f.kiosk
+        .visitors()
+        .sign_in(Caller::Screen, "ABC123")
+        .unwrap();
+    assert!(woken(&f).await, "a guest's arrival queued a badge");
+    assert!(!woken(&f).await, "woken once per badge");
+
+    f.kiosk
+        .visitors()
+        .sign_out(Caller::Screen, "ABC123")
+        .unwrap();
+    assert!(!woken(&f).await, "a departure queues nothing");
+
+    let outcome = f.kiosk.visitors().walk_in(Caller::Screen, &ada()).unwrap();
+    assert!(
+        matches!(outcome, VisitorOutcome::Arrived { .. }),
+        "{outcome:?}"
+    );
+    assert!(woken(&f).await, "a walk-in's arrival queued a badge");
+
+    let staff = f.kiosk.staff().by_pin(PIN).unwrap();
+    let VisitorOutcome::Arrived { visit, .. } = outcome else {
+        unreachable!()
+    };
+    f.kiosk.badges().reprint(&staff, visit).unwrap();
+    assert!(woken(&f).await, "staff asked for it again");
 }
