@@ -15,6 +15,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::doctor::DoctorReport;
+use crate::domain::agreements::AgreementText;
 use crate::domain::attempts::Caller;
 use crate::domain::badges::{BadgePrint, PrinterCondition, ScreenBadge};
 use crate::domain::desk_views::{Health, Occupancy, Presence, RollCall, Today};
@@ -246,6 +247,8 @@ calls! {
     /// A visitor's own badge for the screen (no printer here, or it did not print), by the
     /// visit their sign-in answered.
     read visitor_badge(visit: uuid::Uuid) -> ScreenBadge { k.badges().on_screen(visit) }
+    /// The agreement as a visitor reads it in the screen's language (none where staff set none).
+    read visitor_agreement(language: String) -> Option<AgreementText> { Ok(k.visitors().agreement_text(&language)) }
     /// A visitor asked to sign the agreement (`SignAgreement`) signs, and is signed in.
     write visitor_sign_agreement(visit: uuid::Uuid, signing: Signing) -> VisitorOutcome {
         k.visitors().sign_agreement(face.caller(), visit, &signing)

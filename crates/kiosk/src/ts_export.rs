@@ -38,6 +38,7 @@ fn declarations() -> String {
         crate::services::SignedCopy::decl(&cfg),
         crate::domain::agreements::Signature::decl(&cfg),
         crate::domain::agreements::Agreement::decl(&cfg),
+        crate::domain::agreements::AgreementText::decl(&cfg),
         crate::services::Host::decl(&cfg),
         crate::services::FoundVisitor::decl(&cfg),
         crate::domain::settings::VisitorSettings::decl(&cfg),

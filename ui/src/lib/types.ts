@@ -91,6 +91,8 @@ translations: { [key in string]: string },
  */
 keep_days: number, };
 
+export type AgreementText = { version: number, text: string, };
+
 export type Host = { member_id: number, name: string, };
 
 export type FoundVisitor = { visit: string, name: string, host_name: string | null, signed_in: boolean, };
@@ -675,6 +677,7 @@ export interface Calls {
   visitor_sign_in_by: { args: { visit: string }; answer: VisitorOutcome };
   visitor_sign_out_by: { args: { visit: string }; answer: VisitorOutcome };
   visitor_badge: { args: { visit: string }; answer: ScreenBadge };
+  visitor_agreement: { args: { language: string }; answer: AgreementText | null };
   visitor_sign_agreement: { args: { visit: string; signing: Signing }; answer: VisitorOutcome };
   visitor_photo: { args: { visit: string; photo: VisitorPhoto }; answer: VisitorOutcome };
   visitor_returning_company: { args: { email: string; full_name: string }; answer: string | null };

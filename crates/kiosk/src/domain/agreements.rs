@@ -94,10 +94,27 @@ impl Agreement {
         }
     }
 
+    /// The agreement as a visitor reads it in `language` (the screen's): the same text the
+    /// signed copy will hold.
+    pub fn read_in(&self, language: &str) -> AgreementText {
+        AgreementText {
+            version: self.version,
+            text: self.text_for(language).0.to_owned(),
+        }
+    }
+
     /// How long a signed copy is kept.
     pub fn kept_for(&self) -> Duration {
         Duration::days(i64::from(self.keep_days))
     }
+}
+
+/// The agreement as a visitor reads it: its version, and its text in their language, else the
+/// main text ([`Agreement::text_for`], the one choice for the screen and the signed copy).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+pub struct AgreementText {
+    pub version: u32,
+    pub text: String,
 }
 
 /// How a visitor is known again on a later visit: their e-mail and their name, both as typed

@@ -10,7 +10,9 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::{Staff, Visitors};
-use crate::domain::agreements::{Agreement, Signature, checked_signature, copy_words};
+use crate::domain::agreements::{
+    Agreement, AgreementText, Signature, checked_signature, copy_words,
+};
 use crate::domain::attempts::Caller;
 use crate::domain::model::{VISITORS_DAY, VisitorRow};
 use crate::error::{Invalid, KioskError, StoreError};
@@ -93,6 +95,16 @@ pub(super) fn signed_copy(
 }
 
 impl Visitors {
+    /// The agreement a visitor is asked to sign, as they read it in `language` (the screen's);
+    /// none where staff set none.
+    pub fn agreement_text(&self, language: &str) -> Option<AgreementText> {
+        self.shared
+            .settings()
+            .visitors
+            .agreement()
+            .map(|a| a.read_in(language))
+    }
+
     /// An expected visitor asked to sign (`VisitorOutcome::SignAgreement`) signs, and signs in:
     /// the copy is kept, then the sign-in goes on as if they had just given their code.
     pub fn sign_agreement(

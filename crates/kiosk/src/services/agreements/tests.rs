@@ -285,3 +285,24 @@ fn a_signed_copy_is_deleted_once_its_retention_is_over_and_not_before() {
         .unwrap_err();
     assert_eq!(field(back), "agreement", "the copy gone, they sign again");
 }
+
+#[test]
+fn the_screen_reads_the_agreement_in_its_language_as_the_signed_copy_will_hold_it() {
+    let f = fixture();
+    assert_eq!(
+        f.kiosk.visitors().agreement_text("es"),
+        None,
+        "no agreement set: nothing to read"
+    );
+    with_agreement(&f, 3);
+    let spanish = f.kiosk.visitors().agreement_text("es-ES").unwrap();
+    assert_eq!(
+        (spanish.version, spanish.text.as_str()),
+        (3, "Lleve su acreditación a la vista.")
+    );
+    let german = f.kiosk.visitors().agreement_text("de").unwrap();
+    assert_eq!(
+        german.text, "Wear your badge where reception can see it.",
+        "no German text: the main one"
+    );
+}
