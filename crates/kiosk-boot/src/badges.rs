@@ -1,9 +1,8 @@
 //! Printing visitors' badges beside the kiosk (issue 28): one task sends queued badges to the
-//! printer as soon as one is queued, another reads the printer's condition every half minute and when
-//! the settings change (a printer that does not answer takes seconds to say so, and must never
-//! hold a badge back). Both faces
-//! run them; the badges and their states are the core's ([`kiosk::services::Badges`]), the
-//! printer the `printing` crate's.
+//! printer as soon as one is queued, another reads the printer's condition every half minute
+//! and when the settings change (a printer that does not answer takes seconds to say so, and
+//! must never hold a badge back). Both faces run them; the badges and their states are the
+//! core's ([`kiosk::services::Badges`]), the printer the `printing` crate's.
 
 use std::time::Duration;
 

@@ -126,13 +126,15 @@ impl PrinterCondition {
 /// where it has none of these). Only the printed badge is worded here: the printer has no screen
 /// to word it. A badge on a screen carries the host's name and the screen words it.
 pub fn host_line(language: Option<&str>, host: &str) -> String {
-    match language.and_then(|l| l.split('-').next()) {
-        Some("es") => format!("Anfitrión: {host}"),
-        Some("pt") => format!("Anfitrião: {host}"),
-        Some("fr") => format!("Hôte : {host}"),
-        Some("de") => format!("Gastgeber: {host}"),
-        _ => format!("Host: {host}"),
-    }
+    let word = match language.and_then(|l| l.split('-').next()) {
+        Some("es") => "Anfitrión:",
+        Some("pt") => "Anfitrião:",
+        // French sets a space before the colon.
+        Some("fr") => "Hôte :",
+        Some("de") => "Gastgeber:",
+        _ => "Host:",
+    };
+    format!("{word} {host}")
 }
 
 /// Whether a badge queued at `queued_at` is still printed at `now`.

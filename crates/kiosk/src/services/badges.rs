@@ -1,8 +1,9 @@
 //! Visitors' badges (issue 28): a badge is queued in the arrival's own transaction (where a
 //! printer is set), made here as a PDF (the `badge` crate) and sent to the printer by the
 //! face's [`BadgePrinter`] in a round `kiosk-boot` runs beside the sign-in as soon as a badge
-//! is queued ([`Badges::queued`]), never in it: sign-in never waits for a printer. How each print went is kept for the desk, which reprints; the
-//! printer's condition is kept for the desk, the metrics and paired kiosks.
+//! is queued ([`Badges::queued`]), never in it: sign-in never waits for a printer. How each
+//! print went is kept for the desk, which reprints; the printer's condition is kept for the
+//! desk, the metrics and paired kiosks.
 
 use std::sync::Arc;
 
@@ -15,6 +16,7 @@ use crate::domain::badges::{
 };
 use crate::domain::events::Event;
 use crate::domain::model::VisitorRow;
+use crate::domain::settings::Settings;
 use crate::error::{KioskError, StoreError};
 use crate::shared::Shared;
 use crate::store::SettingKey;
@@ -47,9 +49,8 @@ impl Badges {
     }
 
     /// What a visitor's badge says: name, company, the host's name, the arrival's date and time
-    /// at the location, and what its QR code holds.
-    fn lines(&self, v: &VisitorRow) -> ScreenBadge {
-        let settings = self.shared.settings();
+    /// at the location (`settings`' zone), and what its QR code holds.
+    fn lines(&self, v: &VisitorRow, settings: &Settings) -> ScreenBadge {
         let tz = settings
             .location
             .as_ref()
@@ -69,7 +70,8 @@ impl Badges {
 
     /// A visitor's badge as a PDF on the kiosk's label size, for the printer.
     pub fn pdf(&self, v: &VisitorRow) -> Result<Vec<u8>, KioskError> {
-        let lines = self.lines(v);
+        let settings = self.shared.settings();
+        let lines = self.lines(v, &settings);
         let (logo, photo) = self.shared.store.read(|tx| {
             Ok::<_, StoreError>((
                 tx.get_setting(SettingKey::BrandLogo)?,
@@ -77,7 +79,6 @@ impl Badges {
             ))
         })?;
         let logo = logo.and_then(|url| crate::domain::brand::logo_bytes(&url));
-        let settings = self.shared.settings();
         let host = lines
             .host
             .as_deref()
@@ -113,7 +114,7 @@ impl Badges {
                     && v.arrived_at.is_some()
             })
             .ok_or(KioskError::UnknownCode)?;
-        let mut badge = self.lines(&v);
+        let mut badge = self.lines(&v, &self.shared.settings());
         let svg = badge::qr_svg(&badge.qr)
             .map_err(|e| StoreError::Data(format!("the badge could not be made: {e}")))?;
         badge.qr = format!(
